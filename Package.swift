@@ -1,0 +1,72 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .swiftLanguageMode(.v6)
+]
+
+let package = Package(
+    name: "TenantMesh",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "mesh", targets: ["mesh"]),
+        .library(name: "MeshClient", targets: ["MeshClient"]),
+    ],
+    targets: [
+        // C libraries: SQLite and OpenSSL's libcrypto from Debian, and the Linux calls Glibc hides.
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3"),
+        .systemLibrary(name: "CCrypto", path: "Sources/CCrypto", pkgConfig: "libcrypto"),
+        .target(name: "CSystem", path: "Sources/CSystem"),
+
+        // The mesh's foundation: protocol, sockets, storage, and the runtime every process shares.
+        .target(name: "MeshProtocol", swiftSettings: strict),
+        .target(name: "MeshStore", dependencies: ["CSQLite"], swiftSettings: strict),
+        .target(name: "MeshTransport", dependencies: ["CSystem", "MeshProtocol"], swiftSettings: strict),
+        .target(
+            name: "MeshRuntime",
+            dependencies: ["MeshProtocol", "MeshTransport", "MeshStore", "CCrypto"],
+            swiftSettings: strict
+        ),
+        .target(name: "TenantModel", dependencies: ["MeshProtocol"], swiftSettings: strict),
+
+        // One library per process.
+        .target(name: "Tenancy", dependencies: ["MeshRuntime", "TenantModel", "CCrypto"], swiftSettings: strict),
+        .target(name: "Billing", dependencies: ["MeshRuntime", "TenantModel"], swiftSettings: strict),
+        .target(name: "Analytics", dependencies: ["MeshRuntime", "TenantModel"], swiftSettings: strict),
+        .target(name: "Notification", dependencies: ["MeshRuntime", "TenantModel"], swiftSettings: strict),
+        .target(name: "Gateway", dependencies: ["MeshRuntime", "TenantModel"], swiftSettings: strict),
+
+        .target(name: "MeshClient", dependencies: ["MeshProtocol", "MeshTransport"], swiftSettings: strict),
+        .target(
+            name: "MeshCLI",
+            dependencies: ["MeshRuntime", "MeshClient", "Tenancy", "Billing", "Analytics", "Notification", "Gateway"],
+            swiftSettings: strict
+        ),
+        .executableTarget(name: "mesh", dependencies: ["MeshCLI"], swiftSettings: strict),
+        // The C ping-pong server and load client that `mesh bench` measures everything against.
+        .executableTarget(name: "MeshBenchC", path: "Benchmarks/PingPong"),
+
+        .target(
+            name: "MeshTesting",
+            dependencies: ["MeshRuntime", "MeshProtocol", "MeshStore", "MeshTransport"],
+            swiftSettings: strict
+        ),
+
+        .testTarget(name: "MeshProtocolTests", dependencies: ["MeshProtocol"], swiftSettings: strict),
+        .testTarget(name: "MeshStoreTests", dependencies: ["MeshStore"], swiftSettings: strict),
+        .testTarget(
+            name: "MeshRuntimeTests",
+            dependencies: ["MeshRuntime", "MeshTransport", "MeshTesting"],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "TenancyTests", dependencies: ["Tenancy", "MeshTesting"], swiftSettings: strict),
+        .testTarget(name: "BillingTests", dependencies: ["Billing", "MeshTesting"], swiftSettings: strict),
+        .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "MeshTesting"], swiftSettings: strict),
+        .testTarget(name: "NotificationTests", dependencies: ["Notification", "MeshTesting"], swiftSettings: strict),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["MeshClient", "MeshRuntime", "MeshTesting"],
+            swiftSettings: strict
+        ),
+    ]
+)

@@ -1,0 +1,60 @@
+import MeshProtocol
+import MeshRuntime
+import MeshStore
+import TenantModel
+
+/// The analytics service: it records the events of tenancy and the gateway, keeps rollups of them, and
+/// answers company reports and the operators' system overview from those rollups.
+///
+/// Every figure is computed from stored rows at the time of the call, by the mesh clock.
+public enum Analytics: MeshService {
+    public static let name = "analytics"
+
+    public static var migrations: [Migration] { AnalyticsMigrations.all }
+
+    public static func make(_ environment: ServiceEnvironment) throws -> ServiceParts {
+        var parts = ServiceParts()
+        let store = environment.store
+        let clock = environment.clock
+
+        parts.eventHandlers = EventIngest.handlers
+
+        parts.methods.register(
+            "analytics.systemOverview",
+            summary: "Counts of companies by status and tier, new companies this UTC month, estimated MRR and the most popular tier.",
+            scope: .root
+        ) { (_: NoParams, context) -> SystemOverview in
+            _ = try context.requireRoot()
+            let now = clock.nowMs()
+            return try await store.read { connection in
+                try SystemOverview.load(connection, nowMs: now)
+            }
+        }
+
+        parts.methods.register(
+            "analytics.companyReport",
+            summary: "One company's usage against limits, issue activity, resolution times, trends and recommendations.",
+            scope: .company
+        ) { (params: CompanyReportParams, context) -> CompanyReport in
+            try context.requireCompany(params.companyID)
+            let now = clock.nowMs()
+            return try await store.read { connection in
+                try CompanyReport.load(connection, companyID: params.companyID, requestedDays: params.days, nowMs: now)
+            }
+        }
+
+        parts.methods.register(
+            "analytics.export",
+            summary: "Every row analytics holds about one company (rollups and event log), for the company's data export.",
+            scope: .internal
+        ) { (params: CompanyExportParams, context) -> CompanyExport in
+            try context.requireCompany(params.companyID)
+            let now = clock.nowMs()
+            return try await store.read { connection in
+                try CompanyExport.load(connection, companyID: params.companyID, nowMs: now)
+            }
+        }
+
+        return parts
+    }
+}

@@ -1,0 +1,87 @@
+import MeshStore
+
+/// user.* events: one row per user with its role, status and the times it changed.
+extension EventIngest {
+    /// Inserts or updates a user. A status older than the one stored is ignored, so events that arrive
+    /// out of order cannot bring back an earlier state; first times (invited, activated) are kept.
+    static func upsertUser(
+        _ companyID: String,
+        _ userID: String,
+        role: String?,
+        status: String,
+        atMs: Int64,
+        invitedAtMs: Int64? = nil,
+        activatedAtMs: Int64? = nil,
+        deactivatedAtMs: Int64? = nil,
+        _ connection: Connection
+    ) throws {
+        try connection.execute(
+            """
+            INSERT INTO users (company_id, user_id, role, status, status_at_ms, invited_at_ms, activated_at_ms,
+                               deactivated_at_ms)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (company_id, user_id) DO UPDATE SET
+                role = COALESCE(excluded.role, users.role),
+                status = CASE WHEN excluded.status_at_ms >= users.status_at_ms THEN excluded.status ELSE users.status END,
+                status_at_ms = MAX(users.status_at_ms, excluded.status_at_ms),
+                invited_at_ms = COALESCE(users.invited_at_ms, excluded.invited_at_ms),
+                activated_at_ms = COALESCE(users.activated_at_ms, excluded.activated_at_ms),
+                deactivated_at_ms = COALESCE(excluded.deactivated_at_ms, users.deactivated_at_ms)
+            """,
+            [
+                .text(companyID), .text(userID), SQLValue(role), .text(status), .integer(atMs), SQLValue(invitedAtMs),
+                SQLValue(activatedAtMs), SQLValue(deactivatedAtMs),
+            ]
+        )
+    }
+
+    static func applyUserInvited(_ payload: EventPayload, _ companyID: String, _ connection: Connection) throws {
+        let userID = try payload.requireString("user_id")
+        let atMs = payload.atMs
+
+        try upsertUser(
+            companyID, userID, role: payload.string("role"), status: "invited", atMs: atMs, invitedAtMs: atMs,
+            connection
+        )
+
+        // The inviter acted that day; "root" is an operator, not a user of the company.
+        if let inviter = payload.string("invited_by"), inviter != "root" {
+            try markActive(companyID, userID: inviter, atMs: atMs, connection)
+        }
+    }
+
+    static func applyUserActivated(_ payload: EventPayload, _ companyID: String, _ connection: Connection) throws {
+        let userID = try payload.requireString("user_id")
+        let atMs = payload.atMs
+
+        try upsertUser(companyID, userID, role: nil, status: "active", atMs: atMs, activatedAtMs: atMs, connection)
+        try markActive(companyID, userID: userID, atMs: atMs, connection)
+    }
+
+    /// A role change for a user analytics has never seen is ignored: its status is unknown, and counting
+    /// it under a guessed status would distort the user figures.
+    static func applyUserUpdated(_ payload: EventPayload, _ companyID: String, _ connection: Connection) throws {
+        let userID = try payload.requireString("user_id")
+        guard let role = payload.string("role") else {
+            return
+        }
+
+        try connection.execute(
+            "UPDATE users SET role = ? WHERE company_id = ? AND user_id = ?",
+            [.text(role), .text(companyID), .text(userID)]
+        )
+    }
+
+    static func applyUserDeactivated(_ payload: EventPayload, _ companyID: String, _ connection: Connection) throws {
+        let userID = try payload.requireString("user_id")
+        let atMs = payload.atMs
+
+        try upsertUser(companyID, userID, role: nil, status: "deactivated", atMs: atMs, deactivatedAtMs: atMs, connection)
+    }
+
+    static func applyUserReactivated(_ payload: EventPayload, _ companyID: String, _ connection: Connection) throws {
+        let userID = try payload.requireString("user_id")
+
+        try upsertUser(companyID, userID, role: nil, status: "active", atMs: payload.atMs, connection)
+    }
+}

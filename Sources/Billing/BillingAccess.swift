@@ -1,0 +1,47 @@
+import MeshProtocol
+import MeshRuntime
+import TenantModel
+
+/// Access checks for the billing methods: which caller may act on which company.
+enum BillingAccess {
+    /// Lets root and mesh processes act on any company and a user on their own company only, with a
+    /// role the permission table allows for the method. Another company's id is NOT_FOUND, so it
+    /// reveals nothing about that company.
+    static func requireCompany(_ companyID: String, _ context: MethodContext) throws(RPCError) {
+        guard !companyID.isEmpty else {
+            throw RPCError.invalidArgument(
+                field: "company_id",
+                "\(context.method) needs company_id, the id of the company (for example cmp_...)"
+            )
+        }
+
+        let caller = try context.requireCompany(companyID)
+        guard caller.kind == .user else {
+            return
+        }
+        guard let roleName = caller.role, let role = Role(rawValue: roleName) else {
+            throw RPCError(
+                .permissionDenied,
+                "\(context.method) needs a caller with a company role, and this key's user has none; use a user's API key"
+            )
+        }
+        guard Permissions.allows(role, context.method) else {
+            let needed = Permissions.requiredRole(context.method)
+            throw RPCError(
+                .permissionDenied,
+                "\(context.method) needs the role \(needed.rawValue) or higher, and your role is \(role.rawValue); ask an owner of your company",
+                details: ["required_role": .string(needed.rawValue), "role": .string(role.rawValue)]
+            )
+        }
+    }
+
+    /// Builds the NOT_FOUND error for a company without a subscription yet, which is usually a short wait.
+    static func noSubscriptionYet(_ companyID: String) -> RPCError {
+        RPCError(
+            .notFound,
+            "company '\(companyID)' has no subscription yet; billing creates it shortly after the company is provisioned, so retry in a few seconds, and check the id if it persists",
+            details: ["kind": "subscription", "company_id": .string(companyID)],
+            retryAfterMs: 1_000
+        )
+    }
+}

@@ -1,0 +1,89 @@
+import MeshProtocol
+import MeshRuntime
+import MeshStore
+
+/// The methods billing serves.
+enum BillingMethods {
+    static func register(into methods: inout MethodTable, _ environment: ServiceEnvironment) {
+        let store = environment.store
+        let clock = environment.clock
+
+        methods.register(
+            "billing.subscription",
+            summary: "A company's subscription: tier, status, price, current period, pending items and MRR share.",
+            scope: .company
+        ) { (params: CompanyParams, context) -> SubscriptionView in
+            try BillingAccess.requireCompany(params.companyID, context)
+            return try await store.read(deadline: context.deadline) { connection in
+                guard let subscription = try SubscriptionRecord.load(companyID: params.companyID, connection) else {
+                    throw BillingAccess.noSubscriptionYet(params.companyID)
+                }
+                let pending = try LineView.pending(subscriptionID: subscription.id, connection)
+                return SubscriptionView(subscription, pendingItems: pending)
+            }
+        }
+
+        methods.register(
+            "billing.invoices",
+            summary: "A company's invoices with their lines, in number order, optionally filtered by status.",
+            scope: .company
+        ) { (params: InvoicesParams, context) -> InvoiceList in
+            try BillingAccess.requireCompany(params.companyID, context)
+            return try await store.read(deadline: context.deadline) { connection in
+                let invoices = try InvoiceView.list(companyID: params.companyID, status: params.status, connection)
+                return InvoiceList(invoices: invoices)
+            }
+        }
+
+        methods.register(
+            "billing.payInvoice",
+            summary: "Records the payment of an open or past-due invoice.",
+            scope: .root
+        ) { (params: PayInvoiceParams, context) -> InvoiceView in
+            _ = try context.requireRoot()
+            guard !params.invoiceID.isEmpty else {
+                throw RPCError.invalidArgument(
+                    field: "invoice_id",
+                    "billing.payInvoice needs invoice_id, the id of the invoice to mark paid (for example inv_...)"
+                )
+            }
+            let now = clock.nowMs()
+            return try await store.write(deadline: context.deadline) { connection in
+                try BillingLedger(connection: connection, nowMs: now).pay(invoiceID: params.invoiceID)
+            }
+        }
+
+        methods.register(
+            "billing.overview",
+            summary: "Subscriptions by status and tier, estimated MRR, and unpaid invoices across every company.",
+            scope: .root
+        ) { (_: NoParams, context) -> OverviewView in
+            _ = try context.requireRoot()
+            return try await store.read(deadline: context.deadline) { connection in
+                try OverviewView.compute(connection)
+            }
+        }
+
+        methods.register(
+            "billing.export",
+            summary: "Every billing row of one company, for the company's data export.",
+            scope: .internal
+        ) { (params: CompanyParams, context) -> ExportView in
+            _ = try context.requireRoot()
+            try BillingAccess.requireCompany(params.companyID, context)
+            let now = clock.nowMs()
+            return try await store.read(deadline: context.deadline) { connection in
+                try ExportView.collect(companyID: params.companyID, exportedAtMs: now, connection)
+            }
+        }
+
+        methods.register(
+            "billing.runCycle",
+            summary: "Runs the invoice pass now: invoices every ended period and marks overdue invoices past due.",
+            scope: .root
+        ) { (_: NoParams, context) -> CycleReport in
+            _ = try context.requireRoot()
+            return try await InvoiceScheduler.runOnce(store: store, nowMs: clock.nowMs(), deadline: context.deadline)
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import MeshProtocol
+import MeshStore
+
+extension InvoiceView {
+    private static let columns = """
+        id, company_id, number, period_start_ms, period_end_ms, status, total_cents, currency, issued_at_ms,
+        due_at_ms, paid_at_ms
+        """
+
+    static func load(invoiceID: String, _ connection: Connection) throws -> InvoiceView? {
+        let row = try connection.queryOne("SELECT \(columns) FROM invoices WHERE id = ?", [.text(invoiceID)])
+        guard let row else {
+            return nil
+        }
+        return try InvoiceView(row: row, connection)
+    }
+
+    /// Returns a company's invoices in number order, optionally only those with `status`.
+    static func list(companyID: String, status: InvoiceStatus?, _ connection: Connection) throws -> [InvoiceView] {
+        let rows: [Row]
+        if let status {
+            rows = try connection.query(
+                "SELECT \(columns) FROM invoices WHERE company_id = ? AND status = ? ORDER BY sequence",
+                [.text(companyID), .text(status.rawValue)]
+            )
+        } else {
+            rows = try connection.query(
+                "SELECT \(columns) FROM invoices WHERE company_id = ? ORDER BY sequence",
+                [.text(companyID)]
+            )
+        }
+        return try rows.map { try InvoiceView(row: $0, connection) }
+    }
+
+    init(row: Row, _ connection: Connection) throws {
+        let invoiceID = try row.requireString("id")
+        let statusName = try row.requireString("status")
+        guard let status = InvoiceStatus(rawValue: statusName) else {
+            throw RPCError(.internal, "invoice \(invoiceID) has the unknown status '\(statusName)'; the billing database needs repair")
+        }
+
+        self.init(
+            invoiceID: invoiceID,
+            companyID: try row.requireString("company_id"),
+            number: try row.requireString("number"),
+            periodStartMs: try row.requireInt("period_start_ms"),
+            periodEndMs: try row.requireInt("period_end_ms"),
+            status: status,
+            totalCents: try row.requireInt("total_cents"),
+            currency: try row.requireString("currency"),
+            issuedAtMs: try row.requireInt("issued_at_ms"),
+            dueAtMs: try row.requireInt("due_at_ms"),
+            paidAtMs: row.int("paid_at_ms"),
+            lines: try LineView.lines(invoiceID: invoiceID, connection)
+        )
+    }
+}

@@ -1,0 +1,64 @@
+import MeshProtocol
+import MeshRuntime
+import MeshStore
+import TenantModel
+
+/// The front door of the mesh: authenticates every call by API key, scopes it to the caller's company,
+/// blocks suspended companies, counts and limits API calls, and routes it to the owning service.
+///
+/// It holds no business rules beyond those; its own store keeps the root key's hash and the daily API
+/// call counters, so both survive restarts.
+public enum Gateway: MeshService {
+    public static let name = "gateway"
+
+    /// The budget a request gets when the client sends no `meta.timeout_ms`.
+    public static let defaultTimeout: Duration = .seconds(30)
+
+    public static let migrations: [Migration] = [
+        Migration(
+            id: 1,
+            name: "root key and usage counters",
+            sql: """
+                CREATE TABLE root_keys (
+                    key_id TEXT PRIMARY KEY,
+                    key_hash TEXT NOT NULL,
+                    created_at_ms INTEGER NOT NULL
+                );
+                CREATE TABLE api_usage (
+                    company_id TEXT NOT NULL,
+                    day TEXT NOT NULL,
+                    calls INTEGER NOT NULL,
+                    PRIMARY KEY (company_id, day)
+                );
+                """
+        )
+    ]
+
+    public static func make(_ environment: ServiceEnvironment) throws -> ServiceParts {
+        let rootKey = try RootKey.ensure(home: environment.home, store: environment.store, clock: environment.clock)
+        let usage = try UsageCounter(store: environment.store, clock: environment.clock, logger: environment.logger)
+        let router = GatewayRouter(
+            rootKeyHash: rootKey.hash,
+            peers: environment.peers,
+            clock: environment.clock,
+            usage: usage,
+            logger: environment.logger
+        )
+
+        var parts = ServiceParts()
+        parts.defaultTimeout = defaultTimeout
+        parts.fallback = { params, context in
+            try await router.route(params: params, context: context)
+        }
+        parts.describeExtension = {
+            await router.publicMethods()
+        }
+        parts.subscribers = ["analytics": [UsageCounter.topic]]
+        parts.background = [
+            {
+                await usage.flushLoop(afterPublish: environment.eventsPublished)
+            }
+        ]
+        return parts
+    }
+}

@@ -1,0 +1,206 @@
+import MeshProtocol
+import MeshRuntime
+import Synchronization
+import TenantModel
+
+/// Authenticates, scopes, limits and forwards one public call.
+final class GatewayRouter: Sendable {
+    private let rootKeyHash: String
+    let peers: PeerDirectory
+    private let clock: MeshClock
+    private let usage: UsageCounter
+    private let logger: Logger
+    private let cache = AuthCache()
+    private let scopes = Mutex<[String: [String: String]]>([:])
+
+    /// The processes behind the gateway, in the order `rpc.describe` lists them.
+    static let services = ["tenancy", "billing", "analytics", "notification"]
+
+    /// Calls that can revoke access for a whole company: the cache forgets that company after them.
+    private static let accessChanging: Set<String> = [
+        "companies.suspend", "companies.reactivate", "companies.delete", "users.deactivate", "users.setRole",
+        "auth.revokeKey",
+    ]
+
+    init(rootKeyHash: String, peers: PeerDirectory, clock: MeshClock, usage: UsageCounter, logger: Logger) {
+        self.rootKeyHash = rootKeyHash
+        self.peers = peers
+        self.clock = clock
+        self.usage = usage
+        self.logger = logger
+    }
+
+    /// The service that owns `method`, by its prefix.
+    static func service(for method: String) -> String? {
+        guard let dot = method.firstIndex(of: ".") else {
+            return nil
+        }
+        switch method[..<dot] {
+        case "companies", "users", "auth", "teams", "issues", "audit":
+            return "tenancy"
+        case "billing":
+            return "billing"
+        case "analytics":
+            return "analytics"
+        case "notifications":
+            return "notification"
+        default:
+            return nil
+        }
+    }
+
+    func route(params: JSONValue?, context: MethodContext) async throws -> JSONValue {
+        let method = context.method
+        guard let service = GatewayRouter.service(for: method) else {
+            throw RPCError(
+                .methodNotFound,
+                "method '\(method)' does not exist; rpc.describe on the gateway lists every public method",
+                details: ["method": .string(method)]
+            )
+        }
+        try await requirePublic(method, on: service)
+
+        let caller = try await authenticate(method: method, context: context)
+        var forwardedParams = params
+        if let caller {
+            forwardedParams = try scope(params, method: method, caller: caller)
+        }
+
+        var meta = context.downstreamMeta(caller: caller)
+        meta.idempotencyKey = context.meta.idempotencyKey
+        let result = try await peers.call(service, method, params: forwardedParams, meta: meta)
+
+        if GatewayRouter.accessChanging.contains(method), let companyID = forwardedParams?["company_id"]?.stringValue {
+            cache.forget(companyID: companyID)
+        }
+        return result
+    }
+
+    // MARK: Authentication
+
+    /// Verifies the API key in `meta.api_key` and applies suspension, role and rate-limit rules.
+    /// Returns nil for anonymous methods called without a key.
+    private func authenticate(method: String, context: MethodContext) async throws -> Caller? {
+        guard let key = context.meta.apiKey, !key.isEmpty else {
+            if Permissions.anonymous.contains(method) {
+                return nil
+            }
+            throw RPCError(
+                .unauthenticated,
+                "\(method) needs an API key in meta.api_key; use the root key from the mesh home or a key from auth.acceptInvitation"
+            )
+        }
+
+        let hash = SecretHash.sha256Hex(key)
+        if SecretHash.constantTimeEquals(hash, rootKeyHash) {
+            return .root
+        }
+
+        let verified = try await verify(key: key, hash: hash, context: context)
+        let caller = verified.caller
+        let companyID = caller.companyID ?? "?"
+
+        if verified.companyStatus == "suspended" {
+            throw RPCError(
+                .failedPrecondition,
+                "company \(companyID) is suspended, so its API keys are refused; contact the platform operator to reactivate it",
+                details: ["reason": "company_suspended", "company_id": .string(companyID)]
+            )
+        }
+        if Permissions.rootOnly.contains(method) {
+            throw RPCError(
+                .permissionDenied,
+                "\(method) is reserved for platform operators (the root key)",
+                details: ["method": .string(method)]
+            )
+        }
+        if let role = caller.role.flatMap(Role.init(rawValue:)), !Permissions.allows(role, method) {
+            let needed = Permissions.requiredRole(method)
+            throw RPCError(
+                .permissionDenied,
+                "\(method) needs the \(needed.rawValue) role or higher; your role is \(role.rawValue)",
+                details: ["method": .string(method), "required_role": .string(needed.rawValue), "role": .string(role.rawValue)]
+            )
+        }
+
+        let tier = Tier(rawValue: verified.companyTier)
+        if let error = usage.admit(companyID: companyID, limit: tier?.maximumAPICallsPerDay) {
+            throw error
+        }
+        return caller
+    }
+
+    private func verify(key: String, hash: String, context: MethodContext) async throws -> VerifiedKey {
+        if let cached = cache.lookup(hash: hash) {
+            return cached
+        }
+
+        var meta = context.downstreamMeta(caller: .service)
+        meta.timeoutMs = min(meta.timeoutMs ?? 5_000, 5_000)
+        let result = try await peers.call("tenancy", "auth.verifyKey", params: ["api_key": .string(key)], meta: meta)
+        guard let caller = Caller(json: result["caller"]) else {
+            throw RPCError(.internal, "tenancy returned no caller for a verified key")
+        }
+        let verified = VerifiedKey(
+            caller: caller,
+            companyStatus: result["company_status"]?.stringValue ?? "active",
+            companyTier: result["company_tier"]?.stringValue ?? "basic"
+        )
+        cache.store(hash: hash, key: verified)
+        return verified
+    }
+
+    // MARK: Scoping
+
+    /// Fills in the caller's company when params name none, and hides other companies: a user naming
+    /// another company's id gets NOT_FOUND, the same answer as for an id that does not exist.
+    private func scope(_ params: JSONValue?, method: String, caller: Caller) throws -> JSONValue? {
+        guard caller.kind == .user, let own = caller.companyID else {
+            return params
+        }
+        var members = params?.objectValue ?? [:]
+        if params != nil && params?.objectValue == nil {
+            return params
+        }
+        if let named = members["company_id"] {
+            guard named.stringValue == own else {
+                throw RPCError.notFound("company", named.stringValue ?? "\(named)")
+            }
+            return params
+        }
+        members["company_id"] = .string(own)
+        return .object(members)
+    }
+
+    // MARK: Method visibility
+
+    /// Refuses methods a service marks internal, so clients cannot reach event delivery or key checks.
+    private func requirePublic(_ method: String, on service: String) async throws {
+        let known = try await methodScopes(of: service)
+        guard let scope = known[method], scope != MethodScope.internal.rawValue else {
+            throw RPCError(
+                .methodNotFound,
+                "method '\(method)' does not exist; rpc.describe on the gateway lists every public method",
+                details: ["method": .string(method)]
+            )
+        }
+    }
+
+    private func methodScopes(of service: String) async throws -> [String: String] {
+        if let cached = scopes.withLock({ $0[service] }) {
+            return cached
+        }
+
+        var meta = RequestMeta()
+        meta.timeoutMs = 5_000
+        let description = try await peers.call(service, "rpc.describe", meta: meta)
+        var found: [String: String] = [:]
+        for method in description["methods"]?.arrayValue ?? [] {
+            if let name = method["name"]?.stringValue, let scope = method["scope"]?.stringValue, !name.hasPrefix("rpc.") {
+                found[name] = scope
+            }
+        }
+        scopes.withLock { $0[service] = found }
+        return found
+    }
+}

@@ -1,0 +1,73 @@
+import MeshProtocol
+import MeshRuntime
+import MeshTransport
+
+/// `mesh describe [process]`: prints the protocol version, limits and methods with their parameters.
+enum DescribeCommand {
+    static func run(_ raw: [String]) async throws -> Int32 {
+        let arguments = try CommandLineArguments(raw, valued: ["home"])
+        let home = MeshCommand.home(arguments)
+        let process = arguments.positional.first ?? "gateway"
+        let loop = try EventLoop(name: "describe")
+        loop.start()
+        defer { loop.stop() }
+        let client = RPCClient(path: home.socketPath(process), loop: loop)
+        defer { client.close() }
+
+        let description: JSONValue
+        do {
+            description = try await client.call("rpc.describe", meta: RequestMeta(), timeout: .seconds(10))
+        } catch {
+            Terminal.error(Terminal.describe(error))
+            return 1
+        }
+        if arguments.flag("json") {
+            Terminal.print(Terminal.pretty(description))
+            return 0
+        }
+        Terminal.print(render(description))
+        return 0
+    }
+
+    /// A readable listing: one block per method with its scope, summary and parameters.
+    static func render(_ description: JSONValue) -> String {
+        var lines: [String] = []
+        lines.append("\(description["service"]?.stringValue ?? "?") speaks \(description["protocol"]?.stringValue ?? "?")")
+        if let limits = description["limits"]?.objectValue {
+            let text = limits.keys.sorted().map { "\($0)=\(JSONWriter.string(limits[$0]!))" }.joined(separator: " ")
+            lines.append("limits: \(text)")
+        }
+        if let unavailable = description["unavailable"]?.arrayValue, !unavailable.isEmpty {
+            lines.append("unavailable: \(unavailable.compactMap(\.stringValue).joined(separator: ", "))")
+        }
+
+        let methods = (description["methods"]?.arrayValue ?? []).sorted {
+            ($0["name"]?.stringValue ?? "") < ($1["name"]?.stringValue ?? "")
+        }
+        for method in methods {
+            lines.append("")
+            lines.append("\(method["name"]?.stringValue ?? "?")  [\(method["scope"]?.stringValue ?? "?")]")
+            lines.append("  \(method["summary"]?.stringValue ?? "")")
+            let params = method["params"] ?? [:]
+            let required = Set((params["required"]?.arrayValue ?? []).compactMap(\.stringValue))
+            for (name, schema) in (params["properties"]?.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {
+                let marker = required.contains(name) ? "" : "?"
+                lines.append("    \(name)\(marker): \(typeName(schema))")
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func typeName(_ schema: JSONValue) -> String {
+        if let values = schema["enum"]?.arrayValue {
+            return values.compactMap(\.stringValue).joined(separator: "|")
+        }
+        if let type = schema["type"]?.stringValue {
+            if type == "array", let items = schema["items"] {
+                return "[\(typeName(items))]"
+            }
+            return type
+        }
+        return "any"
+    }
+}

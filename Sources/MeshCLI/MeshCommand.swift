@@ -1,0 +1,62 @@
+import Foundation
+import MeshRuntime
+
+/// The `mesh` command line: picks the subcommand and runs it.
+public enum MeshCommand {
+    static let usage = """
+        usage: mesh <command> [options]
+
+        commands:
+          up [--test-clock]            start all five processes, restart any that dies, stop on Ctrl-C
+          serve <process>              run one process: gateway, tenancy, billing, analytics, notification
+          call <method> [json]         call a method through the gateway and print the result
+               [--key KEY] [--timeout-ms N] [--idempotency-key K] [--process NAME (call that socket directly)]
+          status                       show each process's health
+          describe [process]           list methods with their parameters (default: the gateway)
+          clock show|set <ms|ISO-8601>|advance <N>{s,m,h,d}
+                                       read or move the shared test clock (mesh up --test-clock)
+          demo                         run the whole company lifecycle in a fresh temporary mesh
+
+        every command works on MESH_HOME (default ./.mesh); --home DIR overrides it
+        """
+
+    /// Runs the command in `arguments` (without the program name) and returns the exit status.
+    public static func run(_ arguments: [String]) async -> Int32 {
+        guard let name = arguments.first else {
+            Terminal.error(usage)
+            return 64
+        }
+        let rest = Array(arguments.dropFirst())
+
+        do {
+            switch name {
+            case "up": return try await UpCommand.run(rest)
+            case "serve": return try await ServeCommand.run(rest)
+            case "call": return try await CallCommand.run(rest)
+            case "status": return try await StatusCommand.run(rest)
+            case "describe": return try await DescribeCommand.run(rest)
+            case "clock": return try ClockCommand.run(rest)
+            case "demo": return try await DemoCommand.run(rest)
+            case "help", "--help", "-h":
+                Terminal.print(usage)
+                return 0
+            default:
+                throw UsageError("unknown command '\(name)'")
+            }
+        } catch let error as UsageError {
+            Terminal.error("mesh: \(error.message)\n\n\(usage)")
+            return 64
+        } catch {
+            Terminal.error("mesh \(name): \(error)")
+            return 1
+        }
+    }
+
+    /// The home named by `--home`, else MESH_HOME, else ./.mesh.
+    static func home(_ arguments: CommandLineArguments) -> MeshHome {
+        if let path = arguments.option("home") {
+            return MeshHome(root: path)
+        }
+        return MeshHome.fromEnvironment()
+    }
+}

@@ -1,0 +1,190 @@
+import Foundation
+import MeshProtocol
+import MeshRuntime
+import MeshTransport
+import Synchronization
+
+/// Starts the five processes of a mesh, restarts any that dies, and stops them in reverse order.
+///
+/// Each child runs `mesh serve <name>` from this same executable, with its standard output and error
+/// appended to `logs/<name>.log`, and its pid written to `run/<name>.pid`.
+final class Supervisor: Sendable {
+    private struct Child {
+        var process: Process
+        var startedAt: ContinuousClock.Instant
+        var policy = RestartPolicy()
+        var restartAt: ContinuousClock.Instant?
+    }
+
+    let home: MeshHome
+    private let executable: String
+    private let logger: Logger
+    private let children = Mutex<[String: Child]>([:])
+    private let stopping = Atomic<Bool>(false)
+    private let loop: EventLoop
+
+    init(home: MeshHome, logger: Logger) throws {
+        self.home = home
+        self.logger = logger
+        self.executable = Supervisor.currentExecutable()
+        self.loop = try EventLoop(name: "supervisor")
+        loop.start()
+    }
+
+    /// Starts every process in order and waits for each to report SERVING.
+    func startAll() async throws {
+        for name in ProcessCatalog.startOrder {
+            try launch(name)
+            try await waitUntilServing(name, timeout: .seconds(30))
+            logger.info("supervisor.process_ready", ["process": name])
+        }
+    }
+
+    /// Watches the children until `stop()` is called, restarting those that exit.
+    func monitor() async {
+        while !stopping.load(ordering: .acquiring) {
+            try? await Task.sleep(for: .milliseconds(100))
+            for name in ProcessCatalog.startOrder {
+                checkChild(name)
+            }
+        }
+    }
+
+    /// Stops the children in reverse start order: SIGTERM, then SIGKILL after 5 seconds.
+    func stop() {
+        stopping.store(true, ordering: .releasing)
+        for name in ProcessCatalog.startOrder.reversed() {
+            guard let child = children.withLock({ $0[name] }) else {
+                continue
+            }
+            let process = child.process
+            if process.isRunning {
+                kill(process.processIdentifier, SIGTERM)
+                let deadline = ContinuousClock.now + .seconds(5)
+                while process.isRunning && ContinuousClock.now < deadline {
+                    usleep(20_000)
+                }
+                if process.isRunning {
+                    logger.warning("supervisor.kill", ["process": name])
+                    kill(process.processIdentifier, SIGKILL)
+                    process.waitUntilExit()
+                }
+            }
+            unlink(pidPath(name))
+            logger.info("supervisor.process_stopped", ["process": name])
+        }
+        loop.stop()
+    }
+
+    /// The pid of a running child, for tests and operators.
+    func pid(of name: String) -> Int32? {
+        children.withLock { $0[name]?.process.processIdentifier }
+    }
+
+    private func checkChild(_ name: String) {
+        let now = ContinuousClock.now
+        var relaunch = false
+        children.withLock { children in
+            guard var child = children[name] else {
+                return
+            }
+            if let restartAt = child.restartAt {
+                if now >= restartAt {
+                    relaunch = true
+                }
+                return
+            }
+            guard !child.process.isRunning else {
+                return
+            }
+
+            let uptime = now - child.startedAt
+            let delay = child.policy.processExited(after: uptime)
+            child.restartAt = now + delay
+            children[name] = child
+            logger.error(
+                "supervisor.process_exited",
+                [
+                    "process": name, "status": "\(child.process.terminationStatus)",
+                    "uptime_ms": "\(uptime.milliseconds)", "restart_in_ms": "\(delay.milliseconds)",
+                ]
+            )
+        }
+        guard relaunch, !stopping.load(ordering: .acquiring) else {
+            return
+        }
+        do {
+            try launch(name)
+            logger.info("supervisor.process_restarted", ["process": name])
+        } catch {
+            logger.error("supervisor.restart_failed", ["process": name, "error": "\(error)"])
+            children.withLock { children in
+                children[name]?.restartAt = now + .seconds(1)
+            }
+        }
+    }
+
+    private func launch(_ name: String) throws {
+        let logPath = home.logPath(name)
+        if !FileManager.default.fileExists(atPath: logPath) {
+            FileManager.default.createFile(atPath: logPath, contents: nil)
+        }
+        guard let log = FileHandle(forWritingAtPath: logPath) else {
+            throw RuntimeFailure("could not open \(logPath) for writing")
+        }
+        log.seekToEndOfFile()
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = ["serve", name, "--home", home.root]
+        process.standardOutput = log
+        process.standardError = log
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        try? log.close()
+
+        try? "\(process.processIdentifier)\n".write(toFile: pidPath(name), atomically: true, encoding: .utf8)
+        children.withLock { children in
+            var child = children[name] ?? Child(process: process, startedAt: .now)
+            child.process = process
+            child.startedAt = .now
+            child.restartAt = nil
+            children[name] = child
+        }
+        logger.info("supervisor.process_started", ["process": name, "pid": "\(process.processIdentifier)"])
+    }
+
+    private func waitUntilServing(_ name: String, timeout: Duration) async throws {
+        let client = RPCClient(path: home.socketPath(name), loop: loop)
+        defer { client.close() }
+        let deadline = ContinuousClock.now + timeout
+        var lastError = "no answer yet"
+
+        while ContinuousClock.now < deadline {
+            if let process = children.withLock({ $0[name]?.process }), !process.isRunning {
+                throw RuntimeFailure(
+                    "\(name) exited with status \(process.terminationStatus) while starting; see \(home.logPath(name))"
+                )
+            }
+            do {
+                let health = try await client.call("rpc.health", meta: RequestMeta(), timeout: .seconds(2))
+                if health["status"]?.stringValue == "SERVING" {
+                    return
+                }
+                lastError = "status \(health["status"]?.stringValue ?? "?")"
+            } catch {
+                lastError = error.message
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw RuntimeFailure("\(name) did not report SERVING within \(timeout) (\(lastError)); see \(home.logPath(name))")
+    }
+
+    private func pidPath(_ name: String) -> String {
+        home.runDirectory + "/" + name + ".pid"
+    }
+
+    private static func currentExecutable() -> String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+}

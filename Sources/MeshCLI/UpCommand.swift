@@ -1,0 +1,65 @@
+import Foundation
+import MeshRuntime
+
+/// `mesh up`: runs the whole mesh in the foreground until Ctrl-C or SIGTERM, then exits 0.
+enum UpCommand {
+    static func run(_ raw: [String]) async throws -> Int32 {
+        let arguments = try CommandLineArguments(raw, valued: ["home"])
+        let home = MeshCommand.home(arguments)
+        try home.prepare()
+        try configureClock(home, test: arguments.flag("test-clock"))
+
+        let logger = Logger(label: "supervisor")
+        let supervisor = try Supervisor(home: home, logger: logger)
+        let stopRequested = Stopper()
+        SignalWaiter.start { signal in
+            logger.info("supervisor.signal", ["signal": "\(signal)"])
+            stopRequested.request()
+        }
+
+        try "\(getpid())\n".write(toFile: home.runDirectory + "/supervisor.pid", atomically: true, encoding: .utf8)
+        do {
+            try await supervisor.startAll()
+        } catch {
+            supervisor.stop()
+            throw error
+        }
+        Terminal.print("mesh is up in \(home.root); gateway socket \(home.socketPath("gateway")); Ctrl-C stops it")
+
+        let monitor = Task { await supervisor.monitor() }
+        await stopRequested.wait()
+        supervisor.stop()
+        monitor.cancel()
+        unlink(home.runDirectory + "/supervisor.pid")
+        Terminal.print("mesh stopped")
+        return 0
+    }
+
+    /// Creates the shared test clock file (at the current time) or removes one left by an earlier run.
+    static func configureClock(_ home: MeshHome, test: Bool) throws {
+        let exists = FileManager.default.fileExists(atPath: home.clockPath)
+        if test && !exists {
+            try MeshClock.writeClockFile(home.clockPath, milliseconds: MeshClock.system.nowMs())
+        } else if !test && exists {
+            try FileManager.default.removeItem(atPath: home.clockPath)
+        }
+    }
+}
+
+/// A one-shot signal from the signal thread to the async code waiting for it.
+final class Stopper: Sendable {
+    private let semaphore = DispatchSemaphore(value: 0)
+
+    func request() {
+        semaphore.signal()
+    }
+
+    func wait() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            Thread.detachNewThread { [semaphore] in
+                semaphore.wait()
+                continuation.resume()
+            }
+        }
+    }
+}

@@ -1,0 +1,112 @@
+/// A frame-layer failure. The connection that produced it cannot be trusted to stay in sync, so the
+/// receiver answers with an error frame and closes.
+public enum FrameError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The 4-byte length prefix was zero.
+    case emptyFrame
+    /// The length prefix announced more bytes than the receiver's maximum.
+    case frameTooLarge(length: UInt32, maximum: Int)
+
+    public var description: String {
+        switch self {
+        case .emptyFrame:
+            return "frame length is 0; every frame must carry a JSON payload of at least 1 byte"
+        case .frameTooLarge(let length, let maximum):
+            return "frame length \(length) exceeds the maximum of \(maximum) bytes; split the request or raise the limit"
+        }
+    }
+}
+
+/// Splits a byte stream into frames: a 4-byte unsigned big-endian length N, then N payload bytes.
+///
+/// Bytes are consumed only once a whole frame has arrived. An oversized length is rejected as soon as
+/// its 4 prefix bytes are seen, before any buffer of that size is allocated.
+public struct FrameDecoder: Sendable {
+    public static let defaultMaximumFrameLength = 1 << 20
+
+    public let maximumFrameLength: Int
+    private var buffer: [UInt8] = []
+    private var readIndex = 0
+
+    public init(maximumFrameLength: Int = FrameDecoder.defaultMaximumFrameLength) {
+        self.maximumFrameLength = maximumFrameLength
+    }
+
+    /// The number of received bytes that do not yet form a whole frame.
+    public var bufferedByteCount: Int {
+        buffer.count - readIndex
+    }
+
+    public mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        compactIfWorthwhile()
+        buffer.append(contentsOf: bytes)
+    }
+
+    public mutating func append(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { append($0) }
+    }
+
+    /// Returns the next whole payload, nil when more bytes are needed, or throws on a bad length.
+    public mutating func nextFrame() throws(FrameError) -> [UInt8]? {
+        guard let length = try peekLength() else {
+            return nil
+        }
+
+        let start = readIndex + 4
+        guard buffer.count - start >= length else {
+            return nil
+        }
+
+        let payload = Array(buffer[start..<(start + length)])
+        readIndex = start + length
+        if readIndex == buffer.count {
+            buffer.removeAll(keepingCapacity: buffer.capacity <= 64 * 1024)
+            readIndex = 0
+        }
+        return payload
+    }
+
+    /// Validates the pending length prefix without consuming anything.
+    public func peekLength() throws(FrameError) -> Int? {
+        guard buffer.count - readIndex >= 4 else {
+            return nil
+        }
+
+        let length =
+            UInt32(buffer[readIndex]) << 24 | UInt32(buffer[readIndex + 1]) << 16
+            | UInt32(buffer[readIndex + 2]) << 8 | UInt32(buffer[readIndex + 3])
+        if length == 0 {
+            throw .emptyFrame
+        }
+        if Int(length) > maximumFrameLength {
+            throw .frameTooLarge(length: length, maximum: maximumFrameLength)
+        }
+        return Int(length)
+    }
+
+    private mutating func compactIfWorthwhile() {
+        if readIndex > 0 && readIndex >= buffer.count / 2 {
+            buffer.removeFirst(readIndex)
+            readIndex = 0
+        }
+    }
+}
+
+/// Builds frames for sending.
+public enum FrameEncoder {
+    /// Prefixes `payload` with its 4-byte big-endian length.
+    public static func frame(_ payload: [UInt8]) -> [UInt8] {
+        var framed: [UInt8] = []
+        framed.reserveCapacity(payload.count + 4)
+        appendFrame(payload, to: &framed)
+        return framed
+    }
+
+    public static func appendFrame(_ payload: [UInt8], to output: inout [UInt8]) {
+        let length = UInt32(payload.count)
+        output.append(UInt8(truncatingIfNeeded: length >> 24))
+        output.append(UInt8(truncatingIfNeeded: length >> 16))
+        output.append(UInt8(truncatingIfNeeded: length >> 8))
+        output.append(UInt8(truncatingIfNeeded: length))
+        output.append(contentsOf: payload)
+    }
+}

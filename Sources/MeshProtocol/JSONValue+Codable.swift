@@ -1,0 +1,118 @@
+import Foundation
+
+extension JSONValue: Codable {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let flag = try? container.decode(Bool.self) {
+            self = .bool(flag)
+        } else if let number = try? container.decode(Int64.self) {
+            self = .int(number)
+        } else if let number = try? container.decode(Double.self) {
+            self = .double(number)
+        } else if let text = try? container.decode(String.self) {
+            self = .string(text)
+        } else if let elements = try? container.decode([JSONValue].self) {
+            self = .array(elements)
+        } else {
+            self = .object(try container.decode([String: JSONValue].self))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .null: try container.encodeNil()
+        case .bool(let flag): try container.encode(flag)
+        case .int(let number): try container.encode(number)
+        case .double(let number): try container.encode(number)
+        case .string(let text): try container.encode(text)
+        case .array(let elements): try container.encode(elements)
+        case .object(let members): try container.encode(members)
+        }
+    }
+
+    /// Decodes a Codable type from this value. A mismatch becomes INVALID_ARGUMENT naming the field
+    /// path, for example "params.tier: expected a string".
+    public func decode<T: Decodable>(_ type: T.Type) throws(RPCError) -> T {
+        let data = Data(JSONWriter.serialize(self))
+        do {
+            return try JSONDecoder().decode(T.self, from: data)
+        } catch let error as DecodingError {
+            throw JSONValue.describe(error)
+        } catch let error as RPCError {
+            throw error
+        } catch {
+            throw RPCError(.invalidArgument, "params could not be read: \(error)")
+        }
+    }
+
+    /// Encodes a Codable value into a JSON value (keys sorted, so output is deterministic).
+    public init<T: Encodable>(encoding value: T) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(value)
+        self = try data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) throws(JSONParseError) -> JSONValue in
+            try JSONParser.parse(buffer)
+        }
+    }
+
+    static func describe(_ error: DecodingError) -> RPCError {
+        func path(_ codingPath: [any CodingKey], _ last: (any CodingKey)? = nil) -> String {
+            let keys = codingPath + (last.map { [$0] } ?? [])
+            var text = "params"
+            for key in keys {
+                if let position = key.intValue {
+                    text += "[\(position)]"
+                } else {
+                    text += "." + key.stringValue
+                }
+            }
+            return text
+        }
+
+        switch error {
+        case .keyNotFound(let key, let context):
+            let field = path(context.codingPath, key)
+            return RPCError(.invalidArgument, "\(field) is missing; it is required", details: ["field": .string(field)])
+        case .typeMismatch(let type, let context):
+            let field = path(context.codingPath)
+            return RPCError(
+                .invalidArgument,
+                "\(field): expected \(typeDescription(type))",
+                details: ["field": .string(field)]
+            )
+        case .valueNotFound(let type, let context):
+            let field = path(context.codingPath)
+            return RPCError(
+                .invalidArgument,
+                "\(field) is null; expected \(typeDescription(type))",
+                details: ["field": .string(field)]
+            )
+        case .dataCorrupted(let context):
+            let field = path(context.codingPath)
+            return RPCError(
+                .invalidArgument,
+                "\(field): \(context.debugDescription)",
+                details: ["field": .string(field)]
+            )
+        @unknown default:
+            return RPCError(.invalidArgument, "params could not be read: \(error)")
+        }
+    }
+
+    private static func typeDescription(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: return "a string"
+        case is Bool.Type: return "a boolean"
+        case is Int.Type, is Int64.Type, is Int32.Type: return "an integer"
+        case is Double.Type: return "a number"
+        default:
+            let name = String(describing: type)
+            if name.hasPrefix("Array") { return "an array" }
+            if name.hasPrefix("Dictionary") { return "an object" }
+            return "a value of type \(name)"
+        }
+    }
+}

@@ -1,0 +1,194 @@
+/// Decoding and encoding of JSON-RPC 2.0 messages with the `meta` extension.
+///
+/// The payload is the JSON bytes of one frame; framing is `FrameDecoder`'s and `FrameEncoder`'s job.
+public enum RPCEnvelope {
+    /// The most requests one batch may hold.
+    public static let maximumBatchSize = 256
+
+    private static let requestMembers: Set<String> = ["jsonrpc", "method", "params", "id", "meta"]
+
+    public static func decodeIncoming(_ payload: [UInt8]) -> Result<RPCIncoming, RPCEnvelopeFailure> {
+        payload.withUnsafeBytes { decodeIncoming($0) }
+    }
+
+    /// Decodes one frame's payload into a request or a batch.
+    ///
+    /// Text that is not JSON is a PARSE_ERROR with a null id. Well-formed JSON that is not a valid
+    /// request (including an object with a duplicate member) is INVALID_REQUEST.
+    public static func decodeIncoming(_ payload: UnsafeRawBufferPointer) -> Result<RPCIncoming, RPCEnvelopeFailure> {
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(payload)
+        } catch {
+            let status: RPCStatus = error.kind == .duplicateKey ? .invalidRequest : .parseError
+            let message = status == .parseError ? "invalid JSON: \(error)" : "invalid request: \(error)"
+            return .failure(RPCEnvelopeFailure(id: nil, error: RPCError(status, message)))
+        }
+
+        switch value {
+        case .object:
+            return decodeRequest(value).map { .single($0) }
+        case .array(let elements):
+            if elements.isEmpty {
+                return .failure(RPCEnvelopeFailure(id: nil, error: RPCError(.invalidRequest, "a batch must not be empty")))
+            }
+            if elements.count > maximumBatchSize {
+                return .failure(
+                    RPCEnvelopeFailure(
+                        id: nil,
+                        error: RPCError(
+                            .invalidRequest,
+                            "a batch of \(elements.count) requests exceeds the maximum of \(maximumBatchSize); split it",
+                            details: ["limit": .int(Int64(maximumBatchSize)), "count": .int(Int64(elements.count))]
+                        )
+                    )
+                )
+            }
+            return .success(.batch(elements.map { decodeRequest($0) }))
+        default:
+            return .failure(
+                RPCEnvelopeFailure(
+                    id: nil,
+                    error: RPCError(.invalidRequest, "a request must be a JSON object or a batch array, not \(value.typeName)")
+                )
+            )
+        }
+    }
+
+    /// Checks one request object.
+    static func decodeRequest(_ value: JSONValue) -> Result<RPCRequest, RPCEnvelopeFailure> {
+        guard case .object(let members) = value else {
+            return .failure(RPCEnvelopeFailure(id: nil, error: RPCError(.invalidRequest, "a request must be an object, not \(value.typeName)")))
+        }
+
+        var id: RPCID?
+        if let rawID = members["id"] {
+            guard let parsed = RPCID(json: rawID) else {
+                return .failure(
+                    RPCEnvelopeFailure(id: nil, error: RPCError(.invalidRequest, "id must be a string, an integer or null", details: ["field": "id"]))
+                )
+            }
+            id = parsed
+        }
+        func invalid(_ message: String, field: String) -> Result<RPCRequest, RPCEnvelopeFailure> {
+            .failure(RPCEnvelopeFailure(id: id, error: RPCError(.invalidRequest, message, details: ["field": .string(field)])))
+        }
+
+        guard members["jsonrpc"] == .string("2.0") else {
+            return invalid("jsonrpc must be exactly \"2.0\"", field: "jsonrpc")
+        }
+        guard case .string(let method)? = members["method"] else {
+            return invalid("method must be a string", field: "method")
+        }
+        if let unknown = members.keys.sorted().first(where: { !requestMembers.contains($0) }) {
+            return invalid("unknown member '\(unknown)'; a request has jsonrpc, method, params, id and meta", field: unknown)
+        }
+
+        let params = members["params"]
+        switch params {
+        case nil, .object?, .array?:
+            break
+        default:
+            return invalid("params must be an object or an array", field: "params")
+        }
+
+        var meta = RequestMeta()
+        if let rawMeta = members["meta"] {
+            do {
+                meta = try RequestMeta(json: rawMeta)
+            } catch {
+                return .failure(RPCEnvelopeFailure(id: id, error: error))
+            }
+        }
+        return .success(RPCRequest(id: id, method: method, params: params, meta: meta))
+    }
+
+    // MARK: Encoding
+
+    public static func encodeResult(id: RPCID?, result: JSONValue) -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(48)
+        output.append(contentsOf: #"{"id":"#.utf8)
+        JSONWriter.append((id ?? .null).json, to: &output)
+        output.append(contentsOf: #","jsonrpc":"2.0","result":"#.utf8)
+        JSONWriter.append(result, to: &output)
+        output.append(UInt8(ascii: "}"))
+        return output
+    }
+
+    public static func encodeError(id: RPCID?, error: RPCError) -> [UInt8] {
+        var output: [UInt8] = []
+        output.append(contentsOf: #"{"error":"#.utf8)
+        JSONWriter.append(error.wireObject, to: &output)
+        output.append(contentsOf: #","id":"#.utf8)
+        JSONWriter.append((id ?? .null).json, to: &output)
+        output.append(contentsOf: #","jsonrpc":"2.0"}"#.utf8)
+        return output
+    }
+
+    /// Encodes a request; a nil id makes it a notification.
+    public static func encodeRequest(id: RPCID?, method: String, params: JSONValue?, meta: RequestMeta?) -> [UInt8] {
+        var members: [String: JSONValue] = ["jsonrpc": "2.0", "method": .string(method)]
+        if let id {
+            members["id"] = id.json
+        }
+        if let params {
+            members["params"] = params
+        }
+        if let metaJSON = meta?.json {
+            members["meta"] = metaJSON
+        }
+        return JSONWriter.serialize(.object(members))
+    }
+
+    /// Joins already encoded messages into one batch array.
+    public static func encodeBatch(_ parts: [[UInt8]]) -> [UInt8] {
+        var output: [UInt8] = [UInt8(ascii: "[")]
+        for (position, part) in parts.enumerated() {
+            if position > 0 {
+                output.append(UInt8(ascii: ","))
+            }
+            output.append(contentsOf: part)
+        }
+        output.append(UInt8(ascii: "]"))
+        return output
+    }
+
+    // MARK: Client side
+
+    /// Decodes a reply frame: one response object or a batch of them.
+    public static func decodeResponses(_ payload: [UInt8]) throws(RPCError) -> [RPCResponse] {
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(payload)
+        } catch {
+            throw RPCError(.parseError, "reply is not valid JSON: \(error)")
+        }
+        switch value {
+        case .object:
+            return [try decodeResponse(value)]
+        case .array(let elements):
+            var responses: [RPCResponse] = []
+            for element in elements {
+                responses.append(try decodeResponse(element))
+            }
+            return responses
+        default:
+            throw RPCError(.invalidRequest, "reply must be an object or an array, not \(value.typeName)")
+        }
+    }
+
+    static func decodeResponse(_ value: JSONValue) throws(RPCError) -> RPCResponse {
+        guard case .object(let members) = value, members["jsonrpc"] == .string("2.0") else {
+            throw RPCError(.invalidRequest, "reply is not a JSON-RPC 2.0 response object")
+        }
+        let id = members["id"].flatMap { RPCID(json: $0) }
+        if let error = members["error"] {
+            return RPCResponse(id: id, outcome: .failure(RPCError(wire: error)))
+        }
+        guard let result = members["result"] else {
+            throw RPCError(.invalidRequest, "reply has neither result nor error")
+        }
+        return RPCResponse(id: id, outcome: .success(result))
+    }
+}

@@ -1,0 +1,44 @@
+/// An error as it travels in a JSON-RPC error object.
+///
+/// On the wire: `{"code": <status.code>, "message": ..., "data": {"status": <status.name>,
+/// "retryable": ..., "retry_after_ms": ..., "details": ...}}`.
+public struct RPCError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var status: RPCStatus
+    /// A sentence that says what failed, on which value, and what to do next.
+    public var message: String
+    public var retryable: Bool
+    /// How long a client should wait before retrying, when the server knows.
+    public var retryAfterMs: Int64?
+    /// Structured facts about the failure, for example the field that was invalid.
+    public var details: JSONValue?
+
+    public init(
+        _ status: RPCStatus,
+        _ message: String,
+        details: JSONValue? = nil,
+        retryAfterMs: Int64? = nil,
+        retryable: Bool? = nil
+    ) {
+        self.status = status
+        self.message = message
+        self.details = details
+        self.retryAfterMs = retryAfterMs
+        self.retryable = retryable ?? status.retryable
+    }
+
+    public var description: String { "\(status.name): \(message)" }
+}
+
+extension RPCError {
+    public static func invalidArgument(field: String, _ message: String) -> RPCError {
+        RPCError(.invalidArgument, message, details: ["field": .string(field)])
+    }
+
+    public static func notFound(_ kind: String, _ identifier: String) -> RPCError {
+        RPCError(
+            .notFound,
+            "\(kind) '\(identifier)' was not found; check the id and that it belongs to your company",
+            details: ["kind": .string(kind), "id": .string(identifier)]
+        )
+    }
+}

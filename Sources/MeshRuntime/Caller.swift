@@ -1,0 +1,57 @@
+import MeshProtocol
+
+/// Who made a call, as the gateway verified it. Services read it from `meta.caller`.
+///
+/// Services trust this member because only processes of a trusted uid can connect to their sockets,
+/// and the gateway overwrites whatever a client put there.
+public struct Caller: Sendable, Hashable {
+    public enum Kind: String, Sendable {
+        /// A platform operator holding the root key.
+        case root
+        /// A user of one company, holding that user's API key.
+        case user
+        /// Another process of the mesh acting on its own behalf (event delivery, export).
+        case service
+    }
+
+    public var kind: Kind
+    public var companyID: String?
+    public var userID: String?
+    public var role: String?
+    public var keyID: String?
+
+    public init(kind: Kind, companyID: String? = nil, userID: String? = nil, role: String? = nil, keyID: String? = nil) {
+        self.kind = kind
+        self.companyID = companyID
+        self.userID = userID
+        self.role = role
+        self.keyID = keyID
+    }
+
+    public static let root = Caller(kind: .root)
+    public static let service = Caller(kind: .service)
+
+    public var isRoot: Bool { kind == .root }
+    /// Root and the mesh's own processes may act on any company.
+    public var isPrivileged: Bool { kind == .root || kind == .service }
+
+    public var json: JSONValue {
+        var members: [String: JSONValue] = ["kind": .string(kind.rawValue)]
+        if let companyID { members["company_id"] = .string(companyID) }
+        if let userID { members["user_id"] = .string(userID) }
+        if let role { members["role"] = .string(role) }
+        if let keyID { members["key_id"] = .string(keyID) }
+        return .object(members)
+    }
+
+    public init?(json: JSONValue?) {
+        guard let json, let kindName = json["kind"]?.stringValue, let kind = Kind(rawValue: kindName) else {
+            return nil
+        }
+        self.kind = kind
+        self.companyID = json["company_id"]?.stringValue
+        self.userID = json["user_id"]?.stringValue
+        self.role = json["role"]?.stringValue
+        self.keyID = json["key_id"]?.stringValue
+    }
+}

@@ -1,0 +1,76 @@
+import MeshProtocol
+import MeshStore
+
+/// Applies an event inside the subscriber's write transaction. Throwing an `RPCError` rejects the event
+/// for good (it is logged and not retried); any other error fails the delivery so it is retried.
+public typealias EventHandler = @Sendable (MeshEvent, Connection) throws -> Void
+
+/// Builds the `events.deliver` method of a subscriber: each event's effect and its inbox record commit
+/// together, so a repeated delivery changes nothing.
+enum EventInbox {
+    struct DeliverResult: Codable, Sendable {
+        let applied: Int
+        let duplicates: Int
+        let rejected: Int
+    }
+
+    static func register(
+        into methods: inout MethodTable,
+        handlers: [String: EventHandler],
+        store: Database,
+        clock: MeshClock,
+        afterCommit: @escaping @Sendable () -> Void
+    ) {
+        let descriptor = MethodDescriptor(
+            name: "events.deliver",
+            summary: "Applies events from another process's outbox, each exactly once.",
+            scope: .internal,
+            paramsSchema: [
+                "type": "object",
+                "properties": ["events": ["type": "array", "items": ["type": "object"]]],
+                "required": ["events"],
+            ],
+            resultSchema: SchemaRecorder.schema(for: DeliverResult.self)
+        )
+        methods.add(descriptor) { params, context in
+            _ = try context.requireRoot()
+            guard let list = params?["events"]?.arrayValue else {
+                throw RPCError.invalidArgument(field: "events", "events.deliver needs params {\"events\": [...]}")
+            }
+            var events: [MeshEvent] = []
+            for item in list {
+                events.append(try MeshEvent(json: item))
+            }
+
+            let now = clock.nowMs()
+            let logger = context.logger
+            let received = events
+            let result = try await store.write { connection in
+                var applied = 0
+                var duplicates = 0
+                var rejected = 0
+                for event in received {
+                    guard try connection.recordInbox(eventID: event.eventID, topic: event.topic, atMs: now) else {
+                        duplicates += 1
+                        continue
+                    }
+                    guard let handler = handlers[event.topic] else {
+                        continue
+                    }
+                    do {
+                        try connection.savepoint("event") {
+                            try handler(event, connection)
+                        }
+                        applied += 1
+                    } catch let error as RPCError {
+                        rejected += 1
+                        logger.error("event.rejected", ["event": event.eventID, "topic": event.topic, "error": error.description])
+                    }
+                }
+                return DeliverResult(applied: applied, duplicates: duplicates, rejected: rejected)
+            }
+            afterCommit()
+            return try JSONValue(encoding: result)
+        }
+    }
+}

@@ -1,0 +1,114 @@
+import MeshProtocol
+import MeshStore
+import Synchronization
+
+/// Delivers this process's outbox to its subscribers, in order, until each acknowledges.
+///
+/// One loop per subscriber reads the events that subscriber has not acknowledged, sends them with
+/// `events.deliver`, and records the delivery only after the reply. A failed delivery is retried with
+/// backoff (100 ms doubling to 5 s), so a subscriber that is down receives everything once it returns.
+/// Subscribers record event ids in their inbox, so a delivery repeated after a crash changes nothing.
+public final class EventRelay: Sendable {
+    public let source: String
+    /// Subscriber process name to the topics it receives.
+    public let routes: [String: Set<String>]
+    private let store: Database
+    private let peers: PeerDirectory
+    private let clock: MeshClock
+    private let logger: Logger
+    private let dirty = Atomic<Int>(0)
+    private let batchSize = 100
+
+    public init(
+        source: String,
+        routes: [String: Set<String>],
+        store: Database,
+        peers: PeerDirectory,
+        clock: MeshClock,
+        logger: Logger
+    ) {
+        self.source = source
+        self.routes = routes
+        self.store = store
+        self.peers = peers
+        self.clock = clock
+        self.logger = logger.with(["component": "relay"])
+    }
+
+    /// Tells the relay that new events were committed, so it sends them without waiting for its poll.
+    public func wake() {
+        dirty.add(1, ordering: .releasing)
+    }
+
+    /// Runs one delivery loop per subscriber until the task is cancelled.
+    public func run() async {
+        await withTaskGroup(of: Void.self) { group in
+            for (subscriber, topics) in routes {
+                group.addTask { [self] in
+                    await deliverLoop(to: subscriber, topics: topics)
+                }
+            }
+        }
+    }
+
+    private func deliverLoop(to subscriber: String, topics: Set<String>) async {
+        var backoff: Duration = .milliseconds(100)
+        var lastSeenDirty = -1
+        var lastPoll = ContinuousClock.now - .seconds(10)
+
+        while !Task.isCancelled {
+            let currentDirty = dirty.load(ordering: .acquiring)
+            let pollDue = ContinuousClock.now - lastPoll > .seconds(1)
+            guard currentDirty != lastSeenDirty || pollDue else {
+                try? await Task.sleep(for: .milliseconds(20))
+                continue
+            }
+            lastSeenDirty = currentDirty
+            lastPoll = .now
+
+            do {
+                let delivered = try await deliverBatch(to: subscriber, topics: topics)
+                backoff = .milliseconds(100)
+                if delivered == batchSize {
+                    // More may be waiting: go again at once.
+                    lastSeenDirty = -1
+                }
+            } catch {
+                logger.debug("relay.delivery_failed", ["subscriber": subscriber, "error": "\(error)", "retry_ms": "\(backoff.milliseconds)"])
+                try? await Task.sleep(for: backoff)
+                backoff = min(backoff * 2, .seconds(5))
+                lastSeenDirty = -1
+            }
+        }
+    }
+
+    /// Sends the next batch of unacknowledged events; returns how many were delivered.
+    private func deliverBatch(to subscriber: String, topics: Set<String>) async throws -> Int {
+        let limit = batchSize
+        let events = try await store.read { connection in
+            try connection.pendingOutbox(subscriber: subscriber, topics: topics, limit: limit)
+        }
+        guard let last = events.last else {
+            return 0
+        }
+
+        var wire: [JSONValue] = []
+        for event in events {
+            let payload = (try? JSONParser.parse(event.payload)) ?? [:]
+            wire.append(
+                MeshEvent(eventID: event.eventID, topic: event.topic, payload: payload, createdAtMs: event.createdAtMs, source: source).json
+            )
+        }
+        var meta = RequestMeta()
+        meta.caller = Caller.service.json
+        meta.timeoutMs = 10_000
+        _ = try await peers.call(subscriber, "events.deliver", params: ["events": .array(wire)], meta: meta)
+
+        let now = clock.nowMs()
+        try await store.write { connection in
+            try connection.markDelivered(subscriber: subscriber, upTo: last.seq, atMs: now)
+        }
+        logger.debug("relay.delivered", ["subscriber": subscriber, "count": "\(events.count)", "last_seq": "\(last.seq)"])
+        return events.count
+    }
+}

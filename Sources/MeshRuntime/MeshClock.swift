@@ -1,0 +1,77 @@
+import Foundation
+
+/// The wall clock every process of the mesh reads, in milliseconds since the Unix epoch.
+///
+/// In the normal mode it is the system clock. In test mode every process reads the same clock file in
+/// the mesh home, so `mesh clock set` and `mesh clock advance` move the whole mesh's time at once.
+/// Durations for timeouts and backoff use the monotonic clock instead and are not affected.
+public struct MeshClock: Sendable {
+    private enum Source: Sendable {
+        case system
+        case file(String)
+        case fixed(Int64)
+    }
+
+    private let source: Source
+
+    public static let system = MeshClock(source: .system)
+
+    /// A clock that reads the time from `path`, a file holding one integer of milliseconds since the epoch.
+    public static func file(_ path: String) -> MeshClock {
+        MeshClock(source: .file(path))
+    }
+
+    /// A clock stopped at `milliseconds`, for in-process tests.
+    public static func fixed(_ milliseconds: Int64) -> MeshClock {
+        MeshClock(source: .fixed(milliseconds))
+    }
+
+    public var isTestClock: Bool {
+        if case .system = source {
+            return false
+        }
+        return true
+    }
+
+    /// The current time in milliseconds since the Unix epoch.
+    public func nowMs() -> Int64 {
+        switch source {
+        case .system:
+            return Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
+        case .fixed(let milliseconds):
+            return milliseconds
+        case .file(let path):
+            // The file is written whole by rename, so a reader sees the old or the new value.
+            if let text = try? String(contentsOfFile: path, encoding: .utf8),
+                let milliseconds = Int64(text.trimmingCharacters(in: .whitespacesAndNewlines))
+            {
+                return milliseconds
+            }
+            return Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
+        }
+    }
+
+    public func now() -> Date {
+        Date(timeIntervalSince1970: Double(nowMs()) / 1000)
+    }
+
+    /// Writes `milliseconds` to a clock file atomically (temporary file, then rename).
+    public static func writeClockFile(_ path: String, milliseconds: Int64) throws {
+        let temporary = path + ".tmp"
+        try Data("\(milliseconds)\n".utf8).write(to: URL(fileURLWithPath: temporary))
+        guard rename(temporary, path) == 0 else {
+            throw RuntimeFailure("could not move \(temporary) to \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+}
+
+/// A runtime failure at startup or in the supervisor, with a message for the operator.
+public struct RuntimeFailure: Error, Sendable, CustomStringConvertible {
+    public let message: String
+
+    public init(_ message: String) {
+        self.message = message
+    }
+
+    public var description: String { message }
+}

@@ -1,0 +1,58 @@
+import MeshProtocol
+import MeshStore
+
+/// A fact one service publishes for others: written to its outbox in the same transaction as the
+/// change, then delivered to each subscriber by the relay.
+public struct MeshEvent: Sendable {
+    public let eventID: String
+    public let topic: String
+    public let payload: JSONValue
+    public let createdAtMs: Int64
+    /// The process that published it.
+    public let source: String
+
+    public init(eventID: String, topic: String, payload: JSONValue, createdAtMs: Int64, source: String) {
+        self.eventID = eventID
+        self.topic = topic
+        self.payload = payload
+        self.createdAtMs = createdAtMs
+        self.source = source
+    }
+
+    public var json: JSONValue {
+        [
+            "event_id": .string(eventID),
+            "topic": .string(topic),
+            "payload": payload,
+            "created_at_ms": .int(createdAtMs),
+            "source": .string(source),
+        ]
+    }
+
+    public init(json: JSONValue) throws(RPCError) {
+        guard let eventID = json["event_id"]?.stringValue, !eventID.isEmpty else {
+            throw RPCError.invalidArgument(field: "events[].event_id", "each event needs a non-empty string event_id")
+        }
+        guard let topic = json["topic"]?.stringValue, !topic.isEmpty else {
+            throw RPCError.invalidArgument(field: "events[].topic", "event \(eventID) needs a non-empty string topic")
+        }
+        guard let payload = json["payload"], case .object = payload else {
+            throw RPCError.invalidArgument(field: "events[].payload", "event \(eventID) needs an object payload")
+        }
+        self.eventID = eventID
+        self.topic = topic
+        self.payload = payload
+        self.createdAtMs = json["created_at_ms"]?.intValue ?? 0
+        self.source = json["source"]?.stringValue ?? "unknown"
+    }
+}
+
+extension Connection {
+    /// Appends an event to this database's outbox; call it inside the write that makes the change.
+    @discardableResult
+    public func publish(_ topic: String, _ payload: JSONValue, atMs: Int64) throws -> String {
+        let eventID = Identifier.make(prefix: "evt")
+        _ = try appendOutbox(eventID: eventID, topic: topic, payload: JSONWriter.string(payload), createdAtMs: atMs)
+        return eventID
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+
+/// The folder that holds one mesh: sockets, databases, outgoing mail, logs, the root key and the
+/// test clock.
+///
+/// Layout: `run/<process>.sock` (folder 0700, sockets 0600), `data/<process>.sqlite`, `outbox/*.eml`,
+/// `logs/<process>.log`, `root.key` (0600) and, in test-clock mode, `clock`.
+public struct MeshHome: Sendable {
+    public let root: String
+
+    public init(root: String) {
+        let absolute = root.hasPrefix("/") ? root : FileManager.default.currentDirectoryPath + "/" + root
+        self.root = URL(fileURLWithPath: absolute).standardizedFileURL.path
+    }
+
+    /// The home named by `MESH_HOME`, or `./.mesh`.
+    public static func fromEnvironment() -> MeshHome {
+        MeshHome(root: ProcessInfo.processInfo.environment["MESH_HOME"] ?? ".mesh")
+    }
+
+    public var runDirectory: String { root + "/run" }
+    public var dataDirectory: String { root + "/data" }
+    public var outboxDirectory: String { root + "/outbox" }
+    public var logDirectory: String { root + "/logs" }
+    public var rootKeyPath: String { root + "/root.key" }
+    public var clockPath: String { root + "/clock" }
+
+    public func socketPath(_ process: String) -> String { runDirectory + "/" + process + ".sock" }
+    public func databasePath(_ process: String) -> String { dataDirectory + "/" + process + ".sqlite" }
+    public func logPath(_ process: String) -> String { logDirectory + "/" + process + ".log" }
+
+    /// Creates the folders, with `run/` restricted to the owner whatever the umask.
+    public func prepare() throws {
+        let manager = FileManager.default
+        for directory in [root, dataDirectory, outboxDirectory, logDirectory] {
+            try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
+        try manager.createDirectory(atPath: runDirectory, withIntermediateDirectories: true)
+        guard chmod(runDirectory, 0o700) == 0 else {
+            throw RuntimeFailure("could not set mode 0700 on \(runDirectory): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// The clock the processes of this home share: the clock file when it exists, else the system clock.
+    public func clock() -> MeshClock {
+        FileManager.default.fileExists(atPath: clockPath) ? .file(clockPath) : .system
+    }
+}

@@ -1,0 +1,61 @@
+import MeshProtocol
+import MeshStore
+
+/// What a service gets to build its handlers with.
+public struct ServiceEnvironment: Sendable {
+    public let name: String
+    public let home: MeshHome
+    public let store: Database
+    public let clock: MeshClock
+    public let logger: Logger
+    public let peers: PeerDirectory
+    /// Wakes this process's relay after a write that published events.
+    public let eventsPublished: @Sendable () -> Void
+
+    public init(
+        name: String,
+        home: MeshHome,
+        store: Database,
+        clock: MeshClock,
+        logger: Logger,
+        peers: PeerDirectory,
+        eventsPublished: @escaping @Sendable () -> Void
+    ) {
+        self.name = name
+        self.home = home
+        self.store = store
+        self.clock = clock
+        self.logger = logger
+        self.peers = peers
+        self.eventsPublished = eventsPublished
+    }
+}
+
+/// The pieces of a running service.
+public struct ServiceParts: Sendable {
+    public var methods = MethodTable()
+    /// Topic to the handler applying it, for events this service subscribes to.
+    public var eventHandlers: [String: EventHandler] = [:]
+    /// Subscriber process to the topics of this service's outbox it receives.
+    public var subscribers: [String: Set<String>] = [:]
+    /// Long-running work (schedulers, senders), started after the socket and cancelled at shutdown.
+    public var background: [@Sendable () async -> Void] = []
+    /// Handles any method not in `methods` (the gateway's router).
+    public var fallback: MethodEntry.Handler?
+    /// The budget of requests that arrive without `meta.timeout_ms`.
+    public var defaultTimeout: Duration?
+    /// Adds to `rpc.describe`: `methods` entries are appended to this process's own, other members are
+    /// copied in. The gateway uses it to list the public methods of the services behind it.
+    public var describeExtension: (@Sendable () async -> [String: JSONValue])?
+    /// Extra members for `rpc.health`, computed on each call.
+    public var healthDetails: (@Sendable () -> [String: JSONValue])?
+
+    public init() {}
+}
+
+/// A process of the mesh: its name, its schema and how it builds its handlers.
+public protocol MeshService {
+    static var name: String { get }
+    static var migrations: [Migration] { get }
+    static func make(_ environment: ServiceEnvironment) throws -> ServiceParts
+}

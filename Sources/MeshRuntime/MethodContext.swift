@@ -1,0 +1,84 @@
+import MeshProtocol
+
+/// What a handler knows about the call it serves.
+public struct MethodContext: Sendable {
+    public let method: String
+    public let requestID: RPCID?
+    public let meta: RequestMeta
+    public let caller: Caller?
+    /// When the caller stops waiting; work past it is abandoned with DEADLINE_EXCEEDED.
+    public let deadline: ContinuousClock.Instant?
+    public let logger: Logger
+    public let clock: MeshClock
+    public let peers: PeerDirectory
+
+    public init(
+        method: String,
+        requestID: RPCID?,
+        meta: RequestMeta,
+        caller: Caller?,
+        deadline: ContinuousClock.Instant?,
+        logger: Logger,
+        clock: MeshClock,
+        peers: PeerDirectory
+    ) {
+        self.method = method
+        self.requestID = requestID
+        self.meta = meta
+        self.caller = caller
+        self.deadline = deadline
+        self.logger = logger
+        self.clock = clock
+        self.peers = peers
+    }
+
+    /// The budget left before the deadline, for passing downstream; nil when the call has no deadline.
+    public var remaining: Duration? {
+        deadline.map { $0 - .now }
+    }
+
+    /// The verified caller, or UNAUTHENTICATED when the call came without one.
+    public func requireCaller() throws(RPCError) -> Caller {
+        guard let caller else {
+            throw RPCError(.unauthenticated, "\(method) needs an authenticated caller; call it through the gateway with an API key")
+        }
+        return caller
+    }
+
+    public func requireRoot() throws(RPCError) -> Caller {
+        let caller = try requireCaller()
+        guard caller.isPrivileged else {
+            throw RPCError(.permissionDenied, "\(method) is reserved for platform operators (the root key)")
+        }
+        return caller
+    }
+
+    /// Checks that the caller may act on `companyID`: root and mesh processes on any company, users on
+    /// their own only. Another company's id is reported as NOT_FOUND, so ids of other tenants leak nothing.
+    @discardableResult
+    public func requireCompany(_ companyID: String) throws(RPCError) -> Caller {
+        let caller = try requireCaller()
+        if caller.isPrivileged || caller.companyID == companyID {
+            return caller
+        }
+        throw RPCError.notFound("company", companyID)
+    }
+
+    /// Meta for a call this handler makes to another process: same trace, shrunken budget, caller kept.
+    public func downstreamMeta(caller: Caller? = nil) -> RequestMeta {
+        var next = RequestMeta()
+        next.traceID = meta.traceID
+        next.caller = (caller ?? self.caller)?.json
+        if let remaining {
+            next.timeoutMs = max(0, remaining.milliseconds)
+        }
+        return next
+    }
+}
+
+extension Duration {
+    /// The duration in whole milliseconds, rounded down.
+    public var milliseconds: Int64 {
+        components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000
+    }
+}

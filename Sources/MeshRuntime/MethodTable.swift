@@ -1,0 +1,100 @@
+import MeshProtocol
+
+/// A method a process serves: its description and its handler.
+public struct MethodEntry: Sendable {
+    public typealias Handler = @Sendable (JSONValue?, MethodContext) async throws -> JSONValue
+
+    public let descriptor: MethodDescriptor
+    public let handler: Handler
+}
+
+/// The methods of one process, filled in at startup and read-only once serving.
+public struct MethodTable: Sendable {
+    public private(set) var entries: [String: MethodEntry] = [:]
+
+    public init() {}
+
+    public subscript(name: String) -> MethodEntry? {
+        entries[name]
+    }
+
+    public var descriptors: [MethodDescriptor] {
+        entries.values.map(\.descriptor).sorted { $0.name < $1.name }
+    }
+
+    /// Registers a handler whose params and result are Codable types.
+    ///
+    /// Params must be a JSON object (absent params decode from `{}`); the JSON Schemas that
+    /// `rpc.describe` reports are recorded from `Params` and `Result` themselves.
+    public mutating func register<Params: Decodable & Sendable, Result: Codable & Sendable>(
+        _ name: String,
+        summary: String,
+        scope: MethodScope,
+        params: Params.Type = Params.self,
+        result: Result.Type = Result.self,
+        _ handler: @escaping @Sendable (Params, MethodContext) async throws -> Result
+    ) {
+        let descriptor = MethodDescriptor(
+            name: name,
+            summary: summary,
+            scope: scope,
+            paramsSchema: SchemaRecorder.schema(for: Params.self),
+            resultSchema: SchemaRecorder.schema(for: Result.self)
+        )
+        let knownMembers = descriptor.paramsSchema["properties"]?.objectValue.map { Set($0.keys) }
+        add(descriptor) { raw, context in
+            if let knownMembers, let members = raw?.objectValue {
+                try MethodTable.rejectUnknownMembers(members, known: knownMembers, method: name)
+            }
+            let decoded = try MethodTable.decodeParams(Params.self, from: raw, method: name)
+            let value = try await handler(decoded, context)
+            if let json = value as? JSONValue {
+                return json
+            }
+            return try JSONValue(encoding: value)
+        }
+    }
+
+    /// Registers a handler that works on raw JSON, with hand-written schemas.
+    public mutating func add(_ descriptor: MethodDescriptor, _ handler: @escaping MethodEntry.Handler) {
+        precondition(entries[descriptor.name] == nil, "method \(descriptor.name) registered twice")
+        entries[descriptor.name] = MethodEntry(descriptor: descriptor, handler: handler)
+    }
+
+    static func rejectUnknownMembers(_ members: [String: JSONValue], known: Set<String>, method: String) throws {
+        let unknown = members.keys.filter { !known.contains($0) }.sorted()
+        guard let first = unknown.first else {
+            return
+        }
+        throw RPCError(
+            .invalidArgument,
+            "params.\(first) is not a parameter of \(method); accepted: \(known.sorted().joined(separator: ", "))",
+            details: ["field": .string(first), "unknown": .array(unknown.map { .string($0) })]
+        )
+    }
+
+    static func decodeParams<Params: Decodable>(_ type: Params.Type, from raw: JSONValue?, method: String) throws -> Params {
+        let object: JSONValue
+        switch raw {
+        case nil, .null?:
+            object = .object([:])
+        case .object?:
+            object = raw!
+        case .some(let other):
+            throw RPCError(
+                .invalidArgument,
+                "params of \(method) must be an object with named members, not \(other.typeName)",
+                details: ["field": "params"]
+            )
+        }
+        if let json = object as? Params {
+            return json
+        }
+        return try object.decode(Params.self)
+    }
+}
+
+/// Params of a method that takes none.
+public struct NoParams: Codable, Sendable {
+    public init() {}
+}

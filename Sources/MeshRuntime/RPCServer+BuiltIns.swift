@@ -1,0 +1,105 @@
+import MeshProtocol
+
+extension RPCServer {
+    /// The protocol version string every process reports.
+    public static let protocolVersion = "tenantmesh/1"
+
+    /// `rpc.health` and `rpc.describe`; `rpc.ping` and `rpc.cancel` are answered on the loop thread.
+    func builtInEntry(_ method: String) -> MethodEntry? {
+        switch method {
+        case "rpc.health":
+            return MethodEntry(descriptor: Self.healthDescriptor) { [health, startedAt] _, _ in
+                var report = health()
+                if case .object(var members) = report {
+                    members["uptime_ms"] = .int((ContinuousClock.now - startedAt).milliseconds)
+                    report = .object(members)
+                }
+                return report
+            }
+        case "rpc.describe":
+            return MethodEntry(descriptor: Self.describeDescriptor) { [self] _, _ in
+                var description = describe().objectValue ?? [:]
+                if let describeExtension {
+                    for (key, value) in await describeExtension() {
+                        if key == "methods", case .array(let own) = description["methods"] ?? [], case .array(let more) = value {
+                            description["methods"] = .array(own + more)
+                        } else {
+                            description[key] = value
+                        }
+                    }
+                }
+                return .object(description)
+            }
+        default:
+            return nil
+        }
+    }
+
+    /// The hello document: protocol version, limits and every method with its schemas.
+    public func describe() -> JSONValue {
+        let limits = configuration.limits
+        let builtIns = [Self.pingDescriptor, Self.healthDescriptor, Self.describeDescriptor, Self.cancelDescriptor]
+        return [
+            "protocol": .string(Self.protocolVersion),
+            "service": .string(configuration.processName),
+            "limits": [
+                "max_frame_bytes": .int(Int64(limits.maximumFrameBytes)),
+                "max_batch": .int(Int64(RPCEnvelope.maximumBatchSize)),
+                "max_in_flight": .int(Int64(configuration.maximumInFlight)),
+                "idle_timeout_ms": .int(limits.idleTimeout.milliseconds),
+                "partial_frame_timeout_ms": .int(limits.partialFrameTimeout.milliseconds),
+                "max_connections": .int(Int64(limits.maximumConnections)),
+                "max_outbound_bytes": .int(Int64(limits.maximumOutboundBytes)),
+            ],
+            "methods": .array((builtIns + methods.descriptors).map(\.json)),
+        ]
+    }
+
+    static let pingDescriptor = MethodDescriptor(
+        name: "rpc.ping",
+        summary: "Returns \"pong\"; checks that the process answers.",
+        scope: .anonymous,
+        paramsSchema: ["type": "object", "additionalProperties": false],
+        resultSchema: ["const": "pong"]
+    )
+
+    static let healthDescriptor = MethodDescriptor(
+        name: "rpc.health",
+        summary: "Reports SERVING or NOT_SERVING with the state of the process's store.",
+        scope: .anonymous,
+        paramsSchema: ["type": "object", "additionalProperties": false],
+        resultSchema: [
+            "type": "object",
+            "properties": [
+                "status": ["type": "string", "enum": ["SERVING", "NOT_SERVING"]],
+                "service": ["type": "string"],
+                "store": ["type": "object"],
+                "uptime_ms": ["type": "integer"],
+            ],
+            "required": ["status", "service"],
+        ]
+    )
+
+    static let describeDescriptor = MethodDescriptor(
+        name: "rpc.describe",
+        summary: "Returns the protocol version, this process's limits and every method with JSON Schemas.",
+        scope: .anonymous,
+        paramsSchema: ["type": "object", "additionalProperties": false],
+        resultSchema: ["type": "object", "required": ["protocol", "service", "limits", "methods"]]
+    )
+
+    static let cancelDescriptor = MethodDescriptor(
+        name: "rpc.cancel",
+        summary: "Cancels a request in flight on the same connection, by its id.",
+        scope: .anonymous,
+        paramsSchema: [
+            "type": "object",
+            "properties": ["id": ["type": ["string", "integer"]]],
+            "required": ["id"],
+            "additionalProperties": false,
+        ],
+        resultSchema: [
+            "type": "object", "properties": ["cancelled": ["type": "boolean"]], "required": ["cancelled"],
+        ]
+    )
+}

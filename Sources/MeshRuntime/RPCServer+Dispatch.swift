@@ -1,0 +1,202 @@
+import MeshProtocol
+import MeshStore
+import MeshTransport
+
+extension RPCServer {
+    /// Answers one request. `reply` gets the encoded response, or nil for a notification; it is called
+    /// exactly once, on the loop thread.
+    func handle(_ request: RPCRequest, on connection: SocketConnection, reply: @escaping ([UInt8]?) -> Void) {
+        let respond: (Result<JSONValue, RPCError>) -> Void = { outcome in
+            guard let id = request.id else {
+                reply(nil)
+                return
+            }
+            switch outcome {
+            case .success(let value):
+                reply(RPCEnvelope.encodeResult(id: id, result: value))
+            case .failure(let error):
+                reply(RPCEnvelope.encodeError(id: id, error: error))
+            }
+        }
+
+        switch request.method {
+        case "rpc.ping":
+            respond(.success("pong"))
+            return
+        case "rpc.cancel":
+            respond(cancel(request, on: connection))
+            return
+        default:
+            break
+        }
+
+        guard let requests = connection.context as? ConnectionRequests else {
+            respond(.failure(RPCError(.unavailable, "the connection is closing")))
+            return
+        }
+        guard requests.count < configuration.maximumInFlight else {
+            respond(
+                .failure(
+                    RPCError(
+                        .resourceExhausted,
+                        "\(requests.count) requests are already in flight on this connection (limit \(configuration.maximumInFlight)); wait for replies or open another connection",
+                        details: ["limit": .int(Int64(configuration.maximumInFlight))],
+                        retryAfterMs: 10,
+                        retryable: true
+                    )
+                )
+            )
+            return
+        }
+        guard let entry = methods[request.method] ?? builtInEntry(request.method) ?? fallbackEntry(request.method) else {
+            respond(
+                .failure(
+                    RPCError(
+                        .methodNotFound,
+                        "method '\(request.method)' does not exist on \(configuration.processName); rpc.describe lists the methods",
+                        details: ["method": .string(request.method)]
+                    )
+                )
+            )
+            return
+        }
+
+        let budget = request.meta.timeoutMs.map { Duration.milliseconds($0) } ?? configuration.defaultTimeout
+        if let budget, budget <= .zero {
+            respond(.failure(deadlineExceeded(request.method)))
+            return
+        }
+        let deadline = budget.map { ContinuousClock.now + $0 }
+
+        run(entry, request, deadline: deadline, on: connection, requests: requests, respond: respond)
+    }
+
+    private func run(
+        _ entry: MethodEntry,
+        _ request: RPCRequest,
+        deadline: ContinuousClock.Instant?,
+        on connection: SocketConnection,
+        requests: ConnectionRequests,
+        respond: @escaping (Result<JSONValue, RPCError>) -> Void
+    ) {
+        let loop = connection.loop
+        let sequence = requests.add(clientID: request.id) { _ in }
+        connection.inFlightCount += 1
+
+        // Exactly one of completion, deadline and cancellation removes the entry and answers.
+        let confined = LoopConfined((connection: WeakConnection(connection), requests: requests, respond: respond))
+        let finish: @Sendable (Result<JSONValue, RPCError>) -> Void = { outcome in
+            loop.execute {
+                let (weakConnection, requests, respond) = confined.value
+                guard let connection = weakConnection.connection, let removed = requests.remove(sequence) else {
+                    return
+                }
+                connection.inFlightCount -= 1
+                if let timer = removed.timer {
+                    loop.cancelTimer(timer)
+                }
+                respond(outcome)
+            }
+        }
+
+        let context = MethodContext(
+            method: request.method,
+            requestID: request.id,
+            meta: request.meta,
+            caller: Caller(json: request.meta.caller),
+            deadline: deadline,
+            logger: logger.with(["method": request.method, "trace": request.meta.traceID ?? "-"]),
+            clock: clock,
+            peers: peers
+        )
+        let handler = entry.handler
+        let params = request.params
+        let task = Task {
+            let outcome: Result<JSONValue, RPCError>
+            do {
+                outcome = .success(try await handler(params, context))
+            } catch {
+                outcome = .failure(RPCServer.wireError(error, method: request.method, logger: context.logger))
+            }
+            finish(outcome)
+        }
+
+        var timer: TimerHeap.Token?
+        if let deadline {
+            timer = loop.schedule(after: deadline - .now) {
+                task.cancel()
+                finish(.failure(self.deadlineExceeded(request.method)))
+            }
+        }
+        requests.update(sequence) { pending in
+            pending.task = task
+            pending.timer = timer
+        }
+    }
+
+    private func cancel(_ request: RPCRequest, on connection: SocketConnection) -> Result<JSONValue, RPCError> {
+        guard let target = request.params?["id"], let id = RPCID(json: target) else {
+            return .failure(
+                RPCError(.invalidArgument, "rpc.cancel needs params {\"id\": <id of the request to cancel>}", details: ["field": "id"])
+            )
+        }
+        guard let requests = connection.context as? ConnectionRequests,
+            let sequence = requests.sequence(forClientID: id),
+            let entry = requests.remove(sequence)
+        else {
+            return .success(["cancelled": false])
+        }
+
+        connection.inFlightCount -= 1
+        entry.task?.cancel()
+        if let timer = entry.timer {
+            connection.loop.cancelTimer(timer)
+        }
+        logger.debug("request.cancelled", ["id": id.description])
+        return .success(["cancelled": true])
+    }
+
+    func deadlineExceeded(_ method: String) -> RPCError {
+        RPCError(.deadlineExceeded, "\(method) did not finish within its deadline (meta.timeout_ms); retry with a larger budget")
+    }
+
+    /// Maps any error a handler threw to the wire error, logging the unexpected ones.
+    static func wireError(_ error: any Error, method: String, logger: Logger) -> RPCError {
+        switch error {
+        case let rpc as RPCError:
+            if rpc.status == .internal {
+                logger.error("request.failed", ["error": rpc.message])
+            }
+            return rpc
+        case let store as StoreError where store.isInterrupted:
+            return RPCError(.deadlineExceeded, "\(method) was interrupted: its deadline passed during a database query")
+        case is CancellationError:
+            return RPCError(.cancelled, "\(method) was cancelled")
+        case let store as StoreError:
+            logger.error("request.store_failed", ["error": store.description])
+            return RPCError(.internal, "\(method) failed in storage (SQLite result code \(store.resultCode)); see the process log")
+        default:
+            logger.error("request.failed", ["error": String(describing: error)])
+            return RPCError(.internal, "\(method) failed unexpectedly: \(error)")
+        }
+    }
+
+    private func fallbackEntry(_ method: String) -> MethodEntry? {
+        guard let fallback, !method.hasPrefix("rpc.") else {
+            return nil
+        }
+        return MethodEntry(
+            descriptor: MethodDescriptor(name: method, summary: "", scope: .company, paramsSchema: [:], resultSchema: [:]),
+            handler: fallback
+        )
+    }
+}
+
+/// A weak reference to a connection, so a finished task does not keep a closed connection alive.
+final class WeakConnection {
+    weak var connection: SocketConnection?
+
+    init(_ connection: SocketConnection) {
+        self.connection = connection
+    }
+}

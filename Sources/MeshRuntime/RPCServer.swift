@@ -1,0 +1,188 @@
+import MeshProtocol
+import MeshStore
+import MeshTransport
+
+/// Serves JSON-RPC on a Unix socket: decodes each frame, answers built-ins on the loop thread, runs
+/// every other method as a task, and enforces the per-connection in-flight cap, deadlines and
+/// cancellation.
+///
+/// `@unchecked Sendable`: the server's own state is immutable after init; per-connection state lives in
+/// `ConnectionRequests`, touched only on the loop thread.
+public final class RPCServer: ServerDelegate, @unchecked Sendable {
+    public struct Configuration: Sendable {
+        public var processName: String
+        public var limits = ServerLimits()
+        public var maximumInFlight = 256
+        /// The budget a request gets when it carries no `meta.timeout_ms`; nil means none.
+        public var defaultTimeout: Duration?
+
+        public init(processName: String) {
+            self.processName = processName
+        }
+    }
+
+    public let configuration: Configuration
+    let methods: MethodTable
+    let logger: Logger
+    let clock: MeshClock
+    let peers: PeerDirectory
+    let health: @Sendable () -> JSONValue
+    let startedAt = ContinuousClock.now
+    /// Replaces the method table for one request, used by the gateway to route any public method.
+    let fallback: MethodEntry.Handler?
+    let describeExtension: (@Sendable () async -> [String: JSONValue])?
+
+    public init(
+        configuration: Configuration,
+        methods: MethodTable,
+        logger: Logger,
+        clock: MeshClock,
+        peers: PeerDirectory,
+        health: @escaping @Sendable () -> JSONValue,
+        fallback: MethodEntry.Handler? = nil,
+        describeExtension: (@Sendable () async -> [String: JSONValue])? = nil
+    ) {
+        self.describeExtension = describeExtension
+        self.configuration = configuration
+        self.methods = methods
+        self.logger = logger
+        self.clock = clock
+        self.peers = peers
+        self.health = health
+        self.fallback = fallback
+    }
+
+    // MARK: ServerDelegate
+
+    public func server(_ server: UnixServer, didAccept connection: SocketConnection) {
+        connection.context = ConnectionRequests()
+        logger.trace("connection.accepted", ["fd": "\(connection.descriptor)"])
+    }
+
+    public func connection(_ connection: SocketConnection, didReceive payload: [UInt8]) {
+        switch RPCEnvelope.decodeIncoming(payload) {
+        case .failure(let failure):
+            connection.send(RPCEnvelope.encodeError(id: failure.id, error: failure.error))
+
+        case .success(.single(let request)):
+            handle(request, on: connection) { reply in
+                if let reply {
+                    connection.send(reply)
+                }
+            }
+
+        case .success(.batch(let items)):
+            let collector = BatchCollector(count: items.count) { parts in
+                if !parts.isEmpty {
+                    connection.send(RPCEnvelope.encodeBatch(parts))
+                }
+            }
+            for (index, item) in items.enumerated() {
+                switch item {
+                case .failure(let failure):
+                    collector.fill(index, RPCEnvelope.encodeError(id: failure.id, error: failure.error))
+                case .success(let request):
+                    handle(request, on: connection) { reply in
+                        collector.fill(index, reply)
+                    }
+                }
+            }
+        }
+    }
+
+    public func connection(_ connection: SocketConnection, didFailFraming error: FrameError) {
+        logger.debug("connection.framing_failed", ["error": error.description])
+        let reply = RPCError(.invalidRequest, "\(error); the connection will be closed")
+        connection.send(RPCEnvelope.encodeError(id: nil, error: reply))
+        connection.closeAfterFlush()
+    }
+
+    public func connectionDidClose(_ connection: SocketConnection) {
+        guard let requests = connection.context as? ConnectionRequests else {
+            return
+        }
+        // A client that closes its connection no longer wants its answers.
+        for entry in requests.removeAll() {
+            entry.task?.cancel()
+            if let timer = entry.timer {
+                connection.loop.cancelTimer(timer)
+            }
+        }
+    }
+}
+
+/// The requests in flight on one connection. Loop thread only.
+final class ConnectionRequests {
+    struct Entry {
+        let clientID: RPCID?
+        var task: Task<Void, Never>?
+        var timer: TimerHeap.Token?
+        let reply: ([UInt8]?) -> Void
+    }
+
+    private var nextSequence: UInt64 = 0
+    private(set) var entries: [UInt64: Entry] = [:]
+    private var byClientID: [RPCID: UInt64] = [:]
+
+    var count: Int { entries.count }
+
+    func add(clientID: RPCID?, reply: @escaping ([UInt8]?) -> Void) -> UInt64 {
+        nextSequence += 1
+        entries[nextSequence] = Entry(clientID: clientID, task: nil, timer: nil, reply: reply)
+        if let clientID {
+            byClientID[clientID] = nextSequence
+        }
+        return nextSequence
+    }
+
+    func update(_ sequence: UInt64, _ change: (inout Entry) -> Void) {
+        guard var entry = entries[sequence] else {
+            return
+        }
+        change(&entry)
+        entries[sequence] = entry
+    }
+
+    func remove(_ sequence: UInt64) -> Entry? {
+        guard let entry = entries.removeValue(forKey: sequence) else {
+            return nil
+        }
+        if let clientID = entry.clientID, byClientID[clientID] == sequence {
+            byClientID[clientID] = nil
+        }
+        return entry
+    }
+
+    func sequence(forClientID id: RPCID) -> UInt64? {
+        byClientID[id]
+    }
+
+    func removeAll() -> [Entry] {
+        let all = Array(entries.values)
+        entries.removeAll()
+        byClientID.removeAll()
+        return all
+    }
+}
+
+/// Gathers the replies of one batch and sends them as one array once every member is answered.
+final class BatchCollector {
+    private var slots: [[UInt8]?]
+    private var remaining: Int
+    private let send: ([[UInt8]]) -> Void
+
+    init(count: Int, send: @escaping ([[UInt8]]) -> Void) {
+        self.slots = Array(repeating: nil, count: count)
+        self.remaining = count
+        self.send = send
+    }
+
+    /// Records the reply for member `index`; nil for a notification, which gets none.
+    func fill(_ index: Int, _ reply: [UInt8]?) {
+        slots[index] = reply
+        remaining -= 1
+        if remaining == 0 {
+            send(slots.compactMap { $0 })
+        }
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+import MeshProtocol
+import MeshRuntime
+
+/// A whole mesh started with `mesh up --test-clock` in a temporary home, for integration tests.
+///
+/// It runs the real `mesh` executable built next to the test bundle (or the one named by
+/// `MESH_BINARY`), so every process, socket and database is the real one.
+public final class MeshCluster: Sendable {
+    public let home: MeshHome
+    private let supervisor: Process
+
+    /// Starts a mesh and waits until every process reports SERVING.
+    public init() async throws {
+        // A short root keeps socket paths well under the kernel's 107-byte limit.
+        let root = "/tmp/mt-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        home = MeshHome(root: root)
+        try home.prepare()
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try MeshCluster.meshBinary())
+        process.arguments = ["up", "--test-clock", "--home", root]
+        FileManager.default.createFile(atPath: home.logPath("supervisor"), contents: nil)
+        let log = FileHandle(forWritingAtPath: home.logPath("supervisor"))
+        process.standardOutput = log
+        process.standardError = log
+        try process.run()
+        supervisor = process
+
+        try await waitUntilUp()
+    }
+
+    deinit {
+        stop()
+        try? FileManager.default.removeItem(atPath: home.root)
+    }
+
+    /// The `mesh` executable: MESH_BINARY, or the one in the build folder that holds this test bundle.
+    public static func meshBinary() throws -> String {
+        if let explicit = ProcessInfo.processInfo.environment["MESH_BINARY"] {
+            return explicit
+        }
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        var directory = URL(fileURLWithPath: executable).deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = directory.appendingPathComponent("mesh").path
+            if FileManager.default.isExecutableFile(atPath: candidate) {
+                return candidate
+            }
+            directory = directory.deletingLastPathComponent()
+        }
+        throw RuntimeFailure("no mesh executable next to \(executable); run `swift build` first or set MESH_BINARY")
+    }
+
+    public var rootKey: String {
+        get throws {
+            try String(contentsOfFile: home.rootKeyPath, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+    }
+
+    public var gatewaySocket: String { home.socketPath("gateway") }
+
+    /// The pid of one of the mesh's processes, read from `run/<name>.pid`.
+    public func pid(of process: String) -> Int32? {
+        guard let text = try? String(contentsOfFile: home.runDirectory + "/\(process).pid", encoding: .utf8) else {
+            return nil
+        }
+        return Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    /// Sends SIGKILL to one process; the supervisor restarts it.
+    public func kill9(_ process: String) throws {
+        guard let pid = pid(of: process) else {
+            throw RuntimeFailure("no pid file for \(process)")
+        }
+        kill(pid, SIGKILL)
+    }
+
+    /// Waits until `process` runs under a pid other than `oldPID` and answers rpc.health.
+    public func waitForRestart(_ process: String, oldPID: Int32, timeout: Duration = .seconds(30)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let pid = pid(of: process), pid != oldPID, FileManager.default.fileExists(atPath: home.socketPath(process)) {
+                if (try? await MeshProbe.health(home.socketPath(process))) == "SERVING" {
+                    return
+                }
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw RuntimeFailure("\(process) was not restarted within \(timeout)")
+    }
+
+    /// Moves the shared test clock by `milliseconds`.
+    public func advanceClock(milliseconds: Int64) throws {
+        let now = home.clock().nowMs()
+        try MeshClock.writeClockFile(home.clockPath, milliseconds: now + milliseconds)
+    }
+
+    /// The `.eml` files in the outbox.
+    public func outboxFiles() -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: home.outboxDirectory)) ?? []).filter { $0.hasSuffix(".eml") }.sorted()
+    }
+
+    public func log(of process: String) -> String {
+        (try? String(contentsOfFile: home.logPath(process), encoding: .utf8)) ?? ""
+    }
+
+    /// Stops the mesh with SIGTERM and waits for the supervisor to exit.
+    public func stop() {
+        guard supervisor.isRunning else {
+            return
+        }
+        kill(supervisor.processIdentifier, SIGTERM)
+        supervisor.waitUntilExit()
+    }
+
+    public var supervisorExitStatus: Int32? {
+        supervisor.isRunning ? nil : supervisor.terminationStatus
+    }
+
+    private func waitUntilUp() async throws {
+        let deadline = ContinuousClock.now + .seconds(90)
+        while ContinuousClock.now < deadline {
+            if !supervisor.isRunning {
+                throw RuntimeFailure("mesh up exited with \(supervisor.terminationStatus): \(log(of: "supervisor"))")
+            }
+            if log(of: "supervisor").contains("mesh is up") {
+                return
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw RuntimeFailure("the mesh did not come up within 90 s: \(log(of: "supervisor"))")
+    }
+}

@@ -1,0 +1,16 @@
+import MeshProtocol
+import MeshTransport
+
+/// One-off calls straight to a process's socket, for tests.
+public enum MeshProbe {
+    /// The `status` member of `rpc.health` at `socket`.
+    public static func health(_ socket: String) async throws -> String {
+        let loop = try EventLoop(name: "probe")
+        loop.start()
+        defer { loop.stop() }
+        let client = RPCClient(path: socket, loop: loop)
+        defer { client.close() }
+        let report = try await client.call("rpc.health", meta: RequestMeta(), timeout: .seconds(2))
+        return report["status"]?.stringValue ?? "UNKNOWN"
+    }
+}

@@ -1,0 +1,203 @@
+import MeshProtocol
+
+/// The loop-confined half of `RPCClient`: the connection, the calls waiting for replies and the
+/// reconnect backoff.
+final class ClientState: ConnectionDelegate {
+    typealias Reply = CheckedContinuation<Result<JSONValue, RPCError>, Never>
+
+    private struct Pending {
+        let continuation: Reply
+        let timer: TimerHeap.Token?
+    }
+
+    private let path: String
+    private let options: RPCClient.Options
+    private var connection: SocketConnection?
+    private var pending: [Int64: Pending] = [:]
+    private var cancelledBeforeStart: Set<Int64> = []
+    private var backoff: Duration = .zero
+    private var retryAfter: ContinuousClock.Instant?
+    private var isShutDown = false
+
+    init(path: String, options: RPCClient.Options) {
+        self.path = path
+        self.options = options
+    }
+
+    func start(id: Int64, payload: [UInt8], timeout: Duration?, loop: EventLoop, continuation: Reply) {
+        if cancelledBeforeStart.remove(id) != nil {
+            continuation.resume(returning: .failure(RPCError(.cancelled, "the call was cancelled before it was sent")))
+            return
+        }
+        if pending.count >= options.maximumPending {
+            continuation.resume(
+                returning: .failure(
+                    RPCError(
+                        .resourceExhausted,
+                        "\(pending.count) calls to '\(path)' are already waiting for replies; retry later",
+                        retryAfterMs: 10,
+                        retryable: true
+                    )
+                )
+            )
+            return
+        }
+
+        let connection: SocketConnection
+        switch connected(loop: loop) {
+        case .success(let open):
+            connection = open
+        case .failure(let error):
+            continuation.resume(returning: .failure(error))
+            return
+        }
+
+        var timer: TimerHeap.Token?
+        if let timeout {
+            timer = loop.schedule(after: timeout) { [weak self] in
+                self?.expire(id: id, after: timeout)
+            }
+        }
+        pending[id] = Pending(continuation: continuation, timer: timer)
+        connection.send(payload)
+    }
+
+    func sendWithoutReply(_ payload: [UInt8], loop: EventLoop) {
+        if case .success(let connection) = connected(loop: loop) {
+            connection.send(payload)
+        }
+    }
+
+    func cancel(id: Int64) {
+        guard let entry = pending.removeValue(forKey: id) else {
+            if cancelledBeforeStart.count > 10_000 {
+                cancelledBeforeStart.removeAll()
+            }
+            cancelledBeforeStart.insert(id)
+            return
+        }
+
+        if let timer = entry.timer, let connection {
+            connection.loop.cancelTimer(timer)
+        }
+        sendCancel(id: id)
+        entry.continuation.resume(returning: .failure(RPCError(.cancelled, "the call was cancelled by the caller")))
+    }
+
+    func shutDown() {
+        isShutDown = true
+        connection?.close()
+        connection = nil
+    }
+
+    private func expire(id: Int64, after timeout: Duration) {
+        guard let entry = pending.removeValue(forKey: id) else {
+            return
+        }
+        sendCancel(id: id)
+        entry.continuation.resume(
+            returning: .failure(
+                RPCError(.deadlineExceeded, "no reply from '\(path)' within \(timeout); the deadline was exceeded")
+            )
+        )
+    }
+
+    private func sendCancel(id: Int64) {
+        let payload = RPCEnvelope.encodeRequest(id: nil, method: "rpc.cancel", params: ["id": .int(id)], meta: nil)
+        connection?.send(payload)
+    }
+
+    private func connected(loop: EventLoop) -> Result<SocketConnection, RPCError> {
+        if let connection, !connection.isClosed {
+            return .success(connection)
+        }
+        if isShutDown {
+            return .failure(RPCError(.unavailable, "the client for '\(path)' was closed", retryable: false))
+        }
+
+        let now = ContinuousClock.now
+        if let retryAfter, now < retryAfter {
+            return .failure(unavailable(detail: "recently failed to connect", retryIn: retryAfter - now))
+        }
+
+        do {
+            let open = try SocketConnection.connect(to: path, loop: loop, maximumFrameBytes: options.maximumFrameBytes)
+            open.delegate = self
+            connection = open
+            backoff = .zero
+            retryAfter = nil
+            return .success(open)
+        } catch {
+            backoff = backoff == .zero ? options.initialBackoff : min(backoff * 2, options.maximumBackoff)
+            retryAfter = now + backoff
+            return .failure(unavailable(detail: error.message, retryIn: backoff))
+        }
+    }
+
+    private func unavailable(detail: String, retryIn: Duration) -> RPCError {
+        let milliseconds = retryIn.components.seconds * 1000 + retryIn.components.attoseconds / 1_000_000_000_000_000
+        return RPCError(
+            .unavailable,
+            "service at '\(path)' is unavailable (\(detail)); retry shortly",
+            details: ["socket": .string(path)],
+            retryAfterMs: max(1, milliseconds)
+        )
+    }
+
+    // MARK: ConnectionDelegate
+
+    func connection(_ connection: SocketConnection, didReceive payload: [UInt8]) {
+        let responses: [RPCResponse]
+        do {
+            responses = try RPCEnvelope.decodeResponses(payload)
+        } catch {
+            // A reply we cannot read leaves the stream's state unknown: fail everything and reconnect.
+            failAll(RPCError(.internal, "unreadable reply from '\(path)': \(error.message)"))
+            connection.close()
+            return
+        }
+
+        for response in responses {
+            guard case .int(let id) = response.id, let entry = pending.removeValue(forKey: id) else {
+                if response.id == nil || response.id == .null, case .failure(let error) = response.outcome {
+                    // An error with no id is about the connection itself (a framing error, the
+                    // connection limit): it applies to every call in flight.
+                    failAll(error)
+                }
+                continue
+            }
+            if let timer = entry.timer {
+                connection.loop.cancelTimer(timer)
+            }
+            entry.continuation.resume(returning: response.outcome)
+        }
+    }
+
+    func connection(_ connection: SocketConnection, didFailFraming error: FrameError) {
+        failAll(RPCError(.internal, "bad frame from '\(path)': \(error)"))
+        connection.close()
+    }
+
+    func connectionDidClose(_ connection: SocketConnection) {
+        if self.connection === connection {
+            self.connection = nil
+        }
+        failAll(
+            RPCError(
+                .unavailable,
+                "connection to '\(path)' closed before the reply arrived; the request may or may not have been applied"
+            )
+        )
+    }
+
+    private func failAll(_ error: RPCError) {
+        let entries = pending
+        pending.removeAll()
+        for entry in entries.values {
+            if let timer = entry.timer, let connection {
+                connection.loop.cancelTimer(timer)
+            }
+            entry.continuation.resume(returning: .failure(error))
+        }
+    }
+}

@@ -1,0 +1,268 @@
+import CSystem
+import Foundation
+import Glibc
+import Synchronization
+
+/// Something registered with an event loop that reacts to readiness of one file descriptor.
+///
+/// Every method is called on the loop's thread.
+public protocol EventLoopHandler: AnyObject {
+    func handleReadable()
+    func handleWritable()
+    /// The peer hung up or the descriptor reported an error.
+    func handleHangup()
+}
+
+/// One thread that waits on epoll and runs the handlers of ready file descriptors, jobs posted from
+/// other threads, and timers.
+///
+/// Handlers and timers run only on the loop thread, so the objects they touch need no locks.
+/// `@unchecked Sendable`: the mutable state outside `pending` is touched only on the loop thread
+/// (checked by `assertInLoop`), and `pending` is guarded by a Mutex.
+public final class EventLoop: @unchecked Sendable {
+    private let epollDescriptor: Int32
+    private let wakeDescriptor: Int32
+    private let pending = Mutex<[@Sendable () -> Void]>([])
+    private var handlers: [Int32: any EventLoopHandler] = [:]
+    private var timers = TimerHeap()
+    private var thread: Thread?
+    private let threadID = Mutex<pthread_t?>(nil)
+    private let stopping = Atomic<Bool>(false)
+    private let started = DispatchSemaphore(value: 0)
+    private let finished = DispatchSemaphore(value: 0)
+
+    public let name: String
+
+    public init(name: String) throws(SystemError) {
+        self.name = name
+        epollDescriptor = try retryingInterrupts("epoll_create1") { csystem_epoll_create() }
+        do {
+            wakeDescriptor = try retryingInterrupts("eventfd") { csystem_eventfd() }
+        } catch {
+            close(epollDescriptor)
+            throw error
+        }
+        try retryingInterrupts("epoll_ctl") {
+            csystem_epoll_ctl(epollDescriptor, csystem_epoll_ctl_add(), wakeDescriptor, csystem_epollin())
+        }
+    }
+
+    deinit {
+        close(wakeDescriptor)
+        close(epollDescriptor)
+    }
+
+    /// Starts the loop's thread. Returns once the thread runs.
+    public func start() {
+        let thread = Thread { [self] in
+            threadID.withLock { $0 = pthread_self() }
+            started.signal()
+            run()
+            finished.signal()
+        }
+        thread.name = "loop-\(name)"
+        thread.stackSize = 1 << 20
+        self.thread = thread
+        thread.start()
+        started.wait()
+    }
+
+    /// Stops the loop and waits for its thread to finish. Safe to call more than once.
+    public func stop() {
+        guard !stopping.exchange(true, ordering: .acquiringAndReleasing) else {
+            return
+        }
+        wake()
+        if !inLoop {
+            finished.wait()
+        }
+    }
+
+    public var inLoop: Bool {
+        guard let loopThread = threadID.withLock({ $0 }) else {
+            return false
+        }
+        return pthread_equal(loopThread, pthread_self()) != 0
+    }
+
+    public func assertInLoop(file: StaticString = #fileID, line: UInt = #line) {
+        assert(inLoop, "must run on event loop \(name)", file: file, line: line)
+    }
+
+    /// Runs `job` on the loop thread: at once when called there, otherwise at the loop's next turn.
+    public func execute(_ job: @escaping @Sendable () -> Void) {
+        if inLoop {
+            job()
+            return
+        }
+        enqueue(job)
+    }
+
+    /// Runs `job` on the loop thread at its next turn, even when called from the loop thread.
+    public func enqueue(_ job: @escaping @Sendable () -> Void) {
+        let wasEmpty = pending.withLock { jobs in
+            jobs.append(job)
+            return jobs.count == 1
+        }
+        if wasEmpty {
+            wake()
+        }
+    }
+
+    /// Runs `body` on the loop thread and waits for its result. For startup and shutdown, never from
+    /// the loop's own handlers with a lock held.
+    public func runAndWait<T>(_ body: () -> T) -> T {
+        if inLoop {
+            return body()
+        }
+
+        return withoutActuallyEscaping(body) { escapable in
+            // The closure and result cross to the loop thread and back while this thread blocks on
+            // the semaphore, so nothing touches them concurrently.
+            let handoff = Handoff<T>(escapable)
+            let done = DispatchSemaphore(value: 0)
+            enqueue {
+                handoff.run()
+                done.signal()
+            }
+            done.wait()
+            return handoff.result!
+        }
+    }
+
+    // MARK: Registration (loop thread only)
+
+    public func register(_ descriptor: Int32, handler: any EventLoopHandler, writable: Bool = false) throws(SystemError) {
+        assertInLoop()
+        handlers[descriptor] = handler
+        try retryingInterrupts("epoll_ctl(ADD)") {
+            csystem_epoll_ctl(epollDescriptor, csystem_epoll_ctl_add(), descriptor, interest(writable: writable))
+        }
+    }
+
+    /// Changes whether the loop reports `descriptor` as writable (and whether it reports it as readable).
+    public func update(_ descriptor: Int32, readable: Bool = true, writable: Bool) {
+        assertInLoop()
+        var events: UInt32 = csystem_epollrdhup()
+        if readable {
+            events |= csystem_epollin()
+        }
+        if writable {
+            events |= csystem_epollout()
+        }
+        _ = csystem_epoll_ctl(epollDescriptor, csystem_epoll_ctl_mod(), descriptor, events)
+    }
+
+    public func deregister(_ descriptor: Int32) {
+        assertInLoop()
+        handlers[descriptor] = nil
+        _ = csystem_epoll_ctl(epollDescriptor, csystem_epoll_ctl_del(), descriptor, 0)
+    }
+
+    /// Runs `job` on the loop thread once `delay` has passed. Loop thread only.
+    @discardableResult
+    public func schedule(after delay: Duration, _ job: @escaping () -> Void) -> TimerHeap.Token {
+        assertInLoop()
+        return timers.add(at: ContinuousClock.now + delay, job)
+    }
+
+    public func cancelTimer(_ token: TimerHeap.Token) {
+        assertInLoop()
+        timers.cancel(token)
+    }
+
+    // MARK: The loop
+
+    private func interest(writable: Bool) -> UInt32 {
+        var events = csystem_epollin() | csystem_epollrdhup()
+        if writable {
+            events |= csystem_epollout()
+        }
+        return events
+    }
+
+    private func wake() {
+        var one: UInt64 = 1
+        _ = withUnsafeBytes(of: &one) { write(wakeDescriptor, $0.baseAddress, 8) }
+    }
+
+    private func run() {
+        let capacity = 256
+        var descriptors = [Int32](repeating: 0, count: capacity)
+        var events = [UInt32](repeating: 0, count: capacity)
+        let readable = csystem_epollin()
+        let writable = csystem_epollout()
+        let hangup = csystem_epollhup() | csystem_epollerr()
+
+        while !stopping.load(ordering: .acquiring) {
+            let timeout = timers.millisecondsUntilNext(now: .now)
+            let count = descriptors.withUnsafeMutableBufferPointer { fds in
+                events.withUnsafeMutableBufferPointer { flags in
+                    csystem_epoll_wait(epollDescriptor, fds.baseAddress, flags.baseAddress, Int32(capacity), timeout)
+                }
+            }
+
+            if count > 0 {
+                for index in 0..<Int(count) {
+                    let descriptor = descriptors[index]
+                    let flags = events[index]
+                    if descriptor == wakeDescriptor {
+                        drainWakeups()
+                        continue
+                    }
+                    if flags & readable != 0 {
+                        handlers[descriptor]?.handleReadable()
+                    }
+                    if flags & writable != 0 {
+                        handlers[descriptor]?.handleWritable()
+                    }
+                    if flags & hangup != 0 {
+                        handlers[descriptor]?.handleHangup()
+                    }
+                }
+            }
+
+            runPendingJobs()
+            for job in timers.popExpired(now: .now) {
+                job()
+            }
+        }
+
+        runPendingJobs()
+    }
+
+    private func drainWakeups() {
+        var counter: UInt64 = 0
+        _ = withUnsafeMutableBytes(of: &counter) { read(wakeDescriptor, $0.baseAddress, 8) }
+    }
+
+    private func runPendingJobs() {
+        let jobs = pending.withLock { jobs in
+            let taken = jobs
+            jobs.removeAll(keepingCapacity: true)
+            return taken
+        }
+        for job in jobs {
+            job()
+        }
+    }
+}
+
+/// Carries a closure and its result between a waiting thread and the loop thread.
+///
+/// `@unchecked Sendable`: `runAndWait` blocks the calling thread until the loop has run the closure,
+/// so the members are never accessed from two threads at once.
+private final class Handoff<T>: @unchecked Sendable {
+    private var body: (() -> T)?
+    var result: T?
+
+    init(_ body: @escaping () -> T) {
+        self.body = body
+    }
+
+    /// Runs the closure once and drops it, so no reference outlives `runAndWait`.
+    func run() {
+        result = body?()
+        body = nil
+    }
+}

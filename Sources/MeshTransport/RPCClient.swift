@@ -1,0 +1,95 @@
+import MeshProtocol
+import Synchronization
+
+/// A JSON-RPC client over one Unix-socket connection with many requests in flight.
+///
+/// Replies are matched to calls by id, in whatever order they arrive. When the server is down a call
+/// fails at once with UNAVAILABLE; after a failed connect the client waits out a growing backoff
+/// (up to `maximumBackoff`) before it tries again, failing calls fast meanwhile. Cancelling the calling
+/// task sends `rpc.cancel` to the server.
+public final class RPCClient: Sendable {
+    public struct Options: Sendable {
+        /// Calls waiting for a reply, past which a new call fails with RESOURCE_EXHAUSTED.
+        public var maximumPending = 4096
+        public var initialBackoff: Duration = .milliseconds(50)
+        public var maximumBackoff: Duration = .seconds(1)
+        public var maximumFrameBytes = 1 << 20
+
+        public init() {}
+    }
+
+    public let path: String
+    public let loop: EventLoop
+    private let options: Options
+    private let nextID = Atomic<Int64>(1)
+    private let state: LoopBound<ClientState>
+
+    public init(path: String, loop: EventLoop, options: Options = Options()) {
+        self.path = path
+        self.loop = loop
+        self.options = options
+        self.state = LoopBound(ClientState(path: path, options: options))
+    }
+
+    /// Sends `method` and waits for its reply.
+    ///
+    /// - Parameter timeout: how long to wait before failing with DEADLINE_EXCEEDED (and cancelling the
+    ///   request on the server). Nil waits until the reply or the connection closes.
+    public func call(
+        _ method: String,
+        params: JSONValue? = nil,
+        meta: RequestMeta = RequestMeta(),
+        timeout: Duration? = nil
+    ) async throws(RPCError) -> JSONValue {
+        let id = nextID.wrappingAdd(1, ordering: .relaxed).oldValue
+        let payload = RPCEnvelope.encodeRequest(id: .int(id), method: method, params: params, meta: meta)
+        let outcome = await send(id: id, payload: payload, timeout: timeout)
+        return try outcome.get()
+    }
+
+    /// Sends an already encoded request whose id is `id` and waits for its reply.
+    public func send(id: Int64, payload: [UInt8], timeout: Duration?) async -> Result<JSONValue, RPCError> {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Result<JSONValue, RPCError>, Never>) in
+                loop.execute { [state, loop] in
+                    state.value.start(id: id, payload: payload, timeout: timeout, loop: loop, continuation: continuation)
+                }
+            }
+        } onCancel: {
+            loop.execute { [state] in
+                state.value.cancel(id: id)
+            }
+        }
+    }
+
+    /// Allocates an id for a request the caller encodes itself.
+    public func makeID() -> Int64 {
+        nextID.wrappingAdd(1, ordering: .relaxed).oldValue
+    }
+
+    /// Sends a notification: no id, no reply.
+    public func notify(_ method: String, params: JSONValue? = nil, meta: RequestMeta = RequestMeta()) {
+        let payload = RPCEnvelope.encodeRequest(id: nil, method: method, params: params, meta: meta)
+        loop.execute { [state, loop] in
+            state.value.sendWithoutReply(payload, loop: loop)
+        }
+    }
+
+    /// Closes the connection; calls in flight fail with UNAVAILABLE.
+    public func close() {
+        loop.runAndWait {
+            state.value.shutDown()
+        }
+    }
+}
+
+/// A value that only the owning event loop's thread touches.
+///
+/// `@unchecked Sendable`: every access goes through closures run on that loop (`loop.execute`).
+final class LoopBound<Value>: @unchecked Sendable {
+    var value: Value
+
+    init(_ value: Value) {
+        self.value = value
+    }
+}

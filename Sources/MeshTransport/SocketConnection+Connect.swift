@@ -1,0 +1,46 @@
+import CSystem
+import Glibc
+
+extension SocketConnection {
+    /// Connects to the Unix socket at `path` and registers the connection with `loop`. Loop thread only.
+    ///
+    /// Throws at once when nothing listens there (no socket file, refused, or a full backlog), so
+    /// callers can fail fast instead of waiting.
+    public static func connect(
+        to path: String,
+        loop: EventLoop,
+        maximumFrameBytes: Int = 1 << 20,
+        maximumOutboundBytes: Int = 8 << 20
+    ) throws(TransportError) -> SocketConnection {
+        loop.assertInLoop()
+        try UnixSocketPath.validate(path)
+
+        let descriptor = csystem_socket_unix()
+        guard descriptor >= 0 else {
+            throw TransportError("socket() failed: \(String(cString: strerror(errno)))")
+        }
+
+        var result: Int32
+        repeat {
+            result = csystem_connect_unix(descriptor, path)
+        } while result != 0 && errno == EINTR
+        if result != 0 {
+            let reason = String(cString: strerror(errno))
+            Glibc.close(descriptor)
+            throw TransportError("connect to '\(path)' failed: \(reason); is the process serving it running?")
+        }
+
+        let connection = SocketConnection(
+            descriptor: descriptor,
+            loop: loop,
+            maximumFrameLength: maximumFrameBytes,
+            maximumOutboundBytes: maximumOutboundBytes
+        )
+        do {
+            try loop.register(descriptor, handler: connection)
+        } catch {
+            throw TransportError("could not watch the connection to '\(path)': \(error)")
+        }
+        return connection
+    }
+}

@@ -1,0 +1,250 @@
+import CSystem
+import Glibc
+import MeshProtocol
+
+/// Receives what arrives on a connection. Called on the connection's event loop thread.
+public protocol ConnectionDelegate: AnyObject {
+    func connection(_ connection: SocketConnection, didReceive payload: [UInt8])
+    /// The peer sent a bad length prefix. The connection stops reading; the delegate should send an
+    /// error frame and call `closeAfterFlush()`.
+    func connection(_ connection: SocketConnection, didFailFraming error: FrameError)
+    func connectionDidClose(_ connection: SocketConnection)
+}
+
+/// One non-blocking Unix stream socket carrying frames, on one event loop.
+///
+/// `@unchecked Sendable`: every mutable member is touched only on `loop`'s thread; other threads reach
+/// the connection through `loop.execute`, which `sendFromAnyThread` and `closeFromAnyThread` do.
+public final class SocketConnection: EventLoopHandler, @unchecked Sendable {
+    public let loop: EventLoop
+    public let descriptor: Int32
+    public weak var delegate: (any ConnectionDelegate)?
+    /// Per-connection state owned by the delegate.
+    public var context: AnyObject?
+    /// The uid of the peer process, read with SO_PEERCRED, when known.
+    public internal(set) var peerUID: uid_t?
+    public internal(set) var peerPID: Int32?
+    /// Requests received and not yet answered; the delegate keeps it, the idle sweep reads it.
+    public var inFlightCount = 0
+    public private(set) var lastActivity = ContinuousClock.now
+    public private(set) var isClosed = false
+    /// Called once when the connection closes, before the delegate hears of it; the owner uses it to
+    /// forget the connection.
+    var onClose: ((SocketConnection) -> Void)?
+
+    private var decoder: FrameDecoder
+    private var outbound: [UInt8] = []
+    private var outboundOffset = 0
+    private var waitingForWritable = false
+    private var readingPaused = false
+    private var closeWhenFlushed = false
+    private let maximumOutboundBytes: Int
+
+    init(descriptor: Int32, loop: EventLoop, maximumFrameLength: Int, maximumOutboundBytes: Int) {
+        self.descriptor = descriptor
+        self.loop = loop
+        self.decoder = FrameDecoder(maximumFrameLength: maximumFrameLength)
+        self.maximumOutboundBytes = maximumOutboundBytes
+    }
+
+    deinit {
+        if !isClosed {
+            Glibc.close(descriptor)
+        }
+    }
+
+    /// Bytes of a frame that has begun to arrive but is not complete.
+    public var partialFrameBytes: Int {
+        decoder.bufferedByteCount
+    }
+
+    public var outboundBytes: Int {
+        outbound.count - outboundOffset
+    }
+
+    // MARK: Sending
+
+    /// Frames `payload` and writes it, buffering what the socket does not take now. Loop thread only.
+    public func send(_ payload: [UInt8]) {
+        loop.assertInLoop()
+        guard !isClosed else {
+            return
+        }
+
+        FrameEncoder.appendFrame(payload, to: &outbound)
+        if !waitingForWritable {
+            flush()
+        }
+    }
+
+    public func sendFromAnyThread(_ payload: [UInt8]) {
+        loop.execute { [self] in send(payload) }
+    }
+
+    /// Closes once everything queued has been written.
+    public func closeAfterFlush() {
+        loop.assertInLoop()
+        closeWhenFlushed = true
+        pauseReading()
+        if outboundBytes == 0 {
+            close()
+        }
+    }
+
+    public func closeFromAnyThread() {
+        loop.execute { [self] in close() }
+    }
+
+    public func close() {
+        loop.assertInLoop()
+        guard !isClosed else {
+            return
+        }
+
+        isClosed = true
+        loop.deregister(descriptor)
+        Glibc.close(descriptor)
+        outbound = []
+        onClose?(self)
+        onClose = nil
+        delegate?.connectionDidClose(self)
+        delegate = nil
+        context = nil
+    }
+
+    private func flush() {
+        while outboundOffset < outbound.count {
+            let written = outbound.withUnsafeBytes { bytes in
+                Glibc.send(
+                    descriptor,
+                    bytes.baseAddress! + outboundOffset,
+                    bytes.count - outboundOffset,
+                    csystem_msg_nosignal()
+                )
+            }
+            if written > 0 {
+                outboundOffset += written
+                continue
+            }
+            if written == -1 && errno == EINTR {
+                continue
+            }
+            if written == -1 && (errno == EAGAIN || errno == EWOULDBLOCK) {
+                setWaitingForWritable(true)
+                if outboundBytes > maximumOutboundBytes {
+                    pauseReading()
+                }
+                return
+            }
+
+            // EPIPE, ECONNRESET and the like: the peer is gone.
+            close()
+            return
+        }
+
+        outbound.removeAll(keepingCapacity: outbound.capacity <= 256 * 1024)
+        outboundOffset = 0
+        lastActivity = .now
+        setWaitingForWritable(false)
+        if closeWhenFlushed {
+            close()
+        } else if readingPaused {
+            resumeReading()
+        }
+    }
+
+    private func setWaitingForWritable(_ waiting: Bool) {
+        guard waiting != waitingForWritable, !isClosed else {
+            return
+        }
+        waitingForWritable = waiting
+        loop.update(descriptor, readable: !readingPaused, writable: waiting)
+    }
+
+    private func pauseReading() {
+        guard !readingPaused, !isClosed else {
+            return
+        }
+        readingPaused = true
+        loop.update(descriptor, readable: false, writable: waitingForWritable)
+    }
+
+    private func resumeReading() {
+        guard readingPaused, !isClosed, !closeWhenFlushed else {
+            return
+        }
+        readingPaused = false
+        loop.update(descriptor, readable: true, writable: waitingForWritable)
+    }
+
+    // MARK: EventLoopHandler
+
+    public func handleReadable() {
+        guard !isClosed, !readingPaused else {
+            return
+        }
+
+        let chunkSize = 64 * 1024
+        withUnsafeTemporaryAllocation(byteCount: chunkSize, alignment: 1) { chunk in
+            while !isClosed && !readingPaused {
+                let count = Glibc.read(descriptor, chunk.baseAddress, chunkSize)
+                if count > 0 {
+                    lastActivity = .now
+                    decoder.append(UnsafeRawBufferPointer(rebasing: chunk[0..<count]))
+                    deliverFrames()
+                    if count < chunkSize {
+                        return
+                    }
+                    continue
+                }
+                if count == -1 && errno == EINTR {
+                    continue
+                }
+                if count == -1 && (errno == EAGAIN || errno == EWOULDBLOCK) {
+                    return
+                }
+
+                // End of stream or a read error: the peer is gone.
+                close()
+                return
+            }
+        }
+    }
+
+    public func handleWritable() {
+        guard !isClosed else {
+            return
+        }
+        flush()
+    }
+
+    public func handleHangup() {
+        guard !isClosed else {
+            return
+        }
+
+        // Read what is still buffered before closing, so a request sent just before the peer's
+        // shutdown is not lost.
+        handleReadable()
+        if !isClosed && !closeWhenFlushed {
+            close()
+        }
+    }
+
+    private func deliverFrames() {
+        while !isClosed && !readingPaused {
+            let payload: [UInt8]?
+            do {
+                payload = try decoder.nextFrame()
+            } catch {
+                pauseReading()
+                delegate?.connection(self, didFailFraming: error)
+                return
+            }
+            guard let payload else {
+                return
+            }
+            delegate?.connection(self, didReceive: payload)
+        }
+    }
+}

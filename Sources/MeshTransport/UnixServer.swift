@@ -1,0 +1,191 @@
+import CSystem
+import Glibc
+import MeshProtocol
+
+/// Accepts connections on a Unix socket and hands them to one delegate.
+///
+/// The socket is created under a umask that leaves it 0600 from the first instant, only peers whose
+/// uid is trusted are kept, and connections past the limit get one UNAVAILABLE error frame and are
+/// closed. `@unchecked Sendable`: mutable state is touched only on `loop`'s thread.
+public final class UnixServer: EventLoopHandler, @unchecked Sendable {
+    public let path: String
+    public let loop: EventLoop
+    public let limits: ServerLimits
+    public let trustedUIDs: Set<uid_t>
+    private let delegate: any ServerDelegate
+    private var listenDescriptor: Int32 = -1
+    private var connections: [Int32: SocketConnection] = [:]
+    private var sweepTimer: TimerHeap.Token?
+
+    public init(
+        path: String,
+        loop: EventLoop,
+        limits: ServerLimits = ServerLimits(),
+        trustedUIDs: Set<uid_t> = [getuid()],
+        delegate: any ServerDelegate
+    ) {
+        self.path = path
+        self.loop = loop
+        self.limits = limits
+        self.trustedUIDs = trustedUIDs
+        self.delegate = delegate
+    }
+
+    public var connectionCount: Int {
+        loop.assertInLoop()
+        return connections.count
+    }
+
+    /// Binds and listens. Throws when the path is too long, not a socket, or served by a live process.
+    public func start() throws(TransportError) {
+        try UnixSocketPath.validate(path)
+        try UnixSocketPath.clearStale(path)
+
+        let descriptor = csystem_socket_unix()
+        guard descriptor >= 0 else {
+            throw TransportError("socket() failed: \(String(cString: strerror(errno)))")
+        }
+
+        let previousMask = umask(0o177)
+        let bound = csystem_bind_unix(descriptor, path)
+        let bindErrno = errno
+        umask(previousMask)
+        guard bound == 0 else {
+            close(descriptor)
+            throw TransportError("bind failed on '\(path)': \(String(cString: strerror(bindErrno)))")
+        }
+        chmod(path, 0o600)
+
+        guard listen(descriptor, 1024) == 0 else {
+            let reason = String(cString: strerror(errno))
+            close(descriptor)
+            throw TransportError("listen failed on '\(path)': \(reason)")
+        }
+
+        listenDescriptor = descriptor
+        let failure: SystemError? = runOnLoop {
+            do throws(SystemError) {
+                try loop.register(descriptor, handler: self)
+                scheduleSweep()
+                return nil
+            } catch {
+                return error
+            }
+        }
+        if let error = failure {
+            close(descriptor)
+            throw TransportError("could not watch '\(path)': \(error)")
+        }
+    }
+
+    /// Stops accepting, closes every connection and removes the socket file.
+    public func stop() {
+        let _: Void = runOnLoop {
+            if let sweepTimer {
+                loop.cancelTimer(sweepTimer)
+            }
+            if listenDescriptor >= 0 {
+                loop.deregister(listenDescriptor)
+                close(listenDescriptor)
+                listenDescriptor = -1
+                unlink(path)
+            }
+            for connection in Array(connections.values) {
+                connection.close()
+            }
+        }
+    }
+
+    public func handleReadable() {
+        while true {
+            let descriptor = csystem_accept4(listenDescriptor)
+            if descriptor < 0 {
+                if errno == EINTR {
+                    continue
+                }
+                // EAGAIN means the backlog is drained; EMFILE and the like are retried on the next event.
+                return
+            }
+            accept(descriptor)
+        }
+    }
+
+    public func handleWritable() {}
+
+    public func handleHangup() {}
+
+    private func accept(_ descriptor: Int32) {
+        let connection = SocketConnection(
+            descriptor: descriptor,
+            loop: loop,
+            maximumFrameLength: limits.maximumFrameBytes,
+            maximumOutboundBytes: limits.maximumOutboundBytes
+        )
+
+        var uid: uid_t = 0
+        var pid: Int32 = 0
+        if csystem_peer_uid(descriptor, &uid, &pid) == 0 {
+            connection.peerUID = uid
+            connection.peerPID = pid
+        }
+
+        do {
+            try loop.register(descriptor, handler: connection)
+        } catch {
+            return
+        }
+
+        guard let peer = connection.peerUID, trustedUIDs.contains(peer) else {
+            reject(connection, RPCError(.permissionDenied, "peer uid is not trusted by this process; connect as the user that runs the mesh"))
+            return
+        }
+        guard connections.count < limits.maximumConnections else {
+            reject(
+                connection,
+                RPCError(.unavailable, "too many connections (limit \(limits.maximumConnections)); retry later or reuse a connection")
+            )
+            return
+        }
+
+        connections[descriptor] = connection
+        connection.delegate = delegate
+        connection.onClose = { [weak self] closed in
+            self?.connections[closed.descriptor] = nil
+        }
+        delegate.server(self, didAccept: connection)
+    }
+
+    private func reject(_ connection: SocketConnection, _ error: RPCError) {
+        connection.send(RPCEnvelope.encodeError(id: nil, error: error))
+        connection.closeAfterFlush()
+    }
+
+    private func scheduleSweep() {
+        sweepTimer = loop.schedule(after: .seconds(1)) { [weak self] in
+            self?.sweep()
+            self?.scheduleSweep()
+        }
+    }
+
+    /// Closes connections stalled in the middle of a frame or idle past the limits.
+    private func sweep() {
+        let now = ContinuousClock.now
+        for connection in Array(connections.values) {
+            let quiet = now - connection.lastActivity
+            if connection.partialFrameBytes > 0 && quiet > limits.partialFrameTimeout {
+                connection.close()
+            } else if connection.inFlightCount == 0 && connection.outboundBytes == 0 && quiet > limits.idleTimeout {
+                connection.close()
+            }
+        }
+    }
+
+    private func runOnLoop<T>(_ body: () -> T) -> T {
+        loop.runAndWait(body)
+    }
+}
+
+/// Hears about connections a server accepted. Called on the server's loop thread.
+public protocol ServerDelegate: ConnectionDelegate {
+    func server(_ server: UnixServer, didAccept connection: SocketConnection)
+}

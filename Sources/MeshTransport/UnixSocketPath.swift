@@ -1,0 +1,68 @@
+import CSystem
+import Glibc
+
+/// Checks and prepares the filesystem side of a Unix socket path.
+public enum UnixSocketPath {
+    /// The longest path the kernel accepts in `sun_path`, in bytes (107 on Linux: 108 minus the NUL).
+    public static var maximumLength: Int {
+        Int(csystem_unix_path_max())
+    }
+
+    /// Throws when `path` does not fit `sun_path`, naming the path and the fix.
+    public static func validate(_ path: String) throws(TransportError) {
+        let length = path.utf8.count
+        if length > maximumLength {
+            throw TransportError(
+                "socket path '\(path)' is \(length) bytes, over the kernel's limit of \(maximumLength); "
+                    + "use a shorter MESH_HOME (or runtime directory) so the socket path fits"
+            )
+        }
+        if length == 0 {
+            throw TransportError("socket path is empty; pass the path of the socket to listen on")
+        }
+    }
+
+    /// Removes a socket file left by a process that no longer runs, and refuses a live one.
+    ///
+    /// A socket file whose connect is refused belongs to a dead process and is unlinked. One that
+    /// accepts a connection belongs to a running process and is never taken over.
+    public static func clearStale(_ path: String) throws(TransportError) {
+        var status = stat()
+        guard lstat(path, &status) == 0 else {
+            return
+        }
+        guard status.st_mode & S_IFMT == S_IFSOCK else {
+            throw TransportError(
+                "'\(path)' exists and is not a socket; move the file away or choose another MESH_HOME"
+            )
+        }
+
+        let probe = csystem_socket_unix()
+        guard probe >= 0 else {
+            throw TransportError("socket() failed while probing '\(path)': \(String(cString: strerror(errno)))")
+        }
+        defer { close(probe) }
+
+        if csystem_connect_unix(probe, path) == 0 || errno == EAGAIN {
+            throw TransportError(
+                "another process is already serving on '\(path)'; stop it first or choose another MESH_HOME",
+                isAddressInUse: true
+            )
+        }
+        unlink(path)
+    }
+}
+
+/// A transport failure described for an operator: what failed, on which path, and what to do.
+public struct TransportError: Error, Sendable, CustomStringConvertible {
+    public let message: String
+    /// True when a live process already serves the socket path.
+    public let isAddressInUse: Bool
+
+    public init(_ message: String, isAddressInUse: Bool = false) {
+        self.message = message
+        self.isAddressInUse = isAddressInUse
+    }
+
+    public var description: String { message }
+}

@@ -1,0 +1,38 @@
+import TenantModel
+
+/// What notification keeps about a company: who its owner is, its tier and status, and its channels.
+///
+/// Filled from `company.provisioned` and kept current by the later `company.*` events.
+struct CompanyRecord: Sendable, Hashable {
+    enum Status: String, Sendable {
+        case active
+        case suspended
+        case deleted
+    }
+
+    let companyID: String
+    var name: String
+    var tier: Tier
+    var status: Status
+    var ownerUserID: String
+    var ownerEmail: String
+    var ownerName: String
+    /// The company's "email notifications" preference; invitations go out regardless.
+    var emailEnabled: Bool
+    /// `slack_webhook` or `webhook` when one of them is enabled with an accepted URL.
+    var webhookIntegration: Integration?
+    var webhookURL: String?
+    /// Why the configured webhook URL was refused, when it was.
+    var webhookProblem: String?
+    var createdAtMs: Int64
+    var updatedAtMs: Int64
+    var deletedAtMs: Int64?
+
+    /// The webhook to post to, when one is configured and the tier allows its integration.
+    var activeWebhook: String? {
+        guard status != .deleted, let integration = webhookIntegration, let url = webhookURL else {
+            return nil
+        }
+        return tier.allowedIntegrations.contains(integration) ? url : nil
+    }
+}

@@ -1,0 +1,23 @@
+import MeshProtocol
+
+/// Checks an invitation token before it is put in a message.
+///
+/// The token is shown inside a shell command (`mesh call auth.acceptInvitation '{"token":"…"}'`), so
+/// only characters that need no quoting in JSON or in single quotes are accepted.
+enum InvitationToken {
+    static func validate(_ token: String, field: String) throws(RPCError) {
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-".utf8)
+        guard (8...256).contains(token.utf8.count), token.utf8.allSatisfy({ allowed.contains($0) }) else {
+            throw RPCError.invalidArgument(
+                field: field,
+                "\(field) must be 8 to 256 characters of letters, digits, '.', '_' or '-'; "
+                    + "the publisher must send the token it generated"
+            )
+        }
+    }
+
+    /// The command that accepts the invitation, exactly as the recipient should type it.
+    static func acceptCommand(_ token: String) -> String {
+        "mesh call auth.acceptInvitation '{\"token\":\"\(token)\"}'"
+    }
+}

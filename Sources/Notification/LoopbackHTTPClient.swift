@@ -1,0 +1,157 @@
+import Dispatch
+import Glibc
+
+/// What one webhook POST came to.
+enum WebhookOutcome: Sendable, Equatable {
+    /// The receiver answered with a 2xx status.
+    case delivered(status: Int)
+    /// Why the attempt failed, for `last_error`: a non-2xx status, a refused connection, a timeout.
+    case failed(String)
+}
+
+/// A minimal HTTP/1.1 client that POSTs one JSON body to a loopback address and reads the status line.
+///
+/// NOTE: Foundation's URLSession was tried first. On Linux it runs on libcurl, which sent a request for
+/// http://127.0.0.1 through the proxy named by `http_proxy` even with an empty
+/// `connectionProxyDictionary`, so traffic could leave the machine. This client connects to 127.0.0.1
+/// itself and to nothing else.
+struct LoopbackHTTPClient: Sendable {
+    /// The longest a connect, a send or a wait for the answer may take.
+    var timeout: Duration = .seconds(5)
+    /// Response headers past this size are not read; the status line is all the client needs.
+    static let maximumResponseBytes = 65_536
+
+    /// POSTs `body` to `target` on a Dispatch thread, so the blocking socket calls never hold a thread of
+    /// the Swift concurrency pool.
+    func post(_ target: WebhookTarget, body: [UInt8], messageID: String) async -> WebhookOutcome {
+        let request = Self.request(target, body: body, messageID: messageID)
+        let timeout = timeout
+        return await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(returning: Self.exchange(request, port: target.port, timeout: timeout))
+            }
+        }
+    }
+
+    static func request(_ target: WebhookTarget, body: [UInt8], messageID: String) -> [UInt8] {
+        let head = "POST \(target.requestTarget) HTTP/1.1\r\n"
+            + "Host: \(target.hostHeader)\r\n"
+            + "User-Agent: TenantMesh-Notification\r\n"
+            + "Content-Type: application/json\r\n"
+            + "Content-Length: \(body.count)\r\n"
+            + "X-TenantMesh-Message-Id: \(messageID)\r\n"
+            + "Connection: close\r\n\r\n"
+        return Array(head.utf8) + body
+    }
+
+    static func exchange(_ request: [UInt8], port: UInt16, timeout: Duration) -> WebhookOutcome {
+        let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard socketFD >= 0 else {
+            return .failed("could not open a socket: \(errorText())")
+        }
+        defer { close(socketFD) }
+
+        // On Linux SO_SNDTIMEO also bounds connect().
+        // A zero timeval would mean "wait forever", so the limit is at least one millisecond.
+        let parts = timeout.components
+        var limit = timeval(tv_sec: max(0, Int(parts.seconds)), tv_usec: Int(parts.attoseconds / 1_000_000_000_000))
+        if limit.tv_sec == 0, limit.tv_usec < 1000 {
+            limit.tv_usec = 1000
+        }
+        setsockopt(socketFD, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(socketFD, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+
+        if let problem = connectLoopback(socketFD, port: port) {
+            return .failed(problem)
+        }
+        if let problem = sendAll(socketFD, request) {
+            return .failed(problem)
+        }
+        return readStatus(socketFD)
+    }
+
+    private static func connectLoopback(_ socketFD: Int32, port: UInt16) -> String? {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        address.sin_addr.s_addr = UInt32(0x7f00_0001).bigEndian
+
+        let result = withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { generic in
+                retryingInterrupts { connect(socketFD, generic, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+        }
+        return result == 0 ? nil : "could not connect to 127.0.0.1:\(port): \(errorText())"
+    }
+
+    private static func sendAll(_ socketFD: Int32, _ bytes: [UInt8]) -> String? {
+        var offset = 0
+        while offset < bytes.count {
+            let sent = bytes.withUnsafeBytes { buffer in
+                retryingInterrupts {
+                    Int32(send(socketFD, buffer.baseAddress! + offset, buffer.count - offset, Int32(MSG_NOSIGNAL)))
+                }
+            }
+            guard sent > 0 else {
+                return "could not send the request: \(errorText())"
+            }
+            offset += Int(sent)
+        }
+        return nil
+    }
+
+    /// Reads until the end of the response headers (or the connection closes) and parses the status line.
+    private static func readStatus(_ socketFD: Int32) -> WebhookOutcome {
+        var received: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while received.count < maximumResponseBytes, !received.containsHeaderEnd {
+            let count = chunk.withUnsafeMutableBytes { buffer in
+                retryingInterrupts { Int32(recv(socketFD, buffer.baseAddress, buffer.count, 0)) }
+            }
+            if count == 0 {
+                break
+            }
+            guard count > 0 else {
+                return .failed("no answer from the receiver: \(errorText())")
+            }
+            received.append(contentsOf: chunk[..<Int(count)])
+        }
+
+        let firstLine = received.split(separator: 0x0d, maxSplits: 1).first.map { String(decoding: $0, as: UTF8.self) } ?? ""
+        let words = firstLine.split(separator: " ")
+        guard words.count >= 2, words[0].hasPrefix("HTTP/1."), let status = Int(words[1]) else {
+            return .failed("the receiver did not answer with an HTTP/1.x status line")
+        }
+        return (200..<300).contains(status) ? .delivered(status: status) : .failed("the receiver answered HTTP \(status)")
+    }
+
+    private static func retryingInterrupts(_ call: () -> Int32) -> Int32 {
+        while true {
+            let result = call()
+            if result >= 0 || errno != EINTR {
+                return result
+            }
+        }
+    }
+
+    private static func errorText() -> String {
+        if errno == EAGAIN || errno == EWOULDBLOCK || errno == EINPROGRESS {
+            return "timed out"
+        }
+        return String(cString: strerror(errno))
+    }
+}
+
+extension [UInt8] {
+    fileprivate var containsHeaderEnd: Bool {
+        guard count >= 4 else {
+            return false
+        }
+        for index in 0...(count - 4) where self[index] == 0x0d && self[index + 1] == 0x0a
+            && self[index + 2] == 0x0d && self[index + 3] == 0x0a
+        {
+            return true
+        }
+        return false
+    }
+}

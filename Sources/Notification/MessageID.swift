@@ -1,0 +1,22 @@
+import MeshRuntime
+
+/// The id of a message, derived from what makes it unique instead of drawn at random.
+///
+/// The same (event, recipient, channel) always yields the same id, so a handler that runs again for
+/// the same event (a redelivery after a crash, or a write batch that was rolled back and replayed)
+/// names the same `.eml` file and the same row, and never creates a second one.
+public enum MessageID {
+    /// `msg_` followed by the first 32 hex digits of SHA-256(`eventID|recipient|channel`).
+    public static func derive(eventID: String, recipient: String, channel: MessageChannel) -> String {
+        let digest = SecretHash.sha256Hex(eventID + "|" + recipient + "|" + channel.rawValue)
+        return "msg_" + digest.prefix(32)
+    }
+
+    /// Whether `text` has the shape of a derived id; anything else cannot name a message.
+    public static func isWellFormed(_ text: String) -> Bool {
+        guard text.hasPrefix("msg_"), text.utf8.count == 36 else {
+            return false
+        }
+        return text.utf8.dropFirst(4).allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
+    }
+}

@@ -1,0 +1,18 @@
+import MeshRuntime
+
+/// What a message is about. Each kind has one template per channel.
+public enum MessageKind: String, Sendable, Codable, CaseIterable, JSONSchemaProviding {
+    /// The owner's invitation, sent when a company is provisioned.
+    case welcome
+    /// An invitation for a user added to an existing company.
+    case invitation
+    case tierChanged = "tier_changed"
+    case suspended
+    case reactivated
+
+    /// Whether the message carries an invitation token. Such messages go by email only, and their
+    /// rendered text never reaches the database.
+    public var carriesToken: Bool {
+        self == .welcome || self == .invitation
+    }
+}

@@ -1,0 +1,107 @@
+import MeshProtocol
+import MeshRuntime
+import MeshStore
+import TenantModel
+
+extension NotificationEvents {
+    /// Stores the company and its owner, and mails the owner's invitation.
+    func companyProvisioned(_ event: MeshEvent, _ connection: Connection) throws {
+        let payload = EventPayload(event)
+        let companyID = try payload.string("company_id")
+        let name = try payload.string("name")
+        let tier = try Tier.parse(try payload.string("tier"), field: payload.field("tier"))
+        let owner = try payload.object("owner")
+        let ownerUserID = try owner.string("user_id")
+        let mailbox = try Mailbox(name: try owner.string("name"), address: try owner.string("email"), field: owner.field("email"))
+        let invitation = try payload.object("invitation")
+        let token = try invitation.string("token")
+        try InvitationToken.validate(token, field: invitation.field("token"))
+        let expiresAtMs = try invitation.int("expires_at_ms")
+        let createdAtMs = payload.instant("created_at_ms")
+
+        var company = try CompanyRecord.load(companyID, in: connection) ?? CompanyRecord(
+            companyID: companyID, name: name, tier: tier, status: .active, ownerUserID: ownerUserID,
+            ownerEmail: mailbox.address, ownerName: mailbox.name, emailEnabled: true, webhookIntegration: nil,
+            webhookURL: nil, webhookProblem: nil, createdAtMs: createdAtMs, updatedAtMs: createdAtMs, deletedAtMs: nil
+        )
+        company.name = name
+        company.tier = tier
+        company.ownerUserID = ownerUserID
+        company.ownerEmail = mailbox.address
+        company.ownerName = mailbox.name
+        company.updatedAtMs = createdAtMs
+        try company.save(in: connection)
+
+        let text = MessageTemplates.welcome(
+            company: name, tier: tier, ownerName: mailbox.name, token: token, expiresAtMs: expiresAtMs
+        )
+        let welcome = OutgoingMessage(kind: .welcome, destination: .email(mailbox), text: text, dateMs: createdAtMs)
+        try dispatcher.dispatch([welcome], for: event, companyID: companyID, in: connection)
+    }
+
+    /// Takes the email preference and the webhook from the company's new settings.
+    ///
+    /// A webhook is on when `settings.integrations` holds `slack_webhook` or `webhook` and
+    /// `settings.webhook_url` is a loopback URL. Any other URL is refused: the webhook is turned off and
+    /// the reason kept in `webhook_problem`, because posting to an address the company no longer chose
+    /// would be worse than not posting.
+    func companyConfigured(_ event: MeshEvent, _ connection: Connection) throws {
+        let payload = EventPayload(event)
+        guard var company = try liveCompany(payload, in: connection) else {
+            return
+        }
+        let settings = try payload.object("settings")
+
+        if let email = settings.optionalObject("notifications")?.optionalBool("email") {
+            company.emailEnabled = email
+        }
+
+        let integrations = Set(settings.value["integrations"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+        let integration: Integration? =
+            integrations.contains(Integration.slackWebhook.rawValue) ? .slackWebhook
+            : integrations.contains(Integration.webhook.rawValue) ? .webhook : nil
+        company.webhookIntegration = integration
+        company.webhookURL = nil
+        company.webhookProblem = nil
+        if let integration {
+            if let url = settings.optionalString("webhook_url") {
+                do throws(RPCError) {
+                    company.webhookURL = try WebhookTarget.parse(url, field: settings.field("webhook_url")).url
+                } catch {
+                    company.webhookProblem = error.message
+                    logger.notice("webhook.refused", ["company_id": company.companyID, "event": event.eventID])
+                }
+            } else {
+                company.webhookProblem = "\(settings.field("integrations")) enables \(integration.rawValue) "
+                    + "but \(settings.field("webhook_url")) is missing; set it to http://127.0.0.1:PORT/path"
+            }
+        }
+
+        company.updatedAtMs = payload.instant("at_ms")
+        try company.save(in: connection)
+    }
+
+    /// Stops all sending for the company; its messages stay as history.
+    func companyDeleted(_ event: MeshEvent, _ connection: Connection) throws {
+        let payload = EventPayload(event)
+        guard var company = try liveCompany(payload, in: connection) else {
+            return
+        }
+
+        let deletedAtMs = payload.instant("at_ms")
+        company.status = .deleted
+        company.deletedAtMs = deletedAtMs
+        company.updatedAtMs = deletedAtMs
+        try company.save(in: connection)
+
+        try connection.execute(
+            """
+            UPDATE messages SET status = 'dead', next_attempt_ms = NULL,
+                last_error = 'the company was deleted before this message was delivered'
+            WHERE company_id = ? AND status IN ('pending', 'failed')
+            """,
+            [.text(company.companyID)]
+        )
+        logger.info("company.deleted", ["company_id": company.companyID, "abandoned_messages": "\(connection.changes)"])
+    }
+}

@@ -1,0 +1,64 @@
+import MeshProtocol
+import MeshRuntime
+import MeshStore
+import TenantModel
+
+extension NotificationEvents {
+    /// Tells the owner (and the company's webhook) about a new tier.
+    func companyTierChanged(_ event: MeshEvent, _ connection: Connection) throws {
+        let payload = EventPayload(event)
+        guard var company = try liveCompany(payload, in: connection) else {
+            return
+        }
+        let from = try Tier.parse(try payload.string("from_tier"), field: payload.field("from_tier"))
+        let to = try Tier.parse(try payload.string("to_tier"), field: payload.field("to_tier"))
+        let atMs = payload.instant("at_ms")
+
+        company.tier = to
+        company.updatedAtMs = atMs
+        try company.save(in: connection)
+
+        let text = MessageTemplates.tierChanged(company: company.name, ownerName: company.ownerName, from: from, to: to, atMs: atMs)
+        let messages = try ownerMessages(company, kind: .tierChanged, text: text, dateMs: atMs)
+        try dispatcher.dispatch(messages, for: event, companyID: company.companyID, in: connection)
+    }
+
+    /// Tells the owner (and the company's webhook) that the company is suspended, why, and until when.
+    func companySuspended(_ event: MeshEvent, _ connection: Connection) throws {
+        let payload = EventPayload(event)
+        guard var company = try liveCompany(payload, in: connection) else {
+            return
+        }
+        let reason = payload.optionalString("reason").flatMap { $0.isEmpty ? nil : $0 } ?? "no reason was given"
+        let reactivateAtMs = payload.optionalInt("reactivate_at_ms")
+        let atMs = payload.instant("at_ms")
+
+        company.status = .suspended
+        company.updatedAtMs = atMs
+        try company.save(in: connection)
+
+        let text = MessageTemplates.suspended(
+            company: company.name, ownerName: company.ownerName, reason: reason, reactivateAtMs: reactivateAtMs, atMs: atMs
+        )
+        let messages = try ownerMessages(company, kind: .suspended, text: text, dateMs: atMs)
+        try dispatcher.dispatch(messages, for: event, companyID: company.companyID, in: connection)
+    }
+
+    /// Tells the owner (and the company's webhook) that the company works again.
+    func companyReactivated(_ event: MeshEvent, _ connection: Connection) throws {
+        let payload = EventPayload(event)
+        guard var company = try liveCompany(payload, in: connection) else {
+            return
+        }
+        let automatic = payload.optionalBool("automatic") ?? false
+        let atMs = payload.instant("at_ms")
+
+        company.status = .active
+        company.updatedAtMs = atMs
+        try company.save(in: connection)
+
+        let text = MessageTemplates.reactivated(company: company.name, ownerName: company.ownerName, automatic: automatic, atMs: atMs)
+        let messages = try ownerMessages(company, kind: .reactivated, text: text, dateMs: atMs)
+        try dispatcher.dispatch(messages, for: event, companyID: company.companyID, in: connection)
+    }
+}

@@ -1,0 +1,62 @@
+import MeshProtocol
+import MeshRuntime
+import MeshStore
+import TenantModel
+
+/// Applies the events notification subscribes to. Each handler runs inside the write transaction that
+/// also records the event in the inbox, so its rows and files are made once per event.
+struct NotificationEvents: Sendable {
+    let dispatcher: MessageDispatcher
+    let clock: MeshClock
+    let logger: Logger
+
+    /// Topic to handler, for `ServiceParts.eventHandlers`.
+    var handlers: [String: EventHandler] {
+        // TODO: usage warnings (80% and 100% of a tier limit) and operator alerts plug in here: a topic,
+        // a handler, a MessageKind case and a template each.
+        [
+            EventTopic.companyProvisioned: companyProvisioned,
+            EventTopic.companyConfigured: companyConfigured,
+            EventTopic.companyTierChanged: companyTierChanged,
+            EventTopic.companySuspended: companySuspended,
+            EventTopic.companyReactivated: companyReactivated,
+            EventTopic.companyDeleted: companyDeleted,
+            EventTopic.userInvited: userInvited,
+        ]
+    }
+
+    /// The company an event names, or nil (after logging) when it was deleted and gets no more messages.
+    ///
+    /// Throws FAILED_PRECONDITION for a company that was never provisioned here: such an event can
+    /// never apply.
+    func liveCompany(_ payload: EventPayload, in connection: Connection) throws -> CompanyRecord? {
+        let companyID = try payload.string("company_id")
+        guard let company = try CompanyRecord.load(companyID, in: connection) else {
+            throw RPCError(
+                .failedPrecondition,
+                "event \(payload.event.eventID) (\(payload.event.topic)) names company \(companyID), "
+                    + "but no company.provisioned event for it reached notification; check the publisher's outbox",
+                details: ["company_id": .string(companyID)]
+            )
+        }
+        guard company.status != .deleted else {
+            logger.debug("event.ignored_for_deleted_company", ["event": payload.event.eventID, "company_id": companyID])
+            return nil
+        }
+        return company
+    }
+
+    /// The owner's email (when the company wants email) and the company's webhook (when it has one its
+    /// tier allows), both with `text`.
+    func ownerMessages(_ company: CompanyRecord, kind: MessageKind, text: MessageText, dateMs: Int64) throws -> [OutgoingMessage] {
+        var messages: [OutgoingMessage] = []
+        if company.emailEnabled {
+            let owner = try Mailbox(name: company.ownerName, address: company.ownerEmail, field: "owner.email")
+            messages.append(OutgoingMessage(kind: kind, destination: .email(owner), text: text, dateMs: dateMs))
+        }
+        if let url = company.activeWebhook, text.chat != nil {
+            messages.append(OutgoingMessage(kind: kind, destination: .webhook(url), text: text, dateMs: dateMs))
+        }
+        return messages
+    }
+}

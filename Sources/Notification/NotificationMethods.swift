@@ -1,0 +1,137 @@
+import MeshProtocol
+import MeshRuntime
+import MeshStore
+
+/// The `notifications.*` methods.
+enum NotificationMethods {
+    static let defaultPageSize = 50
+    static let maximumPageSize = 200
+
+    static func register(into methods: inout MethodTable, env: ServiceEnvironment) {
+        let store = env.store
+        let clock = env.clock
+
+        methods.register(
+            "notifications.list",
+            summary: "Lists a company's messages, newest first, without their text.",
+            scope: .company
+        ) { (params: ListMessagesParams, context) -> MessagePage in
+            try context.requireCompany(params.companyID)
+            let limit = try pageSize(params.limit)
+            let beforeSeq = try cursorSeq(params.cursor)
+
+            let page = try await store.read { connection in
+                try MessageView.page(companyID: params.companyID, beforeSeq: beforeSeq, limit: limit, in: connection)
+            }
+            return MessagePage(messages: page.messages, nextCursor: page.nextCursor)
+        }
+
+        methods.register(
+            "notifications.get",
+            summary: "Returns one message of a company and how its delivery went.",
+            scope: .company
+        ) { (params: GetMessageParams, context) -> MessageView in
+            try context.requireCompany(params.companyID)
+
+            let message = try await store.read { connection in
+                try MessageView.load(params.messageID, in: connection)
+            }
+            guard let message, message.companyID == params.companyID else {
+                throw RPCError.notFound("message", params.messageID)
+            }
+            return message
+        }
+
+        methods.register(
+            "notifications.retry",
+            summary: "Sends a dead-lettered webhook message again, with a fresh set of attempts.",
+            scope: .root
+        ) { (params: RetryMessageParams, context) -> MessageView in
+            _ = try context.requireRoot()
+            return try await store.write { connection in
+                try retry(params.messageID, now: clock.nowMs(), in: connection)
+            }
+        }
+
+        methods.register(
+            "notifications.export",
+            summary: "Returns a company's recipients, channels and messages for its data export.",
+            scope: .internal
+        ) { (params: ExportParams, context) -> NotificationExport in
+            try context.requireCompany(params.companyID)
+
+            return try await store.read { connection in
+                NotificationExport(
+                    companyID: params.companyID,
+                    company: try CompanyRecord.load(params.companyID, in: connection).map(NotificationExport.Company.init),
+                    messages: try MessageView.all(companyID: params.companyID, in: connection)
+                )
+            }
+        }
+    }
+
+    /// Puts a dead webhook message back in the queue with its attempt count reset.
+    static func retry(_ messageID: String, now: Int64, in connection: Connection) throws -> MessageView {
+        guard let message = try MessageView.load(messageID, in: connection) else {
+            throw RPCError.notFound("message", messageID)
+        }
+        guard message.channel == .webhook else {
+            throw RPCError(
+                .failedPrecondition,
+                "message \(messageID) is an email, written once to the outbox folder; only webhook messages are retried",
+                details: ["message_id": .string(messageID), "channel": .string(message.channel.rawValue)]
+            )
+        }
+        guard message.status == .dead else {
+            throw RPCError(
+                .failedPrecondition,
+                "message \(messageID) is \(message.status.rawValue), not dead; only dead-lettered messages can be retried",
+                details: ["message_id": .string(messageID), "status": .string(message.status.rawValue)]
+            )
+        }
+        let company = try CompanyRecord.load(message.companyID, in: connection)
+        guard let company, company.status != .deleted else {
+            throw RPCError(
+                .failedPrecondition,
+                "message \(messageID) belongs to company \(message.companyID), which was deleted; nothing is sent for it",
+                details: ["message_id": .string(messageID), "company_id": .string(message.companyID)]
+            )
+        }
+
+        try connection.execute(
+            """
+            UPDATE messages SET status = 'pending', attempts = 0, next_attempt_ms = ?, last_error = NULL
+            WHERE message_id = ?
+            """,
+            [.integer(now), .text(messageID)]
+        )
+        return try MessageView.load(messageID, in: connection) ?? message
+    }
+
+    static func pageSize(_ requested: Int?) throws(RPCError) -> Int {
+        guard let requested else {
+            return defaultPageSize
+        }
+        guard (1...maximumPageSize).contains(requested) else {
+            throw RPCError.invalidArgument(
+                field: "limit",
+                "limit \(requested) is out of range; pass 1 to \(maximumPageSize), or omit it for \(defaultPageSize)"
+            )
+        }
+        return requested
+    }
+
+    static func cursorSeq(_ cursor: String?) throws(RPCError) -> Int64? {
+        guard let cursor else {
+            return nil
+        }
+        guard let seq = Int64(cursor), seq > 0 else {
+            throw RPCError.invalidArgument(
+                field: "cursor",
+                "cursor '\(cursor.prefix(40))' is not one notifications.list returned; pass next_cursor from the "
+                    + "previous page, or omit it for the first page"
+            )
+        }
+        return seq
+    }
+}

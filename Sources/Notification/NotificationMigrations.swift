@@ -1,0 +1,51 @@
+import MeshStore
+
+/// The notification database schema, in migration order.
+enum NotificationMigrations {
+    static let all: [Migration] = [
+        Migration(
+            id: 1,
+            name: "companies and messages",
+            sql: """
+                CREATE TABLE companies (
+                    company_id TEXT PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    tier TEXT NOT NULL CHECK (tier IN ('basic', 'premium', 'platinum')),
+                    status TEXT NOT NULL CHECK (status IN ('active', 'suspended', 'deleted')),
+                    owner_user_id TEXT NOT NULL,
+                    owner_email TEXT NOT NULL,
+                    owner_name TEXT NOT NULL,
+                    email_enabled INTEGER NOT NULL DEFAULT 1,
+                    webhook_integration TEXT,
+                    webhook_url TEXT,
+                    webhook_problem TEXT,
+                    created_at_ms INTEGER NOT NULL,
+                    updated_at_ms INTEGER NOT NULL,
+                    deleted_at_ms INTEGER
+                );
+
+                CREATE TABLE messages (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    message_id TEXT NOT NULL UNIQUE,
+                    event_id TEXT NOT NULL,
+                    company_id TEXT NOT NULL,
+                    recipient TEXT NOT NULL,
+                    channel TEXT NOT NULL CHECK (channel IN ('email', 'webhook')),
+                    kind TEXT NOT NULL,
+                    subject TEXT NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed', 'dead')),
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    next_attempt_ms INTEGER,
+                    last_error TEXT,
+                    webhook_text TEXT,
+                    created_at_ms INTEGER NOT NULL,
+                    sent_at_ms INTEGER,
+                    UNIQUE (event_id, recipient, channel)
+                );
+                CREATE INDEX messages_by_company ON messages (company_id, seq);
+                CREATE INDEX messages_due ON messages (next_attempt_ms)
+                    WHERE channel = 'webhook' AND status IN ('pending', 'failed');
+                """
+        )
+    ]
+}

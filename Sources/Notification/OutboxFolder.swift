@@ -1,0 +1,89 @@
+import Glibc
+import MeshRuntime
+
+/// The folder `.eml` files are written to, one file per email message, named `<message_id>.eml`.
+///
+/// A file is written whole or not at all: the bytes go to a hidden temporary file, which is flushed to
+/// disk, renamed over the final name, and the folder is flushed so the rename survives a crash. Readers
+/// (a mail relay, a person) only ever see complete files. Files are readable by the owner only,
+/// because invitations carry a token.
+struct OutboxFolder: Sendable {
+    let path: String
+
+    func filePath(_ messageID: String) -> String {
+        path + "/" + messageID + ".eml"
+    }
+
+    /// Writes `text` as `<messageID>.eml`, replacing a file of that name left by an earlier attempt.
+    ///
+    /// Throws a `RuntimeFailure` naming the file and the system error. It is not an `RPCError`, so the
+    /// event delivery fails as a whole and is retried.
+    func write(_ text: String, messageID: String) throws {
+        let final = filePath(messageID)
+        let temporary = path + "/." + messageID + ".eml.tmp"
+
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            throw failure("create", temporary)
+        }
+        do {
+            try writeAll(Array(text.utf8), to: descriptor, path: temporary)
+            guard fsync(descriptor) == 0 else {
+                throw failure("flush", temporary)
+            }
+        } catch {
+            close(descriptor)
+            unlink(temporary)
+            throw error
+        }
+        close(descriptor)
+
+        guard rename(temporary, final) == 0 else {
+            let error = failure("rename to \(final)", temporary)
+            unlink(temporary)
+            throw error
+        }
+        try syncFolder()
+    }
+
+    /// Creates the folder (owner-only) when it does not exist yet.
+    func prepare() throws {
+        if mkdir(path, 0o700) != 0, errno != EEXIST {
+            throw failure("create the folder", path)
+        }
+    }
+
+    private func writeAll(_ bytes: [UInt8], to descriptor: Int32, path: String) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { buffer in
+                Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+            }
+            if written < 0, errno == EINTR {
+                continue
+            }
+            guard written > 0 else {
+                throw failure("write", path)
+            }
+            offset += written
+        }
+    }
+
+    private func syncFolder() throws {
+        let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw failure("open the folder", path)
+        }
+        defer { close(descriptor) }
+        guard fsync(descriptor) == 0 else {
+            throw failure("flush the folder", path)
+        }
+    }
+
+    private func failure(_ step: String, _ path: String) -> RuntimeFailure {
+        RuntimeFailure(
+            "could not \(step) \(path): \(String(cString: strerror(errno))); "
+                + "check that the outbox folder exists, is writable and has free space"
+        )
+    }
+}

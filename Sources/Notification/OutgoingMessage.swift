@@ -1,0 +1,33 @@
+/// One message a handler wants sent: its kind, where it goes, and its words.
+struct OutgoingMessage: Sendable {
+    enum Destination: Sendable {
+        case email(Mailbox)
+        /// A URL already accepted by `WebhookTarget.parse`.
+        case webhook(String)
+    }
+
+    let kind: MessageKind
+    let destination: Destination
+    let text: MessageText
+    /// The instant the event describes; the email's `Date` header.
+    let dateMs: Int64
+
+    var channel: MessageChannel {
+        switch destination {
+        case .email:
+            return .email
+        case .webhook:
+            return .webhook
+        }
+    }
+
+    /// The address or URL that, with the event id and the channel, makes the message unique.
+    var recipient: String {
+        switch destination {
+        case .email(let mailbox):
+            return mailbox.address
+        case .webhook(let url):
+            return url
+        }
+    }
+}

@@ -1,0 +1,87 @@
+import MeshStore
+
+/// One claimed attempt: a webhook message and the number of this attempt.
+struct WebhookAttempt: Sendable {
+    let messageID: String
+    let url: String
+    let text: String?
+    /// Counted from 1.
+    let number: Int
+}
+
+extension WebhookSender {
+    /// Dead-letters messages whose last allowed attempt never reported back, then claims up to `limit` due
+    /// messages, counting their attempt and setting the time of the next one before anything is sent.
+    static func claimDue(now: Int64, limit: Int, in connection: Connection) throws -> (attempts: [WebhookAttempt], lostAttempts: Int) {
+        try connection.execute(
+            """
+            UPDATE messages SET status = 'dead', next_attempt_ms = NULL,
+                last_error = 'the outcome of the last attempt was lost when the service stopped; '
+                    || 'call notifications.retry to send it again'
+            WHERE channel = 'webhook' AND status IN ('pending', 'failed') AND next_attempt_ms <= ? AND attempts >= ?
+            """,
+            [.integer(now), .integer(Int64(maximumAttempts))]
+        )
+        let lostAttempts = connection.changes
+
+        let rows = try connection.query(
+            """
+            SELECT m.message_id, m.recipient, m.webhook_text, m.attempts FROM messages AS m
+            JOIN companies AS c ON c.company_id = m.company_id
+            WHERE m.channel = 'webhook' AND m.status IN ('pending', 'failed') AND m.next_attempt_ms <= ?
+                AND c.status != 'deleted'
+            ORDER BY m.next_attempt_ms, m.seq
+            LIMIT ?
+            """,
+            [.integer(now), .integer(Int64(limit))]
+        )
+
+        var attempts: [WebhookAttempt] = []
+        for row in rows {
+            let number = Int(try row.requireInt("attempts")) + 1
+            let messageID = try row.requireString("message_id")
+            try connection.execute(
+                "UPDATE messages SET attempts = ?, next_attempt_ms = ? WHERE message_id = ?",
+                [.integer(Int64(number)), .integer(now + backoffMs(afterAttempt: number)), .text(messageID)]
+            )
+            attempts.append(
+                WebhookAttempt(messageID: messageID, url: try row.requireString("recipient"), text: row.string("webhook_text"), number: number)
+            )
+        }
+        return (attempts, lostAttempts)
+    }
+
+    /// Stores the outcome of an attempt and returns the message's new status.
+    ///
+    /// Only a message still at this attempt is changed; one that was reset or dead-lettered meanwhile
+    /// keeps its state, and nil is returned.
+    static func record(_ outcome: WebhookOutcome, for attempt: WebhookAttempt, now: Int64, in connection: Connection) throws -> MessageStatus? {
+        let status: MessageStatus
+        switch outcome {
+        case .delivered:
+            status = .sent
+            try connection.execute(
+                """
+                UPDATE messages SET status = 'sent', sent_at_ms = ?, next_attempt_ms = NULL, last_error = NULL
+                WHERE message_id = ? AND attempts = ? AND status IN ('pending', 'failed')
+                """,
+                [.integer(now), .text(attempt.messageID), .integer(Int64(attempt.number))]
+            )
+        case .failed(let problem):
+            let isLast = attempt.number >= maximumAttempts
+            status = isLast ? .dead : .failed
+            try connection.execute(
+                """
+                UPDATE messages SET status = ?, last_error = ?,
+                    next_attempt_ms = CASE WHEN ? THEN NULL ELSE next_attempt_ms END
+                WHERE message_id = ? AND attempts = ? AND status IN ('pending', 'failed')
+                """,
+                [
+                    .text(status.rawValue), .text("attempt \(attempt.number): \(problem)"), SQLValue(isLast),
+                    .text(attempt.messageID), .integer(Int64(attempt.number)),
+                ]
+            )
+        }
+        return connection.changes == 1 ? status : nil
+    }
+}

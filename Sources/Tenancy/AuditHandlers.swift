@@ -1,0 +1,65 @@
+import MeshProtocol
+import MeshRuntime
+import MeshStore
+
+/// `audit.list`: a company's audit entries, newest first.
+enum AuditHandlers {
+    struct ListParams: Codable, Sendable {
+        var companyID: String
+        var limit: Int?
+        var cursor: String?
+
+        enum CodingKeys: String, CodingKey {
+            case companyID = "company_id"
+            case limit
+            case cursor
+        }
+    }
+
+    struct Page: Codable, Sendable {
+        var entries: [AuditEntry]
+        var nextCursor: String?
+
+        enum CodingKeys: String, CodingKey {
+            case entries
+            case nextCursor = "next_cursor"
+        }
+    }
+
+    static func register(into methods: inout MethodTable, env: ServiceEnvironment) {
+        methods.register(
+            "audit.list",
+            summary: "A company's audit entries, newest first: who did what, with the state before and after.",
+            scope: .company
+        ) { (params: ListParams, context) -> Page in
+            let caller = try TenancyAccess.require(context, method: context.method)
+            let limit = try InputCheck.limit(params.limit)
+            let before = try cursorSeq(params.cursor)
+
+            return try await env.store.read { connection in
+                _ = try TenancyAccess.company(params.companyID, in: connection, for: caller)
+                let rows = try connection.query(
+                    "SELECT \(AuditEntry.columns) FROM audit WHERE company_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?",
+                    [.text(params.companyID), .integer(before), .integer(Int64(limit + 1))]
+                )
+                let entries = try rows.prefix(limit).map { try AuditEntry(row: $0) }
+                let next = rows.count > limit ? rows[limit - 1].int("seq").map { String($0) } : nil
+                return Page(entries: entries, nextCursor: next)
+            }
+        }
+    }
+
+    /// Parses an audit cursor: the sequence number of the last entry of the previous page.
+    static func cursorSeq(_ cursor: String?) throws -> Int64 {
+        guard let cursor else {
+            return Int64.max
+        }
+        guard let seq = Int64(cursor), seq > 0 else {
+            throw RPCError.invalidArgument(
+                field: "cursor",
+                "cursor '\(cursor)' is not one audit.list returned; pass next_cursor from the previous page, or omit it"
+            )
+        }
+        return seq
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import MeshProtocol
+import MeshRuntime
+import MeshStore
+import TenantModel
+
+extension AuthHandlers {
+    static func registerAcceptInvitation(into methods: inout MethodTable, env: ServiceEnvironment) {
+        methods.register(
+            "auth.acceptInvitation",
+            summary: "Exchanges a single-use invitation token for the user's first API key (shown once).",
+            scope: .anonymous
+        ) { (params: AcceptInvitationParams, context) -> AcceptInvitationResult in
+            let token = params.token.trimmingCharacters(in: .whitespacesAndNewlines)
+            let now = env.clock.nowMs()
+
+            let result = try await env.store.write { connection in
+                try accept(token: token, atMs: now, in: connection)
+            }
+            env.eventsPublished()
+            return result
+        }
+    }
+
+    static func accept(token: String, atMs now: Int64, in connection: Connection) throws -> AcceptInvitationResult {
+        let invalid = RPCError(
+            .unauthenticated,
+            "the invitation token is not valid; copy it again from the invitation email, or ask an admin to invite you again"
+        )
+        guard token.hasPrefix(SecretToken.invitationPrefix) else {
+            throw invalid
+        }
+        let row = try connection.queryOne(
+            "SELECT id, company_id, user_id, expires_at_ms, used_at_ms FROM invitations WHERE token_hash = ?",
+            [.text(SecretHash.sha256Hex(token))]
+        )
+        guard let row else {
+            throw invalid
+        }
+        let invitationID = try row.requireString("id")
+        let companyID = try row.requireString("company_id")
+
+        guard row.int("used_at_ms") == nil else {
+            throw RPCError(
+                .failedPrecondition,
+                "invitation \(invitationID) has already been used; use the API key it gave, or ask an admin to invite you again"
+            )
+        }
+        guard now < (try row.requireInt("expires_at_ms")) else {
+            throw RPCError(.failedPrecondition, "invitation has expired; ask an admin to invite you again")
+        }
+
+        // A member of a suspended company may not start using it; a deleted one no longer exists.
+        let company = try TenancyAccess.company(companyID, in: connection, for: Caller(kind: .user, companyID: companyID))
+        var user = try UserRecord.require(try row.requireString("user_id"), companyID: company.id, in: connection)
+        guard user.status == .invited else {
+            throw RPCError(
+                .failedPrecondition,
+                "user \(user.id) is \(user.status.rawValue), so this invitation cannot be accepted; ask an admin to reactivate you"
+            )
+        }
+
+        // The check of used_at_ms in the same statement keeps the token single-use under any interleaving.
+        try connection.execute(
+            "UPDATE invitations SET used_at_ms = ? WHERE id = ? AND used_at_ms IS NULL",
+            [.integer(now), .text(invitationID)]
+        )
+        guard connection.changes == 1 else {
+            throw RPCError(.failedPrecondition, "invitation \(invitationID) has already been used; use the API key it gave")
+        }
+
+        let before = user.view.json
+        user.status = .active
+        user.updatedAtMs = now
+        try connection.execute(
+            "UPDATE users SET status = 'active', updated_at_ms = ? WHERE id = ?", [.integer(now), .text(user.id)]
+        )
+        let key = try APIKeys.create(companyID: company.id, userID: user.id, name: "invitation", atMs: now, in: connection)
+
+        let actor = Caller(kind: .user, companyID: company.id, userID: user.id, role: user.role.rawValue, keyID: key.keyID)
+        try AuditLog.record(
+            connection: connection, companyID: company.id, actor: actor, action: "auth.acceptInvitation",
+            targetType: "user", targetID: user.id, before: before, after: user.view.json, atMs: now
+        )
+        try connection.publish(
+            EventTopic.userActivated,
+            ["company_id": .string(company.id), "user_id": .string(user.id), "at_ms": .int(now)],
+            atMs: now
+        )
+        return AcceptInvitationResult(apiKey: key.apiKey, keyID: key.keyID, user: user.view, companyID: company.id)
+    }
+}

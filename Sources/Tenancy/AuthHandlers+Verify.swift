@@ -1,0 +1,55 @@
+import MeshProtocol
+import MeshRuntime
+import MeshStore
+
+extension AuthHandlers {
+    static func registerVerifyKey(into methods: inout MethodTable, env: ServiceEnvironment) {
+        methods.register(
+            "auth.verifyKey",
+            summary: "Resolves an API key to its caller for the gateway; refuses unknown, revoked and inactive keys.",
+            scope: .internal
+        ) { (params: VerifyKeyParams, context) -> VerifyKeyResult in
+            _ = try context.requireRoot()
+            let apiKey = params.apiKey
+            return try await env.store.read { connection in
+                try verify(apiKey, in: connection)
+            }
+        }
+    }
+
+    static func verify(_ apiKey: String, in connection: Connection) throws -> VerifyKeyResult {
+        // One message for every rejection, so a caller learns nothing about which part was wrong.
+        let rejected = RPCError(.unauthenticated, "API key is not valid; create a new key or accept an invitation")
+        guard let keyID = SecretToken.keyID(in: apiKey) else {
+            throw rejected
+        }
+
+        let row = try connection.queryOne(
+            """
+            SELECT k.key_hash, k.revoked_at_ms, u.id AS user_id, u.role, u.status AS user_status,
+                c.id AS company_id, c.status AS company_status, c.tier
+            FROM api_keys k JOIN users u ON u.id = k.user_id JOIN companies c ON c.id = k.company_id
+            WHERE k.id = ?
+            """,
+            [.text(keyID)]
+        )
+        guard let row, SecretHash.constantTimeEqual(try row.requireString("key_hash"), SecretHash.sha256Hex(apiKey)) else {
+            throw rejected
+        }
+        guard row.int("revoked_at_ms") == nil, row.string("user_status") == UserStatus.active.rawValue,
+            let companyStatus = row.string("company_status").flatMap(CompanyStatus.init(rawValue:)),
+            companyStatus != .deleted
+        else {
+            throw rejected
+        }
+
+        return VerifyKeyResult(
+            caller: .init(
+                kind: "user", companyID: try row.requireString("company_id"), userID: try row.requireString("user_id"),
+                role: try row.requireString("role"), keyID: keyID
+            ),
+            companyStatus: companyStatus,
+            companyTier: try row.requireString("tier")
+        )
+    }
+}

@@ -1,0 +1,37 @@
+import MeshProtocol
+import MeshRuntime
+import MeshStore
+
+extension CompanyHandlers {
+    static func registerExport(into methods: inout MethodTable, env: ServiceEnvironment) {
+        methods.register(
+            "companies.export",
+            summary: "All of a company's data from every service, as one JSON document.",
+            scope: .company
+        ) { (params: CompanyIDParams, context) -> JSONValue in
+            let caller = try TenancyAccess.require(context, method: context.method)
+
+            var export = try await env.store.read { connection in
+                let company = try TenancyAccess.company(params.companyID, in: connection, for: caller)
+                return try CompanyExport.local(company, in: connection)
+            }
+
+            // Each service owns its part of the data; all three are asked at once.
+            let parts = try await withThrowingTaskGroup(of: (String, JSONValue).self) { group in
+                for service in CompanyExport.peerServices {
+                    group.addTask {
+                        (service, try await CompanyExport.peer(service, companyID: params.companyID, context: context))
+                    }
+                }
+                var collected: [String: JSONValue] = [:]
+                for try await (service, part) in group {
+                    collected[service] = part
+                }
+                return collected
+            }
+            export.merge(parts) { local, _ in local }
+            export["exported_at_ms"] = .int(env.clock.nowMs())
+            return .object(export)
+        }
+    }
+}

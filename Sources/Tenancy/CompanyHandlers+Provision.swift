@@ -1,0 +1,122 @@
+import MeshProtocol
+import MeshRuntime
+import MeshStore
+import TenantModel
+
+extension CompanyHandlers {
+    static func registerProvision(into methods: inout MethodTable, env: ServiceEnvironment) {
+        methods.register(
+            "companies.provision",
+            summary: "Creates a company, its owner (invited) and the owner's invitation; idempotent by meta.idempotency_key.",
+            scope: .root
+        ) { (params: ProvisionParams, context) -> ProvisionResult in
+            let caller = try TenancyAccess.require(context, method: context.method)
+            let request = try ProvisionRequest(params)
+            let key = try context.meta.idempotencyKey.map(Idempotency.validate)
+            let now = env.clock.nowMs()
+
+            let result = try await env.store.write { connection in
+                try provision(request, idempotencyKey: key, caller: caller, atMs: now, in: connection)
+            }
+            env.eventsPublished()
+            return result
+        }
+    }
+
+    /// Provisioning params after validation, in the normalized form that idempotency compares.
+    struct ProvisionRequest: Sendable {
+        var name: String
+        var adminEmail: String
+        var adminName: String
+        var tier: Tier
+
+        init(_ params: ProvisionParams) throws {
+            name = try InputCheck.text(params.name, field: "name")
+            adminEmail = try InputCheck.email(params.adminEmail, field: "admin_email")
+            adminName = try InputCheck.text(params.adminName, field: "admin_name")
+            tier = try params.tier.map { try Tier.parse($0, field: "tier") } ?? .basic
+        }
+
+        var json: JSONValue {
+            [
+                "name": .string(name), "admin_email": .string(adminEmail), "admin_name": .string(adminName),
+                "tier": .string(tier.rawValue),
+            ]
+        }
+    }
+
+    /// Creates everything a new company starts with, or replays the first result of `idempotencyKey`.
+    static func provision(
+        _ request: ProvisionRequest,
+        idempotencyKey: String?,
+        caller: Caller,
+        atMs now: Int64,
+        in connection: Connection
+    ) throws -> ProvisionResult {
+        let method = "companies.provision"
+        if let idempotencyKey,
+            let stored = try Idempotency.replay(method: method, key: idempotencyKey, request: request.json, in: connection)
+        {
+            return try JSONParser.parse(stored).decode(ProvisionResult.self)
+        }
+
+        let company = CompanyRecord(
+            id: Identifier.make(prefix: "cmp"),
+            name: request.name,
+            keyPrefix: try KeyPrefix.unique(for: request.name, in: connection),
+            tier: request.tier,
+            status: .active,
+            settings: CompanySettings.defaults(for: request.tier),
+            createdAtMs: now,
+            updatedAtMs: now
+        )
+        try company.insert(in: connection)
+
+        let owner = UserRecord(
+            id: Identifier.make(prefix: "usr"), companyID: company.id, email: request.adminEmail,
+            name: request.adminName, role: .owner, status: .invited, atMs: now
+        )
+        try owner.insert(in: connection)
+        let invitation = try Invitations.create(
+            companyID: company.id, userID: owner.id, invitedBy: actorName(caller), atMs: now, in: connection
+        )
+
+        let result = ProvisionResult(
+            company: try CompanyView.make(company, in: connection),
+            owner: owner.view,
+            invitation: invitation.view
+        )
+        let resultJSON = try JSONValue(encoding: result)
+        try AuditLog.record(
+            connection: connection, companyID: company.id, actor: caller, action: method, targetType: "company",
+            targetID: company.id, before: nil, after: resultJSON, atMs: now
+        )
+        try connection.publish(
+            EventTopic.companyProvisioned,
+            [
+                "company_id": .string(company.id),
+                "name": .string(company.name),
+                "key_prefix": .string(company.keyPrefix),
+                "tier": .string(company.tier.rawValue),
+                "status": "active",
+                "created_at_ms": .int(now),
+                "owner": ["user_id": .string(owner.id), "email": .string(owner.email), "name": .string(owner.name)],
+                "invitation": invitation.eventJSON,
+            ],
+            atMs: now
+        )
+
+        if let idempotencyKey {
+            try Idempotency.store(
+                method: method, key: idempotencyKey, request: request.json, result: JSONWriter.string(resultJSON),
+                atMs: now, in: connection
+            )
+        }
+        return result
+    }
+
+    /// Returns the name invitations record for who acted: the user id, or the caller kind.
+    static func actorName(_ caller: Caller) -> String {
+        caller.userID ?? caller.kind.rawValue
+    }
+}

@@ -1,0 +1,122 @@
+import MeshProtocol
+import MeshRuntime
+import MeshStore
+import TenantModel
+
+extension CompanyHandlers {
+    static func registerSuspension(into methods: inout MethodTable, env: ServiceEnvironment) {
+        methods.register(
+            "companies.suspend",
+            summary: "Blocks a company's users on every call, keeping its data; optionally until a given time.",
+            scope: .root
+        ) { (params: SuspendParams, context) -> CompanyView in
+            let caller = try TenancyAccess.require(context, method: context.method)
+            let now = env.clock.nowMs()
+            let reason = try params.reason.map { try InputCheck.text($0, field: "reason", maximum: 500) }
+            if let reactivateAtMs = params.reactivateAtMs, reactivateAtMs <= now {
+                throw RPCError.invalidArgument(
+                    field: "reactivate_at_ms",
+                    "reactivate_at_ms \(reactivateAtMs) is not in the future (now is \(now)); pass a later time or omit it"
+                )
+            }
+
+            let view = try await env.store.write { connection in
+                try suspend(params.companyID, reason: reason, reactivateAtMs: params.reactivateAtMs, caller: caller, atMs: now, in: connection)
+            }
+            env.eventsPublished()
+            return view
+        }
+
+        methods.register(
+            "companies.reactivate",
+            summary: "Lifts a company's suspension.",
+            scope: .root
+        ) { (params: CompanyIDParams, context) -> CompanyView in
+            let caller = try TenancyAccess.require(context, method: context.method)
+            let now = env.clock.nowMs()
+
+            let view = try await env.store.write { connection in
+                let company = try TenancyAccess.company(params.companyID, in: connection, for: caller)
+                guard company.status == .suspended else {
+                    throw RPCError(
+                        .failedPrecondition,
+                        "company \(company.id) is \(company.status.rawValue), not suspended; there is nothing to reactivate"
+                    )
+                }
+                return try CompanyView.make(try reactivate(company, automatic: false, caller: caller, atMs: now, in: connection), in: connection)
+            }
+            env.eventsPublished()
+            return view
+        }
+    }
+
+    static func suspend(
+        _ companyID: String,
+        reason: String?,
+        reactivateAtMs: Int64?,
+        caller: Caller,
+        atMs now: Int64,
+        in connection: Connection
+    ) throws -> CompanyView {
+        var company = try TenancyAccess.company(companyID, in: connection, for: caller)
+        guard company.status == .active else {
+            throw RPCError(
+                .failedPrecondition,
+                "company \(company.id) is already suspended; reactivate it first to suspend it with new terms"
+            )
+        }
+
+        company.status = .suspended
+        company.suspendedAtMs = now
+        company.reactivateAtMs = reactivateAtMs
+        company.suspendReason = reason
+        company.updatedAtMs = now
+        try company.save(in: connection)
+
+        let reactivation: JSONValue = reactivateAtMs.map { .int($0) } ?? .null
+        try AuditLog.record(
+            connection: connection, companyID: company.id, actor: caller, action: "companies.suspend",
+            targetType: "company", targetID: company.id, before: ["status": "active"],
+            after: ["status": "suspended", "reason": reason.map { .string($0) } ?? .null, "reactivate_at_ms": reactivation],
+            atMs: now
+        )
+        try connection.publish(
+            EventTopic.companySuspended,
+            [
+                "company_id": .string(company.id), "reason": reason.map { .string($0) } ?? .null,
+                "reactivate_at_ms": reactivation, "at_ms": .int(now),
+            ],
+            atMs: now
+        )
+        return try CompanyView.make(company, in: connection)
+    }
+
+    /// Makes a suspended company active again; `automatic` marks a reactivation the schedule did.
+    static func reactivate(
+        _ suspended: CompanyRecord,
+        automatic: Bool,
+        caller: Caller,
+        atMs now: Int64,
+        in connection: Connection
+    ) throws -> CompanyRecord {
+        var company = suspended
+        company.status = .active
+        company.suspendedAtMs = nil
+        company.reactivateAtMs = nil
+        company.suspendReason = nil
+        company.updatedAtMs = now
+        try company.save(in: connection)
+
+        try AuditLog.record(
+            connection: connection, companyID: company.id, actor: caller, action: "companies.reactivate",
+            targetType: "company", targetID: company.id, before: ["status": "suspended"],
+            after: ["status": "active", "automatic": .bool(automatic)], atMs: now
+        )
+        try connection.publish(
+            EventTopic.companyReactivated,
+            ["company_id": .string(company.id), "at_ms": .int(now), "automatic": .bool(automatic)],
+            atMs: now
+        )
+        return company
+    }
+}

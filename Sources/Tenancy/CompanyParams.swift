@@ -1,0 +1,66 @@
+import MeshProtocol
+
+/// Params of the `companies.*` methods. Wire names are snake_case.
+struct ProvisionParams: Codable, Sendable {
+    var name: String
+    var adminEmail: String
+    var adminName: String
+    /// basic (the default), premium or platinum.
+    var tier: String?
+
+    enum CodingKeys: String, CodingKey {
+        case name
+        case adminEmail = "admin_email"
+        case adminName = "admin_name"
+        case tier
+    }
+}
+
+struct CompanyIDParams: Codable, Sendable {
+    var companyID: String
+
+    enum CodingKeys: String, CodingKey {
+        case companyID = "company_id"
+    }
+}
+
+struct ListCompaniesParams: Codable, Sendable {
+    var status: CompanyStatus?
+    var tier: String?
+    var limit: Int?
+    var cursor: String?
+}
+
+struct ConfigureParams: Codable, Sendable {
+    var companyID: String
+    /// Only the members given change; see `SettingsPatch` for the rules.
+    var settings: JSONValue
+
+    enum CodingKeys: String, CodingKey {
+        case companyID = "company_id"
+        case settings
+    }
+}
+
+struct ChangeTierParams: Codable, Sendable {
+    var companyID: String
+    var tier: String
+
+    enum CodingKeys: String, CodingKey {
+        case companyID = "company_id"
+        case tier
+    }
+}
+
+struct SuspendParams: Codable, Sendable {
+    var companyID: String
+    var reason: String?
+    /// When set, the company is reactivated automatically once the mesh clock passes it.
+    var reactivateAtMs: Int64?
+
+    enum CodingKeys: String, CodingKey {
+        case companyID = "company_id"
+        case reason
+        case reactivateAtMs = "reactivate_at_ms"
+    }
+}

@@ -1,0 +1,54 @@
+import MeshProtocol
+import MeshStore
+import TenantModel
+
+/// A company as methods return it: its record, its tier's limits and what it uses of them.
+struct CompanyView: Codable, Sendable, Hashable {
+    var companyID: String
+    var name: String
+    var keyPrefix: String
+    var tier: String
+    var status: CompanyStatus
+    var settings: CompanySettings
+    var createdAtMs: Int64
+    var suspendedAtMs: Int64?
+    var reactivateAtMs: Int64?
+    var suspendReason: String?
+    var limits: JSONValue
+    var usage: CompanyUsage
+
+    enum CodingKeys: String, CodingKey {
+        case companyID = "company_id"
+        case name
+        case keyPrefix = "key_prefix"
+        case tier
+        case status
+        case settings
+        case createdAtMs = "created_at_ms"
+        case suspendedAtMs = "suspended_at_ms"
+        case reactivateAtMs = "reactivate_at_ms"
+        case suspendReason = "suspend_reason"
+        case limits
+        case usage
+    }
+
+    init(_ company: CompanyRecord, usage: CompanyUsage) {
+        companyID = company.id
+        name = company.name
+        keyPrefix = company.keyPrefix
+        tier = company.tier.rawValue
+        status = company.status
+        settings = company.settings
+        createdAtMs = company.createdAtMs
+        suspendedAtMs = company.suspendedAtMs
+        reactivateAtMs = company.reactivateAtMs
+        suspendReason = company.suspendReason
+        limits = company.tier.limitsJSON
+        self.usage = usage
+    }
+
+    /// Builds the view of `company`, counting its usage inside the caller's transaction.
+    static func make(_ company: CompanyRecord, in connection: Connection) throws -> CompanyView {
+        CompanyView(company, usage: try CompanyUsage.measure(company.id, in: connection))
+    }
+}

@@ -1,0 +1,161 @@
+import MeshProtocol
+
+/// Checks an issue's custom field values against the company's field definitions.
+///
+/// Every problem is collected, not only the first, so a caller can fix them all at once. Values come
+/// back normalized: a select value takes the option's listed spelling when it matched case-insensitively.
+public struct CustomFieldValidator: Sendable {
+    /// One invalid, missing or unknown custom field value.
+    public struct Problem: Error, Sendable, Hashable {
+        /// The parameter path, for example `custom_fields.severity`.
+        public let field: String
+        public let message: String
+
+        public var json: JSONValue {
+            ["field": .string(field), "message": .string(message)]
+        }
+    }
+
+    /// The maximum length of a text value, in characters.
+    public static let maximumTextLength = 10_000
+
+    public let definitions: [CompanySettings.CustomField]
+
+    public init(definitions: [CompanySettings.CustomField]) {
+        self.definitions = definitions
+    }
+
+    /// Validates the values of a new issue. A null value counts as absent.
+    public func validate(_ values: [String: JSONValue]) -> (values: [String: JSONValue], problems: [Problem]) {
+        validate(changes: values, current: [:])
+    }
+
+    /// Validates `changes` applied over `current`, the values an issue already stores.
+    ///
+    /// A null in `changes` removes that field's value. Only the changed values are checked for type,
+    /// because stored values were valid when written. Required fields are checked on the merged result.
+    public func validate(
+        changes: [String: JSONValue],
+        current: [String: JSONValue]
+    ) -> (values: [String: JSONValue], problems: [Problem]) {
+        var merged = current
+        var problems: [Problem] = []
+
+        for name in changes.keys.sorted() {
+            let value = changes[name] ?? .null
+            guard let definition = definitions.first(where: { $0.name == name }) else {
+                problems.append(unknownField(name))
+                continue
+            }
+
+            if value.isNull {
+                merged[name] = nil
+                continue
+            }
+            switch normalize(value, for: definition) {
+            case .success(let normalized):
+                merged[name] = normalized
+            case .failure(let problem):
+                problems.append(problem)
+            }
+        }
+
+        for definition in definitions where definition.required {
+            let isInvalidChange = problems.contains { $0.field == path(definition.name) }
+            if merged[definition.name] == nil && !isInvalidChange {
+                problems.append(
+                    Problem(
+                        field: path(definition.name),
+                        message: "custom field '\(definition.name)' is required; give it a \(describe(definition))"
+                    )
+                )
+            }
+        }
+        return (merged, problems)
+    }
+
+    private func unknownField(_ name: String) -> Problem {
+        let known = definitions.map { "'\($0.name)'" }.joined(separator: ", ")
+        let hint = definitions.isEmpty
+            ? "this company defines no custom fields; remove it"
+            : "use one of \(known), or ask an admin to define it"
+        return Problem(field: path(name), message: "'\(name)' is not a custom field of this company; \(hint)")
+    }
+
+    private func normalize(
+        _ value: JSONValue,
+        for definition: CompanySettings.CustomField
+    ) -> Result<JSONValue, Problem> {
+        let name = definition.name
+        let mismatch = Problem(
+            field: path(name),
+            message: "custom field '\(name)' must be a \(describe(definition)), not \(value.typeName) \(preview(value))"
+        )
+
+        switch definition.type {
+        case .text:
+            guard let text = value.stringValue else {
+                return .failure(mismatch)
+            }
+            guard text.count <= Self.maximumTextLength else {
+                return .failure(
+                    Problem(
+                        field: path(name),
+                        message: "custom field '\(name)' has \(text.count) characters; shorten it to at most \(Self.maximumTextLength)"
+                    )
+                )
+            }
+            return .success(value)
+
+        case .number:
+            guard let number = value.doubleValue, number.isFinite else {
+                return .failure(mismatch)
+            }
+            return .success(value)
+
+        case .boolean:
+            return value.boolValue == nil ? .failure(mismatch) : .success(value)
+
+        case .date:
+            guard let text = value.stringValue, CustomFieldDate(text) != nil else {
+                return .failure(mismatch)
+            }
+            return .success(value)
+
+        case .select:
+            let options = definition.options ?? []
+            guard let text = value.stringValue,
+                let option = options.first(where: { $0 == text }) ?? options.first(where: { $0.lowercased() == text.lowercased() })
+            else {
+                return .failure(mismatch)
+            }
+            return .success(.string(option))
+        }
+    }
+
+    private func describe(_ definition: CompanySettings.CustomField) -> String {
+        switch definition.type {
+        case .text:
+            return "string"
+        case .number:
+            return "number"
+        case .boolean:
+            return "boolean (true or false)"
+        case .date:
+            return "date written YYYY-MM-DD"
+        case .select:
+            let options = (definition.options ?? []).map { "'\($0)'" }.joined(separator: ", ")
+            return "string that is one of \(options)"
+        }
+    }
+
+    /// A short rendering of a rejected value, so long texts do not flood the message.
+    private func preview(_ value: JSONValue) -> String {
+        let text = JSONWriter.string(value)
+        return text.count <= 40 ? text : String(text.prefix(37)) + "..."
+    }
+
+    private func path(_ name: String) -> String {
+        "custom_fields.\(name)"
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import MeshProtocol
+import TenantModel
+
+/// Validation of the plain values methods receive, each failure an INVALID_ARGUMENT naming the field.
+enum InputCheck {
+    /// Returns `value` trimmed. Empty text and text longer than `maximum` characters are invalid.
+    static func text(_ value: String, field: String, maximum: Int = 200) throws -> String {
+        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else {
+            throw RPCError.invalidArgument(field: field, "\(field) is empty; pass a non-empty text")
+        }
+        guard trimmed.count <= maximum else {
+            throw RPCError.invalidArgument(
+                field: field,
+                "\(field) has \(trimmed.count) characters; shorten it to at most \(maximum)"
+            )
+        }
+        return trimmed
+    }
+
+    /// Validates an email address of the shape local@domain.tld and returns it lowercased.
+    static func email(_ value: String, field: String) throws -> String {
+        let address = value.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        guard isEmailShaped(address) else {
+            throw RPCError.invalidArgument(
+                field: field,
+                "\(field) '\(value)' is not an email address; pass one shaped like name@example.com"
+            )
+        }
+        return address
+    }
+
+    static func isEmailShaped(_ address: String) -> Bool {
+        let parts = address.split(separator: "@", omittingEmptySubsequences: false)
+        guard address.count <= 254, parts.count == 2 else {
+            return false
+        }
+        let local = parts[0]
+        let labels = parts[1].split(separator: ".", omittingEmptySubsequences: false)
+        guard !local.isEmpty, local.count <= 64, labels.count >= 2 else {
+            return false
+        }
+
+        let localAllowed = Set("abcdefghijklmnopqrstuvwxyz0123456789.!#$%&'*+/=?^_`{|}~-")
+        let labelAllowed = Set("abcdefghijklmnopqrstuvwxyz0123456789-")
+        guard local.allSatisfy({ localAllowed.contains($0) }), !local.hasPrefix("."), !local.hasSuffix(".") else {
+            return false
+        }
+        for label in labels {
+            guard !label.isEmpty, label.allSatisfy({ labelAllowed.contains($0) }), !label.hasPrefix("-"),
+                !label.hasSuffix("-")
+            else {
+                return false
+            }
+        }
+        let topLevel = labels[labels.count - 1]
+        return topLevel.count >= 2 && topLevel.allSatisfy(\.isLetter)
+    }
+
+    /// Parses a company role name: owner, admin, member or viewer.
+    static func role(_ value: String, field: String = "role") throws -> Role {
+        guard let role = Role(rawValue: value.lowercased()) else {
+            throw RPCError(
+                .invalidArgument,
+                "\(field) '\(value)' is not a role; use one of owner, admin, member, viewer",
+                details: ["field": .string(field), "allowed": ["owner", "admin", "member", "viewer"]]
+            )
+        }
+        return role
+    }
+
+    /// Returns the page size `value`, or `defaultLimit` when absent. Values outside 1...maximum are invalid.
+    static func limit(_ value: Int?, defaultLimit: Int = 50, maximum: Int = 200) throws -> Int {
+        guard let value else {
+            return defaultLimit
+        }
+        guard (1...maximum).contains(value) else {
+            throw RPCError.invalidArgument(field: "limit", "limit \(value) is out of range; pass 1 to \(maximum)")
+        }
+        return value
+    }
+}

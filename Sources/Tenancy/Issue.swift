@@ -1,0 +1,67 @@
+import MeshProtocol
+
+/// One issue of a company, as methods return it.
+///
+/// `assignee_id`, `team_id` and `resolved_at_ms` are always present on the wire, null when unset.
+/// `resolved_at_ms` is set while the issue is in the workflow's final status and cleared when it leaves.
+public struct Issue: Codable, Sendable, Hashable {
+    public var id: String
+    public var companyID: String
+    public var number: Int64
+    /// `<key prefix>-<number>`, for example `TECH-42`.
+    public var key: String
+    public var title: String
+    public var description: String
+    public var type: String
+    public var priority: String
+    public var status: String
+    public var assigneeID: String?
+    public var teamID: String?
+    public var customFields: [String: JSONValue]
+    public var createdAtMs: Int64
+    public var updatedAtMs: Int64
+    public var resolvedAtMs: Int64?
+
+    enum CodingKeys: String, CodingKey {
+        case id = "issue_id"
+        case companyID = "company_id"
+        case number
+        case key
+        case title
+        case description
+        case type
+        case priority
+        case status
+        case assigneeID = "assignee_id"
+        case teamID = "team_id"
+        case customFields = "custom_fields"
+        case createdAtMs = "created_at_ms"
+        case updatedAtMs = "updated_at_ms"
+        case resolvedAtMs = "resolved_at_ms"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(companyID, forKey: .companyID)
+        try container.encode(number, forKey: .number)
+        try container.encode(key, forKey: .key)
+        try container.encode(title, forKey: .title)
+        try container.encode(description, forKey: .description)
+        try container.encode(type, forKey: .type)
+        try container.encode(priority, forKey: .priority)
+        try container.encode(status, forKey: .status)
+        try container.encode(assigneeID, forKey: .assigneeID)
+        try container.encode(teamID, forKey: .teamID)
+        try container.encode(customFields, forKey: .customFields)
+        try container.encode(createdAtMs, forKey: .createdAtMs)
+        try container.encode(updatedAtMs, forKey: .updatedAtMs)
+        try container.encode(resolvedAtMs, forKey: .resolvedAtMs)
+    }
+
+    /// The issue as JSON, for audit entries and exports.
+    public var json: JSONValue {
+        // Strings, integers and JSON values always encode.
+        (try? JSONValue(encoding: self)) ?? .null
+    }
+}

@@ -1,0 +1,88 @@
+import MeshProtocol
+
+/// Params of `issues.update`. Absent members stay as they are. Status changes go through
+/// `issues.transition` and assignment through `issues.assign`.
+struct IssueUpdateParams: Codable, Sendable {
+    var companyID: String
+    var issueID: String
+    var title: String?
+    var description: String?
+    var type: String?
+    var priority: String?
+    /// nil when `team_id` is absent (keep the team), `.some(nil)` for an explicit null (no team).
+    var teamID: String??
+    /// Values to set. A null value removes that field's value.
+    var customFields: [String: JSONValue]?
+
+    enum CodingKeys: String, CodingKey {
+        case companyID = "company_id"
+        case issueID = "issue_id"
+        case title
+        case description
+        case type
+        case priority
+        case teamID = "team_id"
+        case customFields = "custom_fields"
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        companyID = try container.decode(String.self, forKey: .companyID)
+        issueID = try container.decode(String.self, forKey: .issueID)
+        title = try container.decodeIfPresent(String.self, forKey: .title)
+        description = try container.decodeIfPresent(String.self, forKey: .description)
+        type = try container.decodeIfPresent(String.self, forKey: .type)
+        priority = try container.decodeIfPresent(String.self, forKey: .priority)
+        customFields = try container.decodeIfPresent([String: JSONValue].self, forKey: .customFields)
+
+        // decodeIfPresent alone cannot tell an absent team_id from an explicit null.
+        if container.contains(.teamID) {
+            teamID = .some(try container.decodeIfPresent(String.self, forKey: .teamID))
+        } else {
+            teamID = nil
+        }
+    }
+
+    /// Whether the params ask for any change at all.
+    var changesSomething: Bool {
+        title != nil || description != nil || type != nil || priority != nil || teamID != nil || customFields != nil
+    }
+}
+
+/// Params of `issues.transition`.
+struct IssueTransitionParams: Codable, Sendable {
+    var companyID: String
+    var issueID: String
+    var toStatus: String
+
+    enum CodingKeys: String, CodingKey {
+        case companyID = "company_id"
+        case issueID = "issue_id"
+        case toStatus = "to_status"
+    }
+}
+
+/// Params of `issues.assign`: `assignee_id` is required, null to unassign.
+struct IssueAssignParams: Codable, Sendable {
+    var companyID: String
+    var issueID: String
+    /// nil when `assignee_id` is absent (rejected), `.some(nil)` for null (unassign).
+    var assigneeID: String??
+
+    enum CodingKeys: String, CodingKey {
+        case companyID = "company_id"
+        case issueID = "issue_id"
+        case assigneeID = "assignee_id"
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        companyID = try container.decode(String.self, forKey: .companyID)
+        issueID = try container.decode(String.self, forKey: .issueID)
+        if container.contains(.assigneeID) {
+            assigneeID = .some(try container.decodeIfPresent(String.self, forKey: .assigneeID))
+        } else {
+            assigneeID = nil
+        }
+    }
+}

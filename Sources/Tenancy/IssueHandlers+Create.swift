@@ -1,0 +1,84 @@
+import MeshProtocol
+import MeshRuntime
+import MeshStore
+
+extension IssueHandlers {
+    static func create(_ params: IssueCreateParams, context: MethodContext, env: ServiceEnvironment) async throws -> Issue {
+        let caller = try TenancyAccess.require(context, method: "issues.create")
+        let now = env.clock.nowMs()
+
+        // The limit count, the number and the insert share one write transaction. The store runs one
+        // writer, so concurrent creates cannot both pass the count or draw the same number.
+        let issue = try await env.store.write(deadline: context.deadline) { connection in
+            let company = try TenancyAccess.company(params.companyID, in: connection, for: caller)
+            let workflow = try Workflow(statuses: company.settings.statuses)
+
+            var check = IssueInputCheck(settings: company.settings)
+            let title = check.title(params.title)
+            let description = params.description.flatMap { check.description($0) } ?? ""
+            let type = check.type(params.type)
+            let priority = params.priority.flatMap { check.priority($0) } ?? check.defaultPriority
+            let customFields = check.customFields(params.customFields ?? [:], current: [:])
+            try check.throwIfProblems(method: "issues.create")
+
+            if let teamID = params.teamID {
+                _ = try Team.load(teamID, companyID: company.id, in: connection)
+            }
+            if let assigneeID = params.assigneeID {
+                try WorkspaceHandlers.requireWorkingUser(assigneeID, companyID: company.id, field: "assignee_id", in: connection)
+            }
+            try checkIssueLimit(company, in: connection)
+
+            let number = try Issue.nextNumber(companyID: company.id, in: connection)
+            let issue = Issue(
+                id: Identifier.make(prefix: "iss"),
+                companyID: company.id,
+                number: number,
+                key: IssueKey(prefix: company.keyPrefix, number: number).text,
+                title: title ?? "",
+                description: description,
+                type: type ?? "",
+                priority: priority,
+                status: workflow.initialStatus,
+                assigneeID: params.assigneeID,
+                teamID: params.teamID,
+                customFields: customFields,
+                createdAtMs: now,
+                updatedAtMs: now,
+                resolvedAtMs: nil
+            )
+            try issue.insert(in: connection)
+
+            try AuditLog.record(
+                connection: connection, companyID: company.id, actor: caller, action: "issues.create",
+                targetType: "issue", targetID: issue.id, before: nil, after: issue.json, atMs: now
+            )
+            try IssueEvents.publishCreated(issue, in: connection)
+            return issue
+        }
+
+        env.eventsPublished()
+        return issue
+    }
+
+    /// Throws RESOURCE_EXHAUSTED when the company already has as many live issues as its tier allows.
+    static func checkIssueLimit(_ company: CompanyRecord, in connection: Connection) throws {
+        guard let allowed = company.tier.maximumIssues else {
+            return
+        }
+
+        let current = try Issue.liveCount(companyID: company.id, in: connection)
+        guard current < allowed else {
+            throw RPCError(
+                .resourceExhausted,
+                "company \(company.id) has \(current) issues, the limit of the \(company.tier.displayName) tier (\(allowed)); delete issues or upgrade the tier with companies.changeTier",
+                details: [
+                    "limit": "issues",
+                    "allowed": .int(Int64(allowed)),
+                    "current": .int(current),
+                    "tier": .string(company.tier.rawValue),
+                ]
+            )
+        }
+    }
+}

@@ -1,0 +1,58 @@
+import MeshProtocol
+import MeshRuntime
+import MeshStore
+
+extension IssueHandlers {
+    static func transition(_ params: IssueTransitionParams, context: MethodContext, env: ServiceEnvironment) async throws -> Issue {
+        let caller = try TenancyAccess.require(context, method: "issues.transition")
+        let now = env.clock.nowMs()
+
+        let issue = try await env.store.write(deadline: context.deadline) { connection in
+            let company = try TenancyAccess.company(params.companyID, in: connection, for: caller)
+            let before = try Issue.load(params.issueID, companyID: company.id, in: connection)
+            let workflow = try Workflow(statuses: company.settings.statuses)
+            let target = workflow.canonical(params.toStatus) ?? params.toStatus
+            try workflow.check(from: before.status, to: target)
+
+            // Entering the final status resolves the issue and leaving it reopens the issue. An issue that
+            // already has a resolution time (its status was final before the company renamed the final
+            // status) keeps that time when it moves into the current final status.
+            var after = before
+            after.status = target
+            after.resolvedAtMs = workflow.isFinal(target) ? (before.resolvedAtMs ?? now) : nil
+            after.updatedAtMs = now
+            try after.save(in: connection)
+
+            try AuditLog.record(
+                connection: connection, companyID: company.id, actor: caller, action: "issues.transition",
+                targetType: "issue", targetID: after.id, before: before.json, after: after.json, atMs: now
+            )
+            try IssueEvents.publishTransition(after, from: before, atMs: now, in: connection)
+            return after
+        }
+
+        env.eventsPublished()
+        return issue
+    }
+
+    static func delete(_ params: IssueDeleteParams, context: MethodContext, env: ServiceEnvironment) async throws -> IssueDeletion {
+        let caller = try TenancyAccess.require(context, method: "issues.delete")
+        let now = env.clock.nowMs()
+
+        let deletion = try await env.store.write(deadline: context.deadline) { connection in
+            let company = try TenancyAccess.company(params.companyID, in: connection, for: caller)
+            let issue = try Issue.load(params.issueID, companyID: company.id, in: connection)
+            try issue.markDeleted(atMs: now, in: connection)
+
+            try AuditLog.record(
+                connection: connection, companyID: company.id, actor: caller, action: "issues.delete",
+                targetType: "issue", targetID: issue.id, before: issue.json, after: nil, atMs: now
+            )
+            try IssueEvents.publishDeleted(issue, atMs: now, in: connection)
+            return IssueDeletion(issueID: issue.id, key: issue.key, deletedAtMs: now)
+        }
+
+        env.eventsPublished()
+        return deletion
+    }
+}

@@ -1,0 +1,74 @@
+import MeshProtocol
+import MeshRuntime
+import MeshStore
+
+extension IssueHandlers {
+    /// Issues per page when `limit` is absent, and the largest page a caller may request.
+    static let defaultPageSize = 50
+    static let maximumPageSize = 200
+
+    static func get(_ params: IssueGetParams, context: MethodContext, env: ServiceEnvironment) async throws -> Issue {
+        let caller = try TenancyAccess.require(context, method: "issues.get")
+
+        let key: IssueKey?
+        switch (params.issueID, params.key) {
+        case (.some, .some):
+            throw RPCError.invalidArgument(field: "key", "pass either issue_id or key, not both")
+        case (nil, nil):
+            throw RPCError.invalidArgument(field: "issue_id", "pass issue_id (for example iss_...) or key (for example TECH-42)")
+        case (_, .some(let text)):
+            key = try IssueKey(parsing: text)
+        case (.some, nil):
+            key = nil
+        }
+
+        return try await env.store.read(deadline: context.deadline) { connection in
+            let company = try TenancyAccess.company(params.companyID, in: connection, for: caller)
+            if let key {
+                return try Issue.load(key: key, companyID: company.id, in: connection)
+            }
+            return try Issue.load(params.issueID ?? "", companyID: company.id, in: connection)
+        }
+    }
+
+    static func list(_ params: IssueListParams, context: MethodContext, env: ServiceEnvironment) async throws -> IssuePage {
+        let caller = try TenancyAccess.require(context, method: "issues.list")
+        let limit = params.limit ?? defaultPageSize
+        guard (1...maximumPageSize).contains(limit) else {
+            throw RPCError(
+                .invalidArgument,
+                "limit \(limit) is out of range; pass 1 to \(maximumPageSize), or omit it for \(defaultPageSize)",
+                details: ["field": "limit", "value": .int(Int64(limit))]
+            )
+        }
+        let cursor = try params.cursor.map { text throws(RPCError) in try IssueCursor(parsing: text) }
+
+        return try await env.store.read(deadline: context.deadline) { connection in
+            let company = try TenancyAccess.company(params.companyID, in: connection, for: caller)
+
+            var sql = "SELECT \(Issue.columns) FROM issues WHERE company_id = ? AND deleted_at_ms IS NULL AND number > ?"
+            var arguments: [SQLValue] = [.text(company.id), .integer(cursor?.lastNumber ?? 0)]
+            let filters: [(column: String, value: String?)] = [
+                ("status", params.status), ("assignee_id", params.assigneeID), ("team_id", params.teamID),
+                ("type", params.type), ("priority", params.priority),
+            ]
+            for filter in filters {
+                if let value = filter.value {
+                    sql += " AND \(filter.column) = ?"
+                    arguments.append(.text(value))
+                }
+            }
+            // Fetching one row past the page shows whether another page follows.
+            sql += " ORDER BY number LIMIT ?"
+            arguments.append(.integer(Int64(limit + 1)))
+
+            var issues = try connection.query(sql, arguments).map { try Issue(row: $0) }
+            var nextCursor: String?
+            if issues.count > limit {
+                issues.removeLast(issues.count - limit)
+                nextCursor = issues.last.map { IssueCursor(lastNumber: $0.number).text }
+            }
+            return IssuePage(issues: issues, nextCursor: nextCursor)
+        }
+    }
+}

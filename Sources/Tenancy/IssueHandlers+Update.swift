@@ -1,0 +1,109 @@
+import MeshProtocol
+import MeshRuntime
+import MeshStore
+
+extension IssueHandlers {
+    static func update(_ params: IssueUpdateParams, context: MethodContext, env: ServiceEnvironment) async throws -> Issue {
+        let caller = try TenancyAccess.require(context, method: "issues.update")
+        guard params.changesSomething else {
+            throw RPCError.invalidArgument(
+                field: "params",
+                "issues.update changes nothing; pass at least one of title, description, type, priority, team_id, custom_fields (status changes use issues.transition, assignment uses issues.assign)"
+            )
+        }
+        let now = env.clock.nowMs()
+
+        let outcome = try await env.store.write(deadline: context.deadline) { connection -> (issue: Issue, changed: Bool) in
+            let company = try TenancyAccess.company(params.companyID, in: connection, for: caller)
+            let before = try Issue.load(params.issueID, companyID: company.id, in: connection)
+
+            var after = before
+            var check = IssueInputCheck(settings: company.settings)
+            if let title = params.title, let valid = check.title(title) {
+                after.title = valid
+            }
+            if let description = params.description, let valid = check.description(description) {
+                after.description = valid
+            }
+            if let type = params.type, let valid = check.type(type) {
+                after.type = valid
+            }
+            if let priority = params.priority, let valid = check.priority(priority) {
+                after.priority = valid
+            }
+            if let customFields = params.customFields {
+                after.customFields = check.customFields(customFields, current: before.customFields)
+            }
+            try check.throwIfProblems(method: "issues.update")
+
+            if let teamChange = params.teamID {
+                if let teamID = teamChange {
+                    _ = try Team.load(teamID, companyID: company.id, in: connection)
+                }
+                after.teamID = teamChange
+            }
+
+            return try save(after, replacing: before, action: "issues.update", caller: caller, atMs: now, in: connection)
+        }
+
+        if outcome.changed {
+            env.eventsPublished()
+        }
+        return outcome.issue
+    }
+
+    static func assign(_ params: IssueAssignParams, context: MethodContext, env: ServiceEnvironment) async throws -> Issue {
+        let caller = try TenancyAccess.require(context, method: "issues.assign")
+        guard let assigneeID = params.assigneeID else {
+            throw RPCError.invalidArgument(
+                field: "assignee_id",
+                "assignee_id is missing; pass the id of an invited or active user of the company, or null to unassign"
+            )
+        }
+        let now = env.clock.nowMs()
+
+        let outcome = try await env.store.write(deadline: context.deadline) { connection -> (issue: Issue, changed: Bool) in
+            let company = try TenancyAccess.company(params.companyID, in: connection, for: caller)
+            let before = try Issue.load(params.issueID, companyID: company.id, in: connection)
+            if let assigneeID {
+                try WorkspaceHandlers.requireWorkingUser(assigneeID, companyID: company.id, field: "assignee_id", in: connection)
+            }
+
+            var after = before
+            after.assigneeID = assigneeID
+            return try save(after, replacing: before, action: "issues.assign", caller: caller, atMs: now, in: connection)
+        }
+
+        if outcome.changed {
+            env.eventsPublished()
+        }
+        return outcome.issue
+    }
+
+    /// Stores `after` with its audit entry and `issue.updated` event, or returns `before` untouched when
+    /// no field differs, so a repeated request changes nothing and publishes nothing.
+    private static func save(
+        _ after: Issue,
+        replacing before: Issue,
+        action: String,
+        caller: Caller,
+        atMs: Int64,
+        in connection: Connection
+    ) throws -> (issue: Issue, changed: Bool) {
+        let changes = after.changes(since: before)
+        guard !changes.isEmpty else {
+            return (before, false)
+        }
+
+        var saved = after
+        saved.updatedAtMs = atMs
+        try saved.save(in: connection)
+
+        try AuditLog.record(
+            connection: connection, companyID: saved.companyID, actor: caller, action: action,
+            targetType: "issue", targetID: saved.id, before: before.json, after: saved.json, atMs: atMs
+        )
+        try IssueEvents.publishUpdated(saved, changes: changes, atMs: atMs, in: connection)
+        return (saved, true)
+    }
+}

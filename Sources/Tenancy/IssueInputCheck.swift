@@ -1,0 +1,111 @@
+import Foundation
+import MeshProtocol
+
+/// Checks the fields of an issue's create or update params against the company's settings.
+///
+/// Each check records a problem instead of throwing, so one INVALID_ARGUMENT lists every problem of the
+/// request. Vocabulary values (type, priority) match case-insensitively and come back in the company's
+/// spelling.
+struct IssueInputCheck {
+    typealias Problem = CustomFieldValidator.Problem
+
+    /// Title length bounds, in characters after trimming surrounding whitespace.
+    static let titleLengths = 1...500
+    /// The maximum length of a description, in characters.
+    static let maximumDescriptionLength = 50_000
+
+    let settings: CompanySettings
+    private(set) var problems: [Problem] = []
+
+    init(settings: CompanySettings) {
+        self.settings = settings
+    }
+
+    /// Returns the trimmed title, or records a problem and returns nil.
+    mutating func title(_ title: String) -> String? {
+        let trimmed = title.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard Self.titleLengths.contains(trimmed.count) else {
+            let detail = trimmed.isEmpty ? "is empty" : "has \(trimmed.count) characters"
+            problems.append(
+                Problem(
+                    field: "title",
+                    message: "title \(detail); give a title of \(Self.titleLengths.lowerBound) to \(Self.titleLengths.upperBound) characters"
+                )
+            )
+            return nil
+        }
+        return trimmed
+    }
+
+    mutating func description(_ description: String) -> String? {
+        guard description.count <= Self.maximumDescriptionLength else {
+            problems.append(
+                Problem(
+                    field: "description",
+                    message: "description has \(description.count) characters; shorten it to at most \(Self.maximumDescriptionLength)"
+                )
+            )
+            return nil
+        }
+        return description
+    }
+
+    mutating func type(_ type: String) -> String? {
+        choice(type, from: settings.types, field: "type", plural: "issue types")
+    }
+
+    mutating func priority(_ priority: String) -> String? {
+        choice(priority, from: settings.priorities, field: "priority", plural: "priorities")
+    }
+
+    /// The priority of an issue created without one: "Medium" when the company has it, otherwise its
+    /// second priority, or its only one.
+    var defaultPriority: String {
+        if let medium = settings.priorities.first(where: { $0.lowercased() == "medium" }) {
+            return medium
+        }
+        return settings.priorities.count >= 2 ? settings.priorities[1] : settings.priorities.first ?? "Medium"
+    }
+
+    /// Validates custom field `changes` over the `current` values and returns the merged values.
+    mutating func customFields(_ changes: [String: JSONValue], current: [String: JSONValue]) -> [String: JSONValue] {
+        let validator = CustomFieldValidator(definitions: settings.customFields)
+        let outcome = validator.validate(changes: changes, current: current)
+        problems += outcome.problems
+        return outcome.values
+    }
+
+    /// Throws one INVALID_ARGUMENT listing every recorded problem, or returns when there are none.
+    func throwIfProblems(method: String) throws(RPCError) {
+        guard let first = problems.first else {
+            return
+        }
+
+        let message = problems.count == 1
+            ? first.message
+            : "\(method) has \(problems.count) problems: " + problems.map(\.message).joined(separator: "; ")
+        throw RPCError(
+            .invalidArgument,
+            message,
+            details: ["field": .string(first.field), "problems": .array(problems.map(\.json))]
+        )
+    }
+
+    private mutating func choice(_ value: String, from allowed: [String], field: String, plural: String) -> String? {
+        if let exact = allowed.first(where: { $0 == value }) {
+            return exact
+        }
+        if let folded = allowed.first(where: { $0.lowercased() == value.lowercased() }) {
+            return folded
+        }
+
+        let listed = allowed.map { "'\($0)'" }.joined(separator: ", ")
+        problems.append(
+            Problem(
+                field: field,
+                message: "\(field) '\(value)' is not one of this company's \(plural); use one of \(listed)"
+            )
+        )
+        return nil
+    }
+}

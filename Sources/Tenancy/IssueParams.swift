@@ -1,0 +1,106 @@
+import MeshProtocol
+
+/// Params of `issues.create`.
+struct IssueCreateParams: Codable, Sendable {
+    var companyID: String
+    var title: String
+    var description: String?
+    var type: String
+    /// Defaults to "Medium" when the company has that priority, otherwise to its second priority.
+    var priority: String?
+    var teamID: String?
+    var assigneeID: String?
+    var customFields: [String: JSONValue]?
+
+    enum CodingKeys: String, CodingKey {
+        case companyID = "company_id"
+        case title
+        case description
+        case type
+        case priority
+        case teamID = "team_id"
+        case assigneeID = "assignee_id"
+        case customFields = "custom_fields"
+    }
+}
+
+/// Params of `issues.get`: exactly one of `issue_id` and `key`.
+struct IssueGetParams: Codable, Sendable {
+    var companyID: String
+    var issueID: String?
+    /// An issue key such as `TECH-42`.
+    var key: String?
+
+    enum CodingKeys: String, CodingKey {
+        case companyID = "company_id"
+        case issueID = "issue_id"
+        case key
+    }
+}
+
+/// Params of `issues.list`. Every filter given must match, and absent filters match everything.
+struct IssueListParams: Codable, Sendable {
+    var companyID: String
+    var status: String?
+    var assigneeID: String?
+    var teamID: String?
+    var type: String?
+    var priority: String?
+    /// Issues per page, 1 to 200, or 50 when absent.
+    var limit: Int?
+    /// `next_cursor` of the previous page.
+    var cursor: String?
+
+    enum CodingKeys: String, CodingKey {
+        case companyID = "company_id"
+        case status
+        case assigneeID = "assignee_id"
+        case teamID = "team_id"
+        case type
+        case priority
+        case limit
+        case cursor
+    }
+}
+
+/// Result of `issues.list`.
+struct IssuePage: Codable, Sendable {
+    var issues: [Issue]
+    /// The cursor of the next page, null when this page is the last one.
+    var nextCursor: String?
+
+    enum CodingKeys: String, CodingKey {
+        case issues
+        case nextCursor = "next_cursor"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(issues, forKey: .issues)
+        try container.encode(nextCursor, forKey: .nextCursor)
+    }
+}
+
+/// Params of `issues.delete`.
+struct IssueDeleteParams: Codable, Sendable {
+    var companyID: String
+    var issueID: String
+
+    enum CodingKeys: String, CodingKey {
+        case companyID = "company_id"
+        case issueID = "issue_id"
+    }
+}
+
+/// Result of `issues.delete`.
+struct IssueDeletion: Codable, Sendable {
+    var issueID: String
+    var key: String
+    var deletedAtMs: Int64
+
+    enum CodingKeys: String, CodingKey {
+        case issueID = "issue_id"
+        case key
+        case deletedAtMs = "deleted_at_ms"
+    }
+}

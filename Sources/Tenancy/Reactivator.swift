@@ -1,0 +1,57 @@
+import MeshRuntime
+import MeshStore
+
+/// Reactivates suspended companies whose `reactivate_at_ms` has passed on the mesh clock.
+struct Reactivator: Sendable {
+    let env: ServiceEnvironment
+    /// Time between checks, on the monotonic clock.
+    var interval: Duration = .seconds(1)
+
+    /// Checks once per interval until the task is cancelled.
+    func run() async {
+        while !Task.isCancelled {
+            do {
+                let reactivated = try await reactivateDue()
+                if !reactivated.isEmpty {
+                    env.logger.info("companies.reactivated_on_schedule", ["count": String(reactivated.count)])
+                }
+            } catch {
+                env.logger.error("companies.reactivation_failed", ["error": String(describing: error)])
+            }
+
+            do {
+                try await Task.sleep(for: interval)
+            } catch {
+                return
+            }
+        }
+    }
+
+    /// Reactivates every company that is due now and returns their ids.
+    @discardableResult
+    func reactivateDue() async throws -> [String] {
+        let now = env.clock.nowMs()
+        let reactivated = try await env.store.write { connection in
+            let rows = try connection.query(
+                """
+                SELECT \(CompanyRecord.columns) FROM companies
+                WHERE status = 'suspended' AND reactivate_at_ms IS NOT NULL AND reactivate_at_ms <= ?
+                ORDER BY reactivate_at_ms, id
+                """,
+                [.integer(now)]
+            )
+            var ids: [String] = []
+            for row in rows {
+                let company = try CompanyRecord(row: row)
+                _ = try CompanyHandlers.reactivate(company, automatic: true, caller: .service, atMs: now, in: connection)
+                ids.append(company.id)
+            }
+            return ids
+        }
+
+        if !reactivated.isEmpty {
+            env.eventsPublished()
+        }
+        return reactivated
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import MeshProtocol
+import TenantModel
+
+extension SettingsPatch {
+    /// Validates a whole `custom_fields` list: each definition, distinct names, and the tier's limit.
+    mutating func customFields(_ value: JSONValue, field: String) -> [CompanySettings.CustomField]? {
+        guard let elements = value.arrayValue else {
+            report(field, "must be a list of field definitions, not \(value.typeName)")
+            return nil
+        }
+
+        if let maximum = tier.maximumCustomFields, elements.count > maximum {
+            report(field, "has \(elements.count) fields but the \(tier.displayName) tier allows \(maximum); remove \(elements.count - maximum) or upgrade")
+        }
+
+        var result: [CompanySettings.CustomField] = []
+        var seen: Set<String> = []
+        let before = problems.count
+        for (index, element) in elements.enumerated() {
+            let elementField = "\(field)[\(index)]"
+            guard let definition = customField(element, field: elementField) else {
+                continue
+            }
+            if !seen.insert(definition.name.lowercased()).inserted {
+                report("\(elementField).name", "'\(definition.name)' appears twice (ignoring case); keep one")
+                continue
+            }
+            result.append(definition)
+        }
+        return problems.count == before ? result : nil
+    }
+
+    /// Validates one definition {name, type, required?, options?}. Only a `select` field has options,
+    /// and it needs at least one.
+    private mutating func customField(_ value: JSONValue, field: String) -> CompanySettings.CustomField? {
+        guard let members = value.objectValue else {
+            report(field, "must be an object {name, type, required, options}, not \(value.typeName)")
+            return nil
+        }
+
+        let before = problems.count
+        for name in members.keys.sorted() where !["name", "type", "required", "options"].contains(name) {
+            report("\(field).\(name)", "is not part of a custom field; accepted: name, type, required, options")
+        }
+
+        let name = members["name"]?.stringValue?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        if name.isEmpty || name.count > 50 {
+            report("\(field).name", "must be a string of 1 to 50 characters besides spaces")
+        }
+
+        let typeNames = CompanySettings.FieldType.allCases.map(\.rawValue).joined(separator: ", ")
+        let type = members["type"]?.stringValue.flatMap { CompanySettings.FieldType(rawValue: $0) }
+        if type == nil {
+            report("\(field).type", "must be one of \(typeNames), not \(describe(members["type"]))")
+        }
+
+        var required = false
+        if let flag = members["required"] {
+            if let value = flag.boolValue {
+                required = value
+            } else {
+                report("\(field).required", "must be true or false, not \(flag.typeName)")
+            }
+        }
+
+        let options = selectOptions(members["options"], type: type, field: "\(field).options")
+        guard problems.count == before, let type else {
+            return nil
+        }
+        return CompanySettings.CustomField(name: name, type: type, required: required, options: options)
+    }
+
+    private mutating func selectOptions(
+        _ value: JSONValue?,
+        type: CompanySettings.FieldType?,
+        field: String
+    ) -> [String]? {
+        guard type == .select else {
+            if let value, !value.isNull {
+                report(field, "only select fields have options; remove them or make the field a select")
+            }
+            return nil
+        }
+
+        guard let value, let elements = value.arrayValue, !elements.isEmpty else {
+            report(field, "a select field needs a non-empty list of options")
+            return nil
+        }
+
+        var options: [String] = []
+        var seen: Set<String> = []
+        for (index, element) in elements.enumerated() {
+            let option = element.stringValue?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            if option.isEmpty {
+                report("\(field)[\(index)]", "must be a non-empty string")
+            } else if !seen.insert(option.lowercased()).inserted {
+                report("\(field)[\(index)]", "'\(option)' appears twice (ignoring case); keep one")
+            } else {
+                options.append(option)
+            }
+        }
+        return options
+    }
+
+    private func describe(_ value: JSONValue?) -> String {
+        switch value {
+        case nil:
+            return "missing"
+        case .string(let text)?:
+            return "'\(text)'"
+        case let other?:
+            return other.typeName
+        }
+    }
+}

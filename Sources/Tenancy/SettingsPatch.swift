@@ -1,0 +1,163 @@
+import Foundation
+import MeshProtocol
+import TenantModel
+
+/// Applies a partial settings object to a company's settings, collecting every problem.
+///
+/// Only the members present change, and unknown members are invalid. `statuses`, `priorities` and
+/// `types` are non-empty lists of names that differ even ignoring case. A workflow has at least two
+/// statuses, and the last one is final. On a tier without custom statuses the list must be the fixed
+/// one. `custom_fields` and `integrations` may be empty, but each entry must be valid and allowed by
+/// the tier. Nothing is applied unless there is no problem at all.
+struct SettingsPatch {
+    let tier: Tier
+    private(set) var problems: [SettingsProblem] = []
+
+    init(tier: Tier) {
+        self.tier = tier
+    }
+
+    /// Returns the patched settings, or nil when `problems` is not empty.
+    mutating func apply(_ patch: JSONValue, to current: CompanySettings) -> CompanySettings? {
+        guard let members = patch.objectValue else {
+            report("settings", "must be an object of the members to change, not \(patch.typeName)")
+            return nil
+        }
+        if members.isEmpty {
+            report("settings", "names no member to change; pass at least one of \(Self.memberNames)")
+        }
+
+        var next = current
+        for (name, value) in members.sorted(by: { $0.key < $1.key }) {
+            let field = "settings.\(name)"
+            switch CompanySettings.CodingKeys(rawValue: name) {
+            case .statuses?:
+                if let statuses = names(value, field: field) {
+                    checkStatuses(statuses, field: field)
+                    next.statuses = statuses
+                }
+            case .priorities?:
+                next.priorities = names(value, field: field) ?? next.priorities
+            case .types?:
+                next.types = names(value, field: field) ?? next.types
+            case .customFields?:
+                next.customFields = customFields(value, field: field) ?? next.customFields
+            case .integrations?:
+                next.integrations = integrations(value, field: field) ?? next.integrations
+            case .notifications?:
+                next.notifications = notifications(value, field: field, current: current.notifications)
+            case nil:
+                report(field, "is not a setting; accepted: \(Self.memberNames)")
+            }
+        }
+        return problems.isEmpty ? next : nil
+    }
+
+    static let memberNames = CompanySettings.CodingKeys.allCases.map(\.rawValue).joined(separator: ", ")
+
+    mutating func report(_ field: String, _ problem: String) {
+        problems.append(SettingsProblem(field: field, problem: problem))
+    }
+
+    /// Validates a non-empty list of distinct, non-empty names of at most 50 characters.
+    private mutating func names(_ value: JSONValue, field: String) -> [String]? {
+        guard let elements = value.arrayValue else {
+            report(field, "must be a list of names, not \(value.typeName)")
+            return nil
+        }
+        if elements.isEmpty {
+            report(field, "is empty; give at least one name")
+            return nil
+        }
+
+        var result: [String] = []
+        var seen: Set<String> = []
+        let before = problems.count
+        for (index, element) in elements.enumerated() {
+            let elementField = "\(field)[\(index)]"
+            guard let text = element.stringValue else {
+                report(elementField, "must be a string, not \(element.typeName)")
+                continue
+            }
+            let name = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            if name.isEmpty || name.count > 50 {
+                report(elementField, "must have 1 to 50 characters besides spaces")
+                continue
+            }
+            if !seen.insert(name.lowercased()).inserted {
+                report(elementField, "'\(name)' appears twice (ignoring case); keep one")
+                continue
+            }
+            result.append(name)
+        }
+        return problems.count == before ? result : nil
+    }
+
+    private mutating func checkStatuses(_ statuses: [String], field: String) {
+        if statuses.count < 2 {
+            report(field, "needs at least 2 statuses: one to start in and a final one (the last) that resolves an issue")
+        }
+        if !tier.allowsCustomStatuses && statuses != CompanySettings.basicStatuses {
+            let fixed = CompanySettings.basicStatuses.joined(separator: ", ")
+            report(field, "the \(tier.displayName) tier keeps the statuses \(fixed); upgrade to Premium for a custom workflow")
+        }
+    }
+
+    private mutating func integrations(_ value: JSONValue, field: String) -> [String]? {
+        guard let elements = value.arrayValue else {
+            report(field, "must be a list of integration names, not \(value.typeName)")
+            return nil
+        }
+
+        let known = Integration.allCases.map(\.rawValue).joined(separator: ", ")
+        let allowed = tier.allowedIntegrations.map(\.rawValue).sorted().joined(separator: ", ")
+        var result: [String] = []
+        let before = problems.count
+        for (index, element) in elements.enumerated() {
+            let elementField = "\(field)[\(index)]"
+            guard let name = element.stringValue else {
+                report(elementField, "must be a string, not \(element.typeName)")
+                continue
+            }
+            guard let integration = Integration(rawValue: name.lowercased()) else {
+                report(elementField, "'\(name)' is not an integration; known: \(known)")
+                continue
+            }
+            if result.contains(integration.rawValue) {
+                report(elementField, "'\(name)' appears twice; keep one")
+                continue
+            }
+            if !tier.allowedIntegrations.contains(integration) {
+                report(elementField, "'\(integration.rawValue)' is not available on the \(tier.displayName) tier (allowed: \(allowed)); upgrade to use it")
+                continue
+            }
+            result.append(integration.rawValue)
+        }
+        return problems.count == before ? result : nil
+    }
+
+    private mutating func notifications(
+        _ value: JSONValue,
+        field: String,
+        current: CompanySettings.Notifications
+    ) -> CompanySettings.Notifications {
+        guard let members = value.objectValue else {
+            report(field, "must be an object such as {\"email\": true}, not \(value.typeName)")
+            return current
+        }
+
+        var next = current
+        for (name, member) in members.sorted(by: { $0.key < $1.key }) {
+            guard name == "email" else {
+                report("\(field).\(name)", "is not a notification setting; accepted: email")
+                continue
+            }
+            guard let flag = member.boolValue else {
+                report("\(field).email", "must be true or false, not \(member.typeName)")
+                continue
+            }
+            next.email = flag
+        }
+        return next
+    }
+}

@@ -1,0 +1,85 @@
+import MeshProtocol
+import MeshRuntime
+import MeshStore
+import TenantModel
+
+/// The checks every tenancy method makes before touching a company's data.
+///
+/// The gateway applies the same permission table before routing; tenancy checks again so that a call
+/// reaching the socket some other way gains nothing.
+public enum TenancyAccess {
+    /// Loads company `id` for `caller`.
+    ///
+    /// - Throws: NOT_FOUND for another company's id (so ids of other tenants leak nothing) and for a
+    ///   deleted company; FAILED_PRECONDITION for a user of a suspended company. Root and mesh
+    ///   processes pass the suspension check.
+    public static func company(_ id: String, in connection: Connection, for caller: Caller) throws -> CompanyRecord {
+        if !caller.isPrivileged && caller.companyID != id {
+            throw RPCError.notFound("company", id)
+        }
+
+        guard let company = try CompanyRecord.load(id, in: connection), company.status != .deleted else {
+            throw RPCError.notFound("company", id)
+        }
+
+        if company.status == .suspended && !caller.isPrivileged {
+            throw suspended(company)
+        }
+        return company
+    }
+
+    /// Builds the error a user of a suspended company gets on every call.
+    static func suspended(_ company: CompanyRecord) -> RPCError {
+        RPCError(
+            .failedPrecondition,
+            "company \(company.id) is suspended; its data is kept, and a platform operator can reactivate it",
+            details: [
+                "company_id": .string(company.id),
+                "status": "suspended",
+                "reactivate_at_ms": company.reactivateAtMs.map { .int($0) } ?? .null,
+            ]
+        )
+    }
+
+    /// Returns the verified caller when it may call `method` according to `Permissions`.
+    ///
+    /// Root and mesh processes may call every method. A user needs the method's minimum role.
+    /// - Throws: UNAUTHENTICATED without a caller; PERMISSION_DENIED naming the role needed.
+    @discardableResult
+    public static func require(_ context: MethodContext, method: String) throws -> Caller {
+        let caller = try context.requireCaller()
+        if caller.isPrivileged {
+            return caller
+        }
+
+        if Permissions.rootOnly.contains(method) {
+            throw RPCError(
+                .permissionDenied,
+                "\(method) is reserved for platform operators; call it with the root key",
+                details: ["method": .string(method), "required": "root"]
+            )
+        }
+
+        let role = try userRole(caller)
+        let required = Permissions.requiredRole(method)
+        guard Permissions.allows(role, method) else {
+            throw RPCError(
+                .permissionDenied,
+                "\(method) needs the \(required.rawValue) role or higher; your role is \(role.rawValue), so ask an \(required == .owner ? "owner" : "owner or admin") to do it",
+                details: ["method": .string(method), "required": .string(required.rawValue), "role": .string(role.rawValue)]
+            )
+        }
+        return caller
+    }
+
+    /// Returns the role of a user caller. Root and mesh processes have none.
+    static func userRole(_ caller: Caller) throws -> Role {
+        guard let name = caller.role, let role = Role(rawValue: name) else {
+            throw RPCError(
+                .permissionDenied,
+                "the caller carries no valid company role ('\(caller.role ?? "none")'); call through the gateway with a user's API key"
+            )
+        }
+        return role
+    }
+}

@@ -1,0 +1,66 @@
+import MeshProtocol
+import MeshStore
+import TenantModel
+
+/// Compares what a company uses with every limit of a tier it wants to move to.
+enum TierLimitCheck {
+    /// One limit the company is over, with what to do about it.
+    struct Violation: Codable, Sendable, Hashable {
+        /// users, issues, custom_fields, integrations or statuses.
+        var limit: String
+        var current: JSONValue
+        var allowed: JSONValue
+        var action: String
+    }
+
+    /// Lists every limit of `target` that `company` exceeds now, or nothing when it fits.
+    static func violations(_ company: CompanyRecord, target: Tier, in connection: Connection) throws -> [Violation] {
+        var found: [Violation] = []
+
+        let seats = try CompanyUsage.seats(company.id, in: connection)
+        if let maximum = target.maximumUsers, seats > maximum {
+            found.append(Violation(
+                limit: "users", current: .int(Int64(seats)), allowed: .int(Int64(maximum)),
+                action: "deactivate \(seats - maximum) users with users.deactivate; pending invitations hold a seat too"
+            ))
+        }
+
+        let issues = try CompanyUsage.issues(company.id, in: connection)
+        if let maximum = target.maximumIssues, issues > maximum {
+            found.append(Violation(
+                limit: "issues", current: .int(Int64(issues)), allowed: .int(Int64(maximum)),
+                action: "delete \(issues - maximum) issues with issues.delete"
+            ))
+        }
+
+        let fields = company.settings.customFields.count
+        if let maximum = target.maximumCustomFields, fields > maximum {
+            found.append(Violation(
+                limit: "custom_fields", current: .int(Int64(fields)), allowed: .int(Int64(maximum)),
+                action: "remove \(fields - maximum) custom fields with companies.configure"
+            ))
+        }
+
+        let allowedIntegrations = Set(target.allowedIntegrations.map(\.rawValue))
+        let disallowed = company.settings.integrations.filter { !allowedIntegrations.contains($0) }
+        if !disallowed.isEmpty {
+            found.append(Violation(
+                limit: "integrations",
+                current: .array(disallowed.map { .string($0) }),
+                allowed: .array(allowedIntegrations.sorted().map { .string($0) }),
+                action: "disable \(disallowed.joined(separator: ", ")) with companies.configure"
+            ))
+        }
+
+        if !target.allowsCustomStatuses && company.settings.statuses != CompanySettings.basicStatuses {
+            let fixed = CompanySettings.basicStatuses
+            found.append(Violation(
+                limit: "statuses",
+                current: .array(company.settings.statuses.map { .string($0) }),
+                allowed: .array(fixed.map { .string($0) }),
+                action: "set statuses to \(fixed.joined(separator: ", ")) with companies.configure, after moving issues out of other statuses"
+            ))
+        }
+        return found
+    }
+}

@@ -1,0 +1,66 @@
+/// Params and results of the `users.*` methods. Wire names are snake_case.
+struct InviteParams: Codable, Sendable {
+    var companyID: String
+    var email: String
+    var name: String
+    /// admin, member (the default) or viewer; owner only when an owner invites.
+    var role: String?
+
+    enum CodingKeys: String, CodingKey {
+        case companyID = "company_id"
+        case email
+        case name
+        case role
+    }
+}
+
+struct InviteResult: Codable, Sendable {
+    var user: UserView
+    var invitation: InvitationView
+}
+
+struct ListUsersParams: Codable, Sendable {
+    var companyID: String
+    var status: UserStatus?
+    var limit: Int?
+    var cursor: String?
+
+    enum CodingKeys: String, CodingKey {
+        case companyID = "company_id"
+        case status
+        case limit
+        case cursor
+    }
+}
+
+struct UserPage: Codable, Sendable {
+    var users: [UserView]
+    var nextCursor: String?
+
+    enum CodingKeys: String, CodingKey {
+        case users
+        case nextCursor = "next_cursor"
+    }
+}
+
+struct UserIDParams: Codable, Sendable {
+    var companyID: String
+    var userID: String
+
+    enum CodingKeys: String, CodingKey {
+        case companyID = "company_id"
+        case userID = "user_id"
+    }
+}
+
+struct SetRoleParams: Codable, Sendable {
+    var companyID: String
+    var userID: String
+    var role: String
+
+    enum CodingKeys: String, CodingKey {
+        case companyID = "company_id"
+        case userID = "user_id"
+        case role
+    }
+}

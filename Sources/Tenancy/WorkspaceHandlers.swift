@@ -1,0 +1,43 @@
+import MeshProtocol
+import MeshRuntime
+import MeshStore
+
+/// The `teams.*` and `issues.*` methods of tenancy, and the checks they share.
+enum WorkspaceHandlers {
+    static func register(into methods: inout MethodTable, env: ServiceEnvironment) {
+        TeamHandlers.register(into: &methods, env: env)
+        IssueHandlers.register(into: &methods, env: env)
+    }
+
+    /// Checks that `userID` is a user of company `companyID` who is invited or active.
+    ///
+    /// - Parameter field: the parameter that carried the id, named in the error.
+    /// - Throws: NOT_FOUND when the company has no such user, FAILED_PRECONDITION when the user is
+    ///   deactivated.
+    static func requireWorkingUser(
+        _ userID: String,
+        companyID: String,
+        field: String,
+        in connection: Connection
+    ) throws {
+        let row = try connection.queryOne(
+            "SELECT status FROM users WHERE id = ? AND company_id = ?",
+            [.text(userID), .text(companyID)]
+        )
+        guard let status = row?.string("status") else {
+            throw RPCError(
+                .notFound,
+                "\(field) '\(userID)' is not a user of company \(companyID); users.list shows the company's users",
+                details: ["kind": "user", "id": .string(userID), "field": .string(field)]
+            )
+        }
+
+        guard status != "deactivated" else {
+            throw RPCError(
+                .failedPrecondition,
+                "\(field) '\(userID)' is a deactivated user; reactivate the user with users.reactivate or pick another user",
+                details: ["user_id": .string(userID), "field": .string(field), "status": .string(status)]
+            )
+        }
+    }
+}

@@ -1,0 +1,20 @@
+/// A user's role inside one company. Root (platform operators) is not a role of a company.
+public enum Role: String, Sendable, Codable, CaseIterable, Comparable {
+    case owner
+    case admin
+    case member
+    case viewer
+
+    private var rank: Int {
+        switch self {
+        case .viewer: return 0
+        case .member: return 1
+        case .admin: return 2
+        case .owner: return 3
+        }
+    }
+
+    public static func < (lhs: Role, rhs: Role) -> Bool {
+        lhs.rank < rhs.rank
+    }
+}

@@ -1,0 +1,179 @@
+import MeshProtocol
+import MeshRuntime
+import MeshTesting
+import Testing
+
+@testable import Analytics
+
+@Suite("Event ingest")
+struct IngestTests {
+    static let now = utc(2026, 3, 15, 12)
+
+    @Test("the same fact under two event ids counts once; usage keeps the largest count")
+    func repeatedFactsCountOnce() async throws {
+        let harness = try ServiceHarness<Analytics>(startMs: Self.now)
+        let created = utc(2026, 3, 14)
+        try harness.deliver([
+            TestEvents.provisioned("cmp_a", at: utc(2026, 3, 1)),
+            TestEvents.provisioned("cmp_a", at: utc(2026, 3, 1)),
+            TestEvents.issueCreated("cmp_a", "iss_1", at: created),
+            TestEvents.issueCreated("cmp_a", "iss_1", at: created),
+            TestEvents.usage("cmp_a", day: "2026-03-15", calls: 500, at: Self.now - hour),
+            TestEvents.usage("cmp_a", day: "2026-03-15", calls: 300, at: Self.now),
+            TestEvents.userActivated("cmp_a", "cmp_a_owner", at: created),
+            TestEvents.userActivated("cmp_a", "cmp_a_owner", at: created + hour),
+        ])
+
+        let report = try await harness.report("cmp_a")
+        #expect(report.usage.issues.current == 1)
+        #expect(report.issuesPerDay.first { $0.day == "2026-03-14" }?.issuesCreated == 1)
+        #expect(report.issuesPerDay.first { $0.day == "2026-03-14" }?.activeUsers == 1)
+        #expect(report.usage.apiCallsToday.current == 500)
+        #expect(report.usage.users.current == 1)
+        #expect(report.activeUsers == 1)
+
+        let overview = try await harness.call("analytics.systemOverview").decode(SystemOverview.self)
+        #expect(overview.totalCompanies == 1)
+    }
+
+    @Test("a redelivered event is applied once")
+    func redeliveryIsIgnored() async throws {
+        let harness = try ServiceHarness<Analytics>(startMs: Self.now)
+        let issue = TestEvents.issueCreated("cmp_a", "iss_1", at: utc(2026, 3, 14))
+        try harness.deliver([TestEvents.provisioned("cmp_a", at: utc(2026, 3, 1)), issue])
+
+        let applied = try harness.deliver([issue])
+        #expect(applied == 0)
+        let report = try await harness.report("cmp_a")
+        #expect(report.trends.issuesCreated.current == 1)
+    }
+
+    @Test("events of a company not yet provisioned are kept and show once it is")
+    func eventsBeforeProvisioning() async throws {
+        let harness = try ServiceHarness<Analytics>(startMs: Self.now)
+        try harness.deliver([
+            TestEvents.issueCreated("cmp_late", "iss_1", at: utc(2026, 3, 10)),
+            TestEvents.usage("cmp_late", day: "2026-03-15", calls: 40, at: Self.now),
+            TestEvents.suspended("cmp_late", at: utc(2026, 3, 12)),
+        ])
+
+        var overview = try await harness.call("analytics.systemOverview").decode(SystemOverview.self)
+        #expect(overview.totalCompanies == 0)
+        do {
+            _ = try await harness.reportJSON("cmp_late")
+            Issue.record("a company without its provisioning event was reported")
+        } catch {
+            #expect(error.status == .notFound)
+        }
+
+        try harness.deliver([TestEvents.provisioned("cmp_late", tier: "premium", at: utc(2026, 3, 1))])
+        overview = try await harness.call("analytics.systemOverview").decode(SystemOverview.self)
+        #expect(overview.suspendedCompanies == 1)
+        #expect(overview.estimatedMRRCents == 0)
+
+        let report = try await harness.report("cmp_late")
+        #expect(report.profile.status == "suspended")
+        #expect(report.usage.issues.current == 1)
+        #expect(report.usage.apiCallsToday.current == 40)
+    }
+
+    @Test("a status event older than the stored status does not undo it")
+    func olderStatusIsIgnored() async throws {
+        let harness = try ServiceHarness<Analytics>(startMs: Self.now)
+        try harness.deliver([
+            TestEvents.provisioned("cmp_a", at: utc(2026, 3, 1)),
+            TestEvents.event("company.reactivated", ["company_id": "cmp_a", "at_ms": .int(utc(2026, 3, 5)), "automatic": true], at: utc(2026, 3, 5)),
+            TestEvents.suspended("cmp_a", at: utc(2026, 3, 4)),
+        ])
+
+        let report = try await harness.report("cmp_a")
+        #expect(report.profile.status == "active")
+    }
+
+    @Test("deletion removes the company's data, keeps a tombstone and drops later events")
+    func deletionPurges() async throws {
+        let harness = try ServiceHarness<Analytics>(startMs: Self.now)
+        try harness.deliver([
+            TestEvents.provisioned("cmp_a", at: utc(2026, 3, 1)),
+            TestEvents.issueCreated("cmp_a", "iss_1", at: utc(2026, 3, 2)),
+            TestEvents.deleted("cmp_a", at: utc(2026, 3, 3)),
+            TestEvents.issueCreated("cmp_a", "iss_2", at: utc(2026, 3, 4)),
+        ])
+
+        do {
+            _ = try await harness.reportJSON("cmp_a")
+            Issue.record("a deleted company was reported")
+        } catch {
+            #expect(error.status == .notFound)
+        }
+
+        let export = try await harness.call("analytics.export", ["company_id": "cmp_a"], as: .service)
+        #expect(export["company"]?["status"] == "deleted")
+        #expect(export["company"]?["name"] == .null)
+        #expect(export["issues"] == [])
+        #expect(export["users"] == [])
+        #expect(export["events"]?.arrayValue?.map { $0["topic"] } == ["company.deleted"])
+    }
+
+    @Test("the export holds the company's rows and no invitation token")
+    func exportWithoutSecrets() async throws {
+        let harness = try ServiceHarness<Analytics>(startMs: Self.now)
+        try harness.deliver([
+            TestEvents.provisioned("cmp_a", at: utc(2026, 3, 1)),
+            TestEvents.provisioned("cmp_b", at: utc(2026, 3, 1)),
+            TestEvents.userInvited("cmp_a", "usr_1", at: utc(2026, 3, 2), by: "cmp_a_owner"),
+            TestEvents.issueCreated("cmp_a", "iss_1", at: utc(2026, 3, 2)),
+        ])
+
+        let export = try await harness.call("analytics.export", ["company_id": "cmp_a"], as: .service)
+        #expect(export["company"]?["name"] == "Company cmp_a")
+        #expect(export["users"]?.arrayValue?.compactMap { $0["user_id"]?.stringValue } == ["cmp_a_owner", "usr_1"])
+        #expect(export["issues"]?.arrayValue?.count == 1)
+        #expect(export["tier_history"]?.arrayValue?.first?["to_tier"] == "basic")
+        #expect(export["daily"]?.arrayValue?.first?["issues_created"] == 1)
+        #expect(export["events"]?.arrayValue?.count == 3)
+        #expect(!containsMember("token", export))
+        #expect(export["events"]?.arrayValue?.first?["payload"]?["invitation"]?["invitation_id"] == "inv_1")
+
+        let userOfB = Caller(kind: .user, companyID: "cmp_b", userID: "cmp_b_owner", role: "owner")
+        do {
+            _ = try await harness.call("analytics.export", ["company_id": "cmp_a"], as: userOfB)
+            Issue.record("another company's export was returned")
+        } catch {
+            #expect(error.status == .notFound)
+        }
+    }
+
+    @Test(
+        "an event that can never apply is rejected naming the member",
+        arguments: [
+            ("issue.created", ["issue_id": "iss_1"] as JSONValue, "payload.company_id"),
+            ("company.provisioned", ["company_id": "cmp_a", "name": "A", "tier": "gold"] as JSONValue, "payload.tier"),
+            ("usage.api_calls", ["company_id": "cmp_a", "day": "2026-02-30", "calls": 3] as JSONValue, "payload.day"),
+            ("usage.api_calls", ["company_id": "cmp_a", "day": "2026-02-03", "calls": -1] as JSONValue, "payload.calls"),
+            ("team.member_added", ["company_id": "cmp_a", "team_id": "t"] as JSONValue, "payload.user_id"),
+        ]
+    )
+    func malformedEventRejected(topic: String, payload: JSONValue, field: String) async throws {
+        let harness = try ServiceHarness<Analytics>(startMs: Self.now)
+
+        do {
+            try harness.deliver([TestEvents.event(topic, payload, at: Self.now)])
+            Issue.record("the malformed \(topic) event was applied")
+        } catch let error as RPCError {
+            #expect(error.status == .invalidArgument)
+            #expect(error.details?["field"] == .string(field))
+        }
+    }
+
+    private func containsMember(_ name: String, _ value: JSONValue) -> Bool {
+        switch value {
+        case .object(let members):
+            return members.keys.contains(name) || members.values.contains { containsMember(name, $0) }
+        case .array(let elements):
+            return elements.contains { containsMember(name, $0) }
+        default:
+            return false
+        }
+    }
+}

@@ -1,0 +1,94 @@
+import MeshProtocol
+import MeshRuntime
+import Testing
+
+@testable import Billing
+
+@Suite("Who sees which company's billing")
+struct BillingAccessTests {
+    @Test("a user reads their own company's subscription and invoices")
+    func ownCompany() async throws {
+        let start = Fixture.utc(2026, 4, 1)
+        let harness = try Fixture.harness(at: start)
+        try harness.deliver([Fixture.provisioned("cmp_a", atMs: start)])
+        try harness.setClock(Fixture.utc(2026, 5, 1))
+        _ = try await harness.runCycle()
+
+        let viewer = try await harness.subscription("cmp_a", as: Fixture.user(of: "cmp_a", role: "viewer"))
+        let invoices = try await harness.call("billing.invoices", ["company_id": "cmp_a"], as: Fixture.user(of: "cmp_a", role: "admin"))
+
+        #expect(viewer["company_id"] == "cmp_a")
+        #expect(invoices["invoices"]?.arrayValue?.count == 1)
+    }
+
+    @Test("another company's id is NOT_FOUND, as if it did not exist")
+    func otherCompany() async throws {
+        let start = Fixture.utc(2026, 4, 1)
+        let harness = try Fixture.harness(at: start)
+        try harness.deliver([Fixture.provisioned("cmp_a", atMs: start), Fixture.provisioned("cmp_b", atMs: start, keyPrefix: "BETA")])
+        let intruder = Fixture.user(of: "cmp_b")
+
+        let subscription = await #expect(throws: RPCError.self) {
+            _ = try await harness.subscription("cmp_a", as: intruder)
+        }
+        let invoices = await #expect(throws: RPCError.self) {
+            _ = try await harness.call("billing.invoices", ["company_id": "cmp_a"], as: intruder)
+        }
+
+        #expect(subscription?.status == .notFound)
+        #expect(invoices?.status == .notFound)
+    }
+
+    @Test("a company without a subscription yet gets NOT_FOUND saying it is created shortly")
+    func notYetCreated() async throws {
+        let harness = try Fixture.harness(at: Fixture.utc(2026, 4, 1))
+
+        let error = await #expect(throws: RPCError.self) {
+            _ = try await harness.subscription("cmp_new", as: Fixture.user(of: "cmp_new"))
+        }
+
+        #expect(error?.status == .notFound)
+        #expect(error?.message.contains("shortly after the company is provisioned") == true)
+    }
+
+    @Test("invoices need the admin role; members are refused")
+    func invoicesNeedAdmin() async throws {
+        let start = Fixture.utc(2026, 4, 1)
+        let harness = try Fixture.harness(at: start)
+        try harness.deliver([Fixture.provisioned("cmp_a", atMs: start)])
+
+        let error = await #expect(throws: RPCError.self) {
+            _ = try await harness.call("billing.invoices", ["company_id": "cmp_a"], as: Fixture.user(of: "cmp_a", role: "member"))
+        }
+
+        #expect(error?.status == .permissionDenied)
+        #expect(error?.message.contains("admin") == true)
+    }
+
+    @Test("operator methods refuse company users", arguments: ["billing.overview", "billing.runCycle"])
+    func operatorOnly(_ method: String) async throws {
+        let harness = try Fixture.harness(at: Fixture.utc(2026, 4, 1))
+
+        let error = await #expect(throws: RPCError.self) {
+            _ = try await harness.call(method, [:], as: Fixture.user(of: "cmp_a"))
+        }
+
+        #expect(error?.status == .permissionDenied)
+    }
+
+    @Test("bad params name the field")
+    func badParams() async throws {
+        let harness = try Fixture.harness(at: Fixture.utc(2026, 4, 1))
+
+        let empty = await #expect(throws: RPCError.self) {
+            _ = try await harness.call("billing.subscription", ["company_id": ""])
+        }
+        let status = await #expect(throws: RPCError.self) {
+            _ = try await harness.call("billing.invoices", ["company_id": "cmp_a", "status": "overdue"])
+        }
+
+        #expect(empty?.status == .invalidArgument)
+        #expect(empty?.message.contains("company_id") == true)
+        #expect(status?.status == .invalidArgument)
+    }
+}

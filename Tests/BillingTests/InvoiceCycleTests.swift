@@ -1,0 +1,170 @@
+import MeshProtocol
+import MeshRuntime
+import Testing
+
+@testable import Billing
+
+@Suite("Invoices at period end")
+struct InvoiceCycleTests {
+    @Test("the period's invoice carries the subscription line and the pending proration")
+    func firstInvoice() async throws {
+        let start = Fixture.utc(2026, 4, 1)
+        let harness = try Fixture.harness(at: start)
+        try harness.deliver([Fixture.provisioned("cmp_a", atMs: start)])
+        try harness.advance(days: 15)
+        try harness.deliver([Fixture.tierChanged("cmp_a", from: "basic", to: "premium", atMs: Fixture.utc(2026, 4, 16))])
+
+        try harness.advance(days: 14)
+        #expect(try await harness.runCycle()["generated"] == [])
+        try harness.advance(days: 1)
+        let report = try await harness.runCycle()
+
+        let generated = report["generated"]?.arrayValue ?? []
+        #expect(generated.count == 1)
+        let invoice = try #require(generated.first)
+        #expect(invoice["number"] == "INV-ACME-0001")
+        #expect(invoice["period_start_ms"]?.intValue == start)
+        #expect(invoice["period_end_ms"]?.intValue == Fixture.utc(2026, 5, 1))
+        #expect(invoice.lineKinds == ["subscription", "proration_charge"])
+        #expect(invoice.lineAmounts == [1_000, 2_000])
+        #expect(invoice["total_cents"] == 3_000)
+        #expect(invoice["status"] == "open")
+        #expect(invoice["due_at_ms"]?.intValue == Fixture.utc(2026, 5, 15))
+        #expect(invoice["paid_at_ms"] == .null)
+        #expect(report["complete"] == true)
+
+        let subscription = try await harness.subscription("cmp_a")
+        #expect(subscription["current_period_start_ms"]?.intValue == Fixture.utc(2026, 5, 1))
+        #expect(subscription["current_period_end_ms"]?.intValue == Fixture.utc(2026, 6, 1))
+        #expect(subscription["pending_items"] == [])
+        #expect(try await harness.runCycle()["generated"] == [])
+    }
+
+    @Test("a three-month clock jump invoices each missed period once, numbered in order")
+    func clockJump() async throws {
+        let start = Fixture.utc(2026, 4, 1)
+        let harness = try Fixture.harness(at: start)
+        try harness.deliver([Fixture.provisioned("cmp_a", atMs: start)])
+        try harness.deliver([Fixture.tierChanged("cmp_a", from: "basic", to: "premium", atMs: Fixture.utc(2026, 4, 16))])
+
+        try harness.setClock(Fixture.utc(2026, 7, 1) + 3_600_000)
+        let report = try await harness.runCycle()
+        let again = try await harness.runCycle()
+
+        let generated = report["generated"]?.arrayValue ?? []
+        #expect(generated.compactMap { $0["number"]?.stringValue } == ["INV-ACME-0001", "INV-ACME-0002", "INV-ACME-0003"])
+        #expect(generated.compactMap { $0["period_start_ms"]?.intValue } == [
+            Fixture.utc(2026, 4, 1), Fixture.utc(2026, 5, 1), Fixture.utc(2026, 6, 1),
+        ])
+        #expect(generated.compactMap { $0["total_cents"]?.intValue } == [3_000, 5_000, 5_000])
+        #expect(again["generated"] == [])
+
+        let invoices = try await harness.invoices("cmp_a")
+        #expect(invoices.count == 3)
+        let prorations = invoices.flatMap(\.lineKinds).filter { $0 == "proration_charge" }
+        #expect(prorations.count == 1)
+        let subscription = try await harness.subscription("cmp_a")
+        #expect(subscription["current_period_start_ms"]?.intValue == Fixture.utc(2026, 7, 1))
+    }
+
+    @Test("a tier change after a period ended but before the pass bills the ended period at the old price")
+    func changeBeforePass() async throws {
+        let start = Fixture.utc(2026, 4, 1)
+        let harness = try Fixture.harness(at: start)
+        try harness.deliver([Fixture.provisioned("cmp_a", atMs: start)])
+
+        // May has 31 days; 22 of them remain after May 10.
+        try harness.setClock(Fixture.utc(2026, 5, 10))
+        try harness.deliver([Fixture.tierChanged("cmp_a", from: "basic", to: "premium", atMs: Fixture.utc(2026, 5, 10))])
+
+        let invoices = try await harness.invoices("cmp_a")
+        #expect(invoices.count == 1)
+        #expect(invoices.first?.lineAmounts == [1_000])
+        #expect(try await harness.pendingItems("cmp_a").lineAmounts == [2_839])
+    }
+
+    @Test("a tier change that arrives after its period was invoiced is charged for every period since")
+    func lateTierChange() async throws {
+        let start = Fixture.utc(2026, 4, 1)
+        let harness = try Fixture.harness(at: start)
+        try harness.deliver([Fixture.provisioned("cmp_a", atMs: start)])
+        try harness.setClock(Fixture.utc(2026, 5, 2))
+        _ = try await harness.runCycle()
+
+        try harness.deliver([Fixture.tierChanged("cmp_a", from: "basic", to: "premium", atMs: Fixture.utc(2026, 4, 16))])
+        #expect(try await harness.pendingItems("cmp_a").lineAmounts == [2_000, 4_000])
+
+        try harness.setClock(Fixture.utc(2026, 6, 1))
+        let invoice = try #require(try await harness.runCycle()["generated"]?.arrayValue?.first)
+        // Half of April and all of May at Premium: 1000 + 2000 + 4000.
+        #expect(invoice.lineAmounts == [1_000, 2_000, 4_000])
+        #expect(invoice["total_cents"] == 7_000)
+    }
+
+    @Test("an open invoice becomes past due once its due date has passed")
+    func pastDue() async throws {
+        let start = Fixture.utc(2026, 4, 1)
+        let harness = try Fixture.harness(at: start)
+        try harness.deliver([Fixture.provisioned("cmp_a", atMs: start)])
+        try harness.setClock(Fixture.utc(2026, 5, 1))
+        _ = try await harness.runCycle()
+
+        try harness.setClock(Fixture.utc(2026, 5, 15))
+        #expect(try await harness.runCycle()["marked_past_due"] == [])
+        #expect(try await harness.invoices("cmp_a", status: "open").count == 1)
+
+        try harness.setClock(Fixture.utc(2026, 5, 15) + 1)
+        let report = try await harness.runCycle()
+
+        let pastDue = try await harness.invoices("cmp_a", status: "past_due")
+        #expect(pastDue.count == 1)
+        #expect(report["marked_past_due"] == [pastDue[0]["invoice_id"] ?? .null])
+        #expect(try await harness.invoices("cmp_a", status: "open").isEmpty)
+    }
+
+    @Test("after a long jump every overdue invoice is past due and the latest stays open")
+    func pastDueAfterJump() async throws {
+        let start = Fixture.utc(2026, 4, 1)
+        let harness = try Fixture.harness(at: start)
+        try harness.deliver([Fixture.provisioned("cmp_a", atMs: start)])
+
+        try harness.setClock(Fixture.utc(2026, 8, 1))
+        _ = try await harness.runCycle()
+
+        let statuses = try await harness.invoices("cmp_a").compactMap { $0["status"]?.stringValue }
+        #expect(statuses == ["past_due", "past_due", "past_due", "open"])
+    }
+
+    @Test("paying marks the invoice paid once; paying again fails")
+    func payInvoice() async throws {
+        let start = Fixture.utc(2026, 4, 1)
+        let harness = try Fixture.harness(at: start)
+        try harness.deliver([Fixture.provisioned("cmp_a", atMs: start)])
+        try harness.setClock(Fixture.utc(2026, 6, 10))
+        _ = try await harness.runCycle()
+        let invoices = try await harness.invoices("cmp_a")
+        let pastDueID = try #require(invoices.first?["invoice_id"])
+        let openID = try #require(invoices.last?["invoice_id"])
+
+        let paid = try await harness.call("billing.payInvoice", ["invoice_id": pastDueID])
+        _ = try await harness.call("billing.payInvoice", ["invoice_id": openID])
+
+        #expect(paid["status"] == "paid")
+        #expect(paid["paid_at_ms"]?.intValue == Fixture.utc(2026, 6, 10))
+        let again = await #expect(throws: RPCError.self) {
+            _ = try await harness.call("billing.payInvoice", ["invoice_id": pastDueID])
+        }
+        #expect(again?.status == .failedPrecondition)
+        #expect(again?.message.contains("already paid") == true)
+        let unknown = await #expect(throws: RPCError.self) {
+            _ = try await harness.call("billing.payInvoice", ["invoice_id": "inv_nope"])
+        }
+        #expect(unknown?.status == .notFound)
+        let byUser = await #expect(throws: RPCError.self) {
+            _ = try await harness.call("billing.payInvoice", ["invoice_id": openID], as: Fixture.user(of: "cmp_a"))
+        }
+        #expect(byUser?.status == .permissionDenied)
+        #expect(try await harness.invoices("cmp_a", status: "paid").count == 2)
+        #expect(try await harness.call("billing.overview")["outstanding_cents"] == 0)
+    }
+}

@@ -1,0 +1,113 @@
+import MeshProtocol
+import MeshRuntime
+import Testing
+
+@testable import Billing
+
+@Suite("Suspension, reactivation and deletion")
+struct LifecycleBillingTests {
+    @Test("suspended time is not billed: the rest of the period is credited and the next one starts at zero")
+    func suspensionPausesBilling() async throws {
+        let start = Fixture.utc(2026, 4, 1)
+        let harness = try Fixture.harness(at: start)
+        try harness.deliver([Fixture.provisioned("cmp_a", atMs: start)])
+
+        try harness.deliver([Fixture.suspended("cmp_a", atMs: Fixture.utc(2026, 4, 16))])
+        let suspended = try await harness.subscription("cmp_a")
+        #expect(suspended["status"] == "suspended")
+        #expect(suspended["mrr_cents"] == 0)
+        #expect(suspended["pending_items"]?.lineKinds == ["suspension_credit"])
+        #expect(suspended["pending_items"]?.lineAmounts == [-500])
+
+        try harness.setClock(Fixture.utc(2026, 5, 1))
+        let april = try #require(try await harness.runCycle()["generated"]?.arrayValue?.first)
+        #expect(april.lineAmounts == [1_000, -500])
+        #expect(april["total_cents"] == 500)
+
+        // May has 31 days: reactivating at noon on May 16 leaves exactly half of it.
+        try harness.deliver([Fixture.reactivated("cmp_a", atMs: Fixture.utc(2026, 5, 16, hour: 12))])
+        #expect(try await harness.subscription("cmp_a")["status"] == "active")
+        try harness.setClock(Fixture.utc(2026, 6, 1))
+        let may = try #require(try await harness.runCycle()["generated"]?.arrayValue?.first)
+        #expect(may.lineKinds == ["subscription", "reactivation_charge"])
+        #expect(may.lineAmounts == [0, 500])
+        #expect(may["total_cents"] == 500)
+    }
+
+    @Test("a whole period spent suspended gives a zero invoice that needs no payment")
+    func wholePeriodSuspended() async throws {
+        let start = Fixture.utc(2026, 4, 1)
+        let harness = try Fixture.harness(at: start)
+        try harness.deliver([Fixture.provisioned("cmp_a", atMs: start), Fixture.suspended("cmp_a", atMs: start)])
+
+        try harness.setClock(Fixture.utc(2026, 5, 1))
+        let invoice = try #require(try await harness.runCycle()["generated"]?.arrayValue?.first)
+
+        #expect(invoice["total_cents"] == 0)
+        #expect(invoice["status"] == "paid")
+        #expect(invoice["paid_at_ms"]?.intValue == Fixture.utc(2026, 5, 1))
+    }
+
+    @Test("suspending twice or reactivating an active company changes nothing")
+    func repeatedStatusEvents() async throws {
+        let start = Fixture.utc(2026, 4, 1)
+        let harness = try Fixture.harness(at: start)
+        try harness.deliver([Fixture.provisioned("cmp_a", atMs: start)])
+
+        try harness.deliver([Fixture.reactivated("cmp_a", atMs: Fixture.utc(2026, 4, 5))])
+        try harness.deliver([Fixture.suspended("cmp_a", atMs: Fixture.utc(2026, 4, 16))])
+        try harness.deliver([Fixture.suspended("cmp_a", atMs: Fixture.utc(2026, 4, 20))])
+
+        #expect(try await harness.pendingItems("cmp_a").lineAmounts == [-500])
+    }
+
+    @Test("a tier change while suspended moves the price but accrues nothing until reactivation")
+    func tierChangeWhileSuspended() async throws {
+        let start = Fixture.utc(2026, 4, 1)
+        let harness = try Fixture.harness(at: start)
+        try harness.deliver([Fixture.provisioned("cmp_a", atMs: start)])
+
+        try harness.deliver([
+            Fixture.suspended("cmp_a", atMs: Fixture.utc(2026, 4, 11)),
+            Fixture.tierChanged("cmp_a", from: "basic", to: "premium", atMs: Fixture.utc(2026, 4, 16)),
+            Fixture.reactivated("cmp_a", atMs: Fixture.utc(2026, 4, 21)),
+        ])
+
+        // -1000 * 20/30 = -666.67, then +5000 * 10/30 = 1666.67.
+        let subscription = try await harness.subscription("cmp_a")
+        #expect(subscription["price_cents"] == 5_000)
+        #expect(subscription["pending_items"]?.lineAmounts == [-667, 1_667])
+    }
+
+    @Test("deletion cancels now, issues the final invoice at once and keeps the rows")
+    func deletion() async throws {
+        let start = Fixture.utc(2026, 4, 1)
+        let harness = try Fixture.harness(at: start)
+        try harness.deliver([Fixture.provisioned("cmp_a", tier: "premium", atMs: start)])
+
+        let deletedAt = Fixture.utc(2026, 4, 16)
+        try harness.setClock(deletedAt)
+        try harness.deliver([Fixture.deleted("cmp_a", atMs: deletedAt)])
+
+        let subscription = try await harness.subscription("cmp_a")
+        #expect(subscription["status"] == "canceled")
+        #expect(subscription["canceled_at_ms"]?.intValue == deletedAt)
+        #expect(subscription["mrr_cents"] == 0)
+        #expect(subscription["pending_items"] == [])
+        let invoices = try await harness.invoices("cmp_a")
+        #expect(invoices.count == 1)
+        #expect(invoices.first?["period_end_ms"]?.intValue == deletedAt)
+        #expect(invoices.first?.lineKinds == ["subscription", "cancellation_credit"])
+        #expect(invoices.first?.lineAmounts == [5_000, -2_500])
+        #expect(invoices.first?["status"] == "open")
+
+        try harness.setClock(Fixture.utc(2026, 9, 1))
+        try harness.deliver([
+            Fixture.tierChanged("cmp_a", from: "premium", to: "basic", atMs: Fixture.utc(2026, 9, 1)),
+            Fixture.deleted("cmp_a", atMs: Fixture.utc(2026, 9, 1)),
+        ])
+        #expect(try await harness.runCycle()["generated"] == [])
+        #expect(try await harness.invoices("cmp_a").count == 1)
+        #expect(try await harness.subscription("cmp_a")["tier"] == "premium")
+    }
+}

@@ -1,0 +1,106 @@
+import MeshProtocol
+import MeshRuntime
+import Testing
+
+@testable import Billing
+
+@Suite("Overview and export")
+struct OverviewExportTests {
+    @Test("MRR sums active subscriptions only; suspended and canceled ones count apart")
+    func overview() async throws {
+        let start = Fixture.utc(2026, 4, 1)
+        let harness = try Fixture.harness(at: start)
+        try harness.deliver([
+            Fixture.provisioned("cmp_a", tier: "basic", atMs: start, keyPrefix: "AAA"),
+            Fixture.provisioned("cmp_b", tier: "premium", atMs: start, keyPrefix: "BBB"),
+            Fixture.provisioned("cmp_c", tier: "platinum", atMs: start, keyPrefix: "CCC"),
+            Fixture.provisioned("cmp_d", tier: "premium", atMs: start, keyPrefix: "DDD"),
+            Fixture.provisioned("cmp_e", tier: "premium", atMs: start, keyPrefix: "EEE"),
+        ])
+        try harness.deliver([
+            Fixture.suspended("cmp_c", atMs: Fixture.utc(2026, 4, 10)),
+            Fixture.deleted("cmp_d", atMs: Fixture.utc(2026, 4, 16)),
+            Fixture.tierChanged("cmp_e", from: "premium", to: "platinum", atMs: Fixture.utc(2026, 4, 20)),
+        ])
+
+        let overview = try await harness.call("billing.overview")
+
+        #expect(overview["active_subscriptions"] == 3)
+        #expect(overview["suspended_subscriptions"] == 1)
+        #expect(overview["canceled_subscriptions"] == 1)
+        #expect(overview["mrr_cents"] == .int(1_000 + 5_000 + 20_000))
+        #expect(overview["by_tier"] == ["basic": 1, "premium": 1, "platinum": 1])
+        // Only cmp_d's final invoice exists so far: half of April at Premium.
+        #expect(overview["open_invoices"] == 1)
+        #expect(overview["past_due_invoices"] == 0)
+        #expect(overview["outstanding_cents"] == 2_500)
+        #expect(overview["currency"] == "USD")
+    }
+
+    @Test("outstanding money is the sum of unpaid invoices, counted by status")
+    func outstanding() async throws {
+        let start = Fixture.utc(2026, 4, 1)
+        let harness = try Fixture.harness(at: start)
+        try harness.deliver([
+            Fixture.provisioned("cmp_a", tier: "basic", atMs: start, keyPrefix: "AAA"),
+            Fixture.provisioned("cmp_b", tier: "premium", atMs: start, keyPrefix: "BBB"),
+        ])
+        try harness.setClock(Fixture.utc(2026, 6, 5))
+        _ = try await harness.runCycle()
+
+        let overview = try await harness.call("billing.overview")
+        let unpaid = try await harness.invoices("cmp_a") + harness.invoices("cmp_b")
+
+        #expect(overview["open_invoices"] == 2)
+        #expect(overview["past_due_invoices"] == 2)
+        #expect(overview["outstanding_cents"]?.intValue == unpaid.compactMap { $0["total_cents"]?.intValue }.reduce(0, +))
+        #expect(overview["outstanding_cents"] == .int(2 * 1_000 + 2 * 5_000))
+    }
+
+    @Test("export holds every billing row of the company and none of another's")
+    func export() async throws {
+        let start = Fixture.utc(2026, 4, 1)
+        let harness = try Fixture.harness(at: start)
+        try harness.deliver([
+            Fixture.provisioned("cmp_a", tier: "basic", atMs: start, keyPrefix: "AAA"),
+            Fixture.provisioned("cmp_b", tier: "premium", atMs: start, keyPrefix: "BBB"),
+        ])
+        try harness.deliver([Fixture.tierChanged("cmp_a", from: "basic", to: "premium", atMs: Fixture.utc(2026, 4, 16))])
+        try harness.setClock(Fixture.utc(2026, 5, 1))
+        _ = try await harness.runCycle()
+        try harness.deliver([Fixture.suspended("cmp_a", atMs: Fixture.utc(2026, 5, 11))])
+
+        let export = try await harness.call("billing.export", ["company_id": "cmp_a"], as: .service)
+
+        #expect(export["company_id"] == "cmp_a")
+        #expect(export["subscription"]?["company_id"] == "cmp_a")
+        #expect(export["subscription"]?["tier"] == "premium")
+        #expect(export["subscription"]?["status"] == "suspended")
+        let history = export["history"]?.arrayValue ?? []
+        #expect(history.compactMap { $0["kind"]?.stringValue } == ["created", "tier_changed", "suspended"])
+        #expect(history[1]["prorated_cents"] == 2_000)
+        let invoices = export["invoices"]?.arrayValue ?? []
+        #expect(invoices.count == 1)
+        #expect(invoices.first?["number"] == "INV-AAA-0001")
+        let lines = export["line_items"]?.arrayValue ?? []
+        #expect(lines.compactMap { $0["kind"]?.stringValue }.sorted() == ["proration_charge", "subscription", "suspension_credit"])
+        #expect(lines.filter { $0["invoice_id"] == .null }.count == 1)
+        let everyRow = [export["subscription"] ?? .null] + history + invoices + lines
+        #expect(everyRow.allSatisfy { $0["company_id"] == "cmp_a" })
+    }
+
+    @Test("export of a company billing never saw is empty, and users cannot call it")
+    func exportEdges() async throws {
+        let harness = try Fixture.harness(at: Fixture.utc(2026, 4, 1))
+
+        let empty = try await harness.call("billing.export", ["company_id": "cmp_none"], as: .root)
+        let byUser = await #expect(throws: RPCError.self) {
+            _ = try await harness.call("billing.export", ["company_id": "cmp_none"], as: Fixture.user(of: "cmp_none"))
+        }
+
+        #expect(empty["subscription"] == .null)
+        #expect(empty["invoices"] == [])
+        #expect(empty["line_items"] == [])
+        #expect(byUser?.status == .permissionDenied)
+    }
+}

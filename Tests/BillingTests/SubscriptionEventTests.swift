@@ -1,0 +1,154 @@
+import MeshProtocol
+import MeshRuntime
+import Testing
+
+@testable import Billing
+
+@Suite("Subscriptions from company events")
+struct SubscriptionEventTests {
+    @Test("company.provisioned creates an active subscription anchored on its start day")
+    func provisioned() async throws {
+        let start = Fixture.utc(2026, 1, 31, hour: 10)
+        let harness = try Fixture.harness(at: start)
+
+        try harness.deliver([Fixture.provisioned("cmp_a", tier: "premium", atMs: start)])
+        let subscription = try await harness.subscription("cmp_a")
+
+        #expect(subscription["company_id"] == "cmp_a")
+        #expect(subscription["tier"] == "premium")
+        #expect(subscription["status"] == "active")
+        #expect(subscription["price_cents"] == 5_000)
+        #expect(subscription["currency"] == "USD")
+        #expect(subscription["started_at_ms"]?.intValue == start)
+        #expect(subscription["anchor_day"] == 31)
+        #expect(subscription["current_period_start_ms"]?.intValue == start)
+        #expect(subscription["current_period_end_ms"]?.intValue == Fixture.utc(2026, 2, 28, hour: 10))
+        #expect(subscription["pending_items"] == [])
+        #expect(subscription["mrr_cents"] == 5_000)
+        #expect(subscription["canceled_at_ms"] == .null)
+    }
+
+    @Test("the subscription is created once for a repeated event and for a second provisioned event")
+    func createdOnce() async throws {
+        let start = Fixture.utc(2026, 4, 1)
+        let harness = try Fixture.harness(at: start)
+        let first = Fixture.provisioned("cmp_a", tier: "basic", atMs: start)
+
+        #expect(try harness.deliver([first]) == 1)
+        #expect(try harness.deliver([first]) == 0)
+        try harness.deliver([Fixture.provisioned("cmp_a", tier: "platinum", atMs: start + 3 * Fixture.dayMs)])
+
+        let subscription = try await harness.subscription("cmp_a")
+        #expect(subscription["tier"] == "basic")
+        #expect(subscription["started_at_ms"]?.intValue == start)
+        let export = try await harness.call("billing.export", ["company_id": "cmp_a"], as: .service)
+        #expect(export["history"]?.arrayValue?.count == 1)
+        let overview = try await harness.call("billing.overview")
+        #expect(overview["active_subscriptions"] == 1)
+    }
+
+    @Test("without created_at_ms the event's own time starts the subscription")
+    func eventTimeFallback() async throws {
+        let start = Fixture.utc(2026, 4, 1, hour: 8)
+        let harness = try Fixture.harness(at: start)
+
+        let event = Fixture.event("company.provisioned", ["company_id": "cmp_a", "tier": "basic"], atMs: start)
+        try harness.deliver([event])
+
+        let subscription = try await harness.subscription("cmp_a")
+        #expect(subscription["started_at_ms"]?.intValue == start)
+        #expect(subscription["anchor_day"] == 1)
+    }
+
+    @Test("an upgrade halfway through a 30-day period adds a 2000-cent proration charge")
+    func upgradeHalfway() async throws {
+        let start = Fixture.utc(2026, 4, 1)
+        let harness = try Fixture.harness(at: start)
+        try harness.deliver([Fixture.provisioned("cmp_a", tier: "basic", atMs: start)])
+
+        try harness.advance(days: 15)
+        try harness.deliver([Fixture.tierChanged("cmp_a", from: "basic", to: "premium", atMs: Fixture.utc(2026, 4, 16))])
+
+        let subscription = try await harness.subscription("cmp_a")
+        #expect(subscription["tier"] == "premium")
+        #expect(subscription["price_cents"] == 5_000)
+        #expect(subscription["pending_items"]?.lineKinds == ["proration_charge"])
+        #expect(subscription["pending_items"]?.lineAmounts == [2_000])
+        #expect(subscription["pending_total_cents"] == 2_000)
+        let description = subscription["pending_items"]?.arrayValue?.first?["description"]?.stringValue ?? ""
+        #expect(description.contains("Upgrade from Basic to Premium on 2026-04-16"))
+        #expect(description.contains("50.00%"))
+    }
+
+    @Test("a downgrade halfway credits the difference for the rest of the period")
+    func downgradeHalfway() async throws {
+        let start = Fixture.utc(2026, 4, 1)
+        let harness = try Fixture.harness(at: start)
+        try harness.deliver([Fixture.provisioned("cmp_a", tier: "premium", atMs: start)])
+
+        try harness.deliver([Fixture.tierChanged("cmp_a", from: "premium", to: "basic", atMs: Fixture.utc(2026, 4, 16))])
+
+        let subscription = try await harness.subscription("cmp_a")
+        #expect(subscription["price_cents"] == 1_000)
+        #expect(subscription["pending_items"]?.lineKinds == ["proration_credit"])
+        #expect(subscription["pending_items"]?.lineAmounts == [-2_000])
+    }
+
+    @Test("prorated amounts round half away from zero to whole cents")
+    func roundingThroughTheService() async throws {
+        let start = Fixture.utc(2026, 4, 1)
+        let harness = try Fixture.harness(at: start)
+        try harness.deliver([
+            Fixture.provisioned("cmp_a", tier: "basic", atMs: start),
+            Fixture.provisioned("cmp_b", tier: "platinum", atMs: start, keyPrefix: "BETA"),
+        ])
+
+        // 10 of 30 days gone: 19000 * 20/30 = 12666.67 and -15000 * 20/30 = -10000 exactly.
+        let changeAt = Fixture.utc(2026, 4, 11)
+        try harness.deliver([
+            Fixture.tierChanged("cmp_a", from: "basic", to: "platinum", atMs: changeAt),
+            Fixture.tierChanged("cmp_b", from: "platinum", to: "premium", atMs: changeAt),
+        ])
+        // One third of the remaining 20 days later, back down: -19000 * (40/3 days) / 30 days = -8444.44.
+        try harness.deliver([
+            Fixture.tierChanged("cmp_a", from: "platinum", to: "basic", atMs: changeAt + 20 * Fixture.dayMs / 3)
+        ])
+
+        #expect(try await harness.pendingItems("cmp_a").lineAmounts == [12_667, -8_444])
+        #expect(try await harness.pendingItems("cmp_b").lineAmounts == [-10_000])
+    }
+
+    @Test("a repeated tier change with a new event id changes nothing")
+    func repeatedTierChange() async throws {
+        let start = Fixture.utc(2026, 4, 1)
+        let harness = try Fixture.harness(at: start)
+        try harness.deliver([Fixture.provisioned("cmp_a", atMs: start)])
+
+        let at = Fixture.utc(2026, 4, 16)
+        try harness.deliver([Fixture.tierChanged("cmp_a", from: "basic", to: "premium", atMs: at)])
+        try harness.deliver([Fixture.tierChanged("cmp_a", from: "basic", to: "premium", atMs: at)])
+
+        #expect(try await harness.pendingItems("cmp_a").lineAmounts == [2_000])
+        let export = try await harness.call("billing.export", ["company_id": "cmp_a"], as: .service)
+        let kinds = export["history"]?.arrayValue?.compactMap { $0["kind"]?.stringValue }
+        #expect(kinds == ["created", "tier_changed"])
+    }
+
+    @Test("an event for a company billing never saw, or with an unknown tier, is rejected")
+    func rejectedEvents() throws {
+        let start = Fixture.utc(2026, 4, 1)
+        let harness = try Fixture.harness(at: start)
+
+        let unknown = #expect(throws: RPCError.self) {
+            try harness.deliver([Fixture.tierChanged("cmp_missing", from: "basic", to: "premium", atMs: start)])
+        }
+        #expect(unknown?.status == .failedPrecondition)
+        #expect(unknown?.message.contains("cmp_missing") == true)
+
+        let badTier = #expect(throws: RPCError.self) {
+            try harness.deliver([Fixture.provisioned("cmp_a", tier: "gold", atMs: start)])
+        }
+        #expect(badTier?.status == .invalidArgument)
+        #expect(badTier?.message.contains("gold") == true)
+    }
+}

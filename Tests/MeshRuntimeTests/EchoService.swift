@@ -1,0 +1,72 @@
+import Foundation
+import MeshProtocol
+import MeshRuntime
+import MeshStore
+
+/// A small service for exercising the runtime over real sockets.
+enum EchoService: MeshService {
+    static let name = "echo"
+
+    static let migrations = [
+        Migration(id: 1, name: "notes", sql: "CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL);")
+    ]
+
+    struct EchoParams: Codable, Sendable {
+        let text: String
+        let repeatCount: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case text
+            case repeatCount = "repeat_count"
+        }
+    }
+
+    struct EchoResult: Codable, Sendable {
+        let text: String
+    }
+
+    struct SleepParams: Codable, Sendable {
+        let milliseconds: Int
+    }
+
+    struct NoteParams: Codable, Sendable {
+        let text: String
+    }
+
+    struct NoteResult: Codable, Sendable {
+        let id: Int64
+        let count: Int64
+    }
+
+    static func make(_ environment: ServiceEnvironment) throws -> ServiceParts {
+        var parts = ServiceParts()
+        parts.methods.register("echo.say", summary: "Returns the text, repeated.", scope: .anonymous) {
+            (params: EchoParams, _) in
+            EchoResult(text: String(repeating: params.text, count: max(1, params.repeatCount ?? 1)))
+        }
+        parts.methods.register("echo.sleep", summary: "Waits, then returns.", scope: .anonymous) {
+            (params: SleepParams, _) in
+            try await Task.sleep(for: .milliseconds(params.milliseconds))
+            return EchoResult(text: "slept \(params.milliseconds)")
+        }
+        parts.methods.register("echo.slowQuery", summary: "Runs a long query under the deadline.", scope: .anonymous) {
+            (_: NoParams, context) in
+            let count = try await environment.store.read(deadline: context.deadline) { connection in
+                try connection.scalarInt(
+                    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000000000) SELECT count(*) FROM n"
+                )
+            }
+            return EchoResult(text: "\(count ?? 0)")
+        }
+        parts.methods.register("echo.note", summary: "Stores a note.", scope: .anonymous) {
+            (params: NoteParams, _) in
+            try await environment.store.write { connection in
+                try connection.execute("INSERT INTO notes (text) VALUES (?)", [.text(params.text)])
+                let id = connection.lastInsertRowID
+                let count = try connection.scalarInt("SELECT count(*) FROM notes") ?? 0
+                return NoteResult(id: id, count: count)
+            }
+        }
+        return parts
+    }
+}

@@ -1,0 +1,213 @@
+import Foundation
+import MeshProtocol
+import MeshRuntime
+import MeshTransport
+import Synchronization
+import Testing
+
+@Suite struct RPCServerTests {
+    @Test func pingAnswersPong() async throws {
+        let fixture = try RuntimeFixture()
+        let result = try await fixture.client().call("rpc.ping")
+        #expect(result == "pong")
+    }
+
+    @Test func repliesArriveOutOfOrder() async throws {
+        let fixture = try RuntimeFixture()
+        let client = fixture.client()
+        let finished = OrderRecorder()
+
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                _ = try await client.call("echo.sleep", params: ["milliseconds": 400])
+                finished.record("slow")
+            }
+            try await Task.sleep(for: .milliseconds(50))
+            group.addTask {
+                _ = try await client.call("echo.say", params: ["text": "hi"])
+                finished.record("fast")
+            }
+            try await group.waitForAll()
+        }
+        #expect(finished.order == ["fast", "slow"])
+    }
+
+    @Test func typedParamsAreChecked() async throws {
+        let fixture = try RuntimeFixture()
+        let client = fixture.client()
+
+        await #expect(throws: RPCError.self) { _ = try await client.call("echo.say", params: ["text": 5]) }
+        do {
+            _ = try await client.call("echo.say", params: ["text": "a", "colour": "red"])
+            Issue.record("an unknown parameter was accepted")
+        } catch {
+            #expect(error.status == .invalidArgument)
+            #expect(error.message.contains("colour"))
+        }
+        do {
+            _ = try await client.call("echo.say", params: [:])
+            Issue.record("a missing parameter was accepted")
+        } catch {
+            #expect(error.status == .invalidArgument)
+            #expect(error.message.contains("params.text"))
+        }
+    }
+
+    @Test func unknownMethodIsMethodNotFound() async throws {
+        let fixture = try RuntimeFixture()
+        do {
+            _ = try await fixture.client().call("echo.nothing")
+            Issue.record("an unknown method succeeded")
+        } catch {
+            #expect(error.status == .methodNotFound)
+            #expect(error.status.code == -32601)
+        }
+    }
+
+    @Test func deadlineStopsSlowHandler() async throws {
+        let fixture = try RuntimeFixture()
+        var meta = RequestMeta()
+        meta.timeoutMs = 100
+        do {
+            _ = try await fixture.client().call("echo.sleep", params: ["milliseconds": 5_000], meta: meta)
+            Issue.record("the call outlived its deadline")
+        } catch {
+            #expect(error.status == .deadlineExceeded)
+            #expect(error.retryable)
+        }
+    }
+
+    @Test func deadlineInterruptsLongQuery() async throws {
+        let fixture = try RuntimeFixture()
+        var meta = RequestMeta()
+        meta.timeoutMs = 200
+        do {
+            _ = try await fixture.client().call("echo.slowQuery", meta: meta)
+            Issue.record("the query outlived its deadline")
+        } catch {
+            #expect(error.status == .deadlineExceeded)
+        }
+        // The reader is free again afterwards.
+        let note = try await fixture.client().call("echo.note", params: ["text": "after"])
+        #expect(note["count"] == 1)
+    }
+
+    @Test func zeroBudgetFailsAtOnce() async throws {
+        let fixture = try RuntimeFixture()
+        var meta = RequestMeta()
+        meta.timeoutMs = 0
+        await #expect(throws: RPCError.self) {
+            _ = try await fixture.client().call("echo.say", params: ["text": "x"], meta: meta)
+        }
+    }
+
+    @Test func cancelStopsRequest() async throws {
+        let fixture = try RuntimeFixture()
+        let socket = try fixture.rawSocket()
+        socket.sendFrame(#"{"jsonrpc":"2.0","id":7,"method":"echo.sleep","params":{"milliseconds":10000}}"#)
+        try await Task.sleep(for: .milliseconds(100))
+        socket.sendFrame(#"{"jsonrpc":"2.0","id":8,"method":"rpc.cancel","params":{"id":7}}"#)
+
+        let reply = try #require(socket.readJSON())
+        #expect(reply["id"] == 8)
+        #expect(reply["result"]?["cancelled"] == true)
+    }
+
+    @Test func inFlightCapGivesResourceExhausted() async throws {
+        let fixture = try RuntimeFixture()
+        let socket = try fixture.rawSocket()
+        for id in 1...257 {
+            socket.sendFrame(#"{"jsonrpc":"2.0","id":\#(id),"method":"echo.sleep","params":{"milliseconds":2000}}"#)
+        }
+        let reply = try #require(socket.readJSON())
+        #expect(reply["id"] == 257)
+        #expect(reply["error"]?["data"]?["status"] == "RESOURCE_EXHAUSTED")
+    }
+
+    @Test func batchGetsOneArrayWithoutNotifications() async throws {
+        let fixture = try RuntimeFixture()
+        let socket = try fixture.rawSocket()
+        socket.sendFrame(
+            #"[{"jsonrpc":"2.0","id":1,"method":"rpc.ping"},{"jsonrpc":"2.0","method":"rpc.ping"},{"jsonrpc":"2.0","id":2,"method":"nope"},1]"#
+        )
+        let reply = try #require(socket.readJSON()?.arrayValue)
+        #expect(reply.count == 3)
+        #expect(reply[0]["result"] == "pong")
+        #expect(reply[1]["error"]?["code"] == -32601)
+        #expect(reply[2]["error"]?["code"] == -32600)
+    }
+
+    @Test func emptyFrameIsAnsweredThenClosed() async throws {
+        let fixture = try RuntimeFixture()
+        let socket = try fixture.rawSocket()
+        socket.send([0, 0, 0, 0])
+        let reply = try #require(socket.readJSON())
+        #expect(reply["error"]?["code"] == -32600)
+        #expect(reply["id"] == .null)
+        #expect(socket.isClosedByPeer())
+
+        // The process still serves others.
+        #expect(try await fixture.client().call("rpc.ping") == "pong")
+    }
+
+    @Test func oversizedFrameIsRefusedBeforeReading() async throws {
+        let fixture = try RuntimeFixture()
+        let socket = try fixture.rawSocket()
+        socket.send([0x7F, 0xFF, 0xFF, 0xFF])
+        let reply = try #require(socket.readJSON())
+        #expect(reply["error"]?["message"]?.stringValue?.contains("exceeds the maximum") == true)
+        #expect(socket.isClosedByPeer())
+    }
+
+    @Test func malformedJSONIsParseError() async throws {
+        let fixture = try RuntimeFixture()
+        let socket = try fixture.rawSocket()
+        socket.sendFrame(#"{"jsonrpc":"2.0","id":1,}"#)
+        let reply = try #require(socket.readJSON())
+        #expect(reply["error"]?["code"] == -32700)
+        socket.sendFrame(#"{"jsonrpc":"2.0","id":2,"method":"rpc.ping"}"#)
+        #expect(socket.readJSON()?["result"] == "pong")
+    }
+
+    @Test func frameSplitIntoSingleBytesIsServed() async throws {
+        let fixture = try RuntimeFixture()
+        let socket = try fixture.rawSocket()
+        for byte in FrameEncoder.frame(Array(#"{"jsonrpc":"2.0","id":3,"method":"rpc.ping"}"#.utf8)) {
+            socket.send([byte])
+        }
+        #expect(socket.readJSON()?["id"] == 3)
+    }
+
+    @Test func describeListsSchemasFromTypes() async throws {
+        let fixture = try RuntimeFixture()
+        let description = try await fixture.client().call("rpc.describe")
+        #expect(description["protocol"] == "tenantmesh/1")
+        #expect(description["limits"]?["max_in_flight"] == 256)
+        let methods = try #require(description["methods"]?.arrayValue)
+        let say = try #require(methods.first { $0["name"] == "echo.say" })
+        #expect(say["params"]?["properties"]?["text"]?["type"] == "string")
+        #expect(say["params"]?["properties"]?["repeat_count"]?["type"] == "integer")
+        #expect(say["params"]?["required"] == ["text"])
+        #expect(say["result"]?["properties"]?["text"]?["type"] == "string")
+    }
+
+    @Test func healthReportsServingWithStore() async throws {
+        let fixture = try RuntimeFixture()
+        let health = try await fixture.client().call("rpc.health")
+        #expect(health["status"] == "SERVING")
+        #expect(health["store"]?["state"] == "ok")
+    }
+}
+
+/// Records the order in which concurrent calls finished.
+final class OrderRecorder: Sendable {
+    private let entries = Mutex<[String]>([])
+
+    func record(_ name: String) {
+        entries.withLock { $0.append(name) }
+    }
+
+    var order: [String] {
+        entries.withLock { $0 }
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import MeshProtocol
+import MeshRuntime
+import MeshTransport
+
+/// One `EchoService` served on a real Unix socket in a temporary home, plus a raw client.
+final class RuntimeFixture: Sendable {
+    let home: MeshHome
+    let host: ServiceHost
+    let clientLoop: EventLoop
+
+    init(limits: ServerLimits = ServerLimits()) throws {
+        home = MeshHome(root: "/tmp/rt-" + String(UInt64.random(in: 0...UInt64.max), radix: 36))
+        host = try ServiceHost(EchoService.self, home: home, logger: Logger(label: "echo", level: .error, sink: .memory()), limits: limits)
+        try host.start()
+        clientLoop = try EventLoop(name: "test-client")
+        clientLoop.start()
+    }
+
+    deinit {
+        host.stop()
+        clientLoop.stop()
+        try? FileManager.default.removeItem(atPath: home.root)
+    }
+
+    var socketPath: String { home.socketPath(EchoService.name) }
+
+    func client() -> RPCClient {
+        RPCClient(path: socketPath, loop: clientLoop)
+    }
+
+    /// A blocking raw socket for sending arbitrary bytes.
+    func rawSocket() throws -> RawSocket {
+        try RawSocket(path: socketPath)
+    }
+}
+
+/// A plain blocking Unix socket, for sending broken frames and reading what comes back.
+final class RawSocket {
+    let descriptor: Int32
+
+    init(path: String) throws {
+        descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+            for (index, byte) in path.utf8.enumerated() {
+                buffer[index] = byte
+            }
+        }
+        let result = withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+        guard result == 0 else {
+            close(descriptor)
+            throw RPCError(.unavailable, "connect to \(path) failed: errno \(errno)")
+        }
+        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    deinit {
+        close(descriptor)
+    }
+
+    func send(_ bytes: [UInt8]) {
+        _ = bytes.withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+    }
+
+    func sendFrame(_ text: String) {
+        send(FrameEncoder.frame(Array(text.utf8)))
+    }
+
+    /// Reads one frame's payload, or nil when the peer closed or nothing came within 5 seconds.
+    func readFrame() -> [UInt8]? {
+        guard let header = read(count: 4) else {
+            return nil
+        }
+        let length = Int(header[0]) << 24 | Int(header[1]) << 16 | Int(header[2]) << 8 | Int(header[3])
+        return read(count: length)
+    }
+
+    func readJSON() -> JSONValue? {
+        readFrame().flatMap { try? JSONParser.parse($0) }
+    }
+
+    /// True when the peer has closed the connection (a read returns end of file).
+    func isClosedByPeer() -> Bool {
+        var byte: UInt8 = 0
+        return recv(descriptor, &byte, 1, 0) == 0
+    }
+
+    private func read(count: Int) -> [UInt8]? {
+        var buffer = [UInt8](repeating: 0, count: count)
+        var received = 0
+        while received < count {
+            let result = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress! + received, count - received, 0) }
+            if result <= 0 {
+                return nil
+            }
+            received += result
+        }
+        return buffer
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import MeshProtocol
+import MeshRuntime
+import MeshTransport
+import Testing
+
+@Suite struct SocketLifecycleTests {
+    @Test func socketIsOwnerOnly() throws {
+        let previous = umask(0)
+        defer { umask(previous) }
+        let fixture = try RuntimeFixture()
+
+        var status = stat()
+        #expect(stat(fixture.socketPath, &status) == 0)
+        #expect(status.st_mode & 0o777 == 0o600)
+        #expect(stat(fixture.home.runDirectory, &status) == 0)
+        #expect(status.st_mode & 0o777 == 0o700)
+    }
+
+    @Test func liveSocketIsNotTakenOver() throws {
+        let fixture = try RuntimeFixture()
+        #expect(throws: (any Error).self) {
+            let second = try ServiceHost(EchoService.self, home: fixture.home, logger: Logger(label: "second", sink: .memory()))
+            try second.start()
+        }
+        #expect(FileManager.default.fileExists(atPath: fixture.socketPath))
+    }
+
+    @Test func staleSocketIsReplaced() async throws {
+        let home = MeshHome(root: "/tmp/rt-stale-" + String(UInt32.random(in: 0...UInt32.max), radix: 36))
+        try home.prepare()
+        defer { try? FileManager.default.removeItem(atPath: home.root) }
+
+        // A socket file with no process behind it, as a killed process leaves.
+        let path = home.socketPath(EchoService.name)
+        let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+            for (index, byte) in path.utf8.enumerated() { buffer[index] = byte }
+        }
+        _ = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        close(descriptor)
+        #expect(FileManager.default.fileExists(atPath: path))
+
+        let host = try ServiceHost(EchoService.self, home: home, logger: Logger(label: "echo", sink: .memory()))
+        try host.start()
+        defer { host.stop() }
+        let loop = try EventLoop(name: "stale")
+        loop.start()
+        defer { loop.stop() }
+        #expect(try await RPCClient(path: path, loop: loop).call("rpc.ping") == "pong")
+    }
+
+    @Test func tooLongSocketPathNamesTheFix() throws {
+        let long = "/tmp/" + String(repeating: "x", count: 120)
+        do {
+            try UnixSocketPath.validate(long + "/run/echo.sock")
+            Issue.record("an over-long path was accepted")
+        } catch {
+            #expect(error.message.contains("MESH_HOME"))
+            #expect(error.message.contains("107"))
+        }
+    }
+
+    @Test func clientFailsFastWhenServiceIsDown() async throws {
+        let loop = try EventLoop(name: "down")
+        loop.start()
+        defer { loop.stop() }
+        let client = RPCClient(path: "/tmp/no-such-mesh-\(UInt32.random(in: 0...UInt32.max)).sock", loop: loop)
+        let started = ContinuousClock.now
+        do {
+            _ = try await client.call("rpc.ping", timeout: .seconds(30))
+            Issue.record("a call to a missing socket succeeded")
+        } catch {
+            #expect(error.status == .unavailable)
+            #expect(error.retryable)
+        }
+        // Fails fast: well inside the 30-second timeout (not a timing assertion on the server's speed).
+        #expect(ContinuousClock.now - started < .seconds(10))
+    }
+
+    @Test func closingConnectionCancelsItsRequests() async throws {
+        let fixture = try RuntimeFixture()
+        do {
+            let socket = try fixture.rawSocket()
+            socket.sendFrame(#"{"jsonrpc":"2.0","id":1,"method":"echo.sleep","params":{"milliseconds":60000}}"#)
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        // The connection closed when the socket went out of scope; the server keeps serving.
+        #expect(try await fixture.client().call("rpc.ping") == "pong")
+    }
+
+    @Test func manyConnectsLeaveNoConnectionsBehind() async throws {
+        let fixture = try RuntimeFixture()
+        for _ in 0..<2_000 {
+            let socket = try fixture.rawSocket()
+            socket.sendFrame(#"{"jsonrpc":"2.0","id":1,"method":"rpc.ping"}"#)
+            _ = socket.readFrame()
+        }
+
+        // Every closed client connection is closed and forgotten on the server side too.
+        let deadline = ContinuousClock.now + .seconds(5)
+        var open = Int.max
+        while ContinuousClock.now < deadline {
+            open = fixture.host.loop.runAndWait { fixture.host.server.connectionCount }
+            if open == 0 {
+                break
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(open == 0)
+    }
+}

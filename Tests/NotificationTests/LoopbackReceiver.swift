@@ -1,0 +1,147 @@
+import Foundation
+import Glibc
+import Synchronization
+
+/// A tiny HTTP/1.1 server on 127.0.0.1 (a port the kernel picks) that answers 500 to its first
+/// `failFirst` requests and 200 afterwards, and keeps every request it received.
+final class LoopbackReceiver: Sendable {
+    struct Request: Sendable {
+        let requestLine: String
+        let headers: [String: String]
+        let body: String
+    }
+
+    private struct State {
+        var requests: [Request] = []
+        var failuresLeft: Int
+    }
+
+    let port: UInt16
+    private let listener: Int32
+    private let state: Mutex<State>
+    private let stopped = Mutex(false)
+
+    init(failFirst: Int) throws {
+        listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard listener >= 0 else {
+            throw ReceiverFailure("socket: \(String(cString: strerror(errno)))")
+        }
+
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = UInt32(0x7f00_0001).bigEndian
+        let bound = withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard bound == 0, listen(listener, 16) == 0 else {
+            close(listener)
+            throw ReceiverFailure("bind/listen: \(String(cString: strerror(errno)))")
+        }
+
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) }
+        }
+        port = UInt16(bigEndian: address.sin_port)
+        state = Mutex(State(failuresLeft: failFirst))
+
+        let thread = Thread { [self] in acceptLoop() }
+        thread.start()
+    }
+
+    var requests: [Request] {
+        state.withLock { $0.requests }
+    }
+
+    func url(_ path: String = "/hooks/tenantmesh") -> String {
+        "http://127.0.0.1:\(port)\(path)"
+    }
+
+    /// Stops accepting: the accept loop wakes up, closes the socket and ends. The loop holds the receiver,
+    /// so every test calls this when it is done.
+    func stop() {
+        let wasStopped = stopped.withLock { flag in
+            defer { flag = true }
+            return flag
+        }
+        if !wasStopped {
+            shutdown(listener, Int32(SHUT_RDWR))
+        }
+    }
+
+    private func acceptLoop() {
+        defer { close(listener) }
+        while true {
+            let connection = accept(listener, nil, nil)
+            if connection < 0 {
+                if errno == EINTR {
+                    continue
+                }
+                return
+            }
+            serve(connection)
+            close(connection)
+        }
+    }
+
+    private func serve(_ connection: Int32) {
+        var received: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        var request: Request?
+        while request == nil {
+            let count = chunk.withUnsafeMutableBytes { recv(connection, $0.baseAddress, $0.count, 0) }
+            guard count > 0 else {
+                return
+            }
+            received.append(contentsOf: chunk[..<count])
+            request = Self.parse(received)
+        }
+        guard let request else {
+            return
+        }
+
+        let fail = state.withLock { state in
+            state.requests.append(request)
+            guard state.failuresLeft > 0 else {
+                return false
+            }
+            state.failuresLeft -= 1
+            return true
+        }
+        let answer = fail
+            ? "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            : "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
+        let bytes = Array(answer.utf8)
+        _ = bytes.withUnsafeBytes { send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+    }
+
+    /// The request once its headers and `Content-Length` bytes of body have arrived, else nil.
+    private static func parse(_ bytes: [UInt8]) -> Request? {
+        let text = String(decoding: bytes, as: UTF8.self)
+        guard let end = text.range(of: "\r\n\r\n") else {
+            return nil
+        }
+        let lines = text[..<end.lowerBound].components(separatedBy: "\r\n")
+        var headers: [String: String] = [:]
+        for line in lines.dropFirst() {
+            guard let colon = line.firstIndex(of: ":") else {
+                continue
+            }
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        let length = Int(headers["content-length"] ?? "0") ?? 0
+        let body = Array(text[end.upperBound...].utf8)
+        guard body.count >= length else {
+            return nil
+        }
+        return Request(requestLine: lines[0], headers: headers, body: String(decoding: body.prefix(length), as: UTF8.self))
+    }
+}
+
+struct ReceiverFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

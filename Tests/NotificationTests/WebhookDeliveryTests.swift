@@ -1,0 +1,184 @@
+import Foundation
+import MeshProtocol
+import MeshRuntime
+import MeshTesting
+import Testing
+
+@testable import Notification
+
+@Suite struct WebhookDeliveryTests {
+    typealias Fixture = NotificationEventsFixture
+
+    /// A Premium company `cmp_a` whose Slack-style webhook points at `url`.
+    func premiumHarness(webhookURL url: String) throws -> NotificationHarness {
+        let harness = try NotificationHarness()
+        let now = harness.clock.nowMs()
+        try harness.deliver([
+            Fixture.provisioned("cmp_a", tier: "premium", token: Fixture.token(), at: now),
+            Fixture.configured("cmp_a", integrations: ["email", "slack_webhook"], webhookURL: url, at: now),
+        ])
+        return harness
+    }
+
+    func sender(_ harness: NotificationHarness) -> WebhookSender {
+        WebhookSender(store: harness.store, clock: harness.clock, logger: Logger(label: "notification", level: .debug, sink: harness.logs))
+    }
+
+    func webhookMessages(_ harness: NotificationHarness) async throws -> [JSONValue] {
+        let listed = try await harness.call("notifications.list", ["company_id": "cmp_a"])
+        return listed["messages"]?.arrayValue?.filter { $0["channel"]?.stringValue == "webhook" } ?? []
+    }
+
+    func onlyWebhookMessage(_ harness: NotificationHarness) async throws -> JSONValue {
+        let messages = try await webhookMessages(harness)
+        #expect(messages.count == 1)
+        return try #require(messages.first)
+    }
+
+    @Test func failedPostsAreRetriedWithBackoffUntilAccepted() async throws {
+        let receiver = try LoopbackReceiver(failFirst: 2)
+        defer { receiver.stop() }
+        let harness = try premiumHarness(webhookURL: receiver.url())
+        let start = harness.clock.nowMs()
+        let sender = sender(harness)
+        try harness.deliver([Fixture.tierChanged("cmp_a", from: "premium", to: "platinum", at: start)])
+
+        var report = try await sender.sendDue()
+        #expect(report.attempted == 1 && report.failed == 1)
+        var message = try await onlyWebhookMessage(harness)
+        #expect(message["status"]?.stringValue == "failed")
+        #expect(message["attempts"]?.intValue == 1)
+        #expect(message["next_attempt_ms"]?.intValue == start + 1000)
+        #expect(message["last_error"]?.stringValue?.contains("HTTP 500") == true)
+
+        report = try await sender.sendDue()
+        #expect(report.attempted == 0)
+
+        try harness.setClock(start + 1000)
+        report = try await sender.sendDue()
+        #expect(report.attempted == 1 && report.failed == 1)
+        message = try await onlyWebhookMessage(harness)
+        #expect(message["next_attempt_ms"]?.intValue == start + 1000 + 2000)
+
+        try harness.setClock(start + 2999)
+        #expect(try await sender.sendDue().attempted == 0)
+
+        try harness.setClock(start + 3000)
+        report = try await sender.sendDue()
+        #expect(report.delivered == 1)
+        message = try await onlyWebhookMessage(harness)
+        #expect(message["status"]?.stringValue == "sent")
+        #expect(message["attempts"]?.intValue == 3)
+        #expect(message["sent_at_ms"]?.intValue == start + 3000)
+
+        let requests = receiver.requests
+        #expect(requests.count == 3)
+        for request in requests {
+            #expect(request.requestLine == "POST /hooks/tenantmesh HTTP/1.1")
+            #expect(request.headers["content-type"] == "application/json")
+            #expect(request.headers["x-tenantmesh-message-id"] == message["message_id"]?.stringValue)
+            let body = try #require(try JSONSerialization.jsonObject(with: Data(request.body.utf8)) as? [String: String])
+            #expect(body.keys.sorted() == ["text"])
+            #expect(body["text"] == "TenantMesh: Acme Tools was upgraded from Premium to Platinum.")
+        }
+        #expect(try OutboxReader(home: harness.home).emlNames().count == 2)
+    }
+
+    @Test func messageIsDeadAfterFiveFailedAttemptsAndRetryRevivesIt() async throws {
+        let receiver = try LoopbackReceiver(failFirst: 5)
+        defer { receiver.stop() }
+        let harness = try premiumHarness(webhookURL: receiver.url())
+        var now = harness.clock.nowMs()
+        let sender = sender(harness)
+        try harness.deliver([Fixture.suspended("cmp_a", reason: "unpaid invoice", reactivateAt: nil, at: now)])
+
+        for wait: Int64 in [1000, 2000, 4000, 8000] {
+            #expect(try await sender.sendDue().failed == 1)
+            #expect(try await onlyWebhookMessage(harness)["next_attempt_ms"]?.intValue == now + wait)
+            now += wait
+            try harness.setClock(now)
+        }
+        #expect(try await sender.sendDue().deadLettered == 1)
+        var message = try await onlyWebhookMessage(harness)
+        #expect(message["status"]?.stringValue == "dead")
+        #expect(message["attempts"]?.intValue == 5)
+        #expect((message["next_attempt_ms"] ?? .null) == .null)
+        #expect(message["last_error"]?.stringValue?.hasPrefix("attempt 5:") == true)
+
+        try harness.advance(days: 1)
+        #expect(try await sender.sendDue().attempted == 0)
+
+        let messageID = try #require(message["message_id"]?.stringValue)
+        let owner = Caller(kind: .user, companyID: "cmp_a", userID: "cmp_a_owner", role: "owner")
+        let denied = await #expect(throws: RPCError.self) {
+            try await harness.call("notifications.retry", ["message_id": .string(messageID)], as: owner)
+        }
+        #expect(denied?.status == .permissionDenied)
+
+        message = try await harness.call("notifications.retry", ["message_id": .string(messageID)])
+        #expect(message["status"]?.stringValue == "pending")
+        #expect(message["attempts"]?.intValue == 0)
+        #expect(try await sender.sendDue().delivered == 1)
+        #expect(try await onlyWebhookMessage(harness)["status"]?.stringValue == "sent")
+        #expect(receiver.requests.count == 6)
+    }
+
+    @Test func refusedConnectionCountsAsAFailedAttempt() async throws {
+        let closed = try LoopbackReceiver(failFirst: 0)
+        closed.stop()
+        let harness = try premiumHarness(webhookURL: closed.url())
+        try harness.deliver([Fixture.reactivated("cmp_a", automatic: false, at: harness.clock.nowMs())])
+
+        #expect(try await sender(harness).sendDue().failed == 1)
+        let message = try await onlyWebhookMessage(harness)
+        #expect(message["last_error"]?.stringValue?.contains("could not connect to 127.0.0.1:\(closed.port)") == true)
+    }
+
+    @Test func nonLoopbackWebhookIsRefusedAndNothingIsPosted() async throws {
+        let harness = try premiumHarness(webhookURL: "http://hooks.example.com/tenantmesh")
+        try harness.deliver([Fixture.tierChanged("cmp_a", from: "premium", to: "platinum", at: harness.clock.nowMs())])
+
+        #expect(try await webhookMessages(harness).isEmpty)
+        let exported = try await harness.call("notifications.export", ["company_id": "cmp_a"], as: .service)
+        #expect((exported["company"]?["webhook_url"] ?? .null) == .null)
+        let problem = try #require(exported["company"]?["webhook_problem"]?.stringValue)
+        #expect(problem.contains("hooks.example.com"))
+        #expect(problem.contains("http://127.0.0.1:PORT/path"))
+    }
+
+    @Test func basicTierNeverPostsWebhooks() async throws {
+        let receiver = try LoopbackReceiver(failFirst: 0)
+        defer { receiver.stop() }
+        let harness = try NotificationHarness()
+        let now = harness.clock.nowMs()
+        try harness.deliver([
+            Fixture.provisioned("cmp_a", tier: "basic", token: Fixture.token(), at: now),
+            Fixture.configured("cmp_a", integrations: ["email", "webhook"], webhookURL: receiver.url(), at: now),
+            Fixture.suspended("cmp_a", reason: "abuse report", reactivateAt: nil, at: now),
+        ])
+
+        #expect(try await webhookMessages(harness).isEmpty)
+        #expect(try await sender(harness).sendDue().attempted == 0)
+        #expect(receiver.requests.isEmpty)
+    }
+
+    @Test func deletingTheCompanyAbandonsItsPendingWebhooks() async throws {
+        let receiver = try LoopbackReceiver(failFirst: 0)
+        defer { receiver.stop() }
+        let harness = try premiumHarness(webhookURL: receiver.url())
+        let now = harness.clock.nowMs()
+        try harness.deliver([
+            Fixture.tierChanged("cmp_a", from: "premium", to: "platinum", at: now),
+            Fixture.deleted("cmp_a", at: now),
+        ])
+
+        let message = try await onlyWebhookMessage(harness)
+        #expect(message["status"]?.stringValue == "dead")
+        #expect(try await sender(harness).sendDue().attempted == 0)
+        let refused = await #expect(throws: RPCError.self) {
+            try await harness.call("notifications.retry", ["message_id": message["message_id"] ?? .null])
+        }
+        #expect(refused?.status == .failedPrecondition)
+        #expect(receiver.requests.isEmpty)
+    }
+}

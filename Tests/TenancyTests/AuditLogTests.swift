@@ -1,0 +1,74 @@
+import MeshProtocol
+import MeshRuntime
+import MeshTesting
+import TenantModel
+import Testing
+
+@testable import Tenancy
+
+@Suite struct AuditLogTests {
+    @Test func changesAreRecordedWithBeforeAndAfter() async throws {
+        let harness = try TenancyHarness()
+        let company = try await harness.onboard(tier: "premium")
+        _ = try await harness.call(
+            "companies.configure",
+            ["company_id": .string(company.companyID), "settings": ["priorities": ["Low", "High"]]],
+            as: company.owner
+        )
+        _ = try await harness.call(
+            "companies.changeTier", ["company_id": .string(company.companyID), "tier": "platinum"], as: company.owner
+        )
+
+        let page = try await harness.call("audit.list", ["company_id": .string(company.companyID)], as: company.owner)
+        let entries = try #require(page["entries"]?.arrayValue)
+        #expect(entries.map { $0["action"]?.stringValue ?? "" } == [
+            "companies.changeTier", "companies.configure", "auth.acceptInvitation", "companies.provision",
+        ])
+
+        let tier = entries[0]
+        #expect(tier["before"]?["tier"] == "premium")
+        #expect(tier["after"]?["tier"] == "platinum")
+        #expect(tier["actor"]?["kind"] == "user")
+        #expect(tier["actor"]?["user_id"]?.stringValue == company.ownerID)
+        #expect(tier["target_type"] == "company")
+        #expect(tier["target_id"]?.stringValue == company.companyID)
+
+        let configure = entries[1]
+        #expect(configure["before"]?["priorities"] == ["Low", "Medium", "High", "Critical"])
+        #expect(configure["after"]?["priorities"] == ["Low", "High"])
+        #expect(entries[3]["actor"]?["kind"] == "root")
+    }
+
+    @Test func pagesFollowTheCursor() async throws {
+        let harness = try TenancyHarness()
+        let company = try await harness.onboard(tier: "premium")
+        for index in 0..<3 {
+            _ = try await harness.call(
+                "users.invite",
+                ["company_id": .string(company.companyID), "email": .string("a\(index)@tech.example"), "name": "A"],
+                as: company.owner
+            )
+        }
+
+        let first = try await harness.call("audit.list", ["company_id": .string(company.companyID), "limit": 3])
+        let cursor = try #require(first["next_cursor"]?.stringValue)
+        let second = try await harness.call(
+            "audit.list", ["company_id": .string(company.companyID), "limit": 3, "cursor": .string(cursor)]
+        )
+        let ids = ((first["entries"]?.arrayValue ?? []) + (second["entries"]?.arrayValue ?? [])).compactMap {
+            $0["audit_id"]?.stringValue
+        }
+        #expect(Set(ids).count == 5)
+        #expect(second["next_cursor"] == nil)
+    }
+
+    @Test func adminCannotReadTheAuditLog() async throws {
+        let harness = try TenancyHarness()
+        let company = try await harness.onboard()
+        let admin = try await harness.addUser(to: company, email: "a@tech.example", role: .admin)
+        let error = await expectFailure(.permissionDenied) {
+            try await harness.call("audit.list", ["company_id": .string(company.companyID)], as: admin.caller)
+        }
+        #expect(error?.details?["required"] == "owner")
+    }
+}

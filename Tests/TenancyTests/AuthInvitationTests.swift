@@ -1,0 +1,86 @@
+import MeshProtocol
+import MeshRuntime
+import MeshTesting
+import TenantModel
+import Testing
+
+@testable import Tenancy
+
+@Suite struct AuthInvitationTests {
+    @Test func invitationIsAcceptedOnlyOnce() async throws {
+        let harness = try TenancyHarness()
+        let provisioned = try await harness.provision()
+        let ownerID = try #require(provisioned["owner"]?["user_id"]?.stringValue)
+        let token = try harness.invitationToken(for: ownerID)
+
+        let accepted = try await harness.call("auth.acceptInvitation", ["token": .string(token)], as: nil)
+        let apiKey = try #require(accepted["api_key"]?.stringValue)
+        #expect(apiKey.hasPrefix("tmk_"))
+        #expect(accepted["user"]?["status"] == "active")
+        #expect(try harness.published().contains { $0.topic == EventTopic.userActivated })
+
+        let again = await expectFailure(.failedPrecondition) {
+            try await harness.call("auth.acceptInvitation", ["token": .string(token)], as: nil)
+        }
+        #expect(again?.message.contains("already been used") == true)
+        #expect(try harness.count("api_keys") == 1)
+
+        // The key itself is not stored, only its hash.
+        let stored = try harness.store.readSync { connection in
+            try connection.query("SELECT * FROM api_keys").map { $0.values.description }.joined()
+        }
+        #expect(!stored.contains(apiKey))
+    }
+
+    @Test func concurrentAcceptsCreateOneKey() async throws {
+        let harness = try TenancyHarness()
+        let provisioned = try await harness.provision()
+        let token = try harness.invitationToken(for: try #require(provisioned["owner"]?["user_id"]?.stringValue))
+
+        let successes = await withTaskGroup(of: Bool.self) { group in
+            for _ in 0..<10 {
+                group.addTask {
+                    (try? await harness.call("auth.acceptInvitation", ["token": .string(token)], as: nil)) != nil
+                }
+            }
+            return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+        #expect(successes == 1)
+        #expect(try harness.count("api_keys") == 1)
+    }
+
+    @Test func invitationExpiresAfterSevenDays() async throws {
+        let harness = try TenancyHarness()
+        let provisioned = try await harness.provision()
+        let token = try harness.invitationToken(for: try #require(provisioned["owner"]?["user_id"]?.stringValue))
+
+        try harness.advance(days: 8)
+        let error = await expectFailure(.failedPrecondition) {
+            try await harness.call("auth.acceptInvitation", ["token": .string(token)], as: nil)
+        }
+        #expect(error?.message == "invitation has expired; ask an admin to invite you again")
+        #expect(try harness.count("users", where: "status = 'active'") == 0)
+    }
+
+    @Test(arguments: ["tmi_00000000000000000000000000000000", "", "hello"])
+    func unknownTokenIsUnauthenticated(_ token: String) async throws {
+        let harness = try TenancyHarness()
+        _ = try await harness.provision()
+        _ = await expectFailure(.unauthenticated) {
+            try await harness.call("auth.acceptInvitation", ["token": .string(token)], as: nil)
+        }
+    }
+
+    @Test func suspendedCompanyInvitationCannotBeAccepted() async throws {
+        let harness = try TenancyHarness()
+        let provisioned = try await harness.provision()
+        let companyID = try #require(provisioned["company"]?["company_id"]?.stringValue)
+        let token = try harness.invitationToken(for: try #require(provisioned["owner"]?["user_id"]?.stringValue))
+
+        _ = try await harness.call("companies.suspend", ["company_id": .string(companyID)])
+        let error = await expectFailure(.failedPrecondition) {
+            try await harness.call("auth.acceptInvitation", ["token": .string(token)], as: nil)
+        }
+        #expect(error?.message.contains("suspended") == true)
+    }
+}

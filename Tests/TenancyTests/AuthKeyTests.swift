@@ -1,0 +1,127 @@
+import MeshProtocol
+import MeshRuntime
+import MeshTesting
+import TenantModel
+import Testing
+
+@testable import Tenancy
+
+@Suite struct AuthKeyTests {
+    func verify(_ harness: TenancyHarness, _ key: String) async throws -> JSONValue {
+        try await harness.call("auth.verifyKey", ["api_key": .string(key)], as: .service)
+    }
+
+    @Test func activeKeyResolvesToItsUser() async throws {
+        let harness = try TenancyHarness()
+        let company = try await harness.onboard(tier: "premium")
+
+        let verified = try await verify(harness, company.ownerKey)
+        #expect(verified["caller"]?["kind"] == "user")
+        #expect(verified["caller"]?["company_id"]?.stringValue == company.companyID)
+        #expect(verified["caller"]?["user_id"]?.stringValue == company.ownerID)
+        #expect(verified["caller"]?["role"] == "owner")
+        #expect(verified["caller"]?["key_id"]?.stringValue == company.owner.keyID)
+        #expect(verified["company_status"] == "active")
+        #expect(verified["company_tier"] == "premium")
+    }
+
+    @Test func suspendedCompanyKeyStillResolvesWithItsStatus() async throws {
+        let harness = try TenancyHarness()
+        let company = try await harness.onboard()
+        _ = try await harness.call("companies.suspend", ["company_id": .string(company.companyID)])
+
+        let verified = try await verify(harness, company.ownerKey)
+        #expect(verified["company_status"] == "suspended")
+    }
+
+    @Test func revokedKeyIsRefused() async throws {
+        let harness = try TenancyHarness()
+        let company = try await harness.onboard()
+        _ = try await harness.call("auth.revokeKey", ["key_id": .string(company.owner.keyID!)], as: company.owner)
+
+        let error = await expectFailure(.unauthenticated) { try await verify(harness, company.ownerKey) }
+        #expect(error?.message == "API key is not valid; create a new key or accept an invitation")
+    }
+
+    @Test func deactivatedUserKeyIsRefused() async throws {
+        let harness = try TenancyHarness()
+        let company = try await harness.onboard()
+        let member = try await harness.addUser(to: company, email: "m@tech.example")
+        _ = try await verify(harness, member.apiKey)
+
+        _ = try await harness.call(
+            "users.deactivate", ["company_id": .string(company.companyID), "user_id": .string(member.userID)],
+            as: company.owner
+        )
+        _ = await expectFailure(.unauthenticated) { try await verify(harness, member.apiKey) }
+    }
+
+    @Test func deletedCompanyKeyIsRefused() async throws {
+        let harness = try TenancyHarness()
+        let company = try await harness.onboard()
+        _ = try await harness.call("companies.delete", ["company_id": .string(company.companyID)])
+        _ = await expectFailure(.unauthenticated) { try await verify(harness, company.ownerKey) }
+    }
+
+    @Test(arguments: ["", "tmk_", "tmk_keyabc_short", "Bearer something"])
+    func malformedKeyIsRefused(_ key: String) async throws {
+        let harness = try TenancyHarness()
+        _ = await expectFailure(.unauthenticated) { try await verify(harness, key) }
+    }
+
+    @Test func tamperedSecretIsRefused() async throws {
+        let harness = try TenancyHarness()
+        let company = try await harness.onboard()
+        var tampered = Array(company.ownerKey)
+        tampered[tampered.count - 1] = tampered.last == "0" ? "1" : "0"
+        _ = await expectFailure(.unauthenticated) { try await verify(harness, String(tampered)) }
+    }
+
+    @Test func usersCannotCallVerifyKey() async throws {
+        let harness = try TenancyHarness()
+        let company = try await harness.onboard()
+        _ = await expectFailure(.permissionDenied) {
+            try await harness.call("auth.verifyKey", ["api_key": .string(company.ownerKey)], as: company.owner)
+        }
+    }
+
+    @Test func createdKeysWorkAndListsShowNoSecrets() async throws {
+        let harness = try TenancyHarness()
+        let company = try await harness.onboard()
+        let member = try await harness.addUser(to: company, email: "m@tech.example")
+
+        let created = try await harness.call("auth.createKey", ["name": "ci"], as: member.caller)
+        let newKey = try #require(created["api_key"]?.stringValue)
+        #expect(created["key"]?["prefix"]?.stringValue == String(newKey.prefix(12)))
+        #expect(try await verify(harness, newKey)["caller"]?["user_id"]?.stringValue == member.userID)
+
+        let own = try await harness.call("auth.listKeys", [:], as: member.caller)
+        #expect(own["keys"]?.arrayValue?.count == 2)
+        #expect(!JSONWriter.string(own).contains(newKey))
+
+        let all = try await harness.call("auth.listKeys", [:], as: company.owner)
+        #expect(all["keys"]?.arrayValue?.count == 3)
+    }
+
+    @Test func membersRevokeOnlyTheirOwnKeys() async throws {
+        let harness = try TenancyHarness()
+        let company = try await harness.onboard()
+        let member = try await harness.addUser(to: company, email: "m@tech.example")
+
+        _ = await expectFailure(.notFound) {
+            try await harness.call("auth.revokeKey", ["key_id": .string(company.owner.keyID!)], as: member.caller)
+        }
+        let revoked = try await harness.call("auth.revokeKey", ["key_id": .string(member.caller.keyID!)], as: company.owner)
+        #expect(revoked["revoked_at_ms"]?.intValue == harness.clock.nowMs())
+    }
+
+    @Test func viewerCannotCreateKeys() async throws {
+        let harness = try TenancyHarness()
+        let company = try await harness.onboard()
+        let viewer = try await harness.addUser(to: company, email: "v@tech.example", role: .viewer)
+        let error = await expectFailure(.permissionDenied) {
+            try await harness.call("auth.createKey", [:], as: viewer.caller)
+        }
+        #expect(error?.details?["required"] == "member")
+    }
+}

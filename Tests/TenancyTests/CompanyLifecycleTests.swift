@@ -1,0 +1,129 @@
+import MeshProtocol
+import MeshRuntime
+import MeshTesting
+import TenantModel
+import Testing
+
+@testable import Tenancy
+
+@Suite struct CompanyLifecycleTests {
+    @Test func suspendedCompanyBlocksItsUsersAndKeepsData() async throws {
+        let harness = try TenancyHarness()
+        let company = try await harness.onboard()
+        let id: JSONValue = ["company_id": .string(company.companyID)]
+
+        let suspended = try await harness.call(
+            "companies.suspend", ["company_id": .string(company.companyID), "reason": "unpaid invoices"]
+        )
+        #expect(suspended["status"] == "suspended")
+        #expect(suspended["suspend_reason"] == "unpaid invoices")
+
+        let error = await expectFailure(.failedPrecondition) { try await harness.call("companies.get", id, as: company.owner) }
+        #expect(error?.message.contains("is suspended") == true)
+        _ = await expectFailure(.failedPrecondition) { try await harness.call("users.list", id, as: company.owner) }
+        #expect(try await harness.call("users.list", id)["users"]?.arrayValue?.count == 1)
+
+        let event = try #require(try harness.published().first { $0.topic == EventTopic.companySuspended })
+        #expect(event.payload["reason"] == "unpaid invoices")
+        #expect(event.payload["reactivate_at_ms"] == .null)
+
+        let reactivated = try await harness.call("companies.reactivate", id)
+        #expect(reactivated["status"] == "active")
+        #expect(try await harness.call("companies.get", id, as: company.owner)["status"] == "active")
+        let back = try #require(try harness.published().first { $0.topic == EventTopic.companyReactivated })
+        #expect(back.payload["automatic"] == false)
+    }
+
+    @Test func scheduledReactivationHappensOnceTheTimePasses() async throws {
+        let harness = try TenancyHarness()
+        let company = try await harness.onboard()
+        let reactivateAt = harness.clock.nowMs() + 2 * 86_400_000
+        _ = try await harness.call(
+            "companies.suspend", ["company_id": .string(company.companyID), "reactivate_at_ms": .int(reactivateAt)]
+        )
+        let reactivator = Reactivator(env: harness.environment)
+
+        try harness.advance(days: 1)
+        #expect(try await reactivator.reactivateDue().isEmpty)
+
+        try harness.advance(days: 1)
+        #expect(try await reactivator.reactivateDue() == [company.companyID])
+        #expect(try await harness.call("companies.get", ["company_id": .string(company.companyID)])["status"] == "active")
+
+        let event = try #require(try harness.published().first { $0.topic == EventTopic.companyReactivated })
+        #expect(event.payload["automatic"] == true)
+        #expect(try await reactivator.reactivateDue().isEmpty)
+    }
+
+    @Test func backgroundLoopReactivatesDueCompanies() async throws {
+        let harness = try TenancyHarness()
+        let company = try await harness.onboard()
+        _ = try await harness.call(
+            "companies.suspend",
+            ["company_id": .string(company.companyID), "reactivate_at_ms": .int(harness.clock.nowMs() + 60_000)]
+        )
+        try harness.advance(days: 1)
+
+        let loop = Task { await Reactivator(env: harness.environment, interval: .milliseconds(10)).run() }
+        defer { loop.cancel() }
+        var status: JSONValue?
+        for _ in 0..<500 where status != "active" {
+            try await Task.sleep(for: .milliseconds(10))
+            status = try await harness.call("companies.get", ["company_id": .string(company.companyID)])["status"]
+        }
+        #expect(status == "active")
+    }
+
+    @Test func reactivationTimeMustBeInTheFuture() async throws {
+        let harness = try TenancyHarness()
+        let company = try await harness.onboard()
+        let error = await expectFailure(.invalidArgument) {
+            try await harness.call(
+                "companies.suspend",
+                ["company_id": .string(company.companyID), "reactivate_at_ms": .int(harness.clock.nowMs() - 1)]
+            )
+        }
+        #expect(error?.details?["field"] == "reactivate_at_ms")
+    }
+
+    @Test func deletedCompanyIsNotFoundEverywhere() async throws {
+        let harness = try TenancyHarness()
+        let company = try await harness.onboard()
+        let id: JSONValue = ["company_id": .string(company.companyID)]
+
+        let deleted = try await harness.call("companies.delete", id)
+        #expect(deleted["revoked_keys"] == 1)
+        #expect(try harness.published().contains { $0.topic == EventTopic.companyDeleted })
+
+        for method in ["companies.get", "users.list", "audit.list", "companies.delete", "companies.suspend"] {
+            _ = await expectFailure(.notFound) { try await harness.call(method, id) }
+        }
+        let listed = try await harness.call("companies.list", [:])
+        #expect(listed["companies"]?.arrayValue?.isEmpty == true)
+        let deletedOnly = try await harness.call("companies.list", ["status": "deleted"])
+        #expect(deletedOnly["companies"]?.arrayValue?.count == 1)
+    }
+
+    @Test func companiesListFiltersAndPages() async throws {
+        let harness = try TenancyHarness()
+        for index in 0..<3 {
+            _ = try await harness.provision(name: "Basic \(index)", email: "b\(index)@b.example", tier: "basic")
+        }
+        _ = try await harness.provision(name: "Premium", email: "p@p.example", tier: "premium")
+
+        let premium = try await harness.call("companies.list", ["tier": "premium"])
+        #expect(premium["companies"]?.arrayValue?.count == 1)
+
+        let first = try await harness.call("companies.list", ["limit": 2])
+        let cursor = try #require(first["next_cursor"]?.stringValue)
+        let rest = try await harness.call("companies.list", ["limit": 2, "cursor": .string(cursor)])
+        let names = ((first["companies"]?.arrayValue ?? []) + (rest["companies"]?.arrayValue ?? [])).compactMap {
+            $0["name"]?.stringValue
+        }
+        #expect(Set(names).count == 4)
+        #expect(rest["next_cursor"] == nil)
+
+        _ = await expectFailure(.invalidArgument) { try await harness.call("companies.list", ["limit": 500]) }
+        _ = await expectFailure(.invalidArgument) { try await harness.call("companies.list", ["cursor": "junk"]) }
+    }
+}

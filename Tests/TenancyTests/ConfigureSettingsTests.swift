@@ -1,0 +1,139 @@
+import MeshProtocol
+import MeshRuntime
+import MeshTesting
+import TenantModel
+import Testing
+
+@testable import Tenancy
+
+@Suite struct ConfigureSettingsTests {
+    struct InvalidCase: Sendable, CustomStringConvertible {
+        let tier: String
+        let settings: JSONValue
+        /// Every field the error must list, and no other.
+        let fields: Set<String>
+        var description: String { "\(tier): \(fields.sorted())" }
+    }
+
+    static let invalidCases: [InvalidCase] = [
+        InvalidCase(
+            tier: "premium",
+            settings: ["colour": "blue", "priorities": [], "types": ["Bug", "bug", 3]],
+            fields: ["settings.colour", "settings.priorities", "settings.types[1]", "settings.types[2]"]
+        ),
+        InvalidCase(
+            tier: "basic",
+            settings: ["statuses": ["Open", "Doing", "Closed"], "integrations": ["email", "slack_webhook", "fax"]],
+            fields: ["settings.statuses", "settings.integrations[1]", "settings.integrations[2]"]
+        ),
+        InvalidCase(
+            tier: "premium",
+            settings: ["statuses": ["Done"], "notifications": ["email": "yes", "sms": true]],
+            fields: ["settings.statuses", "settings.notifications.email", "settings.notifications.sms"]
+        ),
+        InvalidCase(
+            tier: "premium",
+            settings: [
+                "custom_fields": [
+                    ["name": "Severity", "type": "select"],
+                    ["name": "Notes", "type": "text", "options": ["a"]],
+                    ["name": "When", "type": "time"],
+                    ["name": "severity", "type": "number", "colour": "red"],
+                ]
+            ],
+            fields: [
+                "settings.custom_fields[0].options", "settings.custom_fields[1].options", "settings.custom_fields[2].type",
+                "settings.custom_fields[3].colour",
+            ]
+        ),
+        InvalidCase(
+            tier: "basic",
+            settings: ["custom_fields": .array((0..<6).map { ["name": .string("f\($0)"), "type": "text"] })],
+            fields: ["settings.custom_fields"]
+        ),
+        InvalidCase(tier: "basic", settings: "statuses", fields: ["settings"]),
+    ]
+
+    @Test(arguments: invalidCases)
+    func everyProblemIsListedAndNothingApplied(_ invalid: InvalidCase) async throws {
+        let harness = try TenancyHarness()
+        let company = try await harness.onboard(tier: invalid.tier)
+        let before = try await harness.call("companies.get", ["company_id": .string(company.companyID)])
+
+        let error = await expectFailure(.invalidArgument) {
+            try await harness.call(
+                "companies.configure", ["company_id": .string(company.companyID), "settings": invalid.settings],
+                as: company.owner
+            )
+        }
+        let problems = error?.details?["problems"]?.arrayValue ?? []
+        #expect(Set(problems.compactMap { $0["field"]?.stringValue }) == invalid.fields)
+        for field in invalid.fields {
+            #expect(error?.message.contains(field) == true)
+        }
+
+        let after = try await harness.call("companies.get", ["company_id": .string(company.companyID)])
+        #expect(after["settings"] == before["settings"])
+        #expect(try !harness.published().contains { $0.topic == EventTopic.companyConfigured })
+    }
+
+    @Test func onlyGivenMembersChange() async throws {
+        let harness = try TenancyHarness()
+        let company = try await harness.onboard(tier: "premium")
+
+        let view = try await harness.call(
+            "companies.configure",
+            [
+                "company_id": .string(company.companyID),
+                "settings": [
+                    "priorities": ["P3", "P2", "P1"],
+                    "custom_fields": [["name": "Severity", "type": "select", "required": true, "options": ["S1", "S2"]]],
+                    "notifications": ["email": false],
+                ],
+            ],
+            as: company.owner
+        )
+        #expect(view["settings"]?["priorities"] == ["P3", "P2", "P1"])
+        #expect(view["settings"]?["types"] == ["Bug", "Feature", "Task", "Epic"])
+        #expect(view["settings"]?["custom_fields"]?.arrayValue?.first?["options"] == ["S1", "S2"])
+        #expect(view["settings"]?["notifications"]?["email"] == false)
+
+        let event = try #require(try harness.published().first { $0.topic == EventTopic.companyConfigured })
+        #expect(event.payload["settings"] == view["settings"])
+    }
+
+    @Test func statusInUseCannotBeRemoved() async throws {
+        let harness = try TenancyHarness()
+        let company = try await harness.onboard(tier: "premium")
+        for index in 0..<2 {
+            _ = try await harness.call(
+                "issues.create",
+                ["company_id": .string(company.companyID), "title": .string("issue \(index)"), "type": "Bug"],
+                as: company.owner
+            )
+        }
+
+        let error = await expectFailure(.failedPrecondition) {
+            try await harness.call(
+                "companies.configure",
+                ["company_id": .string(company.companyID), "settings": ["statuses": ["Backlog", "Done"]]],
+                as: company.owner
+            )
+        }
+        #expect(error?.details?["count"] == 2)
+        #expect(error?.details?["issues_by_status"]?["Open"] == 2)
+    }
+
+    @Test func memberCannotConfigure() async throws {
+        let harness = try TenancyHarness()
+        let company = try await harness.onboard()
+        let member = try await harness.addUser(to: company, email: "m@tech.example")
+        _ = await expectFailure(.permissionDenied) {
+            try await harness.call(
+                "companies.configure",
+                ["company_id": .string(company.companyID), "settings": ["priorities": ["Low", "High"]]],
+                as: member.caller
+            )
+        }
+    }
+}

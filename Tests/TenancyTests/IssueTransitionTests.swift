@@ -1,0 +1,159 @@
+import MeshProtocol
+import MeshRuntime
+import Testing
+import TenantModel
+
+@testable import Tenancy
+
+@Suite("Issue transitions")
+struct IssueTransitionTests {
+    static func transition(
+        _ fixture: WorkspaceFixture,
+        _ company: WorkspaceFixture.Company,
+        _ issue: JSONValue,
+        to status: String
+    ) async throws -> JSONValue {
+        try await fixture.harness.call(
+            "issues.transition",
+            ["company_id": .string(company.id), "issue_id": issue["issue_id"] ?? .null, "to_status": .string(status)],
+            as: company.owner
+        )
+    }
+
+    @Test("final status resolves and reopening clears")
+    func resolveAndReopen() async throws {
+        let fixture = try WorkspaceFixture()
+        let company = try await fixture.provision("Resolve Co", tier: .premium)
+        let teamID = try await fixture.createTeam(company, name: "Ops")
+        let issue = try await fixture.createIssue(company, extra: ["team_id": .string(teamID), "type": "Bug"])
+        let createdAt = try #require(issue["created_at_ms"]?.intValue)
+
+        try fixture.harness.setClock(createdAt + 3_600_000)
+        let resolvedAt = fixture.harness.clock.nowMs()
+        let closed = try await Self.transition(fixture, company, issue, to: "Closed")
+
+        #expect(closed["status"] == "Closed")
+        #expect(closed["resolved_at_ms"] == .int(resolvedAt))
+        #expect(closed["updated_at_ms"] == .int(resolvedAt))
+
+        let resolved = try fixture.events(EventTopic.issueResolved)
+        #expect(resolved.count == 1)
+        #expect(resolved.first?.payload == [
+            "company_id": .string(company.id),
+            "issue_id": issue["issue_id"] ?? .null,
+            "team_id": .string(teamID),
+            "type": "Bug",
+            "priority": "Medium",
+            "created_at_ms": .int(createdAt),
+            "resolved_at_ms": .int(resolvedAt),
+        ])
+        let toClosed = try fixture.events(EventTopic.issueTransitioned)
+        #expect(toClosed.count == 1)
+        #expect(toClosed.first?.payload == [
+            "company_id": .string(company.id),
+            "issue_id": issue["issue_id"] ?? .null,
+            "team_id": .string(teamID),
+            "type": "Bug",
+            "priority": "Medium",
+            "from_status": "Open",
+            "to_status": "Closed",
+            "at_ms": .int(resolvedAt),
+            "resolved_at_ms": .int(resolvedAt),
+        ])
+
+        try fixture.harness.advance(days: 1)
+        let reopenedAt = fixture.harness.clock.nowMs()
+        let reopened = try await Self.transition(fixture, company, issue, to: "In Review")
+
+        #expect(reopened["status"] == "In Review")
+        #expect(reopened["resolved_at_ms"] == .null)
+        let reopenEvents = try fixture.events(EventTopic.issueReopened)
+        #expect(reopenEvents.count == 1)
+        #expect(reopenEvents.first?.payload == [
+            "company_id": .string(company.id),
+            "issue_id": issue["issue_id"] ?? .null,
+            "team_id": .string(teamID),
+            "at_ms": .int(reopenedAt),
+        ])
+        let transitions = try fixture.events(EventTopic.issueTransitioned)
+        #expect(transitions.count == 2)
+        #expect(transitions.last?.payload["from_status"] == "Closed")
+        #expect(transitions.last?.payload["resolved_at_ms"] == .null)
+        #expect(try fixture.events(EventTopic.issueResolved).count == 1)
+    }
+
+    @Test("moves between open statuses publish only transitioned")
+    func openMoves() async throws {
+        let fixture = try WorkspaceFixture()
+        let company = try await fixture.provision("Steps Co", tier: .premium)
+        let issue = try await fixture.createIssue(company)
+
+        let forward = try await Self.transition(fixture, company, issue, to: "in progress")
+        let back = try await Self.transition(fixture, company, issue, to: "Open")
+
+        #expect(forward["status"] == "In Progress")
+        #expect(back["status"] == "Open")
+        #expect(back["resolved_at_ms"] == .null)
+        #expect(try fixture.events(EventTopic.issueTransitioned).count == 2)
+        #expect(try fixture.events(EventTopic.issueResolved).isEmpty)
+        #expect(try fixture.events(EventTopic.issueReopened).isEmpty)
+    }
+
+    @Test("rejected moves change nothing")
+    func rejectedMoves() async throws {
+        let fixture = try WorkspaceFixture()
+        let company = try await fixture.provision("Rules Co", tier: .premium)
+        let issue = try await fixture.createIssue(company)
+
+        let skip = await rpcFailure { try await Self.transition(fixture, company, issue, to: "In Review") }
+        let same = await rpcFailure { try await Self.transition(fixture, company, issue, to: "Open") }
+        let unknown = await rpcFailure { try await Self.transition(fixture, company, issue, to: "Done") }
+
+        #expect(skip?.status == .failedPrecondition)
+        #expect(skip?.details?["allowed"] == ["In Progress", "Closed"])
+        #expect(same?.status == .failedPrecondition)
+        #expect(unknown?.status == .invalidArgument)
+        #expect(unknown?.details?["field"] == "to_status")
+        #expect(try fixture.events(EventTopic.issueTransitioned).isEmpty)
+
+        let stored = try await fixture.harness.call(
+            "issues.get", ["company_id": .string(company.id), "issue_id": issue["issue_id"] ?? .null], as: company.owner
+        )
+        #expect(stored["status"] == "Open")
+        #expect(stored["updated_at_ms"] == issue["updated_at_ms"])
+    }
+
+    @Test("basic workflow resolves on Closed")
+    func basicWorkflow() async throws {
+        let fixture = try WorkspaceFixture()
+        let company = try await fixture.provision("Basic Flow", tier: .basic)
+        let issue = try await fixture.createIssue(company)
+
+        let progressed = try await Self.transition(fixture, company, issue, to: "In Progress")
+        let closed = try await Self.transition(fixture, company, issue, to: "Closed")
+
+        #expect(progressed["resolved_at_ms"] == .null)
+        #expect(closed["resolved_at_ms"] == .int(fixture.harness.clock.nowMs()))
+    }
+
+    @Test("transition writes an audit entry")
+    func auditEntry() async throws {
+        let fixture = try WorkspaceFixture()
+        let company = try await fixture.provision("Audit Flow")
+        let issue = try await fixture.createIssue(company)
+        let issueID = try #require(issue["issue_id"]?.stringValue)
+
+        _ = try await Self.transition(fixture, company, issue, to: "In Progress")
+
+        let row = try fixture.harness.store.readSync { connection in
+            try connection.queryOne(
+                "SELECT before, after FROM audit WHERE target_id = ? AND action = 'issues.transition'",
+                [.text(issueID)]
+            )
+        }
+        let before = try JSONParser.parse(try #require(row?.string("before")))
+        let after = try JSONParser.parse(try #require(row?.string("after")))
+        #expect(before["status"] == "Open")
+        #expect(after["status"] == "In Progress")
+    }
+}

@@ -1,0 +1,99 @@
+import MeshProtocol
+import MeshRuntime
+import MeshTesting
+import TenantModel
+import Testing
+
+@testable import Tenancy
+
+@Suite struct UserLimitTests {
+    func invite(_ harness: TenancyHarness, _ company: OnboardedCompany, _ email: String) async throws -> JSONValue {
+        try await harness.call(
+            "users.invite",
+            ["company_id": .string(company.companyID), "email": .string(email), "name": "N", "role": "member"],
+            as: company.owner
+        )
+    }
+
+    @Test func sixthUserOnBasicIsRefusedWithTheFigures() async throws {
+        let harness = try TenancyHarness()
+        let company = try await harness.onboard()
+        for index in 2...5 {
+            _ = try await invite(harness, company, "user\(index)@tech.example")
+        }
+
+        let error = await expectFailure(.resourceExhausted) { try await invite(harness, company, "six@tech.example") }
+        #expect(error?.details?["limit"] == "users")
+        #expect(error?.details?["allowed"] == 5)
+        #expect(error?.details?["current"] == 5)
+        #expect(error?.message.contains("5 of 5") == true)
+        #expect(try harness.count("users") == 5)
+    }
+
+    @Test func fiftyConcurrentInvitesOneBelowTheLimitCreateOne() async throws {
+        let harness = try TenancyHarness()
+        let company = try await harness.onboard()
+        for index in 2...4 {
+            _ = try await invite(harness, company, "user\(index)@tech.example")
+        }
+
+        let outcomes = await withTaskGroup(of: RPCStatus?.self) { group in
+            for index in 0..<50 {
+                group.addTask {
+                    do {
+                        _ = try await invite(harness, company, "racer\(index)@tech.example")
+                        return nil
+                    } catch let error as RPCError {
+                        return error.status
+                    } catch {
+                        return .internal
+                    }
+                }
+            }
+            var collected: [RPCStatus?] = []
+            for await outcome in group {
+                collected.append(outcome)
+            }
+            return collected
+        }
+
+        #expect(outcomes.filter { $0 == nil }.count == 1)
+        #expect(outcomes.filter { $0 == .resourceExhausted }.count == 49)
+        #expect(try harness.count("users", where: "company_id = ?", [.text(company.companyID)]) == 5)
+        #expect(try harness.published().filter { $0.topic == EventTopic.userInvited }.count == 4)
+    }
+
+    @Test func deactivationFreesASeatAndReactivationChecksTheLimit() async throws {
+        let harness = try TenancyHarness()
+        let company = try await harness.onboard()
+        let member = try await harness.addUser(to: company, email: "m@tech.example")
+        for index in 3...5 {
+            _ = try await invite(harness, company, "user\(index)@tech.example")
+        }
+        let target: JSONValue = ["company_id": .string(company.companyID), "user_id": .string(member.userID)]
+
+        _ = try await harness.call("users.deactivate", target, as: company.owner)
+        _ = try await invite(harness, company, "replacement@tech.example")
+
+        _ = await expectFailure(.resourceExhausted) { try await harness.call("users.reactivate", target, as: company.owner) }
+    }
+
+    @Test func reactivatedUserWhoHadAcceptedIsActive() async throws {
+        let harness = try TenancyHarness()
+        let company = try await harness.onboard()
+        let member = try await harness.addUser(to: company, email: "m@tech.example")
+        let target: JSONValue = ["company_id": .string(company.companyID), "user_id": .string(member.userID)]
+
+        _ = try await harness.call("users.deactivate", target, as: company.owner)
+        let back = try await harness.call("users.reactivate", target, as: company.owner)
+        #expect(back["status"] == "active")
+        #expect(try harness.published().contains { $0.topic == EventTopic.userReactivated })
+    }
+
+    @Test func duplicateEmailIsAlreadyExists() async throws {
+        let harness = try TenancyHarness()
+        let company = try await harness.onboard()
+        _ = try await invite(harness, company, "dup@tech.example")
+        _ = await expectFailure(.alreadyExists) { try await invite(harness, company, "DUP@tech.example") }
+    }
+}

@@ -1,0 +1,138 @@
+import MeshProtocol
+import MeshRuntime
+import MeshTesting
+import TenantModel
+import Testing
+
+@testable import Tenancy
+
+@Suite struct UserRoleTests {
+    @Test func lastActiveOwnerCannotBeDemotedOrDeactivated() async throws {
+        let harness = try TenancyHarness()
+        let company = try await harness.onboard()
+        let target: JSONValue = ["company_id": .string(company.companyID), "user_id": .string(company.ownerID)]
+
+        let demote = await expectFailure(.failedPrecondition) {
+            try await harness.call(
+                "users.setRole", ["company_id": .string(company.companyID), "user_id": .string(company.ownerID), "role": "admin"],
+                as: company.owner
+            )
+        }
+        #expect(demote?.message.contains("last active owner") == true)
+        _ = await expectFailure(.failedPrecondition) { try await harness.call("users.deactivate", target) }
+    }
+
+    @Test func ownerCanStepDownOnceAnotherOwnerIsActive() async throws {
+        let harness = try TenancyHarness()
+        let company = try await harness.onboard()
+        let second = try await harness.addUser(to: company, email: "second@tech.example", role: .owner)
+
+        let demoted = try await harness.call(
+            "users.setRole", ["company_id": .string(company.companyID), "user_id": .string(company.ownerID), "role": "member"],
+            as: second.caller
+        )
+        #expect(demoted["role"] == "member")
+
+        let event = try #require(try harness.published().last { $0.topic == EventTopic.userUpdated })
+        #expect(event.payload["role"] == "member")
+        #expect(event.payload["user_id"]?.stringValue == company.ownerID)
+    }
+
+    @Test func invitedOwnerDoesNotCountAsActive() async throws {
+        let harness = try TenancyHarness()
+        let company = try await harness.onboard()
+        _ = try await harness.call(
+            "users.invite",
+            ["company_id": .string(company.companyID), "email": "o2@tech.example", "name": "O", "role": "owner"],
+            as: company.owner
+        )
+        _ = await expectFailure(.failedPrecondition) {
+            try await harness.call(
+                "users.setRole", ["company_id": .string(company.companyID), "user_id": .string(company.ownerID), "role": "admin"],
+                as: company.owner
+            )
+        }
+    }
+
+    @Test func adminCannotGrantOwner() async throws {
+        let harness = try TenancyHarness()
+        let company = try await harness.onboard()
+        let admin = try await harness.addUser(to: company, email: "a@tech.example", role: .admin)
+        let member = try await harness.addUser(to: company, email: "m@tech.example")
+
+        _ = await expectFailure(.permissionDenied) {
+            try await harness.call(
+                "users.setRole", ["company_id": .string(company.companyID), "user_id": .string(member.userID), "role": "owner"],
+                as: admin.caller
+            )
+        }
+        _ = await expectFailure(.permissionDenied) {
+            try await harness.call(
+                "users.invite",
+                ["company_id": .string(company.companyID), "email": "x@tech.example", "name": "X", "role": "owner"],
+                as: admin.caller
+            )
+        }
+        let promoted = try await harness.call(
+            "users.setRole", ["company_id": .string(company.companyID), "user_id": .string(member.userID), "role": "admin"],
+            as: admin.caller
+        )
+        #expect(promoted["role"] == "admin")
+    }
+
+    @Test func viewerCannotInvite() async throws {
+        let harness = try TenancyHarness()
+        let company = try await harness.onboard()
+        let viewer = try await harness.addUser(to: company, email: "v@tech.example", role: .viewer)
+
+        let error = await expectFailure(.permissionDenied) {
+            try await harness.call(
+                "users.invite",
+                ["company_id": .string(company.companyID), "email": "x@tech.example", "name": "X", "role": "member"],
+                as: viewer.caller
+            )
+        }
+        #expect(error?.details?["required"] == "admin")
+        #expect(error?.message.contains("admin role") == true)
+    }
+
+    @Test func everyRoleCanReadUsers() async throws {
+        let harness = try TenancyHarness()
+        let company = try await harness.onboard()
+        let viewer = try await harness.addUser(to: company, email: "v@tech.example", role: .viewer)
+
+        let list = try await harness.call("users.list", ["company_id": .string(company.companyID)], as: viewer.caller)
+        #expect(list["users"]?.arrayValue?.count == 2)
+
+        let invitedOnly = try await harness.call(
+            "users.list", ["company_id": .string(company.companyID), "status": "invited"], as: viewer.caller
+        )
+        #expect(invitedOnly["users"]?.arrayValue?.isEmpty == true)
+
+        let one = try await harness.call(
+            "users.get", ["company_id": .string(company.companyID), "user_id": .string(company.ownerID)], as: viewer.caller
+        )
+        #expect(one["role"] == "owner")
+    }
+
+    @Test func usersListPagesWithACursor() async throws {
+        let harness = try TenancyHarness()
+        let company = try await harness.onboard(tier: "premium")
+        for index in 0..<4 {
+            _ = try await harness.call(
+                "users.invite",
+                ["company_id": .string(company.companyID), "email": .string("p\(index)@tech.example"), "name": "P"],
+                as: company.owner
+            )
+        }
+
+        let first = try await harness.call("users.list", ["company_id": .string(company.companyID), "limit": 3])
+        let cursor = try #require(first["next_cursor"]?.stringValue)
+        let second = try await harness.call(
+            "users.list", ["company_id": .string(company.companyID), "limit": 3, "cursor": .string(cursor)]
+        )
+        let ids = (first["users"]?.arrayValue ?? []) + (second["users"]?.arrayValue ?? [])
+        #expect(Set(ids.compactMap { $0["user_id"]?.stringValue }).count == 5)
+        #expect(second["next_cursor"] == nil)
+    }
+}
