@@ -22,7 +22,7 @@ final class LoopbackReceiver: Sendable {
     private let stopped = Mutex(false)
 
     init(failFirst: Int) throws {
-        listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard listener >= 0 else {
             throw ReceiverFailure("socket: \(String(cString: strerror(errno)))")
         }
@@ -45,6 +45,7 @@ final class LoopbackReceiver: Sendable {
         _ = withUnsafeMutablePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) }
         }
+        self.listener = listener
         port = UInt16(bigEndian: address.sin_port)
         state = Mutex(State(failuresLeft: failFirst))
 
