@@ -24,13 +24,13 @@ let package = Package(
         .target(name: "MeshTransport", dependencies: ["CSystem", "MeshProtocol"], swiftSettings: strict),
         .target(
             name: "MeshRuntime",
-            dependencies: ["MeshProtocol", "MeshTransport", "MeshStore", "CCrypto"],
+            dependencies: ["MeshProtocol", "MeshTransport", "MeshStore", "CCrypto", "CSystem"],
             swiftSettings: strict
         ),
         .target(name: "TenantModel", dependencies: ["MeshProtocol"], swiftSettings: strict),
 
         // One library per process.
-        .target(name: "Tenancy", dependencies: ["MeshRuntime", "TenantModel", "CCrypto"], swiftSettings: strict),
+        .target(name: "Tenancy", dependencies: ["MeshRuntime", "TenantModel"], swiftSettings: strict),
         .target(name: "Billing", dependencies: ["MeshRuntime", "TenantModel"], swiftSettings: strict),
         .target(name: "Analytics", dependencies: ["MeshRuntime", "TenantModel"], swiftSettings: strict),
         .target(name: "Notification", dependencies: ["MeshRuntime", "TenantModel"], swiftSettings: strict),

@@ -3,8 +3,8 @@ import MeshRuntime
 import MeshStore
 import TenantModel
 
-/// The analytics service: it records the events of tenancy and the gateway, keeps rollups of them, and
-/// answers company reports and the operators' system overview from those rollups.
+/// The analytics service. It records the events of tenancy and the gateway, keeps rollups of them, and
+/// computes company reports and the operators' system overview from those rollups.
 ///
 /// Every figure is computed from stored rows at the time of the call, by the mesh clock.
 public enum Analytics: MeshService {
@@ -17,11 +17,12 @@ public enum Analytics: MeshService {
         let store = environment.store
         let clock = environment.clock
 
-        parts.eventHandlers = EventIngest.handlers
+        parts.eventHandlers = EventIngest.handlers(logger: environment.logger)
 
         parts.methods.register(
             "analytics.systemOverview",
-            summary: "Counts of companies by status and tier, new companies this UTC month, estimated MRR and the most popular tier.",
+            summary:
+                "Counts of companies by status and tier, new companies this UTC month, estimated MRR and the most popular tier.",
             scope: .root
         ) { (_: NoParams, context) -> SystemOverview in
             _ = try context.requireRoot()
@@ -33,7 +34,8 @@ public enum Analytics: MeshService {
 
         parts.methods.register(
             "analytics.companyReport",
-            summary: "One company's usage against limits, issue activity, resolution times, trends and recommendations.",
+            summary:
+                "One company's usage against limits, issue activity, resolution times, trends and recommendations.",
             scope: .company
         ) { (params: CompanyReportParams, context) -> CompanyReport in
             try context.requireCompany(params.companyID)
@@ -45,7 +47,8 @@ public enum Analytics: MeshService {
 
         parts.methods.register(
             "analytics.export",
-            summary: "Every row analytics holds about one company (rollups and event log), for the company's data export.",
+            summary:
+                "Every row analytics holds about one company (rollups and event log), for the company's data export.",
             scope: .internal
         ) { (params: CompanyExportParams, context) -> CompanyExport in
             try context.requireCompany(params.companyID)

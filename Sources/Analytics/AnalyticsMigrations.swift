@@ -1,10 +1,10 @@
 import MeshStore
 
-/// The analytics database: a log of every event received plus the rollups reports read.
+/// The analytics database schema: a log of every event received plus the rollups that reports read.
 ///
-/// Rollups are updated in the same transaction that records the event, so a report never sees an event
-/// without its effect. No table has foreign keys: events of a company may arrive before the event that
-/// introduces it.
+/// Rollups are updated in the same transaction that records the event, so a report never reads an event
+/// without its effect. No table has foreign keys, because events of a company may arrive before the
+/// event that introduces it.
 enum AnalyticsMigrations {
     static let all: [Migration] = [
         Migration(
@@ -12,6 +12,7 @@ enum AnalyticsMigrations {
             name: "event log and rollups",
             sql: """
                 -- Every event applied, with secrets (invitation tokens) removed from the payload.
+                -- NOTE: rows leave this log only when their company is deleted; there is no retention limit.
                 CREATE TABLE events (
                     seq INTEGER PRIMARY KEY AUTOINCREMENT,
                     event_id TEXT NOT NULL UNIQUE,

@@ -2,10 +2,10 @@ import Foundation
 import MeshProtocol
 import MeshStore
 
-/// Every row analytics holds about one company, for the company's data export.
+/// Every row analytics stores about one company, for the company's data export.
 ///
-/// Rows are JSON objects with the table's column names as members; event payloads are parsed back into
-/// JSON (their invitation tokens were never stored).
+/// Rows are JSON objects with the table's column names as members. Event payloads are parsed back into
+/// JSON, and their invitation tokens were never stored.
 public struct CompanyExport: Codable, Sendable {
     public var companyID: String
     public var exportedAtMs: Int64
@@ -58,7 +58,7 @@ public struct CompanyExport: Codable, Sendable {
 }
 
 extension CompanyExport {
-    /// Reads the company's rows, or throws NOT_FOUND when analytics holds none.
+    /// Reads the company's rows, or throws NOT_FOUND when analytics stores none.
     static func load(_ connection: Connection, companyID: String, nowMs: Int64) throws -> CompanyExport {
         let id: [SQLValue] = [.text(companyID)]
         func rows(_ sql: String) throws -> [JSONValue] {
@@ -94,7 +94,7 @@ extension CompanyExport {
         )
     }
 
-    /// A row as a JSON object keyed by column name.
+    /// Converts a row to a JSON object keyed by column name.
     static func json(_ row: Row) -> JSONValue {
         var members: [String: JSONValue] = [:]
         for column in row.columnNames {

@@ -1,4 +1,4 @@
-/// Who the company is, as the companies rollup knows it.
+/// A company's identity and state, read from the companies rollup.
 public struct CompanyProfile: Codable, Sendable, Equatable {
     public var companyID: String
     public var name: String

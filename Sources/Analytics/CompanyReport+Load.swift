@@ -2,10 +2,13 @@ import MeshStore
 import TenantModel
 
 extension CompanyReport {
-    static let teamsNote = "Team analytics are part of Premium and Platinum; upgrade to see members, open issues and resolution time per team."
+    static let teamsNote =
+        "Team analytics are part of Premium and Platinum; upgrade to see members, open issues and resolution time per team."
 
     /// Builds the report of `companyID` as of `nowMs` (the mesh clock) over `requestedDays` days.
-    static func load(_ connection: Connection, companyID: String, requestedDays: Int?, nowMs: Int64) throws -> CompanyReport {
+    static func load(_ connection: Connection, companyID: String, requestedDays: Int?, nowMs: Int64) throws
+        -> CompanyReport
+    {
         let reader = CompanyReportReader(connection: connection, companyID: companyID, nowMs: nowMs)
         let (profile, tier, customFields) = try reader.company()
         let window = try ReportWindow.resolve(requested: requestedDays, tier: tier, nowMs: nowMs)
@@ -43,7 +46,8 @@ extension CompanyReport {
         )
 
         let apiDays = (today - Int64(RecommendationRules.apiWindowDays) + 1)...today
-        let stale = try reader.staleUnassigned(olderThanMs: nowMs - RecommendationRules.staleAfterDays * UTCCalendar.dayMs)
+        let stale = try reader.staleUnassigned(
+            olderThanMs: nowMs - RecommendationRules.staleAfterDays * UTCCalendar.dayMs)
         let rules = RecommendationRules(
             tier: tier,
             usage: usage,

@@ -8,7 +8,7 @@ struct CompanyReportReader {
     let companyID: String
     let nowMs: Int64
 
-    /// The company row, or NOT_FOUND when analytics has no provisioned, undeleted company of that id.
+    /// Reads the company row, or throws NOT_FOUND when there is no provisioned, undeleted company of that id.
     func company() throws -> (profile: CompanyProfile, tier: Tier, customFields: Int64) {
         guard
             let row = try connection.queryOne(
@@ -24,7 +24,8 @@ struct CompanyReportReader {
         }
 
         let created = row.int("created_at_ms") ?? nowMs
-        let integrations = (row.string("integrations").flatMap { try? JSONParser.parse($0) })?
+        let integrations =
+            (row.string("integrations").flatMap { try? JSONParser.parse($0) })?
             .arrayValue?.compactMap(\.stringValue) ?? []
         let profile = CompanyProfile(
             companyID: companyID,
@@ -38,7 +39,7 @@ struct CompanyReportReader {
         return (profile, tier, row.int("custom_fields") ?? 0)
     }
 
-    /// The daily rollup for each day of `days`, zeros for days without a row.
+    /// Reads the daily rollup for each day of `days`, with zeros for days without a row.
     func daily(_ days: ClosedRange<Int64>) throws -> (days: [DayActivity], resolutionMsSum: Int64) {
         let rows = try connection.query(
             """
@@ -203,7 +204,8 @@ struct CompanyReportReader {
     }
 
     func liveIssueCount() throws -> Int64 {
-        try connection.scalarInt("SELECT COUNT(*) FROM issues WHERE company_id = ? AND deleted = 0", [.text(companyID)]) ?? 0
+        try connection.scalarInt("SELECT COUNT(*) FROM issues WHERE company_id = ? AND deleted = 0", [.text(companyID)])
+            ?? 0
     }
 
     /// Issues created and resolved over `days`, summed from the daily rollup.

@@ -33,7 +33,10 @@ extension EventIngest {
                 status_at_ms = COALESCE(companies.status_at_ms, excluded.status_at_ms),
                 provisioned = 1
             """,
-            [.text(companyID), .text(name), .text(tier.rawValue), .integer(createdAt), .integer(createdAt), .integer(createdAt)]
+            [
+                .text(companyID), .text(name), .text(tier.rawValue), .integer(createdAt), .integer(createdAt),
+                .integer(createdAt),
+            ]
         )
 
         try addTierHistory(companyID, atMs: createdAt, from: nil, to: tier, eventID: payload.event.eventID, connection)
@@ -50,7 +53,8 @@ extension EventIngest {
         guard let settings = payload.event.payload["settings"]?.objectValue else {
             throw payload.invalid("settings", expected: "an object")
         }
-        let integrations = settings["integrations"]?.arrayValue?.compactMap(\.stringValue) ?? [Integration.email.rawValue]
+        let integrations =
+            settings["integrations"]?.arrayValue?.compactMap(\.stringValue) ?? [Integration.email.rawValue]
         let customFields = settings["custom_fields"]?.arrayValue?.count ?? 0
         let atMs = payload.atMs
 
@@ -61,7 +65,8 @@ extension EventIngest {
             WHERE id = ? AND (configured_at_ms IS NULL OR configured_at_ms <= ?)
             """,
             [
-                .text(JSONWriter.string(.array(integrations.sorted().map { .string($0) }))), .integer(Int64(customFields)),
+                .text(JSONWriter.string(.array(integrations.sorted().map { .string($0) }))),
+                .integer(Int64(customFields)),
                 .integer(atMs), .text(companyID), .integer(atMs),
             ]
         )
@@ -94,7 +99,10 @@ extension EventIngest {
                 status = 'suspended', status_at_ms = ?1, suspension_reason = ?2, reactivate_at_ms = ?3
             WHERE id = ?4 AND (status_at_ms IS NULL OR status_at_ms <= ?1)
             """,
-            [.integer(atMs), SQLValue(payload.string("reason")), SQLValue(payload.int("reactivate_at_ms")), .text(companyID)]
+            [
+                .integer(atMs), SQLValue(payload.string("reason")), SQLValue(payload.int("reactivate_at_ms")),
+                .text(companyID),
+            ]
         )
     }
 

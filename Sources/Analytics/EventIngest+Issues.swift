@@ -3,8 +3,8 @@ import MeshStore
 
 /// issue.* events: the current state of each issue, its resolutions and the daily counters.
 ///
-/// Status changes carry their time in `state_at_ms`; one older than the stored state is still logged and
-/// its resolution still counted, but it does not overwrite the newer state.
+/// Status changes carry their time, stored in `state_at_ms`. An older change is still logged and its
+/// resolution still counted, but it does not overwrite the newer state.
 extension EventIngest {
     static func applyIssueCreated(_ payload: EventPayload, _ companyID: String, _ connection: Connection) throws {
         let issueID = try payload.requireString("issue_id")
@@ -139,8 +139,10 @@ extension EventIngest {
         )
     }
 
-    /// Makes the row of an issue whose issue.created has not arrived, from what this event tells.
-    static func ensureIssue(_ companyID: String, _ issueID: String, _ payload: EventPayload, _ connection: Connection) throws {
+    /// Inserts the row of an issue whose issue.created has not arrived, filled from this event's payload.
+    static func ensureIssue(_ companyID: String, _ issueID: String, _ payload: EventPayload, _ connection: Connection)
+        throws
+    {
         try connection.execute(
             """
             INSERT INTO issues (company_id, issue_id, team_id, type, priority, created_at_ms) VALUES (?, ?, ?, ?, ?, ?)

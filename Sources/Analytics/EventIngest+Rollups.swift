@@ -69,7 +69,10 @@ extension EventIngest {
             VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT DO NOTHING
             """,
-            [.text(companyID), .text(issueID), .integer(resolvedAtMs), SQLValue(created), SQLValue(duration), SQLValue(team)]
+            [
+                .text(companyID), .text(issueID), .integer(resolvedAtMs), SQLValue(created), SQLValue(duration),
+                SQLValue(team),
+            ]
         )
         guard connection.changes == 1 else {
             return

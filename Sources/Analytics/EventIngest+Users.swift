@@ -2,8 +2,8 @@ import MeshStore
 
 /// user.* events: one row per user with its role, status and the times it changed.
 extension EventIngest {
-    /// Inserts or updates a user. A status older than the one stored is ignored, so events that arrive
-    /// out of order cannot bring back an earlier state; first times (invited, activated) are kept.
+    /// Inserts or updates a user. A status older than the stored one is ignored, so events that arrive
+    /// out of order cannot bring back an earlier state. The first invitation and activation times are kept.
     static func upsertUser(
         _ companyID: String,
         _ userID: String,
@@ -58,8 +58,8 @@ extension EventIngest {
         try markActive(companyID, userID: userID, atMs: atMs, connection)
     }
 
-    /// A role change for a user analytics has never seen is ignored: its status is unknown, and counting
-    /// it under a guessed status would distort the user figures.
+    /// Updates the role of a known user. A role change for an unknown user is ignored, because its status
+    /// is unknown and counting it under a guessed status would distort the user figures.
     static func applyUserUpdated(_ payload: EventPayload, _ companyID: String, _ connection: Connection) throws {
         let userID = try payload.requireString("user_id")
         guard let role = payload.string("role") else {
@@ -76,12 +76,20 @@ extension EventIngest {
         let userID = try payload.requireString("user_id")
         let atMs = payload.atMs
 
-        try upsertUser(companyID, userID, role: nil, status: "deactivated", atMs: atMs, deactivatedAtMs: atMs, connection)
+        try upsertUser(
+            companyID, userID, role: nil, status: "deactivated", atMs: atMs, deactivatedAtMs: atMs, connection)
     }
 
+    /// Reactivation restores the status the user had before deactivation: active once the invitation
+    /// was accepted, invited otherwise. A user analytics has never seen activated is taken as invited.
     static func applyUserReactivated(_ payload: EventPayload, _ companyID: String, _ connection: Connection) throws {
         let userID = try payload.requireString("user_id")
+        let activatedAt = try connection.scalarInt(
+            "SELECT activated_at_ms FROM users WHERE company_id = ? AND user_id = ?",
+            [.text(companyID), .text(userID)]
+        )
 
-        try upsertUser(companyID, userID, role: nil, status: "active", atMs: payload.atMs, connection)
+        let status = activatedAt == nil ? "invited" : "active"
+        try upsertUser(companyID, userID, role: nil, status: status, atMs: payload.atMs, connection)
     }
 }

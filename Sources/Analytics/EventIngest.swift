@@ -12,8 +12,8 @@ import TenantModel
 enum EventIngest {
     typealias Apply = @Sendable (EventPayload, String, Connection) throws -> Void
 
-    /// The handler of every topic analytics receives.
-    static var handlers: [String: EventHandler] {
+    /// Returns the handler of every topic analytics receives.
+    static func handlers(logger: Logger) -> [String: EventHandler] {
         let table: [String: Apply] = [
             EventTopic.companyProvisioned: applyProvisioned,
             EventTopic.companyConfigured: applyConfigured,
@@ -38,18 +38,22 @@ enum EventIngest {
             usageAPICallsTopic: applyAPIUsage,
         ]
         return table.mapValues { apply in
-            { event, connection in try ingest(event, connection, apply) }
+            { event, connection in try ingest(event, connection, logger: logger, apply) }
         }
     }
 
     /// Published by the gateway once per company and day as its call count grows.
     static let usageAPICallsTopic = "usage.api_calls"
 
-    static func ingest(_ event: MeshEvent, _ connection: Connection, _ apply: Apply) throws {
+    static func ingest(_ event: MeshEvent, _ connection: Connection, logger: Logger, _ apply: Apply) throws {
         let payload = EventPayload(event)
         let companyID = try payload.companyID
 
         if try isDeleted(companyID, connection) {
+            logger.debug(
+                "event.dropped_for_deleted_company",
+                ["event": event.eventID, "topic": event.topic, "company": companyID]
+            )
             return
         }
 
@@ -71,8 +75,8 @@ enum EventIngest {
         return status?.string("status") == "deleted"
     }
 
-    /// The payload with every member named `token` removed, at any depth. Invitation tokens travel in
-    /// events only so that the notification service can mail them; analytics has no use for them.
+    /// Returns the payload with every member named `token` removed, at any depth. Invitation tokens
+    /// travel in events only so that the notification service can mail them.
     static func withoutSecrets(_ value: JSONValue) -> JSONValue {
         switch value {
         case .object(let members):

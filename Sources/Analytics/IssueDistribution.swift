@@ -1,6 +1,6 @@
-/// How a company's issues that are not deleted divide by type, priority and status.
+/// Counts of a company's issues that are not deleted, by type, priority and status.
 ///
-/// Resolved issues are included, so `by_status` shows the whole workflow; `open` counts the ones not
+/// Resolved issues are included, so `by_status` shows the whole workflow. `open` counts the ones not
 /// resolved. Issues whose type, priority or status never reached analytics count under "unknown".
 public struct IssueDistribution: Codable, Sendable, Equatable {
     public var total: Int64

@@ -12,7 +12,7 @@ public struct LimitUsage: Codable, Sendable, Equatable {
         self.percent = limit.flatMap { $0 > 0 ? ((Double(current) * 1000 / Double($0)).rounded() / 10) : nil }
     }
 
-    /// Whether `current` has reached `percent` of the limit; never true without a limit.
+    /// Returns whether `current` has reached `percent` of the limit, and false when there is no limit.
     func reaches(percent threshold: Int64) -> Bool {
         guard let limit, limit > 0 else {
             return false

@@ -36,7 +36,8 @@ struct RecommendationRules {
         }
         return Recommendation(
             rule: "users_near_limit",
-            message: "\(usage.users.current) of \(limit) users allowed on \(tier.displayName) are taken (invited or active); "
+            message:
+                "\(usage.users.current) of \(limit) users allowed on \(tier.displayName) are taken (invited or active); "
                 + "\(upgradeAdvice) or deactivate users who no longer need access.",
             figures: limitFigures(usage.users)
         )
@@ -65,7 +66,8 @@ struct RecommendationRules {
         }
         return Recommendation(
             rule: "api_calls_near_daily_limit",
-            message: "API calls went over \(Self.nearLimitPercent)% of the \(limit)-call daily limit on \(busyDays.count) of the "
+            message:
+                "API calls went over \(Self.nearLimitPercent)% of the \(limit)-call daily limit on \(busyDays.count) of the "
                 + "last \(apiCalls.count) days; \(upgradeAdvice) or spread and batch calls to avoid being rate limited.",
             figures: [
                 "days_over": .int(Int64(busyDays.count)),
@@ -73,7 +75,8 @@ struct RecommendationRules {
                 "days_to_fire": .int(Int64(Self.apiDaysToFire)),
                 "limit": .int(limit),
                 "threshold_percent": .int(Self.nearLimitPercent),
-                "calls_by_day": .object(Dictionary(uniqueKeysWithValues: apiCalls.map { ($0.day, JSONValue.int($0.calls)) })),
+                "calls_by_day": .object(
+                    Dictionary(uniqueKeysWithValues: apiCalls.map { ($0.day, JSONValue.int($0.calls)) })),
             ]
         )
     }
@@ -85,12 +88,14 @@ struct RecommendationRules {
             return nil
         }
         let available = tier.allowedIntegrations.subtracting([.email]).map(\.rawValue).sorted()
-        let advice = available.isEmpty
+        let advice =
+            available.isEmpty
             ? "\(tier.displayName) offers only email; Premium adds Slack-style and generic webhooks"
             : "enable one of \(available.joined(separator: ", ")) in the company settings"
         return Recommendation(
             rule: "no_integration",
-            message: "No integration besides email is enabled; \(advice) so issue changes reach the team where it works.",
+            message:
+                "No integration besides email is enabled; \(advice) so issue changes reach the team where it works.",
             figures: [
                 "enabled": .array(integrations.sorted().map { .string($0) }),
                 "available_on_tier": .array(available.map { .string($0) }),

@@ -24,13 +24,14 @@ public struct ReportWindow: Codable, Sendable, Equatable {
 
     /// Days a report covers when the tier's history is unlimited and the caller names none.
     static let defaultUnlimitedDays = 90
-    /// The longest window accepted at all, to bound the size of a report (about ten years).
+    /// The maximum window on any tier, which bounds the size of a report (about ten years).
     static let maximumDays = 3660
 
     /// Picks the window for a request: `requested` or the tier's default, capped by the tier's history.
     static func resolve(requested: Int?, tier: Tier, nowMs: Int64) throws(RPCError) -> ReportWindow {
         if let requested, requested < 1 {
-            throw RPCError.invalidArgument(field: "days", "days is \(requested); ask for 1 or more days, or leave it out for the tier's default")
+            throw RPCError.invalidArgument(
+                field: "days", "days is \(requested); ask for 1 or more days, or leave it out for the tier's default")
         }
 
         var days = requested ?? tier.reportingHistoryDays ?? defaultUnlimitedDays
@@ -40,7 +41,8 @@ public struct ReportWindow: Codable, Sendable, Equatable {
             capped = true
         }
         if days > maximumDays {
-            throw RPCError.invalidArgument(field: "days", "days is \(days); reports cover at most \(maximumDays) days, ask for fewer")
+            throw RPCError.invalidArgument(
+                field: "days", "days is \(days); reports cover at most \(maximumDays) days, ask for fewer")
         }
 
         let today = UTCCalendar.dayNumber(nowMs)

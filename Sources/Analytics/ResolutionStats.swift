@@ -28,7 +28,8 @@ public struct ResolutionStats: Codable, Sendable, Equatable {
         }
 
         let middle = count / 2
-        let median = count % 2 == 1
+        let median =
+            count % 2 == 1
             ? sortedDurations[middle]
             : (sortedDurations[middle - 1] + sortedDurations[middle]) / 2
         let rank = (9 * count + 9) / 10

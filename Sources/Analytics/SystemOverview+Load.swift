@@ -49,8 +49,8 @@ extension SystemOverview {
         return overview
     }
 
-    /// The tier with the most companies. Ties go to the higher tier, the one that brings more revenue
-    /// per company; nil when no tier has a company.
+    /// Returns the tier with the most companies, or nil when no tier has a company. A tie goes to the
+    /// higher tier, because it brings more revenue per company.
     static func mostPopular(_ perTier: [Tier: Int]) -> Tier? {
         var best: Tier?
         for tier in Tier.allCases.sorted(by: >) {

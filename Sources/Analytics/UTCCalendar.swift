@@ -1,6 +1,6 @@
 /// Calendar arithmetic on milliseconds since the Unix epoch, always in UTC.
 ///
-/// Days are named "YYYY-MM-DD", weeks follow ISO 8601 (Monday first; week 1 holds the year's first
+/// Days are named "YYYY-MM-DD", weeks follow ISO 8601 (Monday first; week 1 contains the year's first
 /// Thursday). The conversions use the proleptic Gregorian calendar and need no time zone database.
 enum UTCCalendar {
     static let dayMs: Int64 = 86_400_000
@@ -17,12 +17,12 @@ enum UTCCalendar {
         milliseconds >= 0 ? milliseconds / dayMs : -((-milliseconds + dayMs - 1) / dayMs)
     }
 
-    /// The start (00:00 UTC) of the day holding `milliseconds`.
+    /// Returns the start (00:00 UTC) of the day containing `milliseconds`.
     static func startOfDay(_ milliseconds: Int64) -> Int64 {
         dayNumber(milliseconds) * dayMs
     }
 
-    /// The "YYYY-MM-DD" name of the day holding `milliseconds`.
+    /// Returns the "YYYY-MM-DD" name of the day containing `milliseconds`.
     static func dayString(_ milliseconds: Int64) -> String {
         dayString(dayNumber: dayNumber(milliseconds))
     }
@@ -44,14 +44,14 @@ enum UTCCalendar {
         return dayNumber(Date(year: year, month: month, day: day))
     }
 
-    /// The start (00:00 UTC on the 1st) of the calendar month holding `milliseconds`.
+    /// Returns the start (00:00 UTC on the 1st) of the calendar month containing `milliseconds`.
     static func startOfMonth(_ milliseconds: Int64) -> Int64 {
         var date = civilDate(dayNumber: dayNumber(milliseconds))
         date.day = 1
         return dayNumber(date) * dayMs
     }
 
-    /// The start of the calendar month after the one holding `milliseconds`.
+    /// Returns the start of the calendar month after the one containing `milliseconds`.
     static func startOfNextMonth(_ milliseconds: Int64) -> Int64 {
         var date = civilDate(dayNumber: dayNumber(milliseconds))
         date.day = 1

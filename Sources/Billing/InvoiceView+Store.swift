@@ -36,7 +36,10 @@ extension InvoiceView {
         let invoiceID = try row.requireString("id")
         let statusName = try row.requireString("status")
         guard let status = InvoiceStatus(rawValue: statusName) else {
-            throw RPCError(.internal, "invoice \(invoiceID) has the unknown status '\(statusName)'; the billing database needs repair")
+            throw RPCError(
+                .internal,
+                "invoice \(invoiceID) has the unknown status '\(statusName)'; fix the row or restore the billing database from a backup"
+            )
         }
 
         self.init(

@@ -28,7 +28,10 @@ extension LineView {
     init(row: Row) throws {
         let kindName = try row.requireString("kind")
         guard let kind = LineKind(rawValue: kindName) else {
-            throw RPCError(.internal, "a stored line item has the unknown kind '\(kindName)'; the billing database needs repair")
+            throw RPCError(
+                .internal,
+                "a stored line item has the unknown kind '\(kindName)'; fix the row or restore the billing database from a backup"
+            )
         }
         self.init(
             kind: kind,

@@ -23,7 +23,7 @@ extension SubscriptionRecord {
         else {
             throw RPCError(
                 .internal,
-                "the stored subscription \(row.string("id") ?? "?") holds an unknown tier or status (\(tierName), \(periodTierName), \(statusName)); the billing database needs repair"
+                "the stored subscription \(row.string("id") ?? "?") has an unknown tier or status (\(tierName), \(periodTierName), \(statusName)); fix the row or restore the billing database from a backup"
             )
         }
 

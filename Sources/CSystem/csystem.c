@@ -2,6 +2,8 @@
 #include "csystem.h"
 
 #include <errno.h>
+#include <signal.h>
+#include <unistd.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -87,6 +89,32 @@ int csystem_connect_unix(int fd, const char *path) {
 int csystem_unix_path_max(void) {
     struct sockaddr_un address;
     return (int)sizeof(address.sun_path) - 1;
+}
+
+static volatile int termination_fd = -1;
+
+static void on_termination(int signal_number) {
+    int saved = errno;
+    unsigned char byte = (unsigned char)signal_number;
+    if (termination_fd >= 0) {
+        ssize_t ignored = write(termination_fd, &byte, 1);
+        (void)ignored;
+    }
+    errno = saved;
+}
+
+int csystem_catch_termination(int write_fd) {
+    termination_fd = write_fd;
+    struct sigaction action;
+    memset(&action, 0, sizeof(action));
+    action.sa_handler = on_termination;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    if (sigaction(SIGTERM, &action, NULL) != 0 || sigaction(SIGINT, &action, NULL) != 0) {
+        return -1;
+    }
+    signal(SIGPIPE, SIG_IGN);
+    return 0;
 }
 
 uint32_t csystem_epollin(void) { return EPOLLIN; }

@@ -47,8 +47,12 @@ public enum Gateway: MeshService {
 
         var parts = ServiceParts()
         parts.defaultTimeout = defaultTimeout
+        parts.trustsCaller = false
         parts.fallback = { params, context in
             try await router.route(params: params, context: context)
+        }
+        parts.methods.add(GatewayRouter.pingDescriptor) { params, context in
+            try await router.ping(params: params, context: context)
         }
         parts.describeExtension = {
             await router.publicMethods()

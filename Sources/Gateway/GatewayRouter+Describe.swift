@@ -2,6 +2,32 @@ import MeshProtocol
 import MeshRuntime
 
 extension GatewayRouter {
+    static let pingDescriptor = MethodDescriptor(
+        name: "rpc.ping",
+        summary: "Returns \"pong\"; with {\"service\": name} the gateway forwards the ping to that service (two hops).",
+        scope: .anonymous,
+        paramsSchema: [
+            "type": "object",
+            "properties": ["service": ["type": "string", "enum": ["tenancy", "billing", "analytics", "notification"]]],
+            "additionalProperties": false,
+        ],
+        resultSchema: ["const": "pong"]
+    )
+
+    /// Answers `rpc.ping`, forwarding it to the named service when params carry `service`.
+    func ping(params: JSONValue?, context: MethodContext) async throws -> JSONValue {
+        guard let service = params?["service"] else {
+            return "pong"
+        }
+        guard let name = service.stringValue, GatewayRouter.services.contains(name) else {
+            throw RPCError.invalidArgument(
+                field: "service",
+                "service must be one of \(GatewayRouter.services.joined(separator: ", ")), not \(JSONWriter.string(service))"
+            )
+        }
+        return try await peers.call(name, "rpc.ping", meta: context.downstreamMeta())
+    }
+
     /// Every public method of the services behind the gateway, for the gateway's `rpc.describe`.
     ///
     /// A service that does not answer is listed under `unavailable`, and its methods are missing.

@@ -16,6 +16,8 @@ public enum MeshCommand {
           clock show|set <ms|ISO-8601>|advance <N>{s,m,h,d}
                                        read or move the shared test clock (mesh up --test-clock)
           demo                         run the whole company lifecycle in a fresh temporary mesh
+          bench [--seconds N] [--connections 1,8,32]
+                                       measure the protocol against a C ping-pong server (release build)
 
         every command works on MESH_HOME (default ./.mesh); --home DIR overrides it
         """
@@ -37,6 +39,7 @@ public enum MeshCommand {
             case "describe": return try await DescribeCommand.run(rest)
             case "clock": return try ClockCommand.run(rest)
             case "demo": return try await DemoCommand.run(rest)
+            case "bench": return try await BenchCommand.run(rest)
             case "help", "--help", "-h":
                 Terminal.print(usage)
                 return 0

@@ -3,8 +3,8 @@
 /// It rejects everything the RFC does not allow (trailing commas, leading zeros, NaN, control
 /// characters in strings, invalid UTF-8, lone surrogates, a byte-order mark) and caps nesting at
 /// `maximumDepth`, so hostile input gets an error instead of a stack overflow. Integers that fit in
-/// 64 bits stay exact; a number that overflows a Double is rejected; duplicate member names are
-/// reported as `.duplicateKey`, but only for a text that is otherwise well-formed.
+/// 64 bits stay exact, and a number that overflows a Double is rejected. Duplicate member names are
+/// reported as `.duplicateKey`, but only when the rest of the text is well-formed.
 ///
 /// NOTE: member names are compared as Swift strings, that is after Unicode canonical equivalence, so
 /// two names differing only in normalization (U+00E9 and "e" + U+0301) count as duplicates.

@@ -42,6 +42,8 @@ public struct ServiceParts: Sendable {
     public var background: [@Sendable () async -> Void] = []
     /// Handles any method not in `methods` (the gateway's router).
     public var fallback: MethodEntry.Handler?
+    /// Whether `meta.caller` sent by peers is believed (false for the gateway, which faces clients).
+    public var trustsCaller = true
     /// The budget of requests that arrive without `meta.timeout_ms`.
     public var defaultTimeout: Duration?
     /// Adds to `rpc.describe`: `methods` entries are appended to this process's own, other members are

@@ -7,6 +7,8 @@ extension RPCServer {
     /// `rpc.health` and `rpc.describe`; `rpc.ping` and `rpc.cancel` are answered on the loop thread.
     func builtInEntry(_ method: String) -> MethodEntry? {
         switch method {
+        case "rpc.ping":
+            return MethodEntry(descriptor: Self.pingDescriptor) { _, _ in "pong" }
         case "rpc.health":
             return MethodEntry(descriptor: Self.healthDescriptor) { [health, startedAt] _, _ in
                 var report = health()
@@ -51,7 +53,7 @@ extension RPCServer {
                 "max_connections": .int(Int64(limits.maximumConnections)),
                 "max_outbound_bytes": .int(Int64(limits.maximumOutboundBytes)),
             ],
-            "methods": .array((builtIns + methods.descriptors).map(\.json)),
+            "methods": .array((builtIns.filter { methods[$0.name] == nil } + methods.descriptors).map(\.json)),
         ]
     }
 

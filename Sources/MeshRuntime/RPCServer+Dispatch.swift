@@ -20,7 +20,7 @@ extension RPCServer {
         }
 
         switch request.method {
-        case "rpc.ping":
+        case "rpc.ping" where request.params == nil || request.params == .object([:]):
             respond(.success("pong"))
             return
         case "rpc.cancel":
@@ -80,14 +80,14 @@ extension RPCServer {
         respond: @escaping (Result<JSONValue, RPCError>) -> Void
     ) {
         let loop = connection.loop
-        let sequence = requests.add(clientID: request.id) { _ in }
+        let sequence = requests.add(clientID: request.id, respond: respond)
         connection.inFlightCount += 1
 
         // Exactly one of completion, deadline and cancellation removes the entry and answers.
-        let confined = LoopConfined((connection: WeakConnection(connection), requests: requests, respond: respond))
+        let confined = LoopConfined((connection: WeakConnection(connection), requests: requests))
         let finish: @Sendable (Result<JSONValue, RPCError>) -> Void = { outcome in
             loop.execute {
-                let (weakConnection, requests, respond) = confined.value
+                let (weakConnection, requests) = confined.value
                 guard let connection = weakConnection.connection, let removed = requests.remove(sequence) else {
                     return
                 }
@@ -95,7 +95,7 @@ extension RPCServer {
                 if let timer = removed.timer {
                     loop.cancelTimer(timer)
                 }
-                respond(outcome)
+                removed.respond(outcome)
             }
         }
 
@@ -103,7 +103,7 @@ extension RPCServer {
             method: request.method,
             requestID: request.id,
             meta: request.meta,
-            caller: Caller(json: request.meta.caller),
+            caller: configuration.trustsCaller ? Caller(json: request.meta.caller) : nil,
             deadline: deadline,
             logger: logger.with(["method": request.method, "trace": request.meta.traceID ?? "-"]),
             clock: clock,
@@ -152,6 +152,8 @@ extension RPCServer {
         if let timer = entry.timer {
             connection.loop.cancelTimer(timer)
         }
+        // The cancelled request still gets an answer, so a batch it belongs to completes.
+        entry.respond(.failure(RPCError(.cancelled, "\(id) was cancelled by rpc.cancel")))
         logger.debug("request.cancelled", ["id": id.description])
         return .success(["cancelled": true])
     }

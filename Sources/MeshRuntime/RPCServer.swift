@@ -15,6 +15,9 @@ public final class RPCServer: ServerDelegate, @unchecked Sendable {
         public var maximumInFlight = 256
         /// The budget a request gets when it carries no `meta.timeout_ms`; nil means none.
         public var defaultTimeout: Duration?
+        /// Whether `meta.caller` from a peer is believed. Services believe the gateway; the gateway
+        /// itself faces clients and drops whatever caller they claim.
+        public var trustsCaller = true
 
         public init(processName: String) {
             self.processName = processName
@@ -117,7 +120,9 @@ final class ConnectionRequests {
         let clientID: RPCID?
         var task: Task<Void, Never>?
         var timer: TimerHeap.Token?
-        let reply: ([UInt8]?) -> Void
+        /// Sends the request's answer; called once, by whichever of completion, deadline or cancel
+        /// removes the entry first.
+        let respond: (Result<JSONValue, RPCError>) -> Void
     }
 
     private var nextSequence: UInt64 = 0
@@ -126,9 +131,9 @@ final class ConnectionRequests {
 
     var count: Int { entries.count }
 
-    func add(clientID: RPCID?, reply: @escaping ([UInt8]?) -> Void) -> UInt64 {
+    func add(clientID: RPCID?, respond: @escaping (Result<JSONValue, RPCError>) -> Void) -> UInt64 {
         nextSequence += 1
-        entries[nextSequence] = Entry(clientID: clientID, task: nil, timer: nil, reply: reply)
+        entries[nextSequence] = Entry(clientID: clientID, task: nil, timer: nil, respond: respond)
         if let clientID {
             byClientID[clientID] = nextSequence
         }

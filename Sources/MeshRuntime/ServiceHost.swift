@@ -61,6 +61,7 @@ public final class ServiceHost: Sendable {
         var configuration = RPCServer.Configuration(processName: name)
         configuration.limits = limits
         configuration.defaultTimeout = parts.defaultTimeout
+        configuration.trustsCaller = parts.trustsCaller
         let healthDetails = parts.healthDetails
         let rpc = RPCServer(
             configuration: configuration,

@@ -1,39 +1,41 @@
+import CSystem
 import Foundation
 import Glibc
 
 /// Turns SIGTERM and SIGINT into a call on a dedicated thread, and ignores SIGPIPE.
 ///
-/// The signals are blocked in the calling thread before any other thread starts (threads inherit the
-/// mask), and one thread waits for them with `sigwait`. A Dispatch signal source on a non-main queue
-/// trapped in trials on this platform; `sigwait` does not.
+/// A C signal handler writes the signal number into a pipe and a thread reads it. Blocking the
+/// signals with a mask would not do: the Swift runtime starts threads before `main` runs, and any
+/// of them could take the signal with its default action, which ends the process.
 public enum SignalWaiter {
-    /// Call first thing in `main`, before creating threads.
+    /// Ignores SIGPIPE at once; call first thing in `main`.
     public static func blockTerminationSignals() {
         signal(SIGPIPE, SIG_IGN)
-        var set = terminationSet()
-        pthread_sigmask(SIG_BLOCK, &set, nil)
     }
 
-    /// Starts the thread that calls `handler` with the signal number for each SIGTERM or SIGINT.
+    /// Installs the handler and starts the thread that calls `handler` with each signal's number.
     public static func start(_ handler: @escaping @Sendable (Int32) -> Void) {
+        var descriptors: [Int32] = [-1, -1]
+        guard pipe(&descriptors) == 0, csystem_catch_termination(descriptors[1]) == 0 else {
+            FileHandle.standardError.write(Data("could not install the SIGTERM handler: \(String(cString: strerror(errno)))\n".utf8))
+            return
+        }
+
+        let readEnd = descriptors[0]
         let thread = Thread {
-            var set = terminationSet()
+            var byte: UInt8 = 0
             while true {
-                var received: Int32 = 0
-                if sigwait(&set, &received) == 0 {
-                    handler(received)
+                let count = read(readEnd, &byte, 1)
+                if count == 1 {
+                    handler(Int32(byte))
+                } else if count < 0 && errno == EINTR {
+                    continue
+                } else {
+                    return
                 }
             }
         }
         thread.name = "signals"
         thread.start()
-    }
-
-    private static func terminationSet() -> sigset_t {
-        var set = sigset_t()
-        sigemptyset(&set)
-        sigaddset(&set, SIGTERM)
-        sigaddset(&set, SIGINT)
-        return set
     }
 }

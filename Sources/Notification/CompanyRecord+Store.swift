@@ -10,7 +10,7 @@ extension CompanyRecord {
         return try CompanyRecord(row: row)
     }
 
-    /// Inserts the company, or replaces every column of an existing row with this value.
+    /// Inserts the company, or overwrites every column of its existing row.
     func save(in connection: Connection) throws {
         try connection.execute(
             """
@@ -40,7 +40,7 @@ extension CompanyRecord {
         let statusName = try row.requireString("status")
         guard let tier = Tier(rawValue: tierName), let status = Status(rawValue: statusName) else {
             throw RuntimeFailure(
-                "companies row \(row.string("company_id") ?? "?") holds tier '\(tierName)' and status '\(statusName)', "
+                "companies row \(row.string("company_id") ?? "?") contains tier '\(tierName)' and status '\(statusName)', "
                     + "which this version does not know; check the schema migrations"
             )
         }

@@ -1,6 +1,6 @@
 import TenantModel
 
-/// What notification keeps about a company: who its owner is, its tier and status, and its channels.
+/// A company as notification stores it: its owner, tier, status and channels.
 ///
 /// Filled from `company.provisioned` and kept current by the later `company.*` events.
 struct CompanyRecord: Sendable, Hashable {
@@ -22,7 +22,7 @@ struct CompanyRecord: Sendable, Hashable {
     /// `slack_webhook` or `webhook` when one of them is enabled with an accepted URL.
     var webhookIntegration: Integration?
     var webhookURL: String?
-    /// Why the configured webhook URL was refused, when it was.
+    /// The reason the configured webhook URL was rejected, if it was.
     var webhookProblem: String?
     var createdAtMs: Int64
     var updatedAtMs: Int64

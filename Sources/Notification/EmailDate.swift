@@ -5,7 +5,7 @@ enum EmailDate {
     private static let weekdays = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]
     private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
-    /// The RFC 5322 `date-time` of `milliseconds` since the Unix epoch.
+    /// Formats `milliseconds` since the Unix epoch as an RFC 5322 `date-time`.
     static func rfc5322(_ milliseconds: Int64) -> String {
         let parts = UTCParts(milliseconds)
         let weekday = weekdays[Int(parts.days.modulo(7))]
@@ -13,7 +13,7 @@ enum EmailDate {
             + "\(two(parts.hour)):\(two(parts.minute)):\(two(parts.second)) +0000"
     }
 
-    /// A short form for message bodies, for example `2026-01-08 14:05 UTC`.
+    /// Formats `milliseconds` in a short form for message bodies, for example `2026-01-08 14:05 UTC`.
     static func readable(_ milliseconds: Int64) -> String {
         let parts = UTCParts(milliseconds)
         return "\(parts.year)-\(two(parts.month))-\(two(parts.day)) \(two(parts.hour)):\(two(parts.minute)) UTC"
@@ -62,7 +62,7 @@ extension Int64 {
         return (self % divisor != 0 && (self < 0) != (divisor < 0)) ? quotient - 1 : quotient
     }
 
-    /// The remainder that is never negative for a positive divisor.
+    /// Returns the remainder, never negative for a positive divisor.
     func modulo(_ divisor: Int64) -> Int64 {
         let remainder = self % divisor
         return remainder < 0 ? remainder + divisor : remainder

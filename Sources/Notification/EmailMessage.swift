@@ -39,7 +39,7 @@ public struct EmailMessage: Sendable, Hashable {
         ]
     }
 
-    /// The whole message: folded headers, an empty line, the body, all with CRLF line endings.
+    /// Renders the whole message: folded headers, an empty line and the body, all with CRLF line endings.
     public func rendered() -> String {
         var text = ""
         for field in headerFields {
@@ -62,8 +62,8 @@ public struct EmailMessage: Sendable, Hashable {
         return kept.isEmpty ? "message" : kept
     }
 
-    /// The body with every line break as CRLF, lines cut at character boundaries to at most 998 octets,
-    /// and a final CRLF.
+    /// Returns the body with every line break as CRLF, lines cut at character boundaries to at most
+    /// 998 octets, and a final CRLF.
     static func normalizedBody(_ body: String) -> String {
         var lines: [String] = []
         var current = ""

@@ -61,7 +61,7 @@ struct EventPayload {
         return EventPayload(event: event, value: member, path: path + "." + key)
     }
 
-    /// The instant the event describes: `key` when present, else when the event was published.
+    /// Returns the instant the event describes: member `key` when present, else the publishing time.
     func instant(_ key: String) -> Int64 {
         optionalInt(key) ?? event.createdAtMs
     }

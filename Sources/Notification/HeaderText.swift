@@ -3,13 +3,13 @@ import Foundation
 /// Turns text into header values that stay on their own header: control characters removed, anything
 /// beyond printable ASCII carried as RFC 2047 encoded-words, long lines folded.
 enum HeaderText {
-    /// The longest line RFC 5322 recommends (78) and the one it allows (998), in octets.
+    /// The maximum line length RFC 5322 recommends (78) and the one it requires (998), in octets.
     static let preferredLineLength = 78
     static let maximumLineLength = 998
 
-    /// Raw bytes one `=?UTF-8?B?...?=` word may carry: 45 bytes make 60 base64 characters, so the word is
-    /// 72 characters, within RFC 2047's 75.
-    static let bytesPerEncodedWord = 45
+    /// Raw bytes one `=?UTF-8?B?...?=` word may carry: 39 bytes make 52 base64 characters, so the word is
+    /// 64 characters, within RFC 2047's 75, and `Subject: ` plus one word fits in 78.
+    static let bytesPerEncodedWord = 39
 
     /// Replaces line breaks and other control characters with spaces, so a value cannot start a header.
     static func sanitized(_ text: String) -> String {
@@ -33,7 +33,7 @@ enum HeaderText {
         return encodedWords(clean).joined(separator: " ")
     }
 
-    /// A display name as a phrase: plain when it is letters, digits and spaces, a quoted string for other
+    /// Encodes a display name as a phrase: plain for letters, digits and spaces, a quoted string for other
     /// printable ASCII, encoded-words for anything else.
     static func displayName(_ name: String) -> String {
         let clean = sanitized(name).trimmingCharacters(in: .whitespaces)
@@ -52,8 +52,8 @@ enum HeaderText {
         return "\"" + escaped + "\""
     }
 
-    /// RFC 2047 "B" encoded-words in UTF-8. Each word holds whole characters (whole scalars for a
-    /// character too long for one word), so no word ends inside a multi-byte sequence.
+    /// Encodes text as RFC 2047 "B" encoded-words in UTF-8. Each word contains whole characters (whole
+    /// scalars for a character too long for one word), so no word ends inside a multi-byte sequence.
     static func encodedWords(_ text: String) -> [String] {
         var chunks: [[UInt8]] = []
         var current: [UInt8] = []
@@ -93,10 +93,13 @@ enum HeaderText {
         var minimumBreak = name.utf8.count + 2
 
         while rest.count > preferredLineLength {
+            let canBreak = { (index: Int) in rest[index] == 0x20 && rest[index - 1] != 0x20 && index + 1 < rest.count }
+
+            // The last space that keeps the line within 78 octets, else the first one after it, for a
+            // word that is longer than a line on its own.
             let limit = min(rest.count - 1, preferredLineLength)
-            guard let position = stride(from: limit, through: minimumBreak, by: -1).first(where: { index in
-                rest[index] == 0x20 && rest[index - 1] != 0x20 && index + 1 < rest.count
-            }) else {
+            let before = limit >= minimumBreak ? stride(from: limit, through: minimumBreak, by: -1).first(where: canBreak) : nil
+            guard let position = before ?? (max(limit, minimumBreak)..<rest.count).first(where: canBreak) else {
                 break
             }
             lines.append(String(decoding: rest[..<position], as: UTF8.self))

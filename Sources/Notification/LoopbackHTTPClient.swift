@@ -1,11 +1,11 @@
 import Dispatch
 import Glibc
 
-/// What one webhook POST came to.
+/// The result of one webhook POST.
 enum WebhookOutcome: Sendable, Equatable {
-    /// The receiver answered with a 2xx status.
+    /// The receiver responded with a 2xx status.
     case delivered(status: Int)
-    /// Why the attempt failed, for `last_error`: a non-2xx status, a refused connection, a timeout.
+    /// The reason the attempt failed, for `last_error`: a non-2xx status, a refused connection, a timeout.
     case failed(String)
 }
 
@@ -16,7 +16,7 @@ enum WebhookOutcome: Sendable, Equatable {
 /// `connectionProxyDictionary`, so traffic could leave the machine. This client connects to 127.0.0.1
 /// itself and to nothing else.
 struct LoopbackHTTPClient: Sendable {
-    /// The longest a connect, a send or a wait for the answer may take.
+    /// The maximum time a connect, a send or the wait for the response may take.
     var timeout: Duration = .seconds(5)
     /// Response headers past this size are not read; the status line is all the client needs.
     static let maximumResponseBytes = 65_536
@@ -112,7 +112,7 @@ struct LoopbackHTTPClient: Sendable {
                 break
             }
             guard count > 0 else {
-                return .failed("no answer from the receiver: \(errorText())")
+                return .failed("no response from the receiver: \(errorText())")
             }
             received.append(contentsOf: chunk[..<Int(count)])
         }
@@ -120,9 +120,9 @@ struct LoopbackHTTPClient: Sendable {
         let firstLine = received.split(separator: 0x0d, maxSplits: 1).first.map { String(decoding: $0, as: UTF8.self) } ?? ""
         let words = firstLine.split(separator: " ")
         guard words.count >= 2, words[0].hasPrefix("HTTP/1."), let status = Int(words[1]) else {
-            return .failed("the receiver did not answer with an HTTP/1.x status line")
+            return .failed("the receiver's response did not start with an HTTP/1.x status line")
         }
-        return (200..<300).contains(status) ? .delivered(status: status) : .failed("the receiver answered HTTP \(status)")
+        return (200..<300).contains(status) ? .delivered(status: status) : .failed("the receiver responded HTTP \(status)")
     }
 
     private static func retryingInterrupts(_ call: () -> Int32) -> Int32 {

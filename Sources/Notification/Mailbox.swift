@@ -7,15 +7,14 @@ public struct Mailbox: Sendable, Hashable {
 
     /// Checks that `address` is a plain ASCII `local@domain` that cannot break out of a header.
     ///
-    /// - Parameter field: the event member the address came from, named in the error.
-    /// - Throws: INVALID_ARGUMENT when the address is empty, not ASCII, holds spaces, control characters
-    ///   or any of `<>()[],;:\"`, or lacks a local part or a domain.
+    /// - Parameter field: the event member the address came from, named in the error. The error does
+    ///   not repeat the address, which is personal data.
+    /// - Throws: INVALID_ARGUMENT saying what is wrong with the address.
     public init(name: String, address: String, field: String = "email") throws(RPCError) {
-        guard Mailbox.isDeliverable(address) else {
+        if let problem = Mailbox.problem(address) {
             throw RPCError.invalidArgument(
                 field: field,
-                "\(field) '\(Mailbox.printable(address))' is not an address mail can go to; "
-                    + "use a plain ASCII address of the form name@example.com"
+                "\(field) \(problem); mail needs a plain ASCII address of the form name@example.com"
             )
         }
         self.name = name
@@ -30,22 +29,24 @@ public struct Mailbox: Sendable, Hashable {
     /// The sender of every message.
     public static let sender = Mailbox(trustedName: "TenantMesh", trustedAddress: "no-reply@tenantmesh.invalid")
 
-    static func isDeliverable(_ address: String) -> Bool {
-        let forbidden = Set("<>()[],;:\\\"".utf8)
+    /// Returns what keeps `address` out of a header, or nil when it is valid.
+    static func problem(_ address: String) -> String? {
         let bytes = Array(address.utf8)
-        guard bytes.count <= 254, bytes.allSatisfy({ $0 > 0x20 && $0 < 0x7f && !forbidden.contains($0) }) else {
-            return false
+        guard !bytes.isEmpty else {
+            return "is empty"
+        }
+        guard bytes.count <= 254 else {
+            return "is longer than 254 characters"
+        }
+        let forbidden = Set("<>()[],;:\\\"".utf8)
+        guard bytes.allSatisfy({ $0 > 0x20 && $0 < 0x7f && !forbidden.contains($0) }) else {
+            return "contains a space, a control or non-ASCII character, or one of <>()[],;:\\\""
         }
 
         let parts = address.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
-            return false
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty, !parts[1].hasPrefix("."), !parts[1].hasSuffix(".") else {
+            return "is not of the form name@domain"
         }
-        return !parts[1].hasPrefix(".") && !parts[1].hasSuffix(".")
-    }
-
-    /// The address with control characters replaced, safe to quote in an error message.
-    private static func printable(_ text: String) -> String {
-        String(text.prefix(100).map { $0.isNewline || $0.asciiValue.map { $0 < 0x20 } == true ? "?" : $0 })
+        return nil
     }
 }

@@ -1,6 +1,6 @@
 import MeshRuntime
 
-/// How a message reaches its recipient.
+/// The way a message reaches its recipient.
 public enum MessageChannel: String, Sendable, Codable, CaseIterable, JSONSchemaProviding {
     /// An RFC 5322 `.eml` file written to the mesh home's `outbox/` folder.
     case email

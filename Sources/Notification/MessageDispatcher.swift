@@ -13,8 +13,8 @@ import MeshStore
 ///   handler again, and the rename replaces the file with the same bytes (templates and the `Date`
 ///   header depend only on the event). Once the transaction commits, the inbox turns redeliveries away.
 ///
-/// Token-carrying kinds never store their text: the database holds the subject and the recipient, and
-/// only the `.eml` file holds the body.
+/// Token-carrying kinds never store their text: the database contains the subject and the recipient,
+/// and only the `.eml` file contains the body.
 struct MessageDispatcher: Sendable {
     let outbox: OutboxFolder
     let clock: MeshClock

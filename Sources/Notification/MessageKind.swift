@@ -1,6 +1,6 @@
 import MeshRuntime
 
-/// What a message is about. Each kind has one template per channel.
+/// The subject matter of a message. Each kind has one template.
 public enum MessageKind: String, Sendable, Codable, CaseIterable, JSONSchemaProviding {
     /// The owner's invitation, sent when a company is provisioned.
     case welcome

@@ -1,10 +1,10 @@
 import MeshRuntime
 
-/// Where a message is in its delivery.
+/// The delivery state of a message.
 public enum MessageStatus: String, Sendable, Codable, CaseIterable, JSONSchemaProviding {
     /// Recorded, no attempt made yet.
     case pending
-    /// Delivered: the `.eml` file is in the outbox, or the webhook answered 2xx.
+    /// Delivered: the `.eml` file is in the outbox, or the webhook responded 2xx.
     case sent
     /// The last webhook attempt failed; another is scheduled at `next_attempt_ms`.
     case failed

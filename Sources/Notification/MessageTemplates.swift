@@ -13,7 +13,7 @@ enum MessageTemplates {
         expiresAtMs: Int64
     ) -> MessageText {
         let body = """
-            Hello \(ownerName),
+            \(greeting(ownerName))
 
             \(company) is now set up on TenantMesh with the \(tier.displayName) plan, and you are its owner.
 
@@ -39,7 +39,7 @@ enum MessageTemplates {
         expiresAtMs: Int64
     ) -> MessageText {
         let body = """
-            Hello \(inviteeName),
+            \(greeting(inviteeName))
 
             You are invited to join \(company) on TenantMesh as \(article(role)) \(role).
 
@@ -60,7 +60,7 @@ enum MessageTemplates {
     static func tierChanged(company: String, ownerName: String, from: Tier, to: Tier, atMs: Int64) -> MessageText {
         let direction = to > from ? "upgraded" : "downgraded"
         let body = """
-            Hello \(ownerName),
+            \(greeting(ownerName))
 
             The plan of \(company) was \(direction) from \(from.displayName) to \(to.displayName) \
             on \(EmailDate.readable(atMs)).
@@ -87,7 +87,7 @@ enum MessageTemplates {
         let until = reactivateAtMs.map { "It will be reactivated automatically on \(EmailDate.readable($0))." }
             ?? "It stays suspended until a platform operator reactivates it."
         let body = """
-            Hello \(ownerName),
+            \(greeting(ownerName))
 
             \(company) was suspended on \(EmailDate.readable(atMs)).
             Reason: \(reason)
@@ -108,7 +108,7 @@ enum MessageTemplates {
     static func reactivated(company: String, ownerName: String, automatic: Bool, atMs: Int64) -> MessageText {
         let how = automatic ? "Its suspension ended automatically" : "A platform operator reactivated it"
         let body = """
-            Hello \(ownerName),
+            \(greeting(ownerName))
 
             \(company) is active again. \(how) on \(EmailDate.readable(atMs)).
 
@@ -124,6 +124,11 @@ enum MessageTemplates {
     }
 
     private static let signature = "-- \nTenantMesh"
+
+    /// `Hello Ada,`, or `Hello,` when the name is unknown.
+    private static func greeting(_ name: String) -> String {
+        name.isEmpty ? "Hello," : "Hello \(name),"
+    }
 
     private static func article(_ word: String) -> String {
         guard let first = word.lowercased().first else {

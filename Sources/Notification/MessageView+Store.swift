@@ -1,7 +1,7 @@
 import MeshStore
 
 extension MessageView {
-    /// One page of a company's messages, newest first, after `beforeSeq` when given.
+    /// Reads one page of a company's messages, newest first, after `beforeSeq` when given.
     ///
     /// Returns the page and the cursor of the next one (nil on the last page).
     static func page(
@@ -26,7 +26,7 @@ extension MessageView {
             .map(MessageView.init(row:))
     }
 
-    /// Every message of a company, oldest first.
+    /// Reads every message of a company, oldest first.
     static func all(companyID: String, in connection: Connection) throws -> [MessageView] {
         try connection.query("SELECT \(columns) FROM messages WHERE company_id = ? ORDER BY seq", [.text(companyID)])
             .map(MessageView.init(row:))

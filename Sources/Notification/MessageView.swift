@@ -49,7 +49,7 @@ public struct MessageView: Codable, Sendable, Hashable {
             let status = MessageStatus(rawValue: statusName)
         else {
             throw RuntimeFailure(
-                "message \(row.string("message_id") ?? "?") holds kind '\(kindName)', channel '\(channelName)' and "
+                "message \(row.string("message_id") ?? "?") contains kind '\(kindName)', channel '\(channelName)' and "
                     + "status '\(statusName)', which this version does not know; upgrade the notification service"
             )
         }

@@ -12,7 +12,7 @@ extension NotificationEvents {
         let tier = try Tier.parse(try payload.string("tier"), field: payload.field("tier"))
         let owner = try payload.object("owner")
         let ownerUserID = try owner.string("user_id")
-        let mailbox = try Mailbox(name: try owner.string("name"), address: try owner.string("email"), field: owner.field("email"))
+        let mailbox = try Mailbox(name: owner.optionalString("name") ?? "", address: try owner.string("email"), field: owner.field("email"))
         let invitation = try payload.object("invitation")
         let token = try invitation.string("token")
         try InvitationToken.validate(token, field: invitation.field("token"))
@@ -41,16 +41,18 @@ extension NotificationEvents {
 
     /// Takes the email preference and the webhook from the company's new settings.
     ///
-    /// A webhook is on when `settings.integrations` holds `slack_webhook` or `webhook` and
-    /// `settings.webhook_url` is a loopback URL. Any other URL is refused: the webhook is turned off and
-    /// the reason kept in `webhook_problem`, because posting to an address the company no longer chose
-    /// would be worse than not posting.
+    /// A webhook is on when `settings.integrations` contains `slack_webhook` or `webhook` and
+    /// `settings.webhook_url` is a loopback URL. Any other URL is rejected: the webhook is turned off
+    /// and the reason kept in `webhook_problem`, because posting to an address the company no longer
+    /// chose would be worse than not posting.
     func companyConfigured(_ event: MeshEvent, _ connection: Connection) throws {
         let payload = EventPayload(event)
         guard var company = try liveCompany(payload, in: connection) else {
             return
         }
+
         let settings = try payload.object("settings")
+        let previousWebhook = company.activeWebhook
 
         if let email = settings.optionalObject("notifications")?.optionalBool("email") {
             company.emailEnabled = email
@@ -69,7 +71,7 @@ extension NotificationEvents {
                     company.webhookURL = try WebhookTarget.parse(url, field: settings.field("webhook_url")).url
                 } catch {
                     company.webhookProblem = error.message
-                    logger.notice("webhook.refused", ["company_id": company.companyID, "event": event.eventID])
+                    logger.notice("webhook.rejected", ["company_id": company.companyID, "event": event.eventID, "error": error.message])
                 }
             } else {
                 company.webhookProblem = "\(settings.field("integrations")) enables \(integration.rawValue) "
@@ -79,6 +81,27 @@ extension NotificationEvents {
 
         company.updatedAtMs = payload.instant("at_ms")
         try company.save(in: connection)
+
+        if let previousWebhook, previousWebhook != company.activeWebhook {
+            try abandonWebhookMessages(
+                companyID: company.companyID,
+                url: previousWebhook,
+                reason: "the company changed or removed its webhook before this message was delivered",
+                in: connection
+            )
+        }
+    }
+
+    /// Dead-letters the pending and failed messages of a company: all of them, or those to one webhook URL.
+    func abandonWebhookMessages(companyID: String, url: String?, reason: String, in connection: Connection) throws {
+        try connection.execute(
+            """
+            UPDATE messages SET status = 'dead', next_attempt_ms = NULL, last_error = ?
+            WHERE company_id = ? AND status IN ('pending', 'failed') AND (? IS NULL OR recipient = ?)
+            """,
+            [.text(reason), .text(companyID), SQLValue(url), SQLValue(url)]
+        )
+        logger.info("messages.abandoned", ["company_id": companyID, "messages": "\(connection.changes)"])
     }
 
     /// Stops all sending for the company; its messages stay as history.
@@ -94,14 +117,11 @@ extension NotificationEvents {
         company.updatedAtMs = deletedAtMs
         try company.save(in: connection)
 
-        try connection.execute(
-            """
-            UPDATE messages SET status = 'dead', next_attempt_ms = NULL,
-                last_error = 'the company was deleted before this message was delivered'
-            WHERE company_id = ? AND status IN ('pending', 'failed')
-            """,
-            [.text(company.companyID)]
+        try abandonWebhookMessages(
+            companyID: company.companyID,
+            url: nil,
+            reason: "the company was deleted before this message was delivered",
+            in: connection
         )
-        logger.info("company.deleted", ["company_id": company.companyID, "abandoned_messages": "\(connection.changes)"])
     }
 }

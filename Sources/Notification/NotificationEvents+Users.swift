@@ -11,7 +11,7 @@ extension NotificationEvents {
         guard let company = try liveCompany(payload, in: connection) else {
             return
         }
-        let mailbox = try Mailbox(name: try payload.string("name"), address: try payload.string("email"), field: payload.field("email"))
+        let mailbox = try Mailbox(name: payload.optionalString("name") ?? "", address: try payload.string("email"), field: payload.field("email"))
         let roleName = payload.optionalString("role") ?? Role.member.rawValue
         guard let role = Role(rawValue: roleName) else {
             throw RPCError.invalidArgument(

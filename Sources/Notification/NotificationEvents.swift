@@ -7,7 +7,6 @@ import TenantModel
 /// also records the event in the inbox, so its rows and files are made once per event.
 struct NotificationEvents: Sendable {
     let dispatcher: MessageDispatcher
-    let clock: MeshClock
     let logger: Logger
 
     /// Topic to handler, for `ServiceParts.eventHandlers`.
@@ -25,7 +24,8 @@ struct NotificationEvents: Sendable {
         ]
     }
 
-    /// The company an event names, or nil (after logging) when it was deleted and gets no more messages.
+    /// Loads the company an event names, or returns nil (after logging) when it was deleted and gets no
+    /// more messages.
     ///
     /// Throws FAILED_PRECONDITION for a company that was never provisioned here: such an event can
     /// never apply.
@@ -46,8 +46,8 @@ struct NotificationEvents: Sendable {
         return company
     }
 
-    /// The owner's email (when the company wants email) and the company's webhook (when it has one its
-    /// tier allows), both with `text`.
+    /// Builds the owner's email (when the company wants email) and the webhook post (when the company has
+    /// one its tier allows), both with `text`.
     func ownerMessages(_ company: CompanyRecord, kind: MessageKind, text: MessageText, dateMs: Int64) throws -> [OutgoingMessage] {
         var messages: [OutgoingMessage] = []
         if company.emailEnabled {

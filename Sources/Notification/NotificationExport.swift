@@ -1,4 +1,4 @@
-/// Everything notification holds about one company, for the company's data export.
+/// Everything notification stores about one company, for the company's data export.
 struct NotificationExport: Codable, Sendable {
     /// The recipients and channels notification keeps for a company.
     struct Company: Codable, Sendable {
@@ -11,7 +11,7 @@ struct NotificationExport: Codable, Sendable {
         let emailEnabled: Bool
         let webhookIntegration: String?
         let webhookURL: String?
-        /// Why the configured webhook URL was refused, when it was.
+        /// The reason the configured webhook URL was rejected, if it was.
         let webhookProblem: String?
         let createdAtMs: Int64
         let deletedAtMs: Int64?

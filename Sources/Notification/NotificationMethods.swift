@@ -17,6 +17,7 @@ enum NotificationMethods {
             scope: .company
         ) { (params: ListMessagesParams, context) -> MessagePage in
             try context.requireCompany(params.companyID)
+
             let limit = try pageSize(params.limit)
             let beforeSeq = try cursorSeq(params.cursor)
 
@@ -48,9 +49,12 @@ enum NotificationMethods {
             scope: .root
         ) { (params: RetryMessageParams, context) -> MessageView in
             _ = try context.requireRoot()
-            return try await store.write { connection in
+
+            let message = try await store.write { connection in
                 try retry(params.messageID, now: clock.nowMs(), in: connection)
             }
+            context.logger.info("message.retry_requested", ["message_id": message.messageID, "company_id": message.companyID])
+            return message
         }
 
         methods.register(
@@ -94,6 +98,14 @@ enum NotificationMethods {
             throw RPCError(
                 .failedPrecondition,
                 "message \(messageID) belongs to company \(message.companyID), which was deleted; nothing is sent for it",
+                details: ["message_id": .string(messageID), "company_id": .string(message.companyID)]
+            )
+        }
+        guard company.activeWebhook == message.recipient else {
+            throw RPCError(
+                .failedPrecondition,
+                "message \(messageID) was for a webhook URL that company \(message.companyID) no longer uses; "
+                    + "it is not sent to the new one",
                 details: ["message_id": .string(messageID), "company_id": .string(message.companyID)]
             )
         }

@@ -1,14 +1,5 @@
 import MeshStore
 
-/// One claimed attempt: a webhook message and the number of this attempt.
-struct WebhookAttempt: Sendable {
-    let messageID: String
-    let url: String
-    let text: String?
-    /// Counted from 1.
-    let number: Int
-}
-
 extension WebhookSender {
     /// Dead-letters messages whose last allowed attempt never reported back, then claims up to `limit` due
     /// messages, counting their attempt and setting the time of the next one before anything is sent.

@@ -16,15 +16,17 @@ public struct WebhookSendReport: Sendable, Hashable {
 
 /// Posts due webhook messages and schedules retries.
 ///
-/// A message gets at most `maximumAttempts` attempts. After failed attempt n the next is due
-/// 2^(n-1) seconds later on the mesh clock (1, 2, 4, 8 s); after the last it is dead until an operator
-/// calls `notifications.retry`. Each attempt is counted in the database before the POST, so a process
-/// that stops mid-send never gets more attempts than the limit; a POST whose answer was lost that way is
-/// repeated, and receivers can drop the repeat by its `X-TenantMesh-Message-Id` header.
+/// A message gets at most `maximumAttempts` attempts. After failed attempt n, the next is due 2^(n-1)
+/// seconds later on the mesh clock (1, 2, 4, 8 s). After the last, the message is dead until an operator
+/// calls `notifications.retry`.
+///
+/// Each attempt is counted in the database before the POST, so a process that stops mid-send never gets
+/// more attempts than the limit. A POST whose response was lost that way is sent again, and receivers
+/// can drop the repeat by its `X-TenantMesh-Message-Id` header.
 public struct WebhookSender: Sendable {
     public static let maximumAttempts = 5
 
-    /// The wait after failed attempt `attempt` (counted from 1), in milliseconds.
+    /// Returns the wait after failed attempt `attempt` (counted from 1), in milliseconds.
     public static func backoffMs(afterAttempt attempt: Int) -> Int64 {
         1000 << Int64(max(0, min(attempt - 1, 20)))
     }
@@ -71,6 +73,9 @@ public struct WebhookSender: Sendable {
             try Self.claimDue(now: now, limit: limit, in: connection)
         }
         report.deadLettered += claimed.lostAttempts
+        if claimed.lostAttempts > 0 {
+            logger.warning("webhook.last_attempt_lost", ["messages": "\(claimed.lostAttempts)"])
+        }
 
         for attempt in claimed.attempts {
             report.attempted += 1
@@ -78,18 +83,24 @@ public struct WebhookSender: Sendable {
             let finished = try await store.write { [clock] connection in
                 try Self.record(outcome, for: attempt, now: clock.nowMs(), in: connection)
             }
+
+            var metadata = ["message_id": attempt.messageID, "attempt": "\(attempt.number)"]
+            if case .failed(let problem) = outcome {
+                metadata["error"] = problem
+            }
+
             switch finished {
             case .sent?:
                 report.delivered += 1
-                logger.info("webhook.delivered", ["message_id": attempt.messageID, "attempt": "\(attempt.number)"])
+                logger.info("webhook.delivered", metadata)
             case .failed?:
                 report.failed += 1
-                logger.info("webhook.retry_scheduled", ["message_id": attempt.messageID, "attempt": "\(attempt.number)"])
+                logger.info("webhook.retry_scheduled", metadata)
             case .dead?:
                 report.deadLettered += 1
-                logger.warning("webhook.dead_lettered", ["message_id": attempt.messageID, "attempt": "\(attempt.number)"])
+                logger.warning("webhook.dead_lettered", metadata)
             case .pending?, nil:
-                break
+                logger.debug("webhook.outcome_discarded", metadata)
             }
         }
         return report
@@ -99,12 +110,14 @@ public struct WebhookSender: Sendable {
         guard let text = attempt.text else {
             return .failed("the message has no webhook text; it cannot be posted")
         }
+
         let target: WebhookTarget
         do throws(RPCError) {
             target = try WebhookTarget.parse(attempt.url)
         } catch {
             return .failed(error.message)
         }
+
         let body = JSONWriter.serialize(["text": .string(text)])
         return await client.post(target, body: body, messageID: attempt.messageID)
     }

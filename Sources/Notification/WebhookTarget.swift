@@ -2,7 +2,7 @@ import MeshProtocol
 
 /// A webhook URL that points at this machine: `http://127.0.0.1:PORT/path` or `http://localhost:PORT/path`.
 ///
-/// Traffic stays on this machine, so every other host is refused, as are `https` (no TLS on loopback),
+/// Traffic stays on this machine, so every other host is rejected, as are `https` (no TLS on loopback),
 /// user names in the URL, and characters that could end the HTTP request line early.
 public struct WebhookTarget: Sendable, Hashable {
     public let url: String
@@ -22,16 +22,16 @@ public struct WebhookTarget: Sendable, Hashable {
     /// - Throws: INVALID_ARGUMENT naming the problem and the accepted form.
     public static func parse(_ text: String, field: String = "webhook_url") throws(RPCError) -> WebhookTarget {
         let accepted = "use http://127.0.0.1:PORT/path or http://localhost:PORT/path; webhooks stay on this machine"
-        func refuse(_ problem: String) -> RPCError {
+        func reject(_ problem: String) -> RPCError {
             RPCError.invalidArgument(field: field, "\(field) \(problem); \(accepted)")
         }
 
         guard text.utf8.count <= 2048, text.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7f }) else {
-            throw refuse("must be at most 2048 printable ASCII characters without spaces")
+            throw reject("must be at most 2048 printable ASCII characters without spaces")
         }
         guard text.lowercased().hasPrefix("http://") else {
             let scheme = text.split(separator: ":", maxSplits: 1).first.map(String.init) ?? text
-            throw refuse("uses scheme '\(scheme.prefix(20))', not http")
+            throw reject("uses scheme '\(scheme.prefix(20))', not http")
         }
 
         let afterScheme = text.dropFirst("http://".count)
@@ -46,18 +46,18 @@ public struct WebhookTarget: Sendable, Hashable {
         }
 
         guard !authority.contains("@") else {
-            throw refuse("must not carry a user name or password")
+            throw reject("must not carry a user name or password")
         }
         let hostAndPort = authority.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
         let host = String(hostAndPort[0]).lowercased()
         guard allowedHosts.contains(host) else {
-            throw refuse("points at host '\(host.prefix(100))', which is not this machine's loopback")
+            throw reject("points at host '\(host.prefix(100))', which is not this machine's loopback")
         }
 
         var port: UInt16 = 80
         if hostAndPort.count == 2 {
             guard let number = UInt16(hostAndPort[1]), number > 0 else {
-                throw refuse("has port '\(hostAndPort[1].prefix(20))'; use a number from 1 to 65535")
+                throw reject("has invalid port '\(hostAndPort[1].prefix(20))' (expected 1 to 65535)")
             }
             port = number
         }

@@ -1,4 +1,5 @@
 import MeshProtocol
+import MeshRuntime
 import MeshStore
 
 /// API keys of users: created on accepting an invitation or on request, stored as SHA-256 only.

@@ -33,7 +33,7 @@ extension AuthHandlers {
             """,
             [.text(keyID)]
         )
-        guard let row, SecretHash.constantTimeEqual(try row.requireString("key_hash"), SecretHash.sha256Hex(apiKey)) else {
+        guard let row, SecretHash.constantTimeEquals(try row.requireString("key_hash"), SecretHash.sha256Hex(apiKey)) else {
             throw rejected
         }
         guard row.int("revoked_at_ms") == nil, row.string("user_status") == UserStatus.active.rawValue,

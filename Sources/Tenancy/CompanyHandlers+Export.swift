@@ -18,9 +18,12 @@ extension CompanyHandlers {
 
             // Each service owns its part of the data; all three are asked at once.
             let parts = try await withThrowingTaskGroup(of: (String, JSONValue).self) { group in
-                for service in CompanyExport.peerServices {
+                for (service, method) in CompanyExport.peerExports {
                     group.addTask {
-                        (service, try await CompanyExport.peer(service, companyID: params.companyID, context: context))
+                        let part = try await CompanyExport.peer(
+                            service, method: method, companyID: params.companyID, context: context
+                        )
+                        return (service, part)
                     }
                 }
                 var collected: [String: JSONValue] = [:]

@@ -1,4 +1,5 @@
 import MeshProtocol
+import MeshRuntime
 import MeshStore
 
 /// Single-use invitation tokens: created with a user, exchanged once for an API key.

@@ -65,3 +65,34 @@ public struct Issue: Codable, Sendable, Hashable {
         (try? JSONValue(encoding: self)) ?? .null
     }
 }
+
+extension Issue {
+    // Declared in an extension so that the memberwise initializer stays available.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(String.self, forKey: .id)
+        companyID = try container.decode(String.self, forKey: .companyID)
+        number = try container.decode(Int64.self, forKey: .number)
+        key = try container.decode(String.self, forKey: .key)
+        title = try container.decode(String.self, forKey: .title)
+        description = try container.decode(String.self, forKey: .description)
+        type = try container.decode(String.self, forKey: .type)
+        priority = try container.decode(String.self, forKey: .priority)
+        status = try container.decode(String.self, forKey: .status)
+        assigneeID = try container.decodeIfPresent(String.self, forKey: .assigneeID)
+        teamID = try container.decodeIfPresent(String.self, forKey: .teamID)
+        createdAtMs = try container.decode(Int64.self, forKey: .createdAtMs)
+        updatedAtMs = try container.decode(Int64.self, forKey: .updatedAtMs)
+        resolvedAtMs = try container.decodeIfPresent(Int64.self, forKey: .resolvedAtMs)
+
+        // Decoded as any JSON value and checked here, so `rpc.describe` shows an open object rather than
+        // the closed, member-less object it records for a dictionary.
+        let fields = try container.decode(JSONValue.self, forKey: .customFields)
+        customFields = fields.objectValue ?? [:]
+        if fields.objectValue == nil && !fields.isNull {
+            throw DecodingError.dataCorruptedError(
+                forKey: .customFields, in: container, debugDescription: "custom_fields must be an object"
+            )
+        }
+    }
+}

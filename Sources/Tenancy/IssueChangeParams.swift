@@ -11,8 +11,8 @@ struct IssueUpdateParams: Codable, Sendable {
     var priority: String?
     /// nil when `team_id` is absent (keep the team), `.some(nil)` for an explicit null (no team).
     var teamID: String??
-    /// Values to set. A null value removes that field's value.
-    var customFields: [String: JSONValue]?
+    /// An object of values to set. A null value removes that field's value.
+    var customFields: JSONValue?
 
     enum CodingKeys: String, CodingKey {
         case companyID = "company_id"
@@ -33,7 +33,7 @@ struct IssueUpdateParams: Codable, Sendable {
         description = try container.decodeIfPresent(String.self, forKey: .description)
         type = try container.decodeIfPresent(String.self, forKey: .type)
         priority = try container.decodeIfPresent(String.self, forKey: .priority)
-        customFields = try container.decodeIfPresent([String: JSONValue].self, forKey: .customFields)
+        customFields = try container.decodeIfPresent(JSONValue.self, forKey: .customFields)
 
         // decodeIfPresent alone cannot tell an absent team_id from an explicit null.
         if container.contains(.teamID) {

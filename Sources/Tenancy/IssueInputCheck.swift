@@ -67,8 +67,19 @@ struct IssueInputCheck {
         return settings.priorities.count >= 2 ? settings.priorities[1] : settings.priorities.first ?? "Medium"
     }
 
-    /// Validates custom field `changes` over the `current` values and returns the merged values.
-    mutating func customFields(_ changes: [String: JSONValue], current: [String: JSONValue]) -> [String: JSONValue] {
+    /// Validates custom field `changes`, an object of name to value, over the `current` values and
+    /// returns the merged values.
+    mutating func customFields(_ changes: JSONValue, current: [String: JSONValue]) -> [String: JSONValue] {
+        guard let changes = changes.objectValue else {
+            problems.append(
+                Problem(
+                    field: "custom_fields",
+                    message: "custom_fields must be an object of field name to value, not \(changes.typeName)"
+                )
+            )
+            return current
+        }
+
         let validator = CustomFieldValidator(definitions: settings.customFields)
         let outcome = validator.validate(changes: changes, current: current)
         problems += outcome.problems

@@ -10,7 +10,8 @@ struct IssueCreateParams: Codable, Sendable {
     var priority: String?
     var teamID: String?
     var assigneeID: String?
-    var customFields: [String: JSONValue]?
+    /// An object of field name to value. Typed as any JSON so that `rpc.describe` shows an open object.
+    var customFields: JSONValue?
 
     enum CodingKeys: String, CodingKey {
         case companyID = "company_id"

@@ -1,3 +1,5 @@
+import MeshRuntime
+
 /// The secrets tenancy hands out: invitation tokens and API keys.
 ///
 /// An invitation token is `tmi_` and 32 hex digits (128 random bits). An API key is

@@ -56,7 +56,7 @@ public enum TenancyAccess {
             throw RPCError(
                 .permissionDenied,
                 "\(method) is reserved for platform operators; call it with the root key",
-                details: ["method": .string(method), "required": "root"]
+                details: ["method": .string(method), "required_role": "root"]
             )
         }
 
@@ -65,8 +65,10 @@ public enum TenancyAccess {
         guard Permissions.allows(role, method) else {
             throw RPCError(
                 .permissionDenied,
-                "\(method) needs the \(required.rawValue) role or higher; your role is \(role.rawValue), so ask an \(required == .owner ? "owner" : "owner or admin") to do it",
-                details: ["method": .string(method), "required": .string(required.rawValue), "role": .string(role.rawValue)]
+                "\(method) needs the \(required.rawValue) role or higher, but the caller's role is \(role.rawValue); ask an owner of the company to change the role or to make the call",
+                details: [
+                    "method": .string(method), "required_role": .string(required.rawValue), "role": .string(role.rawValue),
+                ]
             )
         }
         return caller

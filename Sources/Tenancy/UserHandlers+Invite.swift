@@ -30,7 +30,8 @@ extension UserHandlers {
         }
     }
 
-    /// Counts seats and inserts in the same transaction, so concurrent invitations cannot pass the limit.
+    /// Invites a new user, or sends a fresh invitation to one who is still invited. Counting seats and
+    /// inserting share one transaction, so concurrent invitations cannot pass the limit.
     static func invite(
         companyID: String,
         email: String,
@@ -43,17 +44,20 @@ extension UserHandlers {
         let company = try TenancyAccess.company(companyID, in: connection, for: caller)
 
         let existing = try connection.queryOne(
-            "SELECT id, status FROM users WHERE company_id = ? AND email = ?", [.text(company.id), .text(email)]
-        )
+            "SELECT \(UserRecord.columns) FROM users WHERE company_id = ? AND email = ?", [.text(company.id), .text(email)]
+        ).map(UserRecord.init(row:))
         if let existing {
-            let id = try existing.requireString("id")
-            let hint = existing.string("status") == UserStatus.deactivated.rawValue
-                ? "reactivate user \(id) with users.reactivate" : "user \(id) already has it"
-            throw RPCError(
-                .alreadyExists,
-                "\(email) is already a user of company \(company.id); \(hint)",
-                details: ["user_id": .string(id), "email": .string(email)]
-            )
+            // An invited user who lost or let expire the invitation gets a fresh one instead of an error.
+            guard existing.status == .invited else {
+                let hint = existing.status == .deactivated
+                    ? "reactivate user \(existing.id) with users.reactivate" : "user \(existing.id) is already active"
+                throw RPCError(
+                    .alreadyExists,
+                    "\(email) is already a user of company \(company.id); \(hint)",
+                    details: ["user_id": .string(existing.id), "email": .string(email)]
+                )
+            }
+            return try reinvite(existing, caller: caller, atMs: now, in: connection)
         }
         try requireSeat(company, in: connection)
 
@@ -62,20 +66,43 @@ extension UserHandlers {
             status: .invited, atMs: now
         )
         try user.insert(in: connection)
-        let invitedBy = CompanyHandlers.actorName(caller)
-        let invitation = try Invitations.create(
-            companyID: company.id, userID: user.id, invitedBy: invitedBy, atMs: now, in: connection
-        )
-
         try AuditLog.record(
             connection: connection, companyID: company.id, actor: caller, action: "users.invite", targetType: "user",
             targetID: user.id, before: nil, after: user.view.json, atMs: now
         )
+        return try sendInvitation(to: user, caller: caller, atMs: now, in: connection)
+    }
+
+    /// Replaces the invitation of a user who has not accepted one yet. Earlier tokens stop working, and
+    /// the user keeps the role and name stored at the first invitation. Subscribers then see a second
+    /// `user.invited` for the same `user_id`, so they must key invited users by that id.
+    static func reinvite(_ user: UserRecord, caller: Caller, atMs now: Int64, in connection: Connection) throws -> InviteResult {
+        if user.role == .owner {
+            try requireOwnerPower(caller, for: "invite an owner")
+        }
+
+        try connection.execute(
+            "UPDATE invitations SET expires_at_ms = ? WHERE user_id = ? AND used_at_ms IS NULL AND expires_at_ms > ?",
+            [.integer(now), .text(user.id), .integer(now)]
+        )
+        try AuditLog.record(
+            connection: connection, companyID: user.companyID, actor: caller, action: "users.reinvite",
+            targetType: "user", targetID: user.id, before: nil, after: user.view.json, atMs: now
+        )
+        return try sendInvitation(to: user, caller: caller, atMs: now, in: connection)
+    }
+
+    /// Creates an invitation for `user` and publishes `user.invited` carrying its token.
+    static func sendInvitation(to user: UserRecord, caller: Caller, atMs now: Int64, in connection: Connection) throws -> InviteResult {
+        let invitedBy = CompanyHandlers.actorName(caller)
+        let invitation = try Invitations.create(
+            companyID: user.companyID, userID: user.id, invitedBy: invitedBy, atMs: now, in: connection
+        )
         try connection.publish(
             EventTopic.userInvited,
             [
-                "company_id": .string(company.id), "user_id": .string(user.id), "email": .string(email),
-                "name": .string(name), "role": .string(role.rawValue), "invitation": invitation.eventJSON,
+                "company_id": .string(user.companyID), "user_id": .string(user.id), "email": .string(user.email),
+                "name": .string(user.name), "role": .string(user.role.rawValue), "invitation": invitation.eventJSON,
                 "invited_by": .string(invitedBy), "at_ms": .int(now),
             ],
             atMs: now

@@ -21,7 +21,7 @@ enum UserHandlers {
             throw RPCError(
                 .permissionDenied,
                 "only an owner may \(action); ask an owner of your company",
-                details: ["required": "owner"]
+                details: ["required_role": "owner"]
             )
         }
     }

@@ -16,7 +16,7 @@ struct CompanyReportTests {
         return harness
     }
 
-    @Test("resolution mean, median and nearest-rank p90 come from the resolution times")
+    @Test("resolution mean, median and p90")
     func resolutionStatistics() async throws {
         let harness = try Self.premiumCompany()
         let created = utc(2026, 3, 10)
@@ -24,7 +24,8 @@ struct CompanyReportTests {
         for (index, duration) in hours.enumerated() {
             try harness.deliver([
                 TestEvents.issueCreated("cmp_p", "iss_\(index)", at: created),
-                TestEvents.issueResolved("cmp_p", "iss_\(index)", created: created, resolved: created + duration * hour),
+                TestEvents.issueResolved(
+                    "cmp_p", "iss_\(index)", created: created, resolved: created + duration * hour),
             ])
         }
         // One resolution reported by both issue.transitioned and issue.resolved counts once.
@@ -36,7 +37,8 @@ struct CompanyReportTests {
         // Resolved before the window: left out.
         try harness.deliver([
             TestEvents.issueCreated("cmp_p", "iss_old", at: utc(2026, 2, 20)),
-            TestEvents.issueResolved("cmp_p", "iss_old", created: utc(2026, 2, 20), resolved: utc(2026, 2, 20) + 100 * hour),
+            TestEvents.issueResolved(
+                "cmp_p", "iss_old", created: utc(2026, 2, 20), resolved: utc(2026, 2, 20) + 100 * hour),
         ])
 
         let report = try await harness.report("cmp_p", days: 10)
@@ -51,16 +53,17 @@ struct CompanyReportTests {
         #expect(report.distribution.byStatus["Closed"] == 1)
     }
 
-    @Test("without resolutions the duration figures are null")
+    @Test("no resolutions give null durations")
     func resolutionStatisticsWhenNothingResolved() async throws {
         let harness = try Self.premiumCompany()
         try harness.deliver([TestEvents.issueCreated("cmp_p", "iss_1", at: utc(2026, 3, 14))])
 
         let json = try await harness.reportJSON("cmp_p")
-        #expect(json["resolution_time"] == ["resolved": 0, "timed": 0, "mean_ms": nil, "median_ms": nil, "p90_ms": nil])
+        #expect(
+            json["resolution_time"] == ["resolved": 0, "timed": 0, "mean_ms": nil, "median_ms": nil, "p90_ms": nil])
     }
 
-    @Test("issues are counted per UTC day and per ISO week inside the window")
+    @Test("per-day and per-week buckets")
     func perDayAndPerWeekBuckets() async throws {
         let harness = try Self.premiumCompany()
         try harness.deliver([
@@ -84,14 +87,18 @@ struct CompanyReportTests {
         #expect(report.issuesPerDay.map(\.issuesResolved) == [0, 0, 0, 0, 1, 0, 0, 0, 0, 0])
         #expect(
             report.issuesPerWeek == [
-                WeekActivity(week: "2026-W10", fromDay: "2026-03-06", toDay: "2026-03-08", days: 3, issuesCreated: 2, issuesResolved: 0),
-                WeekActivity(week: "2026-W11", fromDay: "2026-03-09", toDay: "2026-03-15", days: 7, issuesCreated: 4, issuesResolved: 1),
+                WeekActivity(
+                    week: "2026-W10", fromDay: "2026-03-06", toDay: "2026-03-08", days: 3, issuesCreated: 2,
+                    issuesResolved: 0),
+                WeekActivity(
+                    week: "2026-W11", fromDay: "2026-03-09", toDay: "2026-03-15", days: 7, issuesCreated: 4,
+                    issuesResolved: 1),
             ]
         )
     }
 
     @Test(
-        "the window defaults to and is capped by the tier's reporting history",
+        "window capped by tier history",
         arguments: [
             ("basic", 30, 7, true),
             ("basic", nil, 7, false),
@@ -113,7 +120,7 @@ struct CompanyReportTests {
         #expect(report.window.toMs - report.window.fromMs == Int64(days) * day)
     }
 
-    @Test("a window of zero days is rejected naming the field")
+    @Test("zero-day window rejected")
     func zeroDaysRejected() async throws {
         let harness = try Self.premiumCompany()
 
@@ -126,7 +133,7 @@ struct CompanyReportTests {
         }
     }
 
-    @Test("a trend from zero is new, both periods empty is 0, otherwise a percentage")
+    @Test("month-over-month trends")
     func monthOverMonthTrends() async throws {
         let harness = try Self.premiumCompany()
         try harness.deliver((0..<3).map { TestEvents.issueCreated("cmp_p", "cur_\($0)", at: utc(2026, 3, 1)) })
@@ -142,13 +149,15 @@ struct CompanyReportTests {
         #expect(json["trends"]?["issues_created"]?["previous"] == 2)
         #expect(json["trends"]?["issues_created"]?["change_percent"]?.doubleValue == 50)
 
-        try harness.deliver([TestEvents.issueResolved("cmp_p", "prev_0", created: utc(2026, 1, 20), resolved: utc(2026, 1, 21))])
+        try harness.deliver([
+            TestEvents.issueResolved("cmp_p", "prev_0", created: utc(2026, 1, 20), resolved: utc(2026, 1, 21))
+        ])
         let report = try await harness.report("cmp_p")
         #expect(report.trends.issuesResolved == Trend(current: 0, previous: 1))
         #expect(report.trends.issuesResolved.changePercent == .percent(-100))
     }
 
-    @Test("per-team figures are null on Basic, with a note")
+    @Test("teams null on Basic")
     func teamsAbsentOnBasic() async throws {
         let harness = try ServiceHarness<Analytics>(startMs: Self.now)
         try harness.deliver([
@@ -161,7 +170,7 @@ struct CompanyReportTests {
         #expect(json["teams_note"]?.stringValue?.contains("Premium") == true)
     }
 
-    @Test("per-team members, open issues and mean resolution time on Premium")
+    @Test("team figures on Premium")
     func teamsOnPremium() async throws {
         let harness = try Self.premiumCompany()
         let at = utc(2026, 3, 10)
@@ -183,13 +192,17 @@ struct CompanyReportTests {
         #expect(report.teamsNote == nil)
         #expect(
             report.teams == [
-                TeamFigures(teamID: "team_a", name: "Team team_a", members: 2, openIssues: 2, resolvedInWindow: 2, meanResolutionMs: 3 * hour),
-                TeamFigures(teamID: "team_b", name: "Team team_b", members: 0, openIssues: 0, resolvedInWindow: 0, meanResolutionMs: nil),
+                TeamFigures(
+                    teamID: "team_a", name: "Team team_a", members: 2, openIssues: 2, resolvedInWindow: 2,
+                    meanResolutionMs: 3 * hour),
+                TeamFigures(
+                    teamID: "team_b", name: "Team team_b", members: 0, openIssues: 0, resolvedInWindow: 0,
+                    meanResolutionMs: nil),
             ]
         )
     }
 
-    @Test("usage is measured against the tier's limits")
+    @Test("usage against limits")
     func usageAgainstLimits() async throws {
         let harness = try ServiceHarness<Analytics>(startMs: Self.now)
         try harness.deliver([
@@ -198,13 +211,18 @@ struct CompanyReportTests {
             TestEvents.userInvited("cmp_b", "usr_2", at: utc(2026, 3, 2)),
             TestEvents.userActivated("cmp_b", "usr_2", at: utc(2026, 3, 3)),
             TestEvents.userInvited("cmp_b", "usr_3", at: utc(2026, 3, 2)),
-            TestEvents.event("user.deactivated", ["company_id": "cmp_b", "user_id": "usr_3", "at_ms": .int(utc(2026, 3, 4))], at: utc(2026, 3, 4)),
+            TestEvents.event(
+                "user.deactivated", ["company_id": "cmp_b", "user_id": "usr_3", "at_ms": .int(utc(2026, 3, 4))],
+                at: utc(2026, 3, 4)),
             TestEvents.configured("cmp_b", integrations: ["email"], customFields: 3, at: utc(2026, 3, 5)),
             TestEvents.issueCreated("cmp_b", "iss_1", at: utc(2026, 3, 6)),
             TestEvents.issueCreated("cmp_b", "iss_2", at: utc(2026, 3, 6)),
             TestEvents.event(
                 "issue.deleted",
-                ["company_id": "cmp_b", "issue_id": "iss_2", "team_id": nil, "status": "Open", "at_ms": .int(utc(2026, 3, 7))],
+                [
+                    "company_id": "cmp_b", "issue_id": "iss_2", "team_id": nil, "status": "Open",
+                    "at_ms": .int(utc(2026, 3, 7)),
+                ],
                 at: utc(2026, 3, 7)
             ),
             TestEvents.usage("cmp_b", day: "2026-03-15", calls: 250, at: Self.now),
@@ -225,7 +243,7 @@ struct CompanyReportTests {
         #expect(report.profile.tier == "basic")
     }
 
-    @Test("unlimited limits are null, not numbers")
+    @Test("unlimited limits are null")
     func unlimitedLimitsAreNull() async throws {
         let harness = try ServiceHarness<Analytics>(startMs: Self.now)
         try harness.deliver([
@@ -240,7 +258,7 @@ struct CompanyReportTests {
         #expect(json["usage"]?["custom_fields"]?["limit"] == .null)
     }
 
-    @Test("a user of another company gets NOT_FOUND, as does an unknown company")
+    @Test("other company is NOT_FOUND")
     func crossCompanyIsNotFound() async throws {
         let harness = try ServiceHarness<Analytics>(startMs: Self.now)
         try harness.deliver([

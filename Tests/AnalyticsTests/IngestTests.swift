@@ -9,7 +9,7 @@ import Testing
 struct IngestTests {
     static let now = utc(2026, 3, 15, 12)
 
-    @Test("the same fact under two event ids counts once; usage keeps the largest count")
+    @Test("repeated facts count once")
     func repeatedFactsCountOnce() async throws {
         let harness = try ServiceHarness<Analytics>(startMs: Self.now)
         let created = utc(2026, 3, 14)
@@ -36,7 +36,7 @@ struct IngestTests {
         #expect(overview.totalCompanies == 1)
     }
 
-    @Test("a redelivered event is applied once")
+    @Test("redelivered event applied once")
     func redeliveryIsIgnored() async throws {
         let harness = try ServiceHarness<Analytics>(startMs: Self.now)
         let issue = TestEvents.issueCreated("cmp_a", "iss_1", at: utc(2026, 3, 14))
@@ -48,7 +48,7 @@ struct IngestTests {
         #expect(report.trends.issuesCreated.current == 1)
     }
 
-    @Test("events of a company not yet provisioned are kept and show once it is")
+    @Test("events before provisioning")
     func eventsBeforeProvisioning() async throws {
         let harness = try ServiceHarness<Analytics>(startMs: Self.now)
         try harness.deliver([
@@ -77,12 +77,14 @@ struct IngestTests {
         #expect(report.usage.apiCallsToday.current == 40)
     }
 
-    @Test("a status event older than the stored status does not undo it")
+    @Test("older status event ignored")
     func olderStatusIsIgnored() async throws {
         let harness = try ServiceHarness<Analytics>(startMs: Self.now)
         try harness.deliver([
             TestEvents.provisioned("cmp_a", at: utc(2026, 3, 1)),
-            TestEvents.event("company.reactivated", ["company_id": "cmp_a", "at_ms": .int(utc(2026, 3, 5)), "automatic": true], at: utc(2026, 3, 5)),
+            TestEvents.event(
+                "company.reactivated", ["company_id": "cmp_a", "at_ms": .int(utc(2026, 3, 5)), "automatic": true],
+                at: utc(2026, 3, 5)),
             TestEvents.suspended("cmp_a", at: utc(2026, 3, 4)),
         ])
 
@@ -90,7 +92,39 @@ struct IngestTests {
         #expect(report.profile.status == "active")
     }
 
-    @Test("deletion removes the company's data, keeps a tombstone and drops later events")
+    @Test("reactivation restores invited or active")
+    func reactivationRestoresStatus() async throws {
+        let harness = try ServiceHarness<Analytics>(startMs: Self.now)
+        let at = utc(2026, 3, 2)
+        func deactivated(_ user: String) -> MeshEvent {
+            TestEvents.event(
+                "user.deactivated", ["company_id": "cmp_a", "user_id": .string(user), "at_ms": .int(at + 2 * hour)],
+                at: at + 2 * hour)
+        }
+        func reactivated(_ user: String) -> MeshEvent {
+            TestEvents.event(
+                "user.reactivated", ["company_id": "cmp_a", "user_id": .string(user), "at_ms": .int(at + 3 * hour)],
+                at: at + 3 * hour)
+        }
+        try harness.deliver([
+            TestEvents.provisioned("cmp_a", at: utc(2026, 3, 1)),
+            TestEvents.userInvited("cmp_a", "usr_pending", at: at),
+            TestEvents.userInvited("cmp_a", "usr_joined", at: at),
+            TestEvents.userActivated("cmp_a", "usr_joined", at: at + hour),
+            deactivated("usr_pending"),
+            deactivated("usr_joined"),
+        ])
+        var report = try await harness.report("cmp_a")
+        #expect(report.usage.users.current == 1)
+        #expect(report.activeUsers == 0)
+
+        try harness.deliver([reactivated("usr_pending"), reactivated("usr_joined")])
+        report = try await harness.report("cmp_a")
+        #expect(report.usage.users.current == 3)
+        #expect(report.activeUsers == 1)
+    }
+
+    @Test("deletion purges company data")
     func deletionPurges() async throws {
         let harness = try ServiceHarness<Analytics>(startMs: Self.now)
         try harness.deliver([
@@ -115,7 +149,7 @@ struct IngestTests {
         #expect(export["events"]?.arrayValue?.map { $0["topic"] } == ["company.deleted"])
     }
 
-    @Test("the export holds the company's rows and no invitation token")
+    @Test("export without tokens")
     func exportWithoutSecrets() async throws {
         let harness = try ServiceHarness<Analytics>(startMs: Self.now)
         try harness.deliver([
@@ -145,12 +179,15 @@ struct IngestTests {
     }
 
     @Test(
-        "an event that can never apply is rejected naming the member",
+        "malformed event rejected",
         arguments: [
             ("issue.created", ["issue_id": "iss_1"] as JSONValue, "payload.company_id"),
             ("company.provisioned", ["company_id": "cmp_a", "name": "A", "tier": "gold"] as JSONValue, "payload.tier"),
             ("usage.api_calls", ["company_id": "cmp_a", "day": "2026-02-30", "calls": 3] as JSONValue, "payload.day"),
-            ("usage.api_calls", ["company_id": "cmp_a", "day": "2026-02-03", "calls": -1] as JSONValue, "payload.calls"),
+            (
+                "usage.api_calls", ["company_id": "cmp_a", "day": "2026-02-03", "calls": -1] as JSONValue,
+                "payload.calls"
+            ),
             ("team.member_added", ["company_id": "cmp_a", "team_id": "t"] as JSONValue, "payload.user_id"),
         ]
     )

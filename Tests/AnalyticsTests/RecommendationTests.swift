@@ -21,7 +21,7 @@ struct RecommendationTests {
 
     /// Calls per day on Basic (limit 1,000, so more than 800 counts); the last 7 days are 03-09 to 03-15.
     @Test(
-        "API calls over 80% of the daily limit on 3 of the last 7 days fire the rule",
+        "API calls near limit on 3 of 7 days",
         arguments: [
             (["2026-03-09": 801, "2026-03-12": 900, "2026-03-15": 1_000], true),
             (["2026-03-09": 801, "2026-03-12": 900, "2026-03-13": 800], false),
@@ -44,7 +44,7 @@ struct RecommendationTests {
         }
     }
 
-    @Test("users at 80% of the tier limit fire the rule, below it they do not")
+    @Test("users at 80% of limit")
     func usersRule() async throws {
         let harness = try Self.company()
         try harness.deliver((1...2).map { TestEvents.userInvited("cmp_r", "usr_\($0)", at: utc(2026, 3, 1)) })
@@ -58,10 +58,11 @@ struct RecommendationTests {
         #expect(recommendation.figures["percent"]?.doubleValue == 80)
     }
 
-    @Test("issues at 80% of the tier limit fire the rule")
+    @Test("issues at 80% of limit")
     func issuesRule() async throws {
         let harness = try Self.company()
-        try harness.deliver((0..<799).map { TestEvents.issueCreated("cmp_r", "iss_\($0)", at: utc(2026, 3, 1), assignee: "usr_1") })
+        try harness.deliver(
+            (0..<799).map { TestEvents.issueCreated("cmp_r", "iss_\($0)", at: utc(2026, 3, 1), assignee: "usr_1") })
         #expect(!Self.rules(try await harness.report("cmp_r")).contains("issues_near_limit"))
 
         try harness.deliver([TestEvents.issueCreated("cmp_r", "iss_799", at: utc(2026, 3, 1), assignee: "usr_1")])
@@ -70,7 +71,7 @@ struct RecommendationTests {
         #expect(report.usage.issues.current == 800)
     }
 
-    @Test("only email enabled fires the integration rule; a webhook silences it")
+    @Test("no integration besides email")
     func integrationRule() async throws {
         let harness = try Self.company("premium")
         var report = try await harness.report("cmp_r")
@@ -84,7 +85,7 @@ struct RecommendationTests {
         #expect(report.profile.integrations == ["email", "webhook"])
     }
 
-    @Test("open issues older than 30 days without an assignee fire the rule")
+    @Test("stale unassigned issues")
     func staleUnassignedRule() async throws {
         let harness = try Self.company()
         let old = utc(2026, 2, 1)
@@ -103,7 +104,8 @@ struct RecommendationTests {
             TestEvents.event(
                 "issue.updated",
                 [
-                    "company_id": "cmp_r", "issue_id": "assigned_later", "team_id": nil, "type": "Bug", "priority": "High",
+                    "company_id": "cmp_r", "issue_id": "assigned_later", "team_id": nil, "type": "Bug",
+                    "priority": "High",
                     "changes": ["assignee_id": ["from": nil, "to": "usr_2"]], "at_ms": .int(utc(2026, 3, 3)),
                 ],
                 at: utc(2026, 3, 3)
@@ -115,7 +117,7 @@ struct RecommendationTests {
         #expect(recommendation.figures["oldest_created_at_ms"] == .int(old))
     }
 
-    @Test("a quiet company with integrations gets no recommendations")
+    @Test("quiet company gets none")
     func nothingFires() async throws {
         let harness = try Self.company("premium")
         try harness.deliver([

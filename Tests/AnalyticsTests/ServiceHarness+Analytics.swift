@@ -6,7 +6,8 @@ import MeshTesting
 
 extension ServiceHarness where Service == Analytics {
     /// Calls analytics.companyReport and returns the raw result.
-    func reportJSON(_ company: String, days: Int? = nil, as caller: Caller = .root) async throws(RPCError) -> JSONValue {
+    func reportJSON(_ company: String, days: Int? = nil, as caller: Caller = .root) async throws(RPCError) -> JSONValue
+    {
         var params: [String: JSONValue] = ["company_id": .string(company)]
         if let days {
             params["days"] = .int(Int64(days))

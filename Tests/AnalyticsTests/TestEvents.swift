@@ -21,7 +21,9 @@ enum TestEvents {
                 "company_id": .string(company), "name": .string("Company \(company)"), "key_prefix": "TST",
                 "tier": .string(tier), "status": "active", "created_at_ms": .int(at),
                 "owner": ["user_id": .string("\(company)_owner"), "email": "owner@example.com", "name": "Owner"],
-                "invitation": ["invitation_id": "inv_1", "token": "secret-token-value", "expires_at_ms": .int(at + 7 * day)],
+                "invitation": [
+                    "invitation_id": "inv_1", "token": "secret-token-value", "expires_at_ms": .int(at + 7 * day),
+                ],
             ],
             at: at,
             id: id
@@ -29,7 +31,9 @@ enum TestEvents {
     }
 
     static func suspended(_ company: String, at: Int64) -> MeshEvent {
-        event("company.suspended", ["company_id": .string(company), "reason": "unpaid", "reactivate_at_ms": nil, "at_ms": .int(at)], at: at)
+        event(
+            "company.suspended",
+            ["company_id": .string(company), "reason": "unpaid", "reactivate_at_ms": nil, "at_ms": .int(at)], at: at)
     }
 
     static func deleted(_ company: String, at: Int64) -> MeshEvent {
@@ -60,7 +64,8 @@ enum TestEvents {
             "user.invited",
             [
                 "company_id": .string(company), "user_id": .string(user), "email": "u@example.com", "name": "U",
-                "role": "member", "invitation": ["invitation_id": "inv", "token": "another-secret", "expires_at_ms": .int(at + day)],
+                "role": "member",
+                "invitation": ["invitation_id": "inv", "token": "another-secret", "expires_at_ms": .int(at + day)],
                 "invited_by": .string(inviter), "at_ms": .int(at),
             ],
             at: at
@@ -72,7 +77,12 @@ enum TestEvents {
     }
 
     static func teamCreated(_ company: String, _ team: String, at: Int64) -> MeshEvent {
-        event("team.created", ["company_id": .string(company), "team_id": .string(team), "name": .string("Team \(team)"), "at_ms": .int(at)], at: at)
+        event(
+            "team.created",
+            [
+                "company_id": .string(company), "team_id": .string(team), "name": .string("Team \(team)"),
+                "at_ms": .int(at),
+            ], at: at)
     }
 
     static func memberAdded(_ company: String, _ team: String, _ user: String, at: Int64) -> MeshEvent {
@@ -105,18 +115,23 @@ enum TestEvents {
         )
     }
 
-    static func issueResolved(_ company: String, _ issue: String, created: Int64, resolved: Int64, team: String? = nil) -> MeshEvent {
+    static func issueResolved(_ company: String, _ issue: String, created: Int64, resolved: Int64, team: String? = nil)
+        -> MeshEvent
+    {
         event(
             "issue.resolved",
             [
-                "company_id": .string(company), "issue_id": .string(issue), "team_id": team.map { .string($0) } ?? .null,
+                "company_id": .string(company), "issue_id": .string(issue),
+                "team_id": team.map { .string($0) } ?? .null,
                 "type": "Bug", "priority": "Medium", "created_at_ms": .int(created), "resolved_at_ms": .int(resolved),
             ],
             at: resolved
         )
     }
 
-    static func transitioned(_ company: String, _ issue: String, to status: String, at: Int64, resolved: Bool) -> MeshEvent {
+    static func transitioned(_ company: String, _ issue: String, to status: String, at: Int64, resolved: Bool)
+        -> MeshEvent
+    {
         event(
             "issue.transitioned",
             [
@@ -129,7 +144,9 @@ enum TestEvents {
     }
 
     static func usage(_ company: String, day: String, calls: Int64, at: Int64) -> MeshEvent {
-        event("usage.api_calls", ["company_id": .string(company), "day": .string(day), "calls": .int(calls), "at_ms": .int(at)], at: at)
+        event(
+            "usage.api_calls",
+            ["company_id": .string(company), "day": .string(day), "calls": .int(calls), "at_ms": .int(at)], at: at)
     }
 }
 

@@ -6,7 +6,7 @@ import Testing
 
 @Suite("Who sees which company's billing")
 struct BillingAccessTests {
-    @Test("a user reads their own company's subscription and invoices")
+    @Test("user reads own company")
     func ownCompany() async throws {
         let start = Fixture.utc(2026, 4, 1)
         let harness = try Fixture.harness(at: start)
@@ -15,17 +15,21 @@ struct BillingAccessTests {
         _ = try await harness.runCycle()
 
         let viewer = try await harness.subscription("cmp_a", as: Fixture.user(of: "cmp_a", role: "viewer"))
-        let invoices = try await harness.call("billing.invoices", ["company_id": "cmp_a"], as: Fixture.user(of: "cmp_a", role: "admin"))
+        let admin = Fixture.user(of: "cmp_a", role: "admin")
+        let invoices = try await harness.call("billing.invoices", ["company_id": "cmp_a"], as: admin)
 
         #expect(viewer["company_id"] == "cmp_a")
         #expect(invoices["invoices"]?.arrayValue?.count == 1)
     }
 
-    @Test("another company's id is NOT_FOUND, as if it did not exist")
+    @Test("other company is NOT_FOUND")
     func otherCompany() async throws {
         let start = Fixture.utc(2026, 4, 1)
         let harness = try Fixture.harness(at: start)
-        try harness.deliver([Fixture.provisioned("cmp_a", atMs: start), Fixture.provisioned("cmp_b", atMs: start, keyPrefix: "BETA")])
+        try harness.deliver([
+            Fixture.provisioned("cmp_a", atMs: start),
+            Fixture.provisioned("cmp_b", atMs: start, keyPrefix: "BETA"),
+        ])
         let intruder = Fixture.user(of: "cmp_b")
 
         let subscription = await #expect(throws: RPCError.self) {
@@ -39,7 +43,7 @@ struct BillingAccessTests {
         #expect(invoices?.status == .notFound)
     }
 
-    @Test("a company without a subscription yet gets NOT_FOUND saying it is created shortly")
+    @Test("missing subscription explains the wait")
     func notYetCreated() async throws {
         let harness = try Fixture.harness(at: Fixture.utc(2026, 4, 1))
 
@@ -51,21 +55,23 @@ struct BillingAccessTests {
         #expect(error?.message.contains("shortly after the company is provisioned") == true)
     }
 
-    @Test("invoices need the admin role; members are refused")
+    @Test("invoices reject the member role")
     func invoicesNeedAdmin() async throws {
         let start = Fixture.utc(2026, 4, 1)
         let harness = try Fixture.harness(at: start)
         try harness.deliver([Fixture.provisioned("cmp_a", atMs: start)])
 
+        let member = Fixture.user(of: "cmp_a", role: "member")
+
         let error = await #expect(throws: RPCError.self) {
-            _ = try await harness.call("billing.invoices", ["company_id": "cmp_a"], as: Fixture.user(of: "cmp_a", role: "member"))
+            _ = try await harness.call("billing.invoices", ["company_id": "cmp_a"], as: member)
         }
 
         #expect(error?.status == .permissionDenied)
         #expect(error?.message.contains("admin") == true)
     }
 
-    @Test("operator methods refuse company users", arguments: ["billing.overview", "billing.runCycle"])
+    @Test("operator methods reject users", arguments: ["billing.overview", "billing.runCycle"])
     func operatorOnly(_ method: String) async throws {
         let harness = try Fixture.harness(at: Fixture.utc(2026, 4, 1))
 

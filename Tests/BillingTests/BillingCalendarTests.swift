@@ -38,10 +38,11 @@ struct BillingCalendarTests {
         Renewal(start: (2026, 1, 1), index: 0, expected: (2026, 1, 1)),
     ]
 
-    @Test("renews on the anchor day, clamped to the month's last day", arguments: renewals)
+    @Test("renewal clamps to month end", arguments: renewals)
     func renewal(_ renewal: Renewal) {
         let hour: Int64 = 9
-        let start = CivilDate(year: renewal.start.year, month: renewal.start.month, day: renewal.start.day, millisecondOfDay: hour * 3_600_000)
+        let (year, month, day) = renewal.start
+        let start = CivilDate(year: year, month: month, day: day, millisecondOfDay: hour * 3_600_000)
         let calendar = BillingCalendar(startMs: start.milliseconds)
 
         let boundary = CivilDate(milliseconds: calendar.boundary(renewal.index))
@@ -53,7 +54,7 @@ struct BillingCalendarTests {
         #expect(calendar.anchorDay == renewal.start.day)
     }
 
-    @Test("periods follow each other without gaps and 30-day April is 30 days long")
+    @Test("periods are contiguous")
     func periodsAreContiguous() {
         let calendar = BillingCalendar(startMs: Fixture.utc(2026, 1, 31))
 
@@ -65,7 +66,7 @@ struct BillingCalendarTests {
         #expect(april.description == "2026-04-01 to 2026-05-01")
     }
 
-    @Test("finds the period holding an instant, boundaries included in the later period")
+    @Test("period containing an instant")
     func periodContaining() {
         let calendar = BillingCalendar(startMs: Fixture.utc(2026, 1, 31, hour: 10))
         let marchBoundary = Fixture.utc(2026, 3, 31, hour: 10)
@@ -95,7 +96,7 @@ struct BillingCalendarTests {
         #expect((1...CivilDate.daysInMonth(year: date.year, month: date.month)).contains(date.day))
     }
 
-    @Test("known instants have the expected UTC dates")
+    @Test("known instants have UTC dates")
     func knownDates() {
         #expect(CivilDate(milliseconds: 0).dateString == "1970-01-01")
         #expect(CivilDate(milliseconds: -1).dateString == "1969-12-31")

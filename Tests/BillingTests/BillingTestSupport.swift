@@ -15,7 +15,7 @@ enum Fixture {
         CivilDate(year: year, month: month, day: day, millisecondOfDay: hour * 3_600_000).milliseconds
     }
 
-    /// A harness whose clock starts at `startMs`.
+    /// Creates a harness whose clock starts at `startMs`.
     static func harness(at startMs: Int64) throws -> ServiceHarness<Billing> {
         try ServiceHarness<Billing>(startMs: startMs)
     }
@@ -51,7 +51,9 @@ enum Fixture {
                 "status": "active",
                 "created_at_ms": .int(atMs),
                 "owner": ["user_id": "usr_owner", "email": "owner@acme.test", "name": "Ada Owner"],
-                "invitation": ["invitation_id": "inv_x", "token": "secret-token", "expires_at_ms": .int(atMs + 7 * dayMs)],
+                "invitation": [
+                    "invitation_id": "inv_x", "token": "secret-token", "expires_at_ms": .int(atMs + 7 * dayMs),
+                ],
             ],
             atMs: atMs,
             eventID: eventID
@@ -69,7 +71,10 @@ enum Fixture {
     static func suspended(_ companyID: String, atMs: Int64) -> MeshEvent {
         event(
             "company.suspended",
-            ["company_id": .string(companyID), "reason": "unpaid invoices", "reactivate_at_ms": .null, "at_ms": .int(atMs)],
+            [
+                "company_id": .string(companyID), "reason": "unpaid invoices", "reactivate_at_ms": .null,
+                "at_ms": .int(atMs),
+            ],
             atMs: atMs
         )
     }
@@ -104,8 +109,9 @@ extension ServiceHarness where Service == Billing {
         try await call("billing.runCycle")
     }
 
-    func pendingItems(_ companyID: String) async throws -> [JSONValue] {
-        try await subscription(companyID)["pending_items"]?.arrayValue ?? []
+    /// Returns the subscription's `pending_items` array.
+    func pendingItems(_ companyID: String) async throws -> JSONValue {
+        try await subscription(companyID)["pending_items"] ?? []
     }
 }
 

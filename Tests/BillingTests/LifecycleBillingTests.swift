@@ -6,7 +6,7 @@ import Testing
 
 @Suite("Suspension, reactivation and deletion")
 struct LifecycleBillingTests {
-    @Test("suspended time is not billed: the rest of the period is credited and the next one starts at zero")
+    @Test("suspension pauses billing")
     func suspensionPausesBilling() async throws {
         let start = Fixture.utc(2026, 4, 1)
         let harness = try Fixture.harness(at: start)
@@ -34,7 +34,7 @@ struct LifecycleBillingTests {
         #expect(may["total_cents"] == 500)
     }
 
-    @Test("a whole period spent suspended gives a zero invoice that needs no payment")
+    @Test("suspended period gives zero invoice")
     func wholePeriodSuspended() async throws {
         let start = Fixture.utc(2026, 4, 1)
         let harness = try Fixture.harness(at: start)
@@ -48,7 +48,7 @@ struct LifecycleBillingTests {
         #expect(invoice["paid_at_ms"]?.intValue == Fixture.utc(2026, 5, 1))
     }
 
-    @Test("suspending twice or reactivating an active company changes nothing")
+    @Test("repeated status events are ignored")
     func repeatedStatusEvents() async throws {
         let start = Fixture.utc(2026, 4, 1)
         let harness = try Fixture.harness(at: start)
@@ -61,7 +61,7 @@ struct LifecycleBillingTests {
         #expect(try await harness.pendingItems("cmp_a").lineAmounts == [-500])
     }
 
-    @Test("a tier change while suspended moves the price but accrues nothing until reactivation")
+    @Test("tier change while suspended")
     func tierChangeWhileSuspended() async throws {
         let start = Fixture.utc(2026, 4, 1)
         let harness = try Fixture.harness(at: start)
@@ -79,7 +79,7 @@ struct LifecycleBillingTests {
         #expect(subscription["pending_items"]?.lineAmounts == [-667, 1_667])
     }
 
-    @Test("deletion cancels now, issues the final invoice at once and keeps the rows")
+    @Test("deletion issues final invoice")
     func deletion() async throws {
         let start = Fixture.utc(2026, 4, 1)
         let harness = try Fixture.harness(at: start)

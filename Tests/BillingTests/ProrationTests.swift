@@ -40,12 +40,12 @@ struct ProrationTests {
         Case(value: Int64.max, factor: Int64.max - 1, divisor: Int64.max, expected: Int64.max - 1),
     ]
 
-    @Test("rounds half away from zero in integer arithmetic", arguments: cases)
+    @Test("rounds half away from zero", arguments: cases)
     func rounding(_ row: Case) {
         #expect(CentsRounding.scale(row.value, by: row.factor, over: row.divisor) == row.expected)
     }
 
-    @Test("an upgrade halfway through a 30-day period charges half the difference")
+    @Test("halfway upgrade charges half")
     func halfway() {
         let period = BillingCalendar(startMs: Fixture.utc(2026, 4, 1)).period(0)
         let proration = Proration(differenceCents: 5_000 - 1_000, period: period, changeAtMs: Fixture.utc(2026, 4, 16))
@@ -55,7 +55,7 @@ struct ProrationTests {
         #expect(proration.remainingPercentText == "50.00%")
     }
 
-    @Test("a change before the period covers all of it, one after it none")
+    @Test("change outside the period")
     func outsideThePeriod() {
         let period = BillingCalendar(startMs: Fixture.utc(2026, 4, 1)).period(0)
 

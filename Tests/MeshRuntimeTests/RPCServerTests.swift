@@ -108,9 +108,33 @@ import Testing
         try await Task.sleep(for: .milliseconds(100))
         socket.sendFrame(#"{"jsonrpc":"2.0","id":8,"method":"rpc.cancel","params":{"id":7}}"#)
 
-        let reply = try #require(socket.readJSON())
-        #expect(reply["id"] == 8)
-        #expect(reply["result"]?["cancelled"] == true)
+        let first = try #require(socket.readJSON())
+        let second = try #require(socket.readJSON())
+        let replies = [first, second]
+        let cancelled = try #require(replies.first { $0["id"] == 7 })
+        let confirmation = try #require(replies.first { $0["id"] == 8 })
+        #expect(cancelled["error"]?["data"]?["status"] == "CANCELLED")
+        #expect(confirmation["result"]?["cancelled"] == true)
+    }
+
+    @Test func cancelledBatchMemberStillCompletesBatch() async throws {
+        let fixture = try RuntimeFixture()
+        let socket = try fixture.rawSocket()
+        socket.sendFrame(
+            #"[{"jsonrpc":"2.0","id":"slow","method":"echo.sleep","params":{"milliseconds":10000}},{"jsonrpc":"2.0","id":"fast","method":"rpc.ping"}]"#
+        )
+        try await Task.sleep(for: .milliseconds(100))
+        socket.sendFrame(#"{"jsonrpc":"2.0","id":"c","method":"rpc.cancel","params":{"id":"slow"}}"#)
+
+        var batch: [JSONValue]?
+        for _ in 0..<2 {
+            if let reply = socket.readJSON(), let array = reply.arrayValue {
+                batch = array
+            }
+        }
+        let members = try #require(batch)
+        #expect(members.count == 2)
+        #expect(members.first { $0["id"] == "slow" }?["error"]?["data"]?["status"] == "CANCELLED")
     }
 
     @Test func inFlightCapGivesResourceExhausted() async throws {

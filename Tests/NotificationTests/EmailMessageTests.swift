@@ -32,17 +32,19 @@ import Testing
         #expect(email.body == "Hello\r\n")
     }
 
-    @Test func everyLineEndsInCRLFAndHeadersStayShort() throws {
+    @Test func linesEndInCRLFAndStayShort() throws {
         let subject = Array(repeating: "quarterly plan review", count: 8).joined(separator: " ")
         let text = try message(subject: subject, body: "one\ntwo\r\nthree\rfour").rendered()
         let bytes = Array(text.utf8)
 
         for (index, byte) in bytes.enumerated() {
             if byte == 0x0a {
-                #expect(index > 0 && bytes[index - 1] == 0x0d, "LF without CR at octet \(index)")
+                #expect(index > 0, "LF at the start of the message")
+                #expect(bytes[max(0, index - 1)] == 0x0d, "LF without CR at octet \(index)")
             }
             if byte == 0x0d {
-                #expect(index + 1 < bytes.count && bytes[index + 1] == 0x0a, "CR without LF at octet \(index)")
+                #expect(index + 1 < bytes.count, "CR at the end of the message")
+                #expect(bytes[min(bytes.count - 1, index + 1)] == 0x0a, "CR without LF at octet \(index)")
             }
         }
         #expect(text.hasSuffix("\r\n"))
@@ -66,7 +68,7 @@ import Testing
         #expect(EncodedWords.decode(to) == "Zoë Ångström <olivia@acme.example>")
     }
 
-    @Test func longNonASCIISubjectIsSplitIntoWholeCharacterWords() throws {
+    @Test func longSubjectSplitsAtCharacters() throws {
         let subject = String(repeating: "Überprüfung 🧾 ", count: 9) + "für Zoë"
         let email = try ParsedEmail(try message(subject: subject).rendered())
         let value = try #require(email.header("Subject"))
@@ -95,14 +97,14 @@ import Testing
         #expect(email.header("To") == expected)
     }
 
-    @Test func lineBreaksInAValueCannotStartAHeader() throws {
+    @Test func lineBreaksCannotStartHeaders() throws {
         let email = try ParsedEmail(try message(name: "Eve\r\nBcc: all@acme.example", subject: "Hi\nBcc: all@acme.example").rendered())
 
         #expect(email.headers.count == 8)
         #expect(!email.headers.contains { $0.name.lowercased() == "bcc" })
     }
 
-    @Test func bodyLinesLongerThan998OctetsAreCut() throws {
+    @Test func longBodyLinesAreCut() throws {
         let text = try message(body: String(repeating: "é", count: 1200)).rendered()
         let email = try ParsedEmail(text)
 
@@ -129,7 +131,7 @@ import Testing
     }
 
     @Test(arguments: ["", "no-at-sign", "a b@example.com", "x@y\r\nBcc: z@example.com", "<a@example.com>", "zoë@example.com", "a@", "@b", "a@b@c"])
-    func addressesThatCouldBreakAHeaderAreRefused(address: String) {
+    func headerBreakingAddressesAreRejected(address: String) {
         #expect(throws: RPCError.self) {
             try Mailbox(name: "A", address: address, field: "payload.owner.email")
         }

@@ -9,14 +9,14 @@ import Testing
 @Suite struct LifecycleMailTests {
     typealias Fixture = NotificationEventsFixture
 
-    /// A harness with company `cmp_a` (owner Olivia) provisioned.
+    /// Returns a harness in which company `cmp_a` (owner Olivia) is provisioned.
     func provisionedHarness(tier: String = "basic", ownerName: String = "Olivia Owner") throws -> NotificationHarness {
         let harness = try NotificationHarness()
         try harness.deliver([Fixture.provisioned("cmp_a", tier: tier, ownerName: ownerName, token: Fixture.token(), at: harness.clock.nowMs())])
         return harness
     }
 
-    /// The parsed email whose message id is `derive(event, recipient, .email)`.
+    /// Reads and parses the email whose message id is `derive(event, recipient, .email)`.
     func email(_ harness: NotificationHarness, event: MeshEvent, to recipient: String) throws -> ParsedEmail {
         let messageID = MessageID.derive(eventID: event.eventID, recipient: recipient, channel: .email)
         return try ParsedEmail(try OutboxReader(home: harness.home).text(messageID + ".eml"))
@@ -27,7 +27,7 @@ import Testing
         return listed["messages"]?.arrayValue?.compactMap { $0["kind"]?.stringValue } ?? []
     }
 
-    @Test func invitedUserGetsAnInvitationWithTheirToken() async throws {
+    @Test func invitedUserGetsInvitation() async throws {
         let harness = try provisionedHarness()
         let token = Fixture.token()
         let event = Fixture.invited("cmp_a", email: "ivan@acme.example", name: "Ivan Invitee", role: "admin", token: token, at: harness.clock.nowMs())
@@ -41,6 +41,21 @@ import Testing
         #expect(email.body.contains("mesh call auth.acceptInvitation '{\"token\":\"\(token)\"}'"))
         #expect(!email.body.lowercased().contains("password"))
         #expect(try await kinds(harness) == ["invitation", "welcome"])
+    }
+
+    @Test func namelessInvitationGreetsPlainly() throws {
+        let harness = try provisionedHarness()
+        var event = Fixture.invited("cmp_a", email: "ivan@acme.example", name: "", token: Fixture.token(), at: harness.clock.nowMs())
+        if case .object(var payload) = event.payload {
+            payload["name"] = nil
+            event = MeshEvent(eventID: event.eventID, topic: event.topic, payload: .object(payload), createdAtMs: event.createdAtMs, source: "tenancy")
+        }
+
+        try harness.deliver([event])
+
+        let email = try email(harness, event: event, to: "ivan@acme.example")
+        #expect(email.header("To") == "<ivan@acme.example>")
+        #expect(email.body.hasPrefix("Hello,\r\n"))
     }
 
     @Test func tierChangeIsMailedToTheOwner() async throws {
@@ -58,7 +73,7 @@ import Testing
         #expect(try await kinds(harness) == ["tier_changed", "welcome"])
     }
 
-    @Test func suspensionAndReactivationAreMailedToTheOwner() async throws {
+    @Test func suspensionAndReactivationMailOwner() async throws {
         let harness = try provisionedHarness()
         let now = harness.clock.nowMs()
         let suspended = Fixture.suspended("cmp_a", reason: "unpaid invoice", reactivateAt: now + 3 * Fixture.day, at: now)
@@ -76,7 +91,7 @@ import Testing
         #expect(try await kinds(harness) == ["reactivated", "suspended", "welcome"])
     }
 
-    @Test func nonASCIIOwnerNameIsEncodedInTheToHeader() throws {
+    @Test func nonASCIIOwnerNameIsEncoded() throws {
         let harness = try provisionedHarness(ownerName: "Zoë Ångström")
         let event = Fixture.tierChanged("cmp_a", from: "basic", to: "platinum", at: harness.clock.nowMs())
 
@@ -87,7 +102,7 @@ import Testing
         #expect(EncodedWords.decode(to) == "Zoë Ångström <olivia@acme.example>")
     }
 
-    @Test func emailPreferenceOffSilencesOwnerMailButNotInvitations() async throws {
+    @Test func emailOffKeepsOnlyInvitations() async throws {
         let harness = try provisionedHarness()
         let now = harness.clock.nowMs()
 
@@ -101,7 +116,7 @@ import Testing
         #expect(try OutboxReader(home: harness.home).emlNames().count == 2)
     }
 
-    @Test func deletedCompanyGetsNoMoreMessagesAndKeepsItsHistory() async throws {
+    @Test func deletedCompanyStopsButKeepsHistory() async throws {
         let harness = try provisionedHarness()
         let now = harness.clock.nowMs()
 
@@ -115,7 +130,7 @@ import Testing
         #expect(exported["company"]?["status"]?.stringValue == "deleted")
     }
 
-    @Test func eventForACompanyNeverProvisionedIsRejected() throws {
+    @Test func unknownCompanyEventIsRejected() throws {
         let harness = try NotificationHarness()
 
         let error = #expect(throws: RPCError.self) {
@@ -125,7 +140,7 @@ import Testing
         #expect(error?.message.contains("cmp_missing") == true)
     }
 
-    @Test func unknownTierInATierChangeIsRejectedByName() throws {
+    @Test func unknownTierIsRejected() throws {
         let harness = try provisionedHarness()
 
         let error = #expect(throws: RPCError.self) {

@@ -2,7 +2,7 @@ import Foundation
 import Glibc
 import Synchronization
 
-/// A tiny HTTP/1.1 server on 127.0.0.1 (a port the kernel picks) that answers 500 to its first
+/// A tiny HTTP/1.1 server on 127.0.0.1 (on a port the kernel picks). It responds 500 to its first
 /// `failFirst` requests and 200 afterwards, and keeps every request it received.
 final class LoopbackReceiver: Sendable {
     struct Request: Sendable {
@@ -61,8 +61,8 @@ final class LoopbackReceiver: Sendable {
         "http://127.0.0.1:\(port)\(path)"
     }
 
-    /// Stops accepting: the accept loop wakes up, closes the socket and ends. The loop holds the receiver,
-    /// so every test calls this when it is done.
+    /// Stops accepting: the accept loop wakes up, closes the socket and ends. The loop keeps a reference
+    /// to the receiver, so every test calls this when it is done.
     func stop() {
         let wasStopped = stopped.withLock { flag in
             defer { flag = true }
@@ -119,7 +119,7 @@ final class LoopbackReceiver: Sendable {
         _ = bytes.withUnsafeBytes { send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
     }
 
-    /// The request once its headers and `Content-Length` bytes of body have arrived, else nil.
+    /// Parses the request once its headers and `Content-Length` bytes of body have arrived, else returns nil.
     private static func parse(_ bytes: [UInt8]) -> Request? {
         let text = String(decoding: bytes, as: UTF8.self)
         guard let end = text.range(of: "\r\n\r\n") else {

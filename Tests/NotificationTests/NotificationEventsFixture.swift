@@ -16,7 +16,7 @@ enum NotificationEventsFixture {
         )
     }
 
-    /// A fresh invitation token of the shape tenancy generates.
+    /// Returns a fresh invitation token of the shape tenancy generates.
     static func token() -> String {
         "tok_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
     }

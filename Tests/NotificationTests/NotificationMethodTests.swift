@@ -44,7 +44,7 @@ import Testing
         #expect(underTheirID?.status == .notFound)
     }
 
-    @Test func getReturnsTheMessageWithoutItsText() async throws {
+    @Test func getOmitsMessageText() async throws {
         let harness = try twoCompanies()
         let listed = try await harness.call("notifications.list", ["company_id": "cmp_a"], as: Self.userOfA)
         let messageID = try #require(listed["messages"]?.arrayValue?.first?["message_id"])
@@ -106,7 +106,7 @@ import Testing
         #expect(error?.details?["field"]?.stringValue == "cursor")
     }
 
-    @Test func retryOfAnEmailIsRefused() async throws {
+    @Test func emailRetryIsRejected() async throws {
         let harness = try twoCompanies()
         let listed = try await harness.call("notifications.list", ["company_id": "cmp_a"])
         let messageID = try #require(listed["messages"]?.arrayValue?.first?["message_id"])
@@ -122,7 +122,7 @@ import Testing
         #expect(missing?.status == .notFound)
     }
 
-    @Test func exportHoldsRecipientsAndMessagesButNoToken() async throws {
+    @Test func exportOmitsTokens() async throws {
         let harness = try NotificationHarness()
         let token = Fixture.token()
         try harness.deliver([Fixture.provisioned("cmp_a", token: token, at: harness.clock.nowMs())])

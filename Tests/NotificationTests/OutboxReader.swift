@@ -5,12 +5,12 @@ import MeshRuntime
 struct OutboxReader {
     let home: MeshHome
 
-    /// The names of the `.eml` files in the outbox, sorted.
+    /// Lists the names of the `.eml` files in the outbox, sorted.
     func emlNames() throws -> [String] {
         try FileManager.default.contentsOfDirectory(atPath: home.outboxDirectory).filter { $0.hasSuffix(".eml") }.sorted()
     }
 
-    /// Every file in the outbox, including temporary ones.
+    /// Lists every file in the outbox, including temporary ones.
     func allNames() throws -> [String] {
         try FileManager.default.contentsOfDirectory(atPath: home.outboxDirectory).sorted()
     }
@@ -20,7 +20,7 @@ struct OutboxReader {
         return String(decoding: data, as: UTF8.self)
     }
 
-    /// The bytes of the database, its WAL and its shared-memory file, whichever exist.
+    /// Reads the bytes of the database, its WAL and its shared-memory file, whichever exist.
     func databaseBytes(_ process: String) -> [(path: String, bytes: Data)] {
         let base = home.databasePath(process)
         return [base, base + "-wal", base + "-shm"].compactMap { path in
@@ -28,7 +28,7 @@ struct OutboxReader {
         }
     }
 
-    /// Whether `text` occurs in any of the database files.
+    /// Returns whether `text` occurs in any of the database files.
     func databaseContains(_ text: String, process: String = "notification") -> Bool {
         let needle = Data(text.utf8)
         return databaseBytes(process).contains { $0.bytes.range(of: needle) != nil }

@@ -9,7 +9,7 @@ import Testing
 @Suite struct WebhookDeliveryTests {
     typealias Fixture = NotificationEventsFixture
 
-    /// A Premium company `cmp_a` whose Slack-style webhook points at `url`.
+    /// Returns a harness with a Premium company `cmp_a` whose Slack-style webhook points at `url`.
     func premiumHarness(webhookURL url: String) throws -> NotificationHarness {
         let harness = try NotificationHarness()
         let now = harness.clock.nowMs()
@@ -35,7 +35,7 @@ import Testing
         return try #require(messages.first)
     }
 
-    @Test func failedPostsAreRetriedWithBackoffUntilAccepted() async throws {
+    @Test func failedPostsRetryWithBackoff() async throws {
         let receiver = try LoopbackReceiver(failFirst: 2)
         defer { receiver.stop() }
         let harness = try premiumHarness(webhookURL: receiver.url())
@@ -44,7 +44,8 @@ import Testing
         try harness.deliver([Fixture.tierChanged("cmp_a", from: "premium", to: "platinum", at: start)])
 
         var report = try await sender.sendDue()
-        #expect(report.attempted == 1 && report.failed == 1)
+        #expect(report.attempted == 1)
+        #expect(report.failed == 1)
         var message = try await onlyWebhookMessage(harness)
         #expect(message["status"]?.stringValue == "failed")
         #expect(message["attempts"]?.intValue == 1)
@@ -56,7 +57,8 @@ import Testing
 
         try harness.setClock(start + 1000)
         report = try await sender.sendDue()
-        #expect(report.attempted == 1 && report.failed == 1)
+        #expect(report.attempted == 1)
+        #expect(report.failed == 1)
         message = try await onlyWebhookMessage(harness)
         #expect(message["next_attempt_ms"]?.intValue == start + 1000 + 2000)
 
@@ -84,7 +86,7 @@ import Testing
         #expect(try OutboxReader(home: harness.home).emlNames().count == 2)
     }
 
-    @Test func messageIsDeadAfterFiveFailedAttemptsAndRetryRevivesIt() async throws {
+    @Test func fiveFailuresDeadLetterThenRetry() async throws {
         let receiver = try LoopbackReceiver(failFirst: 5)
         defer { receiver.stop() }
         let harness = try premiumHarness(webhookURL: receiver.url())
@@ -123,7 +125,7 @@ import Testing
         #expect(receiver.requests.count == 6)
     }
 
-    @Test func refusedConnectionCountsAsAFailedAttempt() async throws {
+    @Test func refusedConnectionIsFailedAttempt() async throws {
         let closed = try LoopbackReceiver(failFirst: 0)
         closed.stop()
         let harness = try premiumHarness(webhookURL: closed.url())
@@ -134,7 +136,7 @@ import Testing
         #expect(message["last_error"]?.stringValue?.contains("could not connect to 127.0.0.1:\(closed.port)") == true)
     }
 
-    @Test func nonLoopbackWebhookIsRefusedAndNothingIsPosted() async throws {
+    @Test func nonLoopbackWebhookIsRejected() async throws {
         let harness = try premiumHarness(webhookURL: "http://hooks.example.com/tenantmesh")
         try harness.deliver([Fixture.tierChanged("cmp_a", from: "premium", to: "platinum", at: harness.clock.nowMs())])
 
@@ -144,6 +146,28 @@ import Testing
         let problem = try #require(exported["company"]?["webhook_problem"]?.stringValue)
         #expect(problem.contains("hooks.example.com"))
         #expect(problem.contains("http://127.0.0.1:PORT/path"))
+    }
+
+    @Test func changedWebhookAbandonsPendingPosts() async throws {
+        let receiver = try LoopbackReceiver(failFirst: 0)
+        defer { receiver.stop() }
+        let harness = try premiumHarness(webhookURL: receiver.url("/old"))
+        let now = harness.clock.nowMs()
+        try harness.deliver([
+            Fixture.tierChanged("cmp_a", from: "premium", to: "platinum", at: now),
+            Fixture.configured("cmp_a", integrations: ["email", "webhook"], webhookURL: receiver.url("/new"), at: now),
+        ])
+
+        let message = try await onlyWebhookMessage(harness)
+        #expect(message["status"]?.stringValue == "dead")
+        #expect(message["last_error"]?.stringValue?.contains("changed or removed its webhook") == true)
+        #expect(try await sender(harness).sendDue().attempted == 0)
+
+        let refused = await #expect(throws: RPCError.self) {
+            try await harness.call("notifications.retry", ["message_id": message["message_id"] ?? .null])
+        }
+        #expect(refused?.status == .failedPrecondition)
+        #expect(receiver.requests.isEmpty)
     }
 
     @Test func basicTierNeverPostsWebhooks() async throws {
@@ -162,7 +186,7 @@ import Testing
         #expect(receiver.requests.isEmpty)
     }
 
-    @Test func deletingTheCompanyAbandonsItsPendingWebhooks() async throws {
+    @Test func companyDeletionAbandonsPendingWebhooks() async throws {
         let receiver = try LoopbackReceiver(failFirst: 0)
         defer { receiver.stop() }
         let harness = try premiumHarness(webhookURL: receiver.url())

@@ -34,7 +34,7 @@ import Testing
         "127.0.0.1:8080/x",
         "",
     ])
-    func everyOtherURLIsRefused(url: String) {
+    func otherURLsAreRejected(url: String) {
         let error = #expect(throws: RPCError.self) {
             try WebhookTarget.parse(url, field: "settings.webhook_url")
         }

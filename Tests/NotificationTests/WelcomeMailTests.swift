@@ -9,7 +9,7 @@ import Testing
 @Suite struct WelcomeMailTests {
     typealias Fixture = NotificationEventsFixture
 
-    @Test func provisioningWritesOneWelcomeEmailWithTheToken() async throws {
+    @Test func welcomeEmailCarriesTheToken() async throws {
         let harness = try NotificationHarness()
         let token = Fixture.token()
         let at = harness.clock.nowMs()
@@ -44,7 +44,7 @@ import Testing
         #expect(!listed.allStrings.contains { $0.contains(token) })
     }
 
-    @Test func sameEventDeliveredTwiceLeavesOneFileAndOneRow() async throws {
+    @Test func duplicateDeliveryKeepsOneFile() async throws {
         let harness = try NotificationHarness()
         let event = Fixture.provisioned("cmp_a", token: Fixture.token(), at: harness.clock.nowMs())
 
@@ -56,9 +56,9 @@ import Testing
         #expect(listed["messages"]?.arrayValue?.count == 1)
     }
 
-    /// A crash after the file was written but before the commit leaves the file and no row; the
+    /// A crash after the file was written but before the commit leaves the file and no row. The
     /// redelivered event must end with that same single file, not a second one.
-    @Test func handlerRunAgainAfterARollbackRewritesTheSameFile() async throws {
+    @Test func rerunAfterRollbackRewritesSameFile() async throws {
         let harness = try NotificationHarness()
         let event = Fixture.provisioned("cmp_a", token: Fixture.token(), at: harness.clock.nowMs())
         let handler = try #require(harness.parts.eventHandlers["company.provisioned"])
@@ -107,7 +107,7 @@ import Testing
         #expect(!outbox.databaseContains(userToken))
     }
 
-    @Test func provisioningEventWithoutAnOwnerEmailIsRejectedByName() throws {
+    @Test func missingOwnerEmailIsRejected() throws {
         let harness = try NotificationHarness()
         var event = Fixture.provisioned("cmp_a", token: Fixture.token(), at: harness.clock.nowMs())
         guard case .object(var payload) = event.payload, case .object(var owner)? = payload["owner"] else {
@@ -124,7 +124,7 @@ import Testing
         #expect(try OutboxReader(home: harness.home).emlNames().isEmpty)
     }
 
-    @Test func tokenThatCannotBeQuotedSafelyIsRejected() throws {
+    @Test func unsafeTokenIsRejected() throws {
         let harness = try NotificationHarness()
         let event = Fixture.provisioned("cmp_a", token: "abc'; rm -rf ~; echo '", at: harness.clock.nowMs())
 

@@ -6,7 +6,7 @@ import Testing
 
 @testable import Tenancy
 
-@Suite struct AuditLogTests {
+@Suite("Audit log") struct AuditLogTests {
     @Test func changesAreRecordedWithBeforeAndAfter() async throws {
         let harness = try TenancyHarness()
         let company = try await harness.onboard(tier: "premium")
@@ -69,6 +69,6 @@ import Testing
         let error = await expectFailure(.permissionDenied) {
             try await harness.call("audit.list", ["company_id": .string(company.companyID)], as: admin.caller)
         }
-        #expect(error?.details?["required"] == "owner")
+        #expect(error?.details?["required_role"] == "owner")
     }
 }

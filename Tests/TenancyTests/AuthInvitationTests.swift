@@ -6,7 +6,7 @@ import Testing
 
 @testable import Tenancy
 
-@Suite struct AuthInvitationTests {
+@Suite("Invitation acceptance") struct AuthInvitationTests {
     @Test func invitationIsAcceptedOnlyOnce() async throws {
         let harness = try TenancyHarness()
         let provisioned = try await harness.provision()

@@ -6,7 +6,7 @@ import Testing
 
 @testable import Tenancy
 
-@Suite struct AuthKeyTests {
+@Suite("API keys") struct AuthKeyTests {
     func verify(_ harness: TenancyHarness, _ key: String) async throws -> JSONValue {
         try await harness.call("auth.verifyKey", ["api_key": .string(key)], as: .service)
     }
@@ -34,7 +34,7 @@ import Testing
         #expect(verified["company_status"] == "suspended")
     }
 
-    @Test func revokedKeyIsRefused() async throws {
+    @Test func revokedKeyIsRejected() async throws {
         let harness = try TenancyHarness()
         let company = try await harness.onboard()
         _ = try await harness.call("auth.revokeKey", ["key_id": .string(company.owner.keyID!)], as: company.owner)
@@ -43,7 +43,7 @@ import Testing
         #expect(error?.message == "API key is not valid; create a new key or accept an invitation")
     }
 
-    @Test func deactivatedUserKeyIsRefused() async throws {
+    @Test func deactivatedUserKeyIsRejected() async throws {
         let harness = try TenancyHarness()
         let company = try await harness.onboard()
         let member = try await harness.addUser(to: company, email: "m@tech.example")
@@ -56,7 +56,7 @@ import Testing
         _ = await expectFailure(.unauthenticated) { try await verify(harness, member.apiKey) }
     }
 
-    @Test func deletedCompanyKeyIsRefused() async throws {
+    @Test func deletedCompanyKeyIsRejected() async throws {
         let harness = try TenancyHarness()
         let company = try await harness.onboard()
         _ = try await harness.call("companies.delete", ["company_id": .string(company.companyID)])
@@ -64,12 +64,12 @@ import Testing
     }
 
     @Test(arguments: ["", "tmk_", "tmk_keyabc_short", "Bearer something"])
-    func malformedKeyIsRefused(_ key: String) async throws {
+    func malformedKeyIsRejected(_ key: String) async throws {
         let harness = try TenancyHarness()
         _ = await expectFailure(.unauthenticated) { try await verify(harness, key) }
     }
 
-    @Test func tamperedSecretIsRefused() async throws {
+    @Test func tamperedSecretIsRejected() async throws {
         let harness = try TenancyHarness()
         let company = try await harness.onboard()
         var tampered = Array(company.ownerKey)
@@ -122,6 +122,6 @@ import Testing
         let error = await expectFailure(.permissionDenied) {
             try await harness.call("auth.createKey", [:], as: viewer.caller)
         }
-        #expect(error?.details?["required"] == "member")
+        #expect(error?.details?["required_role"] == "member")
     }
 }

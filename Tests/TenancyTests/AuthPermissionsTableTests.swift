@@ -8,7 +8,7 @@ import Testing
 @testable import Tenancy
 
 /// docs/PERMISSIONS.md must print exactly the table the code enforces.
-@Suite struct AuthPermissionsTableTests {
+@Suite("Permission table") struct AuthPermissionsTableTests {
     /// Method to the "Lowest role" column of the document's table.
     func documentedRoles() throws -> [String: String] {
         let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

@@ -6,7 +6,7 @@ import Testing
 
 @testable import Tenancy
 
-@Suite struct CompanyAccessTests {
+@Suite("Company isolation and export") struct CompanyAccessTests {
     static let companyMethods = [
         "companies.get", "companies.export", "users.list", "audit.list", "companies.configure",
         "companies.changeTier", "users.invite", "users.get", "users.setRole", "users.deactivate",

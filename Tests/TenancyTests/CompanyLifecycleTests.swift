@@ -6,7 +6,7 @@ import Testing
 
 @testable import Tenancy
 
-@Suite struct CompanyLifecycleTests {
+@Suite("Company suspension and deletion") struct CompanyLifecycleTests {
     @Test func suspendedCompanyBlocksItsUsersAndKeepsData() async throws {
         let harness = try TenancyHarness()
         let company = try await harness.onboard()

@@ -6,7 +6,7 @@ import Testing
 
 @testable import Tenancy
 
-@Suite struct CompanyTierTests {
+@Suite("Tier changes") struct CompanyTierTests {
     struct DowngradeCase: Sendable, CustomStringConvertible {
         let from: String
         let to: String
@@ -60,7 +60,8 @@ import Testing
         #expect(Set(violations.compactMap { $0["limit"]?.stringValue }) == downgrade.expected)
         for violation in violations {
             #expect(violation["action"]?.stringValue?.isEmpty == false)
-            #expect(violation["current"] != nil && violation["allowed"] != nil)
+            #expect(violation["current"] != nil)
+            #expect(violation["allowed"] != nil)
         }
         if let users = violations.first(where: { $0["limit"] == "users" }) {
             #expect(users["current"]?.intValue == Int64(downgrade.users))
@@ -153,6 +154,6 @@ import Testing
                 "companies.changeTier", ["company_id": .string(company.companyID), "tier": "premium"], as: admin.caller
             )
         }
-        #expect(error?.details?["required"] == "owner")
+        #expect(error?.details?["required_role"] == "owner")
     }
 }

@@ -6,7 +6,7 @@ import Testing
 
 @testable import Tenancy
 
-@Suite struct ConfigureSettingsTests {
+@Suite("Company settings") struct ConfigureSettingsTests {
     struct InvalidCase: Sendable, CustomStringConvertible {
         let tier: String
         let settings: JSONValue

@@ -189,7 +189,7 @@ struct IssueCreateTests {
             let second = try await fixture.createIssue(company, title: "round \(round) b")
             keys += [first, second].compactMap { $0["key"]?.stringValue }
 
-            // Delete the newest issue, so a counter built on MAX(number) would hand its number out again.
+            // Delete both, newest first, so numbering from the live issues alone would reuse their numbers.
             for issue in [second, first] {
                 _ = try await fixture.harness.call(
                     "issues.delete",
@@ -202,6 +202,24 @@ struct IssueCreateTests {
         keys.append(last["key"]?.stringValue ?? "")
 
         #expect(keys == (1...7).map { "\(company.keyPrefix)-\($0)" })
+    }
+
+    @Test("numbers survive purged rows")
+    func numbersSurvivePurge() async throws {
+        let fixture = try WorkspaceFixture()
+        let company = try await fixture.provision("Purge Co")
+        for index in 0..<3 {
+            try await fixture.createIssue(company, title: "issue \(index)")
+        }
+
+        // Remove the rows outright, as a data purge would, so only the counter still records the numbers.
+        let companyID = company.id
+        try fixture.harness.store.writeSync { connection in
+            try connection.execute("DELETE FROM issues WHERE company_id = ?", [.text(companyID)])
+        }
+        let next = try await fixture.createIssue(company, title: "after purge")
+
+        #expect(next["key"] == .string("\(company.keyPrefix)-4"))
     }
 
     @Test("get by id and by key")

@@ -63,7 +63,7 @@ struct IssueCrossCompanyTests {
             #expect(error?.status == .notFound, "\(method) \(JSONWriter.string(params))")
         }
 
-        // A's key number 1 exists in A too; only the prefix tells them apart.
+        // Both companies have an issue number 1, so only the key prefix distinguishes the two keys.
         #expect(theirIssue["number"] == myIssue["number"])
         #expect(try fixture.harness.published().count == publishedBefore)
         let stored = try await fixture.harness.call(

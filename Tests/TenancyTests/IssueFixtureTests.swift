@@ -77,7 +77,7 @@ struct WorkspaceFixture {
         )
     }
 
-    /// Creates an issue as the company's owner (or `caller`) with type Task unless `extra` says otherwise.
+    /// Creates an issue as the company's owner (or `caller`) with type Task unless `extra` sets another.
     @discardableResult
     func createIssue(
         _ company: Company,

@@ -6,7 +6,7 @@ import Testing
 
 @testable import Tenancy
 
-@Suite struct UserLimitTests {
+@Suite("User limit") struct UserLimitTests {
     func invite(_ harness: TenancyHarness, _ company: OnboardedCompany, _ email: String) async throws -> JSONValue {
         try await harness.call(
             "users.invite",
@@ -90,10 +90,33 @@ import Testing
         #expect(try harness.published().contains { $0.topic == EventTopic.userReactivated })
     }
 
-    @Test func duplicateEmailIsAlreadyExists() async throws {
+    @Test func duplicateActiveEmailIsAlreadyExists() async throws {
         let harness = try TenancyHarness()
         let company = try await harness.onboard()
-        _ = try await invite(harness, company, "dup@tech.example")
-        _ = await expectFailure(.alreadyExists) { try await invite(harness, company, "DUP@tech.example") }
+        _ = try await harness.addUser(to: company, email: "dup@tech.example")
+
+        let error = await expectFailure(.alreadyExists) { try await invite(harness, company, "DUP@tech.example") }
+        #expect(error?.message.contains("already active") == true)
+    }
+
+    @Test func invitingAnInvitedUserAgainReplacesTheToken() async throws {
+        let harness = try TenancyHarness()
+        let company = try await harness.onboard()
+        let first = try await invite(harness, company, "late@tech.example")
+        let userID = try #require(first["user"]?["user_id"]?.stringValue)
+        let oldToken = try harness.invitationToken(for: userID)
+        try harness.advance(days: 8)
+
+        let second = try await invite(harness, company, "late@tech.example")
+        #expect(second["user"]?["user_id"]?.stringValue == userID)
+        let newToken = try harness.invitationToken(for: userID)
+        #expect(newToken != oldToken)
+        #expect(try harness.count("users") == 2)
+
+        _ = await expectFailure(.failedPrecondition) {
+            try await harness.call("auth.acceptInvitation", ["token": .string(oldToken)], as: nil)
+        }
+        let accepted = try await harness.call("auth.acceptInvitation", ["token": .string(newToken)], as: nil)
+        #expect(accepted["user"]?["status"] == "active")
     }
 }

@@ -6,7 +6,7 @@ import Testing
 
 @testable import Tenancy
 
-@Suite struct UserRoleTests {
+@Suite("User roles") struct UserRoleTests {
     @Test func lastActiveOwnerCannotBeDemotedOrDeactivated() async throws {
         let harness = try TenancyHarness()
         let company = try await harness.onboard()
@@ -92,7 +92,7 @@ import Testing
                 as: viewer.caller
             )
         }
-        #expect(error?.details?["required"] == "admin")
+        #expect(error?.details?["required_role"] == "admin")
         #expect(error?.message.contains("admin role") == true)
     }
 

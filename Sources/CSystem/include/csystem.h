@@ -27,6 +27,10 @@ int csystem_connect_unix(int fd, const char *path);
 /// The largest path length in bytes that fits `sun_path` with its terminating NUL.
 int csystem_unix_path_max(void);
 
+/// Installs a handler for SIGTERM and SIGINT that writes the signal number as one byte to `write_fd`
+/// (a pipe), and ignores SIGPIPE. A handler works whichever thread the kernel picks, unlike masks.
+int csystem_catch_termination(int write_fd);
+
 uint32_t csystem_epollin(void);
 uint32_t csystem_epollout(void);
 uint32_t csystem_epollrdhup(void);

@@ -1,0 +1,59 @@
+import Foundation
+import MeshClient
+import MeshProtocol
+import MeshRuntime
+import MeshTesting
+import MeshTransport
+import Testing
+
+@Suite(.serialized)
+struct GatewaySecurityTests {
+    @Test func forgedCallerIsIgnored() async throws {
+        let cluster = try await MeshCluster()
+        let loop = try EventLoop(name: "forger")
+        loop.start()
+        defer { loop.stop() }
+        let client = RPCClient(path: cluster.gatewaySocket, loop: loop)
+
+        var meta = RequestMeta()
+        meta.caller = Caller.root.json
+        do {
+            _ = try await client.call("companies.list", params: [:], meta: meta, timeout: .seconds(10))
+            Issue.record("a client-supplied caller was believed")
+        } catch {
+            #expect(error.status == .unauthenticated)
+        }
+    }
+
+    @Test func wrongKeyAndInternalMethodsAreRefused() async throws {
+        let cluster = try await MeshCluster()
+        let stranger = try MeshClient(socketPath: cluster.gatewaySocket, apiKey: "tmk_nope_0000")
+        do {
+            _ = try await stranger.call("companies.list", [:])
+            Issue.record("an unknown key was accepted")
+        } catch {
+            #expect(error.status == .unauthenticated)
+        }
+
+        let root = try MeshClient(socketPath: cluster.gatewaySocket, apiKey: try cluster.rootKey)
+        do {
+            _ = try await root.call("events.deliver", ["events": []])
+            Issue.record("an internal method was routed")
+        } catch {
+            #expect(error.status == .methodNotFound)
+        }
+        do {
+            _ = try await root.call("auth.verifyKey", ["api_key": "x"])
+            Issue.record("an internal method was routed")
+        } catch {
+            #expect(error.status == .methodNotFound)
+        }
+    }
+
+    @Test func rootKeyFileIsOwnerOnly() async throws {
+        let cluster = try await MeshCluster()
+        var status = stat()
+        #expect(stat(cluster.home.rootKeyPath, &status) == 0)
+        #expect(status.st_mode & 0o777 == 0o600)
+    }
+}
