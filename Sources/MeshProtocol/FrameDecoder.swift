@@ -65,6 +65,31 @@ public struct FrameDecoder: Sendable {
         return payload
     }
 
+    /// Calls `body` with the next whole payload in place, without copying it, then consumes it.
+    /// Returns nil when more bytes are needed. The buffer is valid only inside `body`.
+    public mutating func withNextFrame<Result>(
+        _ body: (UnsafeRawBufferPointer) -> Result
+    ) throws(FrameError) -> Result? {
+        guard let length = try peekLength() else {
+            return nil
+        }
+
+        let start = readIndex + 4
+        guard buffer.count - start >= length else {
+            return nil
+        }
+
+        let result = buffer.withUnsafeBytes { bytes in
+            body(UnsafeRawBufferPointer(rebasing: bytes[start..<(start + length)]))
+        }
+        readIndex = start + length
+        if readIndex == buffer.count {
+            buffer.removeAll(keepingCapacity: buffer.capacity <= 64 * 1024)
+            readIndex = 0
+        }
+        return result
+    }
+
     /// Validates the pending length prefix without consuming anything.
     public func peekLength() throws(FrameError) -> Int? {
         guard buffer.count - readIndex >= 4 else {

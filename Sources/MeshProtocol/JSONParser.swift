@@ -58,7 +58,7 @@ struct JSONScanner {
         return value
     }
 
-    private mutating func skipWhitespace() {
+    mutating func skipWhitespace() {
         while index < bytes.count {
             switch bytes[index] {
             case 0x20, 0x09, 0x0A, 0x0D:
@@ -69,11 +69,11 @@ struct JSONScanner {
         }
     }
 
-    private func fail(_ message: String) -> JSONParseError {
+    func fail(_ message: String) -> JSONParseError {
         JSONParseError(.syntax, offset: index, message)
     }
 
-    private mutating func parseValue() throws(JSONParseError) -> JSONValue {
+    mutating func parseValue() throws(JSONParseError) -> JSONValue {
         guard index < bytes.count else {
             throw fail("unexpected end of JSON text")
         }
@@ -116,7 +116,7 @@ struct JSONScanner {
         index += count
     }
 
-    private mutating func enter() throws(JSONParseError) {
+    mutating func enter() throws(JSONParseError) {
         depth += 1
         if depth > JSONParser.maximumDepth {
             throw JSONParseError(

@@ -5,8 +5,6 @@ public enum RPCEnvelope {
     /// The most requests one batch may hold.
     public static let maximumBatchSize = 256
 
-    private static let requestMembers: Set<String> = ["jsonrpc", "method", "params", "id", "meta"]
-
     public static func decodeIncoming(_ payload: [UInt8]) -> Result<RPCIncoming, RPCEnvelopeFailure> {
         payload.withUnsafeBytes { decodeIncoming($0) }
     }
@@ -16,13 +14,15 @@ public enum RPCEnvelope {
     /// Text that is not JSON is a PARSE_ERROR with a null id. Well-formed JSON that is not a valid
     /// request (including an object with a duplicate member) is INVALID_REQUEST.
     public static func decodeIncoming(_ payload: UnsafeRawBufferPointer) -> Result<RPCIncoming, RPCEnvelopeFailure> {
+        if let fast = decodeSingleObject(payload) {
+            return fast
+        }
+
         let value: JSONValue
         do {
             value = try JSONParser.parse(payload)
         } catch {
-            let status: RPCStatus = error.kind == .duplicateKey ? .invalidRequest : .parseError
-            let message = status == .parseError ? "invalid JSON: \(error)" : "invalid request: \(error)"
-            return .failure(RPCEnvelopeFailure(id: nil, error: RPCError(status, message)))
+            return .failure(parseFailure(error))
         }
 
         switch value {
@@ -55,14 +55,44 @@ public enum RPCEnvelope {
         }
     }
 
+    /// Decodes a payload whose first non-blank byte is `{` as one request without building a
+    /// dictionary; returns nil for anything else, which takes the general path.
+    static func decodeSingleObject(_ payload: UnsafeRawBufferPointer) -> Result<RPCIncoming, RPCEnvelopeFailure>? {
+        let bytes = payload.bindMemory(to: UInt8.self)
+        guard let first = bytes.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }),
+            first == UInt8(ascii: "{")
+        else {
+            return nil
+        }
+
+        var scanner = JSONScanner(bytes: bytes)
+        let members: EnvelopeMembers
+        do {
+            members = try scanner.parseEnvelopeDocument()
+        } catch {
+            return .failure(parseFailure(error))
+        }
+        return validate(members).map { .single($0) }
+    }
+
+    static func parseFailure(_ error: JSONParseError) -> RPCEnvelopeFailure {
+        let status: RPCStatus = error.kind == .duplicateKey ? .invalidRequest : .parseError
+        let message = status == .parseError ? "invalid JSON: \(error)" : "invalid request: \(error)"
+        return RPCEnvelopeFailure(id: nil, error: RPCError(status, message))
+    }
+
     /// Checks one request object.
     static func decodeRequest(_ value: JSONValue) -> Result<RPCRequest, RPCEnvelopeFailure> {
         guard case .object(let members) = value else {
             return .failure(RPCEnvelopeFailure(id: nil, error: RPCError(.invalidRequest, "a request must be an object, not \(value.typeName)")))
         }
+        return validate(EnvelopeMembers(members))
+    }
 
+    /// Applies the request rules to members read by either path.
+    static func validate(_ members: EnvelopeMembers) -> Result<RPCRequest, RPCEnvelopeFailure> {
         var id: RPCID?
-        if let rawID = members["id"] {
+        if let rawID = members.id {
             guard let parsed = RPCID(json: rawID) else {
                 return .failure(
                     RPCEnvelopeFailure(id: nil, error: RPCError(.invalidRequest, "id must be a string, an integer or null", details: ["field": "id"]))
@@ -74,17 +104,17 @@ public enum RPCEnvelope {
             .failure(RPCEnvelopeFailure(id: id, error: RPCError(.invalidRequest, message, details: ["field": .string(field)])))
         }
 
-        guard members["jsonrpc"] == .string("2.0") else {
+        guard members.jsonrpc == .string("2.0") else {
             return invalid("jsonrpc must be exactly \"2.0\"", field: "jsonrpc")
         }
-        guard case .string(let method)? = members["method"] else {
+        guard case .string(let method)? = members.method else {
             return invalid("method must be a string", field: "method")
         }
-        if let unknown = members.keys.sorted().first(where: { !requestMembers.contains($0) }) {
+        if let unknown = members.unknown {
             return invalid("unknown member '\(unknown)'; a request has jsonrpc, method, params, id and meta", field: unknown)
         }
 
-        let params = members["params"]
+        let params = members.params
         switch params {
         case nil, .object?, .array?:
             break
@@ -93,7 +123,7 @@ public enum RPCEnvelope {
         }
 
         var meta = RequestMeta()
-        if let rawMeta = members["meta"] {
+        if let rawMeta = members.meta {
             do {
                 meta = try RequestMeta(json: rawMeta)
             } catch {
@@ -158,6 +188,13 @@ public enum RPCEnvelope {
 
     /// Decodes a reply frame: one response object or a batch of them.
     public static func decodeResponses(_ payload: [UInt8]) throws(RPCError) -> [RPCResponse] {
+        let outcome = payload.withUnsafeBytes { bytes in
+            Result { () throws(RPCError) -> [RPCResponse] in try decodeResponses(bytes) }
+        }
+        return try outcome.get()
+    }
+
+    public static func decodeResponses(_ payload: UnsafeRawBufferPointer) throws(RPCError) -> [RPCResponse] {
         let value: JSONValue
         do {
             value = try JSONParser.parse(payload)

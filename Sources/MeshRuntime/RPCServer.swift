@@ -62,7 +62,7 @@ public final class RPCServer: ServerDelegate, @unchecked Sendable {
         logger.trace("connection.accepted", ["fd": "\(connection.descriptor)"])
     }
 
-    public func connection(_ connection: SocketConnection, didReceive payload: [UInt8]) {
+    public func connection(_ connection: SocketConnection, didReceive payload: UnsafeRawBufferPointer) {
         switch RPCEnvelope.decodeIncoming(payload) {
         case .failure(let failure):
             connection.send(RPCEnvelope.encodeError(id: failure.id, error: failure.error))

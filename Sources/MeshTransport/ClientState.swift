@@ -146,7 +146,7 @@ final class ClientState: ConnectionDelegate {
 
     // MARK: ConnectionDelegate
 
-    func connection(_ connection: SocketConnection, didReceive payload: [UInt8]) {
+    func connection(_ connection: SocketConnection, didReceive payload: UnsafeRawBufferPointer) {
         let responses: [RPCResponse]
         do {
             responses = try RPCEnvelope.decodeResponses(payload)

@@ -4,7 +4,8 @@ import MeshProtocol
 
 /// Receives what arrives on a connection. Called on the connection's event loop thread.
 public protocol ConnectionDelegate: AnyObject {
-    func connection(_ connection: SocketConnection, didReceive payload: [UInt8])
+    /// `payload` points into the connection's buffer and is valid only during the call.
+    func connection(_ connection: SocketConnection, didReceive payload: UnsafeRawBufferPointer)
     /// The peer sent a bad length prefix. The connection stops reading; the delegate should send an
     /// error frame and call `closeAfterFlush()`.
     func connection(_ connection: SocketConnection, didFailFraming error: FrameError)
@@ -233,18 +234,20 @@ public final class SocketConnection: EventLoopHandler, @unchecked Sendable {
 
     private func deliverFrames() {
         while !isClosed && !readingPaused {
-            let payload: [UInt8]?
+            let delivered: Bool?
             do {
-                payload = try decoder.nextFrame()
+                delivered = try decoder.withNextFrame { payload in
+                    delegate?.connection(self, didReceive: payload)
+                    return true
+                }
             } catch {
                 pauseReading()
                 delegate?.connection(self, didFailFraming: error)
                 return
             }
-            guard let payload else {
+            guard delivered != nil else {
                 return
             }
-            delegate?.connection(self, didReceive: payload)
         }
     }
 }
