@@ -65,7 +65,7 @@ let package = Package(
         .testTarget(name: "NotificationTests", dependencies: ["Notification", "MeshTesting"], swiftSettings: strict),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["MeshClient", "MeshRuntime", "MeshTesting"],
+            dependencies: ["MeshClient", "MeshRuntime", "MeshTesting", "TenantModel", "Gateway", "Tenancy", "Billing"],
             swiftSettings: strict
         ),
     ]

@@ -292,6 +292,10 @@ static int load(const char *path, int connections, double seconds, const char *r
 }
 
 int main(int argc, char **argv) {
+    // A parent that spawned us from a thread blocking signals passed that mask on; SIGTERM must work.
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
     signal(SIGPIPE, SIG_IGN);
     if (argc == 3 && strcmp(argv[1], "serve") == 0) {
         return serve(argv[2]);

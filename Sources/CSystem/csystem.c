@@ -2,6 +2,7 @@
 #include "csystem.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <unistd.h>
 #include <string.h>
@@ -101,6 +102,14 @@ static void on_termination(int signal_number) {
         (void)ignored;
     }
     errno = saved;
+}
+
+int csystem_unblock_termination(void) {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    return pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 }
 
 int csystem_catch_termination(int write_fd) {

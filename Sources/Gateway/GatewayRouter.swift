@@ -11,7 +11,7 @@ final class GatewayRouter: Sendable {
     private let usage: UsageCounter
     private let logger: Logger
     private let cache = AuthCache()
-    private let scopes = Mutex<[String: [String: String]]>([:])
+    private let knownMethods = Mutex<[String: [String: PublicMethod]]>([:])
 
     /// The processes behind the gateway, in the order `rpc.describe` lists them.
     static let services = ["tenancy", "billing", "analytics", "notification"]
@@ -58,12 +58,12 @@ final class GatewayRouter: Sendable {
                 details: ["method": .string(method)]
             )
         }
-        try await requirePublic(method, on: service)
+        let described = try await requirePublic(method, on: service)
 
-        let caller = try await authenticate(method: method, context: context)
+        let caller = try await authenticate(method: method, described: described, context: context)
         var forwardedParams = params
-        if let caller {
-            forwardedParams = try scope(params, method: method, caller: caller)
+        if let caller, described.isCompanyScoped {
+            forwardedParams = try scope(params, described: described, caller: caller)
         }
 
         var meta = context.downstreamMeta(caller: caller)
@@ -80,7 +80,7 @@ final class GatewayRouter: Sendable {
 
     /// Verifies the API key in `meta.api_key` and applies suspension, role and rate-limit rules.
     /// Returns nil for anonymous methods called without a key.
-    private func authenticate(method: String, context: MethodContext) async throws -> Caller? {
+    private func authenticate(method: String, described: PublicMethod, context: MethodContext) async throws -> Caller? {
         guard let key = context.meta.apiKey, !key.isEmpty else {
             if Permissions.anonymous.contains(method) {
                 return nil
@@ -107,11 +107,14 @@ final class GatewayRouter: Sendable {
                 details: ["reason": "company_suspended", "company_id": .string(companyID)]
             )
         }
-        if Permissions.rootOnly.contains(method) {
+
+        // A method that its service marks root-only is rejected like those in the table, so an operator
+        // method missing from the table is still closed to users.
+        if Permissions.rootOnly.contains(method) || described.isRootOnly {
             throw RPCError(
                 .permissionDenied,
                 "\(method) is reserved for platform operators (the root key)",
-                details: ["method": .string(method)]
+                details: ["method": .string(method), "required_role": "root", "role": .string(caller.role ?? "none")]
             )
         }
         if let role = caller.role.flatMap(Role.init(rawValue:)), !Permissions.allows(role, method) {
@@ -152,9 +155,10 @@ final class GatewayRouter: Sendable {
 
     // MARK: Scoping
 
-    /// Fills in the caller's company when params name none, and hides other companies: a user naming
-    /// another company's id gets NOT_FOUND, the same answer as for an id that does not exist.
-    private func scope(_ params: JSONValue?, method: String, caller: Caller) throws -> JSONValue? {
+    /// Fills in the caller's company when params name none and the method takes a `company_id`, and
+    /// hides other companies: a user naming another company's id gets NOT_FOUND, the same error as for
+    /// an id that does not exist.
+    private func scope(_ params: JSONValue?, described: PublicMethod, caller: Caller) throws -> JSONValue? {
         guard caller.kind == .user, let own = caller.companyID else {
             return params
         }
@@ -168,39 +172,47 @@ final class GatewayRouter: Sendable {
             }
             return params
         }
+        guard described.acceptsCompanyID else {
+            return params
+        }
         members["company_id"] = .string(own)
         return .object(members)
     }
 
     // MARK: Method visibility
 
-    /// Refuses methods a service marks internal, so clients cannot reach event delivery or key checks.
-    private func requirePublic(_ method: String, on service: String) async throws {
-        let known = try await methodScopes(of: service)
-        guard let scope = known[method], scope != MethodScope.internal.rawValue else {
+    /// Rejects methods a service marks internal, so clients cannot reach event delivery or key checks,
+    /// and returns what the service describes about `method`.
+    private func requirePublic(_ method: String, on service: String) async throws -> PublicMethod {
+        let known = try await describedMethods(of: service)
+        guard let described = known[method], !described.isInternal else {
             throw RPCError(
                 .methodNotFound,
                 "method '\(method)' does not exist; rpc.describe on the gateway lists every public method",
                 details: ["method": .string(method)]
             )
         }
+        return described
     }
 
-    private func methodScopes(of service: String) async throws -> [String: String] {
-        if let cached = scopes.withLock({ $0[service] }) {
+    private func describedMethods(of service: String) async throws -> [String: PublicMethod] {
+        if let cached = knownMethods.withLock({ $0[service] }) {
             return cached
         }
 
         var meta = RequestMeta()
         meta.timeoutMs = 5_000
         let description = try await peers.call(service, "rpc.describe", meta: meta)
-        var found: [String: String] = [:]
+        var found: [String: PublicMethod] = [:]
         for method in description["methods"]?.arrayValue ?? [] {
-            if let name = method["name"]?.stringValue, let scope = method["scope"]?.stringValue, !name.hasPrefix("rpc.") {
-                found[name] = scope
+            guard let name = method["name"]?.stringValue, !name.hasPrefix("rpc."),
+                let described = PublicMethod(describing: method)
+            else {
+                continue
             }
+            found[name] = described
         }
-        scopes.withLock { $0[service] = found }
+        knownMethods.withLock { $0[service] = found }
         return found
     }
 }

@@ -135,12 +135,7 @@ final class UsageCounter: Sendable {
     }
 
     static func day(of milliseconds: Int64) -> String {
-        let days = milliseconds / 86_400_000
-        let date = Date(timeIntervalSince1970: Double(days) * 86_400)
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let parts = calendar.dateComponents([.year, .month, .day], from: date)
-        return String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
+        UTCTime.day(ofMilliseconds: milliseconds)
     }
 
     static func millisecondsUntilNextDay(from milliseconds: Int64) -> Int64 {

@@ -18,6 +18,8 @@ public enum MeshCommand {
           demo                         run the whole company lifecycle in a fresh temporary mesh
           bench [--seconds N] [--connections 1,8,32]
                                        measure the protocol against a C ping-pong server (release build)
+          crashtest [--seconds N] [--crashes N] [--seed N]
+                                       kill processes under write load; check no acknowledged write is lost or doubled
 
         every command works on MESH_HOME (default ./.mesh); --home DIR overrides it
         """
@@ -40,6 +42,7 @@ public enum MeshCommand {
             case "clock": return try ClockCommand.run(rest)
             case "demo": return try await DemoCommand.run(rest)
             case "bench": return try await BenchCommand.run(rest)
+            case "crashtest": return try await CrashTestCommand.run(rest)
             case "help", "--help", "-h":
                 Terminal.print(usage)
                 return 0

@@ -54,6 +54,9 @@ public final class EventRelay: Sendable {
     private func deliverLoop(to subscriber: String, topics: Set<String>) async {
         var backoff: Duration = .milliseconds(100)
         var lastSeenDirty = -1
+        // How far this loop has scanned, past rows of topics the subscriber does not receive; kept in
+        // memory only, because after a restart one rescan from the stored cursor is cheap enough.
+        var scanned: Int64 = 0
         var lastPoll = ContinuousClock.now - .seconds(10)
 
         while !Task.isCancelled {
@@ -67,7 +70,7 @@ public final class EventRelay: Sendable {
             lastPoll = .now
 
             do {
-                let delivered = try await deliverBatch(to: subscriber, topics: topics)
+                let delivered = try await deliverBatch(to: subscriber, topics: topics, scanned: &scanned)
                 backoff = .milliseconds(100)
                 if delivered == batchSize {
                     // More may be waiting: go again at once.
@@ -83,12 +86,17 @@ public final class EventRelay: Sendable {
     }
 
     /// Sends the next batch of unacknowledged events; returns how many were delivered.
-    private func deliverBatch(to subscriber: String, topics: Set<String>) async throws -> Int {
+    private func deliverBatch(to subscriber: String, topics: Set<String>, scanned: inout Int64) async throws -> Int {
         let limit = batchSize
-        let events = try await store.read { connection in
-            try connection.pendingOutbox(subscriber: subscriber, topics: topics, limit: limit)
+        let floor = scanned
+        let (events, latest) = try await store.read { connection in
+            let events = try connection.pendingOutbox(subscriber: subscriber, topics: topics, limit: limit, afterSeq: floor)
+            return (events, try connection.latestOutboxSeq())
         }
+        // A short batch means every row up to `latest` was seen in this snapshot.
+        let seenUpTo = events.count < limit ? latest : (events.last?.seq ?? floor)
         guard let last = events.last else {
+            scanned = max(scanned, seenUpTo)
             return 0
         }
 
@@ -108,6 +116,7 @@ public final class EventRelay: Sendable {
         try await store.write { connection in
             try connection.markDelivered(subscriber: subscriber, upTo: last.seq, atMs: now)
         }
+        scanned = max(scanned, seenUpTo)
         logger.debug("relay.delivered", ["subscriber": subscriber, "count": "\(events.count)", "last_seq": "\(last.seq)"])
         return events.count
     }

@@ -111,21 +111,25 @@ extension RPCServer {
         )
         let handler = entry.handler
         let params = request.params
-        let task = Task {
+        let method = request.method
+        // The handler runs on the loop thread: its awaits on other processes and its reply need no
+        // thread hops. Blocking work (SQLite) runs on the store's own threads.
+        let task = Task(executorPreference: loop) {
             let outcome: Result<JSONValue, RPCError>
             do {
                 outcome = .success(try await handler(params, context))
             } catch {
-                outcome = .failure(RPCServer.wireError(error, method: request.method, logger: context.logger))
+                outcome = .failure(RPCServer.wireError(error, method: method, logger: context.logger))
             }
             finish(outcome)
         }
 
         var timer: TimerHeap.Token?
         if let deadline {
+            let expired = deadlineExceeded(method)
             timer = loop.schedule(after: deadline - .now) {
                 task.cancel()
-                finish(.failure(self.deadlineExceeded(request.method)))
+                finish(.failure(expired))
             }
         }
         requests.update(sequence) { pending in

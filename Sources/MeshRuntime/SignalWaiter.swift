@@ -23,6 +23,8 @@ public enum SignalWaiter {
 
         let readEnd = descriptors[0]
         let thread = Thread {
+            // The kernel delivers the signals to this thread, the one that surely has them unblocked.
+            _ = csystem_unblock_termination()
             var byte: UInt8 = 0
             while true {
                 let count = read(readEnd, &byte, 1)

@@ -40,7 +40,14 @@ extension Connection {
     ///
     /// - Parameter topics: the topics the subscriber receives, or nil for every topic. An empty set
     ///   matches nothing.
-    public func pendingOutbox(subscriber: String, topics: Set<String>?, limit: Int) throws -> [OutboxEvent] {
+    /// - Parameter afterSeq: a floor above the stored cursor: a relay that already scanned past rows of
+    ///   other topics passes how far it got, so it does not scan them again.
+    public func pendingOutbox(
+        subscriber: String,
+        topics: Set<String>?,
+        limit: Int,
+        afterSeq: Int64 = 0
+    ) throws -> [OutboxEvent] {
         guard limit > 0 else {
             throw StoreError.misuse("pendingOutbox limit is \(limit); pass 1 or more events")
         }
@@ -52,14 +59,14 @@ extension Connection {
         let sortedTopics = topics.map { $0.sorted() } ?? []
         var sql = """
             SELECT seq, event_id, topic, payload, created_at_ms FROM outbox \
-            WHERE seq > coalesce((SELECT last_seq FROM outbox_cursor WHERE subscriber = ?), 0)
+            WHERE seq > max(coalesce((SELECT last_seq FROM outbox_cursor WHERE subscriber = ?), 0), ?)
             """
         if !sortedTopics.isEmpty {
             sql += " AND topic IN (" + Array(repeating: "?", count: sortedTopics.count).joined(separator: ", ") + ")"
         }
         sql += " ORDER BY seq LIMIT ?"
 
-        let arguments: [SQLValue] = [.text(subscriber)] + sortedTopics.map { .text($0) } + [.integer(Int64(limit))]
+        let arguments: [SQLValue] = [.text(subscriber), .integer(afterSeq)] + sortedTopics.map { .text($0) } + [.integer(Int64(limit))]
         return try query(sql, arguments).map { row in
             OutboxEvent(
                 seq: try row.requireInt("seq"),
@@ -69,6 +76,11 @@ extension Connection {
                 createdAtMs: try row.requireInt("created_at_ms")
             )
         }
+    }
+
+    /// The highest sequence number in the outbox, 0 when it is empty.
+    public func latestOutboxSeq() throws -> Int64 {
+        try scalarInt("SELECT max(seq) FROM outbox") ?? 0
     }
 
     /// Moves the subscriber's cursor to `seq`, acknowledging every event up to and including it.

@@ -13,6 +13,11 @@ public protocol EventLoopHandler: AnyObject {
     func handleHangup()
 }
 
+/// Something that buffers writes during a loop turn and writes them when the turn ends.
+public protocol EventLoopFlushable: AnyObject {
+    func flushWrites()
+}
+
 /// One thread that waits on epoll and runs the handlers of ready file descriptors, jobs posted from
 /// other threads, and timers.
 ///
@@ -24,6 +29,7 @@ public final class EventLoop: @unchecked Sendable {
     private let wakeDescriptor: Int32
     private let pending = Mutex<[@Sendable () -> Void]>([])
     private var handlers: [Int32: any EventLoopHandler] = [:]
+    private var flushQueue: [any EventLoopFlushable] = []
     private var timers = TimerHeap()
     private var thread: Thread?
     private let threadID = Mutex<pthread_t?>(nil)
@@ -61,7 +67,10 @@ public final class EventLoop: @unchecked Sendable {
             finished.signal()
         }
         thread.name = "loop-\(name)"
-        thread.stackSize = 1 << 20
+        // Frames are parsed on this thread, and the parser recurses once per level of nesting. A
+        // payload may nest 512 levels (protocol/SPEC.md section 4.4), which in a debug build takes
+        // about 1.7 MB of stack; 8 MiB, the usual main-thread size, leaves room to spare.
+        thread.stackSize = 8 << 20
         self.thread = thread
         thread.start()
         started.wait()
@@ -104,7 +113,8 @@ public final class EventLoop: @unchecked Sendable {
             jobs.append(job)
             return jobs.count == 1
         }
-        if wasEmpty {
+        // The loop drains its queue after every turn, so only another thread needs to wake it.
+        if wasEmpty && !inLoop {
             wake()
         }
     }
@@ -135,17 +145,27 @@ public final class EventLoop: @unchecked Sendable {
     public func register(_ descriptor: Int32, handler: any EventLoopHandler, writable: Bool = false) throws(SystemError) {
         assertInLoop()
         handlers[descriptor] = handler
-        try retryingInterrupts("epoll_ctl(ADD)") {
-            csystem_epoll_ctl(epollDescriptor, csystem_epoll_ctl_add(), descriptor, interest(writable: writable))
+        do throws(SystemError) {
+            try retryingInterrupts("epoll_ctl(ADD)") {
+                csystem_epoll_ctl(epollDescriptor, csystem_epoll_ctl_add(), descriptor, interest(writable: writable))
+            }
+        } catch {
+            // Not watched, so not kept: the caller still owns the descriptor and closes it.
+            handlers[descriptor] = nil
+            throw error
         }
     }
 
     /// Changes whether the loop reports `descriptor` as writable (and whether it reports it as readable).
+    ///
+    /// A peer's half-close (EPOLLRDHUP) is watched only together with readability: while reading is
+    /// paused, a level-triggered half-close that no handler consumes would wake the loop on every
+    /// turn. A full hang-up and errors are always reported.
     public func update(_ descriptor: Int32, readable: Bool = true, writable: Bool) {
         assertInLoop()
-        var events: UInt32 = csystem_epollrdhup()
+        var events: UInt32 = 0
         if readable {
-            events |= csystem_epollin()
+            events |= csystem_epollin() | csystem_epollrdhup()
         }
         if writable {
             events |= csystem_epollout()
@@ -195,7 +215,9 @@ public final class EventLoop: @unchecked Sendable {
         let hangup = csystem_epollhup() | csystem_epollerr()
 
         while !stopping.load(ordering: .acquiring) {
-            let timeout = timers.millisecondsUntilNext(now: .now)
+            // Jobs queued from this thread do not wake the loop, so never block while some wait.
+            let jobsWaiting = pending.withLock { !$0.isEmpty }
+            let timeout = jobsWaiting ? 0 : timers.millisecondsUntilNext(now: .now)
             let count = descriptors.withUnsafeMutableBufferPointer { fds in
                 events.withUnsafeMutableBufferPointer { flags in
                     csystem_epoll_wait(epollDescriptor, fds.baseAddress, flags.baseAddress, Int32(capacity), timeout)
@@ -226,9 +248,29 @@ public final class EventLoop: @unchecked Sendable {
             for job in timers.popExpired(now: .now) {
                 job()
             }
+            flushWrites()
         }
 
         runPendingJobs()
+        flushWrites()
+    }
+
+    /// Asks for `handler.flushWrites()` at the end of this loop turn. Loop thread only.
+    ///
+    /// Connections queue what they send during a turn and write it with one syscall at its end, so
+    /// replies to many requests read in one turn leave together.
+    public func scheduleFlush(_ handler: any EventLoopFlushable) {
+        flushQueue.append(handler)
+    }
+
+    private func flushWrites() {
+        while !flushQueue.isEmpty {
+            let queued = flushQueue
+            flushQueue.removeAll(keepingCapacity: true)
+            for handler in queued {
+                handler.flushWrites()
+            }
+        }
     }
 
     private func drainWakeups() {

@@ -6,11 +6,15 @@ extension SocketConnection {
     ///
     /// Throws at once when nothing listens there (no socket file, refused, or a full backlog), so
     /// callers can fail fast instead of waiting.
+    ///
+    /// - Parameter maximumOutboundBytes: queued outbound bytes past which the connection stops
+    ///   reading. Nil, the default, keeps reading whatever is queued: a client must go on reading
+    ///   replies, or it and a server that waits for it to read would wait for each other forever.
     public static func connect(
         to path: String,
         loop: EventLoop,
         maximumFrameBytes: Int = 1 << 20,
-        maximumOutboundBytes: Int = 8 << 20
+        maximumOutboundBytes: Int? = nil
     ) throws(TransportError) -> SocketConnection {
         loop.assertInLoop()
         try UnixSocketPath.validate(path)

@@ -16,7 +16,7 @@ public protocol ConnectionDelegate: AnyObject {
 ///
 /// `@unchecked Sendable`: every mutable member is touched only on `loop`'s thread; other threads reach
 /// the connection through `loop.execute`, which `sendFromAnyThread` and `closeFromAnyThread` do.
-public final class SocketConnection: EventLoopHandler, @unchecked Sendable {
+public final class SocketConnection: EventLoopHandler, EventLoopFlushable, @unchecked Sendable {
     public let loop: EventLoop
     public let descriptor: Int32
     public weak var delegate: (any ConnectionDelegate)?
@@ -39,9 +39,14 @@ public final class SocketConnection: EventLoopHandler, @unchecked Sendable {
     private var waitingForWritable = false
     private var readingPaused = false
     private var closeWhenFlushed = false
-    private let maximumOutboundBytes: Int
+    private var flushScheduled = false
+    /// Set once the peer sent a bad length prefix: the stream cannot be split into frames any more,
+    /// so reading never resumes.
+    private var framingFailed = false
+    /// Queued outbound bytes past which reading pauses until the queue drains; nil never pauses.
+    private let maximumOutboundBytes: Int?
 
-    init(descriptor: Int32, loop: EventLoop, maximumFrameLength: Int, maximumOutboundBytes: Int) {
+    init(descriptor: Int32, loop: EventLoop, maximumFrameLength: Int, maximumOutboundBytes: Int?) {
         self.descriptor = descriptor
         self.loop = loop
         self.decoder = FrameDecoder(maximumFrameLength: maximumFrameLength)
@@ -73,7 +78,22 @@ public final class SocketConnection: EventLoopHandler, @unchecked Sendable {
         }
 
         FrameEncoder.appendFrame(payload, to: &outbound)
-        if !waitingForWritable {
+        if !waitingForWritable && !flushScheduled {
+            flushScheduled = true
+            loop.scheduleFlush(self)
+        }
+
+        // A peer that sends requests and never reads the replies would otherwise grow the queue
+        // without bound: stop reading its requests until it has read the backlog.
+        if let maximumOutboundBytes, !isClosed, outboundBytes > maximumOutboundBytes {
+            pauseReading()
+        }
+    }
+
+    /// Writes what `send` queued during this loop turn; the loop calls it when the turn ends.
+    public func flushWrites() {
+        flushScheduled = false
+        if !isClosed && !waitingForWritable {
             flush()
         }
     }
@@ -89,6 +109,8 @@ public final class SocketConnection: EventLoopHandler, @unchecked Sendable {
         pauseReading()
         if outboundBytes == 0 {
             close()
+        } else if !waitingForWritable {
+            flush()
         }
     }
 
@@ -131,8 +153,9 @@ public final class SocketConnection: EventLoopHandler, @unchecked Sendable {
                 continue
             }
             if written == -1 && (errno == EAGAIN || errno == EWOULDBLOCK) {
+                compactOutbound()
                 setWaitingForWritable(true)
-                if outboundBytes > maximumOutboundBytes {
+                if let maximumOutboundBytes, outboundBytes > maximumOutboundBytes {
                     pauseReading()
                 }
                 return
@@ -154,6 +177,15 @@ public final class SocketConnection: EventLoopHandler, @unchecked Sendable {
         }
     }
 
+    /// Drops the bytes already written from the front of the queue once they are the larger part of
+    /// it, so a peer that reads slowly but never lets the queue empty does not keep them all alive.
+    private func compactOutbound() {
+        if outboundOffset >= 1 << 20 && outboundOffset * 2 >= outbound.count {
+            outbound.removeFirst(outboundOffset)
+            outboundOffset = 0
+        }
+    }
+
     private func setWaitingForWritable(_ waiting: Bool) {
         guard waiting != waitingForWritable, !isClosed else {
             return
@@ -171,11 +203,18 @@ public final class SocketConnection: EventLoopHandler, @unchecked Sendable {
     }
 
     private func resumeReading() {
-        guard readingPaused, !isClosed, !closeWhenFlushed else {
+        guard readingPaused, !isClosed, !closeWhenFlushed, !framingFailed else {
             return
         }
         readingPaused = false
         loop.update(descriptor, readable: true, writable: waitingForWritable)
+
+        // Whole frames read before the pause may still wait in the decoder while the socket has
+        // nothing new to report: hand them over at the loop's next turn. (Not here: the decoder
+        // must not be touched while it hands a frame to the delegate.)
+        loop.enqueue { [self] in
+            deliverFrames()
+        }
     }
 
     // MARK: EventLoopHandler
@@ -241,6 +280,7 @@ public final class SocketConnection: EventLoopHandler, @unchecked Sendable {
                     return true
                 }
             } catch {
+                framingFailed = true
                 pauseReading()
                 delegate?.connection(self, didFailFraming: error)
                 return

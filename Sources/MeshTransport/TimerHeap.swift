@@ -1,6 +1,7 @@
 /// Timers of one event loop, ordered by due time in a binary min-heap.
 ///
-/// Cancelling marks a timer; it is dropped when it reaches the top, so cancel costs O(1).
+/// Each timer's position is tracked, so cancelling removes it (and releases its closure) at once
+/// instead of leaving it in the heap until it would have fired.
 public struct TimerHeap {
     public struct Token: Hashable, Sendable {
         let value: UInt64
@@ -13,23 +14,29 @@ public struct TimerHeap {
     }
 
     private var entries: [Entry] = []
-    private var cancelled: Set<UInt64> = []
+    private var positions: [UInt64: Int] = [:]
     private var nextToken: UInt64 = 1
 
     public init() {}
 
     public var isEmpty: Bool { entries.isEmpty }
 
+    public var count: Int { entries.count }
+
     mutating func add(at due: ContinuousClock.Instant, _ job: @escaping () -> Void) -> Token {
         let token = nextToken
         nextToken += 1
         entries.append(Entry(due: due, token: token, job: job))
+        positions[token] = entries.count - 1
         siftUp(entries.count - 1)
         return Token(value: token)
     }
 
     mutating func cancel(_ token: Token) {
-        cancelled.insert(token.value)
+        guard let position = positions[token.value] else {
+            return
+        }
+        remove(at: position)
     }
 
     /// The epoll timeout until the earliest timer: -1 when there is none.
@@ -51,23 +58,29 @@ public struct TimerHeap {
     mutating func popExpired(now: ContinuousClock.Instant) -> [() -> Void] {
         var due: [() -> Void] = []
         while let first = entries.first, first.due <= now {
-            let entry = removeFirst()
-            if cancelled.remove(entry.token) != nil {
-                continue
-            }
-            due.append(entry.job)
+            due.append(first.job)
+            remove(at: 0)
         }
         return due
     }
 
-    private mutating func removeFirst() -> Entry {
-        let first = entries[0]
-        let last = entries.removeLast()
-        if !entries.isEmpty {
-            entries[0] = last
-            siftDown(0)
+    private mutating func remove(at position: Int) {
+        let last = entries.count - 1
+        if position != last {
+            swapEntries(position, last)
         }
-        return first
+        let removed = entries.removeLast()
+        positions[removed.token] = nil
+        if position < entries.count {
+            siftDown(position)
+            siftUp(position)
+        }
+    }
+
+    private mutating func swapEntries(_ first: Int, _ second: Int) {
+        entries.swapAt(first, second)
+        positions[entries[first].token] = first
+        positions[entries[second].token] = second
     }
 
     private mutating func siftUp(_ start: Int) {
@@ -77,7 +90,7 @@ public struct TimerHeap {
             if entries[child].due >= entries[parent].due {
                 break
             }
-            entries.swapAt(child, parent)
+            swapEntries(child, parent)
             child = parent
         }
     }
@@ -97,7 +110,7 @@ public struct TimerHeap {
             if smallest == parent {
                 return
             }
-            entries.swapAt(parent, smallest)
+            swapEntries(parent, smallest)
             parent = smallest
         }
     }

@@ -16,6 +16,7 @@ public final class UnixServer: EventLoopHandler, @unchecked Sendable {
     private var listenDescriptor: Int32 = -1
     private var connections: [Int32: SocketConnection] = [:]
     private var sweepTimer: TimerHeap.Token?
+    private var acceptingPaused = false
 
     public init(
         path: String,
@@ -103,7 +104,10 @@ public final class UnixServer: EventLoopHandler, @unchecked Sendable {
                 if errno == EINTR {
                     continue
                 }
-                // EAGAIN means the backlog is drained; EMFILE and the like are retried on the next event.
+                if errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM {
+                    pauseAccepting()
+                }
+                // EAGAIN means the backlog is drained.
                 return
             }
             accept(descriptor)
@@ -153,6 +157,24 @@ public final class UnixServer: EventLoopHandler, @unchecked Sendable {
             self?.connections[closed.descriptor] = nil
         }
         delegate.server(self, didAccept: connection)
+    }
+
+    /// Out of file descriptors or memory: the pending connections stay in the kernel's backlog. The
+    /// listening socket stays readable, so watching it would wake the loop in a tight circle; look
+    /// away for a moment and try again, while the connections already open keep being served.
+    private func pauseAccepting() {
+        guard !acceptingPaused else {
+            return
+        }
+        acceptingPaused = true
+        loop.update(listenDescriptor, readable: false, writable: false)
+        loop.schedule(after: .milliseconds(100)) { [weak self] in
+            guard let self, self.listenDescriptor >= 0 else {
+                return
+            }
+            self.acceptingPaused = false
+            self.loop.update(self.listenDescriptor, readable: true, writable: false)
+        }
     }
 
     private func reject(_ connection: SocketConnection, _ error: RPCError) {

@@ -14,7 +14,7 @@ public enum UnixSocketPath {
         if length > maximumLength {
             throw TransportError(
                 "socket path '\(path)' is \(length) bytes, over the kernel's limit of \(maximumLength); "
-                    + "use a shorter MESH_HOME (or runtime directory) so the socket path fits"
+                    + "choose a shorter mesh home folder (MESH_HOME or --home) so the socket path fits"
             )
         }
         if length == 0 {

@@ -46,6 +46,9 @@ public struct CompanySettings: Codable, Sendable, Hashable {
     /// Raw values of `Integration`.
     public var integrations: [String]
     public var notifications: Notifications
+    /// The URL that Slack-style and generic webhooks post to: `http://127.0.0.1:PORT/path` or
+    /// `http://localhost:PORT/path`. It is set only while `slack_webhook` or `webhook` is enabled.
+    public var webhookURL: String?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case statuses
@@ -54,6 +57,7 @@ public struct CompanySettings: Codable, Sendable, Hashable {
         case customFields = "custom_fields"
         case integrations
         case notifications
+        case webhookURL = "webhook_url"
     }
 
     public init(
@@ -62,7 +66,8 @@ public struct CompanySettings: Codable, Sendable, Hashable {
         types: [String],
         customFields: [CustomField],
         integrations: [String],
-        notifications: Notifications
+        notifications: Notifications,
+        webhookURL: String? = nil
     ) {
         self.statuses = statuses
         self.priorities = priorities
@@ -70,6 +75,7 @@ public struct CompanySettings: Codable, Sendable, Hashable {
         self.customFields = customFields
         self.integrations = integrations
         self.notifications = notifications
+        self.webhookURL = webhookURL
     }
 
     /// The workflow Basic companies keep; they may not define their own.

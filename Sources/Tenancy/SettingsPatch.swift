@@ -8,7 +8,8 @@ import TenantModel
 /// `types` are non-empty lists of names that differ even ignoring case. A workflow has at least two
 /// statuses, and the last one is final. On a tier without custom statuses the list must be the fixed
 /// one. `custom_fields` and `integrations` may be empty, but each entry must be valid and allowed by
-/// the tier. Nothing is applied unless there is no problem at all.
+/// the tier. `webhook_url` is a loopback URL, allowed only while a webhook integration is enabled (see
+/// `SettingsPatch+Webhook.swift`). Nothing is applied unless there is no problem at all.
 struct SettingsPatch {
     let tier: Tier
     private(set) var problems: [SettingsProblem] = []
@@ -46,9 +47,15 @@ struct SettingsPatch {
                 next.integrations = integrations(value, field: field) ?? next.integrations
             case .notifications?:
                 next.notifications = notifications(value, field: field, current: current.notifications)
+            case .webhookURL?:
+                next.webhookURL = webhookURL(value, field: field) ?? next.webhookURL
             case nil:
                 report(field, "is not a setting; accepted: \(Self.memberNames)")
             }
+        }
+
+        if members["webhook_url"] != nil || members["integrations"] != nil {
+            checkWebhookAllowed(next)
         }
         return problems.isEmpty ? next : nil
     }

@@ -33,8 +33,9 @@ public enum Tenancy: MeshService {
         ],
         "analytics": EventTopic.company.union(EventTopic.user).union(EventTopic.team).union(EventTopic.issue),
         "notification": [
-            EventTopic.companyProvisioned, EventTopic.companyTierChanged, EventTopic.companySuspended,
-            EventTopic.companyReactivated, EventTopic.companyDeleted, EventTopic.userInvited,
+            EventTopic.companyProvisioned, EventTopic.companyConfigured, EventTopic.companyTierChanged,
+            EventTopic.companySuspended, EventTopic.companyReactivated, EventTopic.companyDeleted,
+            EventTopic.userInvited,
         ],
     ]
 }

@@ -2,7 +2,6 @@ import Foundation
 import MeshProtocol
 import MeshRuntime
 import MeshTransport
-import Synchronization
 import Testing
 
 @Suite struct RPCServerTests {
@@ -14,22 +13,14 @@ import Testing
 
     @Test func repliesArriveOutOfOrder() async throws {
         let fixture = try RuntimeFixture()
-        let client = fixture.client()
-        let finished = OrderRecorder()
+        let socket = try fixture.rawSocket()
+        socket.sendFrame(#"{"jsonrpc":"2.0","id":"slow","method":"echo.sleep","params":{"milliseconds":3000}}"#)
+        socket.sendFrame(#"{"jsonrpc":"2.0","id":"fast","method":"echo.say","params":{"text":"hi"}}"#)
 
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                _ = try await client.call("echo.sleep", params: ["milliseconds": 400])
-                finished.record("slow")
-            }
-            try await Task.sleep(for: .milliseconds(50))
-            group.addTask {
-                _ = try await client.call("echo.say", params: ["text": "hi"])
-                finished.record("fast")
-            }
-            try await group.waitForAll()
-        }
-        #expect(finished.order == ["fast", "slow"])
+        let first = try #require(socket.readJSON())
+        #expect(first["id"] == "fast")
+        let second = try #require(socket.readJSON())
+        #expect(second["id"] == "slow")
     }
 
     @Test func typedParamsAreChecked() async throws {
@@ -223,15 +214,3 @@ import Testing
     }
 }
 
-/// Records the order in which concurrent calls finished.
-final class OrderRecorder: Sendable {
-    private let entries = Mutex<[String]>([])
-
-    func record(_ name: String) {
-        entries.withLock { $0.append(name) }
-    }
-
-    var order: [String] {
-        entries.withLock { $0 }
-    }
-}

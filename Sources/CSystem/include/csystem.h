@@ -31,6 +31,10 @@ int csystem_unix_path_max(void);
 /// (a pipe), and ignores SIGPIPE. A handler works whichever thread the kernel picks, unlike masks.
 int csystem_catch_termination(int write_fd);
 
+/// Unblocks SIGTERM and SIGINT for the calling thread. A process started from a thread that blocks
+/// signals (Swift's concurrency threads do) inherits that mask, and the signals would never arrive.
+int csystem_unblock_termination(void);
+
 uint32_t csystem_epollin(void);
 uint32_t csystem_epollout(void);
 uint32_t csystem_epollrdhup(void);

@@ -1,0 +1,69 @@
+import Foundation
+import MeshProtocol
+import MeshTesting
+
+/// What Linux reports about a running process under /proc, for tests that check a process's memory,
+/// file descriptors and liveness from the outside.
+enum ProcessStats {
+    /// Resident memory (VmRSS) in bytes.
+    static func residentBytes(_ pid: Int32) throws -> Int {
+        let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
+        guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+            let kilobytes = Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
+        else {
+            throw WireFailure("no VmRSS line in /proc/\(pid)/status")
+        }
+        return kilobytes * 1024
+    }
+
+    /// The number of open file descriptors.
+    static func openDescriptors(_ pid: Int32) throws -> Int {
+        try FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd").count
+    }
+
+    /// User plus system CPU time the process has used, in seconds.
+    static func cpuSeconds(_ pid: Int32) throws -> Double {
+        let stat = try String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)
+        // The command name in parentheses may hold spaces; the fields after it are space-separated.
+        guard let close = stat.lastIndex(of: ")") else {
+            throw WireFailure("unreadable /proc/\(pid)/stat")
+        }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        // After ")": state is field 3 of the man page, utime 14 and stime 15.
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else {
+            throw WireFailure("unreadable /proc/\(pid)/stat")
+        }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
+    /// True while the process exists and has not exited (a zombie counts as exited).
+    static func isRunning(_ pid: Int32) -> Bool {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("State:") })
+        else {
+            return false
+        }
+        return !line.contains("Z (zombie)") && !line.contains("X (dead)")
+    }
+}
+
+extension MeshCluster {
+    /// The pid of `process`, or a failure naming the missing pid file.
+    func requirePID(_ process: String) throws -> Int32 {
+        guard let pid = pid(of: process) else {
+            throw WireFailure("no pid file for \(process) in \(home.runDirectory)")
+        }
+        return pid
+    }
+
+    /// Pings `process` on a fresh connection of its own socket and returns the result.
+    func pingDirectly(_ process: String) throws -> JSONValue? {
+        let socket = try WireSocket(path: home.socketPath(process), receiveTimeout: .seconds(10))
+        return try socket.call(#"{"jsonrpc":"2.0","id":"alive","method":"rpc.ping"}"#)["result"]
+    }
+}
+
+/// Megabytes, for messages about memory.
+func megabytes(_ bytes: Int) -> String {
+    String(format: "%.1f MB", Double(bytes) / 1_048_576)
+}

@@ -1,0 +1,110 @@
+import Foundation
+import MeshTesting
+import Testing
+
+/// Runs the standard-library Python client's checks against a real mesh. The client is written from
+/// protocol/SPEC.md alone, so a pass shows that the specification is enough to talk to the gateway.
+@Suite(.serialized)
+struct PythonClientTests {
+    /// The package root, three levels above this file (Tests/IntegrationTests/<file>).
+    static let packageRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent()
+        .deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    static let script = packageRoot.appendingPathComponent("protocol/clients/python/test_client.py").path
+
+    @Test func pythonClientChecksPass() async throws {
+        guard let python = Self.findExecutable("python3") else {
+            Issue.record("python3 is not on PATH, so the Python client could not be checked; install python3 3.8 or later")
+            return
+        }
+        #expect(FileManager.default.fileExists(atPath: Self.script), "missing \(Self.script)")
+
+        let cluster = try await MeshCluster()
+        let outputPath = cluster.home.root + "/python-client.log"
+        let status = try await Self.run(
+            python,
+            arguments: [Self.script, "-v"],
+            environment: [
+                "MESH_HOME": cluster.home.root,
+                "MESH_GATEWAY_SOCKET": cluster.gatewaySocket,
+                // Keep __pycache__ out of the source tree.
+                "PYTHONDONTWRITEBYTECODE": "1",
+            ],
+            outputPath: outputPath
+        )
+
+        let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "(no output)"
+        #expect(status == 0, "test_client.py exited with \(status):\n\(output)")
+        #expect(output.contains("OK"), "test_client.py did not report OK:\n\(output)")
+    }
+
+    /// Returns the first executable named `name` in PATH, or nil when there is none.
+    static func findExecutable(_ name: String) -> String? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        for directory in path.split(separator: ":") {
+            let candidate = String(directory) + "/" + name
+            if FileManager.default.isExecutableFile(atPath: candidate) {
+                return candidate
+            }
+        }
+        return nil
+    }
+
+    /// Runs a program with stdout and stderr in `outputPath` and returns its exit status. A run
+    /// that has not ended after `limit` is terminated, so a hung script fails the test instead of
+    /// stalling it.
+    static func run(
+        _ executable: String,
+        arguments: [String],
+        environment: [String: String],
+        outputPath: String,
+        limit: Duration = .seconds(180)
+    ) async throws -> Int32 {
+        FileManager.default.createFile(atPath: outputPath, contents: nil)
+        guard let output = FileHandle(forWritingAtPath: outputPath) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: outputPath])
+        }
+        defer { try? output.close() }
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        process.currentDirectoryURL = packageRoot
+        process.standardOutput = output
+        process.standardError = output
+
+        let exited = AsyncStream<Int32> { continuation in
+            process.terminationHandler = { finished in
+                continuation.yield(finished.terminationStatus)
+                continuation.finish()
+            }
+        }
+        try process.run()
+
+        return try await withThrowingTaskGroup(of: Int32?.self) { group in
+            group.addTask {
+                for await status in exited {
+                    return status
+                }
+                return nil
+            }
+            group.addTask {
+                try await Task.sleep(for: limit)
+                process.terminate()
+                return nil
+            }
+
+            // The first child to finish decides: the exit status, or nil when the watchdog fired.
+            let first = try await group.next() ?? nil
+            group.cancelAll()
+            guard let status = first else {
+                Issue.record("\(executable) \(arguments.joined(separator: " ")) ran longer than \(limit) and was terminated")
+                return -1
+            }
+            return status
+        }
+    }
+}

@@ -1,0 +1,635 @@
+"""A small client for the TenantMesh protocol (tenantmesh/1), using only the Python standard library.
+
+Written from protocol/SPEC.md alone. A frame is a 4-byte big-endian length followed by that many
+bytes of UTF-8 JSON; the JSON is JSON-RPC 2.0 with one extra member, `meta`, that carries the API key,
+the deadline (`timeout_ms`), the idempotency key and a trace id.
+
+Each `Client` owns one Unix socket connection. A reader thread takes frames off the socket and hands
+each response to the call waiting for its id, so any number of threads may call at once and replies
+may come back in any order.
+
+    from tenantmesh import Client, MeshError
+
+    with Client(".mesh/run/gateway.sock", api_key=root_key) as mesh:
+        print(mesh.call("rpc.ping"))
+        try:
+            mesh.call("companies.get", {"company_id": "c_9"})
+        except MeshError as error:
+            print(error.status, error.message)
+"""
+
+import json
+import os
+import socket
+import struct
+import threading
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
+from typing import Any, Optional
+
+PROTOCOL = "tenantmesh/1"
+
+# Defaults of the reference processes (SPEC section 12); rpc.describe reports a process's own values.
+MAX_FRAME_BYTES = 1_048_576
+MAX_BATCH = 256
+MAX_IDEMPOTENCY_KEY_CODE_POINTS = 200
+
+# How long past `timeout_ms` a call waits for the server's own DEADLINE_EXCEEDED before giving up
+# locally. The server checks budgets itself, so this margin only covers a reply lost on the way.
+LOCAL_GRACE_SECONDS = 1.0
+
+# Status name -> (JSON-RPC code, retryable by default), from SPEC section 7.2.
+STATUSES = {
+    "PARSE_ERROR": (-32700, False),
+    "INVALID_REQUEST": (-32600, False),
+    "METHOD_NOT_FOUND": (-32601, False),
+    "INVALID_ARGUMENT": (-32602, False),
+    "INTERNAL": (-32603, False),
+    "UNAUTHENTICATED": (-32001, False),
+    "CANCELLED": (-32002, False),
+    "PERMISSION_DENIED": (-32003, False),
+    "NOT_FOUND": (-32004, False),
+    "DEADLINE_EXCEEDED": (-32005, True),
+    "ALREADY_EXISTS": (-32006, False),
+    "RESOURCE_EXHAUSTED": (-32008, False),
+    "FAILED_PRECONDITION": (-32009, False),
+    "ABORTED": (-32010, True),
+    "UNAVAILABLE": (-32014, True),
+}
+_STATUS_BY_CODE = {code: name for name, (code, _) in STATUSES.items()}
+
+# Marks "use the client's API key" apart from an explicit None ("send no key").
+_CLIENT_KEY = object()
+
+
+class MeshError(Exception):
+    """An error response from a TenantMesh process, or a failure the client detected itself.
+
+    Branch on `status` (a name from the status table); show `message` to people; use `retryable`
+    and `retry_after_ms` to decide whether and when to retry. `details` contains structured facts
+    such as `field`, and `data` is the whole `error.data` object as received (empty for local failures).
+    """
+
+    def __init__(self, status, code, message, retryable=False, retry_after_ms=None, details=None, data=None):
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.retryable = retryable
+        self.retry_after_ms = retry_after_ms
+        self.details = details if details is not None else {}
+        self.data = data if data is not None else {}
+
+    def __str__(self):
+        return f"{self.status} ({self.code}): {self.message}"
+
+    def __repr__(self):
+        return f"MeshError(status={self.status!r}, code={self.code!r}, message={self.message!r})"
+
+    @classmethod
+    def from_error_object(cls, error):
+        """Builds a MeshError from a response's `error` member (SPEC section 7.1).
+
+        An unknown status name is replaced by the status whose code matches, or by INTERNAL when no
+        code matches either. The name as received stays in `data["status"]`.
+        """
+        if not isinstance(error, dict):
+            return cls.local("INTERNAL", f"the server sent an error member that is not an object: {error!r}")
+
+        code = error.get("code")
+        message = error.get("message")
+        if not isinstance(message, str):
+            message = f"error without a message: {error!r}"
+        data = error.get("data")
+        if not isinstance(data, dict):
+            data = {}
+
+        status = data.get("status")
+        if status not in STATUSES:
+            status = _STATUS_BY_CODE.get(code, "INTERNAL") if _is_integer(code) else "INTERNAL"
+        if not _is_integer(code):
+            code = STATUSES[status][0]
+
+        retryable = data.get("retryable")
+        if not isinstance(retryable, bool):
+            retryable = STATUSES[status][1]
+        retry_after_ms = data.get("retry_after_ms")
+        if not _is_integer(retry_after_ms):
+            retry_after_ms = None
+        details = data.get("details")
+        if not isinstance(details, dict):
+            details = {}
+        return cls(status, code, message, retryable, retry_after_ms, details, data)
+
+    @classmethod
+    def local(cls, status, message, details=None, retryable=None):
+        """Creates a MeshError for a failure found on this side of the socket, using the server's statuses."""
+        code, default_retryable = STATUSES[status]
+        return cls(status, code, message, default_retryable if retryable is None else retryable, None, details)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Framing (SPEC section 3)
+
+
+class FrameError(Exception):
+    """A length prefix that breaks section 3: `kind` is "empty_frame" or "frame_too_large"."""
+
+    def __init__(self, kind, message):
+        super().__init__(message)
+        self.kind = kind
+
+
+def encode_frame(payload, max_frame_bytes=MAX_FRAME_BYTES):
+    """Prefixes `payload` (bytes) with its 4-byte big-endian length."""
+    if len(payload) == 0:
+        raise FrameError("empty_frame", "empty payload: a frame must carry at least 1 byte of JSON")
+    if len(payload) > max_frame_bytes:
+        raise FrameError(
+            "frame_too_large",
+            f"the payload is {len(payload)} bytes, above the limit of {max_frame_bytes}; "
+            "send less per call, for example by splitting a batch",
+        )
+    return struct.pack(">I", len(payload)) + payload
+
+
+class FrameDecoder:
+    """Splits a byte stream into frame payloads, however the bytes were cut into reads.
+
+    `feed` returns every whole payload the buffered bytes now hold. At a bad length prefix it stops:
+    `error` becomes a FrameError, the payloads before it are still returned, and nothing after it
+    ever is, because the stream can no longer be split into frames.
+    """
+
+    def __init__(self, max_frame_bytes=MAX_FRAME_BYTES):
+        self.max_frame_bytes = max_frame_bytes
+        self.error = None
+        self._buffer = bytearray()
+
+    @property
+    def leftover_bytes(self):
+        return len(self._buffer)
+
+    def feed(self, data):
+        if self.error is not None:
+            return []
+        self._buffer += data
+
+        payloads = []
+        while len(self._buffer) >= 4:
+            (length,) = struct.unpack_from(">I", self._buffer, 0)
+
+            # Judge the prefix as soon as it is complete, without waiting for (or allocating) the payload.
+            if length == 0:
+                self.error = FrameError("empty_frame", "received a frame length of 0")
+                break
+            if length > self.max_frame_bytes:
+                self.error = FrameError(
+                    "frame_too_large", f"received a frame length of {length}, above the limit of {self.max_frame_bytes}"
+                )
+                break
+
+            if len(self._buffer) < 4 + length:
+                break
+            payloads.append(bytes(self._buffer[4 : 4 + length]))
+            del self._buffer[: 4 + length]
+        return payloads
+
+
+def encode_json(value):
+    """Compact UTF-8 JSON with sorted members, like the reference processes write (SPEC section 4.6)."""
+    try:
+        text = json.dumps(value, ensure_ascii=False, allow_nan=False, sort_keys=True, separators=(",", ":"))
+        return text.encode("utf-8")
+    except (TypeError, ValueError, UnicodeEncodeError) as error:
+        raise ValueError(
+            f"cannot encode {value!r} as protocol JSON: {error}; use dicts, lists, str, int, float, bool and None"
+        ) from None
+
+
+# ---------------------------------------------------------------------------------------------------
+# Messages (SPEC sections 5 and 6)
+
+
+@dataclass
+class Request:
+    """One call for `Client.batch` or `Client.call_many`. With `notify=True` it is sent without an id."""
+
+    method: str
+    params: Optional[Any] = None
+    notify: bool = False
+    timeout_ms: Optional[int] = None
+    idempotency_key: Optional[str] = None
+    trace_id: Optional[str] = None
+    api_key: Any = _CLIENT_KEY
+
+
+def build_meta(api_key=None, timeout_ms=None, idempotency_key=None, trace_id=None):
+    """Builds the `meta` object for a request and checks it against section 6 before anything is sent."""
+    meta = {}
+    if api_key is not None:
+        if not isinstance(api_key, str):
+            raise TypeError(f"api_key must be a string, not {type(api_key).__name__}")
+        meta["api_key"] = api_key
+    if timeout_ms is not None:
+        if not _is_integer(timeout_ms) or timeout_ms < 0:
+            raise ValueError(f"timeout_ms must be an integer of 0 or more (milliseconds), not {timeout_ms!r}")
+        meta["timeout_ms"] = timeout_ms
+    if idempotency_key is not None:
+        if not isinstance(idempotency_key, str) or not 1 <= len(idempotency_key) <= MAX_IDEMPOTENCY_KEY_CODE_POINTS:
+            raise ValueError(
+                f"idempotency_key must be a string of 1 to {MAX_IDEMPOTENCY_KEY_CODE_POINTS} code points, "
+                f"not {idempotency_key!r}"
+            )
+        meta["idempotency_key"] = idempotency_key
+    if trace_id is not None:
+        if not isinstance(trace_id, str):
+            raise TypeError(f"trace_id must be a string, not {type(trace_id).__name__}")
+        meta["trace_id"] = trace_id
+    return meta
+
+
+def build_request(method, params=None, request_id=None, meta=None, notify=False):
+    """Builds a JSON-RPC 2.0 request object, or a notification (no `id` member at all) when `notify` is true."""
+    if not isinstance(method, str):
+        raise TypeError(f"method must be a string such as 'companies.list', not {method!r}")
+    if params is not None and not isinstance(params, (dict, list)):
+        raise TypeError(f"params of {method} must be a dict (named parameters), not {type(params).__name__}")
+
+    message = {"jsonrpc": "2.0", "method": method}
+    if params is not None:
+        message["params"] = params
+    if not notify:
+        message["id"] = request_id
+    if meta:
+        message["meta"] = meta
+    return message
+
+
+def _is_integer(value):
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_request_id(value):
+    return isinstance(value, str) or _is_integer(value)
+
+
+# ---------------------------------------------------------------------------------------------------
+# The client
+
+
+class PendingCall:
+    """A call that was sent and whose reply has not arrived yet. `result()` waits for it."""
+
+    def __init__(self, client, request_id, method, timeout_ms):
+        self.id = request_id
+        self.method = method
+        self.timeout_ms = timeout_ms
+        self._client = client
+        self._future = Future()
+
+    def done(self):
+        return self._future.done()
+
+    def result(self, wait=None):
+        """Returns the call's result or raises its MeshError.
+
+        Waits at most `wait` seconds; by default `timeout_ms` plus a short grace, or without limit when
+        the call has no budget. A call given up on locally is cancelled on the server with
+        `rpc.cancel` and reported as DEADLINE_EXCEEDED.
+        """
+        if wait is None and self.timeout_ms is not None:
+            wait = self.timeout_ms / 1000 + LOCAL_GRACE_SECONDS
+        try:
+            return self._future.result(wait)
+        except FutureTimeout:
+            pass
+
+        self._client._abandon(self.id)
+        if self._future.done():
+            return self._future.result()
+        raise MeshError.local(
+            "DEADLINE_EXCEEDED",
+            f"no reply to {self.method} (id {self.id!r}) within {wait} s; rpc.cancel was sent for it, "
+            "so retry with a larger timeout_ms",
+            details={"method": self.method, "id": self.id, "source": "client"},
+        )
+
+    def outcome(self, wait=None):
+        """Like `result`, but returns the MeshError instead of raising it."""
+        try:
+            return self.result(wait)
+        except MeshError as error:
+            return error
+
+    def cancel(self):
+        """Asks the server to stop this call (`rpc.cancel`); True when it was still running."""
+        return self._client.cancel(self.id)
+
+
+class Client:
+    """One connection to a TenantMesh process, usually the gateway at `<MESH_HOME>/run/gateway.sock`.
+
+    `api_key` goes into `meta.api_key` of every call unless a call passes its own (None sends no
+    key). `default_timeout_ms`, when set, is the budget of calls that give none. The client is safe
+    to use from several threads; close it when done, or use it in a `with` block.
+    """
+
+    def __init__(self, socket_path, api_key=None, *, default_timeout_ms=None, connect_timeout=5.0,
+                 max_frame_bytes=MAX_FRAME_BYTES):
+        self.socket_path = socket_path
+        self.api_key = api_key
+        self.default_timeout_ms = default_timeout_ms
+        self.max_frame_bytes = max_frame_bytes
+
+        # Responses that matched no call of this client, in arrival order. Id-null rejections (section
+        # 5.5) and connection-level error frames (section 5.6) are stored as MeshError, others as received.
+        self.unmatched = []
+
+        self._lock = threading.Lock()
+        self._send_lock = threading.Lock()
+        self._pending = {}
+        self._abandoned = set()
+        self._next_id = 1
+        self._closed_error = None
+        self._closing = False
+
+        self._sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            self._sock.settimeout(connect_timeout)
+            self._sock.connect(socket_path)
+            self._sock.settimeout(None)
+        except OSError as error:
+            self._sock.close()
+            raise MeshError.local(
+                "UNAVAILABLE",
+                f"could not connect to {socket_path}: {error.strerror or error}; "
+                "check that the mesh is running (`mesh up`) and that MESH_HOME points at its home folder",
+                details={"socket_path": socket_path},
+            ) from None
+
+        self._reader = threading.Thread(target=self._read_loop, name=f"tenantmesh-reader {socket_path}", daemon=True)
+        self._reader.start()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+    # -- calls ---------------------------------------------------------------------------------------
+
+    def call(self, method, params=None, *, timeout_ms=None, idempotency_key=None, trace_id=None,
+             api_key=_CLIENT_KEY):
+        """Sends one request and waits for its reply: returns `result`, or raises MeshError."""
+        return self.start(method, params, timeout_ms=timeout_ms, idempotency_key=idempotency_key,
+                          trace_id=trace_id, api_key=api_key).result()
+
+    def start(self, method, params=None, *, timeout_ms=None, idempotency_key=None, trace_id=None,
+              api_key=_CLIENT_KEY):
+        """Sends one request without waiting; returns a PendingCall to collect the reply later."""
+        request = Request(method, params, False, timeout_ms, idempotency_key, trace_id, api_key)
+        pending, message = self._prepare(request)
+        self._send_messages(message, [pending])
+        return pending
+
+    def notify(self, method, params=None, *, timeout_ms=None, idempotency_key=None, trace_id=None,
+               api_key=_CLIENT_KEY):
+        """Sends a notification: the server runs it and does not reply unless the message itself is invalid."""
+        request = Request(method, params, True, timeout_ms, idempotency_key, trace_id, api_key)
+        _, message = self._prepare(request)
+        self._send_messages(message, [])
+
+    def call_many(self, requests):
+        """Sends every request as its own frame before waiting for any reply (pipelining).
+
+        Returns one entry per request, in the order given: the result, the MeshError, or None for a
+        notification. Replies may arrive in any order; they are matched by id.
+        """
+        prepared = [self._prepare(request) for request in requests]
+        calls = [pending for pending, _ in prepared if pending is not None]
+        frames = b"".join(encode_frame(encode_json(message), self.max_frame_bytes) for _, message in prepared)
+        self._send_bytes(frames, calls)
+        return [pending.outcome() if pending is not None else None for pending, _ in prepared]
+
+    def batch(self, requests):
+        """Sends the requests as one JSON-RPC batch (one frame containing an array).
+
+        Returns one entry per request, in the order given: the result, the MeshError, or None for a
+        notification. The server may run the members concurrently.
+        """
+        if not requests:
+            raise ValueError("a batch needs at least one request; the server rejects an empty batch")
+        if len(requests) > MAX_BATCH:
+            raise ValueError(
+                f"a batch contains at most {MAX_BATCH} requests, not {len(requests)}; split it into several batches"
+            )
+
+        prepared = [self._prepare(request) for request in requests]
+        calls = [pending for pending, _ in prepared if pending is not None]
+        self._send_messages([message for _, message in prepared], calls)
+        return [pending.outcome() if pending is not None else None for pending, _ in prepared]
+
+    def cancel(self, request_id):
+        """Sends `rpc.cancel` for an earlier request on this connection; True when it was stopped."""
+        result = self.call("rpc.cancel", {"id": request_id}, api_key=None)
+        cancelled = isinstance(result, dict) and result.get("cancelled") is True
+        if cancelled:
+            # A cancelled request gets no response, so fail its caller instead of leaving it waiting.
+            self._settle(request_id, error=MeshError.local(
+                "CANCELLED", f"request {request_id!r} was cancelled by this client", details={"id": request_id}
+            ))
+        return cancelled
+
+    def describe(self):
+        """Returns the process's `rpc.describe`: protocol version, limits and methods with their schemas."""
+        return self.call("rpc.describe", api_key=None)
+
+    def close(self):
+        """Closes the connection; calls still waiting fail with CANCELLED."""
+        with self._lock:
+            if self._closing:
+                return
+            self._closing = True
+        try:
+            self._sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        if threading.current_thread() is not self._reader:
+            self._reader.join()
+        self._sock.close()
+
+    # -- sending -------------------------------------------------------------------------------------
+
+    def _prepare(self, request):
+        """Checks a Request and registers its id; returns (PendingCall or None, request object)."""
+        key = self.api_key if request.api_key is _CLIENT_KEY else request.api_key
+        timeout_ms = request.timeout_ms if request.timeout_ms is not None else self.default_timeout_ms
+        meta = build_meta(key, timeout_ms, request.idempotency_key, request.trace_id)
+        if request.notify:
+            return None, build_request(request.method, request.params, meta=meta, notify=True)
+
+        with self._lock:
+            request_id = self._next_id
+            self._next_id += 1
+        message = build_request(request.method, request.params, request_id, meta)
+        return PendingCall(self, request_id, request.method, timeout_ms), message
+
+    def _send_messages(self, message, calls):
+        self._send_bytes(encode_frame(encode_json(message), self.max_frame_bytes), calls)
+
+    def _send_bytes(self, data, calls):
+        # Register before sending: the reply may arrive before sendall returns.
+        with self._lock:
+            closed = self._closed_error
+            if closed is None:
+                for pending in calls:
+                    self._pending[pending.id] = pending
+        if closed is not None:
+            message = f"the connection is closed ({closed.message}); open a new Client"
+            raise MeshError(closed.status, closed.code, message, closed.retryable, closed.retry_after_ms,
+                            closed.details, closed.data)
+
+        try:
+            with self._send_lock:
+                self._sock.sendall(data)
+        except OSError as error:
+            failure = MeshError.local(
+                "UNAVAILABLE",
+                f"could not send to {self.socket_path}: {error.strerror or error}; the connection is closed, "
+                "open a new Client and retry",
+            )
+            for pending in calls:
+                self._settle(pending.id, error=failure)
+            raise failure from None
+
+    def _abandon(self, request_id):
+        """Stops waiting for a call: drops it and its late reply, and cancels it on the server."""
+        with self._lock:
+            pending = self._pending.pop(request_id, None)
+            if pending is None:
+                return
+            self._abandoned.add(request_id)
+        try:
+            cancel = self.start("rpc.cancel", {"id": request_id}, api_key=None)
+        except MeshError:
+            return
+
+        # A request the server cancelled never gets a reply, so stop expecting one.
+        def forget_if_cancelled(future):
+            if not future.cancelled() and future.exception() is None and future.result() == {"cancelled": True}:
+                with self._lock:
+                    self._abandoned.discard(request_id)
+
+        cancel._future.add_done_callback(forget_if_cancelled)
+
+    # -- receiving -----------------------------------------------------------------------------------
+
+    def _read_loop(self):
+        decoder = FrameDecoder(self.max_frame_bytes)
+        last_orphan = None
+        failure = None
+        try:
+            while True:
+                data = self._sock.recv(65536)
+                if not data:
+                    break
+                for payload in decoder.feed(data):
+                    last_orphan = self._handle_payload(payload)
+                if decoder.error is not None:
+                    failure = MeshError.local("INTERNAL", f"the server broke the framing rules: {decoder.error}")
+                    break
+        except OSError as error:
+            message = f"reading from {self.socket_path} failed: {error.strerror or error}; reconnect and retry"
+            failure = MeshError.local("UNAVAILABLE", message)
+        except Exception as error:  # a bug or a malformed reply must not leave callers waiting forever
+            failure = MeshError.local("INTERNAL", f"the reply could not be handled: {error!r}")
+
+        if self._closing:
+            failure = MeshError.local("CANCELLED", "the client was closed before the reply came")
+        elif failure is None:
+            # An id-null error frame right before end of stream explains the close (section 5.6).
+            failure = last_orphan or MeshError.local(
+                "UNAVAILABLE",
+                f"the connection to {self.socket_path} closed before the reply came; reconnect and retry",
+            )
+        self._fail_all(failure)
+
+    def _handle_payload(self, payload):
+        """Delivers one frame's responses; returns the MeshError when the frame was an id-null error."""
+        try:
+            message = json.loads(payload.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as error:
+            raise ValueError(f"the server sent a frame that is not JSON ({error}): {payload[:200]!r}") from None
+
+        if isinstance(message, list):
+            for response in message:
+                self._deliver(response)
+            return None
+        return self._deliver(message)
+
+    def _deliver(self, response):
+        if not isinstance(response, dict) or ("result" not in response and "error" not in response):
+            self.unmatched.append(response)
+            return None
+
+        request_id = response.get("id")
+        error = MeshError.from_error_object(response["error"]) if "error" in response else None
+        if request_id is None:
+            self.unmatched.append(error if error is not None else response)
+            return error
+
+        if _is_request_id(request_id) and self._settle(request_id, response.get("result"), error):
+            return None
+
+        # The late reply of a call given up on locally is expected; anything else is worth keeping.
+        with self._lock:
+            late = _is_request_id(request_id) and request_id in self._abandoned
+            if late:
+                self._abandoned.discard(request_id)
+        if not late:
+            self.unmatched.append(response)
+        return None
+
+    def _settle(self, request_id, result=None, error=None):
+        """Completes the call waiting for `request_id`. Returns False when no call was waiting for it."""
+        with self._lock:
+            pending = self._pending.pop(request_id, None)
+        if pending is None:
+            return False
+        if error is not None:
+            pending._future.set_exception(error)
+        else:
+            pending._future.set_result(result)
+        return True
+
+    def _fail_all(self, failure):
+        with self._lock:
+            self._closed_error = failure
+            waiting = list(self._pending.values())
+            self._pending.clear()
+        for pending in waiting:
+            pending._future.set_exception(failure)
+
+
+def gateway_socket(home=None):
+    """Returns the gateway's socket path in a mesh home folder (MESH_HOME, default ./.mesh)."""
+    home = home or os.environ.get("MESH_HOME", ".mesh")
+    return os.path.join(home, "run", "gateway.sock")
+
+
+def read_root_key(home=None):
+    """Reads the root API key that a mesh stores in `<home>/root.key`."""
+    home = home or os.environ.get("MESH_HOME", ".mesh")
+    path = os.path.join(home, "root.key")
+    try:
+        with open(path, encoding="utf-8") as file:
+            return file.read().strip()
+    except OSError as error:
+        raise MeshError.local(
+            "UNAUTHENTICATED",
+            f"could not read the root key at {path}: {error.strerror or error}; "
+            "start the mesh with `mesh up` or point MESH_HOME at its home folder",
+            details={"path": path},
+        ) from None

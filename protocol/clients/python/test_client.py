@@ -1,0 +1,349 @@
+"""Checks tenantmesh.py against a running mesh: framing, calls, errors, pipelining, batches, deadlines.
+
+Needs a running mesh. MESH_HOME names its home folder (default ./.mesh); MESH_GATEWAY_SOCKET may name
+the gateway socket directly (default <MESH_HOME>/run/gateway.sock). The root key is read from
+<MESH_HOME>/root.key. Exits with status 0 when every check passes.
+
+    MESH_HOME=/tmp/py-home python3 protocol/clients/python/test_client.py -v
+"""
+
+import collections
+import json
+import os
+import socket
+import sys
+import time
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+# Importing tenantmesh from here should leave no __pycache__ folder in the source tree.
+sys.dont_write_bytecode = True
+sys.path.insert(0, HERE)
+
+import tenantmesh  # noqa: E402
+from tenantmesh import Client, FrameDecoder, MeshError, Request  # noqa: E402
+
+HOME = os.environ.get("MESH_HOME", ".mesh")
+SOCKET = os.environ.get("MESH_GATEWAY_SOCKET") or tenantmesh.gateway_socket(HOME)
+VECTORS = os.path.join(HERE, "..", "..", "vectors")
+
+# Several checks provision companies; a per-run suffix keeps names and addresses unique.
+RUN = format(time.time_ns(), "x")
+
+
+def unique(label):
+    unique.counter += 1
+    return f"{label} {RUN}-{unique.counter}"
+
+
+unique.counter = 0
+
+
+def read_frame(sock, decoder, pending):
+    """The next whole payload from a raw socket, or None at end of stream."""
+    while not pending:
+        data = sock.recv(65536)
+        if not data:
+            return None
+        pending.extend(decoder.feed(data))
+        if decoder.error is not None:
+            raise AssertionError(f"the server broke the framing rules: {decoder.error}")
+    return pending.popleft()
+
+
+class FramingTests(unittest.TestCase):
+    """The client's framing against the protocol's golden vectors, no server needed."""
+
+    def test_frame_vectors_any_split(self):
+        with open(os.path.join(VECTORS, "frames.json"), encoding="utf-8") as file:
+            cases = json.load(file)["cases"]
+        self.assertGreater(len(cases), 0)
+
+        for case in cases:
+            data = bytes.fromhex(case["input_hex"])
+            expected = case["expected"]
+            for chunks in ([data], [data[i : i + 1] for i in range(len(data))]):
+                with self.subTest(case=case["name"], reads=len(chunks)):
+                    decoder = FrameDecoder(case["max_frame_bytes"])
+                    payloads = []
+                    for chunk in chunks:
+                        payloads.extend(decoder.feed(chunk))
+                    self.assertEqual([p.decode("utf-8") for p in payloads], expected["payloads"])
+                    if "error" in expected:
+                        self.assertIsNotNone(decoder.error)
+                        self.assertEqual(decoder.error.kind, expected["error"])
+                    else:
+                        self.assertIsNone(decoder.error)
+                        self.assertEqual(decoder.leftover_bytes, expected["leftover_bytes"])
+
+    def test_worked_example_request_bytes(self):
+        meta = tenantmesh.build_meta(timeout_ms=2000)
+        message = tenantmesh.build_request("rpc.ping", request_id=7, meta=meta)
+        frame = tenantmesh.encode_frame(tenantmesh.encode_json(message))
+        self.assertEqual(
+            frame.hex(),
+            "000000477b226964223a372c226a736f6e727063223a22322e30222c226d657461223a7b2274696d656f75745f6d73223a"
+            "323030307d2c226d6574686f64223a227270632e70696e67227d",
+        )
+
+    def test_error_without_data_uses_code(self):
+        error = MeshError.from_error_object({"code": -32601, "message": "Method not found"})
+        self.assertEqual(error.status, "METHOD_NOT_FOUND")
+        self.assertFalse(error.retryable)
+
+        unknown = MeshError.from_error_object(
+            {"code": -32099, "message": "new", "data": {"status": "SOMETHING_NEW", "retryable": True}}
+        )
+        self.assertEqual(unknown.status, "INTERNAL")
+        self.assertTrue(unknown.retryable)
+        self.assertEqual(unknown.data["status"], "SOMETHING_NEW")
+
+
+class GatewayTests(unittest.TestCase):
+    """Calls through a live gateway."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.root_key = tenantmesh.read_root_key(HOME)
+        cls.root = Client(SOCKET, api_key=cls.root_key)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.root.close()
+
+    def tearDown(self):
+        self.assertEqual(self.root.unmatched, [], "the gateway sent replies that answered no call")
+
+    def provision(self, label, **meta):
+        name = unique(label)
+        params = {
+            "name": name,
+            "admin_email": f"admin-{RUN}-{unique.counter}@example.com",
+            "admin_name": f"Admin of {name}",
+            "tier": "basic",
+        }
+        return params, self.root.call("companies.provision", params, timeout_ms=10_000, **meta)
+
+    def test_ping_every_process(self):
+        self.assertEqual(self.root.call("rpc.ping"), "pong")
+        for service in ("tenancy", "billing", "analytics", "notification"):
+            with self.subTest(service=service):
+                self.assertEqual(self.root.call("rpc.ping", {"service": service}, timeout_ms=5000), "pong")
+
+    def test_describe_limits_and_schema(self):
+        described = self.root.describe()
+        self.assertEqual(described["protocol"], tenantmesh.PROTOCOL)
+        self.assertEqual(described["limits"]["max_frame_bytes"], tenantmesh.MAX_FRAME_BYTES)
+        self.assertEqual(described["limits"]["max_batch"], tenantmesh.MAX_BATCH)
+
+        methods = {method["name"]: method for method in described["methods"]}
+        provision = methods["companies.provision"]
+        self.assertEqual(provision["scope"], "root")
+        self.assertTrue(set(provision["params"].get("required", [])) <= {"name", "admin_email", "admin_name", "tier"})
+
+    def test_provision_then_list(self):
+        params, result = self.provision("Python Rockets")
+        company_id = result["company"]["company_id"]
+        self.assertIsInstance(company_id, str)
+        self.assertEqual(result["company"]["name"], params["name"])
+
+        listed = self.root.call("companies.list", {"limit": 200}, timeout_ms=5000)
+        self.assertIn(company_id, [company["company_id"] for company in listed["companies"]])
+
+    def test_provision_idempotent_repeat(self):
+        key = f"provision-{RUN}"
+        params, first = self.provision("Python Once", idempotency_key=key)
+        again = self.root.call("companies.provision", params, timeout_ms=10_000, idempotency_key=key)
+        self.assertEqual(again["company"]["company_id"], first["company"]["company_id"])
+
+        changed = dict(params, name=params["name"] + " changed")
+        with self.assertRaises(MeshError) as caught:
+            self.root.call("companies.provision", changed, timeout_ms=10_000, idempotency_key=key)
+        self.assertEqual(caught.exception.status, "ALREADY_EXISTS")
+
+    def test_unknown_method_not_found(self):
+        with self.assertRaises(MeshError) as caught:
+            self.root.call("companies.fly", {}, timeout_ms=5000)
+        error = caught.exception
+        self.assertEqual(error.status, "METHOD_NOT_FOUND")
+        self.assertEqual(error.code, -32601)
+        self.assertFalse(error.retryable)
+        self.assertTrue(error.message)
+
+    def test_missing_key_unauthenticated(self):
+        with Client(SOCKET) as anonymous:
+            with self.assertRaises(MeshError) as caught:
+                anonymous.call("companies.list", timeout_ms=5000)
+            self.assertEqual(caught.exception.status, "UNAUTHENTICATED")
+            self.assertEqual(caught.exception.code, -32001)
+
+            # Built-in methods need no key.
+            self.assertEqual(anonymous.call("rpc.ping"), "pong")
+
+    def test_zero_budget_deadline_exceeded(self):
+        with self.assertRaises(MeshError) as caught:
+            self.root.call("companies.list", timeout_ms=0)
+        error = caught.exception
+        self.assertEqual(error.status, "DEADLINE_EXCEEDED")
+        self.assertEqual(error.code, -32005)
+        self.assertTrue(error.retryable)
+        self.assertIsNone(error.details.get("source"), "the server, not the client, should have answered")
+
+    def test_call_many_twenty_in_flight(self):
+        methods = ["rpc.ping", "rpc.health", "companies.list", "rpc.describe", "companies.nope"]
+        requests = [Request(methods[i % len(methods)], timeout_ms=10_000) for i in range(20)]
+
+        outcomes = self.root.call_many(requests)
+
+        self.assertEqual(len(outcomes), 20)
+        for request, outcome in zip(requests, outcomes):
+            if request.method == "companies.nope":
+                self.assertIsInstance(outcome, MeshError)
+                self.assertEqual(outcome.status, "METHOD_NOT_FOUND")
+            elif request.method == "rpc.ping":
+                self.assertEqual(outcome, "pong")
+            else:
+                self.assertNotIsInstance(outcome, MeshError, f"{request.method} failed: {outcome}")
+                self.assertIsInstance(outcome, dict)
+
+    def test_raw_pipeline_twenty_frames(self):
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.connect(SOCKET)
+        try:
+            methods = ["rpc.health", "companies.list", "rpc.ping", "rpc.describe"]
+            frames = b""
+            for request_id in range(1, 21):
+                meta = tenantmesh.build_meta(api_key=self.root_key, timeout_ms=10_000)
+                # Mix integer and string ids: each reply must carry its request's id with the same type.
+                wire_id = request_id if request_id % 2 else f"s{request_id}"
+                message = tenantmesh.build_request(methods[request_id % len(methods)], request_id=wire_id, meta=meta)
+                frames += tenantmesh.encode_frame(tenantmesh.encode_json(message))
+            sock.sendall(frames)
+
+            decoder, pending, seen = FrameDecoder(), collections.deque(), collections.Counter()
+            order = []
+            while len(order) < 20:
+                payload = read_frame(sock, decoder, pending)
+                self.assertIsNotNone(payload, f"the connection closed after {len(order)} replies")
+                reply = json.loads(payload)
+                self.assertIn("result", reply, f"reply failed: {reply}")
+                seen[json.dumps(reply["id"])] += 1
+                order.append(reply["id"])
+
+            expected = [json.dumps(i if i % 2 else f"s{i}") for i in range(1, 21)]
+            self.assertEqual(sorted(seen), sorted(expected))
+            self.assertEqual(set(seen.values()), {1}, f"some ids were answered more than once: {seen}")
+            print(f"\nreply order of 20 pipelined requests: {order}", file=sys.stderr)
+        finally:
+            sock.close()
+
+    def test_batch_mixed_outcomes(self):
+        outcomes = self.root.batch([
+            Request("rpc.ping"),
+            Request("companies.list", timeout_ms=5000),
+            Request("companies.nope", {}),
+            Request("rpc.ping", notify=True),
+            Request("companies.list", api_key=None),
+        ])
+
+        self.assertEqual(len(outcomes), 5)
+        self.assertEqual(outcomes[0], "pong")
+        self.assertNotIsInstance(outcomes[1], MeshError)
+        self.assertIsInstance(outcomes[2], MeshError)
+        self.assertEqual(outcomes[2].status, "METHOD_NOT_FOUND")
+        self.assertIsNone(outcomes[3])
+        self.assertIsInstance(outcomes[4], MeshError)
+        self.assertEqual(outcomes[4].status, "UNAUTHENTICATED")
+
+    def test_notification_gets_no_reply(self):
+        self.root.notify("rpc.ping")
+        self.root.notify("companies.nope", {})
+        # A reply to either notification would land in `unmatched`, which tearDown checks. The call
+        # below waits for one more round trip first, but a stray reply arriving even later would be missed.
+        self.assertEqual(self.root.call("rpc.health", timeout_ms=5000)["status"], "SERVING")
+
+    def test_cancel_unknown_id(self):
+        self.assertFalse(self.root.cancel(987654321))
+
+    def test_bad_meta_names_field(self):
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.connect(SOCKET)
+        try:
+            # The client rejects a fractional timeout_ms itself, so send this one by hand.
+            payload = b'{"id":3,"jsonrpc":"2.0","meta":{"timeout_ms":1.5},"method":"rpc.ping"}'
+            sock.sendall(tenantmesh.encode_frame(payload))
+            reply = json.loads(read_frame(sock, FrameDecoder(), collections.deque()))
+
+            self.assertEqual(reply["id"], 3)
+            error = MeshError.from_error_object(reply["error"])
+            self.assertEqual(error.status, "INVALID_REQUEST")
+            self.assertEqual(error.details.get("field"), "meta.timeout_ms")
+        finally:
+            sock.close()
+
+        with self.assertRaises(ValueError):
+            self.root.call("rpc.ping", timeout_ms=1.5)
+
+    def test_zero_length_frame_closes_connection(self):
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.connect(SOCKET)
+        try:
+            sock.sendall(b"\x00\x00\x00\x00")
+            decoder, pending = FrameDecoder(), collections.deque()
+            reply = json.loads(read_frame(sock, decoder, pending))
+            self.assertIsNone(reply["id"])
+            self.assertEqual(MeshError.from_error_object(reply["error"]).status, "INVALID_REQUEST")
+            self.assertIsNone(read_frame(sock, decoder, pending), "the connection should close after the error frame")
+        finally:
+            sock.close()
+
+    def test_error_frame_fails_client(self):
+        client = Client(SOCKET)
+        try:
+            pending = client.start("rpc.health")
+            # After a zero length prefix the gateway sends one id-null error frame and closes.
+            client._send_bytes(b"\x00\x00\x00\x00", [])
+            client._reader.join(30)
+            self.assertFalse(client._reader.is_alive(), "the connection did not close after the error frame")
+
+            # The health call either got its reply before the bad prefix or was cancelled by the close.
+            outcome = pending.outcome(10)
+            if isinstance(outcome, MeshError):
+                self.assertEqual(outcome.status, "INVALID_REQUEST")
+            else:
+                self.assertEqual(outcome["status"], "SERVING")
+            self.assertEqual([error.status for error in client.unmatched], ["INVALID_REQUEST"])
+            with self.assertRaises(MeshError) as caught:
+                client.call("rpc.ping")
+            self.assertEqual(caught.exception.status, "INVALID_REQUEST")
+        finally:
+            client.close()
+
+    def test_give_up_drops_late_reply(self):
+        pending = self.root.start("companies.list", timeout_ms=10_000)
+
+        # Waiting 0 s usually gives up before the reply arrives, and the late reply must then be dropped.
+        outcome = pending.outcome(wait=0)
+        if isinstance(outcome, MeshError):
+            self.assertEqual(outcome.status, "DEADLINE_EXCEEDED")
+            self.assertEqual(outcome.details.get("source"), "client")
+        else:
+            self.assertIn("companies", outcome)
+        self.assertEqual(self.root.call("rpc.health", timeout_ms=5000)["status"], "SERVING")
+
+    def test_call_after_close_cancelled(self):
+        client = Client(SOCKET)
+        client.close()
+        with self.assertRaises(MeshError) as caught:
+            client.call("rpc.ping")
+        self.assertEqual(caught.exception.status, "CANCELLED")
+
+    def test_unreachable_socket_is_unavailable(self):
+        with self.assertRaises(MeshError) as caught:
+            Client(os.path.join(HOME, "run", "no-such-process.sock"))
+        self.assertEqual(caught.exception.status, "UNAVAILABLE")
+        self.assertTrue(caught.exception.retryable)
+
+
+if __name__ == "__main__":
+    unittest.main()
