@@ -1,3 +1,4 @@
+import MeshRuntime
 /// Calendar arithmetic on milliseconds since the Unix epoch, always in UTC.
 ///
 /// Days are named "YYYY-MM-DD", weeks follow ISO 8601 (Monday first; week 1 contains the year's first
@@ -104,16 +105,8 @@ enum UTCCalendar {
 
     /// The civil date of a day number (the inverse of `dayNumber(_:)`).
     static func civilDate(dayNumber: Int64) -> Date {
-        let shifted = dayNumber + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let shiftedMonth = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
-        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        return Date(year: Int(year), month: Int(month), day: Int(day))
+        let civil = UTCTime.civilDate(daysSinceEpoch: dayNumber)
+        return Date(year: Int(civil.year), month: Int(civil.month), day: Int(civil.day))
     }
 
     private static func padded(_ value: Int, _ width: Int) -> String {

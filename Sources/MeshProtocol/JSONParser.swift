@@ -139,37 +139,55 @@ struct JSONScanner {
         }
 
         while true {
-            skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
-                throw fail("expected a member name in double quotes")
+            let (key, keyOffset, value) = try parseMember()
+            if members.updateValue(value, forKey: key) != nil {
+                noteDuplicate(key, at: keyOffset)
             }
-            let keyOffset = index
-            let key = try parseString()
-            skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
-                throw fail("expected ':' after a member name")
-            }
-            index += 1
-            skipWhitespace()
-            let value = try parseValue()
-            if members.updateValue(value, forKey: key) != nil && firstDuplicate == nil {
-                firstDuplicate = JSONParseError(.duplicateKey, offset: keyOffset, "duplicate member name '\(key)'")
-            }
-
-            skipWhitespace()
-            guard index < bytes.count else {
-                throw fail("unterminated object")
-            }
-            if bytes[index] == UInt8(ascii: ",") {
-                index += 1
-                continue
-            }
-            if bytes[index] == UInt8(ascii: "}") {
-                index += 1
+            if try !continueObject() {
                 depth -= 1
                 return .object(members)
             }
-            throw fail("expected ',' or '}' in an object")
+        }
+    }
+
+    /// Parses `"name": value` and returns the name, its offset and the value.
+    mutating func parseMember() throws(JSONParseError) -> (key: String, offset: Int, value: JSONValue) {
+        skipWhitespace()
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
+            throw fail("expected a member name in double quotes")
+        }
+        let keyOffset = index
+        let key = try parseString()
+        skipWhitespace()
+        guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
+            throw fail("expected ':' after a member name")
+        }
+        index += 1
+        skipWhitespace()
+        return (key, keyOffset, try parseValue())
+    }
+
+    /// Consumes the `,` or `}` after a member; returns whether another member follows.
+    mutating func continueObject() throws(JSONParseError) -> Bool {
+        skipWhitespace()
+        guard index < bytes.count else {
+            throw fail("unterminated object")
+        }
+        if bytes[index] == UInt8(ascii: ",") {
+            index += 1
+            return true
+        }
+        if bytes[index] == UInt8(ascii: "}") {
+            index += 1
+            return false
+        }
+        throw fail("expected ',' or '}' in an object")
+    }
+
+    /// Remembers the first repeated member name, reported once the whole text proved well-formed.
+    mutating func noteDuplicate(_ key: String, at offset: Int) {
+        if firstDuplicate == nil {
+            firstDuplicate = JSONParseError(.duplicateKey, offset: offset, "duplicate member name '\(key)'")
         }
     }
 

@@ -54,23 +54,10 @@ extension JSONScanner {
     }
 
     private mutating func readMembers(into members: inout EnvelopeMembers, seen: inout SeenMembers) throws(JSONParseError) {
-        while true {
-            skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
-                throw fail("expected a member name in double quotes")
-            }
-            let keyOffset = index
-            let key = try parseString()
-            skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
-                throw fail("expected ':' after a member name")
-            }
-            index += 1
-            skipWhitespace()
-            let value = try parseValue()
-
-            if !seen.insert(key) && firstDuplicate == nil {
-                firstDuplicate = JSONParseError(.duplicateKey, offset: keyOffset, "duplicate member name '\(key)'")
+        repeat {
+            let (key, keyOffset, value) = try parseMember()
+            if !seen.insert(key) {
+                noteDuplicate(key, at: keyOffset)
             }
             switch key {
             case "jsonrpc": members.jsonrpc = value
@@ -83,21 +70,7 @@ extension JSONScanner {
                     members.unknown = key
                 }
             }
-
-            skipWhitespace()
-            guard index < bytes.count else {
-                throw fail("unterminated object")
-            }
-            if bytes[index] == UInt8(ascii: ",") {
-                index += 1
-                continue
-            }
-            if bytes[index] == UInt8(ascii: "}") {
-                index += 1
-                return
-            }
-            throw fail("expected ',' or '}' in an object")
-        }
+        } while try continueObject()
     }
 }
 
