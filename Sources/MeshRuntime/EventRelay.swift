@@ -54,8 +54,8 @@ public final class EventRelay: Sendable {
     private func deliverLoop(to subscriber: String, topics: Set<String>) async {
         var backoff: Duration = .milliseconds(100)
         var lastSeenDirty = -1
-        // How far this loop has scanned, past rows of topics the subscriber does not receive; kept in
-        // memory only, because after a restart one rescan from the stored cursor is cheap enough.
+        // How far this loop has scanned past rows of topics the subscriber does not receive. It lives in
+        // memory only, because one rescan from the stored cursor after a restart is cheap enough.
         var scanned: Int64 = 0
         var lastPoll = ContinuousClock.now - .seconds(10)
 

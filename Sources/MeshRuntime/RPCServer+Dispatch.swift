@@ -3,7 +3,7 @@ import MeshStore
 import MeshTransport
 
 extension RPCServer {
-    /// Answers one request. `reply` gets the encoded response, or nil for a notification; it is called
+    /// Handles one request. `reply` gets the encoded response, or nil for a notification. It is called
     /// exactly once, on the loop thread.
     func handle(_ request: RPCRequest, on connection: SocketConnection, reply: @escaping ([UInt8]?) -> Void) {
         let respond: (Result<JSONValue, RPCError>) -> Void = { outcome in
@@ -83,7 +83,7 @@ extension RPCServer {
         let sequence = requests.add(clientID: request.id, respond: respond)
         connection.inFlightCount += 1
 
-        // Exactly one of completion, deadline and cancellation removes the entry and answers.
+        // Exactly one of completion, deadline and cancellation removes the entry and sends the response.
         let confined = LoopConfined((connection: WeakConnection(connection), requests: requests))
         let finish: @Sendable (Result<JSONValue, RPCError>) -> Void = { outcome in
             loop.execute {
@@ -156,7 +156,7 @@ extension RPCServer {
         if let timer = entry.timer {
             connection.loop.cancelTimer(timer)
         }
-        // The cancelled request still gets an answer, so a batch it belongs to completes.
+        // The cancelled request still gets a response, so a batch it belongs to completes.
         entry.respond(.failure(RPCError(.cancelled, "\(id) was cancelled by rpc.cancel")))
         logger.debug("request.cancelled", ["id": id.description])
         return .success(["cancelled": true])

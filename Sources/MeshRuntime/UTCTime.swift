@@ -1,9 +1,9 @@
 /// Calendar arithmetic for UTC timestamps in pure integer math.
 ///
 /// Foundation's `Calendar` and date formatters load ICU's data, which costs every process several
-/// megabytes of memory; the mesh only needs UTC days and ISO-8601 text, which this computes directly.
+/// megabytes of memory. The mesh only needs UTC days and ISO-8601 text, so this computes them directly.
 public enum UTCTime {
-    /// The proleptic Gregorian date of a day counted from 1970-01-01 (Howard Hinnant's
+    /// Converts a day counted from 1970-01-01 to its proleptic Gregorian date (Howard Hinnant's
     /// civil-from-days algorithm).
     public static func civilDate(daysSinceEpoch days: Int64) -> (year: Int64, month: Int64, day: Int64) {
         let shifted = days + 719_468
@@ -18,7 +18,7 @@ public enum UTCTime {
         return (year, month, day)
     }
 
-    /// The UTC day of `milliseconds` since the epoch, as "YYYY-MM-DD".
+    /// Formats the UTC day of `milliseconds` since the epoch as "YYYY-MM-DD".
     public static func day(ofMilliseconds milliseconds: Int64) -> String {
         let days = floorDivide(milliseconds, 86_400_000)
         let date = civilDate(daysSinceEpoch: days)

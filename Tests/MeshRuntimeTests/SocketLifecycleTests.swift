@@ -115,3 +115,28 @@ import Testing
         #expect(open == 0)
     }
 }
+
+@Suite struct PeerCheckTests {
+    /// Accepts nothing; the server must reject the peer before any delegate call.
+    final class RefusingDelegate: ServerDelegate {
+        func server(_ server: UnixServer, didAccept connection: SocketConnection) {}
+        func connection(_ connection: SocketConnection, didReceive payload: UnsafeRawBufferPointer) {}
+        func connection(_ connection: SocketConnection, didFailFraming error: FrameError) {}
+        func connectionDidClose(_ connection: SocketConnection) {}
+    }
+
+    @Test func untrustedUIDIsRejected() throws {
+        let path = "/tmp/rt-peer-\(UInt32.random(in: 0...UInt32.max)).sock"
+        let loop = try EventLoop(name: "peer")
+        loop.start()
+        defer { loop.stop() }
+        let server = UnixServer(path: path, loop: loop, trustedUIDs: [getuid() &+ 1], delegate: RefusingDelegate())
+        try server.start()
+        defer { server.stop() }
+
+        let socket = try RawSocket(path: path)
+        let reply = try #require(socket.readJSON())
+        #expect(reply["error"]?["data"]?["status"] == "PERMISSION_DENIED")
+        #expect(socket.isClosedByPeer())
+    }
+}
