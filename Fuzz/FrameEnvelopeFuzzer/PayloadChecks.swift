@@ -1,7 +1,7 @@
-/// What must hold for any payload a peer could send: the envelope decoder reaches the verdict the
-/// general parser and the request rules give (so its fast path for objects never disagrees with the
-/// slow path), parsed JSON writes out and reads back to the same value, and every reply a server
-/// would build from the verdict reads back as a response.
+/// Invariants of any payload a peer could send. The envelope decoder reaches the verdict that the
+/// general parser and the request rules give, so its fast path for objects never disagrees with the
+/// general path. Parsed JSON writes out and reads back to the same value. Every reply a server would
+/// build from the verdict reads back as a response.
 enum PayloadChecks {
     static func check(_ payload: UnsafeRawBufferPointer) {
         let incoming = RPCEnvelope.decodeIncoming(payload)
@@ -9,10 +9,10 @@ enum PayloadChecks {
 
         switch parsed {
         case .failure(let error):
-            // Malformed text is a PARSE_ERROR; well-formed text with a repeated name an INVALID_REQUEST.
+            // Malformed text is a PARSE_ERROR, and well-formed text with a repeated name an INVALID_REQUEST.
             let expected: RPCStatus = error.kind == .duplicateKey ? .invalidRequest : .parseError
             guard case .failure(let failure) = incoming, failure.error.status == expected, failure.id == nil else {
-                fail("the parser rejected it (\(error)), but the envelope decoder answered \(verdict(incoming))", payload)
+                fail("the parser rejected it (\(error)), but the envelope decoder returned \(verdict(incoming))", payload)
             }
         case .success(let value):
             checkRoundTrip(value, payload)
@@ -21,7 +21,7 @@ enum PayloadChecks {
         checkReplies(incoming, payload)
     }
 
-    /// The verdict the request rules give for `value`, compared with what the decoder answered.
+    /// Compares the decoder's verdict with the one the request rules give for `value`.
     private static func checkAgreement(
         _ value: JSONValue,
         _ incoming: Result<RPCIncoming, RPCEnvelopeFailure>,
@@ -40,11 +40,11 @@ enum PayloadChecks {
 
         let answered = verdict(incoming)
         guard answered == expected else {
-            fail("the envelope decoder answered \(answered), the request rules give \(expected)", payload)
+            fail("the envelope decoder returned \(answered), the request rules give \(expected)", payload)
         }
     }
 
-    /// Writing parsed JSON and reading it back gives the same value, and the same bytes when written again.
+    /// Checks that parsed JSON, written and read back, is the same value, and is written as the same bytes again.
     private static func checkRoundTrip(_ value: JSONValue, _ payload: UnsafeRawBufferPointer) {
         let written = JSONWriter.serialize(value)
         let reread: JSONValue
@@ -61,7 +61,7 @@ enum PayloadChecks {
         }
     }
 
-    /// The replies a server sends for this verdict read back with the same ids and statuses.
+    /// Checks that the replies a server sends for this verdict read back with the same ids and statuses.
     private static func checkReplies(_ incoming: Result<RPCIncoming, RPCEnvelopeFailure>, _ payload: UnsafeRawBufferPointer) {
         var replies: [(id: RPCID?, status: RPCStatus?, bytes: [UInt8])] = []
         func reply(_ member: Result<RPCRequest, RPCEnvelopeFailure>) {
@@ -104,7 +104,7 @@ enum PayloadChecks {
         }
     }
 
-    /// A verdict as comparable text: the request as understood, or the error's status, id and field.
+    /// Describes a verdict as comparable text: the request as decoded, or the error's status, id and field.
     static func verdict(_ outcome: Result<RPCIncoming, RPCEnvelopeFailure>) -> String {
         switch outcome {
         case .success(.single(let request)):
@@ -129,7 +129,7 @@ enum PayloadChecks {
     }
 }
 
-/// Stops the run with a message and the start of the input; libFuzzer saves the whole input.
+/// Stops the run with a message and the start of the input. libFuzzer saves the whole input.
 func fail(_ problem: String, _ input: UnsafeRawBufferPointer) -> Never {
     let shown = input.prefix(120).map { $0 >= 0x20 && $0 < 0x7F ? String(UnicodeScalar($0)) : "\\x" + String($0, radix: 16) }.joined()
     fatalError("\(problem)\ninput (\(input.count) bytes): \(shown)")

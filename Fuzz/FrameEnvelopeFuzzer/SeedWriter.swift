@@ -3,9 +3,9 @@ import Foundation
 /// Turns the protocol's test vectors into seed inputs for the fuzzer.
 ///
 /// `scripts/fuzz` sets `MESH_FUZZ_VECTORS` to the vectors folder and `MESH_FUZZ_SEED_OUTPUT` to an
-/// empty folder; each payload of `envelope.json` and `jsonrpc-spec-examples.json` becomes one seed
-/// as it is and one as a framed stream, and each input of `frames.json` one stream seed. A stream
-/// seed starts with the byte that `StreamChecks` reads as its control byte.
+/// empty folder. Each payload of `envelope.json` and `jsonrpc-spec-examples.json` becomes two seeds,
+/// the payload itself and a framed stream, and each input of `frames.json` becomes a stream seed. A
+/// stream seed starts with the byte that `StreamChecks` reads as its control byte.
 enum SeedWriter {
     static func writeIfRequested() {
         let environment = ProcessInfo.processInfo.environment

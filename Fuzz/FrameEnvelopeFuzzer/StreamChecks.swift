@@ -1,6 +1,6 @@
-/// What must hold for any byte stream a peer could send: splitting it into reads differently never
-/// changes the frames the decoder delivers or the error it reports, the in-place and the copying
-/// ways of taking a frame agree, and the frames taken encode back to the bytes they came from.
+/// Invariants of any byte stream a peer could send. Splitting it into reads differently never changes
+/// the frames the decoder delivers or the error it reports. Taking frames in place and copying them
+/// agree. The frames taken encode back to the bytes they came from.
 enum StreamChecks {
     /// A small maximum, so that made-up length prefixes often cross it.
     static let maximumFrameLength = 4096
@@ -9,12 +9,12 @@ enum StreamChecks {
     struct Outcome: Equatable {
         var payloads: [[UInt8]] = []
         var error: FrameError?
-        /// Bytes left in the decoder at the end; only meaningful without an error.
+        /// Bytes left in the decoder at the end, only meaningful without an error.
         var leftover = 0
     }
 
-    /// The first byte of the input picks the read size and the way of taking frames; the rest is
-    /// the stream.
+    /// Checks the input as a stream. Its first byte picks the read size and the way of taking
+    /// frames, and the rest is the stream.
     static func check(_ input: UnsafeRawBufferPointer) {
         guard let control = input.first else {
             return

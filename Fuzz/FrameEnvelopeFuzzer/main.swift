@@ -15,7 +15,7 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     return 0
 }
 
-/// Writes the seed inputs derived from the protocol's test vectors when `scripts/fuzz` asks for them.
+/// Writes the seed inputs derived from the protocol's test vectors when `scripts/fuzz` requests them.
 @_cdecl("LLVMFuzzerInitialize")
 public func fuzzInitialize(_ argc: UnsafeMutableRawPointer?, _ argv: UnsafeMutableRawPointer?) -> CInt {
     SeedWriter.writeIfRequested()

@@ -67,9 +67,9 @@ public final class EventLoop: @unchecked Sendable {
             finished.signal()
         }
         thread.name = "loop-\(name)"
-        // Frames are parsed on this thread, and the parser recurses once per level of nesting. A
-        // payload may nest 512 levels (protocol/SPEC.md section 4.4), which in a debug build takes
-        // about 1.7 MB of stack; 8 MiB, the usual main-thread size, leaves room to spare.
+        // Frames are parsed on this thread, and the parser recurses once per level of nesting, up to
+        // 512 levels (protocol/SPEC.md section 4.4). In a debug build a level takes about 3 KB of
+        // stack (1 MiB overflowed between 300 and 400 levels), so 8 MiB leaves room to spare.
         thread.stackSize = 8 << 20
         self.thread = thread
         thread.start()

@@ -84,7 +84,7 @@ public final class SocketConnection: EventLoopHandler, EventLoopFlushable, @unch
         }
 
         // A peer that sends requests and never reads the replies would otherwise grow the queue
-        // without bound: stop reading its requests until it has read the backlog.
+        // without bound, so stop reading its requests until it has read the backlog.
         if let maximumOutboundBytes, !isClosed, outboundBytes > maximumOutboundBytes {
             pauseReading()
         }
@@ -210,8 +210,8 @@ public final class SocketConnection: EventLoopHandler, EventLoopFlushable, @unch
         loop.update(descriptor, readable: true, writable: waitingForWritable)
 
         // Whole frames read before the pause may still wait in the decoder while the socket has
-        // nothing new to report: hand them over at the loop's next turn. (Not here: the decoder
-        // must not be touched while it hands a frame to the delegate.)
+        // nothing new to report, so hand them over at the loop's next turn. Not here, because this
+        // may run while the decoder is handing a frame to the delegate.
         loop.enqueue { [self] in
             deliverFrames()
         }

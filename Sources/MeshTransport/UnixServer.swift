@@ -159,9 +159,9 @@ public final class UnixServer: EventLoopHandler, @unchecked Sendable {
         delegate.server(self, didAccept: connection)
     }
 
-    /// Out of file descriptors or memory: the pending connections stay in the kernel's backlog. The
-    /// listening socket stays readable, so watching it would wake the loop in a tight circle; look
-    /// away for a moment and try again, while the connections already open keep being served.
+    /// Stops watching the listening socket for 100 ms after accept failed for want of descriptors or
+    /// memory. The pending connections wait in the kernel's backlog, and the socket stays readable,
+    /// so watching it meanwhile would wake the loop in a tight circle. Open connections keep being served.
     private func pauseAccepting() {
         guard !acceptingPaused else {
             return

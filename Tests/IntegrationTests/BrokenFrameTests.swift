@@ -10,13 +10,13 @@ import Testing
 struct BrokenFrameTests {
     static let ping = #"{"jsonrpc":"2.0","id":1,"method":"rpc.ping"}"#
 
-    /// Checks that `process` still answers a fresh connection and was not restarted.
+    /// Checks that `process` still replies on a fresh connection and was not restarted.
     static func expectStillServing(_ cluster: MeshCluster, _ process: String, pid: Int32) async throws {
         #expect(try await onOwnThread { try cluster.pingDirectly(process) } == "pong", "\(process) stopped answering")
         #expect(cluster.pid(of: process) == pid, "\(process) was restarted: it must have died")
     }
 
-    @Test func badLengthPrefixesGetOneErrorFrameAndAClose() async throws {
+    @Test func badLengthPrefixClosesConnection() async throws {
         let cluster = try await MeshCluster()
         for process in ["billing", "gateway"] {
             let pid = try cluster.requirePID(process)
@@ -48,18 +48,19 @@ struct BrokenFrameTests {
             #expect(replies["max plus one"]?.errorMessage.contains("frame length 1048577 exceeds the maximum of 1048576") == true)
             #expect(replies["4 GiB"]?.errorMessage.contains("frame length 4294967295") == true)
             for (name, reply) in replies {
-                #expect(reply.errorCode == -32600 && reply["id"] == .null, "\(process), \(name): \(JSONWriter.string(reply))")
+                #expect(reply.errorCode == -32600, "\(process), \(name): \(JSONWriter.string(reply))")
+                #expect(reply["id"] == .null, "\(process), \(name): \(JSONWriter.string(reply))")
                 #expect(reply.errorStatus == "INVALID_REQUEST")
             }
 
-            // Refused before any buffer of the announced size: 2 and 4 GiB would show in VmRSS.
+            // Rejected before any buffer of the announced size is allocated: 2 or 4 GiB would show in VmRSS.
             let after = try ProcessStats.residentBytes(pid)
             #expect(after - before < 64 << 20, "\(process) grew from \(megabytes(before)) to \(megabytes(after))")
             try await Self.expectStillServing(cluster, process, pid: pid)
         }
     }
 
-    @Test func framesOfExactlyTheMaximumAreServed() async throws {
+    @Test func maximumSizeFrameIsServed() async throws {
         let cluster = try await MeshCluster()
         let pid = try cluster.requirePID("billing")
 
@@ -73,7 +74,7 @@ struct BrokenFrameTests {
         try await Self.expectStillServing(cluster, "billing", pid: pid)
     }
 
-    @Test func truncatedFrameThenCloseIsForgotten() async throws {
+    @Test func truncatedFrameThenCloseIsHarmless() async throws {
         let cluster = try await MeshCluster()
         let pid = try cluster.requirePID("billing")
         let path = cluster.home.socketPath("billing")
@@ -84,14 +85,14 @@ struct BrokenFrameTests {
                 let frame = FrameEncoder.frame(Array(Self.ping.utf8))
                 try socket.send(Array(frame.prefix(cut)))
                 socket.shutdownWrite()
-                // No reply: the server cannot answer half a request, and closes at end of stream.
+                // No reply, because half a request cannot be handled. The server closes at end of stream.
                 try socket.expectClosed()
             }
         }
         try await Self.expectStillServing(cluster, "billing", pid: pid)
     }
 
-    @Test func framesSplitOrJoinedAnyWayAreAnswered() async throws {
+    @Test func splitAndJoinedFramesAreServed() async throws {
         let cluster = try await MeshCluster()
         let pid = try cluster.requirePID("gateway")
 
@@ -115,7 +116,7 @@ struct BrokenFrameTests {
         try await Self.expectStillServing(cluster, "gateway", pid: pid)
     }
 
-    @Test func garbageAndNonObjectsAreAnsweredOnTheSameConnection() async throws {
+    @Test func garbagePayloadsKeepTheConnection() async throws {
         let cluster = try await MeshCluster()
         for process in ["billing", "gateway"] {
             let pid = try cluster.requirePID(process)
@@ -123,7 +124,7 @@ struct BrokenFrameTests {
 
             let (parseErrors, nonObjects, afterwards) = try await onOwnThread {
                 let socket = try WireSocket(path: path)
-                var generator = SplitMix64(seed: 0x5EED_0F_6A_4BA6E)
+                var generator = SplitMix64(seed: 0x5EED)
                 let garbage: [[UInt8]] = [
                     Array("GET / HTTP/1.1".utf8),
                     [0x00, 0x01, 0x02, 0xFF, 0xFE],
@@ -136,10 +137,12 @@ struct BrokenFrameTests {
             }
 
             for reply in parseErrors {
-                #expect(reply.errorCode == -32700 && reply["id"] == .null, "\(process): \(JSONWriter.string(reply))")
+                #expect(reply.errorCode == -32700, "\(process): \(JSONWriter.string(reply))")
+                #expect(reply["id"] == .null, "\(process): \(JSONWriter.string(reply))")
             }
             for reply in nonObjects {
-                #expect(reply.errorCode == -32600 && reply["id"] == .null, "\(process): \(JSONWriter.string(reply))")
+                #expect(reply.errorCode == -32600, "\(process): \(JSONWriter.string(reply))")
+                #expect(reply["id"] == .null, "\(process): \(JSONWriter.string(reply))")
             }
             // Neither kind of error closes the connection: the stream is still in step.
             #expect(afterwards["result"] == "pong")
@@ -147,11 +150,11 @@ struct BrokenFrameTests {
         }
     }
 
-    @Test func garbageWhereALengthBelongsClosesTheConnection() async throws {
+    @Test func garbageLengthClosesTheConnection() async throws {
         let cluster = try await MeshCluster()
         let pid = try cluster.requirePID("gateway")
 
-        // "GET " read as a length is 1,195,725,856 bytes: over the maximum, so refused at once.
+        // "GET " read as a length is 1,195,725,856 bytes, over the maximum, so it is rejected at once.
         let reply = try await onOwnThread {
             let socket = try WireSocket(path: cluster.gatewaySocket)
             try socket.send(Array("GET / HTTP/1.1\r\nHost: mesh\r\n\r\n".utf8))
@@ -159,12 +162,13 @@ struct BrokenFrameTests {
             try socket.expectClosed()
             return reply
         }
-        #expect(reply.errorCode == -32600 && reply["id"] == .null)
+        #expect(reply.errorCode == -32600)
+        #expect(reply["id"] == .null)
         #expect(reply.errorMessage.contains("frame length 1195725856"))
         try await Self.expectStillServing(cluster, "gateway", pid: pid)
     }
 
-    @Test func batchesAreBoundedBy256() async throws {
+    @Test func batchesAreLimitedTo256() async throws {
         let cluster = try await MeshCluster()
         for process in ["billing", "gateway"] {
             let pid = try cluster.requirePID(process)
@@ -180,10 +184,12 @@ struct BrokenFrameTests {
                 )
             }
 
-            #expect(huge.errorCode == -32600 && huge["id"] == .null, "\(process): \(JSONWriter.string(huge).prefix(300))")
+            #expect(huge.errorCode == -32600, "\(process): \(JSONWriter.string(huge).prefix(300))")
+            #expect(huge["id"] == .null)
             #expect(huge["error"]?["data"]?["details"] == ["limit": 256, "count": 10_000])
             #expect(overByOne["error"]?["data"]?["details"] == ["limit": 256, "count": 257])
-            #expect(empty.errorCode == -32600 && empty["id"] == .null)
+            #expect(empty.errorCode == -32600)
+            #expect(empty["id"] == .null)
 
             let answers = full.arrayValue ?? []
             #expect(answers.count == 256)
@@ -193,7 +199,7 @@ struct BrokenFrameTests {
         }
     }
 
-    /// A batch of `count` pings with ids 1 to `count`.
+    /// Builds a batch of `count` pings with ids 1 to `count`.
     static func batch(of count: Int) -> String {
         "[" + (1...count).map { #"{"jsonrpc":"2.0","id":\#($0),"method":"rpc.ping"}"# }.joined(separator: ",") + "]"
     }

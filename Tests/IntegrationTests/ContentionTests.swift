@@ -13,12 +13,12 @@ struct ContentionTests {
     static let readers = 32
     static let issuesPerWriter = 64
 
-    /// The write-ahead log may not grow past this, the store's journal_size_limit. MeshStore runs a
+    /// The size the write-ahead log may not reach: the store's journal_size_limit. MeshStore runs a
     /// checkpoint once the log passes 1000 pages (about 4 MB), so with checkpoints working the log
-    /// stays near that size; the bound catches a log that keeps growing for the whole run.
+    /// stays near that size. The bound catches a log that keeps growing for the whole run.
     static let walBound = 64 << 20
 
-    @Test func concurrentCreatesAndListsNeverSurfaceLocking() async throws {
+    @Test func concurrentCallsNeverSeeLocking() async throws {
         let cluster = try await MeshCluster()
         let mesh = try MeshFixture(cluster: cluster)
         let companyID = try await mesh.provision("Contention Co", email: "owner@contention.example", tier: "platinum")
@@ -79,7 +79,7 @@ struct ContentionTests {
         #expect(locking.isEmpty, "SQLite locking reached callers: \(locking.prefix(5))")
         #expect(failures.isEmpty, "\(failures.count) calls failed, for example: \(failures.prefix(5))")
 
-        // Every acknowledged create holds a number of its own, 1 to N with no gap and no repeat.
+        // Every acknowledged create got a number of its own, 1 to N with no gap and no repeat.
         let numbers = outcomes.compactMap(\.issueNumber).sorted()
         let total = Self.writers * Self.issuesPerWriter
         #expect(numbers == Array(1...Int64(total)))

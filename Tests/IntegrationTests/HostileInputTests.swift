@@ -5,19 +5,18 @@ import Testing
 
 /// Malformed and hostile JSON sent as frame payloads straight to the sockets of a real mesh: the
 /// gateway and every service. Every payload gets the error the protocol specification gives it, and
-/// afterwards each process still answers under the same pid, with its memory not grown past a bound.
+/// afterwards each process still responds under the same pid, with its memory not grown past a bound.
 @Suite(.serialized)
 struct HostileInputTests {
     static let processes = ["gateway", "tenancy", "billing", "analytics", "notification"]
 
-    /// How much a process's resident memory may grow over three rounds of the corpus. Generous on
-    /// purpose: allocator caches and first-use growth account for a few megabytes; a leak of the
-    /// payloads (3 x 1.4 MB of corpus per process) or of per-request state would grow without bound
-    /// as the rounds go on and is what this bound is there to catch.
+    /// How much a process's resident memory may grow over three rounds of the corpus. The bound is
+    /// generous because allocator caches and first use account for a few megabytes. It is there to
+    /// catch payloads (1.4 MB per round) or per-request state that are never freed.
     static let memoryGrowthBound = 64 << 20
 
     @Test(.enabled(if: JSONCorpus.isPresent, "skipped: the JSON conformance corpus folder is absent"))
-    func conformanceCorpusGetsTheSpecifiedAnswers() async throws {
+    func corpusGetsSpecifiedErrors() async throws {
         let cluster = try await MeshCluster()
         let files = try JSONCorpus.files()
         #expect(files.count > 200)
@@ -49,8 +48,8 @@ struct HostileInputTests {
         var socket = try WireSocket(path: path)
 
         for (name, bytes) in files {
-            // A payload of no bytes cannot be sent: a frame of length 0 is a framing error, answered
-            // with INVALID_REQUEST and a closed connection (specification section 3).
+            // A payload of no bytes cannot be sent, because a frame of length 0 is a framing error:
+            // INVALID_REQUEST, then a closed connection (specification section 3).
             if bytes.isEmpty {
                 let reply = try socket.call([])
                 if reply.errorCode != -32600 || reply["id"] != .null {
@@ -78,7 +77,7 @@ struct HostileInputTests {
         return problems
     }
 
-    /// True for an INVALID_REQUEST object, or a batch reply whose members are all responses.
+    /// Returns true for an INVALID_REQUEST or a result, or a batch reply of responses without PARSE_ERROR.
     static func isAnswerToWellFormedJSON(_ reply: JSONValue) -> Bool {
         if let members = reply.arrayValue {
             return !members.isEmpty && members.allSatisfy { $0["jsonrpc"] == "2.0" && $0.errorCode != -32700 }
@@ -88,7 +87,7 @@ struct HostileInputTests {
 
     // MARK: Nesting
 
-    @Test func deepNestingIsRefusedWithAnError() async throws {
+    @Test func deepNestingIsRejected() async throws {
         let cluster = try await MeshCluster()
         let opening = 100_000
         let hostile: [(String, [UInt8])] = [
@@ -121,8 +120,8 @@ struct HostileInputTests {
             #expect(cluster.pid(of: process) == pid, "\(process) was restarted: it must have died")
         }
 
-        // Exactly 512 levels is allowed (section 4.4): a service answers the ping, whose params it
-        // ignores, and the gateway forwards a call that deep to billing, which answers it.
+        // Exactly 512 levels is allowed (section 4.4). A service replies to the ping, whose params it
+        // ignores, and the gateway forwards a call that deep to billing, which replies too.
         let rootKey = try cluster.rootKey
         let (arrays, objects, forwarded) = try await onOwnThread {
             let billing = try WireSocket(path: cluster.home.socketPath("billing"))
@@ -135,15 +134,16 @@ struct HostileInputTests {
         }
         #expect(arrays["result"] == "pong", "\(JSONWriter.string(arrays))")
         #expect(objects["result"] == "pong", "\(JSONWriter.string(objects))")
-        // Billing reads the call and rejects its params; what matters is that it answered at all.
-        #expect(forwarded["id"] == 1 && forwarded.errorCode != -32700, "\(JSONWriter.string(forwarded))")
+        // Billing reads the call and rejects its params. What matters is that it replied at all.
+        #expect(forwarded["id"] == 1, "\(JSONWriter.string(forwarded))")
+        #expect(forwarded.errorCode != -32700, "\(JSONWriter.string(forwarded))")
         #expect(forwarded.errorStatus != "UNAVAILABLE", "\(JSONWriter.string(forwarded))")
         for process in ["gateway", "billing"] {
             #expect(try await onOwnThread { try cluster.pingDirectly(process) } == "pong")
         }
     }
 
-    /// A request whose params nest `open` so that the whole payload is `depth` levels deep.
+    /// Builds a request whose params nest `open` so that the whole payload is `depth` levels deep.
     static func nestedRequest(
         depth: Int,
         open: String = "[",
@@ -151,7 +151,7 @@ struct HostileInputTests {
         method: String = "rpc.ping",
         apiKey: String? = nil
     ) -> String {
-        // The request object is level 1 and its params object level 2; the nesting makes up the rest.
+        // The request object is level 1 and its params object level 2. The nesting makes up the rest.
         let levels = depth - 2
         let meta = apiKey.map { #","meta":{"api_key":"\#($0)"}"# } ?? ""
         return #"{"jsonrpc":"2.0","id":1,"method":"\#(method)"\#(meta),"params":{"company_id":"c_none","a":"#
@@ -160,7 +160,7 @@ struct HostileInputTests {
 
     // MARK: Values at the edges of JSON
 
-    @Test func edgeValuesGetTheirDocumentedOutcomes() async throws {
+    @Test func edgeValuesGetDocumentedOutcomes() async throws {
         let cluster = try await MeshCluster()
         let pid = try cluster.requirePID("gateway")
         let cases = Self.edgeCases()
@@ -174,14 +174,16 @@ struct HostileInputTests {
             let shown = JSONWriter.string(reply)
             switch edge.outcome {
             case .parseError:
-                #expect(reply.errorCode == -32700 && reply["id"] == .null, "\(edge.name): \(shown)")
+                #expect(reply.errorCode == -32700, "\(edge.name): \(shown)")
+                #expect(reply["id"] == .null, "\(edge.name): \(shown)")
             case .invalidRequest(let field):
-                #expect(reply.errorCode == -32600 && reply["id"] == .null, "\(edge.name): \(shown)")
+                #expect(reply.errorCode == -32600, "\(edge.name): \(shown)")
+                #expect(reply["id"] == .null, "\(edge.name): \(shown)")
                 if let field {
                     #expect(reply["error"]?["data"]?["details"]?["field"]?.stringValue == field, "\(edge.name): \(shown)")
                 }
             case .parsed(let id, let method):
-                // The gateway knows no such method: METHOD_NOT_FOUND proves the payload was read.
+                // The gateway has no such method, so METHOD_NOT_FOUND proves the payload was read.
                 #expect(reply.errorCode == -32601, "\(edge.name): \(shown)")
                 #expect(reply["id"] == id, "\(edge.name): \(shown)")
                 if let method {
@@ -219,7 +221,7 @@ struct HostileInputTests {
         }
     }
 
-    /// The cases of specification section 4 (numbers, strings, UTF-8, NaN, duplicate names).
+    /// Returns the cases of specification section 4 (numbers, strings, UTF-8, NaN, duplicate names).
     static func edgeCases() -> [EdgeCase] {
         let parsed = EdgeCase.Outcome.parsed(id: 1, method: nil)
         func request(params: String) -> String {

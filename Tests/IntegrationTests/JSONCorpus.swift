@@ -16,7 +16,7 @@ enum JSONCorpus {
         return FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory) && isDirectory.boolValue
     }
 
-    /// Every `.json` file of the corpus with its bytes, sorted by name.
+    /// Reads every `.json` file of the corpus, sorted by name.
     static func files() throws -> [(name: String, bytes: [UInt8])] {
         let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".json") }.sorted()
         return try names.map { name in

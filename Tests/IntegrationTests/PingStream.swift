@@ -8,7 +8,7 @@ struct PingStream {
 
     let count: Int
     private let padding: String
-    /// Frames built so far; those of the last chunk may not all be written yet.
+    /// Frames built so far. Those of the last chunk may not all be written yet.
     private(set) var framesStarted = 0
     private var chunk: [UInt8] = []
     private var offset = 0
@@ -23,7 +23,7 @@ struct PingStream {
         framesStarted == count && offset == chunk.count
     }
 
-    /// The id of ping number `index` (1-based).
+    /// Returns the id of ping number `index` (1-based).
     func id(_ index: Int) -> String {
         "\(index)-\(padding)"
     }

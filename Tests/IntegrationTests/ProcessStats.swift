@@ -5,7 +5,7 @@ import MeshTesting
 /// What Linux reports about a running process under /proc, for tests that check a process's memory,
 /// file descriptors and liveness from the outside.
 enum ProcessStats {
-    /// Resident memory (VmRSS) in bytes.
+    /// Returns the resident memory (VmRSS) in bytes.
     static func residentBytes(_ pid: Int32) throws -> Int {
         let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
         guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
@@ -16,15 +16,15 @@ enum ProcessStats {
         return kilobytes * 1024
     }
 
-    /// The number of open file descriptors.
+    /// Counts the open file descriptors.
     static func openDescriptors(_ pid: Int32) throws -> Int {
         try FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd").count
     }
 
-    /// User plus system CPU time the process has used, in seconds.
+    /// Returns the user plus system CPU time the process has used, in seconds.
     static func cpuSeconds(_ pid: Int32) throws -> Double {
         let stat = try String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)
-        // The command name in parentheses may hold spaces; the fields after it are space-separated.
+        // The command name in parentheses may contain spaces, so split only what follows it.
         guard let close = stat.lastIndex(of: ")") else {
             throw WireFailure("unreadable /proc/\(pid)/stat")
         }
@@ -36,7 +36,7 @@ enum ProcessStats {
         return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
-    /// True while the process exists and has not exited (a zombie counts as exited).
+    /// Returns true while the process exists and has not exited (a zombie counts as exited).
     static func isRunning(_ pid: Int32) -> Bool {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
             let line = status.split(separator: "\n").first(where: { $0.hasPrefix("State:") })
@@ -48,7 +48,7 @@ enum ProcessStats {
 }
 
 extension MeshCluster {
-    /// The pid of `process`, or a failure naming the missing pid file.
+    /// Returns the pid of `process`, or throws naming the missing pid file.
     func requirePID(_ process: String) throws -> Int32 {
         guard let pid = pid(of: process) else {
             throw WireFailure("no pid file for \(process) in \(home.runDirectory)")
@@ -63,7 +63,7 @@ extension MeshCluster {
     }
 }
 
-/// Megabytes, for messages about memory.
+/// Formats a byte count in megabytes, for messages about memory.
 func megabytes(_ bytes: Int) -> String {
     String(format: "%.1f MB", Double(bytes) / 1_048_576)
 }

@@ -4,12 +4,12 @@ import MeshRuntime
 import MeshTesting
 import Testing
 
-/// Unix-socket edge cases against real processes. That sockets are owner-only whatever the umask,
-/// and that a stale socket is replaced while a live one is never taken over, is tested in-process by
-/// MeshRuntimeTests' SocketLifecycleTests; these add what needs a real process.
+/// Unix-socket edge cases against real processes. MeshRuntimeTests' SocketLifecycleTests checks
+/// in-process that sockets are owner-only whatever the umask, that a stale socket is replaced and
+/// that a live one is never taken over. These tests add what needs a real process.
 @Suite(.serialized)
 struct SocketEdgeTests {
-    @Test func clientsThatLeaveDuringALargeReplyDoNotHurtTheProcess() async throws {
+    @Test func clientLeavingMidReplyIsHarmless() async throws {
         let cluster = try await MeshCluster()
         let describe = FrameEncoder.frame(Array(#"{"jsonrpc":"2.0","id":1,"method":"rpc.describe"}"#.utf8))
 
@@ -42,7 +42,7 @@ struct SocketEdgeTests {
         }
     }
 
-    @Test func tooLongSocketPathIsAStartupErrorNamingTheFix() async throws {
+    @Test func longSocketPathFailsStartup() async throws {
         // Under /tmp, 150 bytes of folder name: the socket path is about 190 bytes, over the kernel's
         // 107 but well within what SQLite and the filesystem accept, so the socket is what fails.
         let base = "/tmp/se-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
@@ -74,7 +74,7 @@ struct SocketEdgeTests {
         #expect(!FileManager.default.fileExists(atPath: socketPath))
     }
 
-    @Test func killedServiceLeavesItsSocketAndTheRestartBindsItAgain() async throws {
+    @Test func killedServiceSocketIsRebound() async throws {
         let cluster = try await MeshCluster()
         let oldPID = try cluster.requirePID("billing")
         let path = cluster.home.socketPath("billing")
@@ -97,7 +97,7 @@ struct SocketEdgeTests {
         }
         #expect(!ProcessStats.isRunning(oldPID))
 
-        // A process killed with SIGKILL cannot remove its socket: the file stays, and nothing answers.
+        // A process killed with SIGKILL cannot remove its socket: the file stays, and connecting fails.
         #expect(try Self.inode(path) == before)
         #expect(throws: WireFailure.self) {
             _ = try WireSocket(path: path)
@@ -120,7 +120,7 @@ struct SocketEdgeTests {
         return UInt(status.st_ino)
     }
 
-    /// The parent of `pid`: for a process of the mesh, the supervisor (`mesh up`) that started it.
+    /// Returns the parent of `pid`: for a process of the mesh, the supervisor (`mesh up`) that started it.
     static func parentPID(of pid: Int32) throws -> Int32 {
         let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
         guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("PPid:") }),

@@ -11,7 +11,7 @@ import Testing
 /// sockets in a temporary home, with no process at all behind `run/billing.sock`.
 @Suite(.serialized)
 struct UnavailableServiceTests {
-    @Test func callsThatNeedADownServiceFailFastAndEventsCatchUpLater() async throws {
+    @Test func downServiceFailsFastThenCatchesUp() async throws {
         let home = MeshHome(root: "/tmp/us-" + String(UInt64.random(in: 0...UInt64.max), radix: 36))
         defer { try? FileManager.default.removeItem(atPath: home.root) }
         let logs = LogSink.memory()
@@ -34,8 +34,8 @@ struct UnavailableServiceTests {
         #expect(try await root.call("users.list", ["company_id": .string(companyID)])["users"]?.arrayValue?.count == 1)
         #expect(try await root.call("rpc.ping", ["service": "tenancy"]) == "pong")
 
-        // Calls that need billing fail with UNAVAILABLE, retryable. Each carries a 20 s budget: had
-        // the gateway waited for billing instead of failing, the answer would be DEADLINE_EXCEEDED.
+        // Calls that need billing fail with UNAVAILABLE, retryable. Each carries a 20 s budget, so
+        // had the gateway waited for billing instead of failing, the error would be DEADLINE_EXCEEDED.
         let needBilling: [(String, JSONValue)] = [
             ("billing.subscription", ["company_id": .string(companyID)]),
             ("billing.invoices", ["company_id": .string(companyID)]),

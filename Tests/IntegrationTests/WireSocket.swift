@@ -5,9 +5,9 @@ import MeshProtocol
 /// the protocol on purpose.
 ///
 /// Its calls block, so tests run it on a thread of their own through `onOwnThread`, never on the
-/// cooperative pool that the rest of the test process shares. `@unchecked Sendable`: it holds no
-/// mutable state, only the descriptor, so one thread may read while another writes, as the kernel
-/// allows for a socket; the tests never read from two threads at once.
+/// cooperative pool that the rest of the test process shares. `@unchecked Sendable`: it has no
+/// mutable state besides the kernel's, so one thread may read while another writes. The tests never
+/// read from two threads at once.
 final class WireSocket: @unchecked Sendable {
     /// How a read ended when it did not deliver a whole frame.
     enum ReadEnd: Equatable {
