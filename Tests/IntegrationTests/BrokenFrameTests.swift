@@ -12,7 +12,7 @@ struct BrokenFrameTests {
 
     /// Checks that `process` still replies on a fresh connection and was not restarted.
     static func expectStillServing(_ cluster: MeshCluster, _ process: String, pid: Int32) async throws {
-        #expect(try await onOwnThread { try cluster.pingDirectly(process) } == "pong", "\(process) stopped answering")
+        #expect(try await cluster.ping(process) == "pong", "\(process) stopped answering")
         #expect(cluster.pid(of: process) == pid, "\(process) was restarted: it must have died")
     }
 
@@ -67,8 +67,9 @@ struct BrokenFrameTests {
         // 1,048,576 bytes: a ping padded with spaces, which JSON allows between tokens.
         let request = Array(Self.ping.utf8)
         let payload = request + Array(repeating: UInt8(ascii: " "), count: (1 << 20) - request.count)
+        let path = cluster.home.socketPath("billing")
         let reply = try await onOwnThread {
-            try WireSocket(path: cluster.home.socketPath("billing")).call(payload)
+            try WireSocket(path: path).call(payload)
         }
         #expect(reply["result"] == "pong")
         try await Self.expectStillServing(cluster, "billing", pid: pid)
@@ -95,9 +96,10 @@ struct BrokenFrameTests {
     @Test func splitAndJoinedFramesAreServed() async throws {
         let cluster = try await MeshCluster()
         let pid = try cluster.requirePID("gateway")
+        let path = cluster.gatewaySocket
 
         let (oneByteAtATime, twoInOneWrite) = try await onOwnThread {
-            let socket = try WireSocket(path: cluster.gatewaySocket)
+            let socket = try WireSocket(path: path)
             for byte in FrameEncoder.frame(Array(Self.ping.utf8)) {
                 try socket.send([byte])
                 usleep(1_000)
@@ -155,8 +157,9 @@ struct BrokenFrameTests {
         let pid = try cluster.requirePID("gateway")
 
         // "GET " read as a length is 1,195,725,856 bytes, over the maximum, so it is rejected at once.
+        let path = cluster.gatewaySocket
         let reply = try await onOwnThread {
-            let socket = try WireSocket(path: cluster.gatewaySocket)
+            let socket = try WireSocket(path: path)
             try socket.send(Array("GET / HTTP/1.1\r\nHost: mesh\r\n\r\n".utf8))
             let reply = try socket.readReply()
             try socket.expectClosed()

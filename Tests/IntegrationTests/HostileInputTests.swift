@@ -37,7 +37,7 @@ struct HostileInputTests {
 
             let after = try ProcessStats.residentBytes(pid)
             #expect(after - before < Self.memoryGrowthBound, "\(process) grew from \(megabytes(before)) to \(megabytes(after))")
-            #expect(try await onOwnThread { try cluster.pingDirectly(process) } == "pong")
+            #expect(try await cluster.ping(process) == "pong")
             #expect(cluster.pid(of: process) == pid, "\(process) was restarted: it must have died")
         }
     }
@@ -116,16 +116,18 @@ struct HostileInputTests {
                 #expect(reply["id"] == .null)
                 #expect(reply.errorMessage.contains("nesting deeper than 512"), "\(process): \(reply.errorMessage)")
             }
-            #expect(try await onOwnThread { try cluster.pingDirectly(process) } == "pong")
+            #expect(try await cluster.ping(process) == "pong")
             #expect(cluster.pid(of: process) == pid, "\(process) was restarted: it must have died")
         }
 
         // Exactly 512 levels is allowed (section 4.4). A service replies to the ping, whose params it
         // ignores, and the gateway forwards a call that deep to billing, which replies too.
         let rootKey = try cluster.rootKey
+        let billingPath = cluster.home.socketPath("billing")
+        let gatewayPath = cluster.gatewaySocket
         let (arrays, objects, forwarded) = try await onOwnThread {
-            let billing = try WireSocket(path: cluster.home.socketPath("billing"))
-            let gateway = try WireSocket(path: cluster.gatewaySocket)
+            let billing = try WireSocket(path: billingPath)
+            let gateway = try WireSocket(path: gatewayPath)
             return (
                 try billing.call(Self.nestedRequest(depth: 512)),
                 try billing.call(Self.nestedRequest(depth: 512, open: #"{"a":"#, close: "}")),
@@ -139,7 +141,7 @@ struct HostileInputTests {
         #expect(forwarded.errorCode != -32700, "\(JSONWriter.string(forwarded))")
         #expect(forwarded.errorStatus != "UNAVAILABLE", "\(JSONWriter.string(forwarded))")
         for process in ["gateway", "billing"] {
-            #expect(try await onOwnThread { try cluster.pingDirectly(process) } == "pong")
+            #expect(try await cluster.ping(process) == "pong")
         }
     }
 
@@ -164,9 +166,10 @@ struct HostileInputTests {
         let cluster = try await MeshCluster()
         let pid = try cluster.requirePID("gateway")
         let cases = Self.edgeCases()
+        let path = cluster.gatewaySocket
 
         let replies = try await onOwnThread {
-            let connection = try WireSocket(path: cluster.gatewaySocket)
+            let connection = try WireSocket(path: path)
             return try cases.map { try connection.call($0.payload) }
         }
         for (index, reply) in replies.enumerated() {
@@ -191,7 +194,7 @@ struct HostileInputTests {
                 }
             }
         }
-        #expect(try await onOwnThread { try cluster.pingDirectly("gateway") } == "pong")
+        #expect(try await cluster.ping("gateway") == "pong")
         #expect(cluster.pid(of: "gateway") == pid)
     }
 

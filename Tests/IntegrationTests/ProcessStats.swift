@@ -56,10 +56,13 @@ extension MeshCluster {
         return pid
     }
 
-    /// Pings `process` on a fresh connection of its own socket and returns the result.
-    func pingDirectly(_ process: String) throws -> JSONValue? {
-        let socket = try WireSocket(path: home.socketPath(process), receiveTimeout: .seconds(10))
-        return try socket.call(#"{"jsonrpc":"2.0","id":"alive","method":"rpc.ping"}"#)["result"]
+    /// Pings `process` on a fresh connection to its own socket and returns the result.
+    ///
+    /// The blocking work runs on a thread of its own, which keeps only the socket path: a thread
+    /// that outlived the test would otherwise keep the cluster, and so the mesh, running.
+    func ping(_ process: String) async throws -> JSONValue? {
+        let path = home.socketPath(process)
+        return try await onOwnThread { try WireSocket.ping(path) }
     }
 }
 

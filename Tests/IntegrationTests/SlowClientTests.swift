@@ -57,7 +57,7 @@ struct SlowClientTests {
             let finishedUnread = try stream.write(to: flooder)
             let framesAtStall = stream.framesStarted
             let residentAtStall = try ProcessStats.residentBytes(pid)
-            let othersServed = try cluster.pingDirectly("billing")
+            let othersServed = try WireSocket.ping(path)
 
             // Now read every reply on another thread while this one writes the rest of the last
             // chunk. Each request written gets its reply once the client reads, including those
@@ -143,7 +143,7 @@ struct SlowClientTests {
             let start = try ProcessStats.cpuSeconds(pid)
             sleep(3)
             let used = try ProcessStats.cpuSeconds(pid) - start
-            return (used, try cluster.pingDirectly("billing"))
+            return (used, try WireSocket.ping(path))
         }
         // A resource bound, not a speed: 3 s of waiting may cost a little CPU, not a busy core.
         #expect(cpuWhileHalfClosed < 1.5, "billing used \(cpuWhileHalfClosed) s of CPU in 3 s while a half-closed client read nothing")
@@ -263,7 +263,7 @@ struct SlowClientTests {
         let after = try await Self.settledDescriptors(pid, atMost: baseline)
 
         #expect(after <= baseline, "billing had \(baseline) descriptors before 10,000 connects and \(after) after")
-        #expect(try await onOwnThread { try cluster.pingDirectly("billing") } == "pong")
+        #expect(try await cluster.ping("billing") == "pong")
         #expect(cluster.pid(of: "billing") == pid)
     }
 

@@ -37,7 +37,7 @@ struct SocketEdgeTests {
             }
             #expect(replyBytes > 1_000)
 
-            #expect(try await onOwnThread { try cluster.pingDirectly(process) } == "pong")
+            #expect(try await cluster.ping(process) == "pong")
             #expect(cluster.pid(of: process) == pid, "\(process) was restarted: it must have died")
         }
     }
@@ -109,7 +109,7 @@ struct SocketEdgeTests {
 
         // The new process replaced the stale file with a socket of its own at the same path.
         #expect(cluster.pid(of: "billing") != oldPID)
-        #expect(try await onOwnThread { try cluster.pingDirectly("billing") } == "pong")
+        #expect(try await cluster.ping("billing") == "pong")
     }
 
     static func inode(_ path: String) throws -> UInt {

@@ -148,6 +148,12 @@ final class WireSocket: @unchecked Sendable {
         try call(Array(text.utf8))
     }
 
+    /// Pings the socket at `path` on a fresh connection and returns the result.
+    static func ping(_ path: String) throws -> JSONValue? {
+        let socket = try WireSocket(path: path, receiveTimeout: .seconds(10))
+        return try socket.call(#"{"jsonrpc":"2.0","id":"alive","method":"rpc.ping"}"#)["result"]
+    }
+
     /// Waits for the peer to close, failing when a frame or nothing arrives instead.
     func expectClosed() throws {
         switch read() {
