@@ -1,0 +1,58 @@
+import Foundation
+import MeshClient
+import MeshProtocol
+import MeshTesting
+import Testing
+
+/// Export gathers a company from every service; delete removes it from every service.
+@Suite(.serialized)
+struct ExportDeleteTests {
+    @Test func exportThenDeleteAcrossServices() async throws {
+        let cluster = try await MeshCluster()
+        let mesh = try MeshFixture(cluster: cluster)
+        let companyID = try await mesh.provision("Export Works", email: "owner@export.example", tier: "premium")
+        let owner = try await mesh.signIn("owner@export.example")
+        _ = try await mesh.eventually { try await mesh.root.subscription(companyID: companyID) }
+
+        let export = try await mesh.eventually {
+            let document = try await owner.call("companies.export", ["company_id": .string(companyID)])
+            guard document["analytics"] != nil, document["notification"]?["messages"]?.arrayValue?.isEmpty == false else {
+                throw RPCError(.unavailable, "services have not recorded the company yet")
+            }
+            return document
+        }
+        #expect(export["company"]?["company_id"]?.stringValue == companyID)
+        #expect(export["billing"] != nil)
+        #expect(export["analytics"] != nil)
+        #expect(!JSONWriter.string(export).contains("tmi_"))
+
+        _ = try await mesh.root.call("companies.delete", ["company_id": .string(companyID)])
+        let refused = try await mesh.eventually { () async throws -> RPCError in
+            do {
+                _ = try await owner.company(companyID)
+            } catch {
+                return error
+            }
+            throw RPCError(.unavailable, "the deleted company's key still works")
+        }
+        #expect(refused.status == .unauthenticated || refused.status == .notFound)
+
+        let subscription = try await mesh.eventually {
+            let value = try await mesh.root.subscription(companyID: companyID)
+            guard value["status"]?.stringValue == "canceled" else {
+                throw RPCError(.unavailable, "billing has not applied company.deleted yet")
+            }
+            return value
+        }
+        #expect(subscription["status"]?.stringValue == "canceled")
+
+        let overview = try await mesh.eventually {
+            let value = try await mesh.root.systemOverview()
+            guard value["total_companies"]?.intValue == 0 else {
+                throw RPCError(.unavailable, "analytics still counts the deleted company")
+            }
+            return value
+        }
+        #expect(overview["total_companies"]?.intValue == 0)
+    }
+}
