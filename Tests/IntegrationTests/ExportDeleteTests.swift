@@ -27,13 +27,17 @@ struct ExportDeleteTests {
         #expect(!JSONWriter.string(export).contains("tmi_"))
 
         _ = try await mesh.root.call("companies.delete", ["company_id": .string(companyID)])
-        let refused = try await mesh.eventually { () async throws -> RPCError in
+        let refused: RPCError = try await mesh.eventually {
+            let outcome: Result<JSONValue, RPCError>
             do {
-                _ = try await owner.company(companyID)
-            } catch {
-                return error
+                outcome = .success(try await owner.company(companyID))
+            } catch let error as RPCError {
+                outcome = .failure(error)
             }
-            throw RPCError(.unavailable, "the deleted company's key still works")
+            guard case .failure(let error) = outcome else {
+                throw RPCError(.unavailable, "the deleted company's key still works")
+            }
+            return error
         }
         #expect(refused.status == .unauthenticated || refused.status == .notFound)
 
