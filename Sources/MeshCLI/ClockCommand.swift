@@ -19,6 +19,12 @@ enum ClockCommand {
             guard let value = arguments.positional.dropFirst().first, let milliseconds = parseTime(value) else {
                 throw UsageError("clock set needs a time: milliseconds since the epoch or ISO-8601 like 2027-01-31T00:00:00Z")
             }
+            guard milliseconds >= clock.nowMs() || arguments.flag("backwards") else {
+                throw UsageError(
+                    "clock set \(value) is earlier than the mesh's current time; data already written assumes time "
+                        + "moves forward, so pass --backwards if you really mean it"
+                )
+            }
             try MeshClock.writeClockFile(home.clockPath, milliseconds: milliseconds)
             show(home.clock())
             return 0

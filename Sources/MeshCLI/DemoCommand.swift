@@ -59,7 +59,7 @@ final class MeshProcess: Sendable {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = ["up", "--home", home.root] + (testClock ? ["--test-clock"] : [])
         let log = home.logPath("supervisor")
-        FileManager.default.createFile(atPath: log, contents: nil)
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
         let handle = FileHandle(forWritingAtPath: log)
         process.standardOutput = handle
         process.standardError = handle

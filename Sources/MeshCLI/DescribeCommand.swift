@@ -8,6 +8,9 @@ enum DescribeCommand {
         let arguments = try CommandLineArguments(raw, valued: ["home"])
         let home = MeshCommand.home(arguments)
         let process = arguments.positional.first ?? "gateway"
+        guard ProcessCatalog.startOrder.contains(process) else {
+            throw UsageError("no process named '\(process)'; use one of \(ProcessCatalog.startOrder.joined(separator: ", "))")
+        }
         let loop = try EventLoop(name: "describe")
         loop.start()
         defer { loop.stop() }

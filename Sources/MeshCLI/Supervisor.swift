@@ -94,7 +94,7 @@ final class Supervisor: Sendable {
                 }
                 return
             }
-            guard !child.process.isRunning else {
+            guard !child.process.isRunning, !stopping.load(ordering: .acquiring) else {
                 return
             }
 
@@ -127,7 +127,7 @@ final class Supervisor: Sendable {
     private func launch(_ name: String) throws {
         let logPath = home.logPath(name)
         if !FileManager.default.fileExists(atPath: logPath) {
-            FileManager.default.createFile(atPath: logPath, contents: nil)
+            _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         }
         guard let log = FileHandle(forWritingAtPath: logPath) else {
             throw RuntimeFailure("could not open \(logPath) for writing")

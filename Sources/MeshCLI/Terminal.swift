@@ -4,11 +4,28 @@ import MeshProtocol
 /// Writing to standard output and standard error.
 enum Terminal {
     static func print(_ text: String) {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+        writeAll(1, text + "\n")
     }
 
     static func error(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        writeAll(2, text + "\n")
+    }
+
+    /// Writes to a descriptor with plain `write`, ignoring failures: a reader that went away (`mesh
+    /// status | head -1`) must not crash the command, and FileHandle.write traps on EPIPE.
+    private static func writeAll(_ descriptor: Int32, _ text: String) {
+        let bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + offset, bytes.count - offset) }
+            if written > 0 {
+                offset += written
+            } else if written < 0 && errno == EINTR {
+                continue
+            } else {
+                return
+            }
+        }
     }
 
     /// `value` as indented JSON with sorted keys, for people to read.
@@ -31,6 +48,9 @@ enum Terminal {
         }
         if let retryAfter = error.retryAfterMs {
             text += "\nretry after: \(retryAfter) ms"
+        }
+        if error.status == .unavailable && error.message.contains(".sock") {
+            text += "\nis the mesh running? start it with `mesh up` (and check MESH_HOME or --home)"
         }
         return text
     }

@@ -7,6 +7,11 @@ enum UpCommand {
         let arguments = try CommandLineArguments(raw, valued: ["home"])
         let home = MeshCommand.home(arguments)
         try home.prepare()
+        if let running = runningSupervisor(home) {
+            throw RuntimeFailure(
+                "a mesh is already running in \(home.root) (supervisor pid \(running)); stop it first, or use another MESH_HOME"
+            )
+        }
         try configureClock(home, test: arguments.flag("test-clock"))
 
         let logger = Logger(label: "supervisor")
@@ -33,6 +38,18 @@ enum UpCommand {
         unlink(home.runDirectory + "/supervisor.pid")
         Terminal.print("mesh stopped")
         return 0
+    }
+
+    /// The pid in `run/supervisor.pid` when that process is alive and is a mesh supervisor.
+    static func runningSupervisor(_ home: MeshHome) -> Int32? {
+        guard let text = try? String(contentsOfFile: home.runDirectory + "/supervisor.pid", encoding: .utf8),
+            let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)),
+            pid != getpid(), kill(pid, 0) == 0,
+            let commandLine = try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)
+        else {
+            return nil
+        }
+        return commandLine.contains("mesh") && commandLine.contains("up") ? pid : nil
     }
 
     /// Creates the shared test clock file (at the current time) or removes one left by an earlier run.

@@ -48,6 +48,11 @@ public final class EventRelay: Sendable {
                     await deliverLoop(to: subscriber, topics: topics)
                 }
             }
+            if !routes.isEmpty {
+                group.addTask { [self] in
+                    await pruneLoop()
+                }
+            }
         }
     }
 
@@ -85,6 +90,25 @@ public final class EventRelay: Sendable {
         }
     }
 
+    /// Deletes outbox rows every subscriber has acknowledged, every 10 seconds, so the table stays small
+    /// and event payloads (invitation tokens among them) do not outlive their delivery.
+    private func pruneLoop() async {
+        let subscribers = Array(routes.keys)
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(10))
+            do {
+                let removed = try await store.write { connection in
+                    try connection.pruneOutbox(deliveredTo: subscribers)
+                }
+                if removed > 0 {
+                    logger.debug("relay.pruned", ["rows": "\(removed)"])
+                }
+            } catch {
+                logger.error("relay.prune_failed", ["error": "\(error)"])
+            }
+        }
+    }
+
     /// Sends the next batch of unacknowledged events; returns how many were delivered.
     private func deliverBatch(to subscriber: String, topics: Set<String>, scanned: inout Int64) async throws -> Int {
         let limit = batchSize
@@ -96,6 +120,13 @@ public final class EventRelay: Sendable {
         // A short batch means every row up to `latest` was seen in this snapshot.
         let seenUpTo = events.count < limit ? latest : (events.last?.seq ?? floor)
         guard let last = events.last else {
+            // Nothing for this subscriber up to `seenUpTo`: record that, so pruning can pass those rows.
+            if seenUpTo > scanned {
+                let now = clock.nowMs()
+                try await store.write { connection in
+                    try connection.markDelivered(subscriber: subscriber, upTo: seenUpTo, atMs: now)
+                }
+            }
             scanned = max(scanned, seenUpTo)
             return 0
         }

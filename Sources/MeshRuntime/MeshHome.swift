@@ -36,8 +36,13 @@ public struct MeshHome: Sendable {
             try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
         try manager.createDirectory(atPath: runDirectory, withIntermediateDirectories: true)
-        guard chmod(runDirectory, 0o700) == 0 else {
-            throw RuntimeFailure("could not set mode 0700 on \(runDirectory): \(String(cString: strerror(errno)))")
+
+        // Sockets, databases (whose outboxes carry invitation tokens until delivered) and mail are
+        // for the owner alone, whatever the umask.
+        for directory in [runDirectory, dataDirectory, outboxDirectory] {
+            guard chmod(directory, 0o700) == 0 else {
+                throw RuntimeFailure("could not set mode 0700 on \(directory): \(String(cString: strerror(errno)))")
+            }
         }
     }
 

@@ -24,15 +24,24 @@ public final class MeshCluster: Sendable {
         let log = FileHandle(forWritingAtPath: home.logPath("supervisor"))
         process.standardOutput = log
         process.standardError = log
-        try process.run()
+        try ProcessLauncher.run(process)
         supervisor = process
 
         try await waitUntilUp()
     }
 
     deinit {
-        stop()
-        try? FileManager.default.removeItem(atPath: home.root)
+        // Waiting here would hold one of the test process's few cooperative threads while the mesh
+        // shuts down, so a plain thread waits for the supervisor and then removes the home.
+        let supervisor = self.supervisor
+        let root = home.root
+        if supervisor.isRunning {
+            kill(supervisor.processIdentifier, SIGTERM)
+        }
+        Thread.detachNewThread {
+            supervisor.waitUntilExit()
+            try? FileManager.default.removeItem(atPath: root)
+        }
     }
 
     /// The `mesh` executable: MESH_BINARY, or the one in the build folder that holds this test bundle.

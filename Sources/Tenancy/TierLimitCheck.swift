@@ -21,7 +21,7 @@ enum TierLimitCheck {
         if let maximum = target.maximumUsers, seats > maximum {
             found.append(Violation(
                 limit: "users", current: .int(Int64(seats)), allowed: .int(Int64(maximum)),
-                action: "deactivate \(seats - maximum) users with users.deactivate; pending invitations hold a seat too"
+                action: "deactivate \(seats - maximum) user(s) with users.deactivate; pending invitations hold a seat too"
             ))
         }
 

@@ -13,6 +13,9 @@ public enum Permissions {
         "companies.delete",
         "analytics.systemOverview",
         "billing.payInvoice",
+        "billing.overview",
+        "billing.runCycle",
+        "notifications.retry",
     ]
 
     /// Methods anyone may call without an API key.

@@ -69,7 +69,7 @@ struct CrashDurabilityTests {
                 continuation.resume(returning: finished.terminationStatus)
             }
             do {
-                try process.run()
+                try ProcessLauncher.run(process)
             } catch {
                 process.terminationHandler = nil
                 continuation.resume(throwing: error)

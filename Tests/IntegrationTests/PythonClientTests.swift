@@ -82,7 +82,7 @@ struct PythonClientTests {
                 continuation.finish()
             }
         }
-        try process.run()
+        try ProcessLauncher.run(process)
 
         return try await withThrowingTaskGroup(of: Int32?.self) { group in
             group.addTask {

@@ -206,7 +206,7 @@ struct SlowClientTests {
         process.arguments = ["-c", #"ulimit -n 48 && exec "$0" serve billing --home "$1""#, try MeshCluster.meshBinary(), home.root]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try ProcessLauncher.run(process)
         defer {
             process.terminate()
             process.waitUntilExit()

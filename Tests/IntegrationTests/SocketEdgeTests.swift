@@ -56,7 +56,7 @@ struct SocketEdgeTests {
         let output = Pipe()
         process.standardOutput = output
         process.standardError = output
-        try process.run()
+        try ProcessLauncher.run(process)
         let text = try await onOwnThread {
             let data = output.fileHandleForReading.readDataToEndOfFile()
             process.waitUntilExit()

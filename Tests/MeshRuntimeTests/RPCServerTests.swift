@@ -95,7 +95,7 @@ import Testing
     @Test func cancelStopsRequest() async throws {
         let fixture = try RuntimeFixture()
         let socket = try fixture.rawSocket()
-        socket.sendFrame(#"{"jsonrpc":"2.0","id":7,"method":"echo.sleep","params":{"milliseconds":10000}}"#)
+        socket.sendFrame(#"{"jsonrpc":"2.0","id":7,"method":"echo.sleep","params":{"milliseconds":600000}}"#)
         try await Task.sleep(for: .milliseconds(100))
         socket.sendFrame(#"{"jsonrpc":"2.0","id":8,"method":"rpc.cancel","params":{"id":7}}"#)
 
@@ -112,7 +112,7 @@ import Testing
         let fixture = try RuntimeFixture()
         let socket = try fixture.rawSocket()
         socket.sendFrame(
-            #"[{"jsonrpc":"2.0","id":"slow","method":"echo.sleep","params":{"milliseconds":10000}},{"jsonrpc":"2.0","id":"fast","method":"rpc.ping"}]"#
+            #"[{"jsonrpc":"2.0","id":"slow","method":"echo.sleep","params":{"milliseconds":600000}},{"jsonrpc":"2.0","id":"fast","method":"rpc.ping"}]"#
         )
         try await Task.sleep(for: .milliseconds(100))
         socket.sendFrame(#"{"jsonrpc":"2.0","id":"c","method":"rpc.cancel","params":{"id":"slow"}}"#)

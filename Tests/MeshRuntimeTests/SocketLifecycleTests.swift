@@ -70,16 +70,14 @@ import Testing
         loop.start()
         defer { loop.stop() }
         let client = RPCClient(path: "/tmp/no-such-mesh-\(UInt32.random(in: 0...UInt32.max)).sock", loop: loop)
-        let started = ContinuousClock.now
         do {
             _ = try await client.call("rpc.ping", timeout: .seconds(30))
             Issue.record("a call to a missing socket succeeded")
         } catch {
+            // UNAVAILABLE, not DEADLINE_EXCEEDED: the call failed at once instead of waiting out its timeout.
             #expect(error.status == .unavailable)
             #expect(error.retryable)
         }
-        // Fails fast: well inside the 30-second timeout (not a timing assertion on the server's speed).
-        #expect(ContinuousClock.now - started < .seconds(10))
     }
 
     @Test func closingConnectionCancelsItsRequests() async throws {
