@@ -1,5 +1,6 @@
 import Foundation
 import MeshProtocol
+import MeshTesting
 
 /// A plain blocking Unix socket that writes any bytes at all and reads frames, for tests that break
 /// the protocol on purpose.
@@ -25,27 +26,10 @@ final class WireSocket: @unchecked Sendable {
     /// `trySend` gives up after it too.
     init(path: String, receiveTimeout: Duration = .seconds(20), sendTimeout: Duration? = nil) throws {
         self.path = path
-        descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard descriptor >= 0 else {
-            throw WireFailure("socket() failed: \(String(cString: strerror(errno)))")
-        }
-
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
-            for (index, byte) in path.utf8.enumerated() {
-                buffer[index] = byte
-            }
-        }
-        let result = withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-            }
-        }
-        guard result == 0 else {
-            let reason = String(cString: strerror(errno))
-            close(descriptor)
-            throw WireFailure("connect to \(path) failed: \(reason)")
+        do {
+            descriptor = try BlockingUnixSocket.connect(to: path)
+        } catch {
+            throw WireFailure(error.message)
         }
 
         var timeout = timeval(tv_sec: Int(receiveTimeout.components.seconds), tv_usec: 0)

@@ -1,6 +1,7 @@
 import Foundation
 import MeshProtocol
 import MeshRuntime
+import MeshTesting
 import MeshTransport
 
 /// One `EchoService` served on a real Unix socket in a temporary home, plus a raw client.
@@ -40,23 +41,7 @@ final class RawSocket {
     let descriptor: Int32
 
     init(path: String) throws {
-        descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
-            for (index, byte) in path.utf8.enumerated() {
-                buffer[index] = byte
-            }
-        }
-        let result = withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-            }
-        }
-        guard result == 0 else {
-            close(descriptor)
-            throw RPCError(.unavailable, "connect to \(path) failed: errno \(errno)")
-        }
+        descriptor = try BlockingUnixSocket.connect(to: path)
         var timeout = timeval(tv_sec: 5, tv_usec: 0)
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     }
