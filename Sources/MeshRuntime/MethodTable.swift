@@ -46,7 +46,12 @@ public struct MethodTable: Sendable {
             if let knownMembers, let members = raw?.objectValue {
                 try MethodTable.rejectUnknownMembers(members, known: knownMembers, method: name)
             }
-            let decoded = try MethodTable.decodeParams(Params.self, from: raw, method: name)
+            let decoded: Params
+            do {
+                decoded = try MethodTable.decodeParams(Params.self, from: raw, method: name)
+            } catch let error as RPCError {
+                throw MethodTable.namingAllowedValues(error, schema: descriptor.paramsSchema)
+            }
             let value = try await handler(decoded, context)
             if let json = value as? JSONValue {
                 return json
@@ -59,6 +64,24 @@ public struct MethodTable: Sendable {
     public mutating func add(_ descriptor: MethodDescriptor, _ handler: @escaping MethodEntry.Handler) {
         precondition(entries[descriptor.name] == nil, "method \(descriptor.name) registered twice")
         entries[descriptor.name] = MethodEntry(descriptor: descriptor, handler: handler)
+    }
+
+    /// Adds the allowed values to an INVALID_ARGUMENT about a top-level member whose schema is an enum,
+    /// so "params.status: Cannot initialize ..." also says which values would do.
+    static func namingAllowedValues(_ error: RPCError, schema: JSONValue) -> RPCError {
+        guard error.status == .invalidArgument,
+            let field = error.details?["field"]?.stringValue,
+            field.hasPrefix("params."),
+            let allowed = schema["properties"]?[String(field.dropFirst("params.".count))]?["enum"]?.arrayValue
+        else {
+            return error
+        }
+
+        let names = allowed.compactMap(\.stringValue)
+        var named = error
+        named.message = "\(field) is not one of the allowed values; use one of \(names.joined(separator: ", "))"
+        named.details = ["field": .string(field), "allowed": .array(allowed)]
+        return named
     }
 
     static func rejectUnknownMembers(_ members: [String: JSONValue], known: Set<String>, method: String) throws {

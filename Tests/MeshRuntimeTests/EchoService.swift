@@ -29,6 +29,15 @@ enum EchoService: MeshService {
         let milliseconds: Int
     }
 
+    enum Mood: String, Codable, Sendable, CaseIterable, JSONSchemaProviding {
+        case calm
+        case cheerful
+    }
+
+    struct MoodParams: Codable, Sendable {
+        let mood: Mood
+    }
+
     struct NoteParams: Codable, Sendable {
         let text: String
     }
@@ -57,6 +66,10 @@ enum EchoService: MeshService {
                 )
             }
             return EchoResult(text: "\(count ?? 0)")
+        }
+        parts.methods.register("echo.mood", summary: "Returns the mood.", scope: .anonymous) {
+            (params: MoodParams, _) in
+            EchoResult(text: params.mood.rawValue)
         }
         parts.methods.register("echo.note", summary: "Stores a note.", scope: .anonymous) {
             (params: NoteParams, _) in

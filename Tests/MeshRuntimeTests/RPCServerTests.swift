@@ -44,6 +44,19 @@ import Testing
         }
     }
 
+    @Test func invalidEnumValueListsAllowed() async throws {
+        let fixture = try RuntimeFixture()
+        do {
+            _ = try await fixture.client().call("echo.mood", params: ["mood": "grumpy"])
+            Issue.record("an invalid enum value was accepted")
+        } catch {
+            #expect(error.status == .invalidArgument)
+            #expect(error.message.contains("calm, cheerful"))
+            #expect(error.details?["field"] == "params.mood")
+        }
+        #expect(try await fixture.client().call("echo.mood", params: ["mood": "calm"])["text"] == "calm")
+    }
+
     @Test func unknownMethodIsMethodNotFound() async throws {
         let fixture = try RuntimeFixture()
         do {
