@@ -56,6 +56,9 @@ public struct MethodTable: Sendable {
             if let json = value as? JSONValue {
                 return json
             }
+            if let convertible = value as? any JSONValueConvertible {
+                return convertible.json
+            }
             return try JSONValue(encoding: value)
         }
     }

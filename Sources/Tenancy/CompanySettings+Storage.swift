@@ -1,4 +1,5 @@
 import MeshProtocol
+import Synchronization
 
 extension CompanySettings {
     /// The settings as JSON, the form events and views carry.
@@ -14,10 +15,37 @@ extension CompanySettings {
 
     /// Decodes the stored JSON text of company `companyID`.
     static func decodeStored(_ text: String, companyID: String) throws -> CompanySettings {
+        // Every call on a company reads its settings; the stored text changes rarely, so decoded
+        // values are kept by that exact text, which makes a stale entry impossible.
+        if let cached = SettingsCache.shared.lookup(text) {
+            return cached
+        }
         do {
-            return try JSONParser.parse(text).decode(CompanySettings.self)
+            let settings = try JSONParser.parse(text).decode(CompanySettings.self)
+            SettingsCache.shared.store(text, settings)
+            return settings
         } catch {
             throw RPCError(.internal, "the stored settings of company \(companyID) do not decode (\(error)); reconfigure the company")
+        }
+    }
+}
+
+/// Decoded company settings by their stored JSON text, bounded to a few thousand entries.
+final class SettingsCache: Sendable {
+    static let shared = SettingsCache()
+
+    private let entries = Mutex<[String: CompanySettings]>([:])
+
+    func lookup(_ text: String) -> CompanySettings? {
+        entries.withLock { $0[text] }
+    }
+
+    func store(_ text: String, _ settings: CompanySettings) {
+        entries.withLock { entries in
+            if entries.count >= 4_096 {
+                entries.removeAll()
+            }
+            entries[text] = settings
         }
     }
 }

@@ -1,10 +1,11 @@
 import MeshProtocol
+import MeshRuntime
 
 /// One issue of a company, as methods return it.
 ///
 /// `assignee_id`, `team_id` and `resolved_at_ms` are always present on the wire, null when unset.
 /// `resolved_at_ms` is set while the issue is in the workflow's final status and cleared when it leaves.
-public struct Issue: Codable, Sendable, Hashable {
+public struct Issue: Codable, Sendable, Hashable, JSONValueConvertible {
     public var id: String
     public var companyID: String
     public var number: Int64
@@ -59,10 +60,27 @@ public struct Issue: Codable, Sendable, Hashable {
         try container.encode(resolvedAtMs, forKey: .resolvedAtMs)
     }
 
-    /// The issue as JSON, for audit entries and exports.
+    /// The issue as JSON, for audit entries and exports: the same members `encode(to:)` writes,
+    /// built directly because this runs inside the write of every issue change.
     public var json: JSONValue {
-        // Strings, integers and JSON values always encode.
-        (try? JSONValue(encoding: self)) ?? .null
+        func optional(_ value: String?) -> JSONValue { value.map { .string($0) } ?? .null }
+        return [
+            CodingKeys.id.rawValue: .string(id),
+            CodingKeys.companyID.rawValue: .string(companyID),
+            CodingKeys.number.rawValue: .int(number),
+            CodingKeys.key.rawValue: .string(key),
+            CodingKeys.title.rawValue: .string(title),
+            CodingKeys.description.rawValue: .string(description),
+            CodingKeys.type.rawValue: .string(type),
+            CodingKeys.priority.rawValue: .string(priority),
+            CodingKeys.status.rawValue: .string(status),
+            CodingKeys.assigneeID.rawValue: optional(assigneeID),
+            CodingKeys.teamID.rawValue: optional(teamID),
+            CodingKeys.customFields.rawValue: .object(customFields),
+            CodingKeys.createdAtMs.rawValue: .int(createdAtMs),
+            CodingKeys.updatedAtMs.rawValue: .int(updatedAtMs),
+            CodingKeys.resolvedAtMs.rawValue: resolvedAtMs.map { .int($0) } ?? .null,
+        ]
     }
 }
 

@@ -133,3 +133,15 @@ struct IssueFixtureTests {
         #expect(teams["count"] == 0)
     }
 }
+
+@Suite struct IssueJSONTests {
+    @Test func directJSONMatchesEncoder() throws {
+        let issue = Issue(
+            id: "iss_1", companyID: "cmp_1", number: 7, key: "TECH-7", title: "Crash \"on\" save",
+            description: "line\nbreak", type: "Bug", priority: "High", status: "Open", assigneeID: nil,
+            teamID: "team_1", customFields: ["points": 3, "flag": true], createdAtMs: 1, updatedAtMs: 2,
+            resolvedAtMs: nil
+        )
+        #expect(issue.json == (try JSONValue(encoding: issue)))
+    }
+}
