@@ -58,10 +58,8 @@ enum CompanyExport {
     }
 
     /// Calls the export `method` of process `service` for the company. A service that does not respond
-    /// fails the export with a retryable UNAVAILABLE naming it.
-    ///
-    /// NOTE: the tenancy tests cover only the UNAVAILABLE path, because a successful export needs the
-    /// three other processes running.
+    /// fails the export with a retryable UNAVAILABLE naming it. The tenancy tests cover that path; the
+    /// integration suite covers a successful export with all five processes running.
     static func peer(_ service: String, method: String, companyID: String, context: MethodContext) async throws -> JSONValue {
         do {
             return try await context.peers.call(
