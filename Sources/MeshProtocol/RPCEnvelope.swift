@@ -158,17 +158,30 @@ public enum RPCEnvelope {
 
     /// Encodes a request; a nil id makes it a notification.
     public static func encodeRequest(id: RPCID?, method: String, params: JSONValue?, meta: RequestMeta?) -> [UInt8] {
-        var members: [String: JSONValue] = ["jsonrpc": "2.0", "method": .string(method)]
+        // Written member by member, in sorted order like JSONWriter, without building a dictionary:
+        // the gateway encodes one request per call it forwards.
+        var output: [UInt8] = []
+        output.reserveCapacity(96)
+        output.append(UInt8(ascii: "{"))
         if let id {
-            members["id"] = id.json
+            output.append(contentsOf: #""id":"#.utf8)
+            JSONWriter.append(id.json, to: &output)
+            output.append(UInt8(ascii: ","))
         }
-        if let params {
-            members["params"] = params
-        }
+        output.append(contentsOf: #""jsonrpc":"2.0","#.utf8)
         if let metaJSON = meta?.json {
-            members["meta"] = metaJSON
+            output.append(contentsOf: #""meta":"#.utf8)
+            JSONWriter.append(metaJSON, to: &output)
+            output.append(UInt8(ascii: ","))
         }
-        return JSONWriter.serialize(.object(members))
+        output.append(contentsOf: #""method":"#.utf8)
+        JSONWriter.appendString(method, to: &output)
+        if let params {
+            output.append(contentsOf: #","params":"#.utf8)
+            JSONWriter.append(params, to: &output)
+        }
+        output.append(UInt8(ascii: "}"))
+        return output
     }
 
     /// Joins already encoded messages into one batch array.

@@ -8,7 +8,11 @@ public struct MethodContext: Sendable {
     public let caller: Caller?
     /// When the caller stops waiting; work past it is abandoned with DEADLINE_EXCEEDED.
     public let deadline: ContinuousClock.Instant?
-    public let logger: Logger
+    /// The process's logger with this request's method and trace id, built only when used.
+    public var logger: Logger {
+        baseLogger.with(["method": method, "trace": meta.traceID ?? "-"])
+    }
+    private let baseLogger: Logger
     public let clock: MeshClock
     public let peers: PeerDirectory
 
@@ -27,7 +31,7 @@ public struct MethodContext: Sendable {
         self.meta = meta
         self.caller = caller
         self.deadline = deadline
-        self.logger = logger
+        self.baseLogger = logger
         self.clock = clock
         self.peers = peers
     }

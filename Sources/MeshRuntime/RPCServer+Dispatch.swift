@@ -105,7 +105,7 @@ extension RPCServer {
             meta: request.meta,
             caller: configuration.trustsCaller ? Caller(json: request.meta.caller) : nil,
             deadline: deadline,
-            logger: logger.with(["method": request.method, "trace": request.meta.traceID ?? "-"]),
+            logger: logger,
             clock: clock,
             peers: peers
         )

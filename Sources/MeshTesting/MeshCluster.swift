@@ -8,7 +8,7 @@ import MeshRuntime
 /// `MESH_BINARY`), so every process, socket and database is the real one.
 public final class MeshCluster: Sendable {
     public let home: MeshHome
-    private let supervisor: Process
+    private let supervisor: SpawnedProcess
 
     /// Starts a mesh and waits until every process reports SERVING.
     public init() async throws {
@@ -17,15 +17,11 @@ public final class MeshCluster: Sendable {
         home = MeshHome(root: root)
         try home.prepare()
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try MeshCluster.meshBinary())
-        process.arguments = ["up", "--test-clock", "--home", root]
-        FileManager.default.createFile(atPath: home.logPath("supervisor"), contents: nil)
-        let log = FileHandle(forWritingAtPath: home.logPath("supervisor"))
-        process.standardOutput = log
-        process.standardError = log
-        try ProcessLauncher.run(process)
-        supervisor = process
+        supervisor = try SpawnedProcess(
+            executable: try MeshCluster.meshBinary(),
+            arguments: ["up", "--test-clock", "--home", root],
+            outputPath: home.logPath("supervisor")
+        )
 
         try await waitUntilUp()
     }
@@ -35,9 +31,7 @@ public final class MeshCluster: Sendable {
         // shuts down, so a plain thread waits for the supervisor and then removes the home.
         let supervisor = self.supervisor
         let root = home.root
-        if supervisor.isRunning {
-            kill(supervisor.processIdentifier, SIGTERM)
-        }
+        supervisor.signal(SIGTERM)
         Thread.detachNewThread {
             supervisor.waitUntilExit()
             try? FileManager.default.removeItem(atPath: root)
@@ -119,19 +113,19 @@ public final class MeshCluster: Sendable {
         guard supervisor.isRunning else {
             return
         }
-        kill(supervisor.processIdentifier, SIGTERM)
+        supervisor.signal(SIGTERM)
         supervisor.waitUntilExit()
     }
 
     public var supervisorExitStatus: Int32? {
-        supervisor.isRunning ? nil : supervisor.terminationStatus
+        supervisor.exitStatus
     }
 
     private func waitUntilUp() async throws {
         let deadline = ContinuousClock.now + .seconds(90)
         while ContinuousClock.now < deadline {
             if !supervisor.isRunning {
-                throw RuntimeFailure("mesh up exited with \(supervisor.terminationStatus): \(log(of: "supervisor"))")
+                throw RuntimeFailure("mesh up exited with \(supervisor.exitStatus ?? -1): \(log(of: "supervisor"))")
             }
             if log(of: "supervisor").contains("mesh is up") {
                 return
