@@ -14,7 +14,7 @@ extension GatewayRouter {
         resultSchema: ["const": "pong"]
     )
 
-    /// Answers `rpc.ping`, forwarding it to the named service when params carry `service`.
+    /// Returns "pong" for `rpc.ping`, forwarding it to the named service when params carry `service`.
     func ping(params: JSONValue?, context: MethodContext) async throws -> JSONValue {
         guard let service = params?["service"] else {
             return "pong"

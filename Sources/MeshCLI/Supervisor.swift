@@ -76,7 +76,7 @@ final class Supervisor: Sendable {
         loop.stop()
     }
 
-    /// The pid of a running child, for tests and operators.
+    /// Returns the pid of a running child, for tests and operators.
     func pid(of name: String) -> Int32? {
         children.withLock { $0[name]?.process.processIdentifier }
     }
@@ -158,7 +158,7 @@ final class Supervisor: Sendable {
         let client = RPCClient(path: home.socketPath(name), loop: loop)
         defer { client.close() }
         let deadline = ContinuousClock.now + timeout
-        var lastError = "no answer yet"
+        var lastError = "no response yet"
 
         while ContinuousClock.now < deadline {
             if let process = children.withLock({ $0[name]?.process }), !process.isRunning {

@@ -40,7 +40,7 @@ enum Terminal {
         return text.replacingOccurrences(of: "\\/", with: "/")
     }
 
-    /// An error as the CLI shows it: status, message, and details when present.
+    /// Formats an error as the CLI prints it: status, message, and details when present.
     static func describe(_ error: RPCError) -> String {
         var text = "error \(error.status.name) (\(error.status.code)): \(error.message)"
         if let details = error.details {

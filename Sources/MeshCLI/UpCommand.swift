@@ -40,7 +40,7 @@ enum UpCommand {
         return 0
     }
 
-    /// The pid in `run/supervisor.pid` when that process is alive and is a mesh supervisor.
+    /// Returns the pid in `run/supervisor.pid` when that process is alive and is a mesh supervisor.
     static func runningSupervisor(_ home: MeshHome) -> Int32? {
         guard let text = try? String(contentsOfFile: home.runDirectory + "/supervisor.pid", encoding: .utf8),
             let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)),

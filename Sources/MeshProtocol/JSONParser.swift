@@ -47,15 +47,20 @@ struct JSONScanner {
             throw JSONParseError(.empty, offset: index, "empty JSON text")
         }
         let value = try parseValue()
+        try finishDocument()
+        return value
+    }
+
+    /// Checks that only whitespace follows the value, then reports a repeated member name, which
+    /// counts only once the whole text has proved well-formed.
+    mutating func finishDocument() throws(JSONParseError) {
         skipWhitespace()
         guard index == bytes.count else {
             throw JSONParseError(.trailingData, offset: index, "unexpected data after the JSON value")
         }
-
         if let firstDuplicate {
             throw firstDuplicate
         }
-        return value
     }
 
     mutating func skipWhitespace() {

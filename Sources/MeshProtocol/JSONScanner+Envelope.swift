@@ -14,7 +14,7 @@ struct EnvelopeMembers {
 
     init() {}
 
-    /// The members of an already parsed request object.
+    /// Reads the members of an already parsed request object.
     init(_ members: [String: JSONValue]) {
         jsonrpc = members["jsonrpc"]
         method = members["method"]
@@ -43,13 +43,7 @@ extension JSONScanner {
         }
         depth -= 1
 
-        skipWhitespace()
-        guard index == bytes.count else {
-            throw JSONParseError(.trailingData, offset: index, "unexpected data after the JSON value")
-        }
-        if let firstDuplicate {
-            throw firstDuplicate
-        }
+        try finishDocument()
         return members
     }
 

@@ -2,7 +2,7 @@
 ///
 /// The payload is the JSON bytes of one frame; framing is `FrameDecoder`'s and `FrameEncoder`'s job.
 public enum RPCEnvelope {
-    /// The most requests one batch may hold.
+    /// The maximum number of requests in one batch.
     public static let maximumBatchSize = 256
 
     public static func decodeIncoming(_ payload: [UInt8]) -> Result<RPCIncoming, RPCEnvelopeFailure> {
@@ -56,7 +56,7 @@ public enum RPCEnvelope {
     }
 
     /// Decodes a payload whose first non-blank byte is `{` as one request without building a
-    /// dictionary; returns nil for anything else, which takes the general path.
+    /// dictionary. Returns nil for anything else, which then takes the general path.
     static func decodeSingleObject(_ payload: UnsafeRawBufferPointer) -> Result<RPCIncoming, RPCEnvelopeFailure>? {
         let bytes = payload.bindMemory(to: UInt8.self)
         guard let first = bytes.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }),

@@ -1,6 +1,6 @@
 import MeshProtocol
 
-/// What a handler knows about the call it serves.
+/// The facts about one call that a handler receives: method, ids, meta, caller, deadline and peers.
 public struct MethodContext: Sendable {
     public let method: String
     public let requestID: RPCID?
@@ -41,7 +41,7 @@ public struct MethodContext: Sendable {
         deadline.map { $0 - .now }
     }
 
-    /// The verified caller, or UNAUTHENTICATED when the call came without one.
+    /// Returns the verified caller, or throws UNAUTHENTICATED when the call came without one.
     public func requireCaller() throws(RPCError) -> Caller {
         guard let caller else {
             throw RPCError(.unauthenticated, "\(method) needs an authenticated caller; call it through the gateway with an API key")

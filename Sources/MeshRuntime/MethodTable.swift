@@ -70,7 +70,7 @@ public struct MethodTable: Sendable {
     }
 
     /// Adds the allowed values to an INVALID_ARGUMENT about a top-level member whose schema is an enum,
-    /// so "params.status: Cannot initialize ..." also says which values would do.
+    /// so the message lists the values that would be accepted.
     static func namingAllowedValues(_ error: RPCError, schema: JSONValue) -> RPCError {
         guard error.status == .invalidArgument,
             let field = error.details?["field"]?.stringValue,

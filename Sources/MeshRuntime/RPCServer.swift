@@ -104,7 +104,7 @@ public final class RPCServer: ServerDelegate, @unchecked Sendable {
         guard let requests = connection.context as? ConnectionRequests else {
             return
         }
-        // A client that closes its connection no longer wants its answers.
+        // A client that closes its connection no longer wants its responses.
         for entry in requests.removeAll() {
             entry.task?.cancel()
             if let timer = entry.timer {
@@ -120,8 +120,8 @@ final class ConnectionRequests {
         let clientID: RPCID?
         var task: Task<Void, Never>?
         var timer: TimerHeap.Token?
-        /// Sends the request's answer; called once, by whichever of completion, deadline or cancel
-        /// removes the entry first.
+        /// Sends the request's response. Whichever of completion, deadline or cancel removes the
+        /// entry first calls it, so it runs once.
         let respond: (Result<JSONValue, RPCError>) -> Void
     }
 

@@ -78,7 +78,7 @@ extension Connection {
         }
     }
 
-    /// The highest sequence number in the outbox, 0 when it is empty.
+    /// Returns the highest sequence number in the outbox, 0 when it is empty.
     public func latestOutboxSeq() throws -> Int64 {
         try scalarInt("SELECT max(seq) FROM outbox") ?? 0
     }

@@ -38,7 +38,7 @@ public final class MeshCluster: Sendable {
         }
     }
 
-    /// The `mesh` executable: MESH_BINARY, or the one in the build folder that holds this test bundle.
+    /// Finds the `mesh` executable: MESH_BINARY, or the one in the build folder of this test bundle.
     public static func meshBinary() throws -> String {
         if let explicit = ProcessInfo.processInfo.environment["MESH_BINARY"] {
             return explicit
@@ -79,7 +79,7 @@ public final class MeshCluster: Sendable {
         kill(pid, SIGKILL)
     }
 
-    /// Waits until `process` runs under a pid other than `oldPID` and answers rpc.health.
+    /// Waits until `process` runs under a pid other than `oldPID` and reports SERVING to rpc.health.
     public func waitForRestart(_ process: String, oldPID: Int32, timeout: Duration = .seconds(30)) async throws {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {

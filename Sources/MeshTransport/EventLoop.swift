@@ -215,7 +215,7 @@ public final class EventLoop: @unchecked Sendable {
         let hangup = csystem_epollhup() | csystem_epollerr()
 
         while !stopping.load(ordering: .acquiring) {
-            // Jobs queued from this thread do not wake the loop, so never block while some wait.
+            // Jobs queued from this thread do not wake the loop, so wait with timeout 0 while some are queued.
             let jobsWaiting = pending.withLock { !$0.isEmpty }
             let timeout = jobsWaiting ? 0 : timers.millisecondsUntilNext(now: .now)
             let count = descriptors.withUnsafeMutableBufferPointer { fds in

@@ -39,7 +39,7 @@ public struct TimerHeap {
         remove(at: position)
     }
 
-    /// The epoll timeout until the earliest timer: -1 when there is none.
+    /// Returns the epoll timeout until the earliest timer, or -1 when there is none.
     func millisecondsUntilNext(now: ContinuousClock.Instant) -> Int32 {
         guard let first = entries.first else {
             return -1

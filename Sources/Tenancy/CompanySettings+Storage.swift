@@ -15,8 +15,8 @@ extension CompanySettings {
 
     /// Decodes the stored JSON text of company `companyID`.
     static func decodeStored(_ text: String, companyID: String) throws -> CompanySettings {
-        // Every call on a company reads its settings; the stored text changes rarely, so decoded
-        // values are kept by that exact text, which makes a stale entry impossible.
+        // Every call on a company reads its settings, and the stored text changes rarely. Decoded
+        // values are keyed by that exact text, so an entry can never be stale.
         if let cached = SettingsCache.shared.lookup(text) {
             return cached
         }
