@@ -17,24 +17,42 @@ public struct MethodDescriptor: Sendable {
     public let name: String
     public let summary: String
     public let scope: MethodScope
-    public let paramsSchema: JSONValue
-    public let resultSchema: JSONValue
+    let schemas: LazySchemas
 
+    /// A method whose schemas are written out by hand.
     public init(name: String, summary: String, scope: MethodScope, paramsSchema: JSONValue, resultSchema: JSONValue) {
+        self.init(name: name, summary: summary, scope: scope) { (paramsSchema, resultSchema) }
+    }
+
+    /// A method whose schemas `record` produces on first use.
+    public init(
+        name: String,
+        summary: String,
+        scope: MethodScope,
+        schemas record: @escaping @Sendable () -> (params: JSONValue, result: JSONValue)
+    ) {
         self.name = name
         self.summary = summary
         self.scope = scope
-        self.paramsSchema = paramsSchema
-        self.resultSchema = resultSchema
+        self.schemas = LazySchemas(record)
+    }
+
+    public var paramsSchema: JSONValue {
+        schemas.value.params
+    }
+
+    public var resultSchema: JSONValue {
+        schemas.value.result
     }
 
     public var json: JSONValue {
-        [
+        let recorded = schemas.value
+        return [
             "name": .string(name),
             "summary": .string(summary),
             "scope": .string(scope.rawValue),
-            "params": paramsSchema,
-            "result": resultSchema,
+            "params": recorded.params,
+            "result": recorded.result,
         ]
     }
 }

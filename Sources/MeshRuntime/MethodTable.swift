@@ -34,16 +34,11 @@ public struct MethodTable: Sendable {
         result: Result.Type = Result.self,
         _ handler: @escaping @Sendable (Params, MethodContext) async throws -> Result
     ) {
-        let descriptor = MethodDescriptor(
-            name: name,
-            summary: summary,
-            scope: scope,
-            paramsSchema: SchemaRecorder.schema(for: Params.self),
-            resultSchema: SchemaRecorder.schema(for: Result.self)
-        )
-        let knownMembers = descriptor.paramsSchema["properties"]?.objectValue.map { Set($0.keys) }
+        let descriptor = MethodDescriptor(name: name, summary: summary, scope: scope) {
+            (SchemaRecorder.schema(for: Params.self), SchemaRecorder.schema(for: Result.self))
+        }
         add(descriptor) { raw, context in
-            if let knownMembers, let members = raw?.objectValue {
+            if let knownMembers = descriptor.schemas.value.paramMembers, let members = raw?.objectValue {
                 try MethodTable.rejectUnknownMembers(members, known: knownMembers, method: name)
             }
             let decoded: Params
@@ -99,7 +94,9 @@ public struct MethodTable: Sendable {
         )
     }
 
-    static func decodeParams<Params: Decodable>(_ type: Params.Type, from raw: JSONValue?, method: String) throws -> Params {
+    static func decodeParams<Params: Decodable>(_ type: Params.Type, from raw: JSONValue?, method: String) throws
+        -> Params
+    {
         let object: JSONValue
         switch raw {
         case nil, .null?:

@@ -1,27 +1,33 @@
 import CCrypto
 
-/// Hashing and random secrets for API keys and invitation tokens, through OpenSSL's libcrypto.
+/// Hashing and random secrets for API keys and invitation tokens.
 ///
-/// Only the SHA-256 of a secret is ever stored. Secrets carry 128 bits from `RAND_bytes`, so a plain
+/// SHA-256 comes from Nettle, a small, well-kept C library. Random bytes come from the kernel's
+/// CSPRNG through `getrandom` (`SystemRandomNumberGenerator`), which needs no generator state of its own.
+/// Only the SHA-256 of a secret is ever stored. Secrets carry at least 96 random bits, so a plain
 /// (unsalted) SHA-256 is enough: there is no dictionary to attack.
 public enum SecretHash {
     /// The SHA-256 of `text`'s UTF-8 bytes as 64 lowercase hex characters.
     public static func sha256Hex(_ text: String) -> String {
-        var digest = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_LENGTH))
+        var digest = [UInt8](repeating: 0, count: 32)
         let bytes = Array(text.utf8)
         bytes.withUnsafeBufferPointer { input in
             digest.withUnsafeMutableBufferPointer { output in
-                _ = SHA256(input.baseAddress, input.count, output.baseAddress)
+                ccrypto_sha256(input.baseAddress, input.count, output.baseAddress)
             }
         }
         return hex(digest)
     }
 
-    /// `count` random bytes from libcrypto's CSPRNG, as lowercase hex.
+    /// `count` random bytes from the kernel's CSPRNG, as lowercase hex.
     public static func randomHex(bytes count: Int = 16) -> String {
-        var buffer = [UInt8](repeating: 0, count: count)
-        let status = buffer.withUnsafeMutableBufferPointer { RAND_bytes($0.baseAddress, Int32(count)) }
-        precondition(status == 1, "RAND_bytes failed; the system random source is unavailable")
+        var generator = SystemRandomNumberGenerator()
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(count)
+        while buffer.count < count {
+            let word: UInt64 = generator.next()
+            withUnsafeBytes(of: word) { buffer.append(contentsOf: $0.prefix(count - buffer.count)) }
+        }
         return hex(buffer)
     }
 

@@ -92,6 +92,9 @@ public final class Connection {
         }
 
         try execute("PRAGMA foreign_keys = ON")
+        // Each write of a group commit runs in its own savepoint, whose statement journal SQLite spills
+        // to a temporary file past 64 KiB: an open, unlink and close per batch. Memory avoids the files.
+        try execute("PRAGMA temp_store = MEMORY")
         try execute("PRAGMA synchronous = \(options.synchronous.pragmaValue)")
         if role == .reader {
             try execute("PRAGMA query_only = ON")

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import MeshStore
@@ -16,5 +17,22 @@ import Testing
         let ids = (0..<10_000).map { _ in Identifier.make(prefix: "evt") }
 
         #expect(Set(ids).count == ids.count)
+    }
+
+    @Test func idsMadeLaterSortAfterEarlierOnes() throws {
+        let first = Identifier.make(prefix: "evt")
+        Thread.sleep(forTimeInterval: 0.003)
+        let second = Identifier.make(prefix: "evt")
+
+        #expect(first < second)
+    }
+
+    @Test func timePartIsTheCurrentMillisecond() throws {
+        let before = Int64(Date().timeIntervalSince1970 * 1000)
+        let id = Identifier.make(prefix: "iss")
+        let after = Int64(Date().timeIntervalSince1970 * 1000)
+
+        let milliseconds = try #require(Int64(id.dropFirst(4).prefix(12), radix: 16))
+        #expect(milliseconds >= before - 1 && milliseconds <= after + 1)
     }
 }
