@@ -4,8 +4,8 @@ import Synchronization
 /// The params and result schemas of one method, recorded on the first request for them.
 ///
 /// Recording walks a method's Codable types. Doing it for every method when a service starts cost
-/// each process about 1 MB of resident memory, for schemas that only `rpc.describe` reports in full;
-/// a call needs just the member names of the params of the method it calls.
+/// each process about 1 MB of resident memory, for schemas that only `rpc.describe` reports in full.
+/// A call needs just the member names of its method's params.
 final class LazySchemas: Sendable {
     struct Recorded: Sendable {
         let params: JSONValue
