@@ -7,7 +7,8 @@ import MeshTransport
 /// `mesh call METHOD [JSON]`: one call through the gateway (or straight to a process with --process).
 enum CallCommand {
     static func run(_ raw: [String]) async throws -> Int32 {
-        let arguments = try CommandLineArguments(raw, valued: ["home", "key", "timeout-ms", "idempotency-key", "process"])
+        let arguments = try CommandLineArguments(
+            raw, valued: ["home", "key", "timeout-ms", "idempotency-key", "process"])
         guard let method = arguments.positional.first else {
             throw UsageError("call needs a method name, for example: mesh call companies.list '{}'")
         }
@@ -22,15 +23,17 @@ enum CallCommand {
 
         let process = arguments.option("process") ?? "gateway"
         let key = arguments.option("key") ?? ProcessInfo.processInfo.environment["MESH_API_KEY"] ?? readRootKey(home)
-        let client = try MeshClient(socketPath: home.socketPath(process), apiKey: key)
+        let socket = home.socketPath(process)
+        let client = try MeshClient(socketPath: socket, apiKey: key)
         defer { client.close() }
 
         do {
-            let result = try await client.call(method, params, timeout: timeout, idempotencyKey: arguments.option("idempotency-key"))
+            let result = try await client.call(
+                method, params, timeout: timeout, idempotencyKey: arguments.option("idempotency-key"))
             Terminal.print(Terminal.pretty(result))
             return 0
         } catch {
-            Terminal.error(Terminal.describe(error))
+            Terminal.error(Terminal.describe(error, socket: socket))
             return 1
         }
     }
@@ -42,12 +45,14 @@ enum CallCommand {
         do {
             return try JSONParser.parse(text)
         } catch {
-            throw UsageError("params are not valid JSON (\(error)); quote them, for example '{\"company_id\": \"cmp_...\"}'")
+            throw UsageError(
+                "params are not valid JSON (\(error)); quote them, for example '{\"company_id\": \"cmp_...\"}'")
         }
     }
 
     /// The root key from the mesh home, when this user can read it.
     static func readRootKey(_ home: MeshHome) -> String? {
-        (try? String(contentsOfFile: home.rootKeyPath, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+        (try? String(contentsOfFile: home.rootKeyPath, encoding: .utf8))?.trimmingCharacters(
+            in: .whitespacesAndNewlines)
     }
 }

@@ -17,7 +17,8 @@ enum ClockCommand {
         case "set":
             try requireTestClock(home)
             guard let value = arguments.positional.dropFirst().first, let milliseconds = parseTime(value) else {
-                throw UsageError("clock set needs a time: milliseconds since the epoch or ISO-8601 like 2027-01-31T00:00:00Z")
+                throw UsageError(
+                    "clock set needs a time: milliseconds since the epoch or ISO-8601 like 2027-01-31T00:00:00Z")
             }
             guard milliseconds >= clock.nowMs() || arguments.flag("backwards") else {
                 throw UsageError(
@@ -51,7 +52,8 @@ enum ClockCommand {
 
     private static func requireTestClock(_ home: MeshHome) throws {
         guard FileManager.default.fileExists(atPath: home.clockPath) else {
-            throw UsageError("this mesh runs on the system clock; start it with `mesh up --test-clock` to move time")
+            throw RuntimeFailure(
+                "this mesh runs on the system clock; start it with `mesh up --test-clock` to move time")
         }
     }
 

@@ -9,7 +9,8 @@ enum DescribeCommand {
         let home = MeshCommand.home(arguments)
         let process = arguments.positional.first ?? "gateway"
         guard ProcessCatalog.startOrder.contains(process) else {
-            throw UsageError("no process named '\(process)'; use one of \(ProcessCatalog.startOrder.joined(separator: ", "))")
+            throw UsageError(
+                "no process named '\(process)'; use one of \(ProcessCatalog.startOrder.joined(separator: ", "))")
         }
         let loop = try EventLoop(name: "describe")
         loop.start()
@@ -21,7 +22,7 @@ enum DescribeCommand {
         do {
             description = try await client.call("rpc.describe", meta: RequestMeta(), timeout: .seconds(10))
         } catch {
-            Terminal.error(Terminal.describe(error))
+            Terminal.error(Terminal.describe(error, socket: home.socketPath(process)))
             return 1
         }
         if arguments.flag("json") {
@@ -35,7 +36,8 @@ enum DescribeCommand {
     /// A readable listing: one block per method with its scope, summary and parameters.
     static func render(_ description: JSONValue) -> String {
         var lines: [String] = []
-        lines.append("\(description["service"]?.stringValue ?? "?") speaks \(description["protocol"]?.stringValue ?? "?")")
+        lines.append(
+            "\(description["service"]?.stringValue ?? "?") speaks \(description["protocol"]?.stringValue ?? "?")")
         if let limits = description["limits"]?.objectValue {
             let text = limits.keys.sorted().map { "\($0)=\(JSONWriter.string(limits[$0]!))" }.joined(separator: " ")
             lines.append("limits: \(text)")

@@ -24,6 +24,8 @@ public enum MeshCommand {
         every command works on MESH_HOME (default ./.mesh); --home DIR overrides it
         """
 
+    static let commandNames = ["up", "serve", "call", "status", "describe", "clock", "demo", "bench", "crashtest"]
+
     /// Runs the command in `arguments` (without the program name) and returns the exit status.
     public static func run(_ arguments: [String]) async -> Int32 {
         guard let name = arguments.first else {
@@ -50,7 +52,10 @@ public enum MeshCommand {
                 throw UsageError("unknown command '\(name)'")
             }
         } catch let error as UsageError {
-            Terminal.error("mesh: \(error.message)\n\n\(usage)")
+            // The whole usage text helps when the command itself is wrong. After a mistake in one
+            // argument it would bury the message.
+            let help = commandNames.contains(name) ? "run `mesh help` for every command and option" : usage
+            Terminal.error("mesh: \(error.message)\n\n\(help)")
             return 64
         } catch {
             Terminal.error("mesh \(name): \(error)")

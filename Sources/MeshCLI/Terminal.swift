@@ -32,7 +32,8 @@ enum Terminal {
     static func pretty(_ value: JSONValue) -> String {
         let compact = Data(JSONWriter.serialize(value))
         guard let object = try? JSONSerialization.jsonObject(with: compact, options: [.fragmentsAllowed]),
-            let data = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .fragmentsAllowed]),
+            let data = try? JSONSerialization.data(
+                withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .fragmentsAllowed]),
             let text = String(data: data, encoding: .utf8)
         else {
             return JSONWriter.string(value)
@@ -41,7 +42,10 @@ enum Terminal {
     }
 
     /// Formats an error as the CLI prints it: status, message, and details when present.
-    static func describe(_ error: RPCError) -> String {
+    ///
+    /// `socket` is the path the command connected to. UNAVAILABLE naming it means nothing listens
+    /// there. UNAVAILABLE naming another socket means a service behind the gateway is down.
+    static func describe(_ error: RPCError, socket: String? = nil) -> String {
         var text = "error \(error.status.name) (\(error.status.code)): \(error.message)"
         if let details = error.details {
             text += "\ndetails: " + pretty(details)
@@ -49,8 +53,15 @@ enum Terminal {
         if let retryAfter = error.retryAfterMs {
             text += "\nretry after: \(retryAfter) ms"
         }
-        if error.status == .unavailable && error.message.contains(".sock") {
+        guard error.status == .unavailable, error.message.contains(".sock") else {
+            return text
+        }
+
+        if let socket, error.message.contains(socket) {
             text += "\nis the mesh running? start it with `mesh up` (and check MESH_HOME or --home)"
+        } else {
+            text +=
+                "\na process of the mesh is down; `mesh status` shows which, and `mesh up` restarts it within seconds"
         }
         return text
     }

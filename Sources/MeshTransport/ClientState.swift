@@ -136,9 +136,14 @@ final class ClientState: ConnectionDelegate {
 
     private func unavailable(detail: String, retryIn: Duration) -> RPCError {
         let milliseconds = retryIn.components.seconds * 1000 + retryIn.components.attoseconds / 1_000_000_000_000_000
+        // A connect failure already names the socket, so it is not repeated.
+        let message =
+            detail.contains(path)
+            ? "\(detail) (retry in \(max(1, milliseconds)) ms)"
+            : "service at '\(path)' is unavailable (\(detail)); retry shortly"
         return RPCError(
             .unavailable,
-            "service at '\(path)' is unavailable (\(detail)); retry shortly",
+            message,
             details: ["socket": .string(path)],
             retryAfterMs: max(1, milliseconds)
         )

@@ -32,7 +32,7 @@ enum Invitations {
         in connection: Connection
     ) throws -> Issued {
         let issued = Issued(
-            invitationID: Identifier.make(prefix: "inv"),
+            invitationID: Identifier.make(prefix: "ivt"),
             token: SecretToken.newInvitationToken(),
             expiresAtMs: atMs + lifetimeMs
         )

@@ -62,7 +62,7 @@ struct PythonClientTests {
         outputPath: String,
         limit: Duration = .seconds(180)
     ) async throws -> Int32 {
-        FileManager.default.createFile(atPath: outputPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
         guard let output = FileHandle(forWritingAtPath: outputPath) else {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: outputPath])
         }
