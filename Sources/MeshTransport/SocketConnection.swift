@@ -224,6 +224,15 @@ public final class SocketConnection: EventLoopHandler, EventLoopFlushable, @unch
             return
         }
 
+        // Replies made while reading (pings, errors) leave before the loop reads the next
+        // connection, so that peer can send its next request while this thread serves the others.
+        // Replies from handler tasks still leave together at the end of the turn.
+        defer {
+            if !isClosed && !waitingForWritable && outboundOffset < outbound.count {
+                flush()
+            }
+        }
+
         let chunkSize = 64 * 1024
         withUnsafeTemporaryAllocation(byteCount: chunkSize, alignment: 1) { chunk in
             while !isClosed && !readingPaused {
