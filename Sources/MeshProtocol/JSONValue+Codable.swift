@@ -36,9 +36,8 @@ extension JSONValue: Codable {
     /// Decodes a Codable type from this value. A mismatch becomes INVALID_ARGUMENT naming the field
     /// path, for example "params.tier: expected a string".
     public func decode<T: Decodable>(_ type: T.Type) throws(RPCError) -> T {
-        let data = Data(JSONWriter.serialize(self))
         do {
-            return try JSONDecoder().decode(T.self, from: data)
+            return try JSONValueDecoder.decode(T.self, from: self, at: [])
         } catch let error as DecodingError {
             throw JSONValue.describe(error)
         } catch let error as RPCError {

@@ -1,0 +1,113 @@
+import Foundation
+import Testing
+
+@testable import MeshProtocol
+
+/// Decodes the same JSON with `JSONValueDecoder` and with Foundation's `JSONDecoder` and requires the
+/// same value or the same error case at the same coding path.
+@Suite struct JSONValueDecoderTests {
+    enum Color: String, Codable, Equatable {
+        case red, green
+    }
+
+    struct Inner: Codable, Equatable {
+        let name: String
+        let tags: [String]?
+    }
+
+    struct Sample: Codable, Equatable {
+        let title: String
+        let count: Int
+        let ratio: Double?
+        let flag: Bool?
+        let color: Color?
+        let inner: Inner?
+        let list: [Int]?
+        let fields: [String: JSONValue]?
+        let big: Int64?
+    }
+
+    static let documents = [
+        #"{"title": "a", "count": 1}"#,
+        #"{"title": "a", "count": 2.0, "ratio": 3}"#,
+        #"{"title": "a", "count": 2.5}"#,
+        #"{"title": "a", "count": 1e2}"#,
+        #"{"title": "a", "count": 9223372036854775808}"#,
+        #"{"title": 7, "count": 1}"#,
+        #"{"title": null, "count": 1}"#,
+        #"{"count": 1}"#,
+        #"{"title": "a", "count": 1, "flag": 1}"#,
+        #"{"title": "a", "count": 1, "flag": true, "ratio": null}"#,
+        #"{"title": "a", "count": 1, "color": "blue"}"#,
+        #"{"title": "a", "count": 1, "color": "green"}"#,
+        #"{"title": "a", "count": 1, "inner": {"name": "n", "tags": ["x", 3]}}"#,
+        #"{"title": "a", "count": 1, "inner": {"tags": []}}"#,
+        #"{"title": "a", "count": 1, "inner": []}"#,
+        #"{"title": "a", "count": 1, "list": [1, 2, null]}"#,
+        #"{"title": "a", "count": 1, "list": {"a": 1}}"#,
+        #"{"title": "a", "count": 1, "fields": {"x": [1, {"y": null}], "z": "w"}}"#,
+        #"{"title": "a", "count": 1, "big": -9007199254740993}"#,
+        #"{"title": "a", "count": 1, "unknown": "ignored"}"#,
+        #"[1, 2]"#,
+        #""text""#,
+    ]
+
+    @Test(arguments: documents)
+    func matchesJSONDecoder(document: String) throws {
+        let value = try JSONParser.parse(document)
+        let expected = Result { try JSONDecoder().decode(Sample.self, from: Data(document.utf8)) }
+
+        let actual = Result { try JSONValueDecoder.decode(Sample.self, from: value, at: []) }
+
+        switch (expected, actual) {
+        case (.success(let left), .success(let right)):
+            #expect(left == right)
+        case (.failure(let left as DecodingError), .failure(let right as DecodingError))
+        where Self.summary(left) == "dataCorrupted at ":
+            // JSONDecoder reports a number that does not fit its integer type with an empty coding
+            // path. JSONValueDecoder puts the member in the path, so the error names the field.
+            #expect(Self.summary(right) == "dataCorrupted at count")
+        case (.failure(let left as DecodingError), .failure(let right as DecodingError)):
+            #expect(Self.summary(left) == Self.summary(right))
+        default:
+            Issue.record("JSONDecoder gave \(expected), JSONValueDecoder gave \(actual)")
+        }
+    }
+
+    @Test func jsonValueIsReturnedAsItIs() throws {
+        let value = try JSONParser.parse(#"{"a": [1, 2.5, "x", null, true]}"#)
+
+        let decoded = try JSONValueDecoder.decode(JSONValue.self, from: value, at: [])
+
+        #expect(decoded == value)
+    }
+
+    @Test func errorNamesTheFieldPath() {
+        let value: JSONValue = ["title": "a", "count": 1, "inner": ["name": 5]]
+
+        let error = #expect(throws: RPCError.self) { try value.decode(Sample.self) }
+
+        #expect(error?.details?["field"] == "params.inner.name")
+        #expect(error?.message == "params.inner.name: expected a string")
+    }
+
+    /// Returns the error case and its coding path, the parts that callers turn into messages.
+    static func summary(_ error: DecodingError) -> String {
+        func path(_ keys: [any CodingKey]) -> String {
+            keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+        }
+
+        switch error {
+        case .keyNotFound(let key, let context):
+            return "keyNotFound \(key.stringValue) at \(path(context.codingPath))"
+        case .typeMismatch(let type, let context):
+            return "typeMismatch \(type) at \(path(context.codingPath))"
+        case .valueNotFound(let type, let context):
+            return "valueNotFound \(type) at \(path(context.codingPath))"
+        case .dataCorrupted(let context):
+            return "dataCorrupted at \(path(context.codingPath))"
+        @unknown default:
+            return "unknown"
+        }
+    }
+}
