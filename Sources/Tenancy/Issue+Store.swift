@@ -45,21 +45,27 @@ extension Issue {
     ///
     /// Call it inside the write that inserts the issue, so the counter and the issue commit together.
     static func nextNumber(companyID: String, in connection: Connection) throws -> Int64 {
-        // Rows inserted without the counter (imports, repairs) still never collide: the highest
-        // number in use is a floor for the next one.
-        let highest = try connection.scalarInt(
-            "SELECT MAX(number) FROM issues WHERE company_id = ?",
+        // Once the company has a counter, one statement moves it: this runs for every create.
+        let advanced = try connection.queryOne(
+            "UPDATE issue_counters SET last_number = last_number + 1 WHERE company_id = ? RETURNING last_number",
             [.text(companyID)]
-        ) ?? 0
-        let row = try connection.queryOne(
-            """
-            INSERT INTO issue_counters (company_id, last_number) VALUES (?, ?)
-            ON CONFLICT (company_id) DO UPDATE SET last_number = max(last_number, excluded.last_number - 1) + 1
-            RETURNING last_number
-            """,
+        )
+        if let advanced {
+            return try advanced.requireInt("last_number")
+        }
+
+        // The first number starts after the highest in use, so rows inserted without the counter
+        // (imports, repairs) never collide with it.
+        let highest =
+            try connection.scalarInt(
+                "SELECT MAX(number) FROM issues WHERE company_id = ?",
+                [.text(companyID)]
+            ) ?? 0
+        try connection.execute(
+            "INSERT INTO issue_counters (company_id, last_number) VALUES (?, ?)",
             [.text(companyID), .integer(highest + 1)]
         )
-        return try row?.requireInt("last_number") ?? highest + 1
+        return highest + 1
     }
 
     func insert(in connection: Connection) throws {
