@@ -2,8 +2,8 @@
 #define CCRYPTO_SHIM_H
 
 // SHA-256 from Nettle, the cryptographic library under GnuTLS. Nettle was chosen over OpenSSL's
-// libcrypto because only a hash is needed: libcrypto's relocated tables and, on first use, its
-// provider machinery kept 1.5 to 3.5 MB resident in every process of the mesh; Nettle keeps about
+// libcrypto because only a hash is needed. libcrypto's relocated tables and, on first use, its
+// provider machinery kept 1.5 to 3.5 MB resident in every process of the mesh. Nettle keeps about
 // 0.2 MB.
 #include <nettle/sha2.h>
 #include <stddef.h>

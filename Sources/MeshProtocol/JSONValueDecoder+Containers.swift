@@ -108,8 +108,7 @@ struct JSONValueUnkeyedContainer: UnkeyedDecodingContainer {
 
     mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
         try requireElement(T.self)
-        let decoded = try JSONValueDecoder.decode(
-            T.self, from: elements[currentIndex], at: codingPath + [JSONIndexKey(currentIndex)])
+        let decoded = try JSONValueDecoder.decode(T.self, from: elements[currentIndex], at: elementPath)
         currentIndex += 1
         return decoded
     }
@@ -118,28 +117,32 @@ struct JSONValueUnkeyedContainer: UnkeyedDecodingContainer {
         NestedKey
     > {
         try requireElement([String: Any].self)
-        let decoder = JSONValueDecoder(
-            value: elements[currentIndex], codingPath: codingPath + [JSONIndexKey(currentIndex)])
-        let container = try decoder.container(keyedBy: type)
+        let container = try elementDecoder().container(keyedBy: type)
         currentIndex += 1
         return container
     }
 
     mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer {
         try requireElement([Any].self)
-        let decoder = JSONValueDecoder(
-            value: elements[currentIndex], codingPath: codingPath + [JSONIndexKey(currentIndex)])
-        let container = try decoder.unkeyedContainer()
+        let container = try elementDecoder().unkeyedContainer()
         currentIndex += 1
         return container
     }
 
     mutating func superDecoder() throws -> any Decoder {
         try requireElement(JSONValue.self)
-        let decoder = JSONValueDecoder(
-            value: elements[currentIndex], codingPath: codingPath + [JSONIndexKey(currentIndex)])
+        let decoder = elementDecoder()
         currentIndex += 1
         return decoder
+    }
+
+    /// The coding path of the element at `currentIndex`.
+    private var elementPath: [any CodingKey] {
+        codingPath + [JSONIndexKey(currentIndex)]
+    }
+
+    private func elementDecoder() -> JSONValueDecoder {
+        JSONValueDecoder(value: elements[currentIndex], codingPath: elementPath)
     }
 
     private func requireElement(_ type: Any.Type) throws {
@@ -147,8 +150,7 @@ struct JSONValueUnkeyedContainer: UnkeyedDecodingContainer {
             throw DecodingError.valueNotFound(
                 type,
                 DecodingError.Context(
-                    codingPath: codingPath + [JSONIndexKey(currentIndex)],
-                    debugDescription: "Unkeyed container is at end.")
+                    codingPath: elementPath, debugDescription: "Unkeyed container is at end.")
             )
         }
     }

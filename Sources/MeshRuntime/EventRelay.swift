@@ -19,9 +19,8 @@ public final class EventRelay: Sendable {
     private let dirty = Atomic<Int>(0)
     private let batchSize = 100
     /// How long a loop waits after sending a short batch, so events committed meanwhile leave together.
-    /// Each batch costs the subscriber a commit and the publisher a cursor update, both synced to disk,
-    /// and under a steady stream of single writes this wait took a create's latency from 0.71 to
-    /// 0.50 ms at one connection.
+    /// Each batch costs the subscriber a commit and the publisher a cursor update, both synced to disk.
+    /// Under a steady stream of single creates this wait took their p50 from about 0.70 to 0.51 ms.
     private let lingerAfterBatch: Duration = .milliseconds(10)
 
     public init(

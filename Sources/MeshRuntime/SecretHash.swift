@@ -19,7 +19,7 @@ public enum SecretHash {
         return hex(digest)
     }
 
-    /// `count` random bytes from the kernel's CSPRNG, as lowercase hex.
+    /// Returns `count` random bytes from the kernel's CSPRNG as lowercase hex.
     public static func randomHex(bytes count: Int = 16) -> String {
         var generator = SystemRandomNumberGenerator()
         var buffer: [UInt8] = []

@@ -3,7 +3,8 @@ import Testing
 @testable import MeshRuntime
 
 @Suite struct SecretHashTests {
-    /// The test vectors of FIPS 180-2 for SHA-256, plus the empty input.
+    /// Well-known SHA-256 digests (the empty input and the two messages of the FIPS 180-2 examples), each
+    /// checked against Python's hashlib.
     @Test(arguments: [
         ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
         ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
