@@ -35,16 +35,32 @@ public enum JSONWriter {
         case .object(let members):
             output.append(UInt8(ascii: "{"))
             var first = true
-            for key in members.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+            for (key, member) in members.sorted(by: { precedes($0.key, $1.key) }) {
                 if !first {
                     output.append(UInt8(ascii: ","))
                 }
                 first = false
                 appendString(key, to: &output)
                 output.append(UInt8(ascii: ":"))
-                append(members[key]!, to: &output)
+                append(member, to: &output)
             }
             output.append(UInt8(ascii: "}"))
+        }
+    }
+
+    /// Orders keys by their UTF-8 bytes. It compares the contiguous bytes, because the generic
+    /// `lexicographicallyPrecedes` over two `UTF8View`s took about a tenth of the gateway's CPU time.
+    static func precedes(_ left: String, _ right: String) -> Bool {
+        var left = left
+        var right = right
+        return left.withUTF8 { leftBytes in
+            right.withUTF8 { rightBytes in
+                let shared = min(leftBytes.count, rightBytes.count)
+                for offset in 0..<shared where leftBytes[offset] != rightBytes[offset] {
+                    return leftBytes[offset] < rightBytes[offset]
+                }
+                return leftBytes.count < rightBytes.count
+            }
         }
     }
 
@@ -74,29 +90,43 @@ public enum JSONWriter {
         output.append(contentsOf: "\(number)".utf8)
     }
 
+    /// Writes `text` as a JSON string. Runs of bytes that need no escape are copied in one piece.
     public static func appendString(_ text: String, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""):
-                output.append(contentsOf: [0x5C, 0x22])
-            case UInt8(ascii: "\\"):
-                output.append(contentsOf: [0x5C, 0x5C])
-            case 0x0A:
-                output.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-            case 0x0D:
-                output.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-            case 0x09:
-                output.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-            case 0x00..<0x20:
-                let digits = Array("0123456789abcdef".utf8)
-                output.append(contentsOf: [0x5C, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
-                output.append(digits[Int(byte >> 4)])
-                output.append(digits[Int(byte & 0x0F)])
-            default:
-                output.append(byte)
+        var text = text
+        text.withUTF8 { bytes in
+            var runStart = 0
+            for (offset, byte) in bytes.enumerated() where byte < 0x20 || byte == 0x22 || byte == 0x5C {
+                if runStart < offset {
+                    output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<offset]))
+                }
+                appendEscaped(byte, to: &output)
+                runStart = offset + 1
+            }
+            if runStart < bytes.count {
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
             }
         }
         output.append(UInt8(ascii: "\""))
+    }
+
+    private static func appendEscaped(_ byte: UInt8, to output: inout [UInt8]) {
+        switch byte {
+        case UInt8(ascii: "\""):
+            output.append(contentsOf: [0x5C, 0x22])
+        case UInt8(ascii: "\\"):
+            output.append(contentsOf: [0x5C, 0x5C])
+        case 0x0A:
+            output.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+        case 0x0D:
+            output.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+        case 0x09:
+            output.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+        default:
+            let digits = Array("0123456789abcdef".utf8)
+            output.append(contentsOf: [0x5C, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
+            output.append(digits[Int(byte >> 4)])
+            output.append(digits[Int(byte & 0x0F)])
+        }
     }
 }

@@ -30,7 +30,8 @@ public enum RPCEnvelope {
             return decodeRequest(value).map { .single($0) }
         case .array(let elements):
             if elements.isEmpty {
-                return .failure(RPCEnvelopeFailure(id: nil, error: RPCError(.invalidRequest, "a batch must not be empty")))
+                return .failure(
+                    RPCEnvelopeFailure(id: nil, error: RPCError(.invalidRequest, "a batch must not be empty")))
             }
             if elements.count > maximumBatchSize {
                 return .failure(
@@ -49,7 +50,8 @@ public enum RPCEnvelope {
             return .failure(
                 RPCEnvelopeFailure(
                     id: nil,
-                    error: RPCError(.invalidRequest, "a request must be a JSON object or a batch array, not \(value.typeName)")
+                    error: RPCError(
+                        .invalidRequest, "a request must be a JSON object or a batch array, not \(value.typeName)")
                 )
             )
         }
@@ -84,7 +86,9 @@ public enum RPCEnvelope {
     /// Checks one request object.
     static func decodeRequest(_ value: JSONValue) -> Result<RPCRequest, RPCEnvelopeFailure> {
         guard case .object(let members) = value else {
-            return .failure(RPCEnvelopeFailure(id: nil, error: RPCError(.invalidRequest, "a request must be an object, not \(value.typeName)")))
+            return .failure(
+                RPCEnvelopeFailure(
+                    id: nil, error: RPCError(.invalidRequest, "a request must be an object, not \(value.typeName)")))
         }
         return validate(EnvelopeMembers(members))
     }
@@ -95,13 +99,18 @@ public enum RPCEnvelope {
         if let rawID = members.id {
             guard let parsed = RPCID(json: rawID) else {
                 return .failure(
-                    RPCEnvelopeFailure(id: nil, error: RPCError(.invalidRequest, "id must be a string, an integer or null", details: ["field": "id"]))
+                    RPCEnvelopeFailure(
+                        id: nil,
+                        error: RPCError(
+                            .invalidRequest, "id must be a string, an integer or null", details: ["field": "id"]))
                 )
             }
             id = parsed
         }
         func invalid(_ message: String, field: String) -> Result<RPCRequest, RPCEnvelopeFailure> {
-            .failure(RPCEnvelopeFailure(id: id, error: RPCError(.invalidRequest, message, details: ["field": .string(field)])))
+            .failure(
+                RPCEnvelopeFailure(
+                    id: id, error: RPCError(.invalidRequest, message, details: ["field": .string(field)])))
         }
 
         guard members.jsonrpc == .string("2.0") else {
@@ -111,7 +120,8 @@ public enum RPCEnvelope {
             return invalid("method must be a string", field: "method")
         }
         if let unknown = members.unknown {
-            return invalid("unknown member '\(unknown)'; a request has jsonrpc, method, params, id and meta", field: unknown)
+            return invalid(
+                "unknown member '\(unknown)'; a request has jsonrpc, method, params, id and meta", field: unknown)
         }
 
         let params = members.params
@@ -158,6 +168,22 @@ public enum RPCEnvelope {
 
     /// Encodes a request; a nil id makes it a notification.
     public static func encodeRequest(id: RPCID?, method: String, params: JSONValue?, meta: RequestMeta?) -> [UInt8] {
+        guard let params else {
+            return encodeRequest(id: id, method: method, meta: meta, writeParams: nil)
+        }
+        return encodeRequest(id: id, method: method, meta: meta) { output in
+            JSONWriter.append(params, to: &output)
+        }
+    }
+
+    /// Encodes a request whose params `writeParams` appends as JSON text, for a sender that already
+    /// has parts of them as JSON and need not parse them into a `JSONValue` first.
+    public static func encodeRequest(
+        id: RPCID?,
+        method: String,
+        meta: RequestMeta?,
+        writeParams: ((inout [UInt8]) -> Void)?
+    ) -> [UInt8] {
         // Written member by member, in sorted order like JSONWriter, without building a dictionary:
         // the gateway encodes one request per call it forwards.
         var output: [UInt8] = []
@@ -176,9 +202,9 @@ public enum RPCEnvelope {
         }
         output.append(contentsOf: #""method":"#.utf8)
         JSONWriter.appendString(method, to: &output)
-        if let params {
+        if let writeParams {
             output.append(contentsOf: #","params":"#.utf8)
-            JSONWriter.append(params, to: &output)
+            writeParams(&output)
         }
         output.append(UInt8(ascii: "}"))
         return output

@@ -89,7 +89,9 @@ public final class EventRelay: Sendable {
                     lastSeenDirty = -1
                 }
             } catch {
-                logger.debug("relay.delivery_failed", ["subscriber": subscriber, "error": "\(error)", "retry_ms": "\(backoff.milliseconds)"])
+                logger.debug(
+                    "relay.delivery_failed",
+                    ["subscriber": subscriber, "error": "\(error)", "retry_ms": "\(backoff.milliseconds)"])
                 try? await Task.sleep(for: backoff)
                 backoff = min(backoff * 2, .seconds(5))
                 lastSeenDirty = -1
@@ -121,7 +123,8 @@ public final class EventRelay: Sendable {
         let limit = batchSize
         let floor = scanned
         let (events, latest) = try await store.read { connection in
-            let events = try connection.pendingOutbox(subscriber: subscriber, topics: topics, limit: limit, afterSeq: floor)
+            let events = try connection.pendingOutbox(
+                subscriber: subscriber, topics: topics, limit: limit, afterSeq: floor)
             return (events, try connection.latestOutboxSeq())
         }
         // A short batch means every row up to `latest` was seen in this snapshot.
@@ -138,24 +141,21 @@ public final class EventRelay: Sendable {
             return 0
         }
 
-        var wire: [JSONValue] = []
-        for event in events {
-            let payload = (try? JSONParser.parse(event.payload)) ?? [:]
-            wire.append(
-                MeshEvent(eventID: event.eventID, topic: event.topic, payload: payload, createdAtMs: event.createdAtMs, source: source).json
-            )
-        }
         var meta = RequestMeta()
         meta.caller = Caller.service.json
         meta.timeoutMs = 10_000
-        _ = try await peers.call(subscriber, "events.deliver", params: ["events": .array(wire)], meta: meta)
+        let client = peers.client(subscriber)
+        let id = client.makeID()
+        let request = EventDelivery.encodeRequest(id: id, events: events, source: source, meta: meta)
+        _ = try await client.send(id: id, payload: request, timeout: .milliseconds(meta.timeoutMs ?? 10_000)).get()
 
         let now = clock.nowMs()
         try await store.write { connection in
             try connection.markDelivered(subscriber: subscriber, upTo: last.seq, atMs: now)
         }
         scanned = max(scanned, seenUpTo)
-        logger.debug("relay.delivered", ["subscriber": subscriber, "count": "\(events.count)", "last_seq": "\(last.seq)"])
+        logger.debug(
+            "relay.delivered", ["subscriber": subscriber, "count": "\(events.count)", "last_seq": "\(last.seq)"])
         return events.count
     }
 }

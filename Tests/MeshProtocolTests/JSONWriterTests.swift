@@ -11,6 +11,18 @@ struct JSONWriterTests {
         #expect(written == #""q\"b\\n\nr\rt\tb\u0008f\u000cx\u0001y\u001fz\u0000""#)
     }
 
+    @Test(arguments: [
+        ("\"", #""\"""#),
+        ("plain text with no escapes", #""plain text with no escapes""#),
+        ("\nstarts", #""\nstarts""#),
+        ("ends\t", #""ends\t""#),
+        ("a\\\\b", #""a\\\\b""#),
+        ("long run é ✓ then \u{1} then more", #""long run é ✓ then \u0001 then more""#),
+    ])
+    func copiesTextAroundEscapes(_ text: String, _ written: String) {
+        #expect(JSONWriter.string(.string(text)) == written)
+    }
+
     @Test func leavesSlashNonASCIIAndDeleteAsTheyAre() {
         let written = JSONWriter.serialize(.string("a/b é ✓ 😀 \u{2028} \u{7F}"))
 

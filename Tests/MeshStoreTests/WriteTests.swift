@@ -203,6 +203,17 @@ import Testing
         database.close()
     }
 
+    @Test func quotesSavepointNameWithQuote() async throws {
+        try await database.write { connection in
+            try connection.savepoint(#"say "hi""#) {
+                try connection.execute("INSERT INTO items (label) VALUES ('quoted')")
+            }
+        }
+
+        #expect(try countItems(database) == 1)
+        database.close()
+    }
+
     @Test func writeAfterCloseFails() async throws {
         database.close()
         database.close()

@@ -1,0 +1,48 @@
+import MeshProtocol
+import MeshStore
+
+/// Encodes an `events.deliver` request straight from outbox rows.
+///
+/// Each payload is stored as the JSON text that `publish` wrote, so it is copied into the request
+/// as it is, instead of being parsed into a `JSONValue` and written out again for every subscriber.
+enum EventDelivery {
+    static func encodeRequest(id: Int64, events: [OutboxEvent], source: String, meta: RequestMeta) -> [UInt8] {
+        RPCEnvelope.encodeRequest(id: .int(id), method: "events.deliver", meta: meta) { output in
+            output.append(contentsOf: #"{"events":["#.utf8)
+            for (position, event) in events.enumerated() {
+                if position > 0 {
+                    output.append(UInt8(ascii: ","))
+                }
+                append(event, source: source, to: &output)
+            }
+            output.append(contentsOf: "]}".utf8)
+        }
+    }
+
+    /// Writes one event with the members of `MeshEvent.json`, in the same sorted order.
+    private static func append(_ event: OutboxEvent, source: String, to output: inout [UInt8]) {
+        output.append(contentsOf: #"{"created_at_ms":"#.utf8)
+        JSONWriter.appendInteger(event.createdAtMs, to: &output)
+        output.append(contentsOf: #","event_id":"#.utf8)
+        JSONWriter.appendString(event.eventID, to: &output)
+        output.append(contentsOf: #","payload":"#.utf8)
+        appendPayload(event.payload, to: &output)
+        output.append(contentsOf: #","source":"#.utf8)
+        JSONWriter.appendString(source, to: &output)
+        output.append(contentsOf: #","topic":"#.utf8)
+        JSONWriter.appendString(event.topic, to: &output)
+        output.append(UInt8(ascii: "}"))
+    }
+
+    /// Copies a stored payload, which `publish` always writes as an object, so only its first and last
+    /// bytes are checked. Other text is parsed and written again, or becomes `{}` when it is no object.
+    private static func appendPayload(_ text: String, to output: inout [UInt8]) {
+        let bytes = text.utf8
+        if bytes.first == UInt8(ascii: "{") && bytes.last == UInt8(ascii: "}") {
+            output.append(contentsOf: bytes)
+            return
+        }
+        let payload = (try? JSONParser.parse(text)).flatMap { $0.objectValue.map(JSONValue.object) } ?? [:]
+        JSONWriter.append(payload, to: &output)
+    }
+}
