@@ -4,7 +4,7 @@ import MeshRuntime
 /// `mesh clock show|set|advance`: reads or moves the test clock every process of a home shares.
 enum ClockCommand {
     static func run(_ raw: [String]) throws -> Int32 {
-        let arguments = try CommandLineArguments(raw, valued: ["home"])
+        let arguments = try CommandLineArguments(raw, valued: ["home"], flags: ["backwards"])
         let home = MeshCommand.home(arguments)
         let action = arguments.positional.first ?? "show"
         let clock = home.clock()

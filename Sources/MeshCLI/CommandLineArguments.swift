@@ -4,29 +4,43 @@ struct CommandLineArguments {
     private var options: [String: String] = [:]
     private var flags: Set<String> = []
 
-    /// Splits `arguments`. Options named in `valued` take the next argument as their value.
-    init(_ arguments: [String], valued: Set<String>) throws(UsageError) {
+    /// Splits `arguments`. Options named in `valued` take the next argument as their value, and those
+    /// named in `flags` take none. Any other `--name` is a mistake, reported instead of ignored.
+    init(_ arguments: [String], valued: Set<String>, flags known: Set<String> = []) throws(UsageError) {
         var index = 0
         while index < arguments.count {
             let argument = arguments[index]
             if argument.hasPrefix("--") {
                 let name = String(argument.dropFirst(2))
                 if let equals = name.firstIndex(of: "=") {
-                    options[String(name[..<equals])] = String(name[name.index(after: equals)...])
+                    let key = String(name[..<equals])
+                    guard valued.contains(key) else {
+                        throw Self.unknown(key, valued: valued, flags: known)
+                    }
+                    options[key] = String(name[name.index(after: equals)...])
                 } else if valued.contains(name) {
                     guard index + 1 < arguments.count else {
                         throw UsageError("option --\(name) needs a value")
                     }
                     options[name] = arguments[index + 1]
                     index += 1
-                } else {
+                } else if known.contains(name) {
                     flags.insert(name)
+                } else {
+                    throw Self.unknown(name, valued: valued, flags: known)
                 }
             } else {
                 positional.append(argument)
             }
             index += 1
         }
+    }
+
+    private static func unknown(_ name: String, valued: Set<String>, flags: Set<String>) -> UsageError {
+        let accepted = (valued.map { "--\($0) VALUE" } + flags.map { "--\($0)" }).sorted()
+        let list =
+            accepted.isEmpty ? "this command takes no options" : "its options are " + accepted.joined(separator: ", ")
+        return UsageError("unknown option --\(name); \(list)")
     }
 
     func option(_ name: String) -> String? {

@@ -7,7 +7,7 @@ import MeshRuntime
 /// gateway, printing every request and response, and stops the mesh.
 enum DemoCommand {
     static func run(_ raw: [String]) async throws -> Int32 {
-        let arguments = try CommandLineArguments(raw, valued: [])
+        let arguments = try CommandLineArguments(raw, valued: [], flags: ["keep"])
         let root = "/tmp/mesh-demo-" + String(UInt32.random(in: 0...UInt32.max), radix: 36)
         let home = MeshHome(root: root)
         Terminal.print("== starting a mesh in \(root)")

@@ -5,7 +5,7 @@ import MeshTransport
 /// `mesh describe [process]`: prints the protocol version, limits and methods with their parameters.
 enum DescribeCommand {
     static func run(_ raw: [String]) async throws -> Int32 {
-        let arguments = try CommandLineArguments(raw, valued: ["home"])
+        let arguments = try CommandLineArguments(raw, valued: ["home"], flags: ["json"])
         let home = MeshCommand.home(arguments)
         let process = arguments.positional.first ?? "gateway"
         guard ProcessCatalog.startOrder.contains(process) else {

@@ -33,6 +33,10 @@ public enum MeshCommand {
             return 64
         }
         let rest = Array(arguments.dropFirst())
+        if rest.contains("--help") || rest.contains("-h") {
+            Terminal.print(usage)
+            return 0
+        }
 
         do {
             switch name {

@@ -4,7 +4,7 @@ import MeshRuntime
 /// `mesh up`: runs the whole mesh in the foreground until Ctrl-C or SIGTERM, then exits 0.
 enum UpCommand {
     static func run(_ raw: [String]) async throws -> Int32 {
-        let arguments = try CommandLineArguments(raw, valued: ["home"])
+        let arguments = try CommandLineArguments(raw, valued: ["home"], flags: ["test-clock"])
         let home = MeshCommand.home(arguments)
         try home.prepare()
         if let running = runningSupervisor(home) {

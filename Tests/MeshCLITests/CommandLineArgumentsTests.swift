@@ -1,0 +1,44 @@
+import Testing
+
+@testable import MeshCLI
+
+@Suite struct CommandLineArgumentsTests {
+    @Test func splitsOptionsFlagsAndPositionals() throws {
+        let arguments = try CommandLineArguments(
+            ["companies.list", "--home", "/tmp/h", "--json", "--timeout-ms=500", "{}"],
+            valued: ["home", "timeout-ms"], flags: ["json"])
+
+        #expect(arguments.positional == ["companies.list", "{}"])
+        #expect(arguments.option("home") == "/tmp/h")
+        #expect(arguments.option("timeout-ms") == "500")
+        #expect(arguments.flag("json"))
+        #expect(!arguments.flag("keep"))
+    }
+
+    @Test(arguments: [["--help"], ["--hme", "/tmp/h"], ["--seconds=3"]])
+    func rejectsUnknownOption(_ raw: [String]) {
+        let error = #expect(throws: UsageError.self) {
+            try CommandLineArguments(raw, valued: ["home"], flags: ["json"])
+        }
+
+        let name = raw[0].dropFirst(2).split(separator: "=")[0]
+        #expect(error?.message.contains("unknown option --\(name)") == true)
+        #expect(error?.message.contains("--home VALUE, --json") == true)
+    }
+
+    @Test func namesMissingValue() {
+        let error = #expect(throws: UsageError.self) {
+            try CommandLineArguments(["--home"], valued: ["home"])
+        }
+
+        #expect(error?.message == "option --home needs a value")
+    }
+
+    @Test func reportsCommandWithoutOptions() {
+        let error = #expect(throws: UsageError.self) {
+            try CommandLineArguments(["--verbose"], valued: [])
+        }
+
+        #expect(error?.message == "unknown option --verbose; this command takes no options")
+    }
+}
