@@ -8,7 +8,9 @@ extension GatewayRouter {
         scope: .anonymous,
         paramsSchema: [
             "type": "object",
-            "properties": ["service": ["type": "string", "enum": ["tenancy", "billing", "analytics", "notification"]]],
+            "properties": [
+                "service": ["type": "string", "enum": ["tenancy", "billing", "analytics", "notification"]]
+            ],
             "additionalProperties": false,
         ],
         resultSchema: ["const": "pong"]
@@ -25,7 +27,7 @@ extension GatewayRouter {
                 "service must be one of \(GatewayRouter.services.joined(separator: ", ")), not \(JSONWriter.string(service))"
             )
         }
-        return try await peers.call(name, "rpc.ping", meta: context.downstreamMeta())
+        return try await peers.call(name, "rpc.ping", meta: GatewayRouter.forwardedMeta(context, caller: nil))
     }
 
     /// Every public method of the services behind the gateway, for the gateway's `rpc.describe`.

@@ -66,7 +66,7 @@ final class GatewayRouter: Sendable {
             forwardedParams = try scope(params, described: described, caller: caller)
         }
 
-        var meta = context.downstreamMeta(caller: caller)
+        var meta = GatewayRouter.forwardedMeta(context, caller: caller)
         meta.idempotencyKey = context.meta.idempotencyKey
         let result = try await peers.call(service, method, params: forwardedParams, meta: meta)
 
@@ -74,6 +74,15 @@ final class GatewayRouter: Sendable {
             cache.forget(companyID: companyID)
         }
         return result
+    }
+
+    /// Builds the meta of a forwarded call: the trace id and remaining budget of `context`, and
+    /// `caller`, the one the gateway verified, or none. A `caller` that a client wrote into its own meta
+    /// is never passed on, because services trust that member without checking it.
+    static func forwardedMeta(_ context: MethodContext, caller: Caller?) -> RequestMeta {
+        var meta = context.downstreamMeta(caller: caller)
+        meta.caller = caller?.json
+        return meta
     }
 
     // MARK: Authentication
@@ -122,7 +131,10 @@ final class GatewayRouter: Sendable {
             throw RPCError(
                 .permissionDenied,
                 "\(method) needs the \(needed.rawValue) role or higher; your role is \(role.rawValue)",
-                details: ["method": .string(method), "required_role": .string(needed.rawValue), "role": .string(role.rawValue)]
+                details: [
+                    "method": .string(method), "required_role": .string(needed.rawValue),
+                    "role": .string(role.rawValue),
+                ]
             )
         }
 

@@ -6,6 +6,8 @@ import MeshTesting
 import MeshTransport
 import Testing
 
+@testable import Gateway
+
 @Suite(.serialized)
 struct GatewaySecurityTests {
     @Test func forgedCallerIsIgnored() async throws {
@@ -55,5 +57,34 @@ struct GatewaySecurityTests {
         var status = stat()
         #expect(stat(cluster.home.rootKeyPath, &status) == 0)
         #expect(status.st_mode & 0o777 == 0o600)
+    }
+}
+
+@Suite struct ForwardedMetaTests {
+    private func context(clientCaller: Caller?) throws -> MethodContext {
+        var meta = RequestMeta()
+        meta.caller = clientCaller?.json
+        meta.traceID = "trace-1"
+        let loop = try EventLoop(name: "forwarded-meta")
+        return MethodContext(
+            method: "auth.acceptInvitation", requestID: .int(1), meta: meta, caller: clientCaller,
+            deadline: .now + .seconds(5), logger: Logger(label: "test", sink: .memory()), clock: .fixed(0),
+            peers: PeerDirectory(home: MeshHome(root: "/tmp/forwarded-meta"), loop: loop))
+    }
+
+    @Test func dropsClientCallerWithoutKey() throws {
+        let forwarded = GatewayRouter.forwardedMeta(try context(clientCaller: .root), caller: nil)
+
+        #expect(forwarded.caller == nil)
+        #expect(forwarded.traceID == "trace-1")
+        #expect(forwarded.timeoutMs != nil)
+    }
+
+    @Test func replacesClientCallerWithVerified() throws {
+        let verified = Caller.service
+
+        let forwarded = GatewayRouter.forwardedMeta(try context(clientCaller: .root), caller: verified)
+
+        #expect(forwarded.caller == verified.json)
     }
 }
