@@ -6,9 +6,19 @@ import MeshStore
 /// Each payload is stored as the JSON text that `publish` wrote, so it is copied into the request
 /// as it is, instead of being parsed into a `JSONValue` and written out again for every subscriber.
 enum EventDelivery {
-    static func encodeRequest(id: Int64, events: [OutboxEvent], source: String, meta: RequestMeta) -> [UInt8] {
+    /// - Parameter deliveredThrough: the subscriber's cursor in the outbox. Every event up to it has been
+    ///   delivered and recorded, so the subscriber may forget them.
+    static func encodeRequest(
+        id: Int64,
+        events: [OutboxEvent],
+        source: String,
+        deliveredThrough: Int64,
+        meta: RequestMeta
+    ) -> [UInt8] {
         RPCEnvelope.encodeRequest(id: .int(id), method: "events.deliver", meta: meta) { output in
-            output.append(contentsOf: #"{"events":["#.utf8)
+            output.append(contentsOf: #"{"delivered_through":"#.utf8)
+            JSONWriter.appendInteger(deliveredThrough, to: &output)
+            output.append(contentsOf: #","events":["#.utf8)
             for (position, event) in events.enumerated() {
                 if position > 0 {
                     output.append(UInt8(ascii: ","))
@@ -27,6 +37,8 @@ enum EventDelivery {
         JSONWriter.appendString(event.eventID, to: &output)
         output.append(contentsOf: #","payload":"#.utf8)
         appendPayload(event.payload, to: &output)
+        output.append(contentsOf: #","seq":"#.utf8)
+        JSONWriter.appendInteger(event.seq, to: &output)
         output.append(contentsOf: #","source":"#.utf8)
         JSONWriter.appendString(source, to: &output)
         output.append(contentsOf: #","topic":"#.utf8)

@@ -27,7 +27,10 @@ enum EventInbox {
             scope: .internal,
             paramsSchema: [
                 "type": "object",
-                "properties": ["events": ["type": "array", "items": ["type": "object"]]],
+                "properties": [
+                    "events": ["type": "array", "items": ["type": "object"]],
+                    "delivered_through": ["type": "integer", "minimum": 0],
+                ],
                 "required": ["events"],
             ],
             resultSchema: SchemaRecorder.schema(for: DeliverResult.self)
@@ -41,6 +44,7 @@ enum EventInbox {
             for item in list {
                 events.append(try MeshEvent(json: item))
             }
+            let prune = try pruning(params, events: events)
 
             let now = clock.nowMs()
             let logger = context.logger
@@ -50,7 +54,9 @@ enum EventInbox {
                 var duplicates = 0
                 var rejected = 0
                 for event in received {
-                    guard try connection.recordInbox(eventID: event.eventID, topic: event.topic, atMs: now) else {
+                    let isNew = try connection.recordInbox(
+                        eventID: event.eventID, topic: event.topic, atMs: now, source: event.source, seq: event.seq)
+                    guard isNew else {
                         duplicates += 1
                         continue
                     }
@@ -64,13 +70,38 @@ enum EventInbox {
                         applied += 1
                     } catch let error as RPCError {
                         rejected += 1
-                        logger.error("event.rejected", ["event": event.eventID, "topic": event.topic, "error": error.description])
+                        logger.error(
+                            "event.rejected",
+                            ["event": event.eventID, "topic": event.topic, "error": error.description])
                     }
+                }
+                if let prune {
+                    try connection.pruneInbox(source: prune.source, deliveredThrough: prune.through)
                 }
                 return DeliverResult(applied: applied, duplicates: duplicates, rejected: rejected)
             }
             afterCommit()
             return try JSONValue(encoding: result)
         }
+    }
+
+    /// Returns the publisher and the cursor (`delivered_through`) up to which its inbox rows may be
+    /// deleted. Returns nil without a cursor, or when the events name several publishers.
+    private static func pruning(_ params: JSONValue?, events: [MeshEvent]) throws(RPCError) -> (
+        source: String, through: Int64
+    )? {
+        guard let value = params?["delivered_through"], value != .null else {
+            return nil
+        }
+        guard let through = value.intValue, through >= 0 else {
+            throw RPCError.invalidArgument(
+                field: "delivered_through", "delivered_through must be the publisher's cursor, an integer of 0 or more")
+        }
+
+        let sources = Set(events.map(\.source))
+        guard sources.count == 1, let source = sources.first else {
+            return nil
+        }
+        return (source, through)
     }
 }

@@ -122,10 +122,10 @@ public final class EventRelay: Sendable {
     private func deliverBatch(to subscriber: String, topics: Set<String>, scanned: inout Int64) async throws -> Int {
         let limit = batchSize
         let floor = scanned
-        let (events, latest) = try await store.read { connection in
+        let (events, latest, cursor) = try await store.read { connection in
             let events = try connection.pendingOutbox(
                 subscriber: subscriber, topics: topics, limit: limit, afterSeq: floor)
-            return (events, try connection.latestOutboxSeq())
+            return (events, try connection.latestOutboxSeq(), try connection.outboxCursor(subscriber: subscriber))
         }
         // A short batch means every row up to `latest` was seen in this snapshot.
         let seenUpTo = events.count < limit ? latest : (events.last?.seq ?? floor)
@@ -146,7 +146,8 @@ public final class EventRelay: Sendable {
         meta.timeoutMs = 10_000
         let client = peers.client(subscriber)
         let id = client.makeID()
-        let request = EventDelivery.encodeRequest(id: id, events: events, source: source, meta: meta)
+        let request = EventDelivery.encodeRequest(
+            id: id, events: events, source: source, deliveredThrough: cursor, meta: meta)
         _ = try await client.send(id: id, payload: request, timeout: .milliseconds(meta.timeoutMs ?? 10_000)).get()
 
         let now = clock.nowMs()

@@ -10,23 +10,33 @@ public struct MeshEvent: Sendable {
     public let createdAtMs: Int64
     /// The process that published it.
     public let source: String
+    /// Its position in the publisher's outbox, which the subscriber's inbox keeps for pruning. Nil for
+    /// an event that did not come from an outbox.
+    public let seq: Int64?
 
-    public init(eventID: String, topic: String, payload: JSONValue, createdAtMs: Int64, source: String) {
+    public init(
+        eventID: String, topic: String, payload: JSONValue, createdAtMs: Int64, source: String, seq: Int64? = nil
+    ) {
         self.eventID = eventID
         self.topic = topic
         self.payload = payload
         self.createdAtMs = createdAtMs
         self.source = source
+        self.seq = seq
     }
 
     public var json: JSONValue {
-        [
+        var members: [String: JSONValue] = [
             "event_id": .string(eventID),
             "topic": .string(topic),
             "payload": payload,
             "created_at_ms": .int(createdAtMs),
             "source": .string(source),
         ]
+        if let seq {
+            members["seq"] = .int(seq)
+        }
+        return .object(members)
     }
 
     public init(json: JSONValue) throws(RPCError) {
@@ -44,6 +54,15 @@ public struct MeshEvent: Sendable {
         self.payload = payload
         self.createdAtMs = json["created_at_ms"]?.intValue ?? 0
         self.source = json["source"]?.stringValue ?? "unknown"
+        if let seq = json["seq"], seq != .null {
+            guard let number = seq.intValue, number >= 1 else {
+                throw RPCError.invalidArgument(
+                    field: "events[].seq", "event \(eventID) needs a seq of 1 or more, or none")
+            }
+            self.seq = number
+        } else {
+            self.seq = nil
+        }
     }
 }
 

@@ -34,5 +34,16 @@ enum StoreMigrations {
                 );
                 """
         ),
+        Migration(
+            id: 3,
+            name: "store.inbox_source",
+            sql: """
+                -- The publisher and its outbox sequence number, so that rows can be deleted once the
+                -- publisher reports its cursor past them. Rows recorded before this have neither.
+                ALTER TABLE inbox ADD COLUMN source TEXT;
+                ALTER TABLE inbox ADD COLUMN seq INTEGER;
+                CREATE INDEX inbox_by_source ON inbox (source, seq) WHERE seq IS NOT NULL;
+                """
+        ),
     ]
 }

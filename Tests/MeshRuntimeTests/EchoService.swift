@@ -80,6 +80,11 @@ enum EchoService: MeshService {
                 return NoteResult(id: id, count: count)
             }
         }
+        // Each `echo.noted` event stores its payload's text, so event delivery can be tested end to end.
+        parts.eventHandlers["echo.noted"] = { event, connection in
+            try connection.execute(
+                "INSERT INTO notes (text) VALUES (?)", [.text(event.payload["text"]?.stringValue ?? "")])
+        }
         return parts
     }
 }

@@ -26,7 +26,8 @@ import Testing
         var meta = RequestMeta()
         meta.timeoutMs = 10_000
 
-        let request = try decode(EventDelivery.encodeRequest(id: 42, events: events, source: "tenancy", meta: meta))
+        let request = try decode(
+            EventDelivery.encodeRequest(id: 42, events: events, source: "tenancy", deliveredThrough: 9, meta: meta))
 
         #expect(request.id == .int(42))
         #expect(request.method == "events.deliver")
@@ -34,10 +35,10 @@ import Testing
         let expected = events.enumerated().map { position, event in
             MeshEvent(
                 eventID: event.eventID, topic: event.topic, payload: payloads[position],
-                createdAtMs: event.createdAtMs, source: "tenancy"
+                createdAtMs: event.createdAtMs, source: "tenancy", seq: event.seq
             ).json
         }
-        #expect(request.params == ["events": .array(expected)])
+        #expect(request.params == ["delivered_through": 9, "events": .array(expected)])
     }
 
     @Test func matchesGenericEncoderBytes() {
@@ -46,17 +47,19 @@ import Testing
             seq: 7, eventID: "evt_7", topic: "company.provisioned", payload: JSONWriter.string(payload), createdAtMs: 5)
         let meta = RequestMeta()
 
-        let direct = EventDelivery.encodeRequest(id: 1, events: [event], source: "billing", meta: meta)
+        let direct = EventDelivery.encodeRequest(
+            id: 1, events: [event], source: "billing", deliveredThrough: 6, meta: meta)
         let generic = RPCEnvelope.encodeRequest(
             id: .int(1), method: "events.deliver",
             params: [
+                "delivered_through": 6,
                 "events": [
                     MeshEvent(
                         eventID: "evt_7", topic: "company.provisioned", payload: payload, createdAtMs: 5,
-                        source: "billing"
+                        source: "billing", seq: 7
                     )
                     .json
-                ]
+                ],
             ],
             meta: meta)
 
@@ -70,7 +73,8 @@ import Testing
             seq: 2, eventID: "evt_ok", topic: "issue.created", payload: #"{"k":1}"#, createdAtMs: 2)
 
         let request = try decode(
-            EventDelivery.encodeRequest(id: 3, events: [damaged, intact], source: "tenancy", meta: RequestMeta()))
+            EventDelivery.encodeRequest(
+                id: 3, events: [damaged, intact], source: "tenancy", deliveredThrough: 0, meta: RequestMeta()))
 
         let delivered = request.params?["events"]?.arrayValue ?? []
         #expect(delivered.count == 2)

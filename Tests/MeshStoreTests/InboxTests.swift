@@ -49,4 +49,21 @@ import Testing
         #expect(try database.writeSync { try $0.recordInbox(eventID: "new", topic: "t", atMs: 40) } == false)
         database.close()
     }
+
+    @Test func prunesOnlyThatSourceThroughSeq() throws {
+        try database.writeSync { connection in
+            _ = try connection.recordInbox(eventID: "a1", topic: "t", atMs: 1, source: "a", seq: 1)
+            _ = try connection.recordInbox(eventID: "a2", topic: "t", atMs: 1, source: "a", seq: 2)
+            _ = try connection.recordInbox(eventID: "b1", topic: "t", atMs: 1, source: "b", seq: 1)
+            _ = try connection.recordInbox(eventID: "old", topic: "t", atMs: 1)
+        }
+
+        let deleted = try database.writeSync { try $0.pruneInbox(source: "a", deliveredThrough: 1) }
+
+        #expect(deleted == 1)
+        let remaining = try database.readSync { connection in
+            try connection.query("SELECT event_id FROM inbox ORDER BY event_id").compactMap { $0.string("event_id") }
+        }
+        #expect(remaining == ["a2", "b1", "old"])
+    }
 }

@@ -1,0 +1,104 @@
+import MeshProtocol
+import MeshRuntime
+import MeshStore
+import MeshTransport
+import Testing
+
+/// `events.deliver` on a real socket: effects applied once, and inbox rows deleted once the publisher's
+/// cursor is past them.
+@Suite struct EventInboxTests {
+    let fixture: RuntimeFixture
+
+    init() throws {
+        fixture = try RuntimeFixture()
+    }
+
+    private func event(_ seq: Int64, source: String = "publisher") -> JSONValue {
+        MeshEvent(
+            eventID: "evt_\(source)_\(seq)", topic: "echo.noted", payload: ["text": .string("note \(seq)")],
+            createdAtMs: seq, source: source, seq: seq
+        ).json
+    }
+
+    private func deliver(_ events: [JSONValue], deliveredThrough: Int64?) async throws(RPCError) -> JSONValue {
+        var meta = RequestMeta()
+        meta.caller = Caller.service.json
+        var params: [String: JSONValue] = ["events": .array(events)]
+        if let deliveredThrough {
+            params["delivered_through"] = .int(deliveredThrough)
+        }
+        return try await fixture.client().call(
+            "events.deliver", params: .object(params), meta: meta, timeout: .seconds(5))
+    }
+
+    private func inboxIDs() throws -> [String] {
+        try fixture.host.store.readSync { connection in
+            try connection.query("SELECT event_id FROM inbox ORDER BY event_id").compactMap { $0.string("event_id") }
+        }
+    }
+
+    private func noteCount() throws -> Int64 {
+        try fixture.host.store.readSync { try $0.scalarInt("SELECT count(*) FROM notes") } ?? 0
+    }
+
+    @Test func prunesRowsUpToCursor() async throws {
+        _ = try await deliver([event(1), event(2)], deliveredThrough: 0)
+        #expect(try inboxIDs() == ["evt_publisher_1", "evt_publisher_2"])
+
+        let second = try await deliver([event(3)], deliveredThrough: 2)
+
+        #expect(second["applied"] == 1)
+        #expect(try inboxIDs() == ["evt_publisher_3"])
+        #expect(try noteCount() == 3)
+    }
+
+    @Test func repeatAfterPruningStaysDuplicate() async throws {
+        _ = try await deliver([event(1), event(2)], deliveredThrough: 0)
+        _ = try await deliver([event(3)], deliveredThrough: 2)
+
+        let repeated = try await deliver([event(3)], deliveredThrough: 2)
+
+        #expect(repeated["duplicates"] == 1)
+        #expect(repeated["applied"] == 0)
+        #expect(try noteCount() == 3)
+    }
+
+    @Test func keepsOtherPublishersRows() async throws {
+        _ = try await deliver([event(1, source: "other")], deliveredThrough: 0)
+        _ = try await deliver([event(1), event(2)], deliveredThrough: 0)
+
+        _ = try await deliver([event(3)], deliveredThrough: 2)
+
+        #expect(try inboxIDs() == ["evt_other_1", "evt_publisher_3"])
+    }
+
+    @Test func keepsRowsWithoutCursor() async throws {
+        _ = try await deliver([event(1)], deliveredThrough: nil)
+
+        _ = try await deliver([event(2)], deliveredThrough: nil)
+
+        #expect(try inboxIDs() == ["evt_publisher_1", "evt_publisher_2"])
+    }
+
+    @Test func rejectsNegativeCursor() async throws {
+        let error = await #expect(throws: RPCError.self) {
+            _ = try await deliver([event(1)], deliveredThrough: -1)
+        }
+
+        #expect(error?.status == .invalidArgument)
+        #expect(error?.message.contains("delivered_through") == true)
+        #expect(try noteCount() == 0)
+    }
+
+    @Test func rejectsSeqBelowOne() async throws {
+        var bad = event(1).objectValue ?? [:]
+        bad["seq"] = 0
+
+        let error = await #expect(throws: RPCError.self) {
+            _ = try await deliver([.object(bad)], deliveredThrough: 0)
+        }
+
+        #expect(error?.status == .invalidArgument)
+        #expect(error?.message.contains("seq") == true)
+    }
+}
