@@ -49,12 +49,18 @@ public final class ServiceHarness<Service: MeshService>: Sendable {
     }
 
     /// Calls `method` as `caller`, exactly as a request arriving on the socket would be handled.
-    public func call(_ method: String, _ params: JSONValue = [:], as caller: Caller? = .root) async throws(RPCError) -> JSONValue {
+    public func call(
+        _ method: String,
+        _ params: JSONValue = [:],
+        as caller: Caller? = .root,
+        idempotencyKey: String? = nil
+    ) async throws(RPCError) -> JSONValue {
         guard let entry = parts.methods[method] else {
             throw RPCError(.methodNotFound, "\(Service.name) has no method \(method)")
         }
         var meta = RequestMeta()
         meta.caller = caller?.json
+        meta.idempotencyKey = idempotencyKey
         let context = MethodContext(
             method: method,
             requestID: .int(1),

@@ -8,8 +8,15 @@ import MeshStore
 enum Idempotency {
     /// Returns the stored result text for `key`, or nil when the key is new.
     ///
+    /// - Parameter shownAs: the key as the client sent it, for the error message, when `key` is scoped.
     /// - Throws: ALREADY_EXISTS when the key was used for a different request.
-    static func replay(method: String, key: String, request: JSONValue, in connection: Connection) throws -> String? {
+    static func replay(
+        method: String,
+        key: String,
+        shownAs clientKey: String? = nil,
+        request: JSONValue,
+        in connection: Connection
+    ) throws -> String? {
         let row = try connection.queryOne(
             "SELECT request, result FROM idempotency WHERE method = ? AND key = ?",
             [.text(method), .text(key)]
@@ -19,10 +26,11 @@ enum Idempotency {
         }
 
         guard try row.requireString("request") == JSONWriter.string(request) else {
+            let keyInMessage = clientKey ?? key
             throw RPCError(
                 .alreadyExists,
-                "idempotency key '\(key)' was already used for a different \(method) request; use a new key for new params",
-                details: ["idempotency_key": .string(key), "method": .string(method)]
+                "idempotency key '\(keyInMessage)' was already used for a different \(method) request; use a new key for new params",
+                details: ["idempotency_key": .string(keyInMessage), "method": .string(method)]
             )
         }
         return try row.requireString("result")
@@ -40,6 +48,34 @@ enum Idempotency {
             "INSERT INTO idempotency (method, key, request, result, created_at_ms) VALUES (?, ?, ?, ?, ?)",
             [.text(method), .text(key), .text(JSONWriter.string(request)), .text(result), .integer(atMs)]
         )
+    }
+
+    /// Returns the result stored for `key` within `companyID`, or runs `body`, stores its result under
+    /// the key and returns it. Without a key it only runs `body`.
+    ///
+    /// Keys are kept apart per company, so two tenants that happen to choose the same key never meet.
+    static func once<Result: Codable>(
+        method: String,
+        companyID: String,
+        key: String?,
+        request: JSONValue,
+        atMs: Int64,
+        in connection: Connection,
+        _ body: () throws -> Result
+    ) throws -> (result: Result, replayed: Bool) {
+        guard let key else {
+            return (try body(), false)
+        }
+
+        let scopedKey = companyID + "/" + key
+        if let stored = try replay(method: method, key: scopedKey, shownAs: key, request: request, in: connection) {
+            return (try JSONParser.parse(stored).decode(Result.self), true)
+        }
+
+        let result = try body()
+        let resultText = JSONWriter.string(try JSONValue(encoding: result))
+        try store(method: method, key: scopedKey, request: request, result: resultText, atMs: atMs, in: connection)
+        return (result, false)
     }
 
     /// Checks the shape of a key from `meta.idempotency_key`.

@@ -3,61 +3,86 @@ import MeshRuntime
 import MeshStore
 
 extension IssueHandlers {
-    static func create(_ params: IssueCreateParams, context: MethodContext, env: ServiceEnvironment) async throws -> Issue {
+    static func create(_ params: IssueCreateParams, context: MethodContext, env: ServiceEnvironment) async throws
+        -> Issue
+    {
         let caller = try TenancyAccess.require(context, method: "issues.create")
+        let key = try context.meta.idempotencyKey.map(Idempotency.validate)
+        let request = key == nil ? JSONValue.null : try JSONValue(encoding: params)
         let now = env.clock.nowMs()
 
         // The limit count, the number and the insert share one write transaction. The store runs one
         // writer, so concurrent creates cannot both pass the count or draw the same number.
-        let issue = try await env.store.write(deadline: context.deadline) { connection in
+        let (issue, replayed) = try await env.store.write(deadline: context.deadline) { connection in
+            // The access check runs before a replay too, so a key never returns an issue to a caller who
+            // may no longer see its company.
             let company = try TenancyAccess.company(params.companyID, in: connection, for: caller)
-            let workflow = try Workflow(statuses: company.settings.statuses)
-
-            var check = IssueInputCheck(settings: company.settings)
-            let title = check.title(params.title)
-            let description = params.description.flatMap { check.description($0) } ?? ""
-            let type = check.type(params.type)
-            let priority = params.priority.flatMap { check.priority($0) } ?? check.defaultPriority
-            let customFields = check.customFields(params.customFields ?? [:], current: [:])
-            try check.throwIfProblems(method: "issues.create")
-
-            if let teamID = params.teamID {
-                _ = try Team.load(teamID, companyID: company.id, in: connection)
+            return try Idempotency.once(
+                method: "issues.create", companyID: company.id, key: key, request: request, atMs: now, in: connection
+            ) {
+                try insertIssue(params, company: company, caller: caller, atMs: now, in: connection)
             }
-            if let assigneeID = params.assigneeID {
-                try WorkspaceHandlers.requireWorkingUser(assigneeID, companyID: company.id, field: "assignee_id", in: connection)
-            }
-            try checkIssueLimit(company, in: connection)
-
-            let number = try Issue.nextNumber(companyID: company.id, in: connection)
-            let issue = Issue(
-                id: Identifier.make(prefix: "iss"),
-                companyID: company.id,
-                number: number,
-                key: IssueKey(prefix: company.keyPrefix, number: number).text,
-                title: title ?? "",
-                description: description,
-                type: type ?? "",
-                priority: priority,
-                status: workflow.initialStatus,
-                assigneeID: params.assigneeID,
-                teamID: params.teamID,
-                customFields: customFields,
-                createdAtMs: now,
-                updatedAtMs: now,
-                resolvedAtMs: nil
-            )
-            try issue.insert(in: connection)
-
-            try AuditLog.record(
-                connection: connection, companyID: company.id, actor: caller, action: "issues.create",
-                targetType: "issue", targetID: issue.id, before: nil, after: issue.json, atMs: now
-            )
-            try IssueEvents.publishCreated(issue, in: connection)
-            return issue
         }
 
-        env.eventsPublished()
+        if !replayed {
+            env.eventsPublished()
+        }
+        return issue
+    }
+
+    /// Checks the params against the company's settings and limits, then inserts the issue with its
+    /// audit entry and `issue.created` event.
+    private static func insertIssue(
+        _ params: IssueCreateParams,
+        company: CompanyRecord,
+        caller: Caller,
+        atMs now: Int64,
+        in connection: Connection
+    ) throws -> Issue {
+        let workflow = try Workflow(statuses: company.settings.statuses)
+
+        var check = IssueInputCheck(settings: company.settings)
+        let title = check.title(params.title)
+        let description = params.description.flatMap { check.description($0) } ?? ""
+        let type = check.type(params.type)
+        let priority = params.priority.flatMap { check.priority($0) } ?? check.defaultPriority
+        let customFields = check.customFields(params.customFields ?? [:], current: [:])
+        try check.throwIfProblems(method: "issues.create")
+
+        if let teamID = params.teamID {
+            _ = try Team.load(teamID, companyID: company.id, in: connection)
+        }
+        if let assigneeID = params.assigneeID {
+            try WorkspaceHandlers.requireWorkingUser(
+                assigneeID, companyID: company.id, field: "assignee_id", in: connection)
+        }
+        try checkIssueLimit(company, in: connection)
+
+        let number = try Issue.nextNumber(companyID: company.id, in: connection)
+        let issue = Issue(
+            id: Identifier.make(prefix: "iss"),
+            companyID: company.id,
+            number: number,
+            key: IssueKey(prefix: company.keyPrefix, number: number).text,
+            title: title ?? "",
+            description: description,
+            type: type ?? "",
+            priority: priority,
+            status: workflow.initialStatus,
+            assigneeID: params.assigneeID,
+            teamID: params.teamID,
+            customFields: customFields,
+            createdAtMs: now,
+            updatedAtMs: now,
+            resolvedAtMs: nil
+        )
+        try issue.insert(in: connection)
+
+        try AuditLog.record(
+            connection: connection, companyID: company.id, actor: caller, action: "issues.create",
+            targetType: "issue", targetID: issue.id, before: nil, after: issue.json, atMs: now
+        )
+        try IssueEvents.publishCreated(issue, in: connection)
         return issue
     }
 

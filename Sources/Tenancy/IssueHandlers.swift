@@ -7,7 +7,8 @@ enum IssueHandlers {
     static func register(into methods: inout MethodTable, env: ServiceEnvironment) {
         methods.register(
             "issues.create",
-            summary: "Create an issue in the workflow's first status, within the tier's issue limit",
+            summary:
+                "Create an issue in the workflow's first status, within the tier's issue limit; idempotent by meta.idempotency_key",
             scope: .company
         ) { (params: IssueCreateParams, context) in
             try await create(params, context: context, env: env)
@@ -39,7 +40,8 @@ enum IssueHandlers {
 
         methods.register(
             "issues.transition",
-            summary: "Move an issue to another status: one step forward, any steps back, or straight to the final status",
+            summary:
+                "Move an issue to another status: one step forward, any steps back, or straight to the final status",
             scope: .company
         ) { (params: IssueTransitionParams, context) in
             try await transition(params, context: context, env: env)
