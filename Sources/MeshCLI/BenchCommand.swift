@@ -12,18 +12,35 @@ import MeshStore
 /// (two hops), and `issues.create` through the gateway (a committed write), plus sequential
 /// single-row SQLite commits with synchronous=FULL on the same disk and each process's resident memory.
 enum BenchCommand {
+    #if DEBUG
+        static let buildKind = "debug"
+    #else
+        static let buildKind = "release"
+    #endif
+
     static func run(_ raw: [String]) async throws -> Int32 {
         let arguments = try CommandLineArguments(raw, valued: ["seconds", "connections"])
-        let seconds = Double(arguments.option("seconds") ?? "3") ?? 3
-        let connections = (arguments.option("connections") ?? "1,8,32").split(separator: ",").compactMap { Int($0) }
-        guard seconds > 0, !connections.isEmpty else {
-            throw UsageError("--seconds must be positive and --connections a list like 1,8,32")
+        try arguments.allowPositional(atMost: 0, command: "bench")
+        let secondsText = arguments.option("seconds") ?? "3"
+        guard let seconds = Double(secondsText), seconds > 0, seconds.isFinite else {
+            throw UsageError("--seconds must be a positive number of seconds, not '\(secondsText)'")
+        }
+        let connectionsText = arguments.option("connections") ?? "1,8,32"
+        let connections = connectionsText.split(separator: ",", omittingEmptySubsequences: false).map { Int($0) }
+        guard !connections.isEmpty, connections.allSatisfy({ ($0 ?? 0) >= 1 && ($0 ?? 0) <= 1000 }) else {
+            throw UsageError(
+                "--connections must be a comma-separated list of counts from 1 to 1000, like 1,8,32, not '\(connectionsText)'"
+            )
         }
 
         let runner = try BenchRunner(seconds: seconds)
         defer { runner.stop() }
         try await runner.prepare()
-        let report = try await runner.measure(connections: connections)
+        let counts = connections.compactMap { $0 }
+        let report = try await runner.measure(connections: counts)
+        Terminal.print(
+            "mesh bench: \(secondsText) s per target at \(counts.map(String.init).joined(separator: ",")) connections, "
+                + "\(UTCTime.iso8601(milliseconds: MeshClock.system.nowMs())), \(buildKind) build\n")
         Terminal.print(report)
         return 0
     }

@@ -23,21 +23,35 @@ final class BenchRunner: @unchecked Sendable {
 
     init(seconds: Double) throws {
         self.seconds = seconds
-        home = MeshHome(root: "/tmp/mesh-bench-" + String(UInt32.random(in: 0...UInt32.max), radix: 36))
-        try home.prepare()
 
-        let directory = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
-            .deletingLastPathComponent()
+        let directory = URL(
+            fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+                ?? CommandLine.arguments[0]
+        )
+        .deletingLastPathComponent()
         loadClient = directory.appendingPathComponent("MeshBenchC").path
         guard FileManager.default.isExecutableFile(atPath: loadClient) else {
-            throw RuntimeFailure("MeshBenchC is missing next to mesh; build it with `swift build -c release`")
+            throw RuntimeFailure(
+                "MeshBenchC is missing from \(directory.path), next to this mesh; build the release binaries with `swift build -c release --static-swift-stdlib` and run `.build/release/mesh bench`"
+            )
         }
 
+        home = MeshHome(root: "/tmp/mesh-bench-" + String(UInt32.random(in: 0...UInt32.max), radix: 36))
+        try home.prepare()
         cServer = Process()
         cServer.executableURL = URL(fileURLWithPath: loadClient)
         cServer.arguments = ["serve", home.runDirectory + "/cping.sock"]
-        try cServer.run()
-        mesh = try MeshProcess.startUp(home: home)
+        do {
+            try cServer.run()
+            mesh = try MeshProcess.startUp(home: home)
+        } catch {
+            if cServer.isRunning {
+                cServer.terminate()
+                cServer.waitUntilExit()
+            }
+            try? FileManager.default.removeItem(atPath: home.root)
+            throw error
+        }
     }
 
     func stop() {
@@ -52,9 +66,11 @@ final class BenchRunner: @unchecked Sendable {
     /// Waits for the mesh, then provisions a Platinum company and signs in as its owner.
     func prepare() async throws {
         try await mesh.waitForGateway()
-        let rootKey = try String(contentsOfFile: home.rootKeyPath, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let rootKey = try String(contentsOfFile: home.rootKeyPath, encoding: .utf8).trimmingCharacters(
+            in: .whitespacesAndNewlines)
         let root = try MeshClient(socketPath: home.socketPath("gateway"), apiKey: rootKey)
-        let company = try await root.provisionCompany(name: "Bench Corp", adminEmail: "bench@bench.example", adminName: "Bench", tier: "platinum")
+        let company = try await root.provisionCompany(
+            name: "Bench Corp", adminEmail: "bench@bench.example", adminName: "Bench", tier: "platinum")
         companyID = company["company"]?["company_id"]?.stringValue ?? ""
 
         let deadline = ContinuousClock.now + .seconds(20)
@@ -85,6 +101,7 @@ final class BenchRunner: @unchecked Sendable {
         lines.append("|---|---|---|---|---|---|---|---|")
         var peak: [String: Int] = [:]
         for count in connections {
+            Terminal.error("measuring at \(count) connections, \(seconds) s per target...")
             let baseline = try load(home.runDirectory + "/cping.sock", count, ping)
             lines.append(row("C ping-pong", count, baseline, baseline))
             let targets = [
@@ -103,12 +120,16 @@ final class BenchRunner: @unchecked Sendable {
 
         let commits = try sqliteCommitRate()
         lines.append("")
-        lines.append(String(format: "Single-row SQLite commits, synchronous=FULL, one after another: %.0f commits/s", commits))
+        lines.append(
+            String(format: "Single-row SQLite commits, synchronous=FULL, one after another: %.0f commits/s", commits))
         lines.append("")
         lines.append("| process | idle RSS MB | peak RSS MB under load |")
         lines.append("|---|---|---|")
         for name in ProcessCatalog.startOrder {
-            lines.append(String(format: "| %@ | %.1f | %.1f |", name, Double(idle[name] ?? 0) / 1024, Double(peak[name] ?? 0) / 1024))
+            lines.append(
+                String(
+                    format: "| %@ | %.1f | %.1f |", name, Double(idle[name] ?? 0) / 1024, Double(peak[name] ?? 0) / 1024
+                ))
         }
         return lines.joined(separator: "\n")
     }
@@ -142,7 +163,8 @@ final class BenchRunner: @unchecked Sendable {
         guard let rps = values["rps"] else {
             throw RuntimeFailure("the load client printed no result for \(socket): \(output)")
         }
-        return Sample(rps: rps, p50: values["p50_us"] ?? 0, p99: values["p99_us"] ?? 0, errors: Int(values["errors"] ?? 0))
+        return Sample(
+            rps: rps, p50: values["p50_us"] ?? 0, p99: values["p99_us"] ?? 0, errors: Int(values["errors"] ?? 0))
     }
 
     /// Resident memory of each mesh process in kilobytes, from /proc/<pid>/status.
@@ -150,7 +172,9 @@ final class BenchRunner: @unchecked Sendable {
         var result: [String: Int] = [:]
         for name in ProcessCatalog.startOrder {
             guard let pidText = try? String(contentsOfFile: home.runDirectory + "/\(name).pid", encoding: .utf8),
-                let status = try? String(contentsOfFile: "/proc/\(pidText.trimmingCharacters(in: .whitespacesAndNewlines))/status", encoding: .utf8),
+                let status = try? String(
+                    contentsOfFile: "/proc/\(pidText.trimmingCharacters(in: .whitespacesAndNewlines))/status",
+                    encoding: .utf8),
                 let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
             else {
                 continue
@@ -165,7 +189,9 @@ final class BenchRunner: @unchecked Sendable {
         let path = home.dataDirectory + "/commit-baseline.sqlite"
         let database = try Database(
             path: path,
-            migrations: [Migration(id: 1, name: "rows", sql: "CREATE TABLE rows (id INTEGER PRIMARY KEY, text TEXT NOT NULL);")]
+            migrations: [
+                Migration(id: 1, name: "rows", sql: "CREATE TABLE rows (id INTEGER PRIMARY KEY, text TEXT NOT NULL);")
+            ]
         )
         defer { database.close() }
 

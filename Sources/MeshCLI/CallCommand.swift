@@ -12,6 +12,7 @@ enum CallCommand {
         guard let method = arguments.positional.first else {
             throw UsageError("call needs a method name, for example: mesh call companies.list '{}'")
         }
+        try arguments.allowPositional(atMost: 2, command: "call")
         let params = try parseParams(arguments.positional.dropFirst().first)
         let home = MeshCommand.home(arguments)
         let timeout = try arguments.option("timeout-ms").map { text throws(UsageError) -> Duration in
@@ -22,7 +23,21 @@ enum CallCommand {
         }
 
         let process = arguments.option("process") ?? "gateway"
-        let key = arguments.option("key") ?? ProcessInfo.processInfo.environment["MESH_API_KEY"] ?? readRootKey(home)
+        guard ProcessCatalog.startOrder.contains(process) else {
+            throw UsageError(
+                "no process named '\(process)'; use one of \(ProcessCatalog.startOrder.joined(separator: ", "))")
+        }
+        // An empty MESH_API_KEY counts as unset, so it does not hide the root key.
+        let environmentKey = ProcessInfo.processInfo.environment["MESH_API_KEY"].flatMap { $0.isEmpty ? nil : $0 }
+        let key = arguments.option("key") ?? environmentKey ?? readRootKey(home)
+        var keySource: String?
+        if arguments.option("key") != nil {
+            keySource = "--key"
+        } else if environmentKey != nil {
+            keySource = "MESH_API_KEY"
+        } else if key != nil {
+            keySource = home.rootKeyPath
+        }
         let socket = home.socketPath(process)
         let client = try MeshClient(socketPath: socket, apiKey: key)
         defer { client.close() }
@@ -33,7 +48,11 @@ enum CallCommand {
             Terminal.print(Terminal.pretty(result))
             return 0
         } catch {
-            Terminal.error(Terminal.describe(error, socket: socket))
+            var text = Terminal.describe(error, socket: socket)
+            if error.status == .unauthenticated || error.status == .permissionDenied {
+                text += "\n" + keyHint(source: keySource)
+            }
+            Terminal.error(text)
             return 1
         }
     }
@@ -47,6 +66,20 @@ enum CallCommand {
         } catch {
             throw UsageError(
                 "params are not valid JSON (\(error)); quote them, for example '{\"company_id\": \"cmp_...\"}'")
+        }
+    }
+
+    /// Says which key the call used, so a rejected key can be traced to the option or file it came from.
+    static func keyHint(source: String?) -> String {
+        switch source {
+        case "--key":
+            return "the call used the key given with --key"
+        case "MESH_API_KEY":
+            return "the call used the key in MESH_API_KEY; unset it to use the root key from the mesh home"
+        case let path?:
+            return "the call used the root key from \(path)"
+        case nil:
+            return "the call sent no key: pass --key, set MESH_API_KEY, or make the mesh home's root.key readable"
         }
     }
 

@@ -5,6 +5,7 @@ import MeshRuntime
 enum ClockCommand {
     static func run(_ raw: [String]) throws -> Int32 {
         let arguments = try CommandLineArguments(raw, valued: ["home"], flags: ["backwards"])
+        try arguments.allowPositional(atMost: 2, command: "clock")
         let home = MeshCommand.home(arguments)
         let action = arguments.positional.first ?? "show"
         let clock = home.clock()

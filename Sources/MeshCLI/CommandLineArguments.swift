@@ -43,6 +43,14 @@ struct CommandLineArguments {
         return UsageError("unknown option --\(name); \(list)")
     }
 
+    /// Throws when more than `count` positional arguments were given, naming the first extra one.
+    func allowPositional(atMost count: Int, command: String) throws(UsageError) {
+        guard positional.count > count else {
+            return
+        }
+        throw UsageError("unexpected argument '\(positional[count])' for `mesh \(command)`")
+    }
+
     func option(_ name: String) -> String? {
         options[name]
     }

@@ -11,14 +11,16 @@ import MeshRuntime
 enum CrashTestCommand {
     static func run(_ raw: [String]) async throws -> Int32 {
         let arguments = try CommandLineArguments(raw, valued: ["seconds", "crashes", "seed", "home"])
+        try arguments.allowPositional(atMost: 0, command: "crashtest")
         let seconds = try number(arguments, "seconds", default: 15, range: 1...3600)
         let crashes = try number(arguments, "crashes", default: 5, range: 0...1000)
-        let seed = try arguments.option("seed").map { text in
-            guard let value = UInt64(text) else {
-                throw UsageError("--seed '\(text)' is not a whole number from 0 to \(UInt64.max)")
-            }
-            return value
-        } ?? UInt64.random(in: 0...UInt64(UInt32.max))
+        let seed =
+            try arguments.option("seed").map { text in
+                guard let value = UInt64(text) else {
+                    throw UsageError("--seed '\(text)' is not a whole number from 0 to \(UInt64.max)")
+                }
+                return value
+            } ?? UInt64.random(in: 0...UInt64(UInt32.max))
 
         let (home, chosen) = try freshHome(arguments.option("home"))
         let runner = try CrashTestRunner(
@@ -42,7 +44,9 @@ enum CrashTestCommand {
             }
             return 0
         }
-        Terminal.error("lost or duplicated writes found; the mesh home is kept for inspection: \(home.root) (rerun with --seed \(seed))")
+        Terminal.error(
+            "lost or duplicated writes found; the mesh home is kept for inspection: \(home.root) (rerun with --seed \(seed))"
+        )
         return 1
     }
 
@@ -55,7 +59,8 @@ enum CrashTestCommand {
         let home = MeshHome(root: path)
         let contents = (try? FileManager.default.contentsOfDirectory(atPath: home.root)) ?? []
         guard contents.isEmpty else {
-            throw UsageError("--home \(home.root) is not empty; the crash test needs a fresh mesh home, so name a new folder")
+            throw UsageError(
+                "--home \(home.root) is not empty; the crash test needs a fresh mesh home, so name a new folder")
         }
         return (home, true)
     }
@@ -70,7 +75,8 @@ enum CrashTestCommand {
             return value
         }
         guard let parsed = Int(text), range.contains(parsed) else {
-            throw UsageError("--\(name) '\(text)' must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+            throw UsageError(
+                "--\(name) '\(text)' must be a whole number from \(range.lowerBound) to \(range.upperBound)")
         }
         return parsed
     }

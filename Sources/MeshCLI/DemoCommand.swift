@@ -8,6 +8,7 @@ import MeshRuntime
 enum DemoCommand {
     static func run(_ raw: [String]) async throws -> Int32 {
         let arguments = try CommandLineArguments(raw, valued: [], flags: ["keep"])
+        try arguments.allowPositional(atMost: 0, command: "demo")
         let root = "/tmp/mesh-demo-" + String(UInt32.random(in: 0...UInt32.max), radix: 36)
         let home = MeshHome(root: root)
         Terminal.print("== starting a mesh in \(root)")
@@ -54,7 +55,8 @@ final class MeshProcess: Sendable {
 
     static func startUp(home: MeshHome, testClock: Bool = false) throws -> MeshProcess {
         try home.prepare()
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let executable =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = ["up", "--home", home.root] + (testClock ? ["--test-clock"] : [])

@@ -6,6 +6,7 @@ import MeshTransport
 enum DescribeCommand {
     static func run(_ raw: [String]) async throws -> Int32 {
         let arguments = try CommandLineArguments(raw, valued: ["home"], flags: ["json"])
+        try arguments.allowPositional(atMost: 1, command: "describe")
         let home = MeshCommand.home(arguments)
         let process = arguments.positional.first ?? "gateway"
         guard ProcessCatalog.startOrder.contains(process) else {

@@ -8,20 +8,23 @@ public enum MeshCommand {
 
         commands:
           up [--test-clock]            start all five processes, restart any that dies, stop on Ctrl-C
-          serve <process>              run one process: gateway, tenancy, billing, analytics, notification
+          serve <process> [--log-level debug|info|error]
+                                       run one process: gateway, tenancy, billing, analytics, notification
           call <method> [json]         call a method through the gateway and print the result
-               [--key KEY] [--timeout-ms N] [--idempotency-key K] [--process NAME (call that socket directly)]
+               [--key KEY] [--timeout-ms N] [--process NAME (call that socket directly)]
+               [--idempotency-key K (honoured by companies.provision and issues.create, ignored elsewhere)]
           status                       show each process's health
-          describe [process]           list methods with their parameters (default: the gateway)
-          clock show|set <ms|ISO-8601>|advance <N>{s,m,h,d}
+          describe [process] [--json]  list methods with their parameters (default: the gateway)
+          clock show|set <ms|ISO-8601>|advance <N>{s,m,h,d} [--backwards]
                                        read or move the shared test clock (mesh up --test-clock)
-          demo                         run the whole company lifecycle in a fresh temporary mesh
+          demo [--keep]                run the whole company lifecycle in a fresh temporary mesh
           bench [--seconds N] [--connections 1,8,32]
                                        measure the protocol against a C ping-pong server (release build)
-          crashtest [--seconds N] [--crashes N] [--seed N]
+          crashtest [--seconds N] [--crashes N] [--seed N] [--home DIR]
                                        kill processes under write load; check no acknowledged write is lost or doubled
 
-        every command works on MESH_HOME (default ./.mesh); --home DIR overrides it
+        up, serve, call, status, describe and clock work on MESH_HOME (default ./.mesh); --home DIR after
+        the command overrides it. demo and bench make a temporary home of their own.
         """
 
     static let commandNames = ["up", "serve", "call", "status", "describe", "clock", "demo", "bench", "crashtest"]

@@ -8,12 +8,17 @@ enum ServeCommand {
         guard let name = arguments.positional.first else {
             throw UsageError("serve needs a process name: \(ProcessCatalog.startOrder.joined(separator: ", "))")
         }
-        let level = arguments.option("log-level").flatMap(Logger.Level.init(name:)) ?? .info
+        try arguments.allowPositional(atMost: 1, command: "serve")
+        let levelName = arguments.option("log-level") ?? "info"
+        guard let level = Logger.Level(name: levelName) else {
+            throw UsageError("--log-level must be debug, info or error, not '\(levelName)'")
+        }
         let home = MeshCommand.home(arguments)
         let logger = Logger(label: name, level: level)
 
         guard let host = try ProcessCatalog.host(named: name, home: home, logger: logger) else {
-            throw UsageError("no process named '\(name)'; use one of \(ProcessCatalog.startOrder.joined(separator: ", "))")
+            throw UsageError(
+                "no process named '\(name)'; use one of \(ProcessCatalog.startOrder.joined(separator: ", "))")
         }
         try host.start()
 

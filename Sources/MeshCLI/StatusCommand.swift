@@ -6,12 +6,14 @@ import MeshTransport
 enum StatusCommand {
     static func run(_ raw: [String]) async throws -> Int32 {
         let arguments = try CommandLineArguments(raw, valued: ["home"])
+        try arguments.allowPositional(atMost: 0, command: "status")
         let home = MeshCommand.home(arguments)
         let loop = try EventLoop(name: "status")
         loop.start()
         defer { loop.stop() }
 
         var allServing = true
+        var anyAnswered = false
         Terminal.print("mesh home: \(home.root)")
         for name in ProcessCatalog.startOrder {
             let client = RPCClient(path: home.socketPath(name), loop: loop)
@@ -21,12 +23,20 @@ enum StatusCommand {
                 let status = health["status"]?.stringValue ?? "UNKNOWN"
                 let uptime = (health["uptime_ms"]?.intValue ?? 0) / 1000
                 let store = health["store"]?["state"]?.stringValue ?? "?"
-                Terminal.print("\(name.padding(toLength: 13, withPad: " ", startingAt: 0)) \(status)  store=\(store)  uptime=\(uptime)s")
+                Terminal.print(
+                    "\(name.padding(toLength: 13, withPad: " ", startingAt: 0)) \(status)  store=\(store)  uptime=\(uptime)s"
+                )
                 allServing = allServing && status == "SERVING"
+                anyAnswered = true
             } catch {
-                Terminal.print("\(name.padding(toLength: 13, withPad: " ", startingAt: 0)) DOWN  \(error.message)")
+                // The client's reconnect delay means nothing to someone reading a status line.
+                let reason = error.message.components(separatedBy: " (retry in").first ?? error.message
+                Terminal.print("\(name.padding(toLength: 13, withPad: " ", startingAt: 0)) DOWN  \(reason)")
                 allServing = false
             }
+        }
+        if !anyAnswered {
+            Terminal.print("no process answered: start the mesh with `mesh up`, or check MESH_HOME and --home")
         }
         return allServing ? 0 : 1
     }

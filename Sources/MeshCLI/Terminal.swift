@@ -50,10 +50,13 @@ enum Terminal {
         if let details = error.details {
             text += "\ndetails: " + pretty(details)
         }
-        if let retryAfter = error.retryAfterMs {
-            text += "\nretry after: \(retryAfter) ms"
+        if error.status == .methodNotFound {
+            text += "\n`mesh describe` lists every public method, and `mesh describe PROCESS` those of one process"
         }
         guard error.status == .unavailable, error.message.contains(".sock") else {
+            if let retryAfter = error.retryAfterMs {
+                text += "\nretry after: \(retryAfter) ms"
+            }
             return text
         }
 

@@ -5,6 +5,7 @@ import MeshRuntime
 enum UpCommand {
     static func run(_ raw: [String]) async throws -> Int32 {
         let arguments = try CommandLineArguments(raw, valued: ["home"], flags: ["test-clock"])
+        try arguments.allowPositional(atMost: 0, command: "up")
         let home = MeshCommand.home(arguments)
         try home.prepare()
         if let running = runningSupervisor(home) {
@@ -53,11 +54,25 @@ enum UpCommand {
     }
 
     /// Creates the shared test clock file (at the current time) or removes one left by an earlier run.
+    /// Creates the test clock file for `--test-clock`, or removes it for the system clock.
+    ///
+    /// Throws when the home's test clock is ahead of the system clock, because its data carries those
+    /// later times and would then be dated in the future.
     static func configureClock(_ home: MeshHome, test: Bool) throws {
         let exists = FileManager.default.fileExists(atPath: home.clockPath)
         if test && !exists {
             try MeshClock.writeClockFile(home.clockPath, milliseconds: MeshClock.system.nowMs())
         } else if !test && exists {
+            let testNow = MeshClock.file(home.clockPath).nowMs()
+            let systemNow = MeshClock.system.nowMs()
+            if testNow > systemNow + 60_000 {
+                let days = Double(testNow - systemNow) / 86_400_000
+                throw RuntimeFailure(
+                    "the test clock of \(home.root) is at \(UTCTime.iso8601(milliseconds: testNow)), "
+                        + String(format: "%.1f", days)
+                        + " days ahead of the system clock, and its data is dated by it; run `mesh up --test-clock` to keep that clock, or use another home (--home DIR) for the system clock"
+                )
+            }
             try FileManager.default.removeItem(atPath: home.clockPath)
         }
     }

@@ -105,6 +105,11 @@ public final class EventRelay: Sendable {
         let subscribers = Array(routes.keys)
         while !Task.isCancelled {
             try? await Task.sleep(for: .seconds(10))
+            // A stopping process cancels the sleep. Its store write would then fail with CancellationError.
+            guard !Task.isCancelled else {
+                return
+            }
+
             do {
                 let removed = try await store.write { connection in
                     try connection.pruneOutbox(deliveredTo: subscribers)

@@ -24,6 +24,19 @@ struct AuditEntry: Codable, Sendable, Hashable {
         case after
     }
 
+    /// Writes every member, and a missing `before` (a creation) or `after` (a removal) as null.
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(auditID, forKey: .auditID)
+        try container.encode(atMs, forKey: .atMs)
+        try container.encode(actor, forKey: .actor)
+        try container.encode(action, forKey: .action)
+        try container.encode(targetType, forKey: .targetType)
+        try container.encode(targetID, forKey: .targetID)
+        try container.encode(before ?? .null, forKey: .before)
+        try container.encode(after ?? .null, forKey: .after)
+    }
+
     static let columns = "seq, id, at_ms, actor_kind, actor_id, action, target_type, target_id, before, after"
 
     init(row: Row) throws {

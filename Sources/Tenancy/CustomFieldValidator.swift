@@ -12,7 +12,7 @@ public struct CustomFieldValidator: Sendable {
         public let message: String
 
         public var json: JSONValue {
-            ["field": .string(field), "message": .string(message)]
+            ["field": .string(field), "problem": .string(message)]
         }
     }
 

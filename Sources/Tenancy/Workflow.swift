@@ -74,15 +74,15 @@ public struct Workflow: Sendable, Hashable {
             )
         }
 
+        let allowed = allowedTargets(from: from)
         guard from != to else {
             throw RPCError(
                 .failedPrecondition,
-                "the issue is already in status '\(to)'; pick a different status",
-                details: ["from_status": .string(from), "to_status": .string(to)]
+                "the issue is already in status '\(to)'; pick a different status: one of \(listed(allowed))",
+                details: ["from_status": .string(from), "to_status": .string(to), "allowed": json(allowed)]
             )
         }
 
-        let allowed = allowedTargets(from: from)
         guard allowed.contains(to) else {
             throw RPCError(
                 .failedPrecondition,

@@ -41,4 +41,15 @@ import Testing
 
         #expect(error?.message == "unknown option --verbose; this command takes no options")
     }
+
+    @Test func rejectsExtraPositional() throws {
+        let arguments = try CommandLineArguments(["rpc.ping", "{}", "{}"], valued: [])
+
+        let error = #expect(throws: UsageError.self) {
+            try arguments.allowPositional(atMost: 2, command: "call")
+        }
+
+        #expect(error?.message == "unexpected argument '{}' for `mesh call`")
+        #expect(throws: Never.self) { try arguments.allowPositional(atMost: 3, command: "call") }
+    }
 }

@@ -21,9 +21,10 @@ import Testing
 
         let page = try await harness.call("audit.list", ["company_id": .string(company.companyID)], as: company.owner)
         let entries = try #require(page["entries"]?.arrayValue)
-        #expect(entries.map { $0["action"]?.stringValue ?? "" } == [
-            "companies.changeTier", "companies.configure", "auth.acceptInvitation", "companies.provision",
-        ])
+        #expect(
+            entries.map { $0["action"]?.stringValue ?? "" } == [
+                "companies.changeTier", "companies.configure", "auth.acceptInvitation", "companies.provision",
+            ])
 
         let tier = entries[0]
         #expect(tier["before"]?["tier"] == "premium")
@@ -37,6 +38,8 @@ import Testing
         #expect(configure["before"]?["priorities"] == ["Low", "Medium", "High", "Critical"])
         #expect(configure["after"]?["priorities"] == ["Low", "High"])
         #expect(entries[3]["actor"]?["kind"] == "root")
+        #expect(entries[3]["before"] == .null)
+        #expect(entries[3]["after"]?["company"]?["company_id"]?.stringValue == company.companyID)
     }
 
     @Test func pagesFollowTheCursor() async throws {

@@ -1,7 +1,7 @@
 import MeshProtocol
 import MeshRuntime
-import Testing
 import TenantModel
+import Testing
 
 @testable import Tenancy
 
@@ -43,17 +43,18 @@ struct IssueCreateTests {
         let events = try fixture.events(EventTopic.issueCreated)
         #expect(events.count == 1)
         let payload = try #require(events.first?.payload)
-        #expect(payload == [
-            "company_id": .string(company.id),
-            "issue_id": issue["issue_id"] ?? .null,
-            "key": issue["key"] ?? .null,
-            "team_id": .string(teamID),
-            "type": "Task",
-            "priority": "High",
-            "status": "Open",
-            "assignee_id": .string(member.userID ?? ""),
-            "created_at_ms": issue["created_at_ms"] ?? .null,
-        ])
+        #expect(
+            payload == [
+                "company_id": .string(company.id),
+                "issue_id": issue["issue_id"] ?? .null,
+                "key": issue["key"] ?? .null,
+                "team_id": .string(teamID),
+                "type": "Task",
+                "priority": "High",
+                "status": "Open",
+                "assignee_id": .string(member.userID ?? ""),
+                "created_at_ms": issue["created_at_ms"] ?? .null,
+            ])
     }
 
     @Test("create writes an audit entry")
@@ -86,13 +87,18 @@ struct IssueCreateTests {
             try await fixture.createIssue(
                 company,
                 title: "   ",
-                extra: ["type": "Story", "priority": "Urgent", "description": .string(String(repeating: "d", count: 50_001))]
+                extra: [
+                    "type": "Story", "priority": "Urgent",
+                    "description": .string(String(repeating: "d", count: 50_001)),
+                ]
             )
         }
 
         #expect(error?.status == .invalidArgument)
         let fields = error?.details?["problems"]?.arrayValue?.compactMap { $0["field"]?.stringValue }
         #expect(fields == ["title", "description", "type", "priority"])
+        let problems = error?.details?["problems"]?.arrayValue ?? []
+        #expect(problems.allSatisfy { $0["problem"]?.stringValue?.isEmpty == false })
         #expect(error?.message.contains("'Feature'") == true)
     }
 
@@ -137,15 +143,18 @@ struct IssueCreateTests {
             ]
         )
 
-        let stored = try await fixture.createIssue(company, extra: ["custom_fields": ["severity": "s1", "due": "2026-02-28"]])
+        let stored = try await fixture.createIssue(
+            company, extra: ["custom_fields": ["severity": "s1", "due": "2026-02-28"]])
         let error = await rpcFailure {
-            try await fixture.createIssue(company, extra: ["custom_fields": ["due": "2026-02-30", "estimate": "many", "owner": "me"]])
+            try await fixture.createIssue(
+                company, extra: ["custom_fields": ["due": "2026-02-30", "estimate": "many", "owner": "me"]])
         }
 
         #expect(stored["custom_fields"] == ["severity": "S1", "due": "2026-02-28"])
         #expect(error?.status == .invalidArgument)
         let fields = Set(error?.details?["problems"]?.arrayValue?.compactMap { $0["field"]?.stringValue } ?? [])
-        #expect(fields == ["custom_fields.due", "custom_fields.estimate", "custom_fields.owner", "custom_fields.severity"])
+        #expect(
+            fields == ["custom_fields.due", "custom_fields.estimate", "custom_fields.owner", "custom_fields.severity"])
     }
 
     @Test("unknown team or assignee rejected")
@@ -256,12 +265,16 @@ struct IssueCreateTests {
         let both = await rpcFailure {
             try await fixture.harness.call(
                 "issues.get",
-                ["company_id": .string(company.id), "issue_id": issue["issue_id"] ?? .null, "key": issue["key"] ?? .null],
+                [
+                    "company_id": .string(company.id), "issue_id": issue["issue_id"] ?? .null,
+                    "key": issue["key"] ?? .null,
+                ],
                 as: company.owner
             )
         }
         let malformed = await rpcFailure {
-            try await fixture.harness.call("issues.get", ["company_id": .string(company.id), "key": "42"], as: company.owner)
+            try await fixture.harness.call(
+                "issues.get", ["company_id": .string(company.id), "key": "42"], as: company.owner)
         }
 
         #expect(neither?.status == .invalidArgument)
@@ -291,13 +304,14 @@ struct IssueCreateTests {
         #expect(again?.status == .notFound)
         let deleted = try fixture.events(EventTopic.issueDeleted)
         #expect(deleted.count == 1)
-        #expect(deleted.first?.payload == [
-            "company_id": .string(company.id),
-            "issue_id": issue["issue_id"] ?? .null,
-            "team_id": .null,
-            "status": "Open",
-            "at_ms": .int(fixture.harness.clock.nowMs()),
-        ])
+        #expect(
+            deleted.first?.payload == [
+                "company_id": .string(company.id),
+                "issue_id": issue["issue_id"] ?? .null,
+                "team_id": .null,
+                "status": "Open",
+                "at_ms": .int(fixture.harness.clock.nowMs()),
+            ])
     }
 
     @Test("member cannot delete issues")

@@ -1,7 +1,7 @@
 import MeshProtocol
 import MeshRuntime
-import Testing
 import TenantModel
+import Testing
 
 @testable import Tenancy
 
@@ -38,28 +38,30 @@ struct IssueTransitionTests {
 
         let resolved = try fixture.events(EventTopic.issueResolved)
         #expect(resolved.count == 1)
-        #expect(resolved.first?.payload == [
-            "company_id": .string(company.id),
-            "issue_id": issue["issue_id"] ?? .null,
-            "team_id": .string(teamID),
-            "type": "Bug",
-            "priority": "Medium",
-            "created_at_ms": .int(createdAt),
-            "resolved_at_ms": .int(resolvedAt),
-        ])
+        #expect(
+            resolved.first?.payload == [
+                "company_id": .string(company.id),
+                "issue_id": issue["issue_id"] ?? .null,
+                "team_id": .string(teamID),
+                "type": "Bug",
+                "priority": "Medium",
+                "created_at_ms": .int(createdAt),
+                "resolved_at_ms": .int(resolvedAt),
+            ])
         let toClosed = try fixture.events(EventTopic.issueTransitioned)
         #expect(toClosed.count == 1)
-        #expect(toClosed.first?.payload == [
-            "company_id": .string(company.id),
-            "issue_id": issue["issue_id"] ?? .null,
-            "team_id": .string(teamID),
-            "type": "Bug",
-            "priority": "Medium",
-            "from_status": "Open",
-            "to_status": "Closed",
-            "at_ms": .int(resolvedAt),
-            "resolved_at_ms": .int(resolvedAt),
-        ])
+        #expect(
+            toClosed.first?.payload == [
+                "company_id": .string(company.id),
+                "issue_id": issue["issue_id"] ?? .null,
+                "team_id": .string(teamID),
+                "type": "Bug",
+                "priority": "Medium",
+                "from_status": "Open",
+                "to_status": "Closed",
+                "at_ms": .int(resolvedAt),
+                "resolved_at_ms": .int(resolvedAt),
+            ])
 
         try fixture.harness.advance(days: 1)
         let reopenedAt = fixture.harness.clock.nowMs()
@@ -69,12 +71,13 @@ struct IssueTransitionTests {
         #expect(reopened["resolved_at_ms"] == .null)
         let reopenEvents = try fixture.events(EventTopic.issueReopened)
         #expect(reopenEvents.count == 1)
-        #expect(reopenEvents.first?.payload == [
-            "company_id": .string(company.id),
-            "issue_id": issue["issue_id"] ?? .null,
-            "team_id": .string(teamID),
-            "at_ms": .int(reopenedAt),
-        ])
+        #expect(
+            reopenEvents.first?.payload == [
+                "company_id": .string(company.id),
+                "issue_id": issue["issue_id"] ?? .null,
+                "team_id": .string(teamID),
+                "at_ms": .int(reopenedAt),
+            ])
         let transitions = try fixture.events(EventTopic.issueTransitioned)
         #expect(transitions.count == 2)
         #expect(transitions.last?.payload["from_status"] == "Closed")
@@ -112,6 +115,7 @@ struct IssueTransitionTests {
         #expect(skip?.status == .failedPrecondition)
         #expect(skip?.details?["allowed"] == ["In Progress", "Closed"])
         #expect(same?.status == .failedPrecondition)
+        #expect(same?.details?["allowed"] == ["In Progress", "Closed"])
         #expect(unknown?.status == .invalidArgument)
         #expect(unknown?.details?["field"] == "to_status")
         #expect(try fixture.events(EventTopic.issueTransitioned).isEmpty)
