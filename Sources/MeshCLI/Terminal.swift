@@ -30,15 +30,7 @@ enum Terminal {
 
     /// `value` as indented JSON with sorted keys, for people to read.
     static func pretty(_ value: JSONValue) -> String {
-        let compact = Data(JSONWriter.serialize(value))
-        guard let object = try? JSONSerialization.jsonObject(with: compact, options: [.fragmentsAllowed]),
-            let data = try? JSONSerialization.data(
-                withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .fragmentsAllowed]),
-            let text = String(data: data, encoding: .utf8)
-        else {
-            return JSONWriter.string(value)
-        }
-        return text.replacingOccurrences(of: "\\/", with: "/")
+        JSONWriter.pretty(value)
     }
 
     /// Formats an error as the CLI prints it: status, message, and details when present.

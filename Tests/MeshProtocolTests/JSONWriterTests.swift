@@ -125,3 +125,33 @@ struct JSONWriterTests {
         #expect(String(decoding: output, as: UTF8.self) == #"prefix:{"x":1}"#)
     }
 }
+
+@Suite("Indented JSON writer")
+struct JSONPrettyWriterTests {
+    @Test func indentsNestedValues() {
+        let value: JSONValue = ["b": [1, ["c": nil]], "a": "x/y", "e": [], "o": [:], "d": 2.5]
+
+        let text = JSONWriter.pretty(value)
+
+        #expect(
+            text == """
+                {
+                  "a": "x/y",
+                  "b": [
+                    1,
+                    {
+                      "c": null
+                    }
+                  ],
+                  "d": 2.5,
+                  "e": [],
+                  "o": {}
+                }
+                """)
+    }
+
+    @Test(arguments: [JSONValue.string("pong"), .int(3), .null, .array([]), .object([:])])
+    func writesScalarsAndEmptiesCompactly(_ value: JSONValue) {
+        #expect(JSONWriter.pretty(value) == JSONWriter.string(value))
+    }
+}
