@@ -26,7 +26,18 @@ public final class SocketConnection: EventLoopHandler, EventLoopFlushable, @unch
     public internal(set) var peerUID: uid_t?
     public internal(set) var peerPID: Int32?
     /// Requests received and not yet answered; the delegate keeps it, the idle sweep reads it.
-    public var inFlightCount = 0
+    public var inFlightCount = 0 {
+        didSet {
+            if inFlightCount == 0 && peerFinishedSending {
+                // Checked after the job that replied to the last request, so that reply is queued first.
+                loop.enqueue { [self] in closeIfDrained() }
+            }
+        }
+    }
+    /// When true, a peer that shuts down only its sending side still gets its replies. On end of stream
+    /// without a hang-up the connection stops reading, and closes once `inFlightCount` is 0 and all
+    /// queued bytes are written. A full hang-up still closes at once. Servers set it, clients do not.
+    public var answersAfterPeerFinishes = false
     public private(set) var lastActivity = ContinuousClock.now
     public private(set) var isClosed = false
     /// Called once when the connection closes, before the delegate hears of it; the owner uses it to
@@ -39,6 +50,8 @@ public final class SocketConnection: EventLoopHandler, EventLoopFlushable, @unch
     private var waitingForWritable = false
     private var readingPaused = false
     private var closeWhenFlushed = false
+    /// Set when the peer ended its stream while `answersAfterPeerFinishes` kept the connection open.
+    private var peerFinishedSending = false
     private var flushScheduled = false
     /// Set once the peer sent a bad length prefix: the stream cannot be split into frames any more,
     /// so reading never resumes.
@@ -111,6 +124,12 @@ public final class SocketConnection: EventLoopHandler, EventLoopFlushable, @unch
             close()
         } else if !waitingForWritable {
             flush()
+        }
+    }
+
+    private func closeIfDrained() {
+        if !isClosed && peerFinishedSending && inFlightCount == 0 {
+            closeAfterFlush()
         }
     }
 
@@ -203,7 +222,7 @@ public final class SocketConnection: EventLoopHandler, EventLoopFlushable, @unch
     }
 
     private func resumeReading() {
-        guard readingPaused, !isClosed, !closeWhenFlushed, !framingFailed else {
+        guard readingPaused, !isClosed, !closeWhenFlushed, !framingFailed, !peerFinishedSending else {
             return
         }
         readingPaused = false
@@ -250,6 +269,14 @@ public final class SocketConnection: EventLoopHandler, EventLoopFlushable, @unch
                     continue
                 }
                 if count == -1 && (errno == EAGAIN || errno == EWOULDBLOCK) {
+                    return
+                }
+
+                if count == 0 && answersAfterPeerFinishes {
+                    // The peer has finished sending but may still read, so its requests still get replies.
+                    peerFinishedSending = true
+                    pauseReading()
+                    closeIfDrained()
                     return
                 }
 

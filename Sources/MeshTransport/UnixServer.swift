@@ -125,6 +125,7 @@ public final class UnixServer: EventLoopHandler, @unchecked Sendable {
             maximumFrameLength: limits.maximumFrameBytes,
             maximumOutboundBytes: limits.maximumOutboundBytes
         )
+        connection.answersAfterPeerFinishes = true
 
         var uid: uid_t = 0
         var pid: Int32 = 0
@@ -140,13 +141,19 @@ public final class UnixServer: EventLoopHandler, @unchecked Sendable {
         }
 
         guard let peer = connection.peerUID, trustedUIDs.contains(peer) else {
-            reject(connection, RPCError(.permissionDenied, "peer uid is not trusted by this process; connect as the user that runs the mesh"))
+            reject(
+                connection,
+                RPCError(
+                    .permissionDenied, "peer uid is not trusted by this process; connect as the user that runs the mesh"
+                ))
             return
         }
         guard connections.count < limits.maximumConnections else {
             reject(
                 connection,
-                RPCError(.unavailable, "too many connections (limit \(limits.maximumConnections)); retry later or reuse a connection")
+                RPCError(
+                    .unavailable,
+                    "too many connections (limit \(limits.maximumConnections)); retry later or reuse a connection")
             )
             return
         }

@@ -12,7 +12,8 @@ final class RuntimeFixture: Sendable {
 
     init(limits: ServerLimits = ServerLimits()) throws {
         home = MeshHome(root: "/tmp/rt-" + String(UInt64.random(in: 0...UInt64.max), radix: 36))
-        host = try ServiceHost(EchoService.self, home: home, logger: Logger(label: "echo", level: .error, sink: .memory()), limits: limits)
+        host = try ServiceHost(
+            EchoService.self, home: home, logger: Logger(label: "echo", level: .error, sink: .memory()), limits: limits)
         try host.start()
         clientLoop = try EventLoop(name: "test-client")
         clientLoop.start()
@@ -71,6 +72,11 @@ final class RawSocket {
         readFrame().flatMap { try? JSONParser.parse($0) }
     }
 
+    /// Shuts down the sending side only, so the server reads end of stream while this side can still read.
+    func finishSending() {
+        shutdown(descriptor, Int32(SHUT_WR))
+    }
+
     /// True when the peer has closed the connection (a read returns end of file).
     func isClosedByPeer() -> Bool {
         var byte: UInt8 = 0
@@ -81,7 +87,9 @@ final class RawSocket {
         var buffer = [UInt8](repeating: 0, count: count)
         var received = 0
         while received < count {
-            let result = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress! + received, count - received, 0) }
+            let result = buffer.withUnsafeMutableBytes {
+                recv(descriptor, $0.baseAddress! + received, count - received, 0)
+            }
             if result <= 0 {
                 return nil
             }

@@ -20,7 +20,8 @@ import Testing
     @Test func liveSocketIsNotTakenOver() throws {
         let fixture = try RuntimeFixture()
         #expect(throws: (any Error).self) {
-            let second = try ServiceHost(EchoService.self, home: fixture.home, logger: Logger(label: "second", sink: .memory()))
+            let second = try ServiceHost(
+                EchoService.self, home: fixture.home, logger: Logger(label: "second", sink: .memory()))
             try second.start()
         }
         #expect(FileManager.default.fileExists(atPath: fixture.socketPath))
@@ -40,7 +41,9 @@ import Testing
             for (index, byte) in path.utf8.enumerated() { buffer[index] = byte }
         }
         _ = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
         }
         close(descriptor)
         #expect(FileManager.default.fileExists(atPath: path))
@@ -89,6 +92,50 @@ import Testing
         }
         // The connection closed when the socket went out of scope; the server keeps serving.
         #expect(try await fixture.client().call("rpc.ping") == "pong")
+    }
+
+    @Test func halfCloseStillGetsReplies() async throws {
+        let fixture = try RuntimeFixture()
+        let socket = try fixture.rawSocket()
+        socket.sendFrame(#"{"jsonrpc":"2.0","id":1,"method":"echo.sleep","params":{"milliseconds":200}}"#)
+        socket.sendFrame(#"{"jsonrpc":"2.0","id":2,"method":"echo.say","params":{"text":"hi"}}"#)
+
+        socket.finishSending()
+
+        let replies = [socket.readJSON(), socket.readJSON()].compactMap { $0 }
+        #expect(Set(replies.compactMap { $0["id"]?.intValue }) == [1, 2])
+        #expect(replies.allSatisfy { $0["error"] == nil })
+        #expect(socket.isClosedByPeer())
+    }
+
+    @Test func halfCloseWithNothingPendingCloses() async throws {
+        let fixture = try RuntimeFixture()
+        let socket = try fixture.rawSocket()
+
+        socket.finishSending()
+
+        #expect(socket.isClosedByPeer())
+    }
+
+    @Test func fullCloseDoesNotWaitForRequests() async throws {
+        let fixture = try RuntimeFixture()
+        do {
+            let socket = try fixture.rawSocket()
+            socket.sendFrame(#"{"jsonrpc":"2.0","id":1,"method":"echo.sleep","params":{"milliseconds":60000}}"#)
+            try await Task.sleep(for: .milliseconds(100))
+        }
+
+        // The request would sleep a minute; its connection is gone long before, because it was cancelled.
+        let deadline = ContinuousClock.now + .seconds(20)
+        var open = Int.max
+        while ContinuousClock.now < deadline {
+            open = fixture.host.loop.runAndWait { fixture.host.server.connectionCount }
+            if open == 0 {
+                break
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(open == 0)
     }
 
     @Test func manyConnectsLeaveNoConnectionsBehind() async throws {
