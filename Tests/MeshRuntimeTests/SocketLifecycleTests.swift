@@ -126,16 +126,7 @@ import Testing
         }
 
         // The request would sleep a minute; its connection is gone long before, because it was cancelled.
-        let deadline = ContinuousClock.now + .seconds(20)
-        var open = Int.max
-        while ContinuousClock.now < deadline {
-            open = fixture.host.loop.runAndWait { fixture.host.server.connectionCount }
-            if open == 0 {
-                break
-            }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        #expect(open == 0)
+        #expect(try await fixture.openConnectionsOnceSettled() == 0)
     }
 
     @Test func manyConnectsLeaveNoConnectionsBehind() async throws {
@@ -147,17 +138,7 @@ import Testing
         }
 
         // Every closed client connection is closed and forgotten on the server side too.
-        // Generous: the whole test suite shares two cores, and this waits only as long as it must.
-        let deadline = ContinuousClock.now + .seconds(30)
-        var open = Int.max
-        while ContinuousClock.now < deadline {
-            open = fixture.host.loop.runAndWait { fixture.host.server.connectionCount }
-            if open == 0 {
-                break
-            }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        #expect(open == 0)
+        #expect(try await fixture.openConnectionsOnceSettled() == 0)
     }
 }
 
