@@ -49,10 +49,31 @@ extension GatewayRouter {
                 if !name.hasPrefix("rpc.") && scope != MethodScope.internal.rawValue {
                     var annotated = method.objectValue ?? [:]
                     annotated["service"] = .string(service)
+                    if scope == MethodScope.company.rawValue, let params = method["params"] {
+                        annotated["params"] = GatewayRouter.companyIDFilledIn(params)
+                    }
                     methods.append(.object(annotated))
                 }
             }
         }
         return ["methods": .array(methods), "unavailable": .array(unavailable)]
+    }
+
+    /// Returns a company method's params schema as the gateway accepts it: a company user may leave out
+    /// `company_id`, which the gateway fills in from the API key, so it is no longer required.
+    static func companyIDFilledIn(_ params: JSONValue) -> JSONValue {
+        guard var schema = params.objectValue, var properties = schema["properties"]?.objectValue,
+            var companyID = properties["company_id"]?.objectValue
+        else {
+            return params
+        }
+
+        companyID["description"] = "the caller's own company when left out; required with the root key"
+        properties["company_id"] = .object(companyID)
+        schema["properties"] = .object(properties)
+        if let required = schema["required"]?.arrayValue {
+            schema["required"] = .array(required.filter { $0 != "company_id" })
+        }
+        return .object(schema)
     }
 }

@@ -88,3 +88,26 @@ struct GatewaySecurityTests {
         #expect(forwarded.caller == verified.json)
     }
 }
+
+@Suite struct GatewayDescribeSchemaTests {
+    @Test func companyIDBecomesOptional() {
+        let params: JSONValue = [
+            "type": "object",
+            "properties": ["company_id": ["type": "string"], "name": ["type": "string"]],
+            "required": ["company_id", "name"],
+        ]
+
+        let shown = GatewayRouter.companyIDFilledIn(params)
+
+        #expect(shown["required"] == ["name"])
+        #expect(shown["properties"]?["company_id"]?["type"] == "string")
+        #expect(shown["properties"]?["company_id"]?["description"]?.stringValue?.contains("left out") == true)
+        #expect(shown["properties"]?["name"] == ["type": "string"])
+    }
+
+    @Test func schemaWithoutCompanyIDIsUnchanged() {
+        let params: JSONValue = ["type": "object", "properties": ["token": ["type": "string"]], "required": ["token"]]
+
+        #expect(GatewayRouter.companyIDFilledIn(params) == params)
+    }
+}
