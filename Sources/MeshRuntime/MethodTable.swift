@@ -90,7 +90,7 @@ public struct MethodTable: Sendable {
         throw RPCError(
             .invalidArgument,
             "params.\(first) is not a parameter of \(method); accepted: \(known.sorted().joined(separator: ", "))",
-            details: ["field": .string(first), "unknown": .array(unknown.map { .string($0) })]
+            details: ["field": .string("params.\(first)"), "unknown": .array(unknown.map { .string($0) })]
         )
     }
 

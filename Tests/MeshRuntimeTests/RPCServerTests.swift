@@ -57,6 +57,19 @@ import Testing
         #expect(try await fixture.client().call("echo.mood", params: ["mood": "calm"])["text"] == "calm")
     }
 
+    @Test func unknownParameterNamesItsPath() async throws {
+        let fixture = try RuntimeFixture()
+
+        let error = await #expect(throws: RPCError.self) {
+            _ = try await fixture.client().call("echo.say", params: ["text": "hi", "txet": "typo"])
+        }
+
+        #expect(error?.status == .invalidArgument)
+        #expect(error?.details?["field"] == "params.txet")
+        #expect(error?.details?["unknown"] == ["txet"])
+        #expect(error?.message.contains("accepted: repeat_count, text") == true)
+    }
+
     @Test func unknownMethodIsMethodNotFound() async throws {
         let fixture = try RuntimeFixture()
         do {
