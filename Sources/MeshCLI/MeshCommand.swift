@@ -23,14 +23,15 @@ public enum MeshCommand {
           crashtest [--seconds N] [--crashes N] [--seed N] [--home DIR]
                                        kill processes under write load; check no acknowledged write is lost or doubled
 
-        up, serve, call, status, describe and clock work on MESH_HOME (default ./.mesh); --home DIR after
-        the command overrides it. demo and bench make a temporary home of their own.
+        up, serve, call, status, describe and clock work on MESH_HOME (default ./.mesh); --home DIR,
+        before or after the command, overrides it. demo and bench make a temporary home of their own.
         """
 
     static let commandNames = ["up", "serve", "call", "status", "describe", "clock", "demo", "bench", "crashtest"]
 
     /// Runs the command in `arguments` (without the program name) and returns the exit status.
-    public static func run(_ arguments: [String]) async -> Int32 {
+    public static func run(_ given: [String]) async -> Int32 {
+        let arguments = movingHomeAfterCommand(given)
         guard let name = arguments.first else {
             Terminal.error(usage)
             return 64
@@ -68,6 +69,18 @@ public enum MeshCommand {
             Terminal.error("mesh \(name): \(error)")
             return 1
         }
+    }
+
+    /// Moves a `--home DIR` given before the command to after it, so `mesh --home DIR status` means
+    /// `mesh status --home DIR`.
+    static func movingHomeAfterCommand(_ arguments: [String]) -> [String] {
+        if arguments.count >= 2, arguments[0] == "--home" {
+            return Array(arguments.dropFirst(2)) + ["--home", arguments[1]]
+        }
+        if let first = arguments.first, first.hasPrefix("--home=") {
+            return Array(arguments.dropFirst()) + [first]
+        }
+        return arguments
     }
 
     /// The home named by `--home`, else MESH_HOME, else ./.mesh.

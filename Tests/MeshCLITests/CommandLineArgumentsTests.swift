@@ -52,4 +52,14 @@ import Testing
         #expect(error?.message == "unexpected argument '{}' for `mesh call`")
         #expect(throws: Never.self) { try arguments.allowPositional(atMost: 3, command: "call") }
     }
+
+    @Test(arguments: [
+        (["--home", "/tmp/h", "status"], ["status", "--home", "/tmp/h"]),
+        (["--home=/tmp/h", "call", "x"], ["call", "x", "--home=/tmp/h"]),
+        (["status", "--home", "/tmp/h"], ["status", "--home", "/tmp/h"]),
+        (["--home"], ["--home"]),
+    ])
+    func movesHomeAfterCommand(_ given: [String], _ expected: [String]) {
+        #expect(MeshCommand.movingHomeAfterCommand(given) == expected)
+    }
 }
