@@ -30,8 +30,8 @@ public enum MeshCommand {
     static let commandNames = ["up", "serve", "call", "status", "describe", "clock", "demo", "bench", "crashtest"]
 
     /// Runs the command in `arguments` (without the program name) and returns the exit status.
-    public static func run(_ given: [String]) async -> Int32 {
-        let arguments = movingHomeAfterCommand(given)
+    public static func run(_ rawArguments: [String]) async -> Int32 {
+        let arguments = movingHomeAfterCommand(rawArguments)
         guard let name = arguments.first else {
             Terminal.error(usage)
             return 64

@@ -59,7 +59,7 @@ import Testing
         (["status", "--home", "/tmp/h"], ["status", "--home", "/tmp/h"]),
         (["--home"], ["--home"]),
     ])
-    func movesHomeAfterCommand(_ given: [String], _ expected: [String]) {
-        #expect(MeshCommand.movingHomeAfterCommand(given) == expected)
+    func movesHomeAfterCommand(_ rawArguments: [String], _ expected: [String]) {
+        #expect(MeshCommand.movingHomeAfterCommand(rawArguments) == expected)
     }
 }
