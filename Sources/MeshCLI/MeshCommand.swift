@@ -12,7 +12,7 @@ public enum MeshCommand {
                                        run one process: gateway, tenancy, billing, analytics, notification
           call <method> [json]         call a method through the gateway and print the result
                [--key KEY] [--timeout-ms N] [--process NAME (call that socket directly)]
-               [--idempotency-key K (honoured by companies.provision and issues.create, ignored elsewhere)]
+               [--idempotency-key K (companies.provision, issues.create, users.invite; ignored elsewhere)]
           status                       show each process's health
           describe [process] [--json]  list methods with their parameters (default: the gateway)
           clock show|set <ms|ISO-8601>|advance <N>{s,m,h,d} [--backwards]

@@ -7,7 +7,8 @@ extension UserHandlers {
     static func registerInvite(into methods: inout MethodTable, env: ServiceEnvironment) {
         methods.register(
             "users.invite",
-            summary: "Adds an invited user and mails a single-use invitation; refused past the tier's user limit.",
+            summary:
+                "Adds an invited user and mails a single-use invitation; refused past the tier's user limit; idempotent by meta.idempotency_key.",
             scope: .company
         ) { (params: InviteParams, context) -> InviteResult in
             let caller = try TenancyAccess.require(context, method: context.method)
@@ -17,15 +18,29 @@ extension UserHandlers {
             if role == .owner {
                 try requireOwnerPower(caller, for: "invite an owner")
             }
+            let key = try context.meta.idempotencyKey.map(Idempotency.validate)
+            let request: JSONValue = ["email": .string(email), "name": .string(name), "role": .string(role.rawValue)]
             let now = env.clock.nowMs()
 
-            let result = try await env.store.write { connection in
-                try invite(
-                    companyID: params.companyID, email: email, name: name, role: role, caller: caller, atMs: now,
+            let (result, replayed) = try await env.store.write { connection in
+                if key != nil {
+                    // Checked before a replay too, so a key never returns a user to a caller who may no
+                    // longer see the company.
+                    _ = try TenancyAccess.company(params.companyID, in: connection, for: caller)
+                }
+                return try Idempotency.once(
+                    method: "users.invite", companyID: params.companyID, key: key, request: request, atMs: now,
                     in: connection
-                )
+                ) {
+                    try invite(
+                        companyID: params.companyID, email: email, name: name, role: role, caller: caller, atMs: now,
+                        in: connection
+                    )
+                }
             }
-            env.eventsPublished()
+            if !replayed {
+                env.eventsPublished()
+            }
             return result
         }
     }
@@ -44,12 +59,14 @@ extension UserHandlers {
         let company = try TenancyAccess.company(companyID, in: connection, for: caller)
 
         let existing = try connection.queryOne(
-            "SELECT \(UserRecord.columns) FROM users WHERE company_id = ? AND email = ?", [.text(company.id), .text(email)]
+            "SELECT \(UserRecord.columns) FROM users WHERE company_id = ? AND email = ?",
+            [.text(company.id), .text(email)]
         ).map(UserRecord.init(row:))
         if let existing {
             // An invited user who lost or let expire the invitation gets a fresh one instead of an error.
             guard existing.status == .invited else {
-                let hint = existing.status == .deactivated
+                let hint =
+                    existing.status == .deactivated
                     ? "reactivate user \(existing.id) with users.reactivate" : "user \(existing.id) is already active"
                 throw RPCError(
                     .alreadyExists,
@@ -76,7 +93,9 @@ extension UserHandlers {
     /// Replaces the invitation of a user who has not accepted one yet. Earlier tokens stop working, and
     /// the user keeps the role and name stored at the first invitation. Subscribers then see a second
     /// `user.invited` for the same `user_id`, so they must key invited users by that id.
-    static func reinvite(_ user: UserRecord, caller: Caller, atMs now: Int64, in connection: Connection) throws -> InviteResult {
+    static func reinvite(_ user: UserRecord, caller: Caller, atMs now: Int64, in connection: Connection) throws
+        -> InviteResult
+    {
         if user.role == .owner {
             try requireOwnerPower(caller, for: "invite an owner")
         }
@@ -93,7 +112,9 @@ extension UserHandlers {
     }
 
     /// Creates an invitation for `user` and publishes `user.invited` carrying its token.
-    static func sendInvitation(to user: UserRecord, caller: Caller, atMs now: Int64, in connection: Connection) throws -> InviteResult {
+    static func sendInvitation(to user: UserRecord, caller: Caller, atMs now: Int64, in connection: Connection) throws
+        -> InviteResult
+    {
         let invitedBy = CompanyHandlers.actorName(caller)
         let invitation = try Invitations.create(
             companyID: user.companyID, userID: user.id, invitedBy: invitedBy, atMs: now, in: connection
