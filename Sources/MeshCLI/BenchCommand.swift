@@ -26,8 +26,9 @@ enum BenchCommand {
             throw UsageError("--seconds must be a positive number of seconds, not '\(secondsText)'")
         }
         let connectionsText = arguments.option("connections") ?? "1,8,32"
-        let connections = connectionsText.split(separator: ",", omittingEmptySubsequences: false).map { Int($0) }
-        guard !connections.isEmpty, connections.allSatisfy({ ($0 ?? 0) >= 1 && ($0 ?? 0) <= 1000 }) else {
+        let parts = connectionsText.split(separator: ",", omittingEmptySubsequences: false)
+        let counts = parts.compactMap { Int($0) }.filter { (1...1000).contains($0) }
+        guard counts.count == parts.count else {
             throw UsageError(
                 "--connections must be a comma-separated list of counts from 1 to 1000, like 1,8,32, not '\(connectionsText)'"
             )
@@ -36,7 +37,6 @@ enum BenchCommand {
         let runner = try BenchRunner(seconds: seconds)
         defer { runner.stop() }
         try await runner.prepare()
-        let counts = connections.compactMap { $0 }
         let report = try await runner.measure(connections: counts)
         Terminal.print(
             "mesh bench: \(secondsText) s per target at \(counts.map(String.init).joined(separator: ",")) connections, "

@@ -24,20 +24,9 @@ enum CallCommand {
 
         let process = arguments.option("process") ?? "gateway"
         guard ProcessCatalog.startOrder.contains(process) else {
-            throw UsageError(
-                "no process named '\(process)'; use one of \(ProcessCatalog.startOrder.joined(separator: ", "))")
+            throw ProcessCatalog.unknownProcess(process)
         }
-        // An empty MESH_API_KEY counts as unset, so it does not hide the root key.
-        let environmentKey = ProcessInfo.processInfo.environment["MESH_API_KEY"].flatMap { $0.isEmpty ? nil : $0 }
-        let key = arguments.option("key") ?? environmentKey ?? readRootKey(home)
-        var keySource: String?
-        if arguments.option("key") != nil {
-            keySource = "--key"
-        } else if environmentKey != nil {
-            keySource = "MESH_API_KEY"
-        } else if key != nil {
-            keySource = home.rootKeyPath
-        }
+        let (key, keySource) = chooseKey(arguments, home: home)
         let socket = home.socketPath(process)
         let client = try MeshClient(socketPath: socket, apiKey: key)
         defer { client.close() }
@@ -67,6 +56,21 @@ enum CallCommand {
             throw UsageError(
                 "params are not valid JSON (\(error)); quote them, for example '{\"company_id\": \"cmp_...\"}'")
         }
+    }
+
+    /// Returns the key a call sends and where it came from: `--key`, then MESH_API_KEY, then the home's
+    /// root key file. An empty MESH_API_KEY counts as unset, so it does not hide the root key.
+    static func chooseKey(_ arguments: CommandLineArguments, home: MeshHome) -> (key: String?, source: String?) {
+        if let key = arguments.option("key") {
+            return (key, "--key")
+        }
+        if let key = ProcessInfo.processInfo.environment["MESH_API_KEY"], !key.isEmpty {
+            return (key, "MESH_API_KEY")
+        }
+        if let key = readRootKey(home) {
+            return (key, home.rootKeyPath)
+        }
+        return (nil, nil)
     }
 
     /// Says which key the call used, so a rejected key can be traced to the option or file it came from.

@@ -10,8 +10,7 @@ enum DescribeCommand {
         let home = MeshCommand.home(arguments)
         let process = arguments.positional.first ?? "gateway"
         guard ProcessCatalog.startOrder.contains(process) else {
-            throw UsageError(
-                "no process named '\(process)'; use one of \(ProcessCatalog.startOrder.joined(separator: ", "))")
+            throw ProcessCatalog.unknownProcess(process)
         }
         let loop = try EventLoop(name: "describe")
         loop.start()

@@ -9,6 +9,11 @@ import Tenancy
 public enum ProcessCatalog {
     public static let startOrder = ["tenancy", "billing", "analytics", "notification", "gateway"]
 
+    /// The usage error for a process name that is not one of `startOrder`.
+    static func unknownProcess(_ name: String) -> UsageError {
+        UsageError("no process named '\(name)'; use one of \(startOrder.joined(separator: ", "))")
+    }
+
     /// Builds the host of process `name`, or nil when no process has that name.
     static func host(named name: String, home: MeshHome, logger: Logger) throws -> ServiceHost? {
         switch name {

@@ -17,8 +17,7 @@ enum ServeCommand {
         let logger = Logger(label: name, level: level)
 
         guard let host = try ProcessCatalog.host(named: name, home: home, logger: logger) else {
-            throw UsageError(
-                "no process named '\(name)'; use one of \(ProcessCatalog.startOrder.joined(separator: ", "))")
+            throw ProcessCatalog.unknownProcess(name)
         }
         try host.start()
 

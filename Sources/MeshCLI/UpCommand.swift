@@ -53,8 +53,8 @@ enum UpCommand {
         return commandLine.contains("mesh") && commandLine.contains("up") ? pid : nil
     }
 
-    /// Creates the shared test clock file (at the current time) or removes one left by an earlier run.
-    /// Creates the test clock file for `--test-clock`, or removes it for the system clock.
+    /// Creates the shared test clock file (at the current time) for `--test-clock`, or removes one left
+    /// by an earlier run for the system clock.
     ///
     /// Throws when the home's test clock is ahead of the system clock, because its data carries those
     /// later times and would then be dated in the future.

@@ -64,14 +64,14 @@ struct IssueIdempotencyTests {
 
     @Test func sameKeyInTwoCompaniesIsIndependent() async throws {
         let fixture = try WorkspaceFixture()
-        let one = try await fixture.provision("One Co")
-        let two = try await fixture.provision("Two Co")
+        let acme = try await fixture.provision("Acme Co")
+        let globex = try await fixture.provision("Globex Co")
 
-        let first = try await create(fixture, one, key: "shared")
-        let second = try await create(fixture, two, key: "shared")
+        let first = try await create(fixture, acme, key: "shared")
+        let second = try await create(fixture, globex, key: "shared")
 
-        #expect(first["company_id"] == .string(one.id))
-        #expect(second["company_id"] == .string(two.id))
+        #expect(first["company_id"] == .string(acme.id))
+        #expect(second["company_id"] == .string(globex.id))
         #expect(second["issue_id"] != first["issue_id"])
     }
 
