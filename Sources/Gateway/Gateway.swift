@@ -36,7 +36,8 @@ public enum Gateway: MeshService {
 
     public static func make(_ environment: ServiceEnvironment) throws -> ServiceParts {
         let rootKey = try RootKey.ensure(home: environment.home, store: environment.store, clock: environment.clock)
-        let usage = try UsageCounter(store: environment.store, clock: environment.clock, logger: environment.logger)
+        let usage = try UsageCounter(store: environment.store, clock: environment.clock)
+        let failures = FailureTally(store: environment.store, clock: environment.clock)
         let router = GatewayRouter(
             rootKeyHash: rootKey.hash,
             peers: environment.peers,
@@ -49,7 +50,12 @@ public enum Gateway: MeshService {
         parts.defaultTimeout = defaultTimeout
         parts.trustsCaller = false
         parts.fallback = { params, context in
-            try await router.route(params: params, context: context)
+            do {
+                return try await router.route(params: params, context: context)
+            } catch {
+                failures.record(method: context.method, error: error)
+                throw error
+            }
         }
         parts.methods.add(GatewayRouter.pingDescriptor) { params, context in
             try await router.ping(params: params, context: context)
@@ -57,12 +63,16 @@ public enum Gateway: MeshService {
         parts.describeExtension = {
             await router.publicMethods()
         }
-        parts.subscribers = ["analytics": [UsageCounter.topic]]
-        parts.background = [
-            {
-                await usage.flushLoop(afterPublish: environment.eventsPublished)
-            }
+        parts.subscribers = [
+            "analytics": [UsageCounter.topic],
+            "notification": [EventTopic.usageThresholdReached, EventTopic.gatewayFailures],
         ]
+        let flushLoop = FlushLoop(
+            flushes: ["usage": usage.flush, "failures": failures.flush],
+            logger: environment.logger,
+            afterPublish: environment.eventsPublished
+        )
+        parts.background = [{ await flushLoop.run() }]
         return parts
     }
 }

@@ -138,8 +138,7 @@ final class GatewayRouter: Sendable {
             )
         }
 
-        let tier = Tier(rawValue: verified.companyTier)
-        if let error = usage.admit(companyID: companyID, limit: tier?.maximumAPICallsPerDay) {
+        if let error = usage.admit(companyID: companyID, tier: Tier(rawValue: verified.companyTier)) {
             throw error
         }
         return caller

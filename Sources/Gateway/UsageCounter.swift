@@ -3,12 +3,16 @@ import MeshProtocol
 import MeshRuntime
 import MeshStore
 import Synchronization
+import TenantModel
 
 /// Counts API calls per company per UTC day of the mesh clock.
 ///
 /// Counts live in memory for speed and are written to the gateway's store, and published to analytics
-/// as `usage.api_calls`, once a second. NOTE: a gateway killed between two flushes forgets at most
-/// the last second of counted calls; the limit is then enforced from the last flushed figure.
+/// as `usage.api_calls`, once a second. The call that takes a company across 80% or 100% of its daily
+/// limit also queues a `usage.threshold_reached` event, published with that count.
+///
+/// NOTE: a gateway killed between two flushes forgets at most the last second of counted calls (and
+/// their warnings); the limit is then enforced from the last flushed figure.
 final class UsageCounter: Sendable {
     static let topic = "usage.api_calls"
 
@@ -20,17 +24,17 @@ final class UsageCounter: Sendable {
     private struct State {
         var counts: [Key: Int64] = [:]
         var dirty: Set<Key> = []
+        /// `usage.threshold_reached` payloads waiting for the next flush.
+        var warnings: [JSONValue] = []
     }
 
     private let store: Database
     private let clock: MeshClock
-    private let logger: Logger
     private let state = Mutex(State())
 
-    init(store: Database, clock: MeshClock, logger: Logger) throws {
+    init(store: Database, clock: MeshClock) throws {
         self.store = store
         self.clock = clock
-        self.logger = logger
 
         let rows = try store.readSync { connection in
             try connection.query("SELECT company_id, day, calls FROM api_usage")
@@ -45,8 +49,10 @@ final class UsageCounter: Sendable {
         }
     }
 
-    /// Counts one call for `companyID` unless it would pass `limit`; returns the error to send when it would.
-    func admit(companyID: String, limit: Int?) -> RPCError? {
+    /// Counts one call for `companyID` unless it would pass the daily limit of `tier`; returns the error
+    /// to send when it would.
+    func admit(companyID: String, tier: Tier?) -> RPCError? {
+        let limit = tier?.maximumAPICallsPerDay
         let now = clock.nowMs()
         let key = Key(companyID: companyID, day: UsageCounter.day(of: now))
         return state.withLock { state -> RPCError? in
@@ -69,6 +75,16 @@ final class UsageCounter: Sendable {
             }
             state.counts[key] = current + 1
             state.dirty.insert(key)
+            if let limit, let tier {
+                for percent in UsageThreshold.crossed(from: current, to: current + 1, of: Int64(limit)) {
+                    state.warnings.append(
+                        UsageThreshold.payload(
+                            companyID: companyID, limit: "api_calls_per_day", percent: percent, current: current + 1,
+                            allowed: Int64(limit), tier: tier, day: key.day, atMs: now
+                        )
+                    )
+                }
+            }
             return nil
         }
     }
@@ -79,28 +95,16 @@ final class UsageCounter: Sendable {
         return state.withLock { $0.counts[key, default: 0] }
     }
 
-    /// Writes changed counters and publishes them once a second until cancelled.
-    func flushLoop(afterPublish: @escaping @Sendable () -> Void) async {
-        while !Task.isCancelled {
-            try? await Task.sleep(for: .seconds(1))
-            do {
-                if try await flush() {
-                    afterPublish()
-                }
-            } catch {
-                logger.error("usage.flush_failed", ["error": "\(error)"])
-            }
-        }
-    }
-
-    /// Writes the changed counters; returns whether anything was written.
+    /// Writes the changed counters and the queued warnings; returns whether anything was written.
     func flush() async throws -> Bool {
-        let changed = state.withLock { state -> [(Key, Int64)] in
+        let (changed, warnings) = state.withLock { state -> ([(Key, Int64)], [JSONValue]) in
             let keys = state.dirty
+            let warnings = state.warnings
             state.dirty.removeAll()
-            return keys.map { ($0, state.counts[$0, default: 0]) }
+            state.warnings.removeAll()
+            return (keys.map { ($0, state.counts[$0, default: 0]) }, warnings)
         }
-        guard !changed.isEmpty else {
+        guard !changed.isEmpty || !warnings.isEmpty else {
             return false
         }
 
@@ -117,17 +121,25 @@ final class UsageCounter: Sendable {
                     )
                     try connection.publish(
                         UsageCounter.topic,
-                        ["company_id": .string(key.companyID), "day": .string(key.day), "calls": .int(calls), "at_ms": .int(now)],
+                        [
+                            "company_id": .string(key.companyID), "day": .string(key.day), "calls": .int(calls),
+                            "at_ms": .int(now),
+                        ],
                         atMs: now
                     )
                 }
+                for warning in warnings {
+                    try connection.publish(
+                        EventTopic.usageThresholdReached, warning, atMs: warning["at_ms"]?.intValue ?? now)
+                }
             }
         } catch {
-            // Keep the keys dirty so the next flush writes them.
+            // Keep the keys dirty and the warnings queued so the next flush writes them.
             state.withLock { state in
                 for (key, _) in changed {
                     state.dirty.insert(key)
                 }
+                state.warnings.insert(contentsOf: warnings, at: 0)
             }
             throw error
         }

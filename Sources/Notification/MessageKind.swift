@@ -9,6 +9,10 @@ public enum MessageKind: String, Sendable, Codable, CaseIterable, JSONSchemaProv
     case tierChanged = "tier_changed"
     case suspended
     case reactivated
+    /// A company's usage rose across 80% or 100% of a tier limit.
+    case usageWarning = "usage_warning"
+    /// An operator alert, sent when a rule's condition becomes met. It goes to the operator, not a company.
+    case operatorAlert = "operator_alert"
 
     /// Whether the message carries an invitation token. Such messages go by email only, and their
     /// rendered text never reaches the database.

@@ -123,10 +123,10 @@ enum MessageTemplates {
         )
     }
 
-    private static let signature = "-- \nTenantMesh"
+    static let signature = "-- \nTenantMesh"
 
     /// `Hello Ada,`, or `Hello,` when the name is unknown.
-    private static func greeting(_ name: String) -> String {
+    static func greeting(_ name: String) -> String {
         name.isEmpty ? "Hello," : "Hello \(name),"
     }
 

@@ -16,7 +16,8 @@ public enum Notification: MeshService {
 
         var parts = ServiceParts()
         let dispatcher = MessageDispatcher(outbox: outbox, clock: env.clock, logger: env.logger)
-        parts.eventHandlers = NotificationEvents(dispatcher: dispatcher, logger: env.logger).handlers
+        let alerts = OperatorAlerts(dispatcher: dispatcher, operatorMailbox: try OperatorMailbox.fromEnvironment())
+        parts.eventHandlers = NotificationEvents(dispatcher: dispatcher, alerts: alerts, logger: env.logger).handlers
         NotificationMethods.register(into: &parts.methods, env: env)
 
         let sender = WebhookSender(store: env.store, clock: env.clock, logger: env.logger)

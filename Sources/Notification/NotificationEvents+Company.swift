@@ -123,5 +123,6 @@ extension NotificationEvents {
             reason: "the company was deleted before this message was delivered",
             in: connection
         )
+        try checkSuspendedCompanies(event, atMs: deletedAtMs, in: connection)
     }
 }

@@ -42,6 +42,7 @@ extension NotificationEvents {
         )
         let messages = try ownerMessages(company, kind: .suspended, text: text, dateMs: atMs)
         try dispatcher.dispatch(messages, for: event, companyID: company.companyID, in: connection)
+        try checkSuspendedCompanies(event, atMs: atMs, in: connection)
     }
 
     /// Tells the owner (and the company's webhook) that the company works again.
@@ -60,5 +61,6 @@ extension NotificationEvents {
         let text = MessageTemplates.reactivated(company: company.name, ownerName: company.ownerName, automatic: automatic, atMs: atMs)
         let messages = try ownerMessages(company, kind: .reactivated, text: text, dateMs: atMs)
         try dispatcher.dispatch(messages, for: event, companyID: company.companyID, in: connection)
+        try checkSuspendedCompanies(event, atMs: atMs, in: connection)
     }
 }

@@ -7,12 +7,11 @@ import TenantModel
 /// also records the event in the inbox, so its rows and files are made once per event.
 struct NotificationEvents: Sendable {
     let dispatcher: MessageDispatcher
+    let alerts: OperatorAlerts
     let logger: Logger
 
     /// Topic to handler, for `ServiceParts.eventHandlers`.
     var handlers: [String: EventHandler] {
-        // TODO: usage warnings (80% and 100% of a tier limit) and operator alerts plug in here: a topic,
-        // a handler, a MessageKind case and a template each.
         [
             EventTopic.companyProvisioned: companyProvisioned,
             EventTopic.companyConfigured: companyConfigured,
@@ -21,6 +20,8 @@ struct NotificationEvents: Sendable {
             EventTopic.companyReactivated: companyReactivated,
             EventTopic.companyDeleted: companyDeleted,
             EventTopic.userInvited: userInvited,
+            EventTopic.usageThresholdReached: usageThresholdReached,
+            EventTopic.gatewayFailures: gatewayFailures,
         ]
     }
 
@@ -40,7 +41,8 @@ struct NotificationEvents: Sendable {
             )
         }
         guard company.status != .deleted else {
-            logger.debug("event.ignored_for_deleted_company", ["event": payload.event.eventID, "company_id": companyID])
+            logger.debug(
+                "event.ignored_for_deleted_company", ["event": payload.event.eventID, "company_id": companyID])
             return nil
         }
         return company
@@ -48,7 +50,9 @@ struct NotificationEvents: Sendable {
 
     /// Builds the owner's email (when the company wants email) and the webhook post (when the company has
     /// one its tier allows), both with `text`.
-    func ownerMessages(_ company: CompanyRecord, kind: MessageKind, text: MessageText, dateMs: Int64) throws -> [OutgoingMessage] {
+    func ownerMessages(_ company: CompanyRecord, kind: MessageKind, text: MessageText, dateMs: Int64) throws
+        -> [OutgoingMessage]
+    {
         var messages: [OutgoingMessage] = []
         if company.emailEnabled {
             let owner = try Mailbox(name: company.ownerName, address: company.ownerEmail, field: "owner.email")

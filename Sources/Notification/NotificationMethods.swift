@@ -53,8 +53,25 @@ enum NotificationMethods {
             let message = try await store.write { connection in
                 try retry(params.messageID, now: clock.nowMs(), in: connection)
             }
-            context.logger.info("message.retry_requested", ["message_id": message.messageID, "company_id": message.companyID])
+            context.logger.info(
+                "message.retry_requested", ["message_id": message.messageID, "company_id": message.companyID])
             return message
+        }
+
+        methods.register(
+            "notifications.alerts",
+            summary: "Lists the operator alerts that fired, newest first, with the figures that fired them.",
+            scope: .root
+        ) { (params: ListAlertsParams, context) -> AlertPage in
+            _ = try context.requireRoot()
+
+            let limit = try pageSize(params.limit)
+            let beforeSeq = try cursorSeq(params.cursor)
+
+            let page = try await store.read { connection in
+                try AlertView.page(beforeSeq: beforeSeq, limit: limit, in: connection)
+            }
+            return AlertPage(alerts: page.alerts, nextCursor: page.nextCursor)
         }
 
         methods.register(
@@ -67,7 +84,8 @@ enum NotificationMethods {
             return try await store.read { connection in
                 NotificationExport(
                     companyID: params.companyID,
-                    company: try CompanyRecord.load(params.companyID, in: connection).map(NotificationExport.Company.init),
+                    company: try CompanyRecord.load(params.companyID, in: connection).map(
+                        NotificationExport.Company.init),
                     messages: try MessageView.all(companyID: params.companyID, in: connection)
                 )
             }
@@ -140,7 +158,7 @@ enum NotificationMethods {
         guard let seq = Int64(cursor), seq > 0 else {
             throw RPCError.invalidArgument(
                 field: "cursor",
-                "cursor '\(cursor.prefix(40))' is not one notifications.list returned; pass next_cursor from the "
+                "cursor '\(cursor.prefix(40))' is not one this method returned; pass next_cursor from the "
                     + "previous page, or omit it for the first page"
             )
         }

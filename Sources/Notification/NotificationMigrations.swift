@@ -46,6 +46,37 @@ enum NotificationMigrations {
                 CREATE INDEX messages_due ON messages (next_attempt_ms)
                     WHERE channel = 'webhook' AND status IN ('pending', 'failed');
                 """
-        )
+        ),
+        Migration(
+            id: 2,
+            name: "operator alerts",
+            sql: """
+                CREATE TABLE gateway_failures (
+                    seq INTEGER PRIMARY KEY,
+                    event_id TEXT NOT NULL UNIQUE,
+                    at_ms INTEGER NOT NULL,
+                    failures INTEGER NOT NULL,
+                    provisioning_failures INTEGER NOT NULL
+                );
+                CREATE INDEX gateway_failures_by_time ON gateway_failures (at_ms);
+
+                CREATE TABLE alert_rules (
+                    rule TEXT PRIMARY KEY,
+                    firing INTEGER NOT NULL,
+                    last_held_at_ms INTEGER
+                );
+
+                CREATE TABLE alerts (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    rule TEXT NOT NULL,
+                    event_id TEXT NOT NULL,
+                    fired_at_ms INTEGER NOT NULL,
+                    summary TEXT NOT NULL,
+                    figures TEXT NOT NULL,
+                    message_id TEXT NOT NULL,
+                    UNIQUE (event_id, rule)
+                );
+                """
+        ),
     ]
 }

@@ -53,3 +53,23 @@ struct ExportParams: Codable, Sendable {
         case companyID = "company_id"
     }
 }
+
+/// Params of `notifications.alerts`.
+struct ListAlertsParams: Codable, Sendable {
+    /// 1 to 200; 50 when absent.
+    let limit: Int?
+    /// `next_cursor` of the previous page.
+    let cursor: String?
+}
+
+/// Result of `notifications.alerts`.
+struct AlertPage: Codable, Sendable {
+    let alerts: [AlertView]
+    /// Pass it as `cursor` to get the next page; absent on the last page.
+    let nextCursor: String?
+
+    enum CodingKeys: String, CodingKey {
+        case alerts
+        case nextCursor = "next_cursor"
+    }
+}

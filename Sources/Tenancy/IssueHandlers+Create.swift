@@ -56,7 +56,7 @@ extension IssueHandlers {
             try WorkspaceHandlers.requireWorkingUser(
                 assigneeID, companyID: company.id, field: "assignee_id", in: connection)
         }
-        try checkIssueLimit(company, in: connection)
+        try checkIssueLimit(company, atMs: now, in: connection)
 
         let number = try Issue.nextNumber(companyID: company.id, in: connection)
         let issue = Issue(
@@ -87,7 +87,9 @@ extension IssueHandlers {
     }
 
     /// Throws RESOURCE_EXHAUSTED when the company already has as many live issues as its tier allows.
-    static func checkIssueLimit(_ company: CompanyRecord, in connection: Connection) throws {
+    /// Otherwise publishes the usage warning the new issue fires, if any, so call it inside the write that
+    /// inserts the issue.
+    static func checkIssueLimit(_ company: CompanyRecord, atMs now: Int64, in connection: Connection) throws {
         guard let allowed = company.tier.maximumIssues else {
             return
         }
@@ -105,5 +107,7 @@ extension IssueHandlers {
                 ]
             )
         }
+        try UsageWarnings.unitTaken(
+            "issues", company: company, current: current, allowed: allowed, atMs: now, in: connection)
     }
 }

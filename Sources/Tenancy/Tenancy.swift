@@ -35,7 +35,7 @@ public enum Tenancy: MeshService {
         "notification": [
             EventTopic.companyProvisioned, EventTopic.companyConfigured, EventTopic.companyTierChanged,
             EventTopic.companySuspended, EventTopic.companyReactivated, EventTopic.companyDeleted,
-            EventTopic.userInvited,
+            EventTopic.userInvited, EventTopic.usageThresholdReached,
         ],
     ]
 }

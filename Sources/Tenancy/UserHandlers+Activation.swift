@@ -61,7 +61,7 @@ extension UserHandlers {
         if user.role == .owner {
             try requireOwnerPower(caller, for: "reactivate an owner")
         }
-        try requireSeat(company, in: connection)
+        try requireSeat(company, atMs: now, in: connection)
 
         let accepted = try connection.queryOne(
             "SELECT 1 FROM invitations WHERE user_id = ? AND used_at_ms IS NOT NULL", [.text(user.id)]

@@ -76,7 +76,7 @@ extension UserHandlers {
             }
             return try reinvite(existing, caller: caller, atMs: now, in: connection)
         }
-        try requireSeat(company, in: connection)
+        try requireSeat(company, atMs: now, in: connection)
 
         let user = UserRecord(
             id: Identifier.make(prefix: "usr"), companyID: company.id, email: email, name: name, role: role,

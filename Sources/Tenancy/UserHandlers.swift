@@ -31,10 +31,11 @@ enum UserHandlers {
         guard user.role == .owner, user.status == .active, !staysActiveOwner else {
             return
         }
-        let others = try connection.scalarInt(
-            "SELECT COUNT(*) FROM users WHERE company_id = ? AND role = 'owner' AND status = 'active' AND id != ?",
-            [.text(user.companyID), .text(user.id)]
-        ) ?? 0
+        let others =
+            try connection.scalarInt(
+                "SELECT COUNT(*) FROM users WHERE company_id = ? AND role = 'owner' AND status = 'active' AND id != ?",
+                [.text(user.companyID), .text(user.id)]
+            ) ?? 0
         guard others > 0 else {
             throw RPCError(
                 .failedPrecondition,
@@ -44,8 +45,9 @@ enum UserHandlers {
         }
     }
 
-    /// Refuses a new seat past the tier's user limit.
-    static func requireSeat(_ company: CompanyRecord, in connection: Connection) throws {
+    /// Refuses a new seat past the tier's user limit. Call it inside the write that takes the seat: it
+    /// also publishes the usage warning that seat fires, if any.
+    static func requireSeat(_ company: CompanyRecord, atMs now: Int64, in connection: Connection) throws {
         guard let maximum = company.tier.maximumUsers else {
             return
         }
@@ -57,5 +59,8 @@ enum UserHandlers {
                 details: ["limit": "users", "allowed": .int(Int64(maximum)), "current": .int(Int64(seats))]
             )
         }
+        try UsageWarnings.unitTaken(
+            "users", company: company, current: Int64(seats), allowed: maximum, atMs: now, in: connection
+        )
     }
 }

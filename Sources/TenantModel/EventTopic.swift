@@ -26,6 +26,11 @@ public enum EventTopic {
     public static let issueReopened = "issue.reopened"
     public static let issueDeleted = "issue.deleted"
 
+    /// A company's usage rose across 80% or 100% of a tier limit; see `UsageThreshold`.
+    public static let usageThresholdReached = "usage.threshold_reached"
+    /// The calls the gateway failed in one flush interval, which operator alert rules count.
+    public static let gatewayFailures = "gateway.failures"
+
     public static let company: Set<String> = [
         companyProvisioned, companyConfigured, companyTierChanged, companySuspended, companyReactivated,
         companyDeleted,

@@ -16,6 +16,7 @@ public enum Permissions {
         "billing.overview",
         "billing.runCycle",
         "notifications.retry",
+        "notifications.alerts",
     ]
 
     /// Methods anyone may call without an API key.

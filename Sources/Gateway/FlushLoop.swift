@@ -1,0 +1,29 @@
+import MeshRuntime
+
+/// Runs the gateway's periodic writers once a second until cancelled, and wakes the event relay when
+/// any of them published.
+struct FlushLoop: Sendable {
+    /// Each returns whether it wrote anything.
+    let flushes: [String: @Sendable () async throws -> Bool]
+    let logger: Logger
+    let afterPublish: @Sendable () -> Void
+
+    func run() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(1))
+
+            var published = false
+            for (name, flush) in flushes.sorted(by: { $0.key < $1.key }) {
+                do {
+                    published = try await flush() || published
+                } catch {
+                    logger.error("gateway.flush_failed", ["writer": name, "error": "\(error)"])
+                }
+            }
+
+            if published {
+                afterPublish()
+            }
+        }
+    }
+}

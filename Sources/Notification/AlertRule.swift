@@ -1,0 +1,40 @@
+import MeshRuntime
+
+/// The operator alert rules. Each alert names its rule and the figures that made it fire.
+public enum AlertRule: String, Sendable, Codable, CaseIterable, JSONSchemaProviding {
+    /// More than 10 calls failed at the gateway (INTERNAL, UNAVAILABLE or DEADLINE_EXCEEDED) in 5 minutes.
+    case gatewayFailures = "gateway_failures"
+    /// A `companies.provision` call failed in the last hour.
+    case provisioningFailures = "provisioning_failures"
+    /// More than 5 companies are suspended.
+    case suspendedCompanies = "suspended_companies"
+
+    /// The failure count in the window that `gatewayFailures` must exceed.
+    static let maximumFailures: Int64 = 10
+    /// The suspended company count that `suspendedCompanies` must exceed.
+    static let maximumSuspended: Int64 = 5
+
+    /// How far back a windowed rule counts, or nil for a rule over current state.
+    var windowMs: Int64? {
+        switch self {
+        case .gatewayFailures:
+            return 5 * 60_000
+        case .provisioningFailures:
+            return 60 * 60_000
+        case .suspendedCompanies:
+            return nil
+        }
+    }
+
+    /// The rule in words, for the alert's message.
+    var condition: String {
+        switch self {
+        case .gatewayFailures:
+            return "more than \(AlertRule.maximumFailures) calls failed at the gateway within 5 minutes"
+        case .provisioningFailures:
+            return "a companies.provision call failed within the last hour"
+        case .suspendedCompanies:
+            return "more than \(AlertRule.maximumSuspended) companies are suspended"
+        }
+    }
+}

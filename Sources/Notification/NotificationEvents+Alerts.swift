@@ -1,0 +1,83 @@
+import MeshProtocol
+import MeshRuntime
+import MeshStore
+import TenantModel
+
+extension NotificationEvents {
+    /// Warns the owner (and the company's webhook) that usage rose across 80% or 100% of a limit.
+    func usageThresholdReached(_ event: MeshEvent, _ connection: Connection) throws {
+        let payload = EventPayload(event)
+        guard let company = try liveCompany(payload, in: connection) else {
+            return
+        }
+        let limit = try LimitWording(try payload.string("limit"), field: payload.field("limit"))
+        let percent = try payload.int("threshold_percent")
+        let current = try payload.int("current")
+        let allowed = try payload.int("allowed")
+        let tier = try Tier.parse(try payload.string("tier"), field: payload.field("tier"))
+        let atMs = payload.instant("at_ms")
+
+        let text = MessageTemplates.usageWarning(
+            company: company.name, ownerName: company.ownerName, limit: limit, percent: percent, current: current,
+            allowed: allowed, tier: tier, atMs: atMs
+        )
+        let messages = try ownerMessages(company, kind: .usageWarning, text: text, dateMs: atMs)
+        try dispatcher.dispatch(messages, for: event, companyID: company.companyID, in: connection)
+    }
+
+    /// Keeps the gateway's failure counts for an hour and applies the two rules over them.
+    func gatewayFailures(_ event: MeshEvent, _ connection: Connection) throws {
+        let payload = EventPayload(event)
+        let failures = try payload.int("failures")
+        let provisioningFailures = try payload.int("provisioning_failures")
+        let atMs = payload.instant("at_ms")
+
+        try connection.execute(
+            """
+            INSERT INTO gateway_failures (event_id, at_ms, failures, provisioning_failures) VALUES (?, ?, ?, ?)
+            ON CONFLICT (event_id) DO NOTHING
+            """,
+            [.text(event.eventID), .integer(atMs), .integer(failures), .integer(provisioningFailures)]
+        )
+        let hour = AlertRule.provisioningFailures.windowMs ?? 0
+        try connection.execute("DELETE FROM gateway_failures WHERE at_ms <= ?", [.integer(atMs - hour)])
+
+        let recentFailures = try failuresSince(
+            atMs - (AlertRule.gatewayFailures.windowMs ?? 0), column: "failures", in: connection)
+        try alerts.evaluate(
+            .gatewayFailures,
+            conditionMet: recentFailures > AlertRule.maximumFailures,
+            summary: "\(recentFailures) calls failed at the gateway in the 5 minutes before this alert.",
+            figures: [
+                "failures": .int(recentFailures), "window_minutes": 5, "threshold": .int(AlertRule.maximumFailures),
+            ],
+            event: event, atMs: atMs, in: connection
+        )
+
+        let recentProvisioning = try failuresSince(atMs - hour, column: "provisioning_failures", in: connection)
+        try alerts.evaluate(
+            .provisioningFailures,
+            conditionMet: recentProvisioning > 0,
+            summary: "\(recentProvisioning) companies.provision calls failed in the hour before this alert.",
+            figures: ["provisioning_failures": .int(recentProvisioning), "window_minutes": 60],
+            event: event, atMs: atMs, in: connection
+        )
+    }
+
+    /// Applies the suspended-companies rule after a company's status changed.
+    func checkSuspendedCompanies(_ event: MeshEvent, atMs: Int64, in connection: Connection) throws {
+        let suspended = try connection.scalarInt("SELECT COUNT(*) FROM companies WHERE status = 'suspended'") ?? 0
+        try alerts.evaluate(
+            .suspendedCompanies,
+            conditionMet: suspended > AlertRule.maximumSuspended,
+            summary: "\(suspended) companies are suspended.",
+            figures: ["suspended_companies": .int(suspended), "threshold": .int(AlertRule.maximumSuspended)],
+            event: event, atMs: atMs, in: connection
+        )
+    }
+
+    private func failuresSince(_ startMs: Int64, column: String, in connection: Connection) throws -> Int64 {
+        try connection.scalarInt(
+            "SELECT COALESCE(SUM(\(column)), 0) FROM gateway_failures WHERE at_ms > ?", [.integer(startMs)]) ?? 0
+    }
+}

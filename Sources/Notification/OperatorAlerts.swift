@@ -1,0 +1,79 @@
+import MeshProtocol
+import MeshRuntime
+import MeshStore
+
+/// Applies the operator alert rules and mails the operator when a rule's condition becomes met.
+///
+/// A rule fires once when its condition becomes met. It fires again only after the condition stopped
+/// being met: after an evaluation found it unmet, or for a windowed rule, after a whole window passed
+/// since it was last met. Every
+/// evaluation runs inside the transaction of the event that caused it, so an event redelivered after a
+/// failure evaluates once.
+struct OperatorAlerts: Sendable {
+    let dispatcher: MessageDispatcher
+    let operatorMailbox: Mailbox
+
+    /// Records whether the condition of `rule` is met at `atMs`, and sends an alert when it becomes met.
+    ///
+    /// - Parameters:
+    ///   - summary: the figures in words, for the message.
+    ///   - figures: the same figures as JSON, kept with the alert.
+    func evaluate(
+        _ rule: AlertRule,
+        conditionMet: Bool,
+        summary: String,
+        figures: JSONValue,
+        event: MeshEvent,
+        atMs: Int64,
+        in connection: Connection
+    ) throws {
+        let state = try connection.queryOne(
+            "SELECT firing, last_held_at_ms FROM alert_rules WHERE rule = ?", [.text(rule.rawValue)]
+        )
+        let firing = state?.bool("firing") ?? false
+        let lastHeld = state?.int("last_held_at_ms")
+
+        try connection.execute(
+            """
+            INSERT INTO alert_rules (rule, firing, last_held_at_ms) VALUES (?, ?, ?)
+            ON CONFLICT (rule) DO UPDATE SET firing = excluded.firing, last_held_at_ms = excluded.last_held_at_ms
+            """,
+            [.text(rule.rawValue), SQLValue(conditionMet), conditionMet ? .integer(atMs) : SQLValue(lastHeld)]
+        )
+        guard conditionMet else {
+            return
+        }
+
+        let expired = rule.windowMs.map { window in lastHeld.map { atMs - $0 > window } ?? true } ?? false
+        guard !firing || expired else {
+            return
+        }
+        try send(rule, summary: summary, figures: figures, event: event, atMs: atMs, in: connection)
+    }
+
+    private func send(
+        _ rule: AlertRule,
+        summary: String,
+        figures: JSONValue,
+        event: MeshEvent,
+        atMs: Int64,
+        in connection: Connection
+    ) throws {
+        let text = MessageTemplates.operatorAlert(rule: rule, summary: summary, atMs: atMs)
+        let message = OutgoingMessage(
+            kind: .operatorAlert, destination: .email(operatorMailbox), text: text, dateMs: atMs)
+        let messageID = MessageID.derive(eventID: event.eventID, recipient: operatorMailbox.address, channel: .email)
+
+        try connection.execute(
+            """
+            INSERT INTO alerts (rule, event_id, fired_at_ms, summary, figures, message_id) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT DO NOTHING
+            """,
+            [
+                .text(rule.rawValue), .text(event.eventID), .integer(atMs), .text(summary),
+                .text(JSONWriter.string(figures)), .text(messageID),
+            ]
+        )
+        try dispatcher.dispatch([message], for: event, companyID: "", in: connection)
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import MeshClient
+import MeshProtocol
+import MeshTesting
+import Testing
+
+/// Usage warnings and operator alerts travel from tenancy and the gateway to notification's outbox folder.
+@Suite(.serialized)
+struct UsageAlertTests {
+    /// Waits for an `.eml` file addressed to `recipient` whose subject contains `subject`, and returns its text.
+    func mail(to recipient: String, subject: String, in mesh: MeshFixture) async throws -> String {
+        try await mesh.eventually {
+            for file in mesh.cluster.outboxFiles() {
+                let text =
+                    (try? String(contentsOfFile: mesh.cluster.home.outboxDirectory + "/" + file, encoding: .utf8)) ?? ""
+                if text.contains("<\(recipient)>") && text.contains(subject) {
+                    return text
+                }
+            }
+            throw RPCError(.unavailable, "no message to \(recipient) with subject '\(subject)' yet")
+        }
+    }
+
+    @Test func seatsAndDailyCallsWarnTheOwner() async throws {
+        let cluster = try await MeshCluster()
+        let mesh = try MeshFixture(cluster: cluster)
+        let companyID = try await mesh.provision("Near Limit", email: "owner@near.example")
+        let owner = try await mesh.signIn("owner@near.example")
+
+        for index in 2...4 {
+            _ = try await owner.call(
+                "users.invite", ["email": .string("user\(index)@near.example"), "name": "N", "role": "member"]
+            )
+        }
+        let seats = try await mail(
+            to: "owner@near.example", subject: "Near Limit is at 80% of its user limit", in: mesh)
+        #expect(seats.contains("has used 4 of 5 user seats (80%) of the Basic plan"))
+
+        // The owner has made 3 counted calls; these take the day's count to 800 of 1000.
+        for _ in 0..<797 {
+            _ = try await owner.call("companies.get", ["company_id": .string(companyID)])
+        }
+        let calls = try await mail(to: "owner@near.example", subject: "80% of its daily API call limit", in: mesh)
+        #expect(calls.contains("has used 800 of 1000 API calls for today (UTC)"))
+    }
+
+    @Test func failedProvisioningAlertsTheOperator() async throws {
+        let cluster = try await MeshCluster()
+        let mesh = try MeshFixture(cluster: cluster)
+
+        let outcome = await CallOutcome.of(
+            mesh.root, "companies.provision",
+            ["name": "Gold Co", "admin_email": "owner@gold.example", "admin_name": "G", "tier": "gold"]
+        )
+        #expect(outcome.status == .invalidArgument)
+
+        let alert = try await mail(to: "operator@localhost", subject: "TenantMesh alert", in: mesh)
+        #expect(alert.contains("provisioning_failures"))
+        #expect(alert.contains("1 companies.provision calls failed"))
+
+        let listed = try await mesh.root.call("notifications.alerts")
+        #expect(listed["alerts"]?.arrayValue?.first?["rule"] == "provisioning_failures")
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+import MeshProtocol
+import MeshRuntime
+import MeshTesting
+import Testing
+
+@testable import Notification
+
+@Suite struct OperatorAlertTests {
+    typealias Fixture = NotificationEventsFixture
+    static let minute: Int64 = 60_000
+
+    func failures(_ count: Int64, provisioning: Int64 = 0, at: Int64) -> MeshEvent {
+        MeshEvent(
+            eventID: "evt_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""),
+            topic: "gateway.failures",
+            payload: [
+                "failures": .int(count), "provisioning_failures": .int(provisioning),
+                "by_status": ["UNAVAILABLE": .int(count)], "from_ms": .int(at - 1_000), "at_ms": .int(at),
+            ],
+            createdAtMs: at,
+            source: "gateway"
+        )
+    }
+
+    func alerts(_ harness: NotificationHarness) async throws -> [JSONValue] {
+        try await harness.call("notifications.alerts")["alerts"]?.arrayValue ?? []
+    }
+
+    func operatorEmail(_ harness: NotificationHarness, for event: MeshEvent) throws -> ParsedEmail {
+        let messageID = MessageID.derive(
+            eventID: event.eventID, recipient: OperatorMailbox.defaultAddress, channel: .email)
+        return try ParsedEmail(try OutboxReader(home: harness.home).text(messageID + ".eml"))
+    }
+
+    @Test func moreThanTenFailuresInFiveMinutesAlertOnce() async throws {
+        let harness = try NotificationHarness()
+        let start = harness.clock.nowMs()
+
+        let quiet = failures(6, at: start)
+        let tipping = failures(5, at: start + 2 * Self.minute)
+        let more = failures(4, at: start + 3 * Self.minute)
+        try harness.deliver([quiet, tipping, more])
+
+        let fired = try await alerts(harness)
+        #expect(fired.count == 1)
+        #expect(fired.first?["rule"] == "gateway_failures")
+        #expect(fired.first?["event_id"]?.stringValue == tipping.eventID)
+        #expect(fired.first?["figures"]?["failures"] == 11)
+
+        let email = try operatorEmail(harness, for: tipping)
+        #expect(email.header("To") == "Operator <operator@localhost>")
+        #expect(email.header("Subject")?.contains("more than 10 calls failed") == true)
+        #expect(email.body.contains("11 calls failed at the gateway"))
+    }
+
+    @Test func failuresOutsideTheWindowDoNotAddUp() async throws {
+        let harness = try NotificationHarness()
+        let start = harness.clock.nowMs()
+
+        try harness.deliver([failures(6, at: start), failures(6, at: start + 6 * Self.minute)])
+
+        #expect(try await alerts(harness).isEmpty)
+    }
+
+    @Test func ruleFiresAgainAfterAQuietEvaluation() async throws {
+        let harness = try NotificationHarness()
+        let start = harness.clock.nowMs()
+
+        try harness.deliver([
+            failures(11, at: start),
+            failures(1, at: start + 10 * Self.minute),
+            failures(12, at: start + 11 * Self.minute),
+        ])
+
+        #expect(try await alerts(harness).count == 2)
+    }
+
+    @Test func provisioningFailureAlertsOncePerHour() async throws {
+        let harness = try NotificationHarness()
+        let start = harness.clock.nowMs()
+
+        try harness.deliver([
+            failures(0, provisioning: 1, at: start),
+            failures(0, provisioning: 1, at: start + 10 * Self.minute),
+            failures(0, provisioning: 1, at: start + 2 * 60 * Self.minute),
+        ])
+
+        let fired = try await alerts(harness)
+        #expect(fired.map { $0["rule"] } == ["provisioning_failures", "provisioning_failures"])
+        #expect(fired.first?["figures"]?["provisioning_failures"] == 1)
+    }
+
+    @Test func sixthSuspendedCompanyAlerts() async throws {
+        let harness = try NotificationHarness()
+        let now = harness.clock.nowMs()
+        let companies = (1...7).map { "cmp_\($0)" }
+        try harness.deliver(
+            companies.map {
+                Fixture.provisioned($0, ownerEmail: "owner@\($0).example", token: Fixture.token(), at: now)
+            })
+
+        let suspensions = companies.prefix(6).map {
+            Fixture.suspended($0, reason: "unpaid", reactivateAt: nil, at: now)
+        }
+        try harness.deliver(Array(suspensions.prefix(5)))
+        #expect(try await alerts(harness).isEmpty)
+
+        try harness.deliver([suspensions[5]])
+        var fired = try await alerts(harness)
+        #expect(fired.map { $0["rule"] } == ["suspended_companies"])
+        #expect(fired.first?["figures"]?["suspended_companies"] == 6)
+        #expect(try operatorEmail(harness, for: suspensions[5]).body.contains("6 companies are suspended."))
+
+        // Back to 5 the rule stops holding; the next suspension fires it again, and the one after does not.
+        let again = Fixture.suspended("cmp_7", reason: "unpaid", reactivateAt: nil, at: now)
+        try harness.deliver([
+            Fixture.reactivated("cmp_1", automatic: false, at: now),
+            again,
+            Fixture.suspended("cmp_1", reason: "again", reactivateAt: nil, at: now),
+        ])
+        fired = try await alerts(harness)
+        #expect(fired.count == 2)
+        #expect(fired.first?["event_id"]?.stringValue == again.eventID)
+    }
+
+    @Test func alertsAreForTheRootOnly() async throws {
+        let harness = try NotificationHarness()
+        let user = Caller(kind: .user, companyID: "cmp_a", userID: "usr_a", role: "owner", keyID: "key_a")
+
+        await #expect(throws: RPCError.self) {
+            _ = try await harness.call("notifications.alerts", as: user)
+        }
+    }
+}
