@@ -13,10 +13,12 @@ let package = Package(
         .library(name: "MeshClient", targets: ["MeshClient"]),
     ],
     targets: [
-        // C libraries: SQLite and Nettle (SHA-256) from Debian, and the Linux calls Glibc hides.
+        // C libraries: SQLite, Nettle (SHA-256) and libcurl (SMTP) from Debian, and the Linux calls Glibc hides.
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3"),
         .systemLibrary(name: "CCrypto", path: "Sources/CCrypto", pkgConfig: "nettle"),
         .target(name: "CSystem", path: "Sources/CSystem"),
+        // SMTP through libcurl, loaded at run time (see Sources/CMail/smtp_send.c); it needs only curl's header.
+        .target(name: "CMail", path: "Sources/CMail", linkerSettings: [.linkedLibrary("dl")]),
 
         // The mesh's foundation: protocol, sockets, storage, and the runtime every process shares.
         .target(name: "MeshProtocol", swiftSettings: strict),
@@ -33,7 +35,7 @@ let package = Package(
         .target(name: "Tenancy", dependencies: ["MeshRuntime", "TenantModel"], swiftSettings: strict),
         .target(name: "Billing", dependencies: ["MeshRuntime", "TenantModel"], swiftSettings: strict),
         .target(name: "Analytics", dependencies: ["MeshRuntime", "TenantModel"], swiftSettings: strict),
-        .target(name: "Notification", dependencies: ["MeshRuntime", "TenantModel"], swiftSettings: strict),
+        .target(name: "Notification", dependencies: ["MeshRuntime", "TenantModel", "CMail"], swiftSettings: strict),
         .target(name: "Gateway", dependencies: ["MeshRuntime", "TenantModel"], swiftSettings: strict),
 
         .target(name: "MeshClient", dependencies: ["MeshProtocol", "MeshTransport"], swiftSettings: strict),

@@ -1,3 +1,4 @@
+import Foundation
 import Notification
 
 /// Compares the replies the crash test's clients received with what the mesh contains once every outbox
@@ -140,7 +141,7 @@ struct CrashTestVerifier: Sendable {
 
         // Killed processes fail calls, which can fire operator alerts: those are not the test's writes.
         var received = snapshot.mail.byRecipient
-        if let operatorMailbox = try? OperatorMailbox.fromEnvironment() {
+        if let operatorMailbox = try? OperatorMailbox.from(ProcessInfo.processInfo.environment) {
             received[operatorMailbox.address.lowercased()] = nil
         }
         for (address, message) in expected.sorted(by: { $0.key < $1.key }) {

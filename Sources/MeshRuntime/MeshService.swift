@@ -1,3 +1,4 @@
+import Foundation
 import MeshProtocol
 import MeshStore
 
@@ -11,6 +12,8 @@ public struct ServiceEnvironment: Sendable {
     public let peers: PeerDirectory
     /// Wakes this process's relay after a write that published events.
     public let eventsPublished: @Sendable () -> Void
+    /// The environment variables the service reads its settings from: the process's own when served.
+    public let variables: [String: String]
 
     public init(
         name: String,
@@ -19,6 +22,7 @@ public struct ServiceEnvironment: Sendable {
         clock: MeshClock,
         logger: Logger,
         peers: PeerDirectory,
+        variables: [String: String] = ProcessInfo.processInfo.environment,
         eventsPublished: @escaping @Sendable () -> Void
     ) {
         self.name = name
@@ -28,6 +32,7 @@ public struct ServiceEnvironment: Sendable {
         self.logger = logger
         self.peers = peers
         self.eventsPublished = eventsPublished
+        self.variables = variables
     }
 }
 

@@ -10,8 +10,9 @@ public final class MeshCluster: Sendable {
     public let home: MeshHome
     private let supervisor: SpawnedProcess
 
-    /// Starts a mesh and waits until every process reports SERVING.
-    public init() async throws {
+    /// Starts a mesh, with `variables` added to its environment, and waits until every process reports
+    /// SERVING.
+    public init(variables: [String: String] = [:]) async throws {
         // A short root keeps socket paths well under the kernel's 107-byte limit.
         let root = "/tmp/mt-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
         home = MeshHome(root: root)
@@ -20,7 +21,8 @@ public final class MeshCluster: Sendable {
         supervisor = try SpawnedProcess(
             executable: try MeshCluster.meshBinary(),
             arguments: ["up", "--test-clock", "--home", root],
-            outputPath: home.logPath("supervisor")
+            outputPath: home.logPath("supervisor"),
+            variables: variables
         )
 
         try await waitUntilUp()

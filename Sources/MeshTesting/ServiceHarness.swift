@@ -17,8 +17,9 @@ public final class ServiceHarness<Service: MeshService>: Sendable {
     public let clock: MeshClock
     public let logs = LogSink.memory()
 
-    /// Opens the service in a fresh temporary home with its clock at `startMs`.
-    public init(startMs: Int64 = 1_767_225_600_000) throws {
+    /// Opens the service in a fresh temporary home with its clock at `startMs`. The service reads its
+    /// settings from `variables` alone, never from the test process's environment.
+    public init(startMs: Int64 = 1_767_225_600_000, variables: [String: String] = [:]) throws {
         let root = NSTemporaryDirectory() + "mesh-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
         home = MeshHome(root: root)
         try home.prepare()
@@ -36,6 +37,7 @@ public final class ServiceHarness<Service: MeshService>: Sendable {
             clock: clock,
             logger: Logger(label: Service.name, level: .debug, sink: logs),
             peers: peers,
+            variables: variables,
             eventsPublished: {}
         )
         parts = try Service.make(environment)

@@ -11,8 +11,14 @@ public final class SpawnedProcess: Sendable {
     private let status = Mutex<Int32?>(nil)
 
     /// Starts `executable` with `arguments`, standard output and error appended to `outputPath`,
-    /// standard input from /dev/null, and no signals blocked.
-    public init(executable: String, arguments: [String], outputPath: String) throws(BlockingSocketError) {
+    /// standard input from /dev/null, and no signals blocked. The child gets this process's environment
+    /// with `variables` set on top.
+    public init(
+        executable: String,
+        arguments: [String],
+        outputPath: String,
+        variables: [String: String] = [:]
+    ) throws(BlockingSocketError) {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -35,9 +41,29 @@ public final class SpawnedProcess: Sendable {
             }
         }
 
+        var inherited: [String] = []
+        var entry = environ
+        while let pointer = entry.pointee {
+            let text = String(cString: pointer)
+            let name = text.split(separator: "=", maxSplits: 1).first.map(String.init) ?? text
+            if variables[name] == nil {
+                inherited.append(text)
+            }
+            entry += 1
+        }
+        let envp: [UnsafeMutablePointer<CChar>?] =
+            (inherited + variables.map { "\($0.key)=\($0.value)" }).map { strdup($0) } + [nil]
+        defer {
+            for pointer in envp {
+                free(pointer)
+            }
+        }
+
         var child: pid_t = 0
         let result = argv.withUnsafeBufferPointer { arguments in
-            posix_spawn(&child, executable, &actions, &attributes, arguments.baseAddress!, environ)
+            envp.withUnsafeBufferPointer { environment in
+                posix_spawn(&child, executable, &actions, &attributes, arguments.baseAddress!, environment.baseAddress!)
+            }
         }
         guard result == 0 else {
             throw BlockingSocketError(message: "posix_spawn of \(executable) failed: \(String(cString: strerror(result)))")

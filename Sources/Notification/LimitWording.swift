@@ -2,13 +2,13 @@ import MeshProtocol
 
 /// The words a usage warning uses for one counted tier limit.
 struct LimitWording: Sendable {
-    /// What is counted, after a number: "user seats".
+    /// The counted units, written after a number: "user seats".
     let units: String
     /// The limit's name before "limit": "user".
     let name: String
-    /// What fails once the limit is used up, as a sentence end.
+    /// The calls that fail once the limit is used up, as the end of a sentence.
     let consequence: String
-    /// What the owner can do about it.
+    /// The owner's ways to get under the limit again.
     let remedy: String
 
     /// Picks the words for `limit` (`users`, `issues` or `api_calls_per_day`).

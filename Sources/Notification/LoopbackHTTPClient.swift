@@ -1,14 +1,6 @@
 import Dispatch
 import Glibc
 
-/// The result of one webhook POST.
-enum WebhookOutcome: Sendable, Equatable {
-    /// The receiver responded with a 2xx status.
-    case delivered(status: Int)
-    /// The reason the attempt failed, for `last_error`: a non-2xx status, a refused connection, a timeout.
-    case failed(String)
-}
-
 /// A minimal HTTP/1.1 client that POSTs one JSON body to a loopback address and reads the status line.
 ///
 /// NOTE: Foundation's URLSession was tried first. On Linux it runs on libcurl, which sent a request for
@@ -23,7 +15,7 @@ struct LoopbackHTTPClient: Sendable {
 
     /// POSTs `body` to `target` on a Dispatch thread, so the blocking socket calls never hold a thread of
     /// the Swift concurrency pool.
-    func post(_ target: WebhookTarget, body: [UInt8], messageID: String) async -> WebhookOutcome {
+    func post(_ target: WebhookTarget, body: [UInt8], messageID: String) async -> DeliveryOutcome {
         let request = Self.request(target, body: body, messageID: messageID)
         let timeout = timeout
         return await withCheckedContinuation { continuation in
@@ -44,7 +36,7 @@ struct LoopbackHTTPClient: Sendable {
         return Array(head.utf8) + body
     }
 
-    static func exchange(_ request: [UInt8], port: UInt16, timeout: Duration) -> WebhookOutcome {
+    static func exchange(_ request: [UInt8], port: UInt16, timeout: Duration) -> DeliveryOutcome {
         let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard socketFD >= 0 else {
             return .failed("could not open a socket: \(errorText())")
@@ -101,7 +93,7 @@ struct LoopbackHTTPClient: Sendable {
     }
 
     /// Reads until the end of the response headers (or the connection closes) and parses the status line.
-    private static func readStatus(_ socketFD: Int32) -> WebhookOutcome {
+    private static func readStatus(_ socketFD: Int32) -> DeliveryOutcome {
         var received: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)
         while received.count < maximumResponseBytes, !received.containsHeaderEnd {

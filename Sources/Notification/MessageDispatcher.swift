@@ -13,12 +13,18 @@ import MeshStore
 ///   handler again, and the rename replaces the file with the same bytes (templates and the `Date`
 ///   header depend only on the event). Once the transaction commits, the inbox turns redeliveries away.
 ///
+/// With an SMTP relay, the email rows stay `pending` after the file is written, and `MessageSender.mail`
+/// hands the files to the relay.
+///
 /// Token-carrying kinds never store their text: the database contains the subject and the recipient,
 /// and only the `.eml` file contains the body.
 struct MessageDispatcher: Sendable {
     let outbox: OutboxFolder
     let clock: MeshClock
     let logger: Logger
+    /// Whether an SMTP relay is configured. Its emails stay `pending` after the file is written, until the
+    /// mail sender hands them to the relay.
+    var relayed = false
 
     func dispatch(_ messages: [OutgoingMessage], for event: MeshEvent, companyID: String, in connection: Connection) throws {
         let now = clock.nowMs()
@@ -39,10 +45,12 @@ struct MessageDispatcher: Sendable {
                     body: message.text.body
                 )
                 try outbox.write(email.rendered(), messageID: messageID)
-                try connection.execute(
-                    "UPDATE messages SET status = 'sent', attempts = 1, sent_at_ms = ? WHERE message_id = ?",
-                    [.integer(now), .text(messageID)]
-                )
+                if !relayed {
+                    try connection.execute(
+                        "UPDATE messages SET status = 'sent', attempts = 1, sent_at_ms = ? WHERE message_id = ?",
+                        [.integer(now), .text(messageID)]
+                    )
+                }
             }
 
             logger.info(
@@ -77,7 +85,7 @@ struct MessageDispatcher: Sendable {
             [
                 .text(messageID), .text(event.eventID), .text(companyID), .text(message.recipient),
                 .text(message.channel.rawValue), .text(message.kind.rawValue), .text(message.text.subject),
-                message.channel == .webhook ? .integer(now) : .null, SQLValue(webhookText), .integer(now),
+                message.channel == .webhook || relayed ? .integer(now) : .null, SQLValue(webhookText), .integer(now),
             ]
         )
         return connection.changes == 1

@@ -2,7 +2,8 @@ import MeshRuntime
 import MeshStore
 
 /// The notification process: turns company and user events into messages, writes emails as `.eml`
-/// files to the mesh home's `outbox/` folder, and posts webhooks on this machine with retries.
+/// files to the mesh home's `outbox/` folder (and hands them to an SMTP relay on this machine when
+/// `MESH_SMTP_URL` names one), and posts webhooks on this machine with retries.
 ///
 /// Each message is recorded once per (event, recipient, channel); see `MessageDispatcher`.
 public enum Notification: MeshService {
@@ -14,14 +15,22 @@ public enum Notification: MeshService {
         let outbox = OutboxFolder(path: env.home.outboxDirectory)
         try outbox.prepare()
 
+        let relay = try MailRelayTarget.from(env.variables)
+
         var parts = ServiceParts()
-        let dispatcher = MessageDispatcher(outbox: outbox, clock: env.clock, logger: env.logger)
-        let alerts = OperatorAlerts(dispatcher: dispatcher, operatorMailbox: try OperatorMailbox.fromEnvironment())
+        var dispatcher = MessageDispatcher(outbox: outbox, clock: env.clock, logger: env.logger)
+        dispatcher.relayed = relay != nil
+        let alerts = OperatorAlerts(dispatcher: dispatcher, operatorMailbox: try OperatorMailbox.from(env.variables))
         parts.eventHandlers = NotificationEvents(dispatcher: dispatcher, alerts: alerts, logger: env.logger).handlers
         NotificationMethods.register(into: &parts.methods, env: env)
 
-        let sender = WebhookSender(store: env.store, clock: env.clock, logger: env.logger)
-        parts.background = [{ await sender.run() }]
+        let webhooks = MessageSender.webhooks(store: env.store, clock: env.clock, logger: env.logger)
+        parts.background = [{ await webhooks.run() }]
+        if let relay {
+            let mail = MessageSender.mail(
+                store: env.store, clock: env.clock, logger: env.logger, outbox: outbox, relay: relay)
+            parts.background.append({ await mail.run() })
+        }
         return parts
     }
 }

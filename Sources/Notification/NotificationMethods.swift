@@ -45,7 +45,7 @@ enum NotificationMethods {
 
         methods.register(
             "notifications.retry",
-            summary: "Sends a dead-lettered webhook message again, with a fresh set of attempts.",
+            summary: "Sends a dead-lettered webhook or relayed email message again, with a fresh set of attempts.",
             scope: .root
         ) { (params: RetryMessageParams, context) -> MessageView in
             _ = try context.requireRoot()
@@ -97,13 +97,7 @@ enum NotificationMethods {
         guard let message = try MessageView.load(messageID, in: connection) else {
             throw RPCError.notFound("message", messageID)
         }
-        guard message.channel == .webhook else {
-            throw RPCError(
-                .failedPrecondition,
-                "message \(messageID) is an email, written once to the outbox folder; only webhook messages are retried",
-                details: ["message_id": .string(messageID), "channel": .string(message.channel.rawValue)]
-            )
-        }
+        // Without an SMTP relay an email is sent when its file is written, so only relayed emails can be dead.
         guard message.status == .dead else {
             throw RPCError(
                 .failedPrecondition,
@@ -111,6 +105,11 @@ enum NotificationMethods {
                 details: ["message_id": .string(messageID), "status": .string(message.status.rawValue)]
             )
         }
+        // An operator alert belongs to no company, so only its status matters.
+        if message.companyID.isEmpty {
+            return try reset(messageID, now: now, in: connection) ?? message
+        }
+
         let company = try CompanyRecord.load(message.companyID, in: connection)
         guard let company, company.status != .deleted else {
             throw RPCError(
@@ -119,7 +118,7 @@ enum NotificationMethods {
                 details: ["message_id": .string(messageID), "company_id": .string(message.companyID)]
             )
         }
-        guard company.activeWebhook == message.recipient else {
+        guard message.channel == .email || company.activeWebhook == message.recipient else {
             throw RPCError(
                 .failedPrecondition,
                 "message \(messageID) was for a webhook URL that company \(message.companyID) no longer uses; "
@@ -128,6 +127,11 @@ enum NotificationMethods {
             )
         }
 
+        return try reset(messageID, now: now, in: connection) ?? message
+    }
+
+    /// Gives a message five fresh attempts, the first due now, and returns it as stored.
+    private static func reset(_ messageID: String, now: Int64, in connection: Connection) throws -> MessageView? {
         try connection.execute(
             """
             UPDATE messages SET status = 'pending', attempts = 0, next_attempt_ms = ?, last_error = NULL
@@ -135,7 +139,7 @@ enum NotificationMethods {
             """,
             [.integer(now), .text(messageID)]
         )
-        return try MessageView.load(messageID, in: connection) ?? message
+        return try MessageView.load(messageID, in: connection)
     }
 
     static func pageSize(_ requested: Int?) throws(RPCError) -> Int {

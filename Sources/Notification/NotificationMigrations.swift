@@ -78,5 +78,13 @@ enum NotificationMigrations {
                 );
                 """
         ),
+        Migration(
+            id: 3,
+            name: "relayed mail due",
+            sql: """
+                CREATE INDEX messages_mail_due ON messages (next_attempt_ms)
+                    WHERE channel = 'email' AND status IN ('pending', 'failed');
+                """
+        ),
     ]
 }

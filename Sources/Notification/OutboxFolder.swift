@@ -46,6 +46,32 @@ struct OutboxFolder: Sendable {
         try syncFolder()
     }
 
+    /// Reads the bytes of `<messageID>.eml`, for the SMTP relay.
+    func read(messageID: String) throws -> [UInt8] {
+        let file = filePath(messageID)
+        let descriptor = open(file, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw failure("open", file)
+        }
+        defer { close(descriptor) }
+
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 16_384)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0, errno == EINTR {
+                continue
+            }
+            guard count >= 0 else {
+                throw failure("read", file)
+            }
+            if count == 0 {
+                return bytes
+            }
+            bytes.append(contentsOf: chunk[..<count])
+        }
+    }
+
     /// Creates the folder (owner-only) when it does not exist yet.
     func prepare() throws {
         if mkdir(path, 0o700) != 0, errno != EEXIST {

@@ -14,8 +14,6 @@ public struct WebhookTarget: Sendable, Hashable {
     /// The path and query sent in the request line; `/` when the URL has none.
     public let requestTarget: String
 
-    public static let allowedHosts: Set<String> = ["127.0.0.1", "localhost"]
-
     /// Parses and checks `text`.
     ///
     /// - Parameter field: where the URL came from, named in the error.
@@ -26,15 +24,7 @@ public struct WebhookTarget: Sendable, Hashable {
             RPCError.invalidArgument(field: field, "\(field) \(problem); \(accepted)")
         }
 
-        guard text.utf8.count <= 2048, text.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7f }) else {
-            throw reject("must be at most 2048 printable ASCII characters without spaces")
-        }
-        guard text.lowercased().hasPrefix("http://") else {
-            let scheme = text.split(separator: ":", maxSplits: 1).first.map(String.init) ?? text
-            throw reject("uses scheme '\(scheme.prefix(20))', not http")
-        }
-
-        let afterScheme = text.dropFirst("http://".count)
+        let afterScheme = try LoopbackURL.afterScheme(text, scheme: "http", maximumLength: 2048, reject: reject)
         let authorityEnd = afterScheme.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? afterScheme.endIndex
         let authority = afterScheme[..<authorityEnd]
         var target = String(afterScheme[authorityEnd...])
@@ -45,22 +35,7 @@ public struct WebhookTarget: Sendable, Hashable {
             target = "/" + target
         }
 
-        guard !authority.contains("@") else {
-            throw reject("must not carry a user name or password")
-        }
-        let hostAndPort = authority.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
-        let host = String(hostAndPort[0]).lowercased()
-        guard allowedHosts.contains(host) else {
-            throw reject("points at host '\(host.prefix(100))', which is not this machine's loopback")
-        }
-
-        var port: UInt16 = 80
-        if hostAndPort.count == 2 {
-            guard let number = UInt16(hostAndPort[1]), number > 0 else {
-                throw reject("has invalid port '\(hostAndPort[1].prefix(20))' (expected 1 to 65535)")
-            }
-            port = number
-        }
+        let (host, port) = try LoopbackURL.hostAndPort(authority, defaultPort: 80, reject: reject)
 
         return WebhookTarget(
             url: text,

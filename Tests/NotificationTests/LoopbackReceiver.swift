@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import MeshTesting
 import Synchronization
 
 /// A tiny HTTP/1.1 server on 127.0.0.1 (on a port the kernel picks). It responds 500 to its first
@@ -16,41 +17,17 @@ final class LoopbackReceiver: Sendable {
         var failuresLeft: Int
     }
 
-    let port: UInt16
-    private let listener: Int32
     private let state: Mutex<State>
-    private let stopped = Mutex(false)
+    private let listener = Mutex<LoopbackListener?>(nil)
+
+    var port: UInt16 {
+        listener.withLock { $0?.port ?? 0 }
+    }
 
     init(failFirst: Int) throws {
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard listener >= 0 else {
-            throw ReceiverFailure("socket: \(String(cString: strerror(errno)))")
-        }
-
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = UInt32(0x7f00_0001).bigEndian
-        let bound = withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard bound == 0, listen(listener, 16) == 0 else {
-            close(listener)
-            throw ReceiverFailure("bind/listen: \(String(cString: strerror(errno)))")
-        }
-
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) }
-        }
-        self.listener = listener
-        port = UInt16(bigEndian: address.sin_port)
         state = Mutex(State(failuresLeft: failFirst))
-
-        let thread = Thread { [self] in acceptLoop() }
-        thread.start()
+        let started = try LoopbackListener { [self] connection in serve(connection) }
+        listener.withLock { $0 = started }
     }
 
     var requests: [Request] {
@@ -61,31 +38,10 @@ final class LoopbackReceiver: Sendable {
         "http://127.0.0.1:\(port)\(path)"
     }
 
-    /// Stops accepting: the accept loop wakes up, closes the socket and ends. The loop keeps a reference
-    /// to the receiver, so every test calls this when it is done.
+    /// Stops accepting. The listener keeps a reference to the receiver, so every test calls this when
+    /// it is done.
     func stop() {
-        let wasStopped = stopped.withLock { flag in
-            defer { flag = true }
-            return flag
-        }
-        if !wasStopped {
-            shutdown(listener, Int32(SHUT_RDWR))
-        }
-    }
-
-    private func acceptLoop() {
-        defer { close(listener) }
-        while true {
-            let connection = accept(listener, nil, nil)
-            if connection < 0 {
-                if errno == EINTR {
-                    continue
-                }
-                return
-            }
-            serve(connection)
-            close(connection)
-        }
+        listener.withLock { $0?.stop() }
     }
 
     private func serve(_ connection: Int32) {
@@ -140,9 +96,4 @@ final class LoopbackReceiver: Sendable {
         }
         return Request(requestLine: lines[0], headers: headers, body: String(decoding: body.prefix(length), as: UTF8.self))
     }
-}
-
-struct ReceiverFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }

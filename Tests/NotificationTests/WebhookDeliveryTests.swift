@@ -20,8 +20,8 @@ import Testing
         return harness
     }
 
-    func sender(_ harness: NotificationHarness) -> WebhookSender {
-        WebhookSender(store: harness.store, clock: harness.clock, logger: Logger(label: "notification", level: .debug, sink: harness.logs))
+    func sender(_ harness: NotificationHarness) -> MessageSender {
+        MessageSender.webhooks(store: harness.store, clock: harness.clock, logger: Logger(label: "notification", level: .debug, sink: harness.logs))
     }
 
     func webhookMessages(_ harness: NotificationHarness) async throws -> [JSONValue] {

@@ -44,6 +44,6 @@ import Testing
 
     @Test(arguments: [(1, Int64(1000)), (2, Int64(2000)), (3, Int64(4000)), (4, Int64(8000))])
     func backoffDoublesFromOneSecond(attempt: Int, expected: Int64) {
-        #expect(WebhookSender.backoffMs(afterAttempt: attempt) == expected)
+        #expect(MessageSender.backoffMs(afterAttempt: attempt) == expected)
     }
 }

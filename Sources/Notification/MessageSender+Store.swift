@@ -1,33 +1,40 @@
 import MeshStore
 
-extension WebhookSender {
-    /// Dead-letters messages whose last allowed attempt never reported back, then claims up to `limit` due
-    /// messages, counting their attempt and setting the time of the next one before anything is sent.
-    static func claimDue(now: Int64, limit: Int, in connection: Connection) throws -> (attempts: [WebhookAttempt], lostAttempts: Int) {
+extension MessageSender {
+    /// Dead-letters messages of `channel` whose last allowed attempt never reported back, then claims up to
+    /// `limit` due ones, counting their attempt and setting the time of the next one before anything is sent.
+    ///
+    /// Messages of a deleted company are skipped. Operator alerts, which belong to no company, are not.
+    static func claimDue(
+        _ channel: MessageChannel,
+        now: Int64,
+        limit: Int,
+        in connection: Connection
+    ) throws -> (attempts: [DeliveryAttempt], lostAttempts: Int) {
         try connection.execute(
             """
             UPDATE messages SET status = 'dead', next_attempt_ms = NULL,
                 last_error = 'the outcome of the last attempt was lost when the service stopped; '
                     || 'call notifications.retry to send it again'
-            WHERE channel = 'webhook' AND status IN ('pending', 'failed') AND next_attempt_ms <= ? AND attempts >= ?
+            WHERE channel = ? AND status IN ('pending', 'failed') AND next_attempt_ms <= ? AND attempts >= ?
             """,
-            [.integer(now), .integer(Int64(maximumAttempts))]
+            [.text(channel.rawValue), .integer(now), .integer(Int64(maximumAttempts))]
         )
         let lostAttempts = connection.changes
 
         let rows = try connection.query(
             """
             SELECT m.message_id, m.recipient, m.webhook_text, m.attempts FROM messages AS m
-            JOIN companies AS c ON c.company_id = m.company_id
-            WHERE m.channel = 'webhook' AND m.status IN ('pending', 'failed') AND m.next_attempt_ms <= ?
-                AND c.status != 'deleted'
+            LEFT JOIN companies AS c ON c.company_id = m.company_id
+            WHERE m.channel = ? AND m.status IN ('pending', 'failed') AND m.next_attempt_ms <= ?
+                AND (m.company_id = '' OR c.status != 'deleted')
             ORDER BY m.next_attempt_ms, m.seq
             LIMIT ?
             """,
-            [.integer(now), .integer(Int64(limit))]
+            [.text(channel.rawValue), .integer(now), .integer(Int64(limit))]
         )
 
-        var attempts: [WebhookAttempt] = []
+        var attempts: [DeliveryAttempt] = []
         for row in rows {
             let number = Int(try row.requireInt("attempts")) + 1
             let messageID = try row.requireString("message_id")
@@ -36,7 +43,11 @@ extension WebhookSender {
                 [.integer(Int64(number)), .integer(now + backoffMs(afterAttempt: number)), .text(messageID)]
             )
             attempts.append(
-                WebhookAttempt(messageID: messageID, url: try row.requireString("recipient"), text: row.string("webhook_text"), number: number)
+                DeliveryAttempt(
+                    messageID: messageID, recipient: try row.requireString("recipient"),
+                    text: row.string("webhook_text"),
+                    number: number
+                )
             )
         }
         return (attempts, lostAttempts)
@@ -46,7 +57,9 @@ extension WebhookSender {
     ///
     /// Only a message still at this attempt is changed; one that was reset or dead-lettered meanwhile
     /// keeps its state, and nil is returned.
-    static func record(_ outcome: WebhookOutcome, for attempt: WebhookAttempt, now: Int64, in connection: Connection) throws -> MessageStatus? {
+    static func record(_ outcome: DeliveryOutcome, for attempt: DeliveryAttempt, now: Int64, in connection: Connection)
+        throws -> MessageStatus?
+    {
         let status: MessageStatus
         switch outcome {
         case .delivered:

@@ -1,0 +1,168 @@
+import MeshProtocol
+import MeshRuntime
+import MeshStore
+
+/// Delivers the due messages of one channel and schedules retries: webhook posts, and emails when an
+/// SMTP relay is configured.
+///
+/// A message gets at most `maximumAttempts` attempts. After failed attempt n, the next is due 2^(n-1)
+/// seconds later on the mesh clock (1, 2, 4, 8 s). After the last, the message is dead until an operator
+/// calls `notifications.retry`.
+///
+/// Each attempt is counted in the database before the message goes out, so a process that stops
+/// mid-send never gets more attempts than the limit. A message whose outcome was lost that way is sent
+/// again, and receivers can drop the repeat by its id (the `X-TenantMesh-Message-Id` header of a
+/// webhook post, the `Message-ID` header of an email).
+public struct MessageSender: Sendable {
+    public static let maximumAttempts = 5
+
+    /// Returns the wait after failed attempt `attempt` (counted from 1), in milliseconds.
+    public static func backoffMs(afterAttempt attempt: Int) -> Int64 {
+        1000 << Int64(max(0, min(attempt - 1, 20)))
+    }
+
+    let channel: MessageChannel
+    let store: Database
+    let clock: MeshClock
+    let logger: Logger
+    /// Makes one attempt, off the Swift concurrency pool when it blocks.
+    let deliver: @Sendable (DeliveryAttempt) async -> DeliveryOutcome
+
+    /// Builds the sender that POSTs webhook messages to their loopback URL.
+    public static func webhooks(
+        store: Database,
+        clock: MeshClock,
+        logger: Logger,
+        requestTimeout: Duration = .seconds(5)
+    ) -> MessageSender {
+        let client = LoopbackHTTPClient(timeout: requestTimeout)
+        return MessageSender(channel: .webhook, store: store, clock: clock, logger: logger) { attempt in
+            guard let text = attempt.text else {
+                return .failed("the message has no webhook text; it cannot be posted")
+            }
+
+            let target: WebhookTarget
+            do throws(RPCError) {
+                target = try WebhookTarget.parse(attempt.recipient)
+            } catch {
+                return .failed(error.message)
+            }
+
+            let body = JSONWriter.serialize(["text": .string(text)])
+            return await client.post(target, body: body, messageID: attempt.messageID)
+        }
+    }
+
+    /// Builds the sender that hands the `.eml` file of each email message to the SMTP relay at `relay`.
+    static func mail(
+        store: Database,
+        clock: MeshClock,
+        logger: Logger,
+        outbox: OutboxFolder,
+        relay: MailRelayTarget,
+        timeout: Duration = .seconds(10)
+    ) -> MessageSender {
+        let client = SMTPClient(relay: relay, timeout: timeout)
+        return MessageSender(channel: .email, store: store, clock: clock, logger: logger) { attempt in
+            let message: [UInt8]
+            do {
+                message = try outbox.read(messageID: attempt.messageID)
+            } catch {
+                return .failed("\(error)")
+            }
+            return await client.send(message, from: Mailbox.sender.address, to: attempt.recipient)
+        }
+    }
+
+    /// The log event names of one channel's sender. The logger takes only static names.
+    private struct LogNames {
+        let started: StaticString
+        let passFailed: StaticString
+        let stopped: StaticString
+        let lastAttemptLost: StaticString
+        let delivered: StaticString
+        let retryScheduled: StaticString
+        let deadLettered: StaticString
+        let outcomeDiscarded: StaticString
+
+        static let webhook = LogNames(
+            started: "webhook_sender.started", passFailed: "webhook_sender.pass_failed",
+            stopped: "webhook_sender.stopped", lastAttemptLost: "webhook.last_attempt_lost",
+            delivered: "webhook.delivered", retryScheduled: "webhook.retry_scheduled",
+            deadLettered: "webhook.dead_lettered", outcomeDiscarded: "webhook.outcome_discarded"
+        )
+        static let email = LogNames(
+            started: "mail_relay.started", passFailed: "mail_relay.pass_failed", stopped: "mail_relay.stopped",
+            lastAttemptLost: "mail.last_attempt_lost", delivered: "mail.relayed",
+            retryScheduled: "mail.retry_scheduled",
+            deadLettered: "mail.dead_lettered", outcomeDiscarded: "mail.outcome_discarded"
+        )
+    }
+
+    private var names: LogNames {
+        channel == .webhook ? .webhook : .email
+    }
+
+    /// Polls for due messages until the task is cancelled.
+    public func run(pollInterval: Duration = .seconds(1)) async {
+        logger.info(names.started)
+        while !Task.isCancelled {
+            do {
+                _ = try await sendDue()
+            } catch is CancellationError {
+                break
+            } catch {
+                logger.error(names.passFailed, ["error": "\(error)"])
+            }
+
+            do {
+                try await Task.sleep(for: pollInterval)
+            } catch {
+                break
+            }
+        }
+        logger.info(names.stopped)
+    }
+
+    /// Makes one attempt for each message due at the mesh clock's current time (at most `limit`).
+    public func sendDue(limit: Int = 20) async throws -> SendReport {
+        let now = clock.nowMs()
+        var report = SendReport()
+
+        let claimed = try await store.write { [channel] connection in
+            try Self.claimDue(channel, now: now, limit: limit, in: connection)
+        }
+        report.deadLettered += claimed.lostAttempts
+        if claimed.lostAttempts > 0 {
+            logger.warning(names.lastAttemptLost, ["messages": "\(claimed.lostAttempts)"])
+        }
+
+        for attempt in claimed.attempts {
+            report.attempted += 1
+            let outcome = await deliver(attempt)
+            let finished = try await store.write { [clock] connection in
+                try Self.record(outcome, for: attempt, now: clock.nowMs(), in: connection)
+            }
+
+            var metadata = ["message_id": attempt.messageID, "attempt": "\(attempt.number)"]
+            if case .failed(let problem) = outcome {
+                metadata["error"] = problem
+            }
+
+            switch finished {
+            case .sent?:
+                report.delivered += 1
+                logger.info(names.delivered, metadata)
+            case .failed?:
+                report.failed += 1
+                logger.info(names.retryScheduled, metadata)
+            case .dead?:
+                report.deadLettered += 1
+                logger.warning(names.deadLettered, metadata)
+            case .pending?, nil:
+                logger.debug(names.outcomeDiscarded, metadata)
+            }
+        }
+        return report
+    }
+}

@@ -1,0 +1,51 @@
+import CMail
+import Dispatch
+
+/// Hands one message to the SMTP relay through libcurl's SMTP client.
+///
+/// libcurl was chosen over a hand-written dialogue because it already handles the parts that are easy
+/// to get wrong: EHLO and its fallback to HELO, multi-line replies, dot-stuffing of the message data and
+/// the final `.` line. It is loaded only by a process that relays mail (see `Sources/CMail`), and proxy
+/// settings of the environment are ignored, so the transfer goes to the loopback relay and nowhere else.
+struct SMTPClient: Sendable {
+    let relay: MailRelayTarget
+    /// The maximum time the whole transfer may take.
+    let timeout: Duration
+
+    /// Sends `message` (a whole `.eml` file) from `sender` to `recipient` on a Dispatch thread, so the
+    /// blocking transfer never holds a thread of the Swift concurrency pool.
+    func send(_ message: [UInt8], from sender: String, to recipient: String) async -> DeliveryOutcome {
+        let url = relay.connectURL
+        let milliseconds =
+            Int(timeout.components.seconds * 1000) + Int(timeout.components.attoseconds / 1_000_000_000_000_000)
+
+        return await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(
+                    returning: Self.transfer(
+                        message, url: url, sender: sender, recipient: recipient, timeoutMs: milliseconds)
+                )
+            }
+        }
+    }
+
+    private static func transfer(_ message: [UInt8], url: String, sender: String, recipient: String, timeoutMs: Int)
+        -> DeliveryOutcome
+    {
+        var code = 0
+        var error = [CChar](repeating: 0, count: Int(CMAIL_ERROR_SIZE))
+
+        let result = message.withUnsafeBufferPointer { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { text in
+                cmail_smtp_send(url, sender, recipient, text.baseAddress, text.count, timeoutMs, &code, &error)
+            }
+        }
+
+        guard result == 0 else {
+            let reason = String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            let reply = code > 0 ? " (last SMTP reply \(code))" : ""
+            return .failed("the SMTP relay at \(url) did not take the message: \(reason)\(reply)")
+        }
+        return .delivered(status: code)
+    }
+}

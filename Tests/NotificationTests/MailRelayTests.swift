@@ -1,0 +1,121 @@
+import MeshProtocol
+import MeshRuntime
+import MeshTesting
+import Testing
+
+@testable import Notification
+
+@Suite struct MailRelayTests {
+    typealias Fixture = NotificationEventsFixture
+
+    func relayedHarness(_ sink: SMTPSink) throws -> NotificationHarness {
+        try NotificationHarness(variables: ["MESH_SMTP_URL": sink.url])
+    }
+
+    func sender(_ harness: NotificationHarness, relay url: String) throws -> MessageSender {
+        MessageSender.mail(
+            store: harness.store, clock: harness.clock,
+            logger: Logger(label: "notification", level: .debug, sink: harness.logs),
+            outbox: OutboxFolder(path: harness.home.outboxDirectory), relay: try MailRelayTarget.parse(url),
+            timeout: .seconds(5)
+        )
+    }
+
+    func onlyMessage(_ harness: NotificationHarness) async throws -> JSONValue {
+        let listed = try await harness.call("notifications.list", ["company_id": "cmp_a"])
+        let messages = listed["messages"]?.arrayValue ?? []
+        #expect(messages.count == 1)
+        return try #require(messages.first)
+    }
+
+    @Test func relayReceivesTheEmailFile() async throws {
+        let sink = try SMTPSink()
+        defer { sink.stop() }
+        let harness = try relayedHarness(sink)
+        let token = Fixture.token()
+        try harness.deliver([Fixture.provisioned("cmp_a", token: token, at: harness.clock.nowMs())])
+
+        let pending = try await onlyMessage(harness)
+        #expect(pending["status"] == "pending")
+
+        let report = try await sender(harness, relay: sink.url).sendDue()
+        #expect(report.delivered == 1)
+
+        let received = try #require(sink.messages.first)
+        #expect(sink.messages.count == 1)
+        #expect(received.sender == "no-reply@tenantmesh.invalid")
+        #expect(received.recipients == ["olivia@acme.example"])
+        #expect(received.data.contains("Subject: Welcome to TenantMesh: activate Acme Tools"))
+        #expect(received.data.contains(token))
+
+        let sent = try await onlyMessage(harness)
+        #expect(sent["status"] == "sent")
+        #expect(sent["attempts"] == 1)
+        #expect(try await sender(harness, relay: sink.url).sendDue().attempted == 0)
+    }
+
+    @Test func rejectedDataIsRetriedWithBackoff() async throws {
+        let sink = try SMTPSink(failFirst: 1)
+        defer { sink.stop() }
+        let harness = try relayedHarness(sink)
+        let start = harness.clock.nowMs()
+        try harness.deliver([Fixture.provisioned("cmp_a", token: Fixture.token(), at: start)])
+        let sender = try sender(harness, relay: sink.url)
+
+        #expect(try await sender.sendDue().failed == 1)
+        let failed = try await onlyMessage(harness)
+        #expect(failed["status"] == "failed")
+        #expect(failed["last_error"]?.stringValue?.contains("451") == true)
+        #expect(failed["next_attempt_ms"] == .int(start + 1_000))
+
+        #expect(try await sender.sendDue().attempted == 0)
+        try harness.setClock(start + 1_000)
+        #expect(try await sender.sendDue().delivered == 1)
+        #expect(sink.messages.count == 1)
+    }
+
+    @Test func deadEmailCanBeRetried() async throws {
+        let sink = try SMTPSink()
+        let closedURL = sink.url
+        sink.stop()
+        let harness = try NotificationHarness(variables: ["MESH_SMTP_URL": closedURL])
+        var now = harness.clock.nowMs()
+        try harness.deliver([Fixture.provisioned("cmp_a", token: Fixture.token(), at: now)])
+        let sender = try sender(harness, relay: closedURL)
+
+        for _ in 1...MessageSender.maximumAttempts {
+            _ = try await sender.sendDue()
+            now += 16_000
+            try harness.setClock(now)
+        }
+        let dead = try await onlyMessage(harness)
+        #expect(dead["status"] == "dead")
+        #expect(dead["last_error"]?.stringValue?.contains("the SMTP relay at smtp://127.0.0.1") == true)
+
+        let retried = try await harness.call("notifications.retry", ["message_id": try #require(dead["message_id"])])
+        #expect(retried["status"] == "pending")
+        #expect(retried["attempts"] == 0)
+    }
+
+    @Test(arguments: [
+        ("smtp://mail.example.com:25", "not this machine's loopback"),
+        ("http://127.0.0.1:25", "not smtp"),
+        ("smtp://user@127.0.0.1:25", "user name"),
+        ("smtp://127.0.0.1:0", "invalid port"),
+        ("smtp://127.0.0.1:25/path", "path"),
+    ])
+    func badRelayURLStopsTheService(url: String, problem: String) throws {
+        let error = #expect(throws: RPCError.self) {
+            _ = try NotificationHarness(variables: ["MESH_SMTP_URL": url])
+        }
+        #expect(error?.status == .invalidArgument)
+        #expect(error?.message.contains("MESH_SMTP_URL") == true)
+        #expect(error?.message.contains(problem) == true)
+    }
+
+    @Test func relayURLDefaultsToPort25() throws {
+        let target = try MailRelayTarget.parse("smtp://localhost")
+        #expect(target.port == 25)
+        #expect(target.connectURL == "smtp://127.0.0.1:25")
+    }
+}
