@@ -28,7 +28,8 @@ enum CallCommand {
         }
         let (key, keySource) = chooseKey(arguments, home: home)
         let socket = home.socketPath(process)
-        let client = try MeshClient(socketPath: socket, apiKey: key)
+        let options = try LimitVariables.clientOptions(ProcessInfo.processInfo.environment)
+        let client = try MeshClient(socketPath: socket, apiKey: key, options: options)
         defer { client.close() }
 
         do {

@@ -7,10 +7,15 @@ public final class PeerDirectory: Sendable {
     public let home: MeshHome
     private let loop: EventLoop
     private let clients = Mutex<[String: RPCClient]>([:])
+    private let options: RPCClient.Options
 
-    public init(home: MeshHome, loop: EventLoop) {
+    /// - Parameter maximumFrameBytes: the largest reply a peer may send, the process's own frame limit.
+    public init(home: MeshHome, loop: EventLoop, maximumFrameBytes: Int = ServerLimits().maximumFrameBytes) {
         self.home = home
         self.loop = loop
+        var options = RPCClient.Options()
+        options.maximumFrameBytes = maximumFrameBytes
+        self.options = options
     }
 
     public func client(_ process: String) -> RPCClient {
@@ -18,7 +23,7 @@ public final class PeerDirectory: Sendable {
             if let existing = clients[process] {
                 return existing
             }
-            let created = RPCClient(path: home.socketPath(process), loop: loop)
+            let created = RPCClient(path: home.socketPath(process), loop: loop, options: options)
             clients[process] = created
             return created
         }

@@ -25,14 +25,19 @@ public final class ServiceHost: Sendable {
         home: MeshHome,
         logger: Logger,
         storeOptions: StoreOptions = StoreOptions(),
-        limits: ServerLimits = ServerLimits()
+        limits: ServerLimits = ServerLimits(),
+        variables: [String: String] = ProcessInfo.processInfo.environment
     ) throws {
-        try home.prepare()
         let name = Service.name
+        var configuration = RPCServer.Configuration(processName: name)
+        configuration.limits = limits
+        try LimitVariables.apply(variables, to: &configuration)
+
+        try home.prepare()
         let clock = home.clock()
         let store = try Database(path: home.databasePath(name), migrations: Service.migrations, options: storeOptions)
         let loop = try EventLoop(name: name)
-        let peers = PeerDirectory(home: home, loop: loop)
+        let peers = PeerDirectory(home: home, loop: loop, maximumFrameBytes: configuration.limits.maximumFrameBytes)
 
         let relayBox = RelayBox()
         let environment = ServiceEnvironment(
@@ -42,6 +47,7 @@ public final class ServiceHost: Sendable {
             clock: clock,
             logger: logger,
             peers: peers,
+            variables: variables,
             eventsPublished: { relayBox.relay?.wake() }
         )
         var parts = try Service.make(environment)
@@ -58,8 +64,6 @@ public final class ServiceHost: Sendable {
         let relay = EventRelay(source: name, routes: parts.subscribers, store: store, peers: peers, clock: clock, logger: logger)
         relayBox.relay = relay
 
-        var configuration = RPCServer.Configuration(processName: name)
-        configuration.limits = limits
         configuration.defaultTimeout = parts.defaultTimeout
         configuration.trustsCaller = parts.trustsCaller
         let healthDetails = parts.healthDetails
@@ -97,7 +101,7 @@ public final class ServiceHost: Sendable {
         self.relay = relay
         self.background = parts.background
         self.logger = logger
-        self.server = UnixServer(path: home.socketPath(name), loop: loop, limits: limits, delegate: rpc)
+        self.server = UnixServer(path: home.socketPath(name), loop: loop, limits: configuration.limits, delegate: rpc)
     }
 
     /// Starts the loop, the socket, the relay and the background work.

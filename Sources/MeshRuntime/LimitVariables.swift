@@ -1,0 +1,68 @@
+import MeshProtocol
+import MeshTransport
+
+/// The environment variables that override a process's connection limits, and their accepted ranges.
+///
+/// `mesh up` passes its environment to every process, so one setting applies to the whole mesh.
+/// `rpc.describe` reports the values in force under `limits`.
+public enum LimitVariables {
+    /// One overridable limit: its variable, the range accepted, and where the value goes.
+    struct Setting: Sendable {
+        let variable: String
+        let range: ClosedRange<Int>
+        let apply: @Sendable (inout RPCServer.Configuration, Int) -> Void
+    }
+
+    static let settings: [Setting] = [
+        Setting(variable: "MESH_MAX_FRAME_BYTES", range: 65_536...67_108_864) { $0.limits.maximumFrameBytes = $1 },
+        Setting(variable: "MESH_MAX_CONNECTIONS", range: 1...65_536) { $0.limits.maximumConnections = $1 },
+        Setting(variable: "MESH_MAX_IN_FLIGHT", range: 1...65_536) { $0.maximumInFlight = $1 },
+        Setting(variable: "MESH_MAX_OUTBOUND_BYTES", range: 65_536...1_073_741_824) {
+            $0.limits.maximumOutboundBytes = $1
+        },
+        Setting(variable: "MESH_IDLE_TIMEOUT_MS", range: 1_000...86_400_000) {
+            $0.limits.idleTimeout = .milliseconds($1)
+        },
+        Setting(variable: "MESH_PARTIAL_FRAME_TIMEOUT_MS", range: 100...3_600_000) {
+            $0.limits.partialFrameTimeout = .milliseconds($1)
+        },
+    ]
+
+    /// The names of every variable, for messages and docs.
+    public static var names: [String] {
+        settings.map(\.variable)
+    }
+
+    /// Sets each limit whose variable is present in `variables`.
+    ///
+    /// - Throws: INVALID_ARGUMENT naming the variable, its value and the accepted range, so the process
+    ///   fails to start instead of running with a limit that was not intended.
+    public static func apply(_ variables: [String: String], to configuration: inout RPCServer.Configuration)
+        throws(RPCError)
+    {
+        for setting in settings {
+            guard let text = variables[setting.variable] else {
+                continue
+            }
+            guard let value = Int(text), setting.range.contains(value) else {
+                throw RPCError.invalidArgument(
+                    field: setting.variable,
+                    "\(setting.variable) is '\(text.prefix(40))', not a whole number from \(setting.range.lowerBound) "
+                        + "to \(setting.range.upperBound); fix or unset it and start the mesh again"
+                )
+            }
+            setting.apply(&configuration, value)
+        }
+    }
+
+    /// Returns client options whose frame limit follows `MESH_MAX_FRAME_BYTES`, so a client such as
+    /// `mesh call` can read every reply the processes may send.
+    public static func clientOptions(_ variables: [String: String]) throws(RPCError) -> RPCClient.Options {
+        var configuration = RPCServer.Configuration(processName: "client")
+        try apply(variables, to: &configuration)
+
+        var options = RPCClient.Options()
+        options.maximumFrameBytes = configuration.limits.maximumFrameBytes
+        return options
+    }
+}
