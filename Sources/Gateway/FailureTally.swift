@@ -9,8 +9,10 @@ import TenantModel
 ///
 /// Two counts are kept:
 /// - failures: calls that failed with INTERNAL, UNAVAILABLE or DEADLINE_EXCEEDED, the statuses that
-///   mean the mesh could not complete a call. Client mistakes (bad params, unknown ids, missing permissions,
-///   rate limits) are left out, because they say nothing about the mesh's health.
+///   mean the mesh could not complete a call. A deadline counts only when the call had at least
+///   `minimumCountedBudget`: a client that allows a few milliseconds learns nothing about the mesh's
+///   health, and must not be able to page the operator. Client mistakes (bad params, unknown ids, missing permissions,
+///   rate limits) are left out, because they reveal nothing about the mesh's health.
 /// - provisioning failures: `companies.provision` calls that failed with any error.
 ///
 /// NOTE: like the API call counters, counts not yet flushed are lost if the gateway is killed.
@@ -46,13 +48,17 @@ final class FailureTally: Sendable {
         self.clock = clock
     }
 
-    /// Counts the failure of a call to `method`. A cancelled call is not a failure.
-    func record(method: String, error: any Error) {
-        guard !(error is CancellationError) else {
+    /// The smallest budget whose running out counts as a failure.
+    static let minimumCountedBudget: Duration = .seconds(1)
+
+    /// Counts the failure of a call to `method` that ran with `budget` (nil for none) and ended at
+    /// `deadline`. A call the client cancelled is not a failure.
+    func record(method: String, error: any Error, budget: Duration?, deadline: ContinuousClock.Instant?) {
+        let status = FailureTally.status(of: error, deadline: deadline)
+        guard let status, status != .cancelled else {
             return
         }
-        let status = (error as? RPCError)?.status ?? .internal
-        guard status != .cancelled else {
+        if status == .deadlineExceeded, let budget, budget < FailureTally.minimumCountedBudget {
             return
         }
 
@@ -73,6 +79,21 @@ final class FailureTally: Sendable {
                 counts.provisioningFailures += 1
             }
         }
+    }
+
+    /// Returns the status of the reply the client received. When the gateway's deadline timer fires, the
+    /// client gets DEADLINE_EXCEEDED while the call itself only sees its cancellation.
+    static func status(of error: any Error, deadline: ContinuousClock.Instant?) -> RPCStatus? {
+        if let rpc = error as? RPCError {
+            return rpc.status
+        }
+        guard error is CancellationError else {
+            return .internal
+        }
+        guard let deadline, deadline <= .now else {
+            return nil
+        }
+        return .deadlineExceeded
     }
 
     /// Publishes the counts gathered since the last flush; returns whether there were any.

@@ -53,7 +53,8 @@ public enum Gateway: MeshService {
             do {
                 return try await router.route(params: params, context: context)
             } catch {
-                failures.record(method: context.method, error: error)
+                let budget = context.meta.timeoutMs.map { Duration.milliseconds($0) } ?? defaultTimeout
+                failures.record(method: context.method, error: error, budget: budget, deadline: context.deadline)
                 throw error
             }
         }

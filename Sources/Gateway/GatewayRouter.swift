@@ -16,10 +16,11 @@ final class GatewayRouter: Sendable {
     /// The processes behind the gateway, in the order `rpc.describe` lists them.
     static let services = ["tenancy", "billing", "analytics", "notification"]
 
-    /// Calls that can revoke access for a whole company: the cache forgets that company after them.
+    /// Calls that change what the cache keeps about a company (access, roles or the tier and so its daily
+    /// call limit): the cache forgets that company after them.
     private static let accessChanging: Set<String> = [
-        "companies.suspend", "companies.reactivate", "companies.delete", "users.deactivate", "users.setRole",
-        "auth.revokeKey",
+        "companies.suspend", "companies.reactivate", "companies.delete", "companies.changeTier", "users.deactivate",
+        "users.setRole", "auth.revokeKey",
     ]
 
     init(rootKeyHash: String, peers: PeerDirectory, clock: MeshClock, usage: UsageCounter, logger: Logger) {
@@ -138,7 +139,9 @@ final class GatewayRouter: Sendable {
             )
         }
 
-        if let error = usage.admit(companyID: companyID, tier: Tier(rawValue: verified.companyTier)) {
+        // An upgrade is the way out of the limit, so it is counted but never refused.
+        let enforced = method != "companies.changeTier"
+        if let error = usage.admit(companyID: companyID, tier: Tier(rawValue: verified.companyTier), enforced: enforced) {
             throw error
         }
         return caller

@@ -49,20 +49,20 @@ final class UsageCounter: Sendable {
         }
     }
 
-    /// Counts one call for `companyID` unless it would pass the daily limit of `tier`; returns the error
-    /// to send when it would.
-    func admit(companyID: String, tier: Tier?) -> RPCError? {
+    /// Counts one call for `companyID` unless it would pass the daily limit of `tier` and the limit is
+    /// `enforced`; returns the error to send when it would.
+    func admit(companyID: String, tier: Tier?, enforced: Bool = true) -> RPCError? {
         let limit = tier?.maximumAPICallsPerDay
         let now = clock.nowMs()
         let key = Key(companyID: companyID, day: UsageCounter.day(of: now))
         return state.withLock { state -> RPCError? in
             let current = state.counts[key, default: 0]
-            if let limit, current >= Int64(limit) {
+            if let limit, enforced, current >= Int64(limit) {
                 let retryAfter = UsageCounter.millisecondsUntilNextDay(from: now)
                 return RPCError(
                     .resourceExhausted,
                     "rate limited: company \(companyID) used all \(limit) API calls of its tier for \(key.day) (UTC); "
-                        + "calls resume at the next UTC midnight or after an upgrade",
+                        + "calls resume at the next UTC midnight, or at once after an owner upgrades with companies.changeTier",
                     details: [
                         "reason": "rate_limited",
                         "limit": .int(Int64(limit)),

@@ -8,7 +8,7 @@ public enum MeshCommand {
 
         commands:
           up [--test-clock]            start all five processes, restart any that dies, stop on Ctrl-C
-          serve <process> [--log-level debug|info|error]
+          serve <process> [--log-level trace|debug|info|notice|warning|error]
                                        run one process: gateway, tenancy, billing, analytics, notification
           call <method> [json]         call a method through the gateway and print the result
                [--key KEY] [--timeout-ms N] [--process NAME (call that socket directly)]
@@ -25,6 +25,10 @@ public enum MeshCommand {
 
         up, serve, call, status, describe and clock work on MESH_HOME (default ./.mesh); --home DIR,
         before or after the command, overrides it. demo and bench make a temporary home of their own.
+
+        mesh up passes its environment to every process: MESH_OPERATOR_EMAIL (operator alerts),
+        MESH_SMTP_URL (an SMTP relay on this machine) and the MESH_MAX_* and MESH_*_TIMEOUT_MS connection
+        limits; docs/OPERATIONS.md lists them. mesh call reads MESH_API_KEY and MESH_MAX_FRAME_BYTES.
         """
 
     static let commandNames = ["up", "serve", "call", "status", "describe", "clock", "demo", "bench", "crashtest"]

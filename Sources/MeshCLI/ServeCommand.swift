@@ -11,7 +11,7 @@ enum ServeCommand {
         try arguments.allowPositional(atMost: 1, command: "serve")
         let levelName = arguments.option("log-level") ?? "info"
         guard let level = Logger.Level(name: levelName) else {
-            throw UsageError("--log-level must be debug, info or error, not '\(levelName)'")
+            throw UsageError("--log-level must be trace, debug, info, notice, warning or error, not '\(levelName)'")
         }
         let home = MeshCommand.home(arguments)
         let logger = Logger(label: name, level: level)

@@ -154,6 +154,15 @@ final class Supervisor: Sendable {
         logger.info("supervisor.process_started", ["process": name, "pid": "\(process.processIdentifier)"])
     }
 
+    /// Returns the last non-empty line of a log file, where a process that fails to start writes why.
+    static func lastLine(ofFile path: String) -> String? {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            return nil
+        }
+        let text = String(decoding: data.suffix(4096), as: UTF8.self)
+        return text.split(whereSeparator: \.isNewline).last.map(String.init)
+    }
+
     private func waitUntilServing(_ name: String, timeout: Duration) async throws {
         let client = RPCClient(path: home.socketPath(name), loop: loop)
         defer { client.close() }
@@ -162,8 +171,10 @@ final class Supervisor: Sendable {
 
         while ContinuousClock.now < deadline {
             if let process = children.withLock({ $0[name]?.process }), !process.isRunning {
+                let reason = Supervisor.lastLine(ofFile: home.logPath(name)).map { ": \($0)" } ?? ""
                 throw RuntimeFailure(
-                    "\(name) exited with status \(process.terminationStatus) while starting; see \(home.logPath(name))"
+                    "\(name) exited with status \(process.terminationStatus) while starting\(reason)\n"
+                        + "(the whole output is in \(home.logPath(name)))"
                 )
             }
             do {

@@ -37,4 +37,17 @@ public enum AlertRule: String, Sendable, Codable, CaseIterable, JSONSchemaProvid
             return "more than \(AlertRule.maximumSuspended) companies are suspended"
         }
     }
+
+    /// The operator's next step, for the alert's message.
+    var hint: String {
+        switch self {
+        case .gatewayFailures:
+            return
+                "mesh status shows which processes answer, and each process's log is in the logs/ folder of the mesh home."
+        case .provisioningFailures:
+            return "The caller of companies.provision got the error; the gateway's log in the mesh home has the time."
+        case .suspendedCompanies:
+            return "companies.list with the root key shows each company's status and its reactivation date."
+        }
+    }
 }

@@ -13,8 +13,10 @@ public struct AlertView: Codable, Sendable, Hashable {
     public let figures: JSONValue
     /// The event whose arrival fired it.
     public let eventID: String
-    /// The email to the operator, which `notifications.get` shows with company id "".
+    /// The email to the operator. `notifications.get` shows it with `company_id` `""`.
     public let messageID: String
+    /// How the email's delivery went: `sent`, or with an SMTP relay also `pending`, `failed` or `dead`.
+    public let messageStatus: MessageStatus?
 
     enum CodingKeys: String, CodingKey {
         case rule
@@ -24,6 +26,7 @@ public struct AlertView: Codable, Sendable, Hashable {
         case figures
         case eventID = "event_id"
         case messageID = "message_id"
+        case messageStatus = "message_status"
     }
 
     init(row: Row) throws {
@@ -41,6 +44,7 @@ public struct AlertView: Codable, Sendable, Hashable {
         figures = try JSONParser.parse(try row.requireString("figures"))
         eventID = try row.requireString("event_id")
         messageID = try row.requireString("message_id")
+        messageStatus = row.string("status").flatMap(MessageStatus.init(rawValue:))
     }
 
     /// Reads one page of alerts, newest first, before `beforeSeq` when given, and the next page's cursor.
@@ -49,8 +53,9 @@ public struct AlertView: Codable, Sendable, Hashable {
     ) {
         let rows = try connection.query(
             """
-            SELECT seq, rule, event_id, fired_at_ms, summary, figures, message_id FROM alerts
-            WHERE seq < ? ORDER BY seq DESC LIMIT ?
+            SELECT a.seq, a.rule, a.event_id, a.fired_at_ms, a.summary, a.figures, a.message_id, m.status
+            FROM alerts AS a LEFT JOIN messages AS m ON m.message_id = a.message_id
+            WHERE a.seq < ? ORDER BY a.seq DESC LIMIT ?
             """,
             [.integer(beforeSeq ?? Int64.max), .integer(Int64(limit) + 1)]
         )

@@ -2,12 +2,14 @@ import MeshProtocol
 
 /// The words a usage warning uses for one counted tier limit.
 struct LimitWording: Sendable {
-    /// The counted units, written after a number: "user seats".
+    /// The counted units, written after "the plan's": "user seats".
     let units: String
     /// The limit's name before "limit": "user".
     let name: String
-    /// The calls that fail once the limit is used up, as the end of a sentence.
-    let consequence: String
+    /// The calls that fail once the limit is used up, as a sentence that follows "At 1000,".
+    let atLimit: String
+    /// The sentence for a limit that is used up: what fails, and until when.
+    let whileFull: String
     /// The owner's ways to get under the limit again.
     let remedy: String
 
@@ -19,19 +21,23 @@ struct LimitWording: Sendable {
         case "users":
             units = "user seats"
             name = "user"
-            consequence = "inviting or reactivating a user fails."
+            atLimit = "inviting or reactivating a user fails."
+            whileFull = "Inviting or reactivating a user fails until a seat is freed or the plan is upgraded."
             remedy =
                 "Deactivate users you no longer need (pending invitations hold a seat too), or ask for a larger plan."
         case "issues":
             units = "issues"
             name = "issue"
-            consequence = "creating an issue fails."
+            atLimit = "creating an issue fails."
+            whileFull = "Creating an issue fails until issues are deleted or the plan is upgraded."
             remedy = "Delete issues you no longer need, or ask for a larger plan."
         case "api_calls_per_day":
             units = "API calls for today (UTC)"
             name = "daily API call"
-            consequence = "API calls fail until the next UTC midnight."
-            remedy = "Spread calls over the day, or ask for a larger plan."
+            atLimit = "API calls fail until the next UTC midnight."
+            whileFull =
+                "API calls fail until the next UTC midnight, except companies.changeTier, with which an owner can upgrade the plan."
+            remedy = "Spread calls over the day, or upgrade to a larger plan."
         default:
             throw RPCError.invalidArgument(
                 field: field,

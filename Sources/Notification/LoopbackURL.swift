@@ -34,6 +34,10 @@ enum LoopbackURL {
             throw reject("must not carry a user name or password")
         }
 
+        guard !authority.hasPrefix("[") else {
+            throw reject("names an IPv6 address, which is not accepted")
+        }
+
         let parts = authority.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
         let host = String(parts[0]).lowercased()
         guard allowedHosts.contains(host) else {
@@ -43,7 +47,7 @@ enum LoopbackURL {
         guard parts.count == 2 else {
             return (host, defaultPort)
         }
-        guard let port = UInt16(parts[1]), port > 0 else {
+        guard parts[1].allSatisfy({ $0.isASCII && $0.isNumber }), let port = UInt16(parts[1]), port > 0 else {
             throw reject("has invalid port '\(parts[1].prefix(20))' (expected 1 to 65535)")
         }
         return (host, port)

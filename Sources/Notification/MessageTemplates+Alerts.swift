@@ -12,16 +12,12 @@ extension MessageTemplates {
         tier: Tier,
         atMs: Int64
     ) -> MessageText {
-        let units = limit.units
         let reached = percent >= 100
         let headline =
             reached
-            ? "\(company) has used all \(allowed) \(units) of the \(tier.displayName) plan"
-            : "\(company) has used \(current) of \(allowed) \(units) (\(percent)%) of the \(tier.displayName) plan"
-        let consequence =
-            reached
-            ? "Until usage goes down or the plan is upgraded, \(limit.consequence)"
-            : "At \(allowed), \(limit.consequence)"
+            ? "\(company) has used all of the \(tier.displayName) plan's \(limit.units): \(current) of \(allowed)"
+            : "\(company) has used \(percent)% of the \(tier.displayName) plan's \(limit.units): \(current) of \(allowed)"
+        let consequence = reached ? limit.whileFull : "At \(allowed), \(limit.atLimit)"
         let body = """
             \(greeting(ownerName))
 
@@ -48,7 +44,8 @@ extension MessageTemplates {
 
             \(summary)
 
-            Fired alerts are listed by notifications.alerts; the mesh's logs have the failed calls.
+            \(rule.hint)
+            notifications.alerts lists every alert that fired.
 
             \(signature)
             """

@@ -16,13 +16,16 @@ public enum Notification: MeshService {
         try outbox.prepare()
 
         let relay = try MailRelayTarget.from(env.variables)
+        if relay == nil {
+            try abandonRelayedMail(env)
+        }
 
         var parts = ServiceParts()
         var dispatcher = MessageDispatcher(outbox: outbox, clock: env.clock, logger: env.logger)
         dispatcher.relayed = relay != nil
         let alerts = OperatorAlerts(dispatcher: dispatcher, operatorMailbox: try OperatorMailbox.from(env.variables))
         parts.eventHandlers = NotificationEvents(dispatcher: dispatcher, alerts: alerts, logger: env.logger).handlers
-        NotificationMethods.register(into: &parts.methods, env: env)
+        NotificationMethods.register(into: &parts.methods, env: env, relayed: relay != nil)
 
         let webhooks = MessageSender.webhooks(store: env.store, clock: env.clock, logger: env.logger)
         parts.background = [{ await webhooks.run() }]
@@ -32,5 +35,24 @@ public enum Notification: MeshService {
             parts.background.append({ await mail.run() })
         }
         return parts
+    }
+
+    /// Dead-letters the emails still waiting for a relay when the process starts without one, since
+    /// nothing would ever send them, and logs how many.
+    private static func abandonRelayedMail(_ env: ServiceEnvironment) throws {
+        let abandoned = try env.store.writeSync { connection in
+            try connection.execute(
+                """
+                UPDATE messages SET status = 'dead', next_attempt_ms = NULL,
+                    last_error = 'no SMTP relay is configured (MESH_SMTP_URL is unset); set it, restart the mesh and '
+                        || 'call notifications.retry to send it again'
+                WHERE channel = 'email' AND status IN ('pending', 'failed')
+                """
+            )
+            return connection.changes
+        }
+        if abandoned > 0 {
+            env.logger.warning("mail.relay_missing", ["messages": "\(abandoned)"])
+        }
     }
 }

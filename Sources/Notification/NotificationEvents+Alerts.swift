@@ -47,7 +47,7 @@ extension NotificationEvents {
         try alerts.evaluate(
             .gatewayFailures,
             conditionMet: recentFailures > AlertRule.maximumFailures,
-            summary: "\(recentFailures) calls failed at the gateway in the 5 minutes before this alert.",
+            summary: "\(counted(recentFailures, "call")) failed at the gateway in the 5 minutes before this alert.",
             figures: [
                 "failures": .int(recentFailures), "window_minutes": 5, "threshold": .int(AlertRule.maximumFailures),
             ],
@@ -58,7 +58,7 @@ extension NotificationEvents {
         try alerts.evaluate(
             .provisioningFailures,
             conditionMet: recentProvisioning > 0,
-            summary: "\(recentProvisioning) companies.provision calls failed in the hour before this alert.",
+            summary: "\(counted(recentProvisioning, "companies.provision call")) failed in the hour before this alert.",
             figures: ["provisioning_failures": .int(recentProvisioning), "window_minutes": 60],
             event: event, atMs: atMs, in: connection
         )
@@ -74,6 +74,11 @@ extension NotificationEvents {
             figures: ["suspended_companies": .int(suspended), "threshold": .int(AlertRule.maximumSuspended)],
             event: event, atMs: atMs, in: connection
         )
+    }
+
+    /// Returns `count` and `noun`, with an s when the count is not 1: "1 call", "12 calls".
+    private func counted(_ count: Int64, _ noun: String) -> String {
+        count == 1 ? "1 \(noun)" : "\(count) \(noun)s"
     }
 
     private func failuresSince(_ startMs: Int64, column: String, in connection: Connection) throws -> Int64 {

@@ -7,7 +7,8 @@ enum NotificationMethods {
     static let defaultPageSize = 50
     static let maximumPageSize = 200
 
-    static func register(into methods: inout MethodTable, env: ServiceEnvironment) {
+    /// - Parameter relayed: whether an SMTP relay is configured, without which no email can be retried.
+    static func register(into methods: inout MethodTable, env: ServiceEnvironment, relayed: Bool) {
         let store = env.store
         let clock = env.clock
 
@@ -51,7 +52,7 @@ enum NotificationMethods {
             _ = try context.requireRoot()
 
             let message = try await store.write { connection in
-                try retry(params.messageID, now: clock.nowMs(), in: connection)
+                try retry(params.messageID, relayed: relayed, now: clock.nowMs(), in: connection)
             }
             context.logger.info(
                 "message.retry_requested", ["message_id": message.messageID, "company_id": message.companyID])
@@ -93,11 +94,10 @@ enum NotificationMethods {
     }
 
     /// Puts a dead webhook message back in the queue with its attempt count reset.
-    static func retry(_ messageID: String, now: Int64, in connection: Connection) throws -> MessageView {
+    static func retry(_ messageID: String, relayed: Bool, now: Int64, in connection: Connection) throws -> MessageView {
         guard let message = try MessageView.load(messageID, in: connection) else {
             throw RPCError.notFound("message", messageID)
         }
-        // Without an SMTP relay an email is sent when its file is written, so only relayed emails can be dead.
         guard message.status == .dead else {
             throw RPCError(
                 .failedPrecondition,
@@ -105,6 +105,15 @@ enum NotificationMethods {
                 details: ["message_id": .string(messageID), "status": .string(message.status.rawValue)]
             )
         }
+        guard message.channel == .webhook || relayed else {
+            throw RPCError(
+                .failedPrecondition,
+                "message \(messageID) is an email and no SMTP relay is configured; its file is in the outbox folder. "
+                    + "Set MESH_SMTP_URL and restart the mesh to relay it",
+                details: ["message_id": .string(messageID), "channel": .string(message.channel.rawValue)]
+            )
+        }
+
         // An operator alert belongs to no company, so only its status matters.
         if message.companyID.isEmpty {
             return try reset(messageID, now: now, in: connection) ?? message

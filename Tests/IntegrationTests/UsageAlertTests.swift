@@ -34,14 +34,27 @@ struct UsageAlertTests {
         }
         let seats = try await mail(
             to: "owner@near.example", subject: "Near Limit is at 80% of its user limit", in: mesh)
-        #expect(seats.contains("has used 4 of 5 user seats (80%) of the Basic plan"))
+        #expect(seats.contains("has used 80% of the Basic plan's user seats: 4 of 5"))
 
         // The owner has made 3 counted calls; these take the day's count to 800 of 1000.
         for _ in 0..<797 {
             _ = try await owner.call("companies.get", ["company_id": .string(companyID)])
         }
         let calls = try await mail(to: "owner@near.example", subject: "80% of its daily API call limit", in: mesh)
-        #expect(calls.contains("has used 800 of 1000 API calls for today (UTC)"))
+        #expect(calls.contains("has used 80% of the Basic plan's API calls for today (UTC): 800 of 1000"))
+
+        // Past the limit, calls are refused, but an upgrade still goes through.
+        for _ in 0..<200 {
+            _ = try await owner.call("companies.get", ["company_id": .string(companyID)])
+        }
+        _ = try await mail(to: "owner@near.example", subject: "Near Limit reached its daily API call limit", in: mesh)
+        let refused = await CallOutcome.of(owner, "companies.get", ["company_id": .string(companyID)])
+        #expect(refused.status == .resourceExhausted)
+        let upgraded = try await owner.call(
+            "companies.changeTier", ["company_id": .string(companyID), "tier": "premium"])
+        #expect(upgraded["company"]?["tier"] == "premium")
+        let afterUpgrade = await CallOutcome.of(owner, "companies.get", ["company_id": .string(companyID)])
+        #expect(afterUpgrade.status == nil)
     }
 
     @Test func failedProvisioningAlertsTheOperator() async throws {
@@ -56,7 +69,7 @@ struct UsageAlertTests {
 
         let alert = try await mail(to: "operator@localhost", subject: "TenantMesh alert", in: mesh)
         #expect(alert.contains("provisioning_failures"))
-        #expect(alert.contains("1 companies.provision calls failed"))
+        #expect(alert.contains("1 companies.provision call failed"))
 
         let listed = try await mesh.root.call("notifications.alerts")
         #expect(listed["alerts"]?.arrayValue?.first?["rule"] == "provisioning_failures")

@@ -103,6 +103,8 @@ import Testing
         ("smtp://user@127.0.0.1:25", "user name"),
         ("smtp://127.0.0.1:0", "invalid port"),
         ("smtp://127.0.0.1:25/path", "path"),
+        ("smtp://[::1]:25", "IPv6"),
+        ("smtp://127.0.0.1:+25", "invalid port"),
     ])
     func badRelayURLStopsTheService(url: String, problem: String) throws {
         let error = #expect(throws: RPCError.self) {
@@ -111,6 +113,37 @@ import Testing
         #expect(error?.status == .invalidArgument)
         #expect(error?.message.contains("MESH_SMTP_URL") == true)
         #expect(error?.message.contains(problem) == true)
+    }
+
+    @Test func startingWithoutRelayKillsWaitingMail() async throws {
+        let sink = try SMTPSink()
+        let harness = try relayedHarness(sink)
+        sink.stop()
+        try harness.deliver([Fixture.provisioned("cmp_a", token: Fixture.token(), at: harness.clock.nowMs())])
+        #expect(try await onlyMessage(harness)["status"] == "pending")
+
+        // The process starts again on the same store, now without MESH_SMTP_URL.
+        let restarted = ServiceEnvironment(
+            name: NotificationService.name, home: harness.home, store: harness.store, clock: harness.clock,
+            logger: Logger(label: "notification", level: .debug, sink: harness.logs), peers: harness.peers,
+            variables: [:], eventsPublished: {}
+        )
+        let parts = try NotificationService.make(restarted)
+
+        let dead = try await onlyMessage(harness)
+        #expect(dead["status"] == "dead")
+        #expect(dead["last_error"]?.stringValue?.contains("no SMTP relay is configured") == true)
+
+        let retry = try #require(parts.methods["notifications.retry"])
+        let context = MethodContext(
+            method: "notifications.retry", requestID: .int(1), meta: RequestMeta(), caller: .root, deadline: nil,
+            logger: restarted.logger, clock: harness.clock, peers: harness.peers
+        )
+        let error = await #expect(throws: RPCError.self) {
+            _ = try await retry.handler(["message_id": try #require(dead["message_id"])], context)
+        }
+        #expect(error?.status == .failedPrecondition)
+        #expect(error?.message.contains("Set MESH_SMTP_URL") == true)
     }
 
     @Test func relayURLDefaultsToPort25() throws {

@@ -38,13 +38,13 @@ import Testing
 
         let first = try email(harness, for: eighty)
         #expect(first.header("Subject") == "Acme Tools is at 80% of its user limit")
-        #expect(first.body.contains("Acme Tools has used 4 of 5 user seats (80%) of the Basic plan"))
+        #expect(first.body.contains("Acme Tools has used 80% of the Basic plan's user seats: 4 of 5"))
         #expect(first.body.contains("pending invitations hold a seat too"))
 
         let second = try email(harness, for: full)
         #expect(second.header("Subject") == "Acme Tools reached its issue limit")
-        #expect(second.body.contains("has used all 1000 issues of the Basic plan"))
-        #expect(second.body.contains("creating an issue fails"))
+        #expect(second.body.contains("has used all of the Basic plan's issues: 1000 of 1000"))
+        #expect(second.body.contains("Creating an issue fails until issues are deleted or the plan is upgraded."))
 
         let listed = try await harness.call("notifications.list", ["company_id": "cmp_a"])
         let kinds = listed["messages"]?.arrayValue?.compactMap { $0["kind"]?.stringValue } ?? []
@@ -61,7 +61,7 @@ import Testing
 
         let mail = try email(harness, for: event)
         #expect(mail.header("Subject") == "Acme Tools is at 80% of its daily API call limit")
-        #expect(mail.body.contains("800 of 1000 API calls for today (UTC)"))
+        #expect(mail.body.contains("80% of the Basic plan's API calls for today (UTC): 800 of 1000"))
         #expect(mail.body.contains("until the next UTC midnight"))
     }
 
