@@ -1,9 +1,13 @@
 import MeshStore
 
 extension MessageSender {
-    /// Dead-letters messages of `channel` whose last allowed attempt never reported back, then claims up to
-    /// `limit` due ones, counting their attempt and setting the time of the next one before anything is sent.
+    /// Dead-letters the messages of `channel` whose attempt started and never reported back, then claims
+    /// up to `limit` due ones. Each claimed attempt is counted and marked started, and the time of the next
+    /// one set, before anything is sent.
     ///
+    /// The sender runs one pass at a time, so an attempt still marked started when a pass begins was cut
+    /// off: the process stopped, or its outcome could not be stored. The receiver may or may not have that
+    /// message, and sending it again could deliver it twice, so it is dead until an operator retries it.
     /// Messages of a deleted company are skipped. Operator alerts, which belong to no company, are not.
     static func claimDue(
         _ channel: MessageChannel,
@@ -13,12 +17,12 @@ extension MessageSender {
     ) throws -> (attempts: [DeliveryAttempt], lostAttempts: Int) {
         try connection.execute(
             """
-            UPDATE messages SET status = 'dead', next_attempt_ms = NULL,
-                last_error = 'the outcome of the last attempt was lost when the service stopped; '
-                    || 'call notifications.retry to send it again'
-            WHERE channel = ? AND status IN ('pending', 'failed') AND next_attempt_ms <= ? AND attempts >= ?
+            UPDATE messages SET status = 'dead', next_attempt_ms = NULL, attempt_started_ms = NULL,
+                last_error = 'attempt ' || attempts || ' was cut off before its outcome was stored, so the receiver '
+                    || 'may or may not have the message; call notifications.retry to send it again'
+            WHERE channel = ? AND status IN ('pending', 'failed') AND attempt_started_ms IS NOT NULL
             """,
-            [.text(channel.rawValue), .integer(now), .integer(Int64(maximumAttempts))]
+            [.text(channel.rawValue)]
         )
         let lostAttempts = connection.changes
 
@@ -39,8 +43,11 @@ extension MessageSender {
             let number = Int(try row.requireInt("attempts")) + 1
             let messageID = try row.requireString("message_id")
             try connection.execute(
-                "UPDATE messages SET attempts = ?, next_attempt_ms = ? WHERE message_id = ?",
-                [.integer(Int64(number)), .integer(now + backoffMs(afterAttempt: number)), .text(messageID)]
+                "UPDATE messages SET attempts = ?, next_attempt_ms = ?, attempt_started_ms = ? WHERE message_id = ?",
+                [
+                    .integer(Int64(number)), .integer(now + backoffMs(afterAttempt: number)), .integer(now),
+                    .text(messageID),
+                ]
             )
             attempts.append(
                 DeliveryAttempt(
@@ -66,7 +73,8 @@ extension MessageSender {
             status = .sent
             try connection.execute(
                 """
-                UPDATE messages SET status = 'sent', sent_at_ms = ?, next_attempt_ms = NULL, last_error = NULL
+                UPDATE messages SET status = 'sent', sent_at_ms = ?, next_attempt_ms = NULL, last_error = NULL,
+                    attempt_started_ms = NULL
                 WHERE message_id = ? AND attempts = ? AND status IN ('pending', 'failed')
                 """,
                 [.integer(now), .text(attempt.messageID), .integer(Int64(attempt.number))]
@@ -76,7 +84,7 @@ extension MessageSender {
             status = isLast ? .dead : .failed
             try connection.execute(
                 """
-                UPDATE messages SET status = ?, last_error = ?,
+                UPDATE messages SET status = ?, last_error = ?, attempt_started_ms = NULL,
                     next_attempt_ms = CASE WHEN ? THEN NULL ELSE next_attempt_ms END
                 WHERE message_id = ? AND attempts = ? AND status IN ('pending', 'failed')
                 """,

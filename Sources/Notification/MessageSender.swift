@@ -9,10 +9,9 @@ import MeshStore
 /// seconds later on the mesh clock (1, 2, 4, 8 s). After the last, the message is dead until an operator
 /// calls `notifications.retry`.
 ///
-/// Each attempt is counted in the database before the message goes out, so a process that stops
-/// mid-send never gets more attempts than the limit. A message whose outcome was lost that way is sent
-/// again, and receivers can drop the repeat by its id (the `X-TenantMesh-Message-Id` header of a
-/// webhook post, the `Message-ID` header of an email).
+/// Each attempt is counted and marked started in the database before the message goes out. An attempt
+/// that never reports back (the process stopped mid-send) makes its message dead instead of sending it
+/// again, so no message reaches a receiver twice. `notifications.retry` sends it again on request.
 public struct MessageSender: Sendable {
     public static let maximumAttempts = 5
 
@@ -79,7 +78,7 @@ public struct MessageSender: Sendable {
         let started: StaticString
         let passFailed: StaticString
         let stopped: StaticString
-        let lastAttemptLost: StaticString
+        let attemptCutOff: StaticString
         let delivered: StaticString
         let retryScheduled: StaticString
         let deadLettered: StaticString
@@ -87,13 +86,13 @@ public struct MessageSender: Sendable {
 
         static let webhook = LogNames(
             started: "webhook_sender.started", passFailed: "webhook_sender.pass_failed",
-            stopped: "webhook_sender.stopped", lastAttemptLost: "webhook.last_attempt_lost",
+            stopped: "webhook_sender.stopped", attemptCutOff: "webhook.attempt_cut_off",
             delivered: "webhook.delivered", retryScheduled: "webhook.retry_scheduled",
             deadLettered: "webhook.dead_lettered", outcomeDiscarded: "webhook.outcome_discarded"
         )
         static let email = LogNames(
             started: "mail_relay.started", passFailed: "mail_relay.pass_failed", stopped: "mail_relay.stopped",
-            lastAttemptLost: "mail.last_attempt_lost", delivered: "mail.relayed",
+            attemptCutOff: "mail.attempt_cut_off", delivered: "mail.relayed",
             retryScheduled: "mail.retry_scheduled",
             deadLettered: "mail.dead_lettered", outcomeDiscarded: "mail.outcome_discarded"
         )
@@ -134,7 +133,7 @@ public struct MessageSender: Sendable {
         }
         report.deadLettered += claimed.lostAttempts
         if claimed.lostAttempts > 0 {
-            logger.warning(names.lastAttemptLost, ["messages": "\(claimed.lostAttempts)"])
+            logger.warning(names.attemptCutOff, ["messages": "\(claimed.lostAttempts)"])
         }
 
         for attempt in claimed.attempts {

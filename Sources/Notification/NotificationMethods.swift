@@ -143,7 +143,8 @@ enum NotificationMethods {
     private static func reset(_ messageID: String, now: Int64, in connection: Connection) throws -> MessageView? {
         try connection.execute(
             """
-            UPDATE messages SET status = 'pending', attempts = 0, next_attempt_ms = ?, last_error = NULL
+            UPDATE messages SET status = 'pending', attempts = 0, next_attempt_ms = ?, last_error = NULL,
+                attempt_started_ms = NULL
             WHERE message_id = ?
             """,
             [.integer(now), .text(messageID)]

@@ -86,5 +86,12 @@ enum NotificationMigrations {
                     WHERE channel = 'email' AND status IN ('pending', 'failed');
                 """
         ),
+        Migration(
+            id: 4,
+            name: "attempt start",
+            sql: """
+                ALTER TABLE messages ADD COLUMN attempt_started_ms INTEGER;
+                """
+        ),
     ]
 }

@@ -21,7 +21,9 @@ import Testing
     }
 
     func sender(_ harness: NotificationHarness) -> MessageSender {
-        MessageSender.webhooks(store: harness.store, clock: harness.clock, logger: Logger(label: "notification", level: .debug, sink: harness.logs))
+        MessageSender.webhooks(
+            store: harness.store, clock: harness.clock,
+            logger: Logger(label: "notification", level: .debug, sink: harness.logs))
     }
 
     func webhookMessages(_ harness: NotificationHarness) async throws -> [JSONValue] {
@@ -79,7 +81,8 @@ import Testing
             #expect(request.requestLine == "POST /hooks/tenantmesh HTTP/1.1")
             #expect(request.headers["content-type"] == "application/json")
             #expect(request.headers["x-tenantmesh-message-id"] == message["message_id"]?.stringValue)
-            let body = try #require(try JSONSerialization.jsonObject(with: Data(request.body.utf8)) as? [String: String])
+            let body = try #require(
+                try JSONSerialization.jsonObject(with: Data(request.body.utf8)) as? [String: String])
             #expect(body.keys.sorted() == ["text"])
             #expect(body["text"] == "TenantMesh: Acme Tools was upgraded from Premium to Platinum.")
         }
@@ -123,6 +126,33 @@ import Testing
         #expect(try await sender.sendDue().delivered == 1)
         #expect(try await onlyWebhookMessage(harness)["status"]?.stringValue == "sent")
         #expect(receiver.requests.count == 6)
+    }
+
+    @Test func cutOffAttemptIsNeverResent() async throws {
+        let receiver = try LoopbackReceiver(failFirst: 0)
+        defer { receiver.stop() }
+        let harness = try premiumHarness(webhookURL: receiver.url())
+        let now = harness.clock.nowMs()
+        try harness.deliver([Fixture.tierChanged("cmp_a", from: "premium", to: "platinum", at: now)])
+
+        // A sender claims the attempt and stops before it stores the outcome, as a killed process would.
+        let claimed = try harness.store.writeSync { connection in
+            try MessageSender.claimDue(.webhook, now: now, limit: 20, in: connection)
+        }
+        #expect(claimed.attempts.count == 1)
+
+        let report = try await sender(harness).sendDue()
+        #expect(report.deadLettered == 1)
+        #expect(report.attempted == 0)
+        #expect(receiver.requests.isEmpty)
+
+        let dead = try await onlyWebhookMessage(harness)
+        #expect(dead["status"] == "dead")
+        #expect(dead["last_error"]?.stringValue?.contains("attempt 1 was cut off") == true)
+
+        _ = try await harness.call("notifications.retry", ["message_id": try #require(dead["message_id"])])
+        #expect(try await sender(harness).sendDue().delivered == 1)
+        #expect(receiver.requests.count == 1)
     }
 
     @Test func refusedConnectionIsFailedAttempt() async throws {
