@@ -18,6 +18,17 @@ extension GatewayRouter {
 
     /// Returns "pong" for `rpc.ping`, forwarding it to the named service when params carry `service`.
     func ping(params: JSONValue?, context: MethodContext) async throws -> JSONValue {
+        if let params, params.objectValue == nil {
+            throw RPCError.invalidArgument(
+                field: "params",
+                "rpc.ping takes an object, {} or {\"service\": name}, not \(JSONWriter.string(params).prefix(60))"
+            )
+        }
+        if let unknown = params?.objectValue?.keys.sorted().first(where: { $0 != "service" }) {
+            throw RPCError.invalidArgument(
+                field: "params.\(unknown)", "params.\(unknown) is not a parameter of rpc.ping; it takes only service"
+            )
+        }
         guard let service = params?["service"] else {
             return "pong"
         }

@@ -1,14 +1,20 @@
-import MeshProtocol
+// Re-exported so that `import MeshClient` alone gives callers the types its methods take and return:
+// JSONValue, RPCError, RPCStatus and the client options.
+@_exported import MeshProtocol
 import MeshTransport
+
+@_exported import class MeshTransport.RPCClient
 
 /// A Swift client of the gateway's public API over the mesh protocol.
 ///
 /// It keeps one connection with many calls in flight, puts the API key in `meta.api_key` of every call,
-/// and fails fast with UNAVAILABLE when the gateway is down. The typed helpers in
-/// `MeshClient+Companies.swift` and its siblings wrap the most common calls.
+/// and fails fast with UNAVAILABLE when the gateway is down. At most `Options.maximumInFlight` calls
+/// (256, the gateway's limit per connection) are sent at once; more wait in the client. The typed
+/// helpers in `MeshClient+Typed.swift` wrap the most common calls.
 public final class MeshClient: Sendable {
     public let socketPath: String
     public let apiKey: String?
+    private let options: RPCClient.Options
     private let loop: EventLoop
     private let connection: RPCClient
     private let ownsLoop: Bool
@@ -17,6 +23,7 @@ public final class MeshClient: Sendable {
     public init(socketPath: String, apiKey: String?, options: RPCClient.Options = RPCClient.Options()) throws {
         self.socketPath = socketPath
         self.apiKey = apiKey
+        self.options = options
         self.loop = try EventLoop(name: "client")
         self.ownsLoop = true
         loop.start()
@@ -30,9 +37,9 @@ public final class MeshClient: Sendable {
         }
     }
 
-    /// A client for the same gateway acting with another key.
+    /// A client for the same gateway, with the same options, acting with another key.
     public func with(apiKey: String?) throws -> MeshClient {
-        try MeshClient(socketPath: socketPath, apiKey: apiKey)
+        try MeshClient(socketPath: socketPath, apiKey: apiKey, options: options)
     }
 
     /// Calls any method by name.

@@ -44,25 +44,29 @@ public enum LimitVariables {
             guard let text = variables[setting.variable] else {
                 continue
             }
-            guard let value = Int(text), setting.range.contains(value) else {
+            guard text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }), let value = Int(text),
+                setting.range.contains(value)
+            else {
                 throw RPCError.invalidArgument(
                     field: setting.variable,
                     "\(setting.variable) is '\(text.prefix(40))', not a whole number from \(setting.range.lowerBound) "
-                        + "to \(setting.range.upperBound); fix or unset it and start the mesh again"
+                        + "to \(setting.range.upperBound); fix or unset it"
                 )
             }
             setting.apply(&configuration, value)
         }
     }
 
-    /// Returns client options whose frame limit follows `MESH_MAX_FRAME_BYTES`, so a client such as
-    /// `mesh call` can read every reply the processes may send.
+    /// Returns client options whose frame limit follows `MESH_MAX_FRAME_BYTES` and whose window follows
+    /// `MESH_MAX_IN_FLIGHT`, so a client such as `mesh call` reads every reply the processes may send and
+    /// never has a request refused for the in-flight limit.
     public static func clientOptions(_ variables: [String: String]) throws(RPCError) -> RPCClient.Options {
         var configuration = RPCServer.Configuration(processName: "client")
         try apply(variables, to: &configuration)
 
         var options = RPCClient.Options()
         options.maximumFrameBytes = configuration.limits.maximumFrameBytes
+        options.maximumInFlight = configuration.maximumInFlight
         return options
     }
 }

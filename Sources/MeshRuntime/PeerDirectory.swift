@@ -9,12 +9,27 @@ public final class PeerDirectory: Sendable {
     private let clients = Mutex<[String: RPCClient]>([:])
     private let options: RPCClient.Options
 
-    /// - Parameter maximumFrameBytes: the largest reply a peer may send, the process's own frame limit.
-    public init(home: MeshHome, loop: EventLoop, maximumFrameBytes: Int = ServerLimits().maximumFrameBytes) {
+    /// Calls to one peer that may wait at once. The gateway sends every client's calls to a service over
+    /// one connection, so this is far above a single client's share.
+    public static let maximumPendingPerPeer = 65_536
+
+    /// - Parameters:
+    ///   - maximumFrameBytes: the largest reply a peer may send, the process's own frame limit.
+    ///   - maximumInFlight: the requests written to a peer at once, the in-flight limit every process
+    ///     applies per connection. Further calls wait here, so calls from many clients multiplexed onto
+    ///     one connection are never refused for that connection's limit.
+    public init(
+        home: MeshHome,
+        loop: EventLoop,
+        maximumFrameBytes: Int = ServerLimits().maximumFrameBytes,
+        maximumInFlight: Int = RPCClient.Options().maximumInFlight
+    ) {
         self.home = home
         self.loop = loop
         var options = RPCClient.Options()
         options.maximumFrameBytes = maximumFrameBytes
+        options.maximumInFlight = maximumInFlight
+        options.maximumPending = PeerDirectory.maximumPendingPerPeer
         self.options = options
     }
 

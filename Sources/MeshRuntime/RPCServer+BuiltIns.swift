@@ -8,9 +8,13 @@ extension RPCServer {
     func builtInEntry(_ method: String) -> MethodEntry? {
         switch method {
         case "rpc.ping":
-            return MethodEntry(descriptor: Self.pingDescriptor) { _, _ in "pong" }
+            return MethodEntry(descriptor: Self.pingDescriptor) { params, _ in
+                try Self.requireNoParams(params, method: method)
+                return "pong"
+            }
         case "rpc.health":
-            return MethodEntry(descriptor: Self.healthDescriptor) { [health, startedAt] _, _ in
+            return MethodEntry(descriptor: Self.healthDescriptor) { [health, startedAt] params, _ in
+                try Self.requireNoParams(params, method: method)
                 var report = health()
                 if case .object(var members) = report {
                     members["uptime_ms"] = .int((ContinuousClock.now - startedAt).milliseconds)
@@ -19,11 +23,14 @@ extension RPCServer {
                 return report
             }
         case "rpc.describe":
-            return MethodEntry(descriptor: Self.describeDescriptor) { [self] _, _ in
+            return MethodEntry(descriptor: Self.describeDescriptor) { [self] params, _ in
+                try Self.requireNoParams(params, method: method)
                 var description = describe().objectValue ?? [:]
                 if let describeExtension {
                     for (key, value) in await describeExtension() {
-                        if key == "methods", case .array(let own) = description["methods"] ?? [], case .array(let more) = value {
+                        if key == "methods", case .array(let own) = description["methods"] ?? [],
+                            case .array(let more) = value
+                        {
                             description["methods"] = .array(own + more)
                         } else {
                             description[key] = value
@@ -35,6 +42,19 @@ extension RPCServer {
         default:
             return nil
         }
+    }
+
+    /// Throws INVALID_ARGUMENT unless `params` is absent or `{}`, as the schemas of the built-ins state.
+    static func requireNoParams(_ params: JSONValue?, method: String) throws(RPCError) {
+        guard let params, params != .object([:]) else {
+            return
+        }
+        let first = params.objectValue?.keys.sorted().first
+        throw RPCError(
+            .invalidArgument,
+            "\(method) takes no params; send none or {}, not \(JSONWriter.string(params).prefix(60))",
+            details: ["field": .string(first.map { "params.\($0)" } ?? "params")]
+        )
     }
 
     /// The hello document: protocol version, limits and every method with its schemas.

@@ -157,7 +157,7 @@ extension RPCServer {
             connection.loop.cancelTimer(timer)
         }
         // The cancelled request still gets a response, so a batch it belongs to completes.
-        entry.respond(.failure(RPCError(.cancelled, "\(id) was cancelled by rpc.cancel")))
+        entry.respond(.failure(RPCError(.cancelled, "request \(id) was cancelled by rpc.cancel")))
         logger.debug("request.cancelled", ["id": id.description])
         return .success(["cancelled": true])
     }

@@ -37,7 +37,12 @@ public final class ServiceHost: Sendable {
         let clock = home.clock()
         let store = try Database(path: home.databasePath(name), migrations: Service.migrations, options: storeOptions)
         let loop = try EventLoop(name: name)
-        let peers = PeerDirectory(home: home, loop: loop, maximumFrameBytes: configuration.limits.maximumFrameBytes)
+        let peers = PeerDirectory(
+            home: home,
+            loop: loop,
+            maximumFrameBytes: configuration.limits.maximumFrameBytes,
+            maximumInFlight: configuration.maximumInFlight
+        )
 
         let relayBox = RelayBox()
         let environment = ServiceEnvironment(

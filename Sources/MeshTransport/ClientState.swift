@@ -14,6 +14,11 @@ final class ClientState: ConnectionDelegate {
     private let options: RPCClient.Options
     private var connection: SocketConnection?
     private var pending: [Int64: Pending] = [:]
+    /// Requests written to the connection whose reply has not arrived, at most `maximumInFlight`.
+    private var unanswered: Set<Int64> = []
+    /// Requests waiting for room in the window, oldest first, with their encoded frames.
+    private var queued: [(id: Int64, payload: [UInt8])] = []
+    private var queueHead = 0
     private var cancelledBeforeStart: Set<Int64> = []
     private var backoff: Duration = .zero
     private var retryAfter: ContinuousClock.Instant?
@@ -59,7 +64,36 @@ final class ClientState: ConnectionDelegate {
             }
         }
         pending[id] = Pending(continuation: continuation, timer: timer)
-        connection.send(payload)
+        if unanswered.count < options.maximumInFlight {
+            unanswered.insert(id)
+            connection.send(payload)
+        } else {
+            queued.append((id, payload))
+        }
+    }
+
+    /// Sends queued requests while the window has room. A request that was cancelled or timed out while
+    /// queued is dropped without being sent.
+    private func sendQueued() {
+        guard let connection, !connection.isClosed else {
+            return
+        }
+        while unanswered.count < options.maximumInFlight && queueHead < queued.count {
+            let (id, payload) = queued[queueHead]
+            queueHead += 1
+            guard pending[id] != nil else {
+                continue
+            }
+            unanswered.insert(id)
+            connection.send(payload)
+        }
+        if queueHead == queued.count {
+            queued.removeAll(keepingCapacity: true)
+            queueHead = 0
+        } else if queueHead > 1024 && queueHead * 2 > queued.count {
+            queued.removeFirst(queueHead)
+            queueHead = 0
+        }
     }
 
     func sendWithoutReply(_ payload: [UInt8], loop: EventLoop) {
@@ -97,12 +131,24 @@ final class ClientState: ConnectionDelegate {
         sendCancel(id: id)
         entry.continuation.resume(
             returning: .failure(
-                RPCError(.deadlineExceeded, "no reply from '\(path)' within \(timeout); the deadline was exceeded")
+                RPCError(.deadlineExceeded, "no reply from \(peerName) within \(timeout); the deadline was exceeded")
             )
         )
     }
 
+    /// The process behind the socket, `tenancy` for `.../run/tenancy.sock`. Replies that reach outside
+    /// clients through the gateway name it instead of a path on this machine.
+    private var peerName: String {
+        let file = path.split(separator: "/").last.map(String.init) ?? path
+        return file.hasSuffix(".sock") ? String(file.dropLast(5)) : file
+    }
+
+    /// Asks the server to stop request `id` when it was sent; a queued request is simply never sent. The
+    /// server still replies to a cancelled request, and that reply frees its place in the window.
     private func sendCancel(id: Int64) {
+        guard unanswered.contains(id) else {
+            return
+        }
         let payload = RPCEnvelope.encodeRequest(id: nil, method: "rpc.cancel", params: ["id": .int(id)], meta: nil)
         connection?.send(payload)
     }
@@ -163,6 +209,9 @@ final class ClientState: ConnectionDelegate {
         }
 
         for response in responses {
+            if case .int(let id) = response.id {
+                unanswered.remove(id)
+            }
             guard case .int(let id) = response.id, let entry = pending.removeValue(forKey: id) else {
                 if response.id == nil || response.id == .null, case .failure(let error) = response.outcome {
                     // An error with no id is about the connection itself (a framing error, the
@@ -176,6 +225,7 @@ final class ClientState: ConnectionDelegate {
             }
             entry.continuation.resume(returning: response.outcome)
         }
+        sendQueued()
     }
 
     func connection(_ connection: SocketConnection, didFailFraming error: FrameError) {
@@ -198,6 +248,9 @@ final class ClientState: ConnectionDelegate {
     private func failAll(_ error: RPCError) {
         let entries = pending
         pending.removeAll()
+        unanswered.removeAll()
+        queued.removeAll()
+        queueHead = 0
         for entry in entries.values {
             if let timer = entry.timer, let connection {
                 connection.loop.cancelTimer(timer)

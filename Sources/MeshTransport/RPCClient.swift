@@ -3,14 +3,19 @@ import Synchronization
 
 /// A JSON-RPC client over one Unix-socket connection with many requests in flight.
 ///
-/// Replies are matched to calls by id, in whatever order they arrive. When the server is down a call
+/// Replies are matched to calls by id, in whatever order they arrive. At most
+/// `Options.maximumInFlight` requests are on the connection at once; further calls queue in the client
+/// and go out as replies arrive. When the server is down a call
 /// fails at once with UNAVAILABLE; after a failed connect the client waits out a growing backoff
 /// (up to `maximumBackoff`) before it tries again, failing calls fast meanwhile. Cancelling the calling
 /// task sends `rpc.cancel` to the server.
 public final class RPCClient: Sendable {
     public struct Options: Sendable {
-        /// Calls waiting for a reply, past which a new call fails with RESOURCE_EXHAUSTED.
+        /// Calls waiting for a reply, sent or queued, past which a new call fails with RESOURCE_EXHAUSTED.
         public var maximumPending = 4096
+        /// Requests written to the connection at once. Further calls wait in the client, so a server that
+        /// allows this many in flight per connection (256 by default) never refuses one for that reason.
+        public var maximumInFlight = 256
         public var initialBackoff: Duration = .milliseconds(50)
         public var maximumBackoff: Duration = .seconds(1)
         public var maximumFrameBytes = 1 << 20
@@ -52,7 +57,8 @@ public final class RPCClient: Sendable {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Result<JSONValue, RPCError>, Never>) in
                 loop.execute { [state, loop] in
-                    state.value.start(id: id, payload: payload, timeout: timeout, loop: loop, continuation: continuation)
+                    state.value.start(
+                        id: id, payload: payload, timeout: timeout, loop: loop, continuation: continuation)
                 }
             }
         } onCancel: {

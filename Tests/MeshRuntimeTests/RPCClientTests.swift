@@ -5,11 +5,16 @@ import MeshTransport
 import Testing
 
 @Suite struct RPCClientTests {
+    /// Returns a client of `fixture` whose options `configure` changed.
+    func client(of fixture: RuntimeFixture, _ configure: (inout RPCClient.Options) -> Void) -> RPCClient {
+        var options = RPCClient.Options()
+        configure(&options)
+        return RPCClient(path: fixture.socketPath, loop: fixture.clientLoop, options: options)
+    }
+
     @Test func pendingQueueIsBounded() async throws {
         let fixture = try RuntimeFixture()
-        var options = RPCClient.Options()
-        options.maximumPending = 2
-        let client = RPCClient(path: fixture.socketPath, loop: fixture.clientLoop, options: options)
+        let client = client(of: fixture) { $0.maximumPending = 2 }
 
         let slow = Task { try await client.call("echo.sleep", params: ["milliseconds": 1_000]) }
         let slower = Task { try await client.call("echo.sleep", params: ["milliseconds": 1_000]) }
@@ -23,6 +28,53 @@ import Testing
         }
         _ = try await slow.value
         _ = try await slower.value
+    }
+
+    /// Sends `count` concurrent one-second sleeps through a client whose window is `window` requests,
+    /// to a server that allows 4 in flight, and returns how many were refused.
+    func refusals(count: Int, window: Int) async throws -> Int {
+        let fixture = try RuntimeFixture(variables: ["MESH_MAX_IN_FLIGHT": "4"])
+        let client = client(of: fixture) { $0.maximumInFlight = window }
+
+        return await withTaskGroup(of: Bool.self) { group in
+            for _ in 0..<count {
+                group.addTask {
+                    do throws(RPCError) {
+                        _ = try await client.call("echo.sleep", params: ["milliseconds": 200])
+                        return false
+                    } catch {
+                        return error.status == .resourceExhausted
+                    }
+                }
+            }
+            return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+    }
+
+    @Test func windowKeepsCallsUnderServerLimit() async throws {
+        #expect(try await refusals(count: 12, window: 4) == 0)
+    }
+
+    @Test func widerWindowThanServerGetsRefusals() async throws {
+        #expect(try await refusals(count: 12, window: 64) == 8)
+    }
+
+    @Test func cancelledQueuedCallIsNeverSent() async throws {
+        let fixture = try RuntimeFixture()
+        let client = client(of: fixture) { $0.maximumInFlight = 1 }
+
+        // The first call holds the only place in the window until it is cancelled.
+        let first = Task { try await client.call("echo.sleep", params: ["milliseconds": 30_000]) }
+        try await Task.sleep(for: .milliseconds(50))
+        let queued = Task { try await client.call("echo.note", params: ["text": "must not be stored"]) }
+        try await Task.sleep(for: .milliseconds(50))
+        queued.cancel()
+        first.cancel()
+
+        #expect((try? await queued.value) == nil)
+        #expect((try? await first.value) == nil)
+        let stored = try await client.call("echo.note", params: ["text": "after"])
+        #expect(stored["count"] == 1)
     }
 
     @Test func reconnectsAfterServerReturns() async throws {

@@ -10,10 +10,12 @@ final class RuntimeFixture: Sendable {
     let host: ServiceHost
     let clientLoop: EventLoop
 
-    init(limits: ServerLimits = ServerLimits()) throws {
+    /// - Parameter variables: the environment the service reads, none of the test process's by default.
+    init(limits: ServerLimits = ServerLimits(), variables: [String: String] = [:]) throws {
         home = MeshHome(root: "/tmp/rt-" + String(UInt64.random(in: 0...UInt64.max), radix: 36))
         host = try ServiceHost(
-            EchoService.self, home: home, logger: Logger(label: "echo", level: .error, sink: .memory()), limits: limits)
+            EchoService.self, home: home, logger: Logger(label: "echo", level: .error, sink: .memory()), limits: limits,
+            variables: variables)
         try host.start()
         clientLoop = try EventLoop(name: "test-client")
         clientLoop.start()
