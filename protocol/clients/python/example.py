@@ -41,8 +41,15 @@ def main():
             )
             print("provisioned:", json.dumps(provisioned, indent=2, sort_keys=True))
 
-            listed = mesh.call("companies.list")
-            companies = listed["companies"]
+            # companies.list returns a page at a time; next_cursor, when present, asks for the next one.
+            companies = []
+            cursor = None
+            while True:
+                listed = mesh.call("companies.list", {"cursor": cursor} if cursor else {})
+                companies.extend(listed["companies"])
+                cursor = listed.get("next_cursor")
+                if not cursor:
+                    break
             print(f"companies ({len(companies)}):")
             for company in companies:
                 print(f"  {company.get('company_id')}  {company.get('name')}  tier={company.get('tier')}")
