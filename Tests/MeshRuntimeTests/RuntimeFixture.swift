@@ -60,7 +60,8 @@ final class RawSocket {
 
     init(path: String) throws {
         descriptor = try BlockingUnixSocket.connect(to: path)
-        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        // Generous, because the whole suite shares two cores; a read waits only as long as it must.
+        var timeout = timeval(tv_sec: 30, tv_usec: 0)
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     }
 
