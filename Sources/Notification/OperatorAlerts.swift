@@ -6,9 +6,8 @@ import MeshStore
 ///
 /// A rule fires once when its condition becomes met. It fires again only after the condition stopped
 /// being met: after an evaluation found it unmet, or for a windowed rule, after a whole window passed
-/// since it was last met. Every
-/// evaluation runs inside the transaction of the event that caused it, so an event redelivered after a
-/// failure evaluates once.
+/// since it was last met. Every evaluation runs inside the transaction of the event that caused it, so
+/// an event redelivered after a failure evaluates once.
 struct OperatorAlerts: Sendable {
     let dispatcher: MessageDispatcher
     let operatorMailbox: Mailbox
