@@ -9,9 +9,13 @@ enum ClockCommand {
         let home = MeshCommand.home(arguments)
         let action = arguments.positional.first ?? "show"
         let clock = home.clock()
+        if action != "set" && arguments.flag("backwards") {
+            throw UsageError("--backwards applies to clock set only; the mesh's time never moves back by advance")
+        }
 
         switch action {
         case "show":
+            try arguments.allowPositional(atMost: 1, command: "clock show")
             show(clock)
             return 0
 
@@ -19,7 +23,8 @@ enum ClockCommand {
             try requireTestClock(home)
             guard let value = arguments.positional.dropFirst().first, let milliseconds = parseTime(value) else {
                 throw UsageError(
-                    "clock set needs a time: milliseconds since the epoch or ISO-8601 like 2027-01-31T00:00:00Z")
+                    "clock set needs a time from 1970 to 9999: milliseconds since the epoch or ISO-8601 like "
+                        + "2027-01-31T00:00:00Z")
             }
             guard milliseconds >= clock.nowMs() || arguments.flag("backwards") else {
                 throw UsageError(
@@ -36,7 +41,12 @@ enum ClockCommand {
             guard let value = arguments.positional.dropFirst().first, let step = parseDuration(value) else {
                 throw UsageError("clock advance needs a duration like 90s, 15m, 2h or 31d")
             }
-            try MeshClock.writeClockFile(home.clockPath, milliseconds: clock.nowMs() + step)
+            let (target, overflow) = clock.nowMs().addingReportingOverflow(step)
+            guard !overflow, validTimes.contains(target) else {
+                throw UsageError(
+                    "clock advance \(value) would move the mesh past the year 9999; advance by less")
+            }
+            try MeshClock.writeClockFile(home.clockPath, milliseconds: target)
             show(home.clock())
             return 0
 
@@ -58,12 +68,19 @@ enum ClockCommand {
         }
     }
 
+    /// The times the test clock may show: 1970-01-01 to the end of 9999, in milliseconds since the epoch.
+    /// Dates outside them break calendar arithmetic and the ISO-8601 text of every timestamp.
+    static let validTimes: ClosedRange<Int64> = 0...253_402_300_799_999
+
+    /// Parses milliseconds since the epoch or ISO-8601, or returns nil for text outside `validTimes`.
     static func parseTime(_ text: String) -> Int64? {
         if let milliseconds = Int64(text) {
-            return milliseconds
+            return validTimes.contains(milliseconds) ? milliseconds : nil
         }
         let formatter = ISO8601DateFormatter()
-        return formatter.date(from: text).map { Int64($0.timeIntervalSince1970 * 1000) }
+        return formatter.date(from: text).map { Int64($0.timeIntervalSince1970 * 1000) }.flatMap {
+            validTimes.contains($0) ? $0 : nil
+        }
     }
 
     /// Parses `<number><unit>` with unit s, m, h or d into milliseconds.
@@ -71,12 +88,15 @@ enum ClockCommand {
         guard let unit = text.last, let amount = Int64(text.dropLast()), amount >= 0 else {
             return nil
         }
+        let scale: Int64
         switch unit {
-        case "s": return amount * 1_000
-        case "m": return amount * 60_000
-        case "h": return amount * 3_600_000
-        case "d": return amount * 86_400_000
+        case "s": scale = 1_000
+        case "m": scale = 60_000
+        case "h": scale = 3_600_000
+        case "d": scale = 86_400_000
         default: return nil
         }
+        let (milliseconds, overflow) = amount.multipliedReportingOverflow(by: scale)
+        return overflow ? nil : milliseconds
     }
 }

@@ -11,12 +11,14 @@ extension RPCServer {
                 reply(nil)
                 return
             }
+            let encoded: [UInt8]
             switch outcome {
             case .success(let value):
-                reply(RPCEnvelope.encodeResult(id: id, result: value))
+                encoded = RPCEnvelope.encodeResult(id: id, result: value)
             case .failure(let error):
-                reply(RPCEnvelope.encodeError(id: id, error: error))
+                encoded = RPCEnvelope.encodeError(id: id, error: error)
             }
+            reply(self.fitToFrame(encoded, id: id, method: request.method))
         }
 
         switch request.method {
@@ -48,7 +50,8 @@ extension RPCServer {
             )
             return
         }
-        guard let entry = methods[request.method] ?? builtInEntry(request.method) ?? fallbackEntry(request.method) else {
+        guard let entry = methods[request.method] ?? builtInEntry(request.method) ?? fallbackEntry(request.method)
+        else {
             respond(
                 .failure(
                     RPCError(
@@ -138,10 +141,32 @@ extension RPCServer {
         }
     }
 
+    /// Returns `encoded`, or an error reply in its place when it is larger than the frame limit. Sent as
+    /// is, a frame that large would make the client close the whole connection, failing every other
+    /// request on it, and the gateway carries many clients' requests on one connection.
+    func fitToFrame(_ encoded: [UInt8], id: RPCID, method: String) -> [UInt8] {
+        let limit = configuration.limits.maximumFrameBytes
+        guard encoded.count > limit else {
+            return encoded
+        }
+
+        logger.notice("reply.too_large", ["method": method, "bytes": "\(encoded.count)", "limit": "\(limit)"])
+        let error = RPCError(
+            .resourceExhausted,
+            "the reply to \(method) is \(encoded.count) bytes, more than the frame limit of \(limit); ask for less "
+                + "(a smaller limit, or a page at a time) or raise MESH_MAX_FRAME_BYTES for the mesh and its clients",
+            details: ["limit": .int(Int64(limit)), "size": .int(Int64(encoded.count))],
+            retryable: false
+        )
+        return RPCEnvelope.encodeError(id: id, error: error)
+    }
+
     private func cancel(_ request: RPCRequest, on connection: SocketConnection) -> Result<JSONValue, RPCError> {
         guard let target = request.params?["id"], let id = RPCID(json: target) else {
             return .failure(
-                RPCError(.invalidArgument, "rpc.cancel needs params {\"id\": <id of the request to cancel>}", details: ["field": "id"])
+                RPCError(
+                    .invalidArgument, "rpc.cancel needs params {\"id\": <id of the request to cancel>}",
+                    details: ["field": "id"])
             )
         }
         guard let requests = connection.context as? ConnectionRequests,
@@ -163,7 +188,9 @@ extension RPCServer {
     }
 
     func deadlineExceeded(_ method: String) -> RPCError {
-        RPCError(.deadlineExceeded, "\(method) did not finish within its deadline (meta.timeout_ms); retry with a larger budget")
+        RPCError(
+            .deadlineExceeded,
+            "\(method) did not finish within its deadline (meta.timeout_ms); retry with a larger budget")
     }
 
     /// Maps any error a handler threw to the wire error, logging the unexpected ones.
@@ -180,7 +207,8 @@ extension RPCServer {
             return RPCError(.cancelled, "\(method) was cancelled")
         case let store as StoreError:
             logger.error("request.store_failed", ["error": store.description])
-            return RPCError(.internal, "\(method) failed in storage (SQLite result code \(store.resultCode)); see the process log")
+            return RPCError(
+                .internal, "\(method) failed in storage (SQLite result code \(store.resultCode)); see the process log")
         default:
             logger.error("request.failed", ["error": String(describing: error)])
             return RPCError(.internal, "\(method) failed unexpectedly: \(error)")
@@ -192,7 +220,8 @@ extension RPCServer {
             return nil
         }
         return MethodEntry(
-            descriptor: MethodDescriptor(name: method, summary: "", scope: .company, paramsSchema: [:], resultSchema: [:]),
+            descriptor: MethodDescriptor(
+                name: method, summary: "", scope: .company, paramsSchema: [:], resultSchema: [:]),
             handler: fallback
         )
     }

@@ -10,6 +10,9 @@ enum InputCheck {
         guard !trimmed.isEmpty else {
             throw RPCError.invalidArgument(field: field, "\(field) is empty; pass a non-empty text")
         }
+        if let problem = lineProblem(trimmed, field: field) {
+            throw RPCError.invalidArgument(field: field, problem)
+        }
         guard trimmed.count <= maximum else {
             throw RPCError.invalidArgument(
                 field: field,
@@ -19,13 +22,34 @@ enum InputCheck {
         return trimmed
     }
 
+    /// Returns why `text` cannot be a one-line name or title, or nil when it can.
+    ///
+    /// Names and titles end up in lists, email headers and terminals, so control characters (line
+    /// breaks, tabs, escape sequences) and the invisible marks that reorder text (bidirectional
+    /// overrides) are refused there. Descriptions may hold line breaks and are not checked this way.
+    static func lineProblem(_ text: String, field: String) -> String? {
+        let offending = text.unicodeScalars.first { scalar in
+            scalar.properties.generalCategory == .control || bidiControls.contains(scalar.value)
+        }
+        guard let offending else {
+            return nil
+        }
+        let code = "U+" + String(offending.value, radix: 16, uppercase: true).leftPadded(to: 4)
+        return "\(field) contains the control character \(code); use one line of visible text"
+    }
+
+    /// Left-to-right and right-to-left marks, embeddings, overrides and isolates.
+    private static let bidiControls: Set<UInt32> = [
+        0x200E, 0x200F, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069,
+    ]
+
     /// Validates an email address of the shape local@domain.tld and returns it lowercased.
     static func email(_ value: String, field: String) throws -> String {
         let address = value.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
         guard isEmailShaped(address) else {
             throw RPCError.invalidArgument(
                 field: field,
-                "\(field) '\(value)' is not an email address; pass one shaped like name@example.com"
+                "\(field) \(String(value.prefix(80)).debugDescription) is not an email address; pass one shaped like name@example.com"
             )
         }
         return address
@@ -79,5 +103,12 @@ enum InputCheck {
             throw RPCError.invalidArgument(field: "limit", "limit \(value) is out of range; pass 1 to \(maximum)")
         }
         return value
+    }
+}
+
+extension String {
+    /// Returns the string with zeros in front, up to `width` characters.
+    fileprivate func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

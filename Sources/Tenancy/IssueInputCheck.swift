@@ -29,9 +29,14 @@ struct IssueInputCheck {
             problems.append(
                 Problem(
                     field: "title",
-                    message: "title \(detail); give a title of \(Self.titleLengths.lowerBound) to \(Self.titleLengths.upperBound) characters"
+                    message:
+                        "title \(detail); give a title of \(Self.titleLengths.lowerBound) to \(Self.titleLengths.upperBound) characters"
                 )
             )
+            return nil
+        }
+        if let problem = InputCheck.lineProblem(trimmed, field: "title") {
+            problems.append(Problem(field: "title", message: problem))
             return nil
         }
         return trimmed
@@ -42,7 +47,8 @@ struct IssueInputCheck {
             problems.append(
                 Problem(
                     field: "description",
-                    message: "description has \(description.count) characters; shorten it to at most \(Self.maximumDescriptionLength)"
+                    message:
+                        "description has \(description.count) characters; shorten it to at most \(Self.maximumDescriptionLength)"
                 )
             )
             return nil
@@ -92,7 +98,8 @@ struct IssueInputCheck {
             return
         }
 
-        let message = problems.count == 1
+        let message =
+            problems.count == 1
             ? first.message
             : "\(method) has \(problems.count) problems: " + problems.map(\.message).joined(separator: "; ")
         throw RPCError(

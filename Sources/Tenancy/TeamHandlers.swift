@@ -48,7 +48,8 @@ enum TeamHandlers {
         }
     }
 
-    static func create(_ params: TeamCreateParams, context: MethodContext, env: ServiceEnvironment) async throws -> Team {
+    static func create(_ params: TeamCreateParams, context: MethodContext, env: ServiceEnvironment) async throws -> Team
+    {
         let caller = try TenancyAccess.require(context, method: "teams.create")
         let name = try validName(params.name)
         let now = env.clock.nowMs()
@@ -92,7 +93,9 @@ enum TeamHandlers {
         return team
     }
 
-    static func addMember(_ params: TeamMemberParams, context: MethodContext, env: ServiceEnvironment) async throws -> Team {
+    static func addMember(_ params: TeamMemberParams, context: MethodContext, env: ServiceEnvironment) async throws
+        -> Team
+    {
         let caller = try TenancyAccess.require(context, method: "teams.addMember")
         let now = env.clock.nowMs()
 
@@ -127,7 +130,9 @@ enum TeamHandlers {
         return team
     }
 
-    static func removeMember(_ params: TeamMemberParams, context: MethodContext, env: ServiceEnvironment) async throws -> Team {
+    static func removeMember(_ params: TeamMemberParams, context: MethodContext, env: ServiceEnvironment) async throws
+        -> Team
+    {
         let caller = try TenancyAccess.require(context, method: "teams.removeMember")
         let now = env.clock.nowMs()
 
@@ -189,13 +194,17 @@ enum TeamHandlers {
     static func validName(_ name: String) throws(RPCError) -> String {
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else {
-            throw RPCError.invalidArgument(field: "name", "name is empty; give the team a name of 1 to \(maximumNameLength) characters")
+            throw RPCError.invalidArgument(
+                field: "name", "name is empty; give the team a name of 1 to \(maximumNameLength) characters")
         }
         guard trimmed.count <= maximumNameLength else {
             throw RPCError.invalidArgument(
                 field: "name",
                 "name has \(trimmed.count) characters; shorten it to at most \(maximumNameLength)"
             )
+        }
+        if let problem = InputCheck.lineProblem(trimmed, field: "name") {
+            throw RPCError.invalidArgument(field: "name", problem)
         }
         return trimmed
     }

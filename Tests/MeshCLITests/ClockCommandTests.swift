@@ -1,0 +1,26 @@
+import Testing
+
+@testable import MeshCLI
+
+@Suite struct ClockCommandTests {
+    @Test func hugeDurationsAreRejected() {
+        #expect(ClockCommand.parseDuration("31d") == 2_678_400_000)
+        #expect(ClockCommand.parseDuration("999999999999d") == nil)
+        #expect(ClockCommand.parseDuration("-1d") == nil)
+    }
+
+    @Test func timesOutsideYears1970To9999AreRejected() {
+        #expect(ClockCommand.parseTime("2027-01-31T00:00:00Z") == 1_801_353_600_000)
+        #expect(ClockCommand.parseTime("-5") == nil)
+        #expect(ClockCommand.parseTime("253402300800000") == nil)
+    }
+
+    @Test func backwardsOnlyAppliesToSet() {
+        #expect(throws: UsageError.self) {
+            _ = try ClockCommand.run(["advance", "1d", "--backwards", "--home", "/tmp/no-such-mesh-home"])
+        }
+        #expect(throws: UsageError.self) {
+            _ = try ClockCommand.run(["show", "extra", "--home", "/tmp/no-such-mesh-home"])
+        }
+    }
+}

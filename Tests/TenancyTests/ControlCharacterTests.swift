@@ -1,0 +1,51 @@
+import MeshProtocol
+import MeshTesting
+import Testing
+
+@testable import Tenancy
+
+/// Names and titles are one line of visible text: control characters and bidirectional overrides are
+/// refused, naming the character.
+@Suite struct ControlCharacterTests {
+    @Test func companyNameWithLineBreakIsRefused() async throws {
+        let harness = try TenancyHarness()
+
+        let error = await expectFailure(.invalidArgument) {
+            try await harness.provision(name: "Evil\r\nBcc: victim@evil.example")
+        }
+
+        #expect(error?.details?["field"] == "name")
+        #expect(error?.message.contains("U+000D") == true)
+    }
+
+    @Test func teamNameWithOverrideIsRefused() async throws {
+        let fixture = try WorkspaceFixture()
+        let company = try await fixture.provision("Mark Co")
+
+        let error = await expectFailure(.invalidArgument) {
+            .string(try await fixture.createTeam(company, name: "abc\u{202E}def"))
+        }
+
+        #expect(error?.message.contains("U+202E") == true)
+    }
+
+    @Test func issueTitleWithEscapeIsRefused() async throws {
+        let fixture = try WorkspaceFixture()
+        let company = try await fixture.provision("Title Co")
+
+        let error = await expectFailure(.invalidArgument) {
+            try await fixture.createIssue(company, title: "bell\u{07}and\u{1B}[31mred")
+        }
+
+        let details = JSONWriter.string(error?.details ?? .null)
+        #expect(details.contains("U+0007"))
+    }
+
+    @Test func ordinaryUnicodeIsKept() async throws {
+        let fixture = try WorkspaceFixture()
+        let company = try await fixture.provision("Zoë Ångström AB")
+
+        _ = try await fixture.createTeam(company, name: "Équipe ☕ 東京")
+        _ = try await fixture.createIssue(company, title: "Crash in Größe-Berechnung")
+    }
+}
