@@ -13,7 +13,7 @@ enum CallCommand {
             throw UsageError("call needs a method name, for example: mesh call companies.list '{}'")
         }
         try arguments.allowPositional(atMost: 2, command: "call")
-        let params = try parseParams(arguments.positional.dropFirst().first)
+        let params = try parseParams(try paramsText(arguments.positional.dropFirst().first))
         let home = MeshCommand.home(arguments)
         let timeout = try arguments.option("timeout-ms").map { text throws(UsageError) -> Duration in
             guard let milliseconds = Int64(text), milliseconds > 0 else {
@@ -45,6 +45,27 @@ enum CallCommand {
             Terminal.error(text)
             return 1
         }
+    }
+
+    /// Returns the params text: the argument itself, standard input for `-`, or the file named after
+    /// `@`, for params too long for a command line.
+    static func paramsText(_ argument: String?) throws(UsageError) -> String? {
+        guard let argument else {
+            return nil
+        }
+        if argument == "-" {
+            return String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+        }
+        guard argument.hasPrefix("@") else {
+            return argument
+        }
+
+        let path = String(argument.dropFirst())
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw UsageError(
+                "could not read params from '\(path)'; name a readable file after @, or pass - for standard input")
+        }
+        return String(decoding: data, as: UTF8.self)
     }
 
     static func parseParams(_ text: String?) throws(UsageError) -> JSONValue? {

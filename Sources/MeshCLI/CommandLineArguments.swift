@@ -29,6 +29,9 @@ struct CommandLineArguments {
                 } else {
                     throw Self.unknown(name, valued: valued, flags: known)
                 }
+            } else if argument.count > 1 && argument.hasPrefix("-") && Double(argument) == nil {
+                // No option has a one-letter form, so `-k` is a mistake, not a value; `-` and `-5` are values.
+                throw Self.unknown(String(argument.dropFirst()), valued: valued, flags: known, written: argument)
             } else {
                 positional.append(argument)
             }
@@ -36,11 +39,16 @@ struct CommandLineArguments {
         }
     }
 
-    private static func unknown(_ name: String, valued: Set<String>, flags: Set<String>) -> UsageError {
+    private static func unknown(
+        _ name: String,
+        valued: Set<String>,
+        flags: Set<String>,
+        written: String? = nil
+    ) -> UsageError {
         let accepted = (valued.map { "--\($0) VALUE" } + flags.map { "--\($0)" }).sorted()
         let list =
             accepted.isEmpty ? "this command takes no options" : "its options are " + accepted.joined(separator: ", ")
-        return UsageError("unknown option --\(name); \(list)")
+        return UsageError("unknown option \(written ?? "--" + name); \(list)")
     }
 
     /// Throws when more than `count` positional arguments were given, naming the first extra one.

@@ -10,7 +10,8 @@ public enum MeshCommand {
           up [--test-clock]            start all five processes, restart any that dies, stop on Ctrl-C
           serve <process> [--log-level trace|debug|info|notice|warning|error]
                                        run one process: gateway, tenancy, billing, analytics, notification
-          call <method> [json]         call a method through the gateway and print the result
+          call <method> [json|-|@file] call a method through the gateway and print the result;
+                                       - reads the params from standard input, @file from a file
                [--key KEY] [--timeout-ms N] [--process NAME (call that socket directly)]
                [--idempotency-key K (companies.provision, issues.create, users.invite; ignored elsewhere)]
           status                       show each process's health

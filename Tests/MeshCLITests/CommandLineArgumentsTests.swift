@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import MeshCLI
@@ -61,5 +62,27 @@ import Testing
     ])
     func movesHomeAfterCommand(_ rawArguments: [String], _ expected: [String]) {
         #expect(MeshCommand.movingHomeAfterCommand(rawArguments) == expected)
+    }
+
+    @Test func shortOptionIsRejected() throws {
+        let error = #expect(throws: UsageError.self) {
+            _ = try CommandLineArguments(["rpc.ping", "-k", "x"], valued: ["key"])
+        }
+        #expect(error?.message.hasPrefix("unknown option -k;") == true)
+
+        let values = try CommandLineArguments(["rpc.ping", "-", "-5"], valued: ["key"])
+        #expect(values.positional == ["rpc.ping", "-", "-5"])
+    }
+
+    @Test func paramsComeFromAFile() throws {
+        let path = "/tmp/params-" + String(UInt32.random(in: 0...UInt32.max), radix: 36) + ".json"
+        try #"{"service": "billing"}"#.write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+
+        #expect(try CallCommand.paramsText("@" + path) == #"{"service": "billing"}"#)
+        #expect(try CallCommand.paramsText("{}") == "{}")
+        #expect(throws: UsageError.self) {
+            _ = try CallCommand.paramsText("@/tmp/no-such-params-file.json")
+        }
     }
 }
