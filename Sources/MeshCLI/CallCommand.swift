@@ -3,6 +3,7 @@ import MeshClient
 import MeshProtocol
 import MeshRuntime
 import MeshTransport
+import TenantModel
 
 /// `mesh call METHOD [JSON]`: one call through the gateway (or straight to a process with --process).
 enum CallCommand {
@@ -39,7 +40,8 @@ enum CallCommand {
             return 0
         } catch {
             var text = Terminal.describe(error, socket: socket)
-            if error.status == .unauthenticated || error.status == .permissionDenied {
+            let keyMatters = !Permissions.anonymous.contains(method)
+            if keyMatters && (error.status == .unauthenticated || error.status == .permissionDenied) {
                 text += "\n" + keyHint(source: keySource)
             }
             Terminal.error(text)

@@ -97,7 +97,8 @@ struct JSONValueDecoder: Decoder {
             throw DecodingError.dataCorrupted(
                 DecodingError.Context(
                     codingPath: path,
-                    debugDescription: "Parsed JSON number <\(JSONWriter.string(value))> does not fit in \(T.self).")
+                    debugDescription:
+                        "expected a whole number from \(T.min) to \(T.max), not \(JSONWriter.string(value))")
             )
         }
         return converted

@@ -142,7 +142,7 @@ public struct CustomFieldValidator: Sendable {
         case .boolean:
             return "boolean (true or false)"
         case .date:
-            return "date written YYYY-MM-DD"
+            return "real calendar date written YYYY-MM-DD"
         case .select:
             let options = (definition.options ?? []).map { "'\($0)'" }.joined(separator: ", ")
             return "string that is one of \(options)"

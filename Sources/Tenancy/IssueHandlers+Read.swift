@@ -15,7 +15,8 @@ extension IssueHandlers {
         case (.some, .some):
             throw RPCError.invalidArgument(field: "key", "pass either issue_id or key, not both")
         case (nil, nil):
-            throw RPCError.invalidArgument(field: "issue_id", "pass issue_id (for example iss_...) or key (for example TECH-42)")
+            throw RPCError.invalidArgument(
+                field: "issue_id", "pass issue_id (for example iss_...) or key (for example TECH-42)")
         case (_, .some(let text)):
             key = try IssueKey(parsing: text)
         case (.some, nil):
@@ -31,7 +32,9 @@ extension IssueHandlers {
         }
     }
 
-    static func list(_ params: IssueListParams, context: MethodContext, env: ServiceEnvironment) async throws -> IssuePage {
+    static func list(_ params: IssueListParams, context: MethodContext, env: ServiceEnvironment) async throws
+        -> IssuePage
+    {
         let caller = try TenancyAccess.require(context, method: "issues.list")
         let limit = params.limit ?? defaultPageSize
         guard (1...maximumPageSize).contains(limit) else {
@@ -46,11 +49,15 @@ extension IssueHandlers {
         return try await env.store.read(deadline: context.deadline) { connection in
             let company = try TenancyAccess.company(params.companyID, in: connection, for: caller)
 
-            var sql = "SELECT \(Issue.columns) FROM issues WHERE company_id = ? AND deleted_at_ms IS NULL AND number > ?"
+            var sql =
+                "SELECT \(Issue.columns) FROM issues WHERE company_id = ? AND deleted_at_ms IS NULL AND number > ?"
             var arguments: [SQLValue] = [.text(company.id), .integer(cursor?.lastNumber ?? 0)]
+            let settings = company.settings
             let filters: [(column: String, value: String?)] = [
-                ("status", params.status), ("assignee_id", params.assigneeID), ("team_id", params.teamID),
-                ("type", params.type), ("priority", params.priority),
+                ("status", try listed(params.status, in: settings.statuses, field: "status")),
+                ("assignee_id", params.assigneeID), ("team_id", params.teamID),
+                ("type", try listed(params.type, in: settings.types, field: "type")),
+                ("priority", try listed(params.priority, in: settings.priorities, field: "priority")),
             ]
             for filter in filters {
                 if let value = filter.value {
@@ -70,5 +77,23 @@ extension IssueHandlers {
             }
             return IssuePage(issues: issues, nextCursor: nextCursor)
         }
+    }
+
+    /// Returns the name in `names` that `value` matches ignoring case, as stored, or throws
+    /// INVALID_ARGUMENT listing the names. A filter on a name the company does not use would match
+    /// nothing, and an empty page would hide the typo.
+    private static func listed(_ value: String?, in names: [String], field: String) throws(RPCError) -> String? {
+        guard let value else {
+            return nil
+        }
+        guard let match = names.first(where: { $0.lowercased() == value.lowercased() }) else {
+            throw RPCError(
+                .invalidArgument,
+                "\(field) '\(value.prefix(60))' is not one of the company's \(field) names: "
+                    + names.joined(separator: ", "),
+                details: ["field": .string(field), "allowed": .array(names.map { .string($0) })]
+            )
+        }
+        return match
     }
 }
