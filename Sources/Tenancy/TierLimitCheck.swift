@@ -49,6 +49,8 @@ enum TierLimitCheck {
                 current: .array(disallowed.map { .string($0) }),
                 allowed: .array(allowedIntegrations.sorted().map { .string($0) }),
                 action: "disable \(disallowed.joined(separator: ", ")) with companies.configure"
+                    + (disallowed.contains { $0.hasSuffix("webhook") }
+                        ? "; if no webhook integration remains, also pass webhook_url null in the same call" : "")
             ))
         }
 

@@ -70,6 +70,10 @@ import Testing
         if let issues = violations.first(where: { $0["limit"] == "issues" }) {
             #expect(issues["current"]?.intValue == Int64(downgrade.issues))
         }
+        if let integrations = violations.first(where: { $0["limit"] == "integrations" }) {
+            let webhook = downgrade.integrations.contains { $0.hasSuffix("webhook") }
+            #expect(integrations["action"]?.stringValue?.contains("webhook_url null") == webhook)
+        }
 
         let stored = try await harness.call("companies.get", ["company_id": .string(company.companyID)])
         #expect(stored["tier"]?.stringValue == downgrade.from)
