@@ -82,7 +82,7 @@ final class FailureTally: Sendable {
     }
 
     /// Returns the status of the reply the client received. When the gateway's deadline timer fires, the
-    /// client gets DEADLINE_EXCEEDED while the call itself only sees its cancellation.
+    /// client gets DEADLINE_EXCEEDED while the call itself only gets a cancellation.
     static func status(of error: any Error, deadline: ContinuousClock.Instant?) -> RPCStatus? {
         if let rpc = error as? RPCError {
             return rpc.status

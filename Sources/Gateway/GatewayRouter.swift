@@ -17,7 +17,7 @@ final class GatewayRouter: Sendable {
     static let services = ["tenancy", "billing", "analytics", "notification"]
 
     /// Calls that change what the cache keeps about a company (access, roles or the tier and so its daily
-    /// call limit): the cache forgets that company after them.
+    /// call limit): the cache drops that company after them.
     private static let accessChanging: Set<String> = [
         "companies.suspend", "companies.reactivate", "companies.delete", "companies.changeTier", "users.deactivate",
         "users.setRole", "auth.revokeKey",

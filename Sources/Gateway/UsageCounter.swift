@@ -11,7 +11,7 @@ import TenantModel
 /// as `usage.api_calls`, once a second. The call that takes a company across 80% or 100% of its daily
 /// limit also queues a `usage.threshold_reached` event, published with that count.
 ///
-/// NOTE: a gateway killed between two flushes forgets at most the last second of counted calls (and
+/// NOTE: a gateway killed between two flushes loses at most the last second of counted calls (and
 /// their warnings); the limit is then enforced from the last flushed figure.
 final class UsageCounter: Sendable {
     static let topic = "usage.api_calls"
@@ -49,8 +49,8 @@ final class UsageCounter: Sendable {
         }
     }
 
-    /// Counts one call for `companyID` unless it would pass the daily limit of `tier` and the limit is
-    /// `enforced`; returns the error to send when it would.
+    /// Counts one call for `companyID` and returns nil, or returns the error to send when the call would
+    /// pass the daily limit of `tier`. An unenforced limit counts the call but never refuses it.
     func admit(companyID: String, tier: Tier?, enforced: Bool = true) -> RPCError? {
         let limit = tier?.maximumAPICallsPerDay
         let now = clock.nowMs()

@@ -15,7 +15,7 @@ public struct AlertView: Codable, Sendable, Hashable {
     public let eventID: String
     /// The email to the operator. `notifications.get` shows it with `company_id` `""`.
     public let messageID: String
-    /// How the email's delivery went: `sent`, or with an SMTP relay also `pending`, `failed` or `dead`.
+    /// The email's delivery status: `sent`, or with an SMTP relay also `pending`, `failed` or `dead`.
     public let messageStatus: MessageStatus?
 
     enum CodingKeys: String, CodingKey {
@@ -51,18 +51,14 @@ public struct AlertView: Codable, Sendable, Hashable {
     static func page(beforeSeq: Int64?, limit: Int, in connection: Connection) throws -> (
         alerts: [AlertView], nextCursor: String?
     ) {
-        let rows = try connection.query(
+        let page = try SeqPage.read(
             """
             SELECT a.seq, a.rule, a.event_id, a.fired_at_ms, a.summary, a.figures, a.message_id, m.status
             FROM alerts AS a LEFT JOIN messages AS m ON m.message_id = a.message_id
             WHERE a.seq < ? ORDER BY a.seq DESC LIMIT ?
             """,
-            [.integer(beforeSeq ?? Int64.max), .integer(Int64(limit) + 1)]
+            [], beforeSeq: beforeSeq, limit: limit, in: connection, make: AlertView.init(row:)
         )
-
-        let pageRows = rows.prefix(limit)
-        let alerts = try pageRows.map(AlertView.init(row:))
-        let nextCursor = rows.count > limit ? pageRows.last?.int("seq").map { String($0) } : nil
-        return (alerts, nextCursor)
+        return (page.items, page.nextCursor)
     }
 }

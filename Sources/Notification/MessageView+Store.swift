@@ -10,15 +10,11 @@ extension MessageView {
         limit: Int,
         in connection: Connection
     ) throws -> (messages: [MessageView], nextCursor: String?) {
-        let rows = try connection.query(
+        let page = try SeqPage.read(
             "SELECT \(columns) FROM messages WHERE company_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?",
-            [.text(companyID), .integer(beforeSeq ?? Int64.max), .integer(Int64(limit) + 1)]
+            [.text(companyID)], beforeSeq: beforeSeq, limit: limit, in: connection, make: MessageView.init(row:)
         )
-
-        let pageRows = rows.prefix(limit)
-        let messages = try pageRows.map(MessageView.init(row:))
-        let nextCursor = rows.count > limit ? pageRows.last?.int("seq").map { String($0) } : nil
-        return (messages, nextCursor)
+        return (page.items, page.nextCursor)
     }
 
     static func load(_ messageID: String, in connection: Connection) throws -> MessageView? {

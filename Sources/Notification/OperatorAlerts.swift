@@ -47,17 +47,7 @@ struct OperatorAlerts: Sendable {
         guard !firing || expired else {
             return
         }
-        try send(rule, summary: summary, figures: figures, event: event, atMs: atMs, in: connection)
-    }
 
-    private func send(
-        _ rule: AlertRule,
-        summary: String,
-        figures: JSONValue,
-        event: MeshEvent,
-        atMs: Int64,
-        in connection: Connection
-    ) throws {
         let text = MessageTemplates.operatorAlert(rule: rule, summary: summary, atMs: atMs)
         let message = OutgoingMessage(
             kind: .operatorAlert, destination: .email(operatorMailbox), text: text, dateMs: atMs)

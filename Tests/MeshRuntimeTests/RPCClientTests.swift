@@ -63,7 +63,7 @@ import Testing
         let fixture = try RuntimeFixture()
         let client = client(of: fixture) { $0.maximumInFlight = 1 }
 
-        // The first call holds the only place in the window until it is cancelled.
+        // The first call takes the only place in the window until it is cancelled.
         let first = Task { try await client.call("echo.sleep", params: ["milliseconds": 30_000]) }
         try await Task.sleep(for: .milliseconds(50))
         let queued = Task { try await client.call("echo.note", params: ["text": "must not be stored"]) }

@@ -41,7 +41,7 @@ def main():
             )
             print("provisioned:", json.dumps(provisioned, indent=2, sort_keys=True))
 
-            # companies.list returns a page at a time; next_cursor, when present, asks for the next one.
+            # companies.list returns a page at a time; next_cursor, when present, requests the next one.
             companies = []
             cursor = None
             while True:
