@@ -161,6 +161,52 @@ extension RPCServer {
         return RPCEnvelope.encodeError(id: id, error: error)
     }
 
+    /// Encodes a batch's replies as one frame. When they come to more than the frame limit together,
+    /// the largest are replaced by RESOURCE_EXHAUSTED errors, one at a time, until the frame fits, so the
+    /// other members keep their results.
+    func fitBatch(_ replies: [BatchCollector.Reply]) -> [UInt8] {
+        let limit = configuration.limits.maximumFrameBytes
+        var replies = replies
+        var total = replies.reduce(1) { $0 + $1.bytes.count + 1 }
+        let original = total
+        var replaced = Set<Int>()
+
+        while total > limit,
+            let largest = replies.indices.filter({ !replaced.contains($0) }).max(by: {
+                replies[$0].bytes.count < replies[$1].bytes.count
+            })
+        {
+            let size = replies[largest].bytes.count
+            let error = RPCError(
+                .resourceExhausted,
+                "the replies to this batch come to \(original) bytes, more than the frame limit of \(limit), and "
+                    + "this member's reply of \(size) bytes was left out; send it in a smaller batch or alone, or ask for less",
+                details: ["limit": .int(Int64(limit)), "size": .int(Int64(size))],
+                retryable: false
+            )
+            let bytes = RPCEnvelope.encodeError(id: replies[largest].id, error: error)
+            total += bytes.count - size
+            replies[largest].bytes = bytes
+            replaced.insert(largest)
+        }
+
+        if !replaced.isEmpty {
+            logger.notice(
+                "batch.too_large", ["bytes": "\(original)", "limit": "\(limit)", "replaced": "\(replaced.count)"])
+        }
+        guard total <= limit else {
+            let error = RPCError(
+                .resourceExhausted,
+                "even as errors, the \(replies.count) replies to this batch exceed the frame limit of \(limit) bytes; "
+                    + "send fewer members per batch, or shorter ids",
+                details: ["limit": .int(Int64(limit))],
+                retryable: false
+            )
+            return RPCEnvelope.encodeError(id: nil, error: error)
+        }
+        return RPCEnvelope.encodeBatch(replies.map(\.bytes))
+    }
+
     private func cancel(_ request: RPCRequest, on connection: SocketConnection) -> Result<JSONValue, RPCError> {
         guard let target = request.params?["id"], let id = RPCID(json: target) else {
             return .failure(

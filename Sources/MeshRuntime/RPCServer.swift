@@ -75,18 +75,19 @@ public final class RPCServer: ServerDelegate, @unchecked Sendable {
             }
 
         case .success(.batch(let items)):
-            let collector = BatchCollector(count: items.count) { parts in
-                if !parts.isEmpty {
-                    connection.send(RPCEnvelope.encodeBatch(parts))
+            let collector = BatchCollector(count: items.count) { replies in
+                if !replies.isEmpty {
+                    connection.send(self.fitBatch(replies))
                 }
             }
             for (index, item) in items.enumerated() {
                 switch item {
                 case .failure(let failure):
-                    collector.fill(index, RPCEnvelope.encodeError(id: failure.id, error: failure.error))
+                    let reply = RPCEnvelope.encodeError(id: failure.id, error: failure.error)
+                    collector.fill(index, BatchCollector.Reply(id: failure.id, bytes: reply))
                 case .success(let request):
                     handle(request, on: connection) { reply in
-                        collector.fill(index, reply)
+                        collector.fill(index, reply.map { BatchCollector.Reply(id: request.id, bytes: $0) })
                     }
                 }
             }
@@ -167,27 +168,5 @@ final class ConnectionRequests {
         entries.removeAll()
         byClientID.removeAll()
         return all
-    }
-}
-
-/// Gathers the replies of one batch and sends them as one array once every member is answered.
-final class BatchCollector {
-    private var slots: [[UInt8]?]
-    private var remaining: Int
-    private let send: ([[UInt8]]) -> Void
-
-    init(count: Int, send: @escaping ([[UInt8]]) -> Void) {
-        self.slots = Array(repeating: nil, count: count)
-        self.remaining = count
-        self.send = send
-    }
-
-    /// Records the reply for member `index`; nil for a notification, which gets none.
-    func fill(_ index: Int, _ reply: [UInt8]?) {
-        slots[index] = reply
-        remaining -= 1
-        if remaining == 0 {
-            send(slots.compactMap { $0 })
-        }
     }
 }

@@ -29,4 +29,34 @@ import Testing
         #expect(try await small.value["text"] == "slept 200")
         #expect(try await client.call("echo.say", params: ["text": "still open"])["text"] == "still open")
     }
+
+    @Test func batchOverFrameLimitDropsItsLargestReplies() async throws {
+        let fixture = try RuntimeFixture()
+        let socket = try fixture.rawSocket()
+
+        // Each echo reply is about 400 KB: two fit in one 1 MiB frame, three do not.
+        let say = #"{"text": "0123456789abcdef", "repeat_count": 25000}"#
+        socket.sendFrame(
+            """
+            [{"jsonrpc": "2.0", "id": 1, "method": "echo.say", "params": \(say)},
+             {"jsonrpc": "2.0", "id": 2, "method": "echo.say", "params": {"text": "small"}},
+             {"jsonrpc": "2.0", "id": 3, "method": "echo.say", "params": \(say)},
+             {"jsonrpc": "2.0", "id": 4, "method": "echo.say", "params": \(say)}]
+            """
+        )
+
+        let replies = try #require(socket.readJSON()?.arrayValue)
+        #expect(replies.count == 4)
+        let failed = replies.filter { $0["error"] != nil }
+        #expect(failed.count == 1)
+        #expect(failed.first?["error"]?["data"]?["status"] == "RESOURCE_EXHAUSTED")
+        #expect(failed.first?["error"]?["data"]?["details"]?["limit"] == 1_048_576)
+        let small = replies.first { $0["id"] == 2 }
+        #expect(small?["result"]?["text"] == "small")
+        #expect(replies.filter { $0["result"] != nil }.count == 3)
+
+        // The connection stays open for the next request.
+        socket.sendFrame(#"{"jsonrpc": "2.0", "id": 5, "method": "echo.say", "params": {"text": "still open"}}"#)
+        #expect(socket.readJSON()?["result"]?["text"] == "still open")
+    }
 }
