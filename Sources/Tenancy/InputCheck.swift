@@ -4,9 +4,10 @@ import TenantModel
 
 /// Validation of the plain values methods receive, each failure an INVALID_ARGUMENT naming the field.
 enum InputCheck {
-    /// Returns `value` trimmed. Empty text and text longer than `maximum` characters are invalid.
+    /// Returns `value` trimmed (see `trimmed(_:)`). Empty text and text longer than `maximum` characters
+    /// are invalid.
     static func text(_ value: String, field: String, maximum: Int = 200) throws -> String {
-        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = trimmed(value)
         guard !trimmed.isEmpty else {
             throw RPCError.invalidArgument(field: field, "\(field) is empty; pass a non-empty text")
         }
@@ -20,6 +21,13 @@ enum InputCheck {
             )
         }
         return trimmed
+    }
+
+    /// Returns `value` without surrounding white space and in Unicode normalization form C, so an accented
+    /// letter is stored the same way whether it arrived as one code point or as a letter plus a combining
+    /// mark.
+    static func trimmed(_ value: String) -> String {
+        value.trimmingCharacters(in: .whitespacesAndNewlines).precomposedStringWithCanonicalMapping
     }
 
     /// Returns why `text` cannot be a one-line name or title, or nil when it can.

@@ -23,7 +23,7 @@ struct IssueInputCheck {
 
     /// Returns the trimmed title, or records a problem and returns nil.
     mutating func title(_ title: String) -> String? {
-        let trimmed = title.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = InputCheck.trimmed(title)
         guard Self.titleLengths.contains(trimmed.count) else {
             let detail = trimmed.isEmpty ? "is empty" : "has \(trimmed.count) characters"
             problems.append(

@@ -11,7 +11,10 @@ extension SettingsPatch {
         }
 
         if let maximum = tier.maximumCustomFields, elements.count > maximum {
-            report(field, "has \(elements.count) fields but the \(tier.displayName) tier allows \(maximum); remove \(elements.count - maximum) or upgrade")
+            report(
+                field,
+                "has \(elements.count) fields but the \(tier.displayName) tier allows \(maximum); remove \(elements.count - maximum) or upgrade"
+            )
         }
 
         var result: [CompanySettings.CustomField] = []
@@ -44,7 +47,7 @@ extension SettingsPatch {
             report("\(field).\(name)", "is not part of a custom field; accepted: name, type, required, options")
         }
 
-        let name = members["name"]?.stringValue?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        let name = members["name"]?.stringValue.map(InputCheck.trimmed) ?? ""
         if name.isEmpty || name.count > 50 {
             report("\(field).name", "must be a string of 1 to 50 characters besides spaces")
         }
@@ -91,7 +94,7 @@ extension SettingsPatch {
         var options: [String] = []
         var seen: Set<String> = []
         for (index, element) in elements.enumerated() {
-            let option = element.stringValue?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            let option = element.stringValue.map(InputCheck.trimmed) ?? ""
             if option.isEmpty {
                 report("\(field)[\(index)]", "must be a non-empty string")
             } else if !seen.insert(option.lowercased()).inserted {

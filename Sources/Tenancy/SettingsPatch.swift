@@ -86,7 +86,7 @@ struct SettingsPatch {
                 report(elementField, "must be a string, not \(element.typeName)")
                 continue
             }
-            let name = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            let name = InputCheck.trimmed(text)
             if name.isEmpty || name.count > 50 {
                 report(elementField, "must have 1 to 50 characters besides spaces")
                 continue
@@ -102,11 +102,14 @@ struct SettingsPatch {
 
     private mutating func checkStatuses(_ statuses: [String], field: String) {
         if statuses.count < 2 {
-            report(field, "needs at least 2 statuses: one to start in and a final one (the last) that resolves an issue")
+            report(
+                field, "needs at least 2 statuses: one to start in and a final one (the last) that resolves an issue")
         }
         if !tier.allowsCustomStatuses && statuses != CompanySettings.basicStatuses {
             let fixed = CompanySettings.basicStatuses.joined(separator: ", ")
-            report(field, "the \(tier.displayName) tier keeps the statuses \(fixed); upgrade to Premium for a custom workflow")
+            report(
+                field,
+                "the \(tier.displayName) tier keeps the statuses \(fixed); upgrade to Premium for a custom workflow")
         }
     }
 
@@ -135,7 +138,10 @@ struct SettingsPatch {
                 continue
             }
             if !tier.allowedIntegrations.contains(integration) {
-                report(elementField, "'\(integration.rawValue)' is not available on the \(tier.displayName) tier (allowed: \(allowed)); upgrade to use it")
+                report(
+                    elementField,
+                    "'\(integration.rawValue)' is not available on the \(tier.displayName) tier (allowed: \(allowed)); upgrade to use it"
+                )
                 continue
             }
             result.append(integration.rawValue)

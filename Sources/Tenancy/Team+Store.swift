@@ -38,12 +38,16 @@ extension Team {
         }
     }
 
-    /// Returns the team of company `companyID` named `name`, compared case-insensitively, if any.
+    /// Returns the name of company `companyID`'s team that `name` matches, if any.
+    ///
+    /// The comparison ignores case in every script and treats canonically equivalent spellings (é as one
+    /// code point or as e plus a combining accent) as the same name. SQLite's NOCASE folds ASCII only, so
+    /// the names are compared here; the store's single writer keeps the check and the insert together.
     static func named(_ name: String, companyID: String, in connection: Connection) throws -> String? {
-        try connection.queryOne(
-            "SELECT name FROM teams WHERE company_id = ? AND name = ? COLLATE NOCASE",
-            [.text(companyID), .text(name)]
-        )?.string("name")
+        let folded = name.lowercased()
+        return try connection.query("SELECT name FROM teams WHERE company_id = ?", [.text(companyID)])
+            .compactMap { $0.string("name") }
+            .first { $0.lowercased() == folded }
     }
 
     func insert(in connection: Connection) throws {

@@ -192,7 +192,7 @@ enum TeamHandlers {
 
     /// Returns `name` trimmed, or throws INVALID_ARGUMENT when it is empty or too long.
     static func validName(_ name: String) throws(RPCError) -> String {
-        let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = InputCheck.trimmed(name)
         guard !trimmed.isEmpty else {
             throw RPCError.invalidArgument(
                 field: "name", "name is empty; give the team a name of 1 to \(maximumNameLength) characters")

@@ -1,7 +1,7 @@
 import MeshProtocol
 import MeshRuntime
-import Testing
 import TenantModel
+import Testing
 
 @testable import Tenancy
 
@@ -40,6 +40,26 @@ struct TeamTests {
         #expect(!elsewhere.isEmpty)
     }
 
+    @Test("names compare across scripts and Unicode spellings")
+    func uniqueUnicodeNames() async throws {
+        let fixture = try WorkspaceFixture()
+        let company = try await fixture.provision("Unicode Co")
+
+        // Sent as e plus a combining acute accent; stored as the single code point é.
+        let team = try await fixture.harness.call(
+            "teams.create", ["company_id": .string(company.id), "name": "Cafe\u{301}"], as: company.owner)
+        #expect(team["name"]?.stringValue?.unicodeScalars.count == 4)
+
+        _ = try await fixture.createTeam(company, name: "Équipe")
+        for spelling in ["CAFÉ", "café", "e\u{301}quipe", "ÉQUIPE"] {
+            let duplicate = await rpcFailure {
+                try await fixture.harness.call(
+                    "teams.create", ["company_id": .string(company.id), "name": .string(spelling)], as: company.owner)
+            }
+            #expect(duplicate?.status == .alreadyExists, "\(spelling) was accepted as a new name")
+        }
+    }
+
     @Test("invalid names rejected", arguments: ["", "   ", String(repeating: "n", count: 101)])
     func invalidName(name: String) async throws {
         let fixture = try WorkspaceFixture()
@@ -67,7 +87,9 @@ struct TeamTests {
         _ = try await Self.member("teams.addMember", fixture, company, team: web, user: alice)
         _ = try await Self.member("teams.addMember", fixture, company, team: web, user: bob)
         let apiTeam = try await Self.member("teams.addMember", fixture, company, team: api, user: alice)
-        let twice = await rpcFailure { try await Self.member("teams.addMember", fixture, company, team: api, user: alice) }
+        let twice = await rpcFailure {
+            try await Self.member("teams.addMember", fixture, company, team: api, user: alice)
+        }
 
         #expect(apiTeam["member_ids"] == [.string(alice.userID ?? "")])
         #expect(twice?.status == .alreadyExists)
@@ -90,7 +112,9 @@ struct TeamTests {
         _ = try await Self.member("teams.addMember", fixture, company, team: team, user: carol)
 
         let after = try await Self.member("teams.removeMember", fixture, company, team: team, user: carol)
-        let again = await rpcFailure { try await Self.member("teams.removeMember", fixture, company, team: team, user: carol) }
+        let again = await rpcFailure {
+            try await Self.member("teams.removeMember", fixture, company, team: team, user: carol)
+        }
 
         #expect(after["member_ids"] == [])
         #expect(after["member_count"] == 0)
@@ -107,8 +131,12 @@ struct TeamTests {
         try await fixture.deactivate(leaver, in: company)
         let team = try await fixture.createTeam(company, name: "QA")
 
-        let foreign = await rpcFailure { try await Self.member("teams.addMember", fixture, company, team: team, user: outsider) }
-        let deactivated = await rpcFailure { try await Self.member("teams.addMember", fixture, company, team: team, user: leaver) }
+        let foreign = await rpcFailure {
+            try await Self.member("teams.addMember", fixture, company, team: team, user: outsider)
+        }
+        let deactivated = await rpcFailure {
+            try await Self.member("teams.addMember", fixture, company, team: team, user: leaver)
+        }
         let unknownTeam = await rpcFailure {
             try await Self.member("teams.addMember", fixture, company, team: "team_missing", user: company.owner)
         }
@@ -128,9 +156,10 @@ struct TeamTests {
         _ = try await Self.member("teams.addMember", fixture, company, team: team, user: dave)
         _ = try await Self.member("teams.removeMember", fixture, company, team: team, user: dave)
 
-        #expect(try fixture.events(EventTopic.teamCreated).map(\.payload) == [
-            ["company_id": .string(company.id), "team_id": .string(team), "name": "Infra", "at_ms": .int(now)]
-        ])
+        #expect(
+            try fixture.events(EventTopic.teamCreated).map(\.payload) == [
+                ["company_id": .string(company.id), "team_id": .string(team), "name": "Infra", "at_ms": .int(now)]
+            ])
         let membership: JSONValue = [
             "company_id": .string(company.id), "team_id": .string(team), "user_id": .string(dave.userID ?? ""),
             "at_ms": .int(now),
@@ -152,7 +181,8 @@ struct TeamTests {
         let member = try await fixture.invite(company)
 
         let error = await rpcFailure {
-            try await fixture.harness.call("teams.create", ["company_id": .string(company.id), "name": "Mine"], as: member)
+            try await fixture.harness.call(
+                "teams.create", ["company_id": .string(company.id), "name": "Mine"], as: member)
         }
 
         #expect(error?.status == .permissionDenied)
@@ -168,7 +198,8 @@ struct TeamTests {
         try await fixture.createIssue(company, title: "kept")
         let gone = try await fixture.createIssue(company, title: "gone")
         _ = try await fixture.harness.call(
-            "issues.delete", ["company_id": .string(company.id), "issue_id": gone["issue_id"] ?? .null], as: company.owner
+            "issues.delete", ["company_id": .string(company.id), "issue_id": gone["issue_id"] ?? .null],
+            as: company.owner
         )
 
         let export = try fixture.harness.store.readSync { connection in
