@@ -45,6 +45,8 @@ struct KeyView: Codable, Sendable, Hashable {
     var name: String?
     var createdAtMs: Int64
     var revokedAtMs: Int64?
+    /// When the gateway first accepted the key on a call; nil for a key never used.
+    var firstUsedAtMs: Int64?
 
     enum CodingKeys: String, CodingKey {
         case keyID = "key_id"
@@ -53,9 +55,10 @@ struct KeyView: Codable, Sendable, Hashable {
         case name
         case createdAtMs = "created_at_ms"
         case revokedAtMs = "revoked_at_ms"
+        case firstUsedAtMs = "first_used_at_ms"
     }
 
-    static let columns = "id, user_id, prefix, name, created_at_ms, revoked_at_ms"
+    static let columns = "id, user_id, prefix, name, created_at_ms, revoked_at_ms, first_used_at_ms"
 
     init(keyID: String, userID: String, prefix: String, name: String?, createdAtMs: Int64, revokedAtMs: Int64?) {
         self.keyID = keyID
@@ -64,6 +67,7 @@ struct KeyView: Codable, Sendable, Hashable {
         self.name = name
         self.createdAtMs = createdAtMs
         self.revokedAtMs = revokedAtMs
+        self.firstUsedAtMs = nil
     }
 
     init(row: Row) throws {
@@ -73,5 +77,6 @@ struct KeyView: Codable, Sendable, Hashable {
         name = row.string("name")
         createdAtMs = try row.requireInt("created_at_ms")
         revokedAtMs = row.int("revoked_at_ms")
+        firstUsedAtMs = row.int("first_used_at_ms")
     }
 }

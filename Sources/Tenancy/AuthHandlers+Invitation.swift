@@ -8,7 +8,8 @@ extension AuthHandlers {
     static func registerAcceptInvitation(into methods: inout MethodTable, env: ServiceEnvironment) {
         methods.register(
             "auth.acceptInvitation",
-            summary: "Exchanges a single-use invitation token for the user's first API key (shown once).",
+            summary:
+                "Exchanges a single-use invitation token for the user's first API key (shown once); until that key is used, the token may be sent again for a replacement.",
             scope: .anonymous
         ) { (params: AcceptInvitationParams, context) -> AcceptInvitationResult in
             let token = params.token.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -31,7 +32,7 @@ extension AuthHandlers {
             throw invalid
         }
         let row = try connection.queryOne(
-            "SELECT id, company_id, user_id, expires_at_ms, used_at_ms FROM invitations WHERE token_hash = ?",
+            "SELECT id, company_id, user_id, expires_at_ms, used_at_ms, key_id FROM invitations WHERE token_hash = ?",
             [.text(SecretHash.sha256Hex(token))]
         )
         guard let row else {
@@ -40,18 +41,18 @@ extension AuthHandlers {
         let invitationID = try row.requireString("id")
         let companyID = try row.requireString("company_id")
 
-        guard row.int("used_at_ms") == nil else {
-            throw RPCError(
-                .failedPrecondition,
-                "invitation \(invitationID) has already been used; use the API key it gave, or ask an admin to invite you again"
-            )
-        }
         guard now < (try row.requireInt("expires_at_ms")) else {
             throw RPCError(.failedPrecondition, "invitation has expired; ask an admin to invite you again")
         }
+        if row.int("used_at_ms") != nil {
+            return try acceptAgain(
+                invitationID: invitationID, companyID: companyID, keyID: row.string("key_id"), atMs: now, in: connection
+            )
+        }
 
         // A member of a suspended company may not start using it; a deleted one no longer exists.
-        let company = try TenancyAccess.company(companyID, in: connection, for: Caller(kind: .user, companyID: companyID))
+        let company = try TenancyAccess.company(
+            companyID, in: connection, for: Caller(kind: .user, companyID: companyID))
         var user = try UserRecord.require(try row.requireString("user_id"), companyID: company.id, in: connection)
         guard user.status == .invited else {
             throw RPCError(
@@ -66,7 +67,8 @@ extension AuthHandlers {
             [.integer(now), .text(invitationID)]
         )
         guard connection.changes == 1 else {
-            throw RPCError(.failedPrecondition, "invitation \(invitationID) has already been used; use the API key it gave")
+            throw RPCError(
+                .failedPrecondition, "invitation \(invitationID) has already been used; use the API key it gave")
         }
 
         let before = user.view.json
@@ -75,9 +77,7 @@ extension AuthHandlers {
         try connection.execute(
             "UPDATE users SET status = 'active', updated_at_ms = ? WHERE id = ?", [.integer(now), .text(user.id)]
         )
-        let key = try APIKeys.create(companyID: company.id, userID: user.id, name: "invitation", atMs: now, in: connection)
-
-        let actor = Caller(kind: .user, companyID: company.id, userID: user.id, role: user.role.rawValue, keyID: key.keyID)
+        let (key, actor) = try issueKey(to: user, invitationID: invitationID, atMs: now, in: connection)
         try AuditLog.record(
             connection: connection, companyID: company.id, actor: actor, action: "auth.acceptInvitation",
             targetType: "user", targetID: user.id, before: before, after: user.view.json, atMs: now
@@ -88,5 +88,64 @@ extension AuthHandlers {
             atMs: now
         )
         return AcceptInvitationResult(apiKey: key.apiKey, keyID: key.keyID, user: user.view, companyID: company.id)
+    }
+
+    /// Handles a second use of an accepted invitation's token. The first reply may have been lost,
+    /// leaving the user active with a key nobody has. While that key has never been used, it is revoked
+    /// and a new one returned. Once the key has been used, its holder has it, and the token is spent.
+    private static func acceptAgain(
+        invitationID: String,
+        companyID: String,
+        keyID: String?,
+        atMs now: Int64,
+        in connection: Connection
+    ) throws -> AcceptInvitationResult {
+        let spent = RPCError(
+            .failedPrecondition,
+            "invitation \(invitationID) has already been accepted and the API key it gave has been used or revoked since; "
+                + "call with that key, or with another key of yours (auth.createKey makes more)"
+        )
+        guard let keyID,
+            let keyRow = try connection.queryOne(
+                "SELECT user_id FROM api_keys WHERE id = ? AND revoked_at_ms IS NULL AND first_used_at_ms IS NULL",
+                [.text(keyID)]
+            )
+        else {
+            throw spent
+        }
+
+        let company = try TenancyAccess.company(
+            companyID, in: connection, for: Caller(kind: .user, companyID: companyID))
+        let user = try UserRecord.require(try keyRow.requireString("user_id"), companyID: company.id, in: connection)
+        guard user.status == .active else {
+            throw spent
+        }
+
+        try connection.execute("UPDATE api_keys SET revoked_at_ms = ? WHERE id = ?", [.integer(now), .text(keyID)])
+        let (key, actor) = try issueKey(to: user, invitationID: invitationID, atMs: now, in: connection)
+        try AuditLog.record(
+            connection: connection, companyID: company.id, actor: actor, action: "auth.acceptInvitation",
+            targetType: "api_key", targetID: key.keyID, before: ["key_id": .string(keyID)],
+            after: ["key_id": .string(key.keyID)], atMs: now
+        )
+        return AcceptInvitationResult(apiKey: key.apiKey, keyID: key.keyID, user: user.view, companyID: company.id)
+    }
+
+    /// Makes the key an invitation gives and records it on the invitation. Returns the key and the
+    /// user as the caller its audit entry names.
+    private static func issueKey(
+        to user: UserRecord,
+        invitationID: String,
+        atMs now: Int64,
+        in connection: Connection
+    ) throws -> (key: APIKeys.Issued, actor: Caller) {
+        let key = try APIKeys.create(
+            companyID: user.companyID, userID: user.id, name: "invitation", atMs: now, in: connection)
+        try connection.execute(
+            "UPDATE invitations SET key_id = ? WHERE id = ?", [.text(key.keyID), .text(invitationID)])
+
+        let actor = Caller(
+            kind: .user, companyID: user.companyID, userID: user.id, role: user.role.rawValue, keyID: key.keyID)
+        return (key, actor)
     }
 }

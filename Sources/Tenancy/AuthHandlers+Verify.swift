@@ -11,13 +11,27 @@ extension AuthHandlers {
         ) { (params: VerifyKeyParams, context) -> VerifyKeyResult in
             _ = try context.requireRoot()
             let apiKey = params.apiKey
-            return try await env.store.read { connection in
+            let verified = try await env.store.read { connection in
                 try verify(apiKey, in: connection)
             }
+
+            if verified.firstUse {
+                let keyID = verified.result.caller.keyID
+                let now = env.clock.nowMs()
+                try await env.store.write(deadline: context.deadline) { connection in
+                    try connection.execute(
+                        "UPDATE api_keys SET first_used_at_ms = ? WHERE id = ? AND first_used_at_ms IS NULL",
+                        [.integer(now), .text(keyID)]
+                    )
+                }
+            }
+            return verified.result
         }
     }
 
-    static func verify(_ apiKey: String, in connection: Connection) throws -> VerifyKeyResult {
+    /// Resolves `apiKey`, and says whether this is the first time it is used, so the caller records that.
+    static func verify(_ apiKey: String, in connection: Connection) throws -> (result: VerifyKeyResult, firstUse: Bool)
+    {
         // One message for every rejection, so a caller learns nothing about which part was wrong.
         let rejected = RPCError(.unauthenticated, "API key is not valid; create a new key or accept an invitation")
         guard let keyID = SecretToken.keyID(in: apiKey) else {
@@ -26,14 +40,15 @@ extension AuthHandlers {
 
         let row = try connection.queryOne(
             """
-            SELECT k.key_hash, k.revoked_at_ms, u.id AS user_id, u.role, u.status AS user_status,
+            SELECT k.key_hash, k.revoked_at_ms, k.first_used_at_ms, u.id AS user_id, u.role, u.status AS user_status,
                 c.id AS company_id, c.status AS company_status, c.tier
             FROM api_keys k JOIN users u ON u.id = k.user_id JOIN companies c ON c.id = k.company_id
             WHERE k.id = ?
             """,
             [.text(keyID)]
         )
-        guard let row, SecretHash.constantTimeEquals(try row.requireString("key_hash"), SecretHash.sha256Hex(apiKey)) else {
+        guard let row, SecretHash.constantTimeEquals(try row.requireString("key_hash"), SecretHash.sha256Hex(apiKey))
+        else {
             throw rejected
         }
         guard row.int("revoked_at_ms") == nil, row.string("user_status") == UserStatus.active.rawValue,
@@ -43,7 +58,7 @@ extension AuthHandlers {
             throw rejected
         }
 
-        return VerifyKeyResult(
+        let result = VerifyKeyResult(
             caller: .init(
                 kind: "user", companyID: try row.requireString("company_id"), userID: try row.requireString("user_id"),
                 role: try row.requireString("role"), keyID: keyID
@@ -51,5 +66,6 @@ extension AuthHandlers {
             companyStatus: companyStatus,
             companyTier: try row.requireString("tier")
         )
+        return (result, row.int("first_used_at_ms") == nil)
     }
 }

@@ -7,18 +7,19 @@ extension CompanyHandlers {
     static func registerChangeTier(into methods: inout MethodTable, env: ServiceEnvironment) {
         methods.register(
             "companies.changeTier",
-            summary: "Moves a company to another tier: upgrades at once, downgrades only within every target limit.",
+            summary:
+                "Moves a company to another tier: upgrades at once, downgrades only within every target limit; idempotent by meta.idempotency_key.",
             scope: .company
         ) { (params: ChangeTierParams, context) -> ChangeTierResult in
             let caller = try TenancyAccess.require(context, method: context.method)
             let target = try Tier.parse(params.tier, field: "tier")
             let now = env.clock.nowMs()
 
-            let result = try await env.store.write { connection in
+            return try await IdempotentWrite.run(
+                params, companyID: params.companyID, caller: caller, atMs: now, context: context, env: env
+            ) { _, connection in
                 try changeTier(params.companyID, to: target, caller: caller, atMs: now, in: connection)
             }
-            env.eventsPublished()
-            return result
         }
     }
 

@@ -7,21 +7,24 @@ extension CompanyHandlers {
     static func registerConfigure(into methods: inout MethodTable, env: ServiceEnvironment) {
         methods.register(
             "companies.configure",
-            summary: "Changes the given settings members, all or none; every problem is listed at once.",
+            summary:
+                "Changes the given settings members, all or none; every problem is listed at once; idempotent by meta.idempotency_key.",
             scope: .company
         ) { (params: ConfigureParams, context) -> CompanyView in
             let caller = try TenancyAccess.require(context, method: context.method)
             let now = env.clock.nowMs()
 
-            let view = try await env.store.write { connection in
+            return try await IdempotentWrite.run(
+                params, companyID: params.companyID, caller: caller, atMs: now, context: context, env: env
+            ) { _, connection in
                 try configure(params, caller: caller, atMs: now, in: connection)
             }
-            env.eventsPublished()
-            return view
         }
     }
 
-    static func configure(_ params: ConfigureParams, caller: Caller, atMs now: Int64, in connection: Connection) throws -> CompanyView {
+    static func configure(_ params: ConfigureParams, caller: Caller, atMs now: Int64, in connection: Connection) throws
+        -> CompanyView
+    {
         var company = try TenancyAccess.company(params.companyID, in: connection, for: caller)
         let before = company.settings
 
@@ -35,7 +38,8 @@ extension CompanyHandlers {
             )
         }
 
-        try rejectRemovingUsedStatuses(from: before.statuses, to: settings.statuses, companyID: company.id, in: connection)
+        try rejectRemovingUsedStatuses(
+            from: before.statuses, to: settings.statuses, companyID: company.id, in: connection)
 
         company.settings = settings
         company.updatedAtMs = now

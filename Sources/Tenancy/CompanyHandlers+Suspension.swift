@@ -7,7 +7,8 @@ extension CompanyHandlers {
     static func registerSuspension(into methods: inout MethodTable, env: ServiceEnvironment) {
         methods.register(
             "companies.suspend",
-            summary: "Blocks a company's users on every call, keeping its data; optionally until a given time.",
+            summary:
+                "Blocks a company's users on every call, keeping its data; optionally until a given time; idempotent by meta.idempotency_key.",
             scope: .root
         ) { (params: SuspendParams, context) -> CompanyView in
             let caller = try TenancyAccess.require(context, method: context.method)
@@ -20,33 +21,36 @@ extension CompanyHandlers {
                 )
             }
 
-            let view = try await env.store.write { connection in
-                try suspend(params.companyID, reason: reason, reactivateAtMs: params.reactivateAtMs, caller: caller, atMs: now, in: connection)
+            return try await IdempotentWrite.run(
+                params, companyID: params.companyID, caller: caller, atMs: now, context: context, env: env
+            ) { _, connection in
+                try suspend(
+                    params.companyID, reason: reason, reactivateAtMs: params.reactivateAtMs, caller: caller, atMs: now,
+                    in: connection)
             }
-            env.eventsPublished()
-            return view
         }
 
         methods.register(
             "companies.reactivate",
-            summary: "Lifts a company's suspension.",
+            summary: "Lifts a company's suspension; idempotent by meta.idempotency_key.",
             scope: .root
         ) { (params: CompanyIDParams, context) -> CompanyView in
             let caller = try TenancyAccess.require(context, method: context.method)
             let now = env.clock.nowMs()
 
-            let view = try await env.store.write { connection in
-                let company = try TenancyAccess.company(params.companyID, in: connection, for: caller)
+            return try await IdempotentWrite.run(
+                params, companyID: params.companyID, caller: caller, atMs: now, context: context, env: env
+            ) { company, connection in
                 guard company.status == .suspended else {
                     throw RPCError(
                         .failedPrecondition,
                         "company \(company.id) is \(company.status.rawValue), not suspended; there is nothing to reactivate"
                     )
                 }
-                return try CompanyView.make(try reactivate(company, automatic: false, caller: caller, atMs: now, in: connection), in: connection)
+                return try CompanyView.make(
+                    try reactivate(company, automatic: false, caller: caller, atMs: now, in: connection), in: connection
+                )
             }
-            env.eventsPublished()
-            return view
         }
     }
 
@@ -77,7 +81,9 @@ extension CompanyHandlers {
         try AuditLog.record(
             connection: connection, companyID: company.id, actor: caller, action: "companies.suspend",
             targetType: "company", targetID: company.id, before: ["status": "active"],
-            after: ["status": "suspended", "reason": reason.map { .string($0) } ?? .null, "reactivate_at_ms": reactivation],
+            after: [
+                "status": "suspended", "reason": reason.map { .string($0) } ?? .null, "reactivate_at_ms": reactivation,
+            ],
             atMs: now
         )
         try connection.publish(

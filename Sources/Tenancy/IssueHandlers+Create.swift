@@ -7,27 +7,15 @@ extension IssueHandlers {
         -> Issue
     {
         let caller = try TenancyAccess.require(context, method: "issues.create")
-        let key = try context.meta.idempotencyKey.map(Idempotency.validate)
-        let request = key == nil ? JSONValue.null : try JSONValue(encoding: params)
         let now = env.clock.nowMs()
 
         // The limit count, the number and the insert share one write transaction. The store runs one
         // writer, so concurrent creates cannot both pass the count or draw the same number.
-        let (issue, replayed) = try await env.store.write(deadline: context.deadline) { connection in
-            // The access check runs before a replay too, so a key never returns an issue to a caller who
-            // may no longer see its company.
-            let company = try TenancyAccess.company(params.companyID, in: connection, for: caller)
-            return try Idempotency.once(
-                method: "issues.create", companyID: company.id, key: key, request: request, atMs: now, in: connection
-            ) {
-                try insertIssue(params, company: company, caller: caller, atMs: now, in: connection)
-            }
+        return try await IdempotentWrite.run(
+            params, companyID: params.companyID, caller: caller, atMs: now, context: context, env: env
+        ) { company, connection in
+            try insertIssue(params, company: company, caller: caller, atMs: now, in: connection)
         }
-
-        if !replayed {
-            env.eventsPublished()
-        }
-        return issue
     }
 
     /// Checks the params against the company's settings and limits, then inserts the issue with its

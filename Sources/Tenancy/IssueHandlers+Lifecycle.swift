@@ -3,12 +3,15 @@ import MeshRuntime
 import MeshStore
 
 extension IssueHandlers {
-    static func transition(_ params: IssueTransitionParams, context: MethodContext, env: ServiceEnvironment) async throws -> Issue {
+    static func transition(_ params: IssueTransitionParams, context: MethodContext, env: ServiceEnvironment)
+        async throws -> Issue
+    {
         let caller = try TenancyAccess.require(context, method: "issues.transition")
         let now = env.clock.nowMs()
 
-        let issue = try await env.store.write(deadline: context.deadline) { connection in
-            let company = try TenancyAccess.company(params.companyID, in: connection, for: caller)
+        return try await IdempotentWrite.run(
+            params, companyID: params.companyID, caller: caller, atMs: now, context: context, env: env
+        ) { company, connection in
             let before = try Issue.load(params.issueID, companyID: company.id, in: connection)
             let workflow = try Workflow(statuses: company.settings.statuses)
             let target = workflow.canonical(params.toStatus) ?? params.toStatus
@@ -30,17 +33,17 @@ extension IssueHandlers {
             try IssueEvents.publishTransition(after, from: before, atMs: now, in: connection)
             return after
         }
-
-        env.eventsPublished()
-        return issue
     }
 
-    static func delete(_ params: IssueDeleteParams, context: MethodContext, env: ServiceEnvironment) async throws -> IssueDeletion {
+    static func delete(_ params: IssueDeleteParams, context: MethodContext, env: ServiceEnvironment) async throws
+        -> IssueDeletion
+    {
         let caller = try TenancyAccess.require(context, method: "issues.delete")
         let now = env.clock.nowMs()
 
-        let deletion = try await env.store.write(deadline: context.deadline) { connection in
-            let company = try TenancyAccess.company(params.companyID, in: connection, for: caller)
+        return try await IdempotentWrite.run(
+            params, companyID: params.companyID, caller: caller, atMs: now, context: context, env: env
+        ) { company, connection in
             let issue = try Issue.load(params.issueID, companyID: company.id, in: connection)
             try issue.markDeleted(atMs: now, in: connection)
 
@@ -51,8 +54,5 @@ extension IssueHandlers {
             try IssueEvents.publishDeleted(issue, atMs: now, in: connection)
             return IssueDeletion(issueID: issue.id, key: issue.key, deletedAtMs: now)
         }
-
-        env.eventsPublished()
-        return deletion
     }
 }

@@ -3,7 +3,9 @@ import MeshRuntime
 import MeshStore
 
 extension IssueHandlers {
-    static func update(_ params: IssueUpdateParams, context: MethodContext, env: ServiceEnvironment) async throws -> Issue {
+    static func update(_ params: IssueUpdateParams, context: MethodContext, env: ServiceEnvironment) async throws
+        -> Issue
+    {
         let caller = try TenancyAccess.require(context, method: "issues.update")
         guard params.changesSomething else {
             throw RPCError.invalidArgument(
@@ -13,8 +15,9 @@ extension IssueHandlers {
         }
         let now = env.clock.nowMs()
 
-        let outcome = try await env.store.write(deadline: context.deadline) { connection -> (issue: Issue, changed: Bool) in
-            let company = try TenancyAccess.company(params.companyID, in: connection, for: caller)
+        return try await IdempotentWrite.run(
+            params, companyID: params.companyID, caller: caller, atMs: now, context: context, env: env
+        ) { company, connection in
             let before = try Issue.load(params.issueID, companyID: company.id, in: connection)
 
             var after = before
@@ -43,16 +46,16 @@ extension IssueHandlers {
                 after.teamID = teamChange
             }
 
-            return try save(after, replacing: before, action: "issues.update", caller: caller, atMs: now, in: connection)
+            return try save(
+                after, replacing: before, action: "issues.update", caller: caller, atMs: now, in: connection
+            )
+            .issue
         }
-
-        if outcome.changed {
-            env.eventsPublished()
-        }
-        return outcome.issue
     }
 
-    static func assign(_ params: IssueAssignParams, context: MethodContext, env: ServiceEnvironment) async throws -> Issue {
+    static func assign(_ params: IssueAssignParams, context: MethodContext, env: ServiceEnvironment) async throws
+        -> Issue
+    {
         let caller = try TenancyAccess.require(context, method: "issues.assign")
         guard let assigneeID = params.assigneeID else {
             throw RPCError.invalidArgument(
@@ -62,22 +65,22 @@ extension IssueHandlers {
         }
         let now = env.clock.nowMs()
 
-        let outcome = try await env.store.write(deadline: context.deadline) { connection -> (issue: Issue, changed: Bool) in
-            let company = try TenancyAccess.company(params.companyID, in: connection, for: caller)
+        return try await IdempotentWrite.run(
+            params, companyID: params.companyID, caller: caller, atMs: now, context: context, env: env
+        ) { company, connection in
             let before = try Issue.load(params.issueID, companyID: company.id, in: connection)
             if let assigneeID {
-                try WorkspaceHandlers.requireWorkingUser(assigneeID, companyID: company.id, field: "assignee_id", in: connection)
+                try WorkspaceHandlers.requireWorkingUser(
+                    assigneeID, companyID: company.id, field: "assignee_id", in: connection)
             }
 
             var after = before
             after.assigneeID = assigneeID
-            return try save(after, replacing: before, action: "issues.assign", caller: caller, atMs: now, in: connection)
+            return try save(
+                after, replacing: before, action: "issues.assign", caller: caller, atMs: now, in: connection
+            )
+            .issue
         }
-
-        if outcome.changed {
-            env.eventsPublished()
-        }
-        return outcome.issue
     }
 
     /// Stores `after` with its audit entry and `issue.updated` event, or returns `before` untouched when

@@ -32,7 +32,8 @@ enum IssueHandlers {
 
         methods.register(
             "issues.update",
-            summary: "Change an issue's title, description, type, priority, team or custom field values",
+            summary:
+                "Change an issue's title, description, type, priority, team or custom field values; idempotent by meta.idempotency_key",
             scope: .company
         ) { (params: IssueUpdateParams, context) in
             try await update(params, context: context, env: env)
@@ -41,7 +42,7 @@ enum IssueHandlers {
         methods.register(
             "issues.transition",
             summary:
-                "Move an issue to another status: one step forward, any steps back, or straight to the final status",
+                "Move an issue to another status: one step forward, any steps back, or straight to the final status; idempotent by meta.idempotency_key",
             scope: .company
         ) { (params: IssueTransitionParams, context) in
             try await transition(params, context: context, env: env)
@@ -49,7 +50,8 @@ enum IssueHandlers {
 
         methods.register(
             "issues.assign",
-            summary: "Assign an issue to an invited or active user of the company, or unassign it with null",
+            summary:
+                "Assign an issue to an invited or active user of the company, or unassign it with null; idempotent by meta.idempotency_key",
             scope: .company
         ) { (params: IssueAssignParams, context) in
             try await assign(params, context: context, env: env)
@@ -57,7 +59,8 @@ enum IssueHandlers {
 
         methods.register(
             "issues.delete",
-            summary: "Delete an issue; its number is never reused and it no longer counts against the issue limit",
+            summary:
+                "Delete an issue; its number is never reused and it no longer counts against the issue limit; idempotent by meta.idempotency_key",
             scope: .company
         ) { (params: IssueDeleteParams, context) in
             try await delete(params, context: context, env: env)

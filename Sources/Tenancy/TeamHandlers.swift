@@ -12,7 +12,8 @@ enum TeamHandlers {
     static func register(into methods: inout MethodTable, env: ServiceEnvironment) {
         methods.register(
             "teams.create",
-            summary: "Create a team in a company; names are unique per company, ignoring case",
+            summary:
+                "Create a team in a company; names are unique per company, ignoring case; idempotent by meta.idempotency_key",
             scope: .company
         ) { (params: TeamCreateParams, context) in
             try await create(params, context: context, env: env)
@@ -33,7 +34,8 @@ enum TeamHandlers {
 
         methods.register(
             "teams.addMember",
-            summary: "Add an invited or active user of the company to a team; a user may join several teams",
+            summary:
+                "Add an invited or active user of the company to a team; a user may join several teams; idempotent by meta.idempotency_key",
             scope: .company
         ) { (params: TeamMemberParams, context) in
             try await addMember(params, context: context, env: env)
@@ -41,7 +43,7 @@ enum TeamHandlers {
 
         methods.register(
             "teams.removeMember",
-            summary: "Remove a user from a team",
+            summary: "Remove a user from a team; idempotent by meta.idempotency_key",
             scope: .company
         ) { (params: TeamMemberParams, context) in
             try await removeMember(params, context: context, env: env)
@@ -54,9 +56,9 @@ enum TeamHandlers {
         let name = try validName(params.name)
         let now = env.clock.nowMs()
 
-        let team = try await env.store.write(deadline: context.deadline) { connection in
-            _ = try TenancyAccess.company(params.companyID, in: connection, for: caller)
-
+        return try await IdempotentWrite.run(
+            params, companyID: params.companyID, caller: caller, atMs: now, context: context, env: env
+        ) { _, connection in
             if let existing = try Team.named(name, companyID: params.companyID, in: connection) {
                 throw RPCError(
                     .alreadyExists,
@@ -88,9 +90,6 @@ enum TeamHandlers {
             )
             return team
         }
-
-        env.eventsPublished()
-        return team
     }
 
     static func addMember(_ params: TeamMemberParams, context: MethodContext, env: ServiceEnvironment) async throws
@@ -99,8 +98,9 @@ enum TeamHandlers {
         let caller = try TenancyAccess.require(context, method: "teams.addMember")
         let now = env.clock.nowMs()
 
-        let team = try await env.store.write(deadline: context.deadline) { connection in
-            _ = try TenancyAccess.company(params.companyID, in: connection, for: caller)
+        return try await IdempotentWrite.run(
+            params, companyID: params.companyID, caller: caller, atMs: now, context: context, env: env
+        ) { _, connection in
             let before = try Team.load(params.teamID, companyID: params.companyID, in: connection)
             try WorkspaceHandlers.requireWorkingUser(
                 params.userID, companyID: params.companyID, field: "user_id", in: connection
@@ -125,9 +125,6 @@ enum TeamHandlers {
             )
             return after
         }
-
-        env.eventsPublished()
-        return team
     }
 
     static func removeMember(_ params: TeamMemberParams, context: MethodContext, env: ServiceEnvironment) async throws
@@ -136,8 +133,9 @@ enum TeamHandlers {
         let caller = try TenancyAccess.require(context, method: "teams.removeMember")
         let now = env.clock.nowMs()
 
-        let team = try await env.store.write(deadline: context.deadline) { connection in
-            _ = try TenancyAccess.company(params.companyID, in: connection, for: caller)
+        return try await IdempotentWrite.run(
+            params, companyID: params.companyID, caller: caller, atMs: now, context: context, env: env
+        ) { _, connection in
             let before = try Team.load(params.teamID, companyID: params.companyID, in: connection)
 
             // A deactivated user may still be removed, so membership alone is checked.
@@ -160,9 +158,6 @@ enum TeamHandlers {
             )
             return after
         }
-
-        env.eventsPublished()
-        return team
     }
 
     /// Writes the audit entry and the event of a membership change.

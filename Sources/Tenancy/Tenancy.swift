@@ -7,7 +7,8 @@ import TenantModel
 public enum Tenancy: MeshService {
     public static let name = "tenancy"
 
-    public static let migrations: [Migration] = TenancyMigrations.core + TenancyMigrations.workspace
+    public static let migrations: [Migration] =
+        TenancyMigrations.core + TenancyMigrations.workspace + TenancyMigrations.keyUse
 
     public static func make(_ env: ServiceEnvironment) throws -> ServiceParts {
         var parts = ServiceParts()

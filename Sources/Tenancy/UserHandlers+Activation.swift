@@ -7,36 +7,40 @@ extension UserHandlers {
     static func registerActivation(into methods: inout MethodTable, env: ServiceEnvironment) {
         methods.register(
             "users.deactivate",
-            summary: "Frees a user's seat; the gateway refuses the user's keys until reactivation.",
+            summary:
+                "Frees a user's seat; the gateway refuses the user's keys until reactivation; idempotent by meta.idempotency_key.",
             scope: .company
         ) { (params: UserIDParams, context) -> UserView in
             let caller = try TenancyAccess.require(context, method: context.method)
             let now = env.clock.nowMs()
 
-            let view = try await env.store.write { connection in
+            return try await IdempotentWrite.run(
+                params, companyID: params.companyID, caller: caller, atMs: now, context: context, env: env
+            ) { _, connection in
                 try deactivate(params, caller: caller, atMs: now, in: connection)
             }
-            env.eventsPublished()
-            return view
         }
 
         methods.register(
             "users.reactivate",
-            summary: "Gives a deactivated user a seat again, within the tier's user limit.",
+            summary:
+                "Gives a deactivated user a seat again, within the tier's user limit; idempotent by meta.idempotency_key.",
             scope: .company
         ) { (params: UserIDParams, context) -> UserView in
             let caller = try TenancyAccess.require(context, method: context.method)
             let now = env.clock.nowMs()
 
-            let view = try await env.store.write { connection in
+            return try await IdempotentWrite.run(
+                params, companyID: params.companyID, caller: caller, atMs: now, context: context, env: env
+            ) { _, connection in
                 try reactivate(params, caller: caller, atMs: now, in: connection)
             }
-            env.eventsPublished()
-            return view
         }
     }
 
-    static func deactivate(_ params: UserIDParams, caller: Caller, atMs now: Int64, in connection: Connection) throws -> UserView {
+    static func deactivate(_ params: UserIDParams, caller: Caller, atMs now: Int64, in connection: Connection) throws
+        -> UserView
+    {
         let company = try TenancyAccess.company(params.companyID, in: connection, for: caller)
         let user = try UserRecord.require(params.userID, companyID: company.id, in: connection)
         guard user.status != .deactivated else {
@@ -47,26 +51,34 @@ extension UserHandlers {
         }
         try keepActiveOwner(user, staysActiveOwner: false, in: connection)
 
-        return try changeStatus(user, to: .deactivated, topic: EventTopic.userDeactivated, action: "users.deactivate", caller: caller, atMs: now, in: connection)
+        return try changeStatus(
+            user, to: .deactivated, topic: EventTopic.userDeactivated, action: "users.deactivate", caller: caller,
+            atMs: now, in: connection)
     }
 
     /// Reactivates a deactivated user. A user who once accepted an invitation comes back active. One who
     /// never did comes back invited, and their invitation works again until it expires.
-    static func reactivate(_ params: UserIDParams, caller: Caller, atMs now: Int64, in connection: Connection) throws -> UserView {
+    static func reactivate(_ params: UserIDParams, caller: Caller, atMs now: Int64, in connection: Connection) throws
+        -> UserView
+    {
         let company = try TenancyAccess.company(params.companyID, in: connection, for: caller)
         let user = try UserRecord.require(params.userID, companyID: company.id, in: connection)
         guard user.status == .deactivated else {
-            throw RPCError(.failedPrecondition, "user \(user.id) is \(user.status.rawValue), not deactivated; nothing changed")
+            throw RPCError(
+                .failedPrecondition, "user \(user.id) is \(user.status.rawValue), not deactivated; nothing changed")
         }
         if user.role == .owner {
             try requireOwnerPower(caller, for: "reactivate an owner")
         }
         try requireSeat(company, atMs: now, in: connection)
 
-        let accepted = try connection.queryOne(
-            "SELECT 1 FROM invitations WHERE user_id = ? AND used_at_ms IS NOT NULL", [.text(user.id)]
-        ) != nil
-        return try changeStatus(user, to: accepted ? .active : .invited, topic: EventTopic.userReactivated, action: "users.reactivate", caller: caller, atMs: now, in: connection)
+        let accepted =
+            try connection.queryOne(
+                "SELECT 1 FROM invitations WHERE user_id = ? AND used_at_ms IS NOT NULL", [.text(user.id)]
+            ) != nil
+        return try changeStatus(
+            user, to: accepted ? .active : .invited, topic: EventTopic.userReactivated, action: "users.reactivate",
+            caller: caller, atMs: now, in: connection)
     }
 
     private static func changeStatus(

@@ -18,30 +18,18 @@ extension UserHandlers {
             if role == .owner {
                 try requireOwnerPower(caller, for: "invite an owner")
             }
-            let key = try context.meta.idempotencyKey.map(Idempotency.validate)
+            // The normalized request is what a repeat of the key must match.
             let request: JSONValue = ["email": .string(email), "name": .string(name), "role": .string(role.rawValue)]
             let now = env.clock.nowMs()
 
-            let (result, replayed) = try await env.store.write { connection in
-                if key != nil {
-                    // Checked before a replay too, so a key never returns a user to a caller who may no
-                    // longer see the company.
-                    _ = try TenancyAccess.company(params.companyID, in: connection, for: caller)
-                }
-                return try Idempotency.once(
-                    method: "users.invite", companyID: params.companyID, key: key, request: request, atMs: now,
+            return try await IdempotentWrite.run(
+                request, companyID: params.companyID, caller: caller, atMs: now, context: context, env: env
+            ) { _, connection in
+                try invite(
+                    companyID: params.companyID, email: email, name: name, role: role, caller: caller, atMs: now,
                     in: connection
-                ) {
-                    try invite(
-                        companyID: params.companyID, email: email, name: name, role: role, caller: caller, atMs: now,
-                        in: connection
-                    )
-                }
+                )
             }
-            if !replayed {
-                env.eventsPublished()
-            }
-            return result
         }
     }
 

@@ -7,22 +7,25 @@ extension UserHandlers {
     static func registerSetRole(into methods: inout MethodTable, env: ServiceEnvironment) {
         methods.register(
             "users.setRole",
-            summary: "Changes a user's role; only owners grant or remove owner, and one active owner always remains.",
+            summary:
+                "Changes a user's role; only owners grant or remove owner, and one active owner always remains; idempotent by meta.idempotency_key.",
             scope: .company
         ) { (params: SetRoleParams, context) -> UserView in
             let caller = try TenancyAccess.require(context, method: context.method)
             let role = try InputCheck.role(params.role)
             let now = env.clock.nowMs()
 
-            let view = try await env.store.write { connection in
+            return try await IdempotentWrite.run(
+                params, companyID: params.companyID, caller: caller, atMs: now, context: context, env: env
+            ) { _, connection in
                 try setRole(params, role: role, caller: caller, atMs: now, in: connection)
             }
-            env.eventsPublished()
-            return view
         }
     }
 
-    static func setRole(_ params: SetRoleParams, role: Role, caller: Caller, atMs now: Int64, in connection: Connection) throws -> UserView {
+    static func setRole(_ params: SetRoleParams, role: Role, caller: Caller, atMs now: Int64, in connection: Connection)
+        throws -> UserView
+    {
         let company = try TenancyAccess.company(params.companyID, in: connection, for: caller)
         var user = try UserRecord.require(params.userID, companyID: company.id, in: connection)
         guard user.role != role else {

@@ -7,7 +7,7 @@ import Testing
 @testable import Tenancy
 
 @Suite("Invitation acceptance") struct AuthInvitationTests {
-    @Test func invitationIsAcceptedOnlyOnce() async throws {
+    @Test func invitationIsAcceptedOnce() async throws {
         let harness = try TenancyHarness()
         let provisioned = try await harness.provision()
         let ownerID = try #require(provisioned["owner"]?["user_id"]?.stringValue)
@@ -19,12 +19,6 @@ import Testing
         #expect(accepted["user"]?["status"] == "active")
         #expect(try harness.published().contains { $0.topic == EventTopic.userActivated })
 
-        let again = await expectFailure(.failedPrecondition) {
-            try await harness.call("auth.acceptInvitation", ["token": .string(token)], as: nil)
-        }
-        #expect(again?.message.contains("already been used") == true)
-        #expect(try harness.count("api_keys") == 1)
-
         // The key itself is not stored, only its hash.
         let stored = try harness.store.readSync { connection in
             try connection.query("SELECT * FROM api_keys").map { $0.values.description }.joined()
@@ -32,21 +26,47 @@ import Testing
         #expect(!stored.contains(apiKey))
     }
 
-    @Test func concurrentAcceptsCreateOneKey() async throws {
+    @Test func lostReplyIsRecoveredUntilTheKeyIsUsed() async throws {
+        let harness = try TenancyHarness()
+        let provisioned = try await harness.provision()
+        let token = try harness.invitationToken(for: try #require(provisioned["owner"]?["user_id"]?.stringValue))
+        let accept = { try await harness.call("auth.acceptInvitation", ["token": .string(token)], as: nil) }
+        let verify = { (key: String) in
+            try await harness.call("auth.verifyKey", ["api_key": .string(key)], as: .service)
+        }
+
+        // The first reply is taken as lost: the same token again replaces the key nobody has used.
+        let lost = try #require(try await accept()["api_key"]?.stringValue)
+        let retried = try await accept()
+        let apiKey = try #require(retried["api_key"]?.stringValue)
+        #expect(apiKey != lost)
+        #expect(retried["user"]?["status"] == "active")
+        _ = await expectFailure(.unauthenticated) { try await verify(lost) }
+
+        // Once the key has been used, its holder has it, and the token is spent.
+        _ = try await verify(apiKey)
+        let again = await expectFailure(.failedPrecondition) { try await accept() }
+        #expect(again?.message.contains("has already been accepted") == true)
+
+        #expect(try harness.count("api_keys", where: "revoked_at_ms IS NULL") == 1)
+        #expect(try harness.published().filter { $0.topic == EventTopic.userActivated }.count == 1)
+    }
+
+    @Test func concurrentAcceptsLeaveOneKey() async throws {
         let harness = try TenancyHarness()
         let provisioned = try await harness.provision()
         let token = try harness.invitationToken(for: try #require(provisioned["owner"]?["user_id"]?.stringValue))
 
-        let successes = await withTaskGroup(of: Bool.self) { group in
+        await withTaskGroup(of: Void.self) { group in
             for _ in 0..<10 {
                 group.addTask {
-                    (try? await harness.call("auth.acceptInvitation", ["token": .string(token)], as: nil)) != nil
+                    _ = try? await harness.call("auth.acceptInvitation", ["token": .string(token)], as: nil)
                 }
             }
-            return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
         }
-        #expect(successes == 1)
-        #expect(try harness.count("api_keys") == 1)
+
+        #expect(try harness.count("api_keys", where: "revoked_at_ms IS NULL") == 1)
+        #expect(try harness.published().filter { $0.topic == EventTopic.userActivated }.count == 1)
     }
 
     @Test func invitationExpiresAfterSevenDays() async throws {

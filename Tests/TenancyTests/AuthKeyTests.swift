@@ -25,6 +25,25 @@ import Testing
         #expect(verified["company_tier"] == "premium")
     }
 
+    @Test func firstUseIsRecorded() async throws {
+        let harness = try TenancyHarness()
+        let company = try await harness.onboard()
+        let firstUse = {
+            try await harness.call("auth.listKeys", [:], as: company.owner)["keys"]?.arrayValue?.first?[
+                "first_used_at_ms"]
+        }
+        #expect((try await firstUse() ?? .null) == .null)
+
+        _ = try await verify(harness, company.ownerKey)
+        let recorded = try await firstUse()
+        #expect(recorded?.intValue != nil)
+
+        // Later uses keep the first time.
+        try harness.advance(days: 1)
+        _ = try await verify(harness, company.ownerKey)
+        #expect(try await firstUse() == recorded)
+    }
+
     @Test func suspendedCompanyKeyStillResolvesWithItsStatus() async throws {
         let harness = try TenancyHarness()
         let company = try await harness.onboard()
@@ -111,7 +130,8 @@ import Testing
         _ = await expectFailure(.notFound) {
             try await harness.call("auth.revokeKey", ["key_id": .string(company.owner.keyID!)], as: member.caller)
         }
-        let revoked = try await harness.call("auth.revokeKey", ["key_id": .string(member.caller.keyID!)], as: company.owner)
+        let revoked = try await harness.call(
+            "auth.revokeKey", ["key_id": .string(member.caller.keyID!)], as: company.owner)
         #expect(revoked["revoked_at_ms"]?.intValue == harness.clock.nowMs())
     }
 
