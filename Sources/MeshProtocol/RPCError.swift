@@ -35,9 +35,13 @@ extension RPCError {
     }
 
     public static func notFound(_ kind: String, _ identifier: String) -> RPCError {
-        RPCError(
+        let hint =
+            kind == "company"
+            ? " (a user's API key reaches only its own company, and deleted companies are gone); check the id"
+            : "; check the id and that it belongs to the company given"
+        return RPCError(
             .notFound,
-            "\(kind) '\(identifier)' was not found; check the id and that it belongs to your company",
+            "\(kind) '\(identifier)' was not found\(hint)",
             details: ["kind": .string(kind), "id": .string(identifier)]
         )
     }
