@@ -67,12 +67,14 @@ enum DescribeCommand {
         if let values = schema["enum"]?.arrayValue {
             return values.compactMap(\.stringValue).joined(separator: "|")
         }
-        if let type = schema["type"]?.stringValue {
-            if type == "array", let items = schema["items"] {
-                return "[\(typeName(items))]"
-            }
-            return type
+        // An optional member may also be null, which the ? after its name already says.
+        let types = schema["type"]?.arrayValue?.compactMap(\.stringValue) ?? schema["type"]?.stringValue.map { [$0] }
+        guard let type = types?.first(where: { $0 != "null" }) else {
+            return "any"
         }
-        return "any"
+        if type == "array", let items = schema["items"] {
+            return "[\(typeName(items))]"
+        }
+        return type
     }
 }

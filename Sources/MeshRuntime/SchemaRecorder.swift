@@ -64,6 +64,21 @@ final class SchemaNode {
         }
     }
 
+    /// Returns `schema` widened to accept null as well.
+    static func nullable(_ schema: JSONValue) -> JSONValue {
+        guard var members = schema.objectValue, let type = members["type"] else {
+            // An open schema already accepts null.
+            return schema
+        }
+        if let name = type.stringValue {
+            members["type"] = [.string(name), "null"]
+        }
+        if let allowed = members["enum"]?.arrayValue, !allowed.contains(.null) {
+            members["enum"] = .array(allowed + [.null])
+        }
+        return .object(members)
+    }
+
     func record(key: String, schema: JSONValue, required: Bool) {
         guard case .object(var properties, var requiredKeys) = shape else {
             shape = .object(properties: [key: schema], required: required ? [key] : [])
@@ -120,6 +135,18 @@ enum Placeholder {
 
     /// Records `type`'s schema and returns a value to hand back to the decoding init.
     static func decode<T: Decodable>(_ type: T.Type, into record: (JSONValue) -> Void) throws -> T {
+        if let dictionary = type as? any StringKeyedDictionary.Type, let empty = dictionary.empty as? T {
+            record(["type": "object", "additionalProperties": SchemaRecorder.schema(for: dictionary.valueType)])
+            return empty
+        }
+        // A string enum that does not state its schema: its cases are its schema, and its first case
+        // lets the init go on to the members after it.
+        if !(type is any JSONSchemaProviding.Type), let iterable = type as? any CaseIterable.Type,
+            let schema = stringEnumSchema(iterable), let first = firstCase(iterable) as? T
+        {
+            record(schema)
+            return first
+        }
         if let provided = type as? any JSONSchemaProviding.Type {
             record(provided.jsonSchema)
             if let value = Placeholder.make(type) {
@@ -130,6 +157,10 @@ enum Placeholder {
                 return first
             }
             if type == JSONValue.self, let value = JSONValue.null as? T {
+                return value
+            }
+            // Its own init, fed placeholders, may still produce a value (a number or a fixed word).
+            if let value = try? T(from: RecordingDecoder()) {
                 return value
             }
             throw SchemaRecordingStop()
@@ -152,6 +183,17 @@ enum Placeholder {
             throw SchemaRecordingStop()
         }
         return value
+    }
+
+    private static func stringEnumSchema(_ type: any CaseIterable.Type) -> JSONValue? {
+        func open<C: CaseIterable>(_ type: C.Type) -> JSONValue? {
+            let names = type.allCases.compactMap { ($0 as? any RawRepresentable)?.rawValue as? String }
+            guard !names.isEmpty, names.count == type.allCases.count else {
+                return nil
+            }
+            return ["type": "string", "enum": .array(names.map { .string($0) })]
+        }
+        return open(type)
     }
 
     private static func firstCase(_ type: any CaseIterable.Type) -> Any? {
@@ -177,9 +219,10 @@ struct RecordingKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
         }
     }
 
+    /// Records an optional member. It may be absent or null, in params and in results alike.
     func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
         _ = try? Placeholder.decode(type) { schema in
-            node.record(key: key.stringValue, schema: schema, required: false)
+            node.record(key: key.stringValue, schema: SchemaNode.nullable(schema), required: false)
         }
         return nil
     }
@@ -262,4 +305,15 @@ struct RecordingSingleValueContainer: SingleValueDecodingContainer {
             node.shape = .value(schema)
         }
     }
+}
+
+/// A dictionary with string keys, whose JSON form is an object with any member names.
+protocol StringKeyedDictionary {
+    static var valueType: any Decodable.Type { get }
+    static var empty: Self { get }
+}
+
+extension Dictionary: StringKeyedDictionary where Key == String, Value: Decodable {
+    static var valueType: any Decodable.Type { Value.self }
+    static var empty: Self { [:] }
 }

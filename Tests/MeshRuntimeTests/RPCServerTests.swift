@@ -227,7 +227,7 @@ import Testing
         let methods = try #require(description["methods"]?.arrayValue)
         let say = try #require(methods.first { $0["name"] == "echo.say" })
         #expect(say["params"]?["properties"]?["text"]?["type"] == "string")
-        #expect(say["params"]?["properties"]?["repeat_count"]?["type"] == "integer")
+        #expect(say["params"]?["properties"]?["repeat_count"]?["type"] == ["integer", "null"])
         #expect(say["params"]?["required"] == ["text"])
         #expect(say["result"]?["properties"]?["text"]?["type"] == "string")
     }

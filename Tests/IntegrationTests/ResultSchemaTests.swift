@@ -1,0 +1,62 @@
+import MeshClient
+import MeshProtocol
+import MeshTesting
+import Testing
+
+/// Calls every public method the gateway describes on one company's own objects and checks each
+/// result against the result schema `rpc.describe` gives for it, so a client that validates replies
+/// with those schemas accepts every real reply.
+@Suite(.serialized)
+struct ResultSchemaTests {
+    /// Methods that end what the others need, run last and in this order.
+    private static let last = [
+        "issues.delete", "companies.suspend", "companies.reactivate", "users.deactivate", "auth.revokeKey",
+        "companies.delete",
+    ]
+
+    /// Methods whose result this suite must have checked, or it proves little.
+    private static let mustSucceed: Set<String> = [
+        "analytics.companyReport", "auth.listKeys", "billing.invoices", "billing.subscription", "companies.get",
+        "issues.assign", "issues.get", "issues.list", "notifications.list", "teams.list", "users.list",
+    ]
+
+    @Test func everyResultMatchesItsSchema() async throws {
+        let cluster = try await MeshCluster()
+        let mesh = try MeshFixture(cluster: cluster)
+        var company = try await TenantObjects.create(in: mesh, name: "Schema Check", domain: "schema-check.example")
+        try cluster.advanceClock(milliseconds: 32 * 86_400_000)
+        try await company.findInvoice(in: mesh)
+
+        let description = try await mesh.root.call("rpc.describe")
+        let methods = (description["methods"]?.arrayValue ?? []).filter { $0["service"] != nil }
+        let ordered =
+            methods.filter { !Self.last.contains($0["name"]?.stringValue ?? "") }
+            + Self.last.compactMap { name in methods.first { $0["name"]?.stringValue == name } }
+        let builder = SchemaParams(ids: company.ids, plain: ["tier": "platinum", "to_status": "In Progress"])
+
+        var checked: Set<String> = []
+        var failures: [String: String] = [:]
+        for method in ordered {
+            let name = method["name"]?.stringValue ?? ""
+            let described = SchemaParams.Method(
+                name: name, scope: method["scope"]?.stringValue ?? "", schema: method["params"] ?? [:])
+            let params = builder.params(for: described, including: ["company_id", "issue_id", "assignee_id"])
+            let caller = described.scope == "root" ? mesh.root : company.owner
+
+            let outcome = await CallOutcome.of(caller, name, params)
+            guard case .success(let result) = outcome else {
+                failures[name] = outcome.summary
+                continue
+            }
+            checked.insert(name)
+            let problems = SchemaCheck.problems(result, method["result"] ?? [:])
+            #expect(
+                problems.isEmpty, "\(name) \(JSONWriter.string(params)): \(problems.prefix(5).joined(separator: "; "))")
+        }
+
+        let unchecked = Self.mustSucceed.subtracting(checked).sorted()
+        #expect(
+            unchecked.isEmpty,
+            "these calls failed, so their results went unchecked: \(unchecked.map { "\($0): \(failures[$0] ?? "")" })")
+    }
+}
