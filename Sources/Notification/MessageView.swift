@@ -13,7 +13,7 @@ public struct MessageView: Codable, Sendable, Hashable {
     public let subject: String
     public let status: MessageStatus
     public let attempts: Int
-    /// When the next webhook attempt is due; absent once the message is sent or dead.
+    /// When the next attempt is due; null once the message is sent or dead.
     public let nextAttemptMs: Int64?
     public let lastError: String?
     public let createdAtMs: Int64
@@ -67,5 +67,23 @@ public struct MessageView: Codable, Sendable, Hashable {
         lastError = row.string("last_error")
         createdAtMs = try row.requireInt("created_at_ms")
         sentAtMs = row.int("sent_at_ms")
+    }
+
+    /// Writes every member, null ones included, so a client may read each member the docs list.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(messageID, forKey: .messageID)
+        try container.encode(companyID, forKey: .companyID)
+        try container.encode(eventID, forKey: .eventID)
+        try container.encode(kind, forKey: .kind)
+        try container.encode(channel, forKey: .channel)
+        try container.encode(recipient, forKey: .recipient)
+        try container.encode(subject, forKey: .subject)
+        try container.encode(status, forKey: .status)
+        try container.encode(attempts, forKey: .attempts)
+        try container.encode(nextAttemptMs, forKey: .nextAttemptMs)
+        try container.encode(lastError, forKey: .lastError)
+        try container.encode(createdAtMs, forKey: .createdAtMs)
+        try container.encode(sentAtMs, forKey: .sentAtMs)
     }
 }

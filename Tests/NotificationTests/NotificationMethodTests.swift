@@ -26,6 +26,9 @@ import Testing
 
         let own = try await harness.call("notifications.list", ["company_id": "cmp_a"], as: Self.userOfA)
         #expect(own["messages"]?.arrayValue?.count == 1)
+        // Members without a value are listed as null, not left out.
+        let members = Set(own["messages"]?.arrayValue?.first?.objectValue?.keys.map { $0 } ?? [])
+        #expect(members.isSuperset(of: ["last_error", "next_attempt_ms", "sent_at_ms"]))
 
         let listError = await #expect(throws: RPCError.self) {
             try await harness.call("notifications.list", ["company_id": "cmp_b"], as: Self.userOfA)
