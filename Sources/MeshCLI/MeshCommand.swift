@@ -12,7 +12,7 @@ public enum MeshCommand {
                                        run one process: gateway, tenancy, billing, analytics, notification
           call <method> [json|-|@file] call a method through the gateway and print the result;
                                        - reads the params from standard input, @file from a file
-               [--key KEY] [--timeout-ms N] [--process NAME (call that socket directly)]
+               [--key KEY] [--timeout-ms N] [--process NAME (call that service's socket directly, as root)]
                [--idempotency-key K (companies.provision, issues.create, users.invite; ignored elsewhere)]
           status                       show each process's health
           describe [process] [--json]  list methods with their parameters (default: the gateway)

@@ -1,0 +1,46 @@
+import Foundation
+import MeshProtocol
+import MeshTesting
+import Testing
+
+/// `mesh call --process NAME` calls one service's socket directly, as root, for the methods the gateway
+/// never routes (the per-service exports) and for checking one service alone.
+@Suite(.serialized)
+struct DirectCallTests {
+    private func mesh(_ cluster: MeshCluster, _ arguments: [String]) async throws -> (status: Int32, output: String) {
+        let outputPath = cluster.home.root + "/direct-call.out"
+        let status = try await PythonClientTests.run(
+            try MeshCluster.meshBinary(), arguments: arguments + ["--home", cluster.home.root], environment: [:],
+            outputPath: outputPath, limit: .seconds(60))
+        return (status, (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "")
+    }
+
+    @Test func rootReachesAnInternalExport() async throws {
+        let cluster = try await MeshCluster()
+        let mesh = try MeshFixture(cluster: cluster)
+        let companyID = try await mesh.provision("Direct Co", email: "owner@direct.example", tier: "premium")
+        _ = try await mesh.eventually { try await mesh.root.subscription(companyID: companyID) }
+        let params = #"{"company_id": "\#(companyID)"}"#
+
+        let routed = try await self.mesh(cluster, ["call", "billing.export", params])
+        #expect(routed.status != 0)
+        #expect(routed.output.contains("METHOD_NOT_FOUND"), "\(routed.output)")
+
+        let direct = try await self.mesh(cluster, ["call", "--process", "billing", "billing.export", params])
+        #expect(direct.status == 0, "\(direct.output)")
+        #expect(direct.output.contains(companyID))
+
+        let withKey = try await self.mesh(cluster, ["call", "--process", "billing", "--key", "tmk_x", "rpc.ping"])
+        #expect(withKey.status != 0)
+        #expect(withKey.output.contains("--key works only through the gateway"), "\(withKey.output)")
+    }
+
+    @Test func paramsMustBeAnObject() async throws {
+        let cluster = try await MeshCluster()
+
+        let result = try await mesh(cluster, ["call", "companies.list", "5"])
+
+        #expect(result.status != 0)
+        #expect(result.output.contains("params must be a JSON object"), "\(result.output)")
+    }
+}
