@@ -35,6 +35,14 @@ enum BillingAccess {
         }
     }
 
+    /// Throws NOT_FOUND for a deleted company's subscription, as every other service does for the
+    /// company. Its rows stay stored for `billing.export` only.
+    static func rejectDeleted(_ subscription: SubscriptionRecord) throws(RPCError) {
+        guard subscription.status != .canceled else {
+            throw RPCError.notFound("company", subscription.companyID)
+        }
+    }
+
     /// Builds the NOT_FOUND error for a company without a subscription yet, which is usually a short wait.
     static func noSubscriptionYet(_ companyID: String) -> RPCError {
         RPCError(

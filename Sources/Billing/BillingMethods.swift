@@ -18,6 +18,7 @@ enum BillingMethods {
                 guard let subscription = try SubscriptionRecord.load(companyID: params.companyID, connection) else {
                     throw BillingAccess.noSubscriptionYet(params.companyID)
                 }
+                try BillingAccess.rejectDeleted(subscription)
                 let pending = try LineView.pending(subscriptionID: subscription.id, connection)
                 return SubscriptionView(subscription, pendingItems: pending)
             }
@@ -30,6 +31,9 @@ enum BillingMethods {
         ) { (params: InvoicesParams, context) -> InvoiceList in
             try BillingAccess.requireCompany(params.companyID, context)
             return try await store.read(deadline: context.deadline) { connection in
+                if let subscription = try SubscriptionRecord.load(companyID: params.companyID, connection) {
+                    try BillingAccess.rejectDeleted(subscription)
+                }
                 let invoices = try InvoiceView.list(companyID: params.companyID, status: params.status, connection)
                 return InvoiceList(invoices: invoices)
             }

@@ -23,7 +23,8 @@ enum NotificationMethods {
             let beforeSeq = try cursorSeq(params.cursor)
 
             let page = try await store.read { connection in
-                try MessageView.page(companyID: params.companyID, beforeSeq: beforeSeq, limit: limit, in: connection)
+                try rejectDeleted(params.companyID, in: connection)
+                return try MessageView.page(companyID: params.companyID, beforeSeq: beforeSeq, limit: limit, in: connection)
             }
             return MessagePage(messages: page.messages, nextCursor: page.nextCursor)
         }
@@ -36,7 +37,8 @@ enum NotificationMethods {
             try context.requireCompany(params.companyID)
 
             let message = try await store.read { connection in
-                try MessageView.load(params.messageID, in: connection)
+                try rejectDeleted(params.companyID, in: connection)
+                return try MessageView.load(params.messageID, in: connection)
             }
             guard let message, message.companyID == params.companyID else {
                 throw RPCError.notFound("message", params.messageID)
@@ -90,6 +92,14 @@ enum NotificationMethods {
                     messages: try MessageView.all(companyID: params.companyID, in: connection)
                 )
             }
+        }
+    }
+
+    /// Throws NOT_FOUND for a deleted company, as every other service does. Its messages stay stored
+    /// for `notifications.export` only. Operator alerts (company id "") belong to no company.
+    static func rejectDeleted(_ companyID: String, in connection: Connection) throws {
+        if let company = try CompanyRecord.load(companyID, in: connection), company.status == .deleted {
+            throw RPCError.notFound("company", companyID)
         }
     }
 

@@ -105,6 +105,23 @@ extension ServiceHarness where Service == Billing {
         return try await call("billing.invoices", .object(params))["invoices"]?.arrayValue ?? []
     }
 
+    /// The subscription as `billing.subscription` shows it, read from the store, for a deleted company
+    /// whose methods answer NOT_FOUND.
+    func storedSubscription(_ companyID: String) throws -> JSONValue {
+        try store.readSync { connection in
+            let subscription = try #require(try SubscriptionRecord.load(companyID: companyID, connection))
+            let pending = try LineView.pending(subscriptionID: subscription.id, connection)
+            return try JSONValue(encoding: SubscriptionView(subscription, pendingItems: pending))
+        }
+    }
+
+    /// The invoices as `billing.invoices` lists them, read from the store.
+    func storedInvoices(_ companyID: String) throws -> [JSONValue] {
+        try store.readSync { connection in
+            try InvoiceView.list(companyID: companyID, status: nil, connection).map { try JSONValue(encoding: $0) }
+        }
+    }
+
     func runCycle() async throws -> JSONValue {
         try await call("billing.runCycle")
     }

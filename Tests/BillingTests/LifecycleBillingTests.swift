@@ -89,12 +89,17 @@ struct LifecycleBillingTests {
         try harness.setClock(deletedAt)
         try harness.deliver([Fixture.deleted("cmp_a", atMs: deletedAt)])
 
-        let subscription = try await harness.subscription("cmp_a")
+        // The company is gone for every method; its rows stay for the export.
+        let gone = await #expect(throws: RPCError.self) { try await harness.subscription("cmp_a") }
+        #expect(gone?.status == .notFound)
+        #expect(await (try? harness.invoices("cmp_a")) == nil)
+
+        let subscription = try harness.storedSubscription("cmp_a")
         #expect(subscription["status"] == "canceled")
         #expect(subscription["canceled_at_ms"]?.intValue == deletedAt)
         #expect(subscription["mrr_cents"] == 0)
         #expect(subscription["pending_items"] == [])
-        let invoices = try await harness.invoices("cmp_a")
+        let invoices = try harness.storedInvoices("cmp_a")
         #expect(invoices.count == 1)
         #expect(invoices.first?["period_end_ms"]?.intValue == deletedAt)
         #expect(invoices.first?.lineKinds == ["subscription", "cancellation_credit"])
@@ -107,7 +112,7 @@ struct LifecycleBillingTests {
             Fixture.deleted("cmp_a", atMs: Fixture.utc(2026, 9, 1)),
         ])
         #expect(try await harness.runCycle()["generated"] == [])
-        #expect(try await harness.invoices("cmp_a").count == 1)
-        #expect(try await harness.subscription("cmp_a")["tier"] == "premium")
+        #expect(try harness.storedInvoices("cmp_a").count == 1)
+        #expect(try harness.storedSubscription("cmp_a")["tier"] == "premium")
     }
 }

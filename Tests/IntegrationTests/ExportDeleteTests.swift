@@ -41,14 +41,20 @@ struct ExportDeleteTests {
         }
         #expect(refused.status == .unauthenticated || refused.status == .notFound)
 
-        let subscription = try await mesh.eventually {
-            let value = try await mesh.root.subscription(companyID: companyID)
-            guard value["status"]?.stringValue == "canceled" else {
+        // Billing cancels the subscription, keeps its rows for export, and answers NOT_FOUND like the rest.
+        let billing = try await mesh.eventually {
+            let value = try await mesh.root.call("billing.overview", [:])
+            guard value["canceled_subscriptions"]?.intValue == 1 else {
                 throw RPCError(.unavailable, "billing has not applied company.deleted yet")
             }
             return value
         }
-        #expect(subscription["status"]?.stringValue == "canceled")
+        #expect(billing["canceled_subscriptions"]?.intValue == 1)
+        let byCompany: JSONValue = ["company_id": .string(companyID)]
+        for method in ["billing.subscription", "billing.invoices", "notifications.list", "analytics.companyReport"] {
+            let outcome = await CallOutcome.of(mesh.root, method, byCompany)
+            #expect(outcome.status == .notFound, "\(method) after companies.delete: \(outcome.summary)")
+        }
 
         let overview = try await mesh.eventually {
             let value = try await mesh.root.systemOverview()

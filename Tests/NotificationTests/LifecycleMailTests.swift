@@ -124,10 +124,14 @@ import Testing
         #expect(try harness.deliver([Fixture.tierChanged("cmp_a", from: "basic", to: "premium", at: now)]) == 1)
         #expect(try harness.deliver([Fixture.invited("cmp_a", email: "ivan@acme.example", name: "Ivan", token: Fixture.token(), at: now)]) == 1)
 
-        #expect(try await kinds(harness) == ["welcome"])
         #expect(try OutboxReader(home: harness.home).emlNames().count == 1)
         let exported = try await harness.call("notifications.export", ["company_id": "cmp_a"], as: .service)
         #expect(exported["company"]?["status"]?.stringValue == "deleted")
+        #expect(exported["messages"]?.arrayValue?.compactMap { $0["kind"]?.stringValue } == ["welcome"])
+
+        // Users and root alike now find no such company; the export keeps the history.
+        let gone = await #expect(throws: RPCError.self) { try await kinds(harness) }
+        #expect(gone?.status == .notFound)
     }
 
     @Test func unknownCompanyEventIsRejected() throws {

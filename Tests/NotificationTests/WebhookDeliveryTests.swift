@@ -226,7 +226,10 @@ import Testing
             Fixture.deleted("cmp_a", at: now),
         ])
 
-        let message = try await onlyWebhookMessage(harness)
+        let exported = try await harness.call("notifications.export", ["company_id": "cmp_a"], as: .service)
+        let webhooks = exported["messages"]?.arrayValue?.filter { $0["channel"]?.stringValue == "webhook" } ?? []
+        let message = try #require(webhooks.first)
+        #expect(webhooks.count == 1)
         #expect(message["status"]?.stringValue == "dead")
         #expect(try await sender(harness).sendDue().attempted == 0)
         let refused = await #expect(throws: RPCError.self) {
