@@ -33,6 +33,8 @@ PROTOCOL = "tenantmesh/1"
 # Defaults of the reference processes (SPEC section 12); rpc.describe reports a process's own values.
 MAX_FRAME_BYTES = 1_048_576
 MAX_BATCH = 256
+# Requests a server accepts in flight on one connection (section 10); the client never sends more.
+MAX_IN_FLIGHT = 256
 MAX_IDEMPOTENCY_KEY_CODE_POINTS = 200
 
 # How long past `timeout_ms` a call waits for the server's own DEADLINE_EXCEEDED before giving up
@@ -254,7 +256,7 @@ def build_request(method, params=None, request_id=None, meta=None, notify=False)
     """Builds a JSON-RPC 2.0 request object, or a notification (no `id` member at all) when `notify` is true."""
     if not isinstance(method, str):
         raise TypeError(f"method must be a string such as 'companies.list', not {method!r}")
-    if params is not None and not isinstance(params, (dict, list)):
+    if params is not None and not isinstance(params, dict):
         raise TypeError(f"params of {method} must be a dict (named parameters), not {type(params).__name__}")
 
     message = {"jsonrpc": "2.0", "method": method}
@@ -288,6 +290,9 @@ class PendingCall:
         self.timeout_ms = timeout_ms
         self._client = client
         self._future = Future()
+        # Whether the call holds a place in the client's in-flight window; rpc.cancel does not, so a
+        # full window never stops a cancel.
+        self._counted = method != "rpc.cancel"
 
     def done(self):
         return self._future.done()
@@ -332,16 +337,22 @@ class Client:
     """One connection to a TenantMesh process, usually the gateway at `<MESH_HOME>/run/gateway.sock`.
 
     `api_key` goes into `meta.api_key` of every call unless a call passes its own (None sends no
-    key). `default_timeout_ms`, when set, is the budget of calls that give none. The client is safe
-    to use from several threads; close it when done, or use it in a `with` block.
+    key). `default_timeout_ms`, when set, is the budget of calls that give none. At most
+    `max_in_flight` calls wait for replies at once, the server's limit per connection; a call past
+    that waits in the client until a reply frees a place. The client is safe to use from several
+    threads; close it when done, or use it in a `with` block.
     """
 
     def __init__(self, socket_path, api_key=None, *, default_timeout_ms=None, connect_timeout=5.0,
-                 max_frame_bytes=MAX_FRAME_BYTES):
+                 max_frame_bytes=MAX_FRAME_BYTES, max_in_flight=MAX_IN_FLIGHT):
+        if not _is_integer(max_in_flight) or max_in_flight < 1:
+            raise ValueError(f"max_in_flight must be a whole number of at least 1, not {max_in_flight!r}")
         self.socket_path = socket_path
         self.api_key = api_key
         self.default_timeout_ms = default_timeout_ms
         self.max_frame_bytes = max_frame_bytes
+        self.max_in_flight = max_in_flight
+        self._window = threading.Semaphore(max_in_flight)
 
         # Responses that matched no call of this client, in arrival order. Id-null rejections (section
         # 5.5) and connection-level error frames (section 5.6) are stored as MeshError, others as received.
@@ -408,9 +419,9 @@ class Client:
         notification. Replies may arrive in any order; they are matched by id.
         """
         prepared = [self._prepare(request) for request in requests]
-        calls = [pending for pending, _ in prepared if pending is not None]
-        frames = b"".join(encode_frame(encode_json(message), self.max_frame_bytes) for _, message in prepared)
-        self._send_bytes(frames, calls)
+        # Each frame goes out as soon as the in-flight window has room for it.
+        for pending, message in prepared:
+            self._send_messages(message, [pending] if pending is not None else [])
         return [pending.outcome() if pending is not None else None for pending, _ in prepared]
 
     def batch(self, requests):
@@ -424,6 +435,11 @@ class Client:
         if len(requests) > MAX_BATCH:
             raise ValueError(
                 f"a batch contains at most {MAX_BATCH} requests, not {len(requests)}; split it into several batches"
+            )
+        if len(requests) > self.max_in_flight:
+            raise ValueError(
+                f"a batch of {len(requests)} requests is more than max_in_flight ({self.max_in_flight}) of this "
+                "client; split it into smaller batches"
             )
 
         prepared = [self._prepare(request) for request in requests]
@@ -480,6 +496,11 @@ class Client:
         self._send_bytes(encode_frame(encode_json(message), self.max_frame_bytes), calls)
 
     def _send_bytes(self, data, calls):
+        # Take the calls' places in the window first; a reply or a closed connection frees places.
+        counted = [pending for pending in calls if pending._counted]
+        for _ in counted:
+            self._window.acquire()
+
         # Register before sending: the reply may arrive before sendall returns.
         with self._lock:
             closed = self._closed_error
@@ -487,6 +508,8 @@ class Client:
                 for pending in calls:
                     self._pending[pending.id] = pending
         if closed is not None:
+            for _ in counted:
+                self._window.release()
             message = f"the connection is closed ({closed.message}); open a new Client"
             raise MeshError(closed.status, closed.code, message, closed.retryable, closed.retry_after_ms,
                             closed.details, closed.data)
@@ -511,6 +534,7 @@ class Client:
             if pending is None:
                 return
             self._abandoned.add(request_id)
+        self._free(pending)
         try:
             cancel = self.start("rpc.cancel", {"id": request_id}, api_key=None)
         except MeshError:
@@ -598,6 +622,7 @@ class Client:
             pending = self._pending.pop(request_id, None)
         if pending is None:
             return False
+        self._free(pending)
         if error is not None:
             pending._future.set_exception(error)
         else:
@@ -610,7 +635,13 @@ class Client:
             waiting = list(self._pending.values())
             self._pending.clear()
         for pending in waiting:
+            self._free(pending)
             pending._future.set_exception(failure)
+
+    def _free(self, pending):
+        """Gives back the window place of a call that is no longer waiting."""
+        if pending._counted:
+            self._window.release()
 
 
 def gateway_socket(home=None):

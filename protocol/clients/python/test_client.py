@@ -206,6 +206,19 @@ class GatewayTests(unittest.TestCase):
                 self.assertNotIsInstance(outcome, MeshError, f"{request.method} failed: {outcome}")
                 self.assertIsInstance(outcome, dict)
 
+    def test_call_many_stays_within_the_in_flight_limit(self):
+        # Four times the server's limit per connection: the client holds the rest until replies arrive.
+        requests = [Request("companies.list", {"limit": 1}, timeout_ms=30_000) for _ in range(1024)]
+
+        outcomes = self.root.call_many(requests)
+
+        failed = [outcome for outcome in outcomes if isinstance(outcome, MeshError)]
+        self.assertEqual(failed, [], f"{len(failed)} calls failed, the first: {failed[:1]}")
+
+    def test_params_must_be_a_dict(self):
+        with self.assertRaises(TypeError):
+            self.root.call("rpc.ping", [1])
+
     def test_raw_pipeline_twenty_frames(self):
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         sock.connect(SOCKET)
