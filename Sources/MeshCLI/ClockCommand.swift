@@ -4,6 +4,16 @@ import MeshRuntime
 /// `mesh clock show|set|advance`: reads or moves the test clock every process of a home shares.
 enum ClockCommand {
     static func run(_ raw: [String]) throws -> Int32 {
+        // A negative duration would otherwise read as an unknown option.
+        if raw.first == "advance",
+            let negative = raw.dropFirst().first(where: {
+                $0.hasPrefix("-") && parseDuration(String($0.dropFirst())) != nil
+            })
+        {
+            throw UsageError(
+                "clock advance moves the mesh's time forward only, so \(negative) is refused; to go back, use "
+                    + "mesh clock set TIME --backwards")
+        }
         let arguments = try CommandLineArguments(raw, valued: ["home"], flags: ["backwards"])
         try arguments.allowPositional(atMost: 2, command: "clock")
         let home = MeshCommand.home(arguments)

@@ -131,9 +131,20 @@ final class ClientState: ConnectionDelegate {
         sendCancel(id: id)
         entry.continuation.resume(
             returning: .failure(
-                RPCError(.deadlineExceeded, "no reply from \(peerName) within \(timeout); the deadline was exceeded")
+                RPCError(
+                    .deadlineExceeded,
+                    "no reply from \(peerName) within \(ClientState.milliseconds(timeout)) ms, the call's deadline; "
+                        + "retry with a larger budget (meta.timeout_ms), and the same idempotency key for a write"
+                )
             )
         )
+    }
+
+    /// Returns `duration` in whole milliseconds, at least 1 for any positive duration.
+    static func milliseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        let milliseconds = seconds * 1000 + attoseconds / 1_000_000_000_000_000
+        return milliseconds == 0 && attoseconds > 0 ? 1 : milliseconds
     }
 
     /// The process behind the socket, `tenancy` for `.../run/tenancy.sock`. Replies that reach outside

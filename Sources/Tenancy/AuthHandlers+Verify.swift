@@ -33,7 +33,11 @@ extension AuthHandlers {
     static func verify(_ apiKey: String, in connection: Connection) throws -> (result: VerifyKeyResult, firstUse: Bool)
     {
         // One message for every rejection, so a caller learns nothing about which part was wrong.
-        let rejected = RPCError(.unauthenticated, "API key is not valid; create a new key or accept an invitation")
+        let rejected = RPCError(
+            .unauthenticated,
+            "API key is not valid: it is unknown, revoked, or its user or company is no longer active; "
+                + "use another key of yours, or ask an admin of your company"
+        )
         guard let keyID = SecretToken.keyID(in: apiKey) else {
             throw rejected
         }

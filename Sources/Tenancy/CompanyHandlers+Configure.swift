@@ -78,7 +78,8 @@ extension CompanyHandlers {
         let names = inUse.keys.sorted().map { "'\($0)' (\(inUse[$0]!))" }.joined(separator: ", ")
         throw RPCError(
             .failedPrecondition,
-            "\(total) open issue(s) are still in status \(names); move them to another status before removing it",
+            "\(total) issue(s) not deleted are still in status \(names); move them to a status you keep "
+                + "(issues.transition) or delete them before removing it",
             details: [
                 "issues_by_status": .object(inUse.mapValues { .int(Int64($0)) }),
                 "count": .int(Int64(total)),

@@ -23,4 +23,11 @@ import Testing
             _ = try ClockCommand.run(["show", "extra", "--home", "/tmp/no-such-mesh-home"])
         }
     }
+
+    @Test func negativeAdvanceSaysHowToGoBack() {
+        let error = #expect(throws: UsageError.self) {
+            _ = try ClockCommand.run(["advance", "-1d", "--home", "/tmp/no-such-mesh-home"])
+        }
+        #expect(error?.message.contains("mesh clock set TIME --backwards") == true)
+    }
 }

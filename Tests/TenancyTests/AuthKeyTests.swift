@@ -59,7 +59,7 @@ import Testing
         _ = try await harness.call("auth.revokeKey", ["key_id": .string(company.owner.keyID!)], as: company.owner)
 
         let error = await expectFailure(.unauthenticated) { try await verify(harness, company.ownerKey) }
-        #expect(error?.message == "API key is not valid; create a new key or accept an invitation")
+        #expect(error?.message.hasPrefix("API key is not valid: it is unknown, revoked,") == true)
     }
 
     @Test func deactivatedUserKeyIsRejected() async throws {
