@@ -26,7 +26,7 @@ extension GatewayRouter {
         }
         if let unknown = params?.objectValue?.keys.sorted().first(where: { $0 != "service" }) {
             throw RPCError.invalidArgument(
-                field: "params.\(unknown)", "params.\(unknown) is not a parameter of rpc.ping; it takes only service"
+                field: unknown, "params.\(unknown) is not a parameter of rpc.ping; it takes only service"
             )
         }
         guard let service = params?["service"] else {

@@ -74,31 +74,39 @@ extension JSONValue: Codable {
         switch error {
         case .keyNotFound(let key, let context):
             let field = path(context.codingPath, key)
-            return RPCError(.invalidArgument, "\(field) is missing; it is required", details: ["field": .string(field)])
+            return RPCError(
+                .invalidArgument, "\(field) is missing; it is required",
+                details: ["field": .string(parameterField(field))])
         case .typeMismatch(let type, let context):
             let field = path(context.codingPath)
             return RPCError(
                 .invalidArgument,
                 "\(field): expected \(typeDescription(type))",
-                details: ["field": .string(field)]
+                details: ["field": .string(parameterField(field))]
             )
         case .valueNotFound(let type, let context):
             let field = path(context.codingPath)
             return RPCError(
                 .invalidArgument,
                 "\(field) is null; expected \(typeDescription(type))",
-                details: ["field": .string(field)]
+                details: ["field": .string(parameterField(field))]
             )
         case .dataCorrupted(let context):
             let field = path(context.codingPath)
             return RPCError(
                 .invalidArgument,
                 "\(field): \(context.debugDescription)",
-                details: ["field": .string(field)]
+                details: ["field": .string(parameterField(field))]
             )
         @unknown default:
             return RPCError(.invalidArgument, "params could not be read: \(error)")
         }
+    }
+
+    /// Returns the `details.field` for a path within params: the parameter's own name, as the handlers'
+    /// checks give it (`tier`, `settings.statuses[0]`), or `params` for the params as a whole.
+    static func parameterField(_ path: String) -> String {
+        path.hasPrefix("params.") ? String(path.dropFirst("params.".count)) : path
     }
 
     private static func typeDescription(_ type: Any.Type) -> String {

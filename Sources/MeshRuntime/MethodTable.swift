@@ -69,15 +69,14 @@ public struct MethodTable: Sendable {
     static func namingAllowedValues(_ error: RPCError, schema: JSONValue) -> RPCError {
         guard error.status == .invalidArgument,
             let field = error.details?["field"]?.stringValue,
-            field.hasPrefix("params."),
-            let allowed = schema["properties"]?[String(field.dropFirst("params.".count))]?["enum"]?.arrayValue
+            let allowed = schema["properties"]?[field]?["enum"]?.arrayValue
         else {
             return error
         }
 
         let names = allowed.compactMap(\.stringValue)
         var named = error
-        named.message = "\(field) is not one of the allowed values; use one of \(names.joined(separator: ", "))"
+        named.message = "params.\(field) is not one of the allowed values; use one of \(names.joined(separator: ", "))"
         named.details = ["field": .string(field), "allowed": .array(allowed)]
         return named
     }
@@ -90,7 +89,7 @@ public struct MethodTable: Sendable {
         throw RPCError(
             .invalidArgument,
             "params.\(first) is not a parameter of \(method); accepted: \(known.sorted().joined(separator: ", "))",
-            details: ["field": .string("params.\(first)"), "unknown": .array(unknown.map { .string($0) })]
+            details: ["field": .string(first), "unknown": .array(unknown.map { .string($0) })]
         )
     }
 

@@ -53,7 +53,7 @@ extension RPCServer {
         throw RPCError(
             .invalidArgument,
             "\(method) takes no params; send none or {}, not \(JSONWriter.string(params).prefix(60))",
-            details: ["field": .string(first.map { "params.\($0)" } ?? "params")]
+            details: ["field": .string(first ?? "params")]
         )
     }
 

@@ -87,7 +87,7 @@ import Testing
 
         let error = #expect(throws: RPCError.self) { try value.decode(Sample.self) }
 
-        #expect(error?.details?["field"] == "params.inner.name")
+        #expect(error?.details?["field"] == "inner.name")
         #expect(error?.message == "params.inner.name: expected a string")
     }
 

@@ -14,7 +14,7 @@ import Testing
                 Issue.record("\(method) accepted params it does not take")
             } catch {
                 #expect(error.status == .invalidArgument)
-                #expect(error.details?["field"] == "params.x")
+                #expect(error.details?["field"] == "x")
             }
         }
     }

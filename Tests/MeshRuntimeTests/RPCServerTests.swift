@@ -52,7 +52,7 @@ import Testing
         } catch {
             #expect(error.status == .invalidArgument)
             #expect(error.message.contains("calm, cheerful"))
-            #expect(error.details?["field"] == "params.mood")
+            #expect(error.details?["field"] == "mood")
         }
         #expect(try await fixture.client().call("echo.mood", params: ["mood": "calm"])["text"] == "calm")
     }
@@ -65,7 +65,7 @@ import Testing
         }
 
         #expect(error?.status == .invalidArgument)
-        #expect(error?.details?["field"] == "params.txet")
+        #expect(error?.details?["field"] == "txet")
         #expect(error?.details?["unknown"] == ["txet"])
         #expect(error?.message.contains("accepted: repeat_count, text") == true)
     }

@@ -103,7 +103,7 @@ struct IssueUpdateTests {
 
         #expect(error?.status == .invalidArgument)
         #expect(status?.status == .invalidArgument)
-        #expect(status?.details?["field"] == "params.status")
+        #expect(status?.details?["field"] == "status")
     }
 
     @Test("invalid update lists every problem and changes nothing")
