@@ -135,7 +135,7 @@ class MeshError(Exception):
 # Framing (SPEC section 3)
 
 
-class FrameError(Exception):
+class FrameError(ValueError):
     """A length prefix that breaks section 3: `kind` is "empty_frame" or "frame_too_large"."""
 
     def __init__(self, kind, message):
@@ -352,7 +352,10 @@ class Client:
         self.default_timeout_ms = default_timeout_ms
         self.max_frame_bytes = max_frame_bytes
         self.max_in_flight = max_in_flight
-        self._window = threading.Semaphore(max_in_flight)
+        # Free places in the in-flight window. A send takes all the places it needs at once, so two
+        # batches waiting for room can never each hold part of the window.
+        self._window_free = max_in_flight
+        self._window_changed = threading.Condition()
 
         # Responses that matched no call of this client, in arrival order. Id-null rejections (section
         # 5.5) and connection-level error frames (section 5.6) are stored as MeshError, others as received.
@@ -498,8 +501,7 @@ class Client:
     def _send_bytes(self, data, calls):
         # Take the calls' places in the window first; a reply or a closed connection frees places.
         counted = [pending for pending in calls if pending._counted]
-        for _ in counted:
-            self._window.acquire()
+        self._take_places(len(counted))
 
         # Register before sending: the reply may arrive before sendall returns.
         with self._lock:
@@ -508,8 +510,7 @@ class Client:
                 for pending in calls:
                     self._pending[pending.id] = pending
         if closed is not None:
-            for _ in counted:
-                self._window.release()
+            self._give_places(len(counted))
             message = f"the connection is closed ({closed.message}); open a new Client"
             raise MeshError(closed.status, closed.code, message, closed.retryable, closed.retry_after_ms,
                             closed.details, closed.data)
@@ -641,7 +642,21 @@ class Client:
     def _free(self, pending):
         """Gives back the window place of a call that is no longer waiting."""
         if pending._counted:
-            self._window.release()
+            self._give_places(1)
+
+    def _take_places(self, count):
+        if count == 0:
+            return
+        with self._window_changed:
+            self._window_changed.wait_for(lambda: self._window_free >= count)
+            self._window_free -= count
+
+    def _give_places(self, count):
+        if count == 0:
+            return
+        with self._window_changed:
+            self._window_free += count
+            self._window_changed.notify_all()
 
 
 def gateway_socket(home=None):

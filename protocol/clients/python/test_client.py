@@ -12,6 +12,7 @@ import json
 import os
 import socket
 import sys
+import threading
 import time
 import unittest
 
@@ -213,6 +214,31 @@ class GatewayTests(unittest.TestCase):
         outcomes = self.root.call_many(requests)
 
         failed = [outcome for outcome in outcomes if isinstance(outcome, MeshError)]
+        self.assertEqual(failed, [], f"{len(failed)} calls failed, the first: {failed[:1]}")
+
+    def test_concurrent_batches_share_the_window(self):
+        # Two batches of 200 need 400 places of 256: each must wait for all of its places at once,
+        # or both could hold part of the window and wait for each other forever.
+        outcomes = []
+
+        def send_batches():
+            for _ in range(3):
+                outcomes.extend(self.root.batch([Request("companies.list", {"limit": 1}, timeout_ms=30_000)] * 200))
+
+        switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(1e-6)
+        try:
+            threads = [threading.Thread(target=send_batches) for _ in range(2)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=60)
+        finally:
+            sys.setswitchinterval(switch_interval)
+
+        self.assertFalse(any(thread.is_alive() for thread in threads), "a batch is still waiting for room")
+        failed = [outcome for outcome in outcomes if isinstance(outcome, MeshError)]
+        self.assertEqual(len(outcomes), 1200)
         self.assertEqual(failed, [], f"{len(failed)} calls failed, the first: {failed[:1]}")
 
     def test_params_must_be_a_dict(self):
