@@ -14,17 +14,18 @@ extension CompanyHandlers {
             let caller = try TenancyAccess.require(context, method: context.method)
             let now = env.clock.nowMs()
             let reason = try params.reason.map { try InputCheck.text($0, field: "reason", maximum: 500) }
-            if let reactivateAtMs = params.reactivateAtMs, reactivateAtMs <= now {
-                throw RPCError.invalidArgument(
-                    field: "reactivate_at_ms",
-                    "reactivate_at_ms \(reactivateAtMs) is not in the future (now is \(now)); pass a later time or omit it"
-                )
-            }
 
             return try await IdempotentWrite.run(
                 params, companyID: params.companyID, caller: caller, atMs: now, context: context, env: env
             ) { _, connection in
-                try suspend(
+                // Checked only for a new call: a retry gets the first answer even once the time has passed.
+                if let reactivateAtMs = params.reactivateAtMs, reactivateAtMs <= now {
+                    throw RPCError.invalidArgument(
+                        field: "reactivate_at_ms",
+                        "reactivate_at_ms \(reactivateAtMs) is not in the future (now is \(now)); pass a later time or omit it"
+                    )
+                }
+                return try suspend(
                     params.companyID, reason: reason, reactivateAtMs: params.reactivateAtMs, caller: caller, atMs: now,
                     in: connection)
             }

@@ -1,4 +1,5 @@
 import MeshProtocol
+import MeshRuntime
 import MeshStore
 
 /// Stored first results of idempotent requests, keyed by method and the client's idempotency key.
@@ -50,13 +51,16 @@ enum Idempotency {
         )
     }
 
-    /// Returns the result stored for `key` within `companyID`, or runs `body`, stores its result under
-    /// the key and returns it. Without a key it only runs `body`.
+    /// Returns the result stored for `key` within `companyID` and `caller`, or runs `body`, stores its
+    /// result under the key and returns it. Without a key it only runs `body`.
     ///
-    /// Keys are kept apart per company, so two tenants that happen to choose the same key never meet.
+    /// Keys are kept apart per company and per caller (each user, and root), so two tenants that happen
+    /// to choose the same key never meet, and a stored result only goes back to the caller whose call
+    /// made it, who passed that method's checks of role and target.
     static func once<Result: Codable>(
         method: String,
         companyID: String,
+        caller: Caller,
         key: String?,
         request: JSONValue,
         atMs: Int64,
@@ -67,7 +71,7 @@ enum Idempotency {
             return (try body(), false)
         }
 
-        let scopedKey = companyID + "/" + key
+        let scopedKey = [companyID, caller.userID ?? caller.kind.rawValue, key].joined(separator: "/")
         if let stored = try replay(method: method, key: scopedKey, shownAs: key, request: request, in: connection) {
             return (try JSONParser.parse(stored).decode(Result.self), true)
         }

@@ -4,8 +4,9 @@ import MeshStore
 
 /// Runs a write on one company's data, once per `meta.idempotency_key` when the caller sends one.
 ///
-/// The caller's access to the company is checked before a stored result is replayed, so a key never
-/// hands a result to a caller who may no longer see the company. The change, the key and the result
+/// Keys are kept per company and per caller. The caller's access to the company is checked before a
+/// stored result is replayed, so a key never hands a result to a caller who may no longer see the
+/// company, nor to another user of it. The change, the key and the result
 /// commit in one transaction, so a retry finds either all of them or none.
 enum IdempotentWrite {
     /// Checks access to company `companyID`, then replays the result stored under the key, or runs
@@ -28,7 +29,8 @@ enum IdempotentWrite {
         let (result, replayed) = try await env.store.write(deadline: context.deadline) { connection in
             let company = try TenancyAccess.company(companyID, in: connection, for: caller)
             return try Idempotency.once(
-                method: method, companyID: company.id, key: key, request: request, atMs: now, in: connection
+                method: method, companyID: company.id, caller: caller, key: key, request: request, atMs: now,
+                in: connection
             ) {
                 try body(company, connection)
             }

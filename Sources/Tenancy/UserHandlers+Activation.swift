@@ -43,11 +43,11 @@ extension UserHandlers {
     {
         let company = try TenancyAccess.company(params.companyID, in: connection, for: caller)
         let user = try UserRecord.require(params.userID, companyID: company.id, in: connection)
-        guard user.status != .deactivated else {
-            throw RPCError(.failedPrecondition, "user \(user.id) is already deactivated; nothing changed")
-        }
         if user.role == .owner {
             try requireOwnerPower(caller, for: "deactivate an owner")
+        }
+        guard user.status != .deactivated else {
+            throw RPCError(.failedPrecondition, "user \(user.id) is already deactivated; nothing changed")
         }
         try keepActiveOwner(user, staysActiveOwner: false, in: connection)
 
@@ -63,12 +63,12 @@ extension UserHandlers {
     {
         let company = try TenancyAccess.company(params.companyID, in: connection, for: caller)
         let user = try UserRecord.require(params.userID, companyID: company.id, in: connection)
+        if user.role == .owner {
+            try requireOwnerPower(caller, for: "reactivate an owner")
+        }
         guard user.status == .deactivated else {
             throw RPCError(
                 .failedPrecondition, "user \(user.id) is \(user.status.rawValue), not deactivated; nothing changed")
-        }
-        if user.role == .owner {
-            try requireOwnerPower(caller, for: "reactivate an owner")
         }
         try requireSeat(company, atMs: now, in: connection)
 

@@ -120,4 +120,41 @@ struct WriteIdempotencyTests {
 
         #expect(error?.status == .notFound)
     }
+
+    @Test func anotherUserCannotReplayAKey() async throws {
+        let fixture = try WorkspaceFixture()
+        let company = try await fixture.provision("Roles Retry Co")
+        let admin = try await fixture.invite(company, role: .admin)
+        let member = try await fixture.invite(company)
+        let promote: JSONValue = [
+            "company_id": .string(company.id), "user_id": .string(member.userID ?? ""), "role": "owner",
+        ]
+        _ = try await fixture.harness.call("users.setRole", promote, as: company.owner, idempotencyKey: "sr")
+
+        // The owner's stored result does not reach the admin, who may not make owners.
+        let error = await rpcFailure {
+            try await fixture.harness.call("users.setRole", promote, as: admin, idempotencyKey: "sr")
+        }
+
+        #expect(error?.status == .permissionDenied)
+
+        // Without a key too: a call that would change nothing is still refused to an admin.
+        let unchanged = await rpcFailure { try await fixture.harness.call("users.setRole", promote, as: admin) }
+        #expect(unchanged?.status == .permissionDenied)
+    }
+
+    @Test func retryAfterTheTimeHasPassedGetsTheFirstAnswer() async throws {
+        let fixture = try WorkspaceFixture()
+        let company = try await fixture.provision("Timed Retry Co")
+        let suspend: JSONValue = [
+            "company_id": .string(company.id), "reason": "unpaid",
+            "reactivate_at_ms": .int(fixture.harness.clock.nowMs() + 60_000),
+        ]
+        let first = try await fixture.harness.call("companies.suspend", suspend, as: .root, idempotencyKey: "s")
+
+        try fixture.harness.advance(days: 1)
+        let retried = try await fixture.harness.call("companies.suspend", suspend, as: .root, idempotencyKey: "s")
+
+        #expect(retried == first)
+    }
 }
