@@ -79,7 +79,10 @@ extension GatewayRouter {
             return params
         }
 
-        companyID["description"] = "the caller's own company when left out; required with the root key"
+        companyID["description"] = "the caller's own company when left out or null; required with the root key"
+        if let type = companyID["type"]?.stringValue {
+            companyID["type"] = [.string(type), "null"]
+        }
         properties["company_id"] = .object(companyID)
         schema["properties"] = .object(properties)
         if let required = schema["required"]?.arrayValue {

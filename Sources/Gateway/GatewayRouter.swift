@@ -180,7 +180,8 @@ final class GatewayRouter: Sendable {
         if params != nil && params?.objectValue == nil {
             return params
         }
-        if let named = members["company_id"] {
+        // A null company_id means the same as none, as for every optional member.
+        if let named = members["company_id"], named != .null {
             guard named.stringValue == own else {
                 throw RPCError.notFound("company", named.stringValue ?? "\(named)")
             }

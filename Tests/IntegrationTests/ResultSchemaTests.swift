@@ -34,6 +34,10 @@ struct ResultSchemaTests {
             + Self.last.compactMap { name in methods.first { $0["name"]?.stringValue == name } }
         let builder = SchemaParams(ids: company.ids, plain: ["tier": "platinum", "to_status": "In Progress"])
 
+        // An optional member may be null: a null company_id is the caller's own company, as when left out.
+        let own = try await company.owner.call("companies.get", ["company_id": nil])
+        #expect(own["company_id"]?.stringValue == company.companyID)
+
         var checked: Set<String> = []
         var failures: [String: String] = [:]
         for method in ordered {
