@@ -125,7 +125,7 @@ public struct CustomFieldValidator: Sendable {
         case .select:
             let options = definition.options ?? []
             guard let text = value.stringValue,
-                let option = options.first(where: { $0 == text }) ?? options.first(where: { $0.lowercased() == text.lowercased() })
+                let option = options.first(where: { $0 == text }) ?? options.first(where: { $0.caseFolded == text.caseFolded })
             else {
                 return .failure(mismatch)
             }

@@ -86,7 +86,7 @@ extension IssueHandlers {
         guard let value else {
             return nil
         }
-        guard let match = names.first(where: { $0.lowercased() == value.lowercased() }) else {
+        guard let match = names.first(where: { $0.caseFolded == value.caseFolded }) else {
             throw RPCError(
                 .invalidArgument,
                 "\(field) '\(value.prefix(60))' is not one of the company's \(field) names: "

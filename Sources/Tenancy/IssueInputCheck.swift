@@ -67,7 +67,7 @@ struct IssueInputCheck {
     /// The priority of an issue created without one: "Medium" when the company has it, otherwise its
     /// second priority, or its only one.
     var defaultPriority: String {
-        if let medium = settings.priorities.first(where: { $0.lowercased() == "medium" }) {
+        if let medium = settings.priorities.first(where: { $0.caseFolded == "medium" }) {
             return medium
         }
         return settings.priorities.count >= 2 ? settings.priorities[1] : settings.priorities.first ?? "Medium"
@@ -113,7 +113,7 @@ struct IssueInputCheck {
         if let exact = allowed.first(where: { $0 == value }) {
             return exact
         }
-        if let folded = allowed.first(where: { $0.lowercased() == value.lowercased() }) {
+        if let folded = allowed.first(where: { $0.caseFolded == value.caseFolded }) {
             return folded
         }
 

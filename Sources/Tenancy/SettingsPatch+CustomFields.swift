@@ -25,7 +25,7 @@ extension SettingsPatch {
             guard let definition = customField(element, field: elementField) else {
                 continue
             }
-            if !seen.insert(definition.name.lowercased()).inserted {
+            if !seen.insert(definition.name.caseFolded).inserted {
                 report("\(elementField).name", "'\(definition.name)' appears twice (ignoring case); keep one")
                 continue
             }
@@ -97,7 +97,7 @@ extension SettingsPatch {
             let option = element.stringValue.map(InputCheck.trimmed) ?? ""
             if option.isEmpty {
                 report("\(field)[\(index)]", "must be a non-empty string")
-            } else if !seen.insert(option.lowercased()).inserted {
+            } else if !seen.insert(option.caseFolded).inserted {
                 report("\(field)[\(index)]", "'\(option)' appears twice (ignoring case); keep one")
             } else {
                 options.append(option)

@@ -91,7 +91,7 @@ struct SettingsPatch {
                 report(elementField, "must have 1 to 50 characters besides spaces")
                 continue
             }
-            if !seen.insert(name.lowercased()).inserted {
+            if !seen.insert(name.caseFolded).inserted {
                 report(elementField, "'\(name)' appears twice (ignoring case); keep one")
                 continue
             }

@@ -44,10 +44,10 @@ extension Team {
     /// code point or as e plus a combining accent) as the same name. SQLite's NOCASE folds ASCII only, so
     /// the names are compared here; the store's single writer keeps the check and the insert together.
     static func named(_ name: String, companyID: String, in connection: Connection) throws -> String? {
-        let folded = name.lowercased()
+        let folded = name.caseFolded
         return try connection.query("SELECT name FROM teams WHERE company_id = ?", [.text(companyID)])
             .compactMap { $0.string("name") }
-            .first { $0.lowercased() == folded }
+            .first { $0.caseFolded == folded }
     }
 
     func insert(in connection: Connection) throws {

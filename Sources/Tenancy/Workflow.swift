@@ -45,8 +45,8 @@ public struct Workflow: Sendable, Hashable {
         if statuses.contains(status) {
             return status
         }
-        let folded = status.lowercased()
-        return statuses.first { $0.lowercased() == folded }
+        let folded = status.caseFolded
+        return statuses.first { $0.caseFolded == folded }
     }
 
     /// Returns the statuses an issue in `status` may move to, in workflow order.

@@ -42,7 +42,8 @@ import Testing
                 ]
             ],
             fields: [
-                "settings.custom_fields[0].options", "settings.custom_fields[1].options", "settings.custom_fields[2].type",
+                "settings.custom_fields[0].options", "settings.custom_fields[1].options",
+                "settings.custom_fields[2].type",
                 "settings.custom_fields[3].colour",
             ]
         ),
@@ -52,6 +53,11 @@ import Testing
             fields: ["settings.custom_fields"]
         ),
         InvalidCase(tier: "basic", settings: "statuses", fields: ["settings"]),
+        // Case is folded the Unicode way: final sigma, sharp s.
+        InvalidCase(
+            tier: "premium", settings: ["priorities": ["ΟΣ", "ος"], "types": ["Straße", "STRASSE"]],
+            fields: ["settings.priorities[1]", "settings.types[1]"]
+        ),
     ]
 
     @Test(arguments: invalidCases)
@@ -87,7 +93,9 @@ import Testing
                 "company_id": .string(company.companyID),
                 "settings": [
                     "priorities": ["P3", "P2", "P1"],
-                    "custom_fields": [["name": "Severity", "type": "select", "required": true, "options": ["S1", "S2"]]],
+                    "custom_fields": [
+                        ["name": "Severity", "type": "select", "required": true, "options": ["S1", "S2"]]
+                    ],
                     "notifications": ["email": false],
                 ],
             ],

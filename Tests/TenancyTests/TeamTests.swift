@@ -51,7 +51,9 @@ struct TeamTests {
         #expect(team["name"]?.stringValue?.unicodeScalars.count == 4)
 
         _ = try await fixture.createTeam(company, name: "Équipe")
-        for spelling in ["CAFÉ", "café", "e\u{301}quipe", "ÉQUIPE"] {
+        _ = try await fixture.createTeam(company, name: "ΣΊΣΥΦΟΣ")
+        _ = try await fixture.createTeam(company, name: "Straße")
+        for spelling in ["CAFÉ", "café", "e\u{301}quipe", "ÉQUIPE", "σίσυφος", "STRASSE"] {
             let duplicate = await rpcFailure {
                 try await fixture.harness.call(
                     "teams.create", ["company_id": .string(company.id), "name": .string(spelling)], as: company.owner)
