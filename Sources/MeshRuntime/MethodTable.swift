@@ -117,6 +117,11 @@ public struct MethodTable: Sendable {
 }
 
 /// Params of a method that takes none.
-public struct NoParams: Codable, Sendable {
+public struct NoParams: Codable, Sendable, JSONSchemaProviding {
     public init() {}
+
+    /// An object with no members, so a call that sends any is refused like one with an unknown member.
+    public static var jsonSchema: JSONValue {
+        ["type": "object", "properties": [:], "additionalProperties": false]
+    }
 }

@@ -22,6 +22,17 @@ struct BillingServiceTests {
         #expect(scopes.count == 6)
     }
 
+    @Test("a method without params refuses any")
+    func noParamsRefused() async throws {
+        let harness = try Fixture.harness(at: Fixture.utc(2026, 4, 1))
+
+        let error = await #expect(throws: RPCError.self) { try await harness.call("billing.overview", ["foo": 1]) }
+
+        #expect(error?.status == .invalidArgument)
+        #expect(error?.details?["field"] == "foo")
+        #expect(harness.parts.methods["billing.overview"]?.descriptor.paramsSchema["additionalProperties"] == false)
+    }
+
     @Test("invoice status schema lists values")
     func statusSchema() throws {
         let harness = try Fixture.harness(at: Fixture.utc(2026, 4, 1))
