@@ -141,7 +141,8 @@ final class GatewayRouter: Sendable {
 
         // An upgrade is the way out of the limit, so it is counted but never refused.
         let enforced = method != "companies.changeTier"
-        if let error = usage.admit(companyID: companyID, tier: Tier(rawValue: verified.companyTier), enforced: enforced) {
+        if let error = usage.admit(companyID: companyID, tier: Tier(rawValue: verified.companyTier), enforced: enforced)
+        {
             throw error
         }
         return caller
@@ -200,7 +201,15 @@ final class GatewayRouter: Sendable {
     /// and returns what the service describes about `method`.
     private func requirePublic(_ method: String, on service: String) async throws -> PublicMethod {
         let known = try await describedMethods(of: service)
-        guard let described = known[method], !described.isInternal else {
+        if let described = known[method], described.isInternal {
+            throw RPCError(
+                .methodNotFound,
+                "method '\(method)' is internal to the mesh and the gateway does not route it; an operator calls it "
+                    + "on the service itself with mesh call --process \(service) \(method)",
+                details: ["method": .string(method), "service": .string(service)]
+            )
+        }
+        guard let described = known[method] else {
             throw RPCError(
                 .methodNotFound,
                 "method '\(method)' does not exist; rpc.describe on the gateway lists every public method",

@@ -154,7 +154,7 @@ extension RPCServer {
         let error = RPCError(
             .resourceExhausted,
             "the reply to \(method) is \(encoded.count) bytes, more than the frame limit of \(limit); ask for less "
-                + "(a smaller limit, or a page at a time) or raise MESH_MAX_FRAME_BYTES for the mesh and its clients",
+                + "(a smaller page, where the method pages) or raise MESH_MAX_FRAME_BYTES for the mesh and its clients",
             details: ["limit": .int(Int64(limit)), "size": .int(Int64(encoded.count))],
             retryable: false
         )

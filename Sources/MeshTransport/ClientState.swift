@@ -133,8 +133,9 @@ final class ClientState: ConnectionDelegate {
             returning: .failure(
                 RPCError(
                     .deadlineExceeded,
-                    "no reply from \(peerName) within \(ClientState.milliseconds(timeout)) ms, the call's deadline; "
-                        + "retry with a larger budget (meta.timeout_ms), and the same idempotency key for a write"
+                    "the call's budget of \(max(ClientState.milliseconds(timeout), 0)) ms left ran out before "
+                        + "\(peerName) replied; retry with a larger budget (meta.timeout_ms), and the same idempotency "
+                        + "key for a write"
                 )
             )
         )

@@ -24,7 +24,8 @@ enum NotificationMethods {
 
             let page = try await store.read { connection in
                 try rejectDeleted(params.companyID, in: connection)
-                return try MessageView.page(companyID: params.companyID, beforeSeq: beforeSeq, limit: limit, in: connection)
+                return try MessageView.page(
+                    companyID: params.companyID, beforeSeq: beforeSeq, limit: limit, in: connection)
             }
             return MessagePage(messages: page.messages, nextCursor: page.nextCursor)
         }
@@ -108,6 +109,11 @@ enum NotificationMethods {
         guard let message = try MessageView.load(messageID, in: connection) else {
             throw RPCError.notFound("message", messageID)
         }
+        // A deleted company's messages are gone for every method but the export, whatever their state.
+        let company = message.companyID.isEmpty ? nil : try CompanyRecord.load(message.companyID, in: connection)
+        if let company, company.status == .deleted {
+            throw RPCError.notFound("message", messageID)
+        }
         guard message.status == .dead else {
             throw RPCError(
                 .failedPrecondition,
@@ -129,11 +135,11 @@ enum NotificationMethods {
             return try reset(messageID, now: now, in: connection) ?? message
         }
 
-        let company = try CompanyRecord.load(message.companyID, in: connection)
-        guard let company, company.status != .deleted else {
+        guard let company else {
             throw RPCError(
                 .failedPrecondition,
-                "message \(messageID) belongs to company \(message.companyID), which was deleted; nothing is sent for it",
+                "message \(messageID) belongs to company \(message.companyID), which notification does not know; "
+                    + "nothing is sent for it",
                 details: ["message_id": .string(messageID), "company_id": .string(message.companyID)]
             )
         }

@@ -102,8 +102,9 @@ extension AuthHandlers {
     ) throws -> AcceptInvitationResult {
         let spent = RPCError(
             .failedPrecondition,
-            "invitation \(invitationID) has already been accepted and the API key it gave has been used or revoked since; "
-                + "call with that key, or with another key of yours (auth.createKey makes more)"
+            "invitation \(invitationID) has already been accepted and the API key it gave has been used or revoked "
+                + "since, so the token is spent; call with an API key of yours, or ask an admin of the company for help",
+            details: ["invitation_id": .string(invitationID)]
         )
         guard let keyID,
             let keyRow = try connection.queryOne(

@@ -49,6 +49,7 @@ struct GatewaySecurityTests {
             Issue.record("an internal method was routed")
         } catch {
             #expect(error.status == .methodNotFound)
+            #expect(error.message.contains("mesh call --process tenancy auth.verifyKey"), "\(error.message)")
         }
     }
 

@@ -235,7 +235,7 @@ import Testing
         let refused = await #expect(throws: RPCError.self) {
             try await harness.call("notifications.retry", ["message_id": message["message_id"] ?? .null])
         }
-        #expect(refused?.status == .failedPrecondition)
+        #expect(refused?.status == .notFound)
         #expect(receiver.requests.isEmpty)
     }
 }
