@@ -58,7 +58,8 @@ public struct CompanyExport: Codable, Sendable {
 }
 
 extension CompanyExport {
-    /// Reads the company's rows, or throws NOT_FOUND when analytics stores none.
+    /// Reads the company's rows. A company analytics has not heard of yet (its first events are still on
+    /// the way) has none: the lists are empty and `company` is null, as billing and notification answer.
     static func load(_ connection: Connection, companyID: String, nowMs: Int64) throws -> CompanyExport {
         let id: [SQLValue] = [.text(companyID)]
         func rows(_ sql: String) throws -> [JSONValue] {
@@ -72,9 +73,6 @@ extension CompanyExport {
             var members = json(row).objectValue ?? [:]
             members["payload"] = row.string("payload").flatMap { try? JSONParser.parse($0) } ?? .null
             return JSONValue.object(members)
-        }
-        guard company != nil || !events.isEmpty else {
-            throw RPCError.notFound("company", companyID)
         }
 
         return CompanyExport(

@@ -176,6 +176,11 @@ struct IngestTests {
         } catch {
             #expect(error.status == .notFound)
         }
+
+        // A company whose events have not arrived yet has an empty export, as in billing and notification.
+        let unknown = try await harness.call("analytics.export", ["company_id": "cmp_new"], as: .service)
+        #expect(unknown["company"] == .null)
+        #expect(unknown["events"] == [])
     }
 
     @Test(
