@@ -6,8 +6,8 @@ import MeshStore
 ///
 /// Keys are kept per company and per caller. The caller's access to the company is checked before a
 /// stored result is replayed, so a key never hands a result to a caller who may no longer see the
-/// company, nor to another user of it. The change, the key and the result
-/// commit in one transaction, so a retry finds either all of them or none.
+/// company, nor to another user of it. The change, the key and the result commit in one transaction,
+/// so a retry finds either all of them or none.
 enum IdempotentWrite {
     /// Checks access to company `companyID`, then replays the result stored under the key, or runs
     /// `body` and stores its result. Relays the events `body` published unless the result was replayed.
