@@ -26,9 +26,33 @@ enum ServeCommand {
             logger.info("service.signal", ["signal": "\(signal)"])
             stop.request()
         }
+        let watch = supervisorWatch(logger: logger, stop: stop)
         await stop.wait()
+        watch?.cancel()
 
         host.stop()
         return 0
+    }
+
+    /// The variable `mesh up` sets to its own pid for the processes it starts.
+    static let supervisorVariable = "MESH_SUPERVISOR_PID"
+
+    /// Stops this process once the supervisor that started it is gone (killed with SIGKILL, say), so no
+    /// process of a mesh outlives its supervisor and blocks the next `mesh up` on the same home. Returns
+    /// nil for a process started some other way.
+    static func supervisorWatch(logger: Logger, stop: Stopper) -> Task<Void, Never>? {
+        guard let text = ProcessInfo.processInfo.environment[supervisorVariable], let supervisor = Int32(text) else {
+            return nil
+        }
+        return Task.detached {
+            // An orphan is adopted by another process, so its parent id changes.
+            while !Task.isCancelled && getppid() == supervisor {
+                try? await Task.sleep(for: .milliseconds(250))
+            }
+            if !Task.isCancelled {
+                logger.notice("service.supervisor_gone", ["supervisor_pid": "\(supervisor)"])
+                stop.request()
+            }
+        }
     }
 }

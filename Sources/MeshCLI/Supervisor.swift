@@ -140,6 +140,9 @@ final class Supervisor: Sendable {
         process.standardOutput = log
         process.standardError = log
         process.standardInput = FileHandle.nullDevice
+        var environment = ProcessInfo.processInfo.environment
+        environment[ServeCommand.supervisorVariable] = "\(getpid())"
+        process.environment = environment
         try process.run()
         try? log.close()
 
@@ -188,7 +191,8 @@ final class Supervisor: Sendable {
             }
             try await Task.sleep(for: .milliseconds(50))
         }
-        throw RuntimeFailure("\(name) did not report SERVING within \(timeout) (\(lastError)); see \(home.logPath(name))")
+        throw RuntimeFailure(
+            "\(name) did not report SERVING within \(timeout) (\(lastError)); see \(home.logPath(name))")
     }
 
     private func pidPath(_ name: String) -> String {

@@ -13,6 +13,7 @@ enum UpCommand {
                 "a mesh is already running in \(home.root) (supervisor pid \(running)); stop it first, or use another MESH_HOME"
             )
         }
+        try await waitForLeftovers(home)
         try configureClock(home, test: arguments.flag("test-clock"))
 
         let logger = Logger(label: "supervisor")
@@ -51,6 +52,40 @@ enum UpCommand {
             return nil
         }
         return commandLine.contains("mesh") && commandLine.contains("up") ? pid : nil
+    }
+
+    /// Waits a few seconds for processes an earlier supervisor of this home started, and throws when
+    /// any is still running. They stop on their own once their supervisor is gone, but one that does
+    /// not would answer on its socket in place of the process this supervisor starts.
+    static func waitForLeftovers(_ home: MeshHome) async throws {
+        var leftovers = leftoverProcesses(home)
+        let deadline = ContinuousClock.now + .seconds(5)
+        while !leftovers.isEmpty && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+            leftovers = leftoverProcesses(home)
+        }
+        guard leftovers.isEmpty else {
+            let list = leftovers.map { "\($0.name) pid \($0.pid)" }.joined(separator: ", ")
+            throw RuntimeFailure(
+                "processes of an earlier mesh in \(home.root) are still running (\(list)); stop them with kill "
+                    + "\(leftovers.map { "\($0.pid)" }.joined(separator: " ")), then run mesh up again"
+            )
+        }
+    }
+
+    /// The processes named in `run/*.pid` that are alive and are `mesh serve` of this home.
+    static func leftoverProcesses(_ home: MeshHome) -> [(name: String, pid: Int32)] {
+        ProcessCatalog.startOrder.compactMap { name in
+            guard let text = try? String(contentsOfFile: home.runDirectory + "/\(name).pid", encoding: .utf8),
+                let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid != getpid(),
+                kill(pid, 0) == 0,
+                let commandLine = try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8),
+                commandLine.contains("serve"), commandLine.contains(home.root)
+            else {
+                return nil
+            }
+            return (name, pid)
+        }
     }
 
     /// Creates the shared test clock file (at the current time) for `--test-clock`, or removes one left

@@ -86,9 +86,11 @@ struct MeshLifecycleTests {
         let oldPID = try #require(cluster.pid(of: "billing"))
 
         try cluster.kill9("billing")
-        let companyID = try await mesh.provision("Crash Test Ltd", email: "ops@crash.example", tier: "premium", key: "crash-1")
+        let companyID = try await mesh.provision(
+            "Crash Test Ltd", email: "ops@crash.example", tier: "premium", key: "crash-1")
         // A retry with the same idempotency key must not create a second company.
-        let retried = try await mesh.provision("Crash Test Ltd", email: "ops@crash.example", tier: "premium", key: "crash-1")
+        let retried = try await mesh.provision(
+            "Crash Test Ltd", email: "ops@crash.example", tier: "premium", key: "crash-1")
         #expect(retried == companyID)
 
         try await cluster.waitForRestart("billing", oldPID: oldPID)
@@ -104,5 +106,36 @@ struct MeshLifecycleTests {
         }
         #expect(overview["mrr_cents"]?.intValue == 5_000)
         #expect(cluster.log(of: "supervisor").contains("supervisor.process_restarted"))
+    }
+}
+
+/// What happens to a mesh's processes when its supervisor is killed outright.
+@Suite(.serialized)
+struct SupervisorLossTests {
+    @Test func processesStopWhenTheirSupervisorIsKilled() async throws {
+        let cluster = try await MeshCluster()
+        let children = ["tenancy", "billing", "analytics", "notification", "gateway"].compactMap { cluster.pid(of: $0) }
+        #expect(children.count == 5)
+        let supervisor = try #require(
+            Int32(
+                try String(contentsOfFile: cluster.home.runDirectory + "/supervisor.pid", encoding: .utf8)
+                    .trimmingCharacters(in: .whitespacesAndNewlines)))
+
+        kill(supervisor, SIGKILL)
+
+        // Each process notices its supervisor is gone and shuts down on its own.
+        let deadline = ContinuousClock.now + .seconds(20)
+        var running = children
+        while !running.isEmpty && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+            running = running.filter { kill($0, 0) == 0 && !Self.isZombie($0) }
+        }
+        #expect(running.isEmpty, "still running after their supervisor was killed: \(running)")
+    }
+
+    /// A process that has exited but was not reaped yet still answers kill(pid, 0).
+    private static func isZombie(_ pid: Int32) -> Bool {
+        let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+        return stat.split(separator: ")").last?.split(separator: " ").first == "Z"
     }
 }
