@@ -226,7 +226,18 @@ final class GatewayRouter: Sendable {
 
         var meta = RequestMeta()
         meta.timeoutMs = 5_000
-        let description = try await peers.call(service, "rpc.describe", meta: meta)
+        let description: JSONValue
+        do {
+            description = try await peers.call(service, "rpc.describe", meta: meta)
+        } catch {
+            // The caller's own budget is not what ran out, so say what the gateway was waiting for.
+            throw RPCError(
+                .unavailable,
+                "the gateway could not learn the methods of \(service), which did not answer rpc.describe "
+                    + "(\(error.status.name)); check that \(service) is running and responsive (mesh status), then retry",
+                details: ["service": .string(service)]
+            )
+        }
         var found: [String: PublicMethod] = [:]
         for method in description["methods"]?.arrayValue ?? [] {
             guard let name = method["name"]?.stringValue, !name.hasPrefix("rpc."),

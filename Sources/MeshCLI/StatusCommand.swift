@@ -29,9 +29,17 @@ enum StatusCommand {
                 allServing = allServing && status == "SERVING"
                 anyAnswered = true
             } catch {
-                // The client's reconnect delay means nothing to someone reading a status line.
-                let reason = error.message.components(separatedBy: " (retry in").first ?? error.message
-                Terminal.print("\(name.padding(toLength: 13, withPad: " ", startingAt: 0)) DOWN  \(reason)")
+                let label = name.padding(toLength: 13, withPad: " ", startingAt: 0)
+                if error.status == .deadlineExceeded {
+                    // Connected but silent: the process runs, stopped or stuck.
+                    Terminal.print(
+                        "\(label) NOT RESPONDING  no answer to rpc.health within 3 s; see \(home.logPath(name))"
+                            + (Self.pid(of: name, home: home).map { " and process \($0)" } ?? ""))
+                } else {
+                    // The client's reconnect delay means nothing to someone reading a status line.
+                    let reason = error.message.components(separatedBy: " (retry in").first ?? error.message
+                    Terminal.print("\(label) DOWN  \(reason)")
+                }
                 allServing = false
             }
         }
@@ -39,5 +47,11 @@ enum StatusCommand {
             Terminal.print("no process answered: start the mesh with `mesh up`, or check MESH_HOME and --home")
         }
         return allServing ? 0 : 1
+    }
+
+    /// The pid in `run/<name>.pid`, if there is one.
+    static func pid(of name: String, home: MeshHome) -> Int32? {
+        (try? String(contentsOfFile: home.runDirectory + "/\(name).pid", encoding: .utf8))
+            .flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
     }
 }
