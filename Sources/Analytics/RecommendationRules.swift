@@ -116,7 +116,8 @@ struct RecommendationRules {
         }
         return Recommendation(
             rule: "stale_unassigned_issues",
-            message: "\(staleUnassigned) open issues have had no assignee for more than \(Self.staleAfterDays) days; "
+            message:
+                "\(staleUnassigned) open issues created more than \(Self.staleAfterDays) days ago have no assignee; "
                 + "assign them or close the ones that no longer matter.",
             figures: .object(figures)
         )

@@ -8,12 +8,16 @@ struct DemoScript {
     let home: MeshHome
 
     func run() async throws {
-        let rootKey = try String(contentsOfFile: home.rootKeyPath, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let rootKey = try String(contentsOfFile: home.rootKeyPath, encoding: .utf8).trimmingCharacters(
+            in: .whitespacesAndNewlines)
         let root = try MeshClient(socketPath: home.socketPath("gateway"), apiKey: rootKey)
 
         let provisioned = try await step(
             "Provision TechStart Solutions on Premium (root key, idempotency key)", root, "companies.provision",
-            ["name": "TechStart Solutions", "admin_email": "ada@techstart.example", "admin_name": "Ada Lovelace", "tier": "premium"],
+            [
+                "name": "TechStart Solutions", "admin_email": "ada@techstart.example", "admin_name": "Ada Lovelace",
+                "tier": "premium",
+            ],
             idempotencyKey: "demo-techstart-1"
         )
         guard let companyID = provisioned["company"]?["company_id"]?.stringValue else {
@@ -21,8 +25,11 @@ struct DemoScript {
         }
 
         let token = try await waitForInvitationToken()
-        Terminal.print("\n-- the welcome message in \(home.outboxDirectory) carries invitation token \(token.prefix(12))…")
-        let accepted = try await step("Accept the invitation (no key needed)", root.with(apiKey: nil), "auth.acceptInvitation", ["token": .string(token)])
+        Terminal.print(
+            "\n-- the welcome message in \(home.outboxDirectory) carries invitation token \(token.prefix(12))…")
+        let accepted = try await step(
+            "Accept the invitation (no key needed)", root.with(apiKey: nil), "auth.acceptInvitation",
+            ["token": .string(token)])
         guard let ownerKey = accepted["api_key"]?.stringValue else {
             throw DemoFailure("accepting the invitation returned no API key")
         }
@@ -30,18 +37,28 @@ struct DemoScript {
 
         _ = try await step(
             "Configure the workflow statuses (owner key)", owner, "companies.configure",
-            ["company_id": .string(companyID), "settings": ["statuses": ["Backlog", "Open", "In Progress", "In Review", "Done"]]]
+            [
+                "company_id": .string(companyID),
+                "settings": ["statuses": ["Backlog", "Open", "In Progress", "In Review", "Done"]],
+            ]
         )
         try await waitForAnalytics(root, companyID: companyID)
-        _ = try await step("Company report (owner key)", owner, "analytics.companyReport", ["company_id": .string(companyID)])
+        _ = try await step(
+            "Company report (owner key)", owner, "analytics.companyReport", ["company_id": .string(companyID)])
         _ = try await step("System overview (root key)", root, "analytics.systemOverview", [:])
-        _ = try await step("Billing subscription (owner key)", owner, "billing.subscription", ["company_id": .string(companyID)])
+        _ = try await step(
+            "Billing subscription (owner key)", owner, "billing.subscription", ["company_id": .string(companyID)])
 
-        _ = try await step("Upgrade to Platinum (owner key)", owner, "companies.changeTier", ["company_id": .string(companyID), "tier": "platinum"])
+        _ = try await step(
+            "Upgrade to Platinum (owner key)", owner, "companies.changeTier",
+            ["company_id": .string(companyID), "tier": "platinum"])
         for index in 1...5 {
             _ = try await step(
                 "Invite user \(index) of 5", owner, "users.invite",
-                ["company_id": .string(companyID), "email": .string("dev\(index)@techstart.example"), "name": .string("Developer \(index)"), "role": "member"]
+                [
+                    "company_id": .string(companyID), "email": .string("dev\(index)@techstart.example"),
+                    "name": .string("Developer \(index)"), "role": "member",
+                ]
             )
         }
         try await expectFailure(
@@ -49,9 +66,14 @@ struct DemoScript {
             ["company_id": .string(companyID), "tier": "basic"], status: "FAILED_PRECONDITION"
         )
 
-        _ = try await step("Suspend the company (root key)", root, "companies.suspend", ["company_id": .string(companyID), "reason": "demo: unpaid invoice"])
-        try await expectFailure("The owner's key is now refused", owner, "companies.get", ["company_id": .string(companyID)], status: "FAILED_PRECONDITION")
-        _ = try await step("Reactivate the company (root key)", root, "companies.reactivate", ["company_id": .string(companyID)])
+        _ = try await step(
+            "Suspend the company (root key)", root, "companies.suspend",
+            ["company_id": .string(companyID), "reason": "demo: unpaid invoice"])
+        try await expectFailure(
+            "The owner's key is now refused", owner, "companies.get", ["company_id": .string(companyID)],
+            status: "FAILED_PRECONDITION")
+        _ = try await step(
+            "Reactivate the company (root key)", root, "companies.reactivate", ["company_id": .string(companyID)])
         _ = try await step("The owner's key works again", owner, "companies.get", ["company_id": .string(companyID)])
     }
 
@@ -73,7 +95,9 @@ struct DemoScript {
         }
     }
 
-    private func expectFailure(_ title: String, _ client: MeshClient, _ method: String, _ params: JSONValue, status: String) async throws {
+    private func expectFailure(
+        _ title: String, _ client: MeshClient, _ method: String, _ params: JSONValue, status: String
+    ) async throws {
         printRequest(title, method, params)
         do {
             let result = try await client.call(method, params)
@@ -108,15 +132,17 @@ struct DemoScript {
         throw DemoFailure("no welcome message with an invitation token appeared in \(home.outboxDirectory) within 15 s")
     }
 
-    /// Waits until analytics has recorded the company (events arrive a moment after provisioning).
+    /// Waits until analytics has recorded the company and its active owner. Events arrive a moment after
+    /// the change, and a report read before would show the owner who just accepted as inactive.
     private func waitForAnalytics(_ root: MeshClient, companyID: String) async throws {
         let deadline = ContinuousClock.now + .seconds(15)
         while ContinuousClock.now < deadline {
-            if (try? await root.call("analytics.companyReport", ["company_id": .string(companyID)])) != nil {
+            let report = try? await root.call("analytics.companyReport", ["company_id": .string(companyID)])
+            if let report, (report["active_users"]?.intValue ?? 0) >= 1 {
                 return
             }
             try await Task.sleep(for: .milliseconds(100))
         }
-        throw DemoFailure("analytics did not record company \(companyID) within 15 s")
+        throw DemoFailure("analytics did not record company \(companyID) and its active owner within 15 s")
     }
 }

@@ -6,7 +6,7 @@ struct LimitWording: Sendable {
     let units: String
     /// The limit's name before "limit": "user".
     let name: String
-    /// The calls that fail once the limit is used up, as a sentence that follows "At 1000,".
+    /// The calls that fail once the limit is used up, as a sentence that follows "Once all 1000 are used,".
     let atLimit: String
     /// The sentence for a limit that is used up: what fails, and until when.
     let whileFull: String
@@ -21,20 +21,20 @@ struct LimitWording: Sendable {
         case "users":
             units = "user seats"
             name = "user"
-            atLimit = "inviting or reactivating a user fails."
+            atLimit = "inviting or reactivating another user fails."
             whileFull = "Inviting or reactivating a user fails until a seat is freed or the plan is upgraded."
             remedy =
                 "Deactivate users you no longer need (pending invitations hold a seat too), or ask for a larger plan."
         case "issues":
             units = "issues"
             name = "issue"
-            atLimit = "creating an issue fails."
+            atLimit = "creating another issue fails."
             whileFull = "Creating an issue fails until issues are deleted or the plan is upgraded."
             remedy = "Delete issues you no longer need, or ask for a larger plan."
         case "api_calls_per_day":
             units = "API calls for today (UTC)"
             name = "daily API call"
-            atLimit = "API calls fail until the next UTC midnight."
+            atLimit = "further API calls fail until the next UTC midnight."
             whileFull =
                 "API calls fail until the next UTC midnight, except companies.changeTier, with which an owner can upgrade the plan."
             remedy = "Spread calls over the day, or upgrade to a larger plan."

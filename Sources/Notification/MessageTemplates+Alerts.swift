@@ -17,7 +17,7 @@ extension MessageTemplates {
             reached
             ? "\(company) has used all of the \(tier.displayName) plan's \(limit.units): \(current) of \(allowed)"
             : "\(company) has used \(percent)% of the \(tier.displayName) plan's \(limit.units): \(current) of \(allowed)"
-        let consequence = reached ? limit.whileFull : "At \(allowed), \(limit.atLimit)"
+        let consequence = reached ? limit.whileFull : "Once all \(allowed) are used, \(limit.atLimit)"
         let body = """
             \(greeting(ownerName))
 

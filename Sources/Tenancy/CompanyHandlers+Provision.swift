@@ -7,7 +7,8 @@ extension CompanyHandlers {
     static func registerProvision(into methods: inout MethodTable, env: ServiceEnvironment) {
         methods.register(
             "companies.provision",
-            summary: "Creates a company, its owner (invited) and the owner's invitation; idempotent by meta.idempotency_key.",
+            summary:
+                "Creates a company, its owner (invited) and the owner's invitation; idempotent by meta.idempotency_key.",
             scope: .root
         ) { (params: ProvisionParams, context) -> ProvisionResult in
             let caller = try TenancyAccess.require(context, method: context.method)
@@ -30,11 +31,47 @@ extension CompanyHandlers {
         var adminName: String
         var tier: Tier
 
+        /// Checks every member and throws one INVALID_ARGUMENT listing all problems, so an operator
+        /// fixes them in one go (each failed call also counts toward the provisioning alert).
         init(_ params: ProvisionParams) throws {
-            name = try InputCheck.text(params.name, field: "name")
-            adminEmail = try InputCheck.email(params.adminEmail, field: "admin_email")
-            adminName = try InputCheck.text(params.adminName, field: "admin_name")
-            tier = try params.tier.map { try Tier.parse($0, field: "tier") } ?? .basic
+            var problems: [RPCError] = []
+            func checked<T>(_ check: () throws -> T) -> T? {
+                do {
+                    return try check()
+                } catch {
+                    problems.append(error as? RPCError ?? RPCError(.invalidArgument, "\(error)"))
+                    return nil
+                }
+            }
+
+            let name = checked { try InputCheck.text(params.name, field: "name") }
+            let adminEmail = checked { try InputCheck.email(params.adminEmail, field: "admin_email") }
+            let adminName = checked { try InputCheck.text(params.adminName, field: "admin_name") }
+            let tier = checked { try params.tier.map { try Tier.parse($0, field: "tier") } ?? .basic }
+            guard let name, let adminEmail, let adminName, let tier else {
+                throw ProvisionRequest.combined(problems)
+            }
+
+            self.name = name
+            self.adminEmail = adminEmail
+            self.adminName = adminName
+            self.tier = tier
+        }
+
+        /// Returns one problem as it is, and several as one error whose message lists them all.
+        private static func combined(_ problems: [RPCError]) -> RPCError {
+            guard problems.count > 1 else {
+                return problems.first ?? RPCError(.invalidArgument, "companies.provision params are not valid")
+            }
+            let listed = problems.map {
+                FieldProblem(field: $0.details?["field"]?.stringValue ?? "params", problem: $0.message)
+            }
+            return RPCError(
+                .invalidArgument,
+                "companies.provision has \(problems.count) problems: "
+                    + problems.map(\.message).joined(separator: "; "),
+                details: ["problems": (try? JSONValue(encoding: listed)) ?? .null]
+            )
         }
 
         var json: JSONValue {
@@ -55,7 +92,8 @@ extension CompanyHandlers {
     ) throws -> ProvisionResult {
         let method = "companies.provision"
         if let idempotencyKey,
-            let stored = try Idempotency.replay(method: method, key: idempotencyKey, request: request.json, in: connection)
+            let stored = try Idempotency.replay(
+                method: method, key: idempotencyKey, request: request.json, in: connection)
         {
             return try JSONParser.parse(stored).decode(ProvisionResult.self)
         }

@@ -12,7 +12,7 @@ import TenantModel
 /// `SettingsPatch+Webhook.swift`). Nothing is applied unless there is no problem at all.
 struct SettingsPatch {
     let tier: Tier
-    private(set) var problems: [SettingsProblem] = []
+    private(set) var problems: [FieldProblem] = []
 
     init(tier: Tier) {
         self.tier = tier
@@ -63,7 +63,7 @@ struct SettingsPatch {
     static let memberNames = CompanySettings.CodingKeys.allCases.map(\.rawValue).joined(separator: ", ")
 
     mutating func report(_ field: String, _ problem: String) {
-        problems.append(SettingsProblem(field: field, problem: problem))
+        problems.append(FieldProblem(field: field, problem: problem))
     }
 
     /// Validates a non-empty list of distinct, non-empty names of at most 50 characters.

@@ -20,9 +20,12 @@ import Testing
         InvalidCase(params: ["name": "Acme", "admin_email": "a@nodot", "admin_name": "A"], field: "admin_email"),
         InvalidCase(params: ["name": "Acme", "admin_email": "a b@c.example", "admin_name": "A"], field: "admin_email"),
         InvalidCase(params: ["name": "Acme", "admin_email": "a@b.example", "admin_name": ""], field: "admin_name"),
-        InvalidCase(params: ["name": "Acme", "admin_email": "a@b.example", "admin_name": "A", "tier": "gold"], field: "tier"),
         InvalidCase(
-            params: ["name": .string(String(repeating: "x", count: 201)), "admin_email": "a@b.example", "admin_name": "A"],
+            params: ["name": "Acme", "admin_email": "a@b.example", "admin_name": "A", "tier": "gold"], field: "tier"),
+        InvalidCase(
+            params: [
+                "name": .string(String(repeating: "x", count: 201)), "admin_email": "a@b.example", "admin_name": "A",
+            ],
             field: "name"
         ),
     ]
@@ -30,8 +33,24 @@ import Testing
     @Test(arguments: invalidCases)
     func invalidParamsNameTheField(_ invalid: InvalidCase) async throws {
         let harness = try TenancyHarness()
-        let error = await expectFailure(.invalidArgument) { try await harness.call("companies.provision", invalid.params) }
+        let error = await expectFailure(.invalidArgument) {
+            try await harness.call("companies.provision", invalid.params)
+        }
         #expect(error?.details?["field"]?.stringValue == invalid.field)
+        #expect(try harness.count("companies") == 0)
+    }
+
+    @Test func everyProblemIsListedAtOnce() async throws {
+        let harness = try TenancyHarness()
+
+        let error = await expectFailure(.invalidArgument) {
+            try await harness.call(
+                "companies.provision", ["name": "", "admin_email": "bad", "admin_name": "A", "tier": "gold"])
+        }
+
+        let fields = error?.details?["problems"]?.arrayValue?.compactMap { $0["field"]?.stringValue }
+        #expect(fields == ["name", "admin_email", "tier"])
+        #expect(error?.message.hasPrefix("companies.provision has 3 problems:") == true)
         #expect(try harness.count("companies") == 0)
     }
 
@@ -103,7 +122,8 @@ import Testing
     @Test func sameKeyWithOtherParamsIsRefused() async throws {
         let harness = try TenancyHarness()
         _ = try await harness.call(
-            "companies.provision", ["name": "One", "admin_email": "a@one.example", "admin_name": "A"], idempotencyKey: "k"
+            "companies.provision", ["name": "One", "admin_email": "a@one.example", "admin_name": "A"],
+            idempotencyKey: "k"
         )
         let error = await expectFailure(.alreadyExists) {
             try await harness.call(
