@@ -65,7 +65,9 @@ public enum LimitVariables {
         try apply(variables, to: &configuration)
 
         var options = RPCClient.Options()
-        options.maximumFrameBytes = configuration.limits.maximumFrameBytes
+        if variables["MESH_MAX_FRAME_BYTES"] != nil {
+            options.maximumFrameBytes = configuration.limits.maximumFrameBytes
+        }
         options.maximumInFlight = configuration.maximumInFlight
         return options
     }

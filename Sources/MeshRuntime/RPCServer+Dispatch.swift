@@ -42,7 +42,7 @@ extension RPCServer {
                     RPCError(
                         .resourceExhausted,
                         "\(requests.count) requests are already in flight on this connection (limit \(configuration.maximumInFlight)); wait for replies or open another connection",
-                        details: ["limit": .int(Int64(configuration.maximumInFlight))],
+                        details: ["reason": "in_flight", "limit": .int(Int64(configuration.maximumInFlight))],
                         retryAfterMs: 10,
                         retryable: true
                     )

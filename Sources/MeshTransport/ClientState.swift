@@ -14,8 +14,12 @@ final class ClientState: ConnectionDelegate {
     private let options: RPCClient.Options
     private var connection: SocketConnection?
     private var pending: [Int64: Pending] = [:]
-    /// Requests written to the connection whose reply has not arrived, at most `maximumInFlight`.
-    private var unanswered: Set<Int64> = []
+    /// Requests written to the connection whose reply has not arrived, at most `window`, with their
+    /// frames, so one the server refused for its in-flight limit can be sent again.
+    private var unanswered: [Int64: [UInt8]] = [:]
+    /// How many requests go out at once: `maximumInFlight`, lowered to the server's own limit once the
+    /// server names a smaller one.
+    private var window: Int
     /// Requests waiting for room in the window, oldest first, with their encoded frames.
     private var queued: [(id: Int64, payload: [UInt8])] = []
     private var queueHead = 0
@@ -27,6 +31,7 @@ final class ClientState: ConnectionDelegate {
     init(path: String, options: RPCClient.Options) {
         self.path = path
         self.options = options
+        self.window = max(options.maximumInFlight, 1)
     }
 
     func start(id: Int64, payload: [UInt8], timeout: Duration?, loop: EventLoop, continuation: Reply) {
@@ -64,8 +69,8 @@ final class ClientState: ConnectionDelegate {
             }
         }
         pending[id] = Pending(continuation: continuation, timer: timer)
-        if unanswered.count < options.maximumInFlight {
-            unanswered.insert(id)
+        if unanswered.count < window {
+            unanswered[id] = payload
             connection.send(payload)
         } else {
             queued.append((id, payload))
@@ -78,13 +83,13 @@ final class ClientState: ConnectionDelegate {
         guard let connection, !connection.isClosed else {
             return
         }
-        while unanswered.count < options.maximumInFlight && queueHead < queued.count {
+        while unanswered.count < window && queueHead < queued.count {
             let (id, payload) = queued[queueHead]
             queueHead += 1
             guard pending[id] != nil else {
                 continue
             }
-            unanswered.insert(id)
+            unanswered[id] = payload
             connection.send(payload)
         }
         if queueHead == queued.count {
@@ -158,7 +163,7 @@ final class ClientState: ConnectionDelegate {
     /// Asks the server to stop request `id` when it was sent; a queued request is simply never sent. The
     /// server still replies to a cancelled request, and that reply frees its place in the window.
     private func sendCancel(id: Int64) {
-        guard unanswered.contains(id) else {
+        guard unanswered[id] != nil else {
             return
         }
         let payload = RPCEnvelope.encodeRequest(id: nil, method: "rpc.cancel", params: ["id": .int(id)], meta: nil)
@@ -221,8 +226,16 @@ final class ClientState: ConnectionDelegate {
         }
 
         for response in responses {
+            var payload: [UInt8]?
             if case .int(let id) = response.id {
-                unanswered.remove(id)
+                payload = unanswered.removeValue(forKey: id)
+            }
+            if case .int(let id) = response.id, let payload, pending[id] != nil, let limit = inFlightLimit(response) {
+                // The server runs fewer requests at once than this client sends (MESH_MAX_IN_FLIGHT was
+                // lowered): send at most that many from now on, and this request again when there is room.
+                window = max(1, min(window, limit))
+                queued.insert((id, payload), at: queueHead)
+                continue
             }
             guard case .int(let id) = response.id, let entry = pending.removeValue(forKey: id) else {
                 if response.id == nil || response.id == .null, case .failure(let error) = response.outcome {
@@ -238,6 +251,17 @@ final class ClientState: ConnectionDelegate {
             entry.continuation.resume(returning: response.outcome)
         }
         sendQueued()
+    }
+
+    /// The server's in-flight limit when `response` refuses a request for it, else nil. The server
+    /// refused such a request before running it, so sending it again is safe.
+    private func inFlightLimit(_ response: RPCResponse) -> Int? {
+        guard case .failure(let error) = response.outcome, error.status == .resourceExhausted,
+            error.details?["reason"]?.stringValue == "in_flight", let limit = error.details?["limit"]?.intValue
+        else {
+            return nil
+        }
+        return Int(limit)
     }
 
     func connection(_ connection: SocketConnection, didFailFraming error: FrameError) {

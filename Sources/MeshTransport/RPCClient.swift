@@ -18,7 +18,9 @@ public final class RPCClient: Sendable {
         public var maximumInFlight = 256
         public var initialBackoff: Duration = .milliseconds(50)
         public var maximumBackoff: Duration = .seconds(1)
-        public var maximumFrameBytes = 1 << 20
+        /// The largest reply frame accepted. The default is the largest frame limit a mesh can be given
+        /// (`MESH_MAX_FRAME_BYTES`), so a client reads every reply a mesh sends without being told its limit.
+        public var maximumFrameBytes = 64 << 20
 
         public init() {}
     }

@@ -59,4 +59,14 @@ import Testing
         socket.sendFrame(#"{"jsonrpc": "2.0", "id": 5, "method": "echo.say", "params": {"text": "still open"}}"#)
         #expect(socket.readJSON()?["result"]?["text"] == "still open")
     }
+
+    @Test func defaultClientReadsRepliesOfARaisedFrameLimit() async throws {
+        let fixture = try RuntimeFixture(variables: ["MESH_MAX_FRAME_BYTES": "4194304"])
+        let client = fixture.client()
+
+        // About 2 MB: past the default limit of 1 MiB, within the 4 MiB this mesh allows.
+        let reply = try await client.call("echo.say", params: ["text": "0123456789abcdef", "repeat_count": 130_000])
+
+        #expect(reply["text"]?.stringValue?.utf8.count == 2_080_000)
+    }
 }

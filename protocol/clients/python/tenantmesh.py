@@ -35,6 +35,14 @@ MAX_FRAME_BYTES = 1_048_576
 MAX_BATCH = 256
 # Requests a server accepts in flight on one connection (section 10); the client never sends more.
 MAX_IN_FLIGHT = 256
+# The largest frame limit a mesh accepts (MESH_MAX_FRAME_BYTES); replies up to this size are read.
+MAX_REPLY_FRAME_BYTES = 64 * 1024 * 1024
+
+
+def _limit_from_environment(name, default):
+    """Returns the whole number in environment variable `name`, as `mesh up` passes it to the mesh."""
+    text = os.environ.get(name, "")
+    return int(text) if text.isdigit() and int(text) > 0 else default
 MAX_IDEMPOTENCY_KEY_CODE_POINTS = 200
 
 # How long past `timeout_ms` a call waits for the server's own DEADLINE_EXCEEDED before giving up
@@ -344,7 +352,12 @@ class Client:
     """
 
     def __init__(self, socket_path, api_key=None, *, default_timeout_ms=None, connect_timeout=5.0,
-                 max_frame_bytes=MAX_FRAME_BYTES, max_in_flight=MAX_IN_FLIGHT):
+                 max_frame_bytes=None, max_in_flight=None):
+        # Unset, the limits follow the environment the mesh was started with, like `mesh call`.
+        if max_frame_bytes is None:
+            max_frame_bytes = _limit_from_environment("MESH_MAX_FRAME_BYTES", MAX_FRAME_BYTES)
+        if max_in_flight is None:
+            max_in_flight = _limit_from_environment("MESH_MAX_IN_FLIGHT", MAX_IN_FLIGHT)
         if not _is_integer(max_in_flight) or max_in_flight < 1:
             raise ValueError(f"max_in_flight must be a whole number of at least 1, not {max_in_flight!r}")
         self.socket_path = socket_path
@@ -552,7 +565,7 @@ class Client:
     # -- receiving -----------------------------------------------------------------------------------
 
     def _read_loop(self):
-        decoder = FrameDecoder(self.max_frame_bytes)
+        decoder = FrameDecoder(max(self.max_frame_bytes, MAX_REPLY_FRAME_BYTES))
         last_orphan = None
         failure = None
         try:
