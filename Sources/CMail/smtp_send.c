@@ -69,10 +69,15 @@ static void load_curl(void) {
 struct upload {
     const char *bytes;
     size_t remaining;
+    /// Set once libcurl has asked for data after the last byte, so the whole message went out.
+    int finished;
 };
 
 static size_t read_message(char *buffer, size_t size, size_t count, void *context) {
     struct upload *upload = context;
+    if (upload->remaining == 0) {
+        upload->finished = 1;
+    }
     size_t room = size * count;
     size_t copied = upload->remaining < room ? upload->remaining : room;
 
@@ -101,7 +106,7 @@ int cmail_smtp_send(const char *url, const char *from, const char *recipient, co
 
     char curl_error[CURL_ERROR_SIZE] = {0};
     struct curl_slist *recipients = curl.slist_append(NULL, recipient);
-    struct upload upload = {message, length};
+    struct upload upload = {message, length, 0};
 
     curl.easy_setopt(handle, CURLOPT_URL, url);
     curl.easy_setopt(handle, CURLOPT_PROTOCOLS_STR, "smtp");
@@ -125,5 +130,12 @@ int cmail_smtp_send(const char *url, const char *from, const char *recipient, co
 
     curl.slist_free_all(recipients);
     curl.easy_cleanup(handle);
-    return result == CURLE_OK ? 0 : -1;
+    if (result == CURLE_OK) {
+        return 0;
+    }
+    // The whole message went out and no final reply came (the last one is DATA's 354, or none).
+    if (upload.finished && (*smtp_code == 354 || *smtp_code == 0)) {
+        return -2;
+    }
+    return -1;
 }

@@ -2,6 +2,10 @@
 enum DeliveryOutcome: Sendable, Equatable {
     /// The receiver accepted the message: an HTTP 2xx status, or the SMTP reply code to the message data.
     case delivered(status: Int)
-    /// The reason the attempt failed, for `last_error`: a rejecting status, a refused connection, a timeout.
+    /// The reason the attempt failed, for `last_error`: a rejecting status, a refused connection, a timeout
+    /// before the whole message went out. The message is tried again on the retry schedule.
     case failed(String)
+    /// The whole message went out but no answer came (a timeout, a closed connection): the receiver may
+    /// have it. Sending it again could deliver it twice, so it is not tried again on its own.
+    case uncertain(String)
 }

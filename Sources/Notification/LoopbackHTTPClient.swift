@@ -26,7 +26,8 @@ struct LoopbackHTTPClient: Sendable {
     }
 
     static func request(_ target: WebhookTarget, body: [UInt8], messageID: String) -> [UInt8] {
-        let head = "POST \(target.requestTarget) HTTP/1.1\r\n"
+        let head =
+            "POST \(target.requestTarget) HTTP/1.1\r\n"
             + "Host: \(target.hostHeader)\r\n"
             + "User-Agent: TenantMesh-Notification\r\n"
             + "Content-Type: application/json\r\n"
@@ -104,17 +105,22 @@ struct LoopbackHTTPClient: Sendable {
                 break
             }
             guard count > 0 else {
-                return .failed("no response from the receiver: \(errorText())")
+                return .uncertain("the receiver took the request but sent no response: \(errorText())")
             }
             received.append(contentsOf: chunk[..<Int(count)])
         }
 
-        let firstLine = received.split(separator: 0x0d, maxSplits: 1).first.map { String(decoding: $0, as: UTF8.self) } ?? ""
+        if received.isEmpty {
+            return .uncertain("the receiver took the request and closed the connection without a response")
+        }
+        let firstLine =
+            received.split(separator: 0x0d, maxSplits: 1).first.map { String(decoding: $0, as: UTF8.self) } ?? ""
         let words = firstLine.split(separator: " ")
         guard words.count >= 2, words[0].hasPrefix("HTTP/1."), let status = Int(words[1]) else {
             return .failed("the receiver's response did not start with an HTTP/1.x status line")
         }
-        return (200..<300).contains(status) ? .delivered(status: status) : .failed("the receiver responded HTTP \(status)")
+        return (200..<300).contains(status)
+            ? .delivered(status: status) : .failed("the receiver responded HTTP \(status)")
     }
 
     private static func retryingInterrupts(_ call: () -> Int32) -> Int32 {
@@ -139,7 +145,8 @@ extension [UInt8] {
         guard count >= 4 else {
             return false
         }
-        for index in 0...(count - 4) where self[index] == 0x0d && self[index + 1] == 0x0a
+        for index in 0...(count - 4)
+        where self[index] == 0x0d && self[index + 1] == 0x0a
             && self[index + 2] == 0x0d && self[index + 3] == 0x0a
         {
             return true

@@ -79,6 +79,20 @@ extension MessageSender {
                 """,
                 [.integer(now), .text(attempt.messageID), .integer(Int64(attempt.number))]
             )
+        case .uncertain(let problem):
+            status = .dead
+            try connection.execute(
+                """
+                UPDATE messages SET status = 'dead', last_error = ?, attempt_started_ms = NULL, next_attempt_ms = NULL
+                WHERE message_id = ? AND attempts = ? AND status IN ('pending', 'failed')
+                """,
+                [
+                    .text(
+                        "attempt \(attempt.number): \(problem). The receiver may have the message, so it is not sent "
+                            + "again on its own; after checking, notifications.retry sends it again"),
+                    .text(attempt.messageID), .integer(Int64(attempt.number)),
+                ]
+            )
         case .failed(let problem):
             let isLast = attempt.number >= maximumAttempts
             status = isLast ? .dead : .failed

@@ -146,6 +146,8 @@ public struct MessageSender: Sendable {
             var metadata = ["message_id": attempt.messageID, "attempt": "\(attempt.number)"]
             if case .failed(let problem) = outcome {
                 metadata["error"] = problem
+            } else if case .uncertain(let problem) = outcome {
+                metadata["error"] = problem
             }
 
             switch finished {

@@ -41,11 +41,16 @@ struct SMTPClient: Sendable {
             }
         }
 
-        guard result == 0 else {
-            let reason = String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            let reply = code > 0 ? " (last SMTP reply \(code))" : ""
-            return .failed("the SMTP relay at \(url) did not take the message: \(reason)\(reply)")
+        if result == 0 {
+            return .delivered(status: code)
         }
-        return .delivered(status: code)
+
+        let reason = String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        if result == -2 {
+            return .uncertain("the SMTP relay at \(url) took the whole message but sent no final reply (\(reason))")
+        }
+        // A rejection's reply code says more than libcurl's words for it.
+        let why = code >= 400 ? "it answered with SMTP reply code \(code)" : reason
+        return .failed("the SMTP relay at \(url) did not take the message: \(why)")
     }
 }

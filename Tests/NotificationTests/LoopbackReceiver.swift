@@ -4,7 +4,8 @@ import MeshTesting
 import Synchronization
 
 /// A tiny HTTP/1.1 server on 127.0.0.1 (on a port the kernel picks). It responds 500 to its first
-/// `failFirst` requests and 200 afterwards, and keeps every request it received.
+/// `failFirst` requests and 200 afterwards, or, when `answers` is false, closes every connection
+/// without a response once it has read the request. It keeps every request it received.
 final class LoopbackReceiver: Sendable {
     struct Request: Sendable {
         let requestLine: String
@@ -18,14 +19,16 @@ final class LoopbackReceiver: Sendable {
     }
 
     private let state: Mutex<State>
+    private let answers: Bool
     private let listener = Mutex<LoopbackListener?>(nil)
 
     var port: UInt16 {
         listener.withLock { $0?.port ?? 0 }
     }
 
-    init(failFirst: Int) throws {
+    init(failFirst: Int, answers: Bool = true) throws {
         state = Mutex(State(failuresLeft: failFirst))
+        self.answers = answers
         let started = try LoopbackListener { [self] connection in serve(connection) }
         listener.withLock { $0 = started }
     }
@@ -68,7 +71,11 @@ final class LoopbackReceiver: Sendable {
             state.failuresLeft -= 1
             return true
         }
-        let answer = fail
+        guard answers else {
+            return
+        }
+        let answer =
+            fail
             ? "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
             : "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
         let bytes = Array(answer.utf8)
@@ -87,13 +94,15 @@ final class LoopbackReceiver: Sendable {
             guard let colon = line.firstIndex(of: ":") else {
                 continue
             }
-            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(
+                in: .whitespaces)
         }
         let length = Int(headers["content-length"] ?? "0") ?? 0
         let body = Array(text[end.upperBound...].utf8)
         guard body.count >= length else {
             return nil
         }
-        return Request(requestLine: lines[0], headers: headers, body: String(decoding: body.prefix(length), as: UTF8.self))
+        return Request(
+            requestLine: lines[0], headers: headers, body: String(decoding: body.prefix(length), as: UTF8.self))
     }
 }

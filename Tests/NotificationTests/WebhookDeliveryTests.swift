@@ -37,6 +37,26 @@ import Testing
         return try #require(messages.first)
     }
 
+    @Test func postWithoutAnAnswerIsNotSentAgain() async throws {
+        let receiver = try LoopbackReceiver(failFirst: 0, answers: false)
+        defer { receiver.stop() }
+        let harness = try premiumHarness(webhookURL: receiver.url())
+        let start = harness.clock.nowMs()
+        let sender = sender(harness)
+        try harness.deliver([Fixture.tierChanged("cmp_a", from: "premium", to: "platinum", at: start)])
+
+        let report = try await sender.sendDue()
+
+        // The receiver read the whole request, so it may have acted on it: no automatic second post.
+        #expect(report.deadLettered == 1)
+        let message = try await onlyWebhookMessage(harness)
+        #expect(message["status"]?.stringValue == "dead")
+        #expect(message["last_error"]?.stringValue?.contains("may have the message") == true)
+        try harness.setClock(start + 60_000)
+        #expect(try await sender.sendDue().attempted == 0)
+        #expect(receiver.requests.count == 1)
+    }
+
     @Test func failedPostsRetryWithBackoff() async throws {
         let receiver = try LoopbackReceiver(failFirst: 2)
         defer { receiver.stop() }
