@@ -9,7 +9,9 @@ extension GatewayRouter {
         paramsSchema: [
             "type": "object",
             "properties": [
-                "service": ["type": "string", "enum": ["tenancy", "billing", "analytics", "notification"]]
+                "service": [
+                    "type": ["string", "null"], "enum": ["tenancy", "billing", "analytics", "notification", nil],
+                ]
             ],
             "additionalProperties": false,
         ],
@@ -29,7 +31,8 @@ extension GatewayRouter {
                 field: unknown, "params.\(unknown) is not a parameter of rpc.ping; it takes only service"
             )
         }
-        guard let service = params?["service"] else {
+        // A null service means none, as for every optional member.
+        guard let service = params?["service"], service != .null else {
             return "pong"
         }
         guard let name = service.stringValue, GatewayRouter.services.contains(name) else {

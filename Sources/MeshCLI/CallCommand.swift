@@ -57,7 +57,7 @@ enum CallCommand {
 
         do {
             // The wait is a little longer than the budget, so the server's DEADLINE_EXCEEDED arrives first.
-            let wait = timeout.map { $0 + .milliseconds(500) } ?? .seconds(35)
+            let wait = timeout.map { max($0, .zero) + .milliseconds(500) } ?? .seconds(35)
             let result = try await client.call(method, params: params, meta: meta, timeout: wait)
             Terminal.print(Terminal.pretty(result))
             return 0

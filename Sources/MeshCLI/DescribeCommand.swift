@@ -57,7 +57,8 @@ enum DescribeCommand {
             let required = Set((params["required"]?.arrayValue ?? []).compactMap(\.stringValue))
             for (name, schema) in (params["properties"]?.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {
                 let marker = required.contains(name) ? "" : "?"
-                lines.append("    \(name)\(marker): \(typeName(schema))")
+                let note = schema["description"]?.stringValue.map { "  (\($0))" } ?? ""
+                lines.append("    \(name)\(marker): \(typeName(schema))\(note)")
             }
         }
         return lines.joined(separator: "\n")
@@ -69,12 +70,13 @@ enum DescribeCommand {
         }
         // An optional member may also be null, which the ? after its name already says.
         let types = schema["type"]?.arrayValue?.compactMap(\.stringValue) ?? schema["type"]?.stringValue.map { [$0] }
-        guard let type = types?.first(where: { $0 != "null" }) else {
+        let named = (types ?? []).filter { $0 != "null" }
+        guard let type = named.first else {
             return "any"
         }
         if type == "array", let items = schema["items"] {
             return "[\(typeName(items))]"
         }
-        return type
+        return named.joined(separator: "|")
     }
 }

@@ -61,10 +61,12 @@ public final class MeshClient: Sendable {
         }
         meta.idempotencyKey = idempotencyKey
         if let timeout {
-            meta.timeoutMs = timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000
+            // A budget already spent is 0: the server answers DEADLINE_EXCEEDED without running the call.
+            meta.timeoutMs = max(
+                0, timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
         }
         // The client waits a little longer than the budget so the server's DEADLINE_EXCEEDED arrives first.
-        let wait = timeout.map { $0 + .milliseconds(500) } ?? .seconds(35)
+        let wait = timeout.map { max($0, .zero) + .milliseconds(500) } ?? .seconds(35)
         return try await connection.call(method, params: params, meta: meta, timeout: wait)
     }
 

@@ -107,12 +107,16 @@ enum NotificationMethods {
     /// Puts a dead webhook message back in the queue with its attempt count reset.
     static func retry(_ messageID: String, relayed: Bool, now: Int64, in connection: Connection) throws -> MessageView {
         guard let message = try MessageView.load(messageID, in: connection) else {
-            throw RPCError.notFound("message", messageID)
+            throw RPCError(
+                .notFound, "message '\(messageID)' was not found; notifications.list shows a company's message ids",
+                details: ["kind": "message", "id": .string(messageID)])
         }
         // A deleted company's messages are gone for every method but the export, whatever their state.
         let company = message.companyID.isEmpty ? nil : try CompanyRecord.load(message.companyID, in: connection)
         if let company, company.status == .deleted {
-            throw RPCError.notFound("message", messageID)
+            throw RPCError(
+                .notFound, "message '\(messageID)' was not found; notifications.list shows a company's message ids",
+                details: ["kind": "message", "id": .string(messageID)])
         }
         guard message.status == .dead else {
             throw RPCError(

@@ -75,10 +75,15 @@ extension SettingsPatch {
             return "must not carry a user name or password"
         }
 
+        if authority.hasPrefix("[") {
+            let literal = authority.prefix { $0 != "]" } + "]"
+            return "points at the IPv6 address \(literal.prefix(100)); webhooks go to 127.0.0.1 or localhost only"
+        }
         let hostAndPort = authority.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
         let host = String(hostAndPort[0]).lowercased()
         guard webhookHosts.contains(host) else {
-            return "points at host '\(host.prefix(100))', which is not this machine's loopback"
+            return
+                "points at host '\(host.prefix(100))', which is not this machine's loopback; use 127.0.0.1 or localhost"
         }
         guard hostAndPort.count == 2, !hostAndPort[1].isEmpty else {
             return "has no port; write the port after the host, for example http://127.0.0.1:8080/hooks"

@@ -62,6 +62,7 @@ import Testing
         "http://127.0.0.1:70000/hooks",
         "http://127.0.0.1:94a0/hooks",
         "http://user:secret@127.0.0.1:9400/hooks",
+        "http://[::1]:9400/hooks",
         "http://127.0.0.1:9400/a b",
         "",
         42,
