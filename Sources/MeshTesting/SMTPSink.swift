@@ -4,7 +4,8 @@ import Synchronization
 
 /// A stand-in SMTP relay on 127.0.0.1 that speaks enough of RFC 5321 for libcurl: the greeting, EHLO,
 /// MAIL, RCPT, DATA, RSET, NOOP and QUIT. It replies 451 to the data of its first `failFirst` messages
-/// and 250 afterwards, and keeps every message it accepted.
+/// and 250 afterwards, and keeps every message it accepted. With `answersData` false it keeps each
+/// message and closes the connection without a reply to its data, like a relay that failed just then.
 public final class SMTPSink: Sendable {
     public struct Message: Sendable {
         public let sender: String
@@ -19,10 +20,12 @@ public final class SMTPSink: Sendable {
     }
 
     private let state: Mutex<State>
+    private let answersData: Bool
     private let listener = Mutex<LoopbackListener?>(nil)
 
-    public init(failFirst: Int = 0) throws {
+    public init(failFirst: Int = 0, answersData: Bool = true) throws {
         state = Mutex(State(failuresLeft: failFirst))
+        self.answersData = answersData
         let started = try LoopbackListener { [self] connection in serve(connection) }
         listener.withLock { $0 = started }
     }
@@ -67,6 +70,9 @@ public final class SMTPSink: Sendable {
                 }
                 let accepted = accept(
                     Message(sender: sender, recipients: recipients, data: data.joined(separator: "\r\n")))
+                guard answersData else {
+                    return
+                }
                 reply(connection, accepted ? "250 OK queued" : "451 4.3.0 try again later")
             case "RSET", "NOOP":
                 reply(connection, "250 OK")

@@ -74,6 +74,24 @@ import Testing
         #expect(sink.messages.count == 1)
     }
 
+    @Test func dataWithoutAReplyIsNotSentAgain() async throws {
+        let sink = try SMTPSink(answersData: false)
+        defer { sink.stop() }
+        let harness = try relayedHarness(sink)
+        let start = harness.clock.nowMs()
+        try harness.deliver([Fixture.provisioned("cmp_a", token: Fixture.token(), at: start)])
+        let sender = try sender(harness, relay: sink.url)
+
+        // The relay has the whole message but never said so: it may deliver it, so it is not resent.
+        #expect(try await sender.sendDue().deadLettered == 1)
+        let dead = try await onlyMessage(harness)
+        #expect(dead["status"] == "dead")
+        #expect(dead["last_error"]?.stringValue?.contains("may have the message") == true)
+        try harness.setClock(start + 60_000)
+        #expect(try await sender.sendDue().attempted == 0)
+        #expect(sink.messages.count == 1)
+    }
+
     @Test func deadEmailCanBeRetried() async throws {
         let sink = try SMTPSink()
         let closedURL = sink.url
