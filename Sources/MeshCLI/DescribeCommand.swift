@@ -51,7 +51,9 @@ enum DescribeCommand {
         }
         for method in methods {
             lines.append("")
-            lines.append("\(method["name"]?.stringValue ?? "?")  [\(method["scope"]?.stringValue ?? "?")]")
+            // The gateway names the service behind each of the methods it routes.
+            let served = method["service"]?.stringValue.map { ", served by \($0)" } ?? ""
+            lines.append("\(method["name"]?.stringValue ?? "?")  [\(method["scope"]?.stringValue ?? "?")\(served)]")
             lines.append("  \(method["summary"]?.stringValue ?? "")")
             let params = method["params"] ?? [:]
             let required = Set((params["required"]?.arrayValue ?? []).compactMap(\.stringValue))
