@@ -301,6 +301,7 @@ class PendingCall:
         # Whether the call holds a place in the client's in-flight window; rpc.cancel does not, so a
         # full window never stops a cancel.
         self._counted = method != "rpc.cancel"
+        self._message = None
 
     def done(self):
         return self._future.done()
@@ -369,6 +370,8 @@ class Client:
         # batches waiting for room can never each hold part of the window.
         self._window_free = max_in_flight
         self._window_changed = threading.Condition()
+        # Calls the server refused for its in-flight limit, to send again as places free up.
+        self._resend = []
 
         # Responses that matched no call of this client, in arrival order. Id-null rejections (section
         # 5.5) and connection-level error frames (section 5.6) are stored as MeshError, others as received.
@@ -506,7 +509,10 @@ class Client:
             request_id = self._next_id
             self._next_id += 1
         message = build_request(request.method, request.params, request_id, meta)
-        return PendingCall(self, request_id, request.method, timeout_ms), message
+        pending = PendingCall(self, request_id, request.method, timeout_ms)
+        # Kept to send the request again if the server refuses it for its in-flight limit.
+        pending._message = message
+        return pending, message
 
     def _send_messages(self, message, calls):
         self._send_bytes(encode_frame(encode_json(message), self.max_frame_bytes), calls)
@@ -618,6 +624,8 @@ class Client:
             self.unmatched.append(error if error is not None else response)
             return error
 
+        if error is not None and _is_request_id(request_id) and self._resend_refused(request_id, error):
+            return None
         if _is_request_id(request_id) and self._settle(request_id, response.get("result"), error):
             return None
 
@@ -654,8 +662,36 @@ class Client:
 
     def _free(self, pending):
         """Gives back the window place of a call that is no longer waiting."""
-        if pending._counted:
-            self._give_places(1)
+        if not pending._counted:
+            return
+        with self._window_changed:
+            # A call waiting to be sent again holds no place.
+            if pending in self._resend:
+                self._resend.remove(pending)
+                return
+        self._give_places(1)
+
+    def _resend_refused(self, request_id, error):
+        """Handles a refusal for the server's in-flight limit: the server did not run the request, so
+        the client narrows its window to the server's limit and sends the request again when a place is
+        free. Returns False for any other error."""
+        details = error.details or {}
+        limit = details.get("limit")
+        if error.status != "RESOURCE_EXHAUSTED" or details.get("reason") != "in_flight" or not _is_integer(limit):
+            return False
+        with self._lock:
+            pending = self._pending.get(request_id)
+        if pending is None or pending._message is None:
+            return False
+
+        with self._window_changed:
+            if 1 <= limit < self.max_in_flight:
+                self._window_free -= self.max_in_flight - limit
+                self.max_in_flight = limit
+            self._resend.append(pending)
+        # The refused call gives its place back; the resend takes one when there is room.
+        self._give_places(1)
+        return True
 
     def _take_places(self, count):
         if count == 0:
@@ -667,9 +703,19 @@ class Client:
     def _give_places(self, count):
         if count == 0:
             return
+        ready = []
         with self._window_changed:
             self._window_free += count
+            while self._resend and self._window_free > 0:
+                self._window_free -= 1
+                ready.append(self._resend.pop(0))
             self._window_changed.notify_all()
+        for pending in ready:
+            try:
+                with self._send_lock:
+                    self._sock.sendall(encode_frame(encode_json(pending._message), self.max_frame_bytes))
+            except OSError:
+                pass  # the reader sees the closed connection and fails every waiting call
 
 
 def gateway_socket(home=None):

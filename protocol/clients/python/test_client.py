@@ -241,6 +241,18 @@ class GatewayTests(unittest.TestCase):
         self.assertEqual(len(outcomes), 1200)
         self.assertEqual(failed, [], f"{len(failed)} calls failed, the first: {failed[:1]}")
 
+    def test_window_narrows_to_a_lower_server_limit(self):
+        # The client starts wider than the server's limit of 256; the server refuses the extra requests,
+        # names its limit, and the client sends them again within it.
+        wide = Client(SOCKET, self.root_key, max_in_flight=1024)
+        try:
+            outcomes = wide.call_many([Request("companies.list", {"limit": 1}, timeout_ms=30_000)] * 1024)
+            failed = [outcome for outcome in outcomes if isinstance(outcome, MeshError)]
+            self.assertEqual(failed, [], f"{len(failed)} calls failed, the first: {failed[:1]}")
+            self.assertEqual(wide.max_in_flight, 256)
+        finally:
+            wide.close()
+
     def test_params_must_be_a_dict(self):
         with self.assertRaises(TypeError):
             self.root.call("rpc.ping", [1])
