@@ -49,7 +49,7 @@ enum StatusCommand {
         return allServing ? 0 : 1
     }
 
-    /// The pid in `run/<name>.pid`, if there is one.
+    /// Returns the pid in `run/<name>.pid`, if there is one.
     static func pid(of name: String, home: MeshHome) -> Int32? {
         (try? String(contentsOfFile: home.runDirectory + "/\(name).pid", encoding: .utf8))
             .flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }

@@ -73,7 +73,7 @@ enum UpCommand {
         }
     }
 
-    /// The processes named in `run/*.pid` that are alive and are `mesh serve` of this home.
+    /// Returns the processes named in `run/*.pid` that are alive and are `mesh serve` of this home.
     static func leftoverProcesses(_ home: MeshHome) -> [(name: String, pid: Int32)] {
         ProcessCatalog.startOrder.compactMap { name in
             guard let text = try? String(contentsOfFile: home.runDirectory + "/\(name).pid", encoding: .utf8),

@@ -253,7 +253,7 @@ final class ClientState: ConnectionDelegate {
         sendQueued()
     }
 
-    /// The server's in-flight limit when `response` refuses a request for it, else nil. The server
+    /// Returns the server's in-flight limit when `response` refuses a request for it, else nil. The server
     /// refused such a request before running it, so sending it again is safe.
     private func inFlightLimit(_ response: RPCResponse) -> Int? {
         guard case .failure(let error) = response.outcome, error.status == .resourceExhausted,

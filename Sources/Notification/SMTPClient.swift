@@ -49,8 +49,8 @@ struct SMTPClient: Sendable {
         if result == -2 {
             return .uncertain("the SMTP relay at \(url) took the whole message but sent no final reply (\(reason))")
         }
-        // A rejection's reply code says more than libcurl's words for it.
-        let why = code >= 400 ? "it answered with SMTP reply code \(code)" : reason
-        return .failed("the SMTP relay at \(url) did not take the message: \(why)")
+        // A rejection's reply code is clearer than libcurl's wording for it.
+        let problem = code >= 400 ? "it answered with SMTP reply code \(code)" : reason
+        return .failed("the SMTP relay at \(url) did not take the message: \(problem)")
     }
 }

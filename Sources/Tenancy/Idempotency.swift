@@ -54,9 +54,9 @@ enum Idempotency {
     /// Returns the result stored for `key` within `companyID` and `caller`, or runs `body`, stores its
     /// result under the key and returns it. Without a key it only runs `body`.
     ///
-    /// Keys are kept apart per company and per caller (each user, and root), so two tenants that happen
-    /// to choose the same key never meet, and a stored result only goes back to the caller whose call
-    /// made it, who passed that method's checks of role and target.
+    /// Keys are kept apart per company and per caller (each user, and root). Two tenants that happen to
+    /// choose the same key never meet, and a stored result only goes back to the caller whose call made
+    /// it, who passed that method's checks of role and target.
     static func once<Result: Codable>(
         method: String,
         companyID: String,
