@@ -34,7 +34,7 @@ enum CallCommand {
         var meta = RequestMeta()
         meta.idempotencyKey = arguments.option("idempotency-key")
         if let timeout {
-            meta.timeoutMs = timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000
+            meta.setBudget(timeout)
         }
 
         let keySource: String?

@@ -34,7 +34,7 @@ enum StatusCommand {
                     // Connected but silent: the process runs, stopped or stuck.
                     Terminal.print(
                         "\(label) NOT RESPONDING  no answer to rpc.health within 3 s; see \(home.logPath(name))"
-                            + (Self.pid(of: name, home: home).map { " and process \($0)" } ?? ""))
+                            + (home.recordedPID(name).map { " and process \($0)" } ?? ""))
                 } else {
                     // The client's reconnect delay means nothing to someone reading a status line.
                     let reason = error.message.components(separatedBy: " (retry in").first ?? error.message
@@ -49,9 +49,4 @@ enum StatusCommand {
         return allServing ? 0 : 1
     }
 
-    /// Returns the pid in `run/<name>.pid`, if there is one.
-    static func pid(of name: String, home: MeshHome) -> Int32? {
-        (try? String(contentsOfFile: home.runDirectory + "/\(name).pid", encoding: .utf8))
-            .flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
-    }
 }

@@ -44,9 +44,7 @@ enum UpCommand {
 
     /// Returns the pid in `run/supervisor.pid` when that process is alive and is a mesh supervisor.
     static func runningSupervisor(_ home: MeshHome) -> Int32? {
-        guard let text = try? String(contentsOfFile: home.runDirectory + "/supervisor.pid", encoding: .utf8),
-            let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)),
-            pid != getpid(), kill(pid, 0) == 0,
+        guard let pid = home.recordedPID("supervisor"), pid != getpid(), kill(pid, 0) == 0,
             let commandLine = try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)
         else {
             return nil
@@ -56,7 +54,7 @@ enum UpCommand {
 
     /// Waits a few seconds for processes an earlier supervisor of this home started, and throws when
     /// any is still running. They stop on their own once their supervisor is gone, but one that does
-    /// not would answer on its socket in place of the process this supervisor starts.
+    /// not would accept connections on its socket in place of the process this supervisor starts.
     static func waitForLeftovers(_ home: MeshHome) async throws {
         var leftovers = leftoverProcesses(home)
         let deadline = ContinuousClock.now + .seconds(5)
@@ -76,9 +74,7 @@ enum UpCommand {
     /// Returns the processes named in `run/*.pid` that are alive and are `mesh serve` of this home.
     static func leftoverProcesses(_ home: MeshHome) -> [(name: String, pid: Int32)] {
         ProcessCatalog.startOrder.compactMap { name in
-            guard let text = try? String(contentsOfFile: home.runDirectory + "/\(name).pid", encoding: .utf8),
-                let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid != getpid(),
-                kill(pid, 0) == 0,
+            guard let pid = home.recordedPID(name), pid != getpid(), kill(pid, 0) == 0,
                 let commandLine = try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8),
                 commandLine.contains("serve"), commandLine.contains(home.root)
             else {

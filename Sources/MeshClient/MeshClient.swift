@@ -61,9 +61,7 @@ public final class MeshClient: Sendable {
         }
         meta.idempotencyKey = idempotencyKey
         if let timeout {
-            // A budget already spent is 0: the server answers DEADLINE_EXCEEDED without running the call.
-            meta.timeoutMs = max(
-                0, timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
+            meta.setBudget(timeout)
         }
         // The client waits a little longer than the budget so the server's DEADLINE_EXCEEDED arrives first.
         let wait = timeout.map { max($0, .zero) + .milliseconds(500) } ?? .seconds(35)

@@ -14,6 +14,13 @@ public struct RequestMeta: Sendable, Hashable {
 
     public init() {}
 
+    /// Sets `timeoutMs` to `budget` in whole milliseconds. A budget already spent becomes 0, which the
+    /// server rejects with DEADLINE_EXCEEDED without running the call.
+    public mutating func setBudget(_ budget: Duration) {
+        let (seconds, attoseconds) = budget.components
+        timeoutMs = max(0, seconds * 1000 + attoseconds / 1_000_000_000_000_000)
+    }
+
     public var isEmpty: Bool {
         timeoutMs == nil && idempotencyKey == nil && traceID == nil && apiKey == nil && caller == nil && extra.isEmpty
     }
@@ -62,7 +69,8 @@ public struct RequestMeta: Sendable, Hashable {
                 idempotencyKey = text
             case "trace_id":
                 guard case .string(let text) = member else {
-                    throw RPCError(.invalidRequest, "meta.trace_id must be a string", details: ["field": "meta.trace_id"])
+                    throw RPCError(
+                        .invalidRequest, "meta.trace_id must be a string", details: ["field": "meta.trace_id"])
                 }
                 traceID = text
             case "api_key":

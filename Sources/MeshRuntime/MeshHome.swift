@@ -29,6 +29,12 @@ public struct MeshHome: Sendable {
     public func databasePath(_ process: String) -> String { dataDirectory + "/" + process + ".sqlite" }
     public func logPath(_ process: String) -> String { logDirectory + "/" + process + ".log" }
 
+    /// Returns the pid that `mesh up` wrote to `run/<process>.pid`, if the file exists and contains one.
+    public func recordedPID(_ process: String) -> Int32? {
+        (try? String(contentsOfFile: runDirectory + "/" + process + ".pid", encoding: .utf8))
+            .flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    }
+
     /// Creates the folders, with `run/` restricted to the owner whatever the umask.
     public func prepare() throws {
         let manager = FileManager.default

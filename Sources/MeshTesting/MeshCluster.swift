@@ -45,7 +45,8 @@ public final class MeshCluster: Sendable {
         if let explicit = ProcessInfo.processInfo.environment["MESH_BINARY"] {
             return explicit
         }
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let executable =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         var directory = URL(fileURLWithPath: executable).deletingLastPathComponent()
         for _ in 0..<4 {
             let candidate = directory.appendingPathComponent("mesh").path
@@ -59,7 +60,8 @@ public final class MeshCluster: Sendable {
 
     public var rootKey: String {
         get throws {
-            try String(contentsOfFile: home.rootKeyPath, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            try String(contentsOfFile: home.rootKeyPath, encoding: .utf8).trimmingCharacters(
+                in: .whitespacesAndNewlines)
         }
     }
 
@@ -67,10 +69,7 @@ public final class MeshCluster: Sendable {
 
     /// The pid of one of the mesh's processes, read from `run/<name>.pid`.
     public func pid(of process: String) -> Int32? {
-        guard let text = try? String(contentsOfFile: home.runDirectory + "/\(process).pid", encoding: .utf8) else {
-            return nil
-        }
-        return Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))
+        home.recordedPID(process)
     }
 
     /// Sends SIGKILL to one process; the supervisor restarts it.
@@ -85,7 +84,9 @@ public final class MeshCluster: Sendable {
     public func waitForRestart(_ process: String, oldPID: Int32, timeout: Duration = .seconds(30)) async throws {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
-            if let pid = pid(of: process), pid != oldPID, FileManager.default.fileExists(atPath: home.socketPath(process)) {
+            if let pid = pid(of: process), pid != oldPID,
+                FileManager.default.fileExists(atPath: home.socketPath(process))
+            {
                 if (try? await MeshProbe.health(home.socketPath(process))) == "SERVING" {
                     return
                 }
@@ -103,7 +104,9 @@ public final class MeshCluster: Sendable {
 
     /// The `.eml` files in the outbox.
     public func outboxFiles() -> [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: home.outboxDirectory)) ?? []).filter { $0.hasSuffix(".eml") }.sorted()
+        ((try? FileManager.default.contentsOfDirectory(atPath: home.outboxDirectory)) ?? []).filter {
+            $0.hasSuffix(".eml")
+        }.sorted()
     }
 
     public func log(of process: String) -> String {
