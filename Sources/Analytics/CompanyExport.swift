@@ -59,7 +59,7 @@ public struct CompanyExport: Codable, Sendable {
 
 extension CompanyExport {
     /// Reads the company's rows. A company analytics has not heard of yet (its first events are still on
-    /// the way) has none: the lists are empty and `company` is null, as billing and notification answer.
+    /// the way) has none: the lists are empty and `company` is null, matching the billing and notification exports.
     static func load(_ connection: Connection, companyID: String, nowMs: Int64) throws -> CompanyExport {
         let id: [SQLValue] = [.text(companyID)]
         func rows(_ sql: String) throws -> [JSONValue] {

@@ -230,7 +230,7 @@ final class GatewayRouter: Sendable {
         do {
             description = try await peers.call(service, "rpc.describe", meta: meta)
         } catch {
-            // The caller's own budget is not what ran out, so say what the gateway was waiting for.
+            // The caller's own budget did not run out, so the message names what the gateway was waiting for.
             throw RPCError(
                 .unavailable,
                 "the gateway could not learn the methods of \(service), which did not answer rpc.describe "

@@ -11,7 +11,7 @@ enum ClockCommand {
             })
         {
             throw UsageError(
-                "clock advance moves the mesh's time forward only, so \(negative) is refused; to go back, use "
+                "clock advance only moves the mesh's time forward, so \(negative) is invalid; to go back, use "
                     + "mesh clock set TIME --backwards")
         }
         let arguments = try CommandLineArguments(raw, valued: ["home"], flags: ["backwards"])

@@ -70,7 +70,7 @@ enum DescribeCommand {
         if let values = schema["enum"]?.arrayValue {
             return values.compactMap(\.stringValue).joined(separator: "|")
         }
-        // An optional member may also be null, which the ? after its name already says.
+        // An optional member may also be null, which the ? after its name already shows.
         let types = schema["type"]?.arrayValue?.compactMap(\.stringValue) ?? schema["type"]?.stringValue.map { [$0] }
         let named = (types ?? []).filter { $0 != "null" }
         guard let type = named.first else {

@@ -19,7 +19,7 @@ public final class RPCClient: Sendable {
         public var initialBackoff: Duration = .milliseconds(50)
         public var maximumBackoff: Duration = .seconds(1)
         /// The largest reply frame accepted. The default is the largest frame limit a mesh can be given
-        /// (`MESH_MAX_FRAME_BYTES`), so a client reads every reply a mesh sends without being told its limit.
+        /// (`MESH_MAX_FRAME_BYTES`), so a client reads every reply whatever limit its mesh was given.
         public var maximumFrameBytes = 64 << 20
 
         public init() {}

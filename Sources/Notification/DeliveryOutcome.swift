@@ -5,7 +5,7 @@ enum DeliveryOutcome: Sendable, Equatable {
     /// The reason the attempt failed, for `last_error`: a rejecting status, a refused connection, a timeout
     /// before the whole message went out. The message is tried again on the retry schedule.
     case failed(String)
-    /// The whole message went out but no answer came (a timeout, a closed connection): the receiver may
+    /// The whole message went out but no response came (a timeout, a closed connection): the receiver may
     /// have it. Sending it again could deliver it twice, so it is not tried again on its own.
     case uncertain(String)
 }

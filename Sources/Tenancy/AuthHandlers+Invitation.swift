@@ -91,7 +91,7 @@ extension AuthHandlers {
     }
 
     /// Handles a second use of an accepted invitation's token. The first reply may have been lost,
-    /// leaving the user active with a key nobody has. While that key has never been used, it is revoked
+    /// leaving the user active with a key no one received. While that key has never been used, it is revoked
     /// and a new one returned. Once the key has been used, its holder has it, and the token is spent.
     private static func acceptAgain(
         invitationID: String,

@@ -29,7 +29,7 @@ extension AuthHandlers {
         }
     }
 
-    /// Resolves `apiKey`, and says whether this is the first time it is used, so the caller records that.
+    /// Resolves `apiKey` and reports whether this is the first time it is used, so the caller records that.
     static func verify(_ apiKey: String, in connection: Connection) throws -> (result: VerifyKeyResult, firstUse: Bool)
     {
         // One message for every rejection, so a caller learns nothing about which part was wrong.

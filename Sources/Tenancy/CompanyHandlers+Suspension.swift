@@ -18,7 +18,7 @@ extension CompanyHandlers {
             return try await IdempotentWrite.run(
                 params, companyID: params.companyID, caller: caller, atMs: now, context: context, env: env
             ) { _, connection in
-                // Checked only for a new call: a retry gets the first answer even once the time has passed.
+                // Checked only for a new call: a retry gets the first result even once the time has passed.
                 if let reactivateAtMs = params.reactivateAtMs, reactivateAtMs <= now {
                     throw RPCError.invalidArgument(
                         field: "reactivate_at_ms",

@@ -28,7 +28,7 @@ extension UserHandlers {
     {
         let company = try TenancyAccess.company(params.companyID, in: connection, for: caller)
         var user = try UserRecord.require(params.userID, companyID: company.id, in: connection)
-        // Checked before the no-change answer too, so only an owner learns anything from a call on owners.
+        // Checked before the no-change reply too, so only an owner learns anything from a call on owners.
         if role == .owner || user.role == .owner {
             try requireOwnerPower(caller, for: role == .owner ? "make a user owner" : "change an owner's role")
         }

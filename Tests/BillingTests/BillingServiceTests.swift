@@ -22,8 +22,8 @@ struct BillingServiceTests {
         #expect(scopes.count == 6)
     }
 
-    @Test("a method without params refuses any")
-    func noParamsRefused() async throws {
+    @Test("a method without params rejects any")
+    func noParamsRejected() async throws {
         let harness = try Fixture.harness(at: Fixture.utc(2026, 4, 1))
 
         let error = await #expect(throws: RPCError.self) { try await harness.call("billing.overview", ["foo": 1]) }

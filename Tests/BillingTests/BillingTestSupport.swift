@@ -105,8 +105,8 @@ extension ServiceHarness where Service == Billing {
         return try await call("billing.invoices", .object(params))["invoices"]?.arrayValue ?? []
     }
 
-    /// The subscription as `billing.subscription` shows it, read from the store, for a deleted company
-    /// whose methods answer NOT_FOUND.
+    /// Returns the subscription as `billing.subscription` shows it, read from the store, for a deleted
+    /// company whose methods return NOT_FOUND.
     func storedSubscription(_ companyID: String) throws -> JSONValue {
         try store.readSync { connection in
             let subscription = try #require(try SubscriptionRecord.load(companyID: companyID, connection))
@@ -115,7 +115,7 @@ extension ServiceHarness where Service == Billing {
         }
     }
 
-    /// The invoices as `billing.invoices` lists them, read from the store.
+    /// Returns the invoices as `billing.invoices` lists them, read from the store.
     func storedInvoices(_ companyID: String) throws -> [JSONValue] {
         try store.readSync { connection in
             try InvoiceView.list(companyID: companyID, status: nil, connection).map { try JSONValue(encoding: $0) }

@@ -89,9 +89,9 @@ struct LifecycleBillingTests {
         try harness.setClock(deletedAt)
         try harness.deliver([Fixture.deleted("cmp_a", atMs: deletedAt)])
 
-        // The company is gone for every method; its rows stay for the export.
-        let gone = await #expect(throws: RPCError.self) { try await harness.subscription("cmp_a") }
-        #expect(gone?.status == .notFound)
+        // Every method now reports the company not found. Its rows stay for the export.
+        let notFound = await #expect(throws: RPCError.self) { try await harness.subscription("cmp_a") }
+        #expect(notFound?.status == .notFound)
         #expect(await (try? harness.invoices("cmp_a")) == nil)
 
         let subscription = try harness.storedSubscription("cmp_a")

@@ -41,7 +41,7 @@ struct ExportDeleteTests {
         }
         #expect(refused.status == .unauthenticated || refused.status == .notFound)
 
-        // Billing cancels the subscription, keeps its rows for export, and answers NOT_FOUND like the rest.
+        // Billing cancels the subscription, keeps its rows for export, and returns NOT_FOUND like the rest.
         let billing = try await mesh.eventually {
             let value = try await mesh.root.call("billing.overview", [:])
             guard value["canceled_subscriptions"]?.intValue == 1 else {

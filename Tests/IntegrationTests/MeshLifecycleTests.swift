@@ -133,7 +133,7 @@ struct SupervisorLossTests {
         #expect(running.isEmpty, "still running after their supervisor was killed: \(running)")
     }
 
-    /// A process that has exited but was not reaped yet still answers kill(pid, 0).
+    /// A process that has exited but was not reaped yet still passes the kill(pid, 0) check.
     private static func isZombie(_ pid: Int32) -> Bool {
         let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
         return stat.split(separator: ")").last?.split(separator: " ").first == "Z"

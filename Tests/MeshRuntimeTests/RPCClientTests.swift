@@ -56,8 +56,8 @@ import Testing
     }
 
     @Test func widerWindowThanServerNarrowsToIt() async throws {
-        // The server refuses what is past its limit and names the limit; the client sends those again
-        // and keeps to the limit from then on, so the caller sees no refusal.
+        // The server rejects requests past its limit and names the limit. The client sends them again
+        // and keeps to that limit, so the caller sees no rejection.
         #expect(try await refusals(count: 40, window: 256) == 0)
     }
 

@@ -130,8 +130,8 @@ import Testing
         #expect(exported["messages"]?.arrayValue?.compactMap { $0["kind"]?.stringValue } == ["welcome"])
 
         // Users and root alike now find no such company; the export keeps the history.
-        let gone = await #expect(throws: RPCError.self) { try await kinds(harness) }
-        #expect(gone?.status == .notFound)
+        let notFound = await #expect(throws: RPCError.self) { try await kinds(harness) }
+        #expect(notFound?.status == .notFound)
     }
 
     @Test func unknownCompanyEventIsRejected() throws {

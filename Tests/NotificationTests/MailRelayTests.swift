@@ -82,7 +82,7 @@ import Testing
         try harness.deliver([Fixture.provisioned("cmp_a", token: Fixture.token(), at: start)])
         let sender = try sender(harness, relay: sink.url)
 
-        // The relay has the whole message but never said so: it may deliver it, so it is not resent.
+        // The relay has the whole message but sent no reply. It may deliver it, so it is not resent.
         #expect(try await sender.sendDue().deadLettered == 1)
         let dead = try await onlyMessage(harness)
         #expect(dead["status"] == "dead")

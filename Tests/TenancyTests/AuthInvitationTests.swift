@@ -35,7 +35,7 @@ import Testing
             try await harness.call("auth.verifyKey", ["api_key": .string(key)], as: .service)
         }
 
-        // The first reply is taken as lost: the same token again replaces the key nobody has used.
+        // The first reply is taken as lost: the same token again replaces the key that was never used.
         let lost = try #require(try await accept()["api_key"]?.stringValue)
         let retried = try await accept()
         let apiKey = try #require(retried["api_key"]?.stringValue)

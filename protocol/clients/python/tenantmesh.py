@@ -298,8 +298,8 @@ class PendingCall:
         self.timeout_ms = timeout_ms
         self._client = client
         self._future = Future()
-        # Whether the call holds a place in the client's in-flight window; rpc.cancel does not, so a
-        # full window never stops a cancel.
+        # Whether the call takes a place in the client's in-flight window. rpc.cancel takes none, so a
+        # full window never delays a cancel.
         self._counted = method != "rpc.cancel"
         self._message = None
 
@@ -624,7 +624,7 @@ class Client:
             self.unmatched.append(error if error is not None else response)
             return error
 
-        if error is not None and _is_request_id(request_id) and self._resend_refused(request_id, error):
+        if error is not None and _is_request_id(request_id) and self._resend_rejected(request_id, error):
             return None
         if _is_request_id(request_id) and self._settle(request_id, response.get("result"), error):
             return None
@@ -665,16 +665,16 @@ class Client:
         if not pending._counted:
             return
         with self._window_changed:
-            # A call waiting to be sent again holds no place.
+            # A call waiting to be sent again takes no place.
             if pending in self._resend:
                 self._resend.remove(pending)
                 return
         self._give_places(1)
 
-    def _resend_refused(self, request_id, error):
-        """Handles a refusal for the server's in-flight limit: the server did not run the request, so
-        the client narrows its window to the server's limit and sends the request again when a place is
-        free. Returns False for any other error."""
+    def _resend_rejected(self, request_id, error):
+        """Sends a request again that the server rejected for its in-flight limit, which it did not run.
+        The client narrows its window to the server's limit and resends when a place is free. Returns
+        False for any other error."""
         details = error.details or {}
         limit = details.get("limit")
         if error.status != "RESOURCE_EXHAUSTED" or details.get("reason") != "in_flight" or not _is_integer(limit):

@@ -208,7 +208,7 @@ class GatewayTests(unittest.TestCase):
                 self.assertIsInstance(outcome, dict)
 
     def test_call_many_stays_within_the_in_flight_limit(self):
-        # Four times the server's limit per connection: the client holds the rest until replies arrive.
+        # Four times the server's limit per connection: the rest wait in the client until replies arrive.
         requests = [Request("companies.list", {"limit": 1}, timeout_ms=30_000) for _ in range(1024)]
 
         outcomes = self.root.call_many(requests)
