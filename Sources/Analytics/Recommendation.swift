@@ -15,3 +15,10 @@ public struct Recommendation: Codable, Sendable, Equatable {
         self.figures = figures
     }
 }
+
+extension Recommendation: MemberSchemaProviding {
+    /// Each rule names its own figures, so only their container is fixed.
+    public static var memberSchemas: [String: JSONValue] {
+        ["figures": ["type": "object"]]
+    }
+}

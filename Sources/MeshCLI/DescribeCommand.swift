@@ -55,15 +55,25 @@ enum DescribeCommand {
             let served = method["service"]?.stringValue.map { ", served by \($0)" } ?? ""
             lines.append("\(method["name"]?.stringValue ?? "?")  [\(method["scope"]?.stringValue ?? "?")\(served)]")
             lines.append("  \(method["summary"]?.stringValue ?? "")")
-            let params = method["params"] ?? [:]
-            let required = Set((params["required"]?.arrayValue ?? []).compactMap(\.stringValue))
-            for (name, schema) in (params["properties"]?.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {
-                let marker = required.contains(name) ? "" : "?"
-                let note = schema["description"]?.stringValue.map { "  (\($0))" } ?? ""
-                lines.append("    \(name)\(marker): \(typeName(schema))\(note)")
-            }
+            appendMembers(of: method["params"] ?? [:], indent: "    ", into: &lines)
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// Adds one line per member of an object schema, then the members of each member that is an object
+    /// or a list of objects, indented below it.
+    private static func appendMembers(of schema: JSONValue, indent: String, into lines: inout [String]) {
+        let required = Set((schema["required"]?.arrayValue ?? []).compactMap(\.stringValue))
+        for (name, member) in (schema["properties"]?.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {
+            let marker = required.contains(name) ? "" : "?"
+            let note = member["description"]?.stringValue.map { "  (\($0))" } ?? ""
+            lines.append("\(indent)\(name)\(marker): \(typeName(member))\(note)")
+
+            let nested = member["items"] ?? member
+            if nested["properties"]?.objectValue?.isEmpty == false {
+                appendMembers(of: nested, indent: indent + "  ", into: &lines)
+            }
+        }
     }
 
     static func typeName(_ schema: JSONValue) -> String {
@@ -78,6 +88,10 @@ enum DescribeCommand {
         }
         if type == "array", let items = schema["items"] {
             return "[\(typeName(items))]"
+        }
+        // A map with any member names, such as custom field values.
+        if type == "object", let values = schema["additionalProperties"], values.objectValue != nil {
+            return "{name: \(typeName(values))}"
         }
         return named.joined(separator: "|")
     }

@@ -5,7 +5,7 @@ import MeshProtocol
 /// Services trust this member because only processes of a trusted uid can connect to their sockets,
 /// and the gateway overwrites whatever a client put there.
 public struct Caller: Sendable, Hashable {
-    public enum Kind: String, Sendable {
+    public enum Kind: String, Sendable, Codable, CaseIterable {
         /// A platform operator holding the root key.
         case root
         /// A user of one company, holding that user's API key.
@@ -20,7 +20,8 @@ public struct Caller: Sendable, Hashable {
     public var role: String?
     public var keyID: String?
 
-    public init(kind: Kind, companyID: String? = nil, userID: String? = nil, role: String? = nil, keyID: String? = nil) {
+    public init(kind: Kind, companyID: String? = nil, userID: String? = nil, role: String? = nil, keyID: String? = nil)
+    {
         self.kind = kind
         self.companyID = companyID
         self.userID = userID

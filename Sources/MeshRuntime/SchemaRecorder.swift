@@ -17,6 +17,7 @@ public enum SchemaRecorder {
 
         let recorder = RecordingDecoder()
         _ = try? type.init(from: recorder)
+        recorder.node.replaceMembers(of: type)
         return recorder.node.schema
     }
 
@@ -72,11 +73,27 @@ final class SchemaNode {
         }
         if let name = type.stringValue {
             members["type"] = [.string(name), "null"]
+        } else if let names = type.arrayValue, !names.contains("null") {
+            members["type"] = .array(names + ["null"])
         }
         if let allowed = members["enum"]?.arrayValue, !allowed.contains(.null) {
             members["enum"] = .array(allowed + [.null])
         }
         return .object(members)
+    }
+
+    /// Puts the schemas a `MemberSchemaProviding` type states in place of the recorded ones.
+    func replaceMembers(of type: Any.Type) {
+        guard let provider = type as? any MemberSchemaProviding.Type,
+            case .object(var properties, let required) = shape
+        else {
+            return
+        }
+
+        for (name, schema) in provider.memberSchemas where properties[name] != nil {
+            properties[name] = required.contains(name) ? schema : SchemaNode.nullable(schema)
+        }
+        shape = .object(properties: properties, required: required)
     }
 
     func record(key: String, schema: JSONValue, required: Bool) {
@@ -178,6 +195,7 @@ enum Placeholder {
 
         let nested = RecordingDecoder()
         let value = try? T(from: nested)
+        nested.node.replaceMembers(of: type)
         record(nested.node.schema)
         guard let value else {
             throw SchemaRecordingStop()

@@ -3,7 +3,7 @@ import MeshRuntime
 import MeshStore
 
 /// An operator alert as `notifications.alerts` returns it.
-public struct AlertView: Codable, Sendable, Hashable {
+public struct AlertView: Codable, Sendable, Hashable, MemberSchemaProviding {
     public let rule: AlertRule
     /// The rule in words.
     public let condition: String
@@ -17,6 +17,11 @@ public struct AlertView: Codable, Sendable, Hashable {
     public let messageID: String
     /// The email's delivery status: `sent`, or with an SMTP relay also `pending`, `failed` or `dead`.
     public let messageStatus: MessageStatus?
+
+    /// Each rule names its own figures, so only their container is fixed.
+    public static var memberSchemas: [String: JSONValue] {
+        [CodingKeys.figures.rawValue: ["type": "object"]]
+    }
 
     enum CodingKeys: String, CodingKey {
         case rule

@@ -1,17 +1,34 @@
 import MeshProtocol
+import MeshRuntime
 import MeshStore
 
 /// One audit entry as `audit.list` and exports show it.
-struct AuditEntry: Codable, Sendable, Hashable {
+struct AuditEntry: Codable, Sendable, Hashable, MemberSchemaProviding {
+    /// The maker of a change: root, a service, or a user of the company.
+    struct Actor: Codable, Sendable, Hashable {
+        var kind: Caller.Kind
+        /// Set when `kind` is `user`.
+        var userID: String?
+
+        enum CodingKeys: String, CodingKey {
+            case kind
+            case userID = "user_id"
+        }
+    }
+
     var auditID: String
     var atMs: Int64
-    /// {kind: root|user|service, user_id?}
-    var actor: JSONValue
+    var actor: Actor
     var action: String
     var targetType: String
     var targetID: String
     var before: JSONValue?
     var after: JSONValue?
+
+    /// `before` and `after` are the target's state as JSON, whatever its type.
+    static var memberSchemas: [String: JSONValue] {
+        [CodingKeys.before.rawValue: ["type": "object"], CodingKeys.after.rawValue: ["type": "object"]]
+    }
 
     enum CodingKeys: String, CodingKey {
         case auditID = "audit_id"
@@ -43,11 +60,12 @@ struct AuditEntry: Codable, Sendable, Hashable {
         auditID = try row.requireString("id")
         atMs = try row.requireInt("at_ms")
 
-        var actor: [String: JSONValue] = ["kind": .string(try row.requireString("actor_kind"))]
-        if let userID = row.string("actor_id") {
-            actor["user_id"] = .string(userID)
+        let kind = try row.requireString("actor_kind")
+        guard let actorKind = Caller.Kind(rawValue: kind) else {
+            throw RPCError(
+                .internal, "audit entry \(auditID) contains an invalid actor kind '\(kind)'; repair the audit row")
         }
-        self.actor = .object(actor)
+        actor = Actor(kind: actorKind, userID: row.string("actor_id"))
 
         action = try row.requireString("action")
         targetType = try row.requireString("target_type")

@@ -8,7 +8,7 @@ extension CompanyHandlers {
             "companies.export",
             summary: "All of a company's data from every service, as one JSON document.",
             scope: .company
-        ) { (params: CompanyIDParams, context) -> JSONValue in
+        ) { (params: CompanyIDParams, context) -> CompanyExportDocument in
             let caller = try TenancyAccess.require(context, method: context.method)
 
             var export = try await env.store.read { connection in
@@ -34,7 +34,7 @@ extension CompanyHandlers {
             }
             export.merge(parts) { local, _ in local }
             export["exported_at_ms"] = .int(env.clock.nowMs())
-            return .object(export)
+            return CompanyExportDocument(.object(export))
         }
     }
 }

@@ -1,3 +1,4 @@
+import MeshProtocol
 import MeshRuntime
 import TenantModel
 
@@ -96,5 +97,12 @@ public struct CompanySettings: Codable, Sendable, Hashable {
     /// The status that resolves an issue.
     public var finalStatus: String {
         statuses.last ?? ""
+    }
+}
+
+extension CompanySettings: MemberSchemaProviding {
+    /// `integrations` is kept as text, so its schema names the values `Integration` allows.
+    public static var memberSchemas: [String: JSONValue] {
+        [CodingKeys.integrations.rawValue: SchemaRecorder.schema(for: [Integration].self)]
     }
 }

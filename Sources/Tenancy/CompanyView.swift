@@ -14,7 +14,7 @@ struct CompanyView: Codable, Sendable, Hashable {
     var suspendedAtMs: Int64?
     var reactivateAtMs: Int64?
     var suspendReason: String?
-    var limits: JSONValue
+    var limits: TierLimits
     var usage: CompanyUsage
 
     enum CodingKeys: String, CodingKey {
@@ -43,7 +43,7 @@ struct CompanyView: Codable, Sendable, Hashable {
         suspendedAtMs = company.suspendedAtMs
         reactivateAtMs = company.reactivateAtMs
         suspendReason = company.suspendReason
-        limits = company.tier.limitsJSON
+        limits = company.tier.limits
         self.usage = usage
     }
 

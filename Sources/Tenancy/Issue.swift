@@ -5,7 +5,7 @@ import MeshRuntime
 ///
 /// `assignee_id`, `team_id` and `resolved_at_ms` are always present on the wire, null when unset.
 /// `resolved_at_ms` is set while the issue is in the workflow's final status and cleared when it leaves.
-public struct Issue: Codable, Sendable, Hashable, JSONValueConvertible {
+public struct Issue: Codable, Sendable, Hashable, JSONValueConvertible, MemberSchemaProviding {
     public var id: String
     public var companyID: String
     public var number: Int64
@@ -22,6 +22,10 @@ public struct Issue: Codable, Sendable, Hashable, JSONValueConvertible {
     public var createdAtMs: Int64
     public var updatedAtMs: Int64
     public var resolvedAtMs: Int64?
+
+    public static var memberSchemas: [String: JSONValue] {
+        [CodingKeys.customFields.rawValue: CustomFieldValues.storedSchema]
+    }
 
     enum CodingKeys: String, CodingKey {
         case id = "issue_id"

@@ -1,8 +1,9 @@
 import MeshProtocol
+import MeshRuntime
 
 /// Params of `issues.update`. Absent members stay as they are. Status changes go through
 /// `issues.transition` and assignment through `issues.assign`.
-struct IssueUpdateParams: Codable, Sendable {
+struct IssueUpdateParams: Codable, Sendable, MemberSchemaProviding {
     var companyID: String
     var issueID: String
     var title: String?
@@ -41,6 +42,10 @@ struct IssueUpdateParams: Codable, Sendable {
         } else {
             teamID = nil
         }
+    }
+
+    static var memberSchemas: [String: JSONValue] {
+        [CodingKeys.customFields.rawValue: CustomFieldValues.paramsSchema]
     }
 
     /// Whether the params ask for any change at all.

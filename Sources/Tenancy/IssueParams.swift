@@ -1,4 +1,5 @@
 import MeshProtocol
+import MeshRuntime
 
 /// Params of `issues.create`.
 struct IssueCreateParams: Codable, Sendable {
@@ -10,7 +11,7 @@ struct IssueCreateParams: Codable, Sendable {
     var priority: String?
     var teamID: String?
     var assigneeID: String?
-    /// An object of field name to value. Typed as any JSON so that `rpc.describe` shows an open object.
+    /// An object of field name to value, checked against the company's fields by `IssueInputCheck`.
     var customFields: JSONValue?
 
     enum CodingKeys: String, CodingKey {
@@ -22,6 +23,12 @@ struct IssueCreateParams: Codable, Sendable {
         case teamID = "team_id"
         case assigneeID = "assignee_id"
         case customFields = "custom_fields"
+    }
+}
+
+extension IssueCreateParams: MemberSchemaProviding {
+    static var memberSchemas: [String: JSONValue] {
+        [CodingKeys.customFields.rawValue: CustomFieldValues.paramsSchema]
     }
 }
 

@@ -110,24 +110,9 @@ public enum Tier: String, Sendable, Codable, CaseIterable, Comparable {
         return tier
     }
 
-    /// The tier's limits as JSON, with null for unlimited.
-    public var limitsJSON: JSONValue {
-        func limit(_ value: Int?) -> JSONValue {
-            value.map { .int(Int64($0)) } ?? .null
-        }
-        return [
-            "users": limit(maximumUsers),
-            "issues": limit(maximumIssues),
-            "api_calls_per_day": limit(maximumAPICallsPerDay),
-            "reporting_history_days": limit(reportingHistoryDays),
-            "custom_fields": limit(maximumCustomFields),
-            "custom_statuses": .bool(allowsCustomStatuses),
-            "integrations": .array(allowedIntegrations.map(\.rawValue).sorted().map { .string($0) }),
-            "team_analytics": .bool(hasTeamAnalytics),
-            "advanced_analytics": .bool(hasAdvancedAnalytics),
-            "sso": .bool(hasSSO),
-            "white_label": .bool(hasWhiteLabel),
-        ]
+    /// The tier's limits as methods return them.
+    public var limits: TierLimits {
+        TierLimits(self)
     }
 }
 

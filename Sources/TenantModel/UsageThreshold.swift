@@ -22,7 +22,7 @@ public enum UsageThreshold {
     /// Builds the payload of `usage.threshold_reached`.
     ///
     /// - Parameters:
-    ///   - limit: `users`, `issues` or `api_calls_per_day`, the names `Tier.limitsJSON` uses.
+    ///   - limit: `users`, `issues` or `api_calls_per_day`, the names `TierLimits` encodes.
     ///   - day: the UTC day (`2026-12-05`) a daily limit counts, nil for the others.
     public static func payload(
         companyID: String,

@@ -50,6 +50,32 @@ enum SchemaCheck {
         return found
     }
 
+    /// Returns the path of every schema inside `schema` that accepts any value (`{}`), because such a
+    /// schema gives a client no information about the value.
+    static func openSchemas(_ schema: JSONValue, at path: String) -> [String] {
+        guard let members = schema.objectValue else {
+            return []
+        }
+        if members.isEmpty {
+            return [path]
+        }
+
+        var found: [String] = []
+        for (name, property) in members["properties"]?.objectValue ?? [:] {
+            found += openSchemas(property, at: "\(path).\(name)")
+        }
+        if let extra = members["additionalProperties"], extra.objectValue != nil {
+            found += openSchemas(extra, at: "\(path).*")
+        }
+        if let items = members["items"] {
+            found += openSchemas(items, at: "\(path)[]")
+        }
+        for (index, choice) in (members["oneOf"]?.arrayValue ?? []).enumerated() {
+            found += openSchemas(choice, at: "\(path).oneOf[\(index)]")
+        }
+        return found
+    }
+
     private static func matches(_ value: JSONValue, _ type: String) -> Bool {
         switch (type, value) {
         case ("null", .null), ("boolean", .bool), ("string", .string), ("array", .array), ("object", .object),

@@ -9,6 +9,49 @@ import Testing
         #expect(DescribeCommand.typeName(["type": ["string", "null"]]) == "string")
         #expect(DescribeCommand.typeName(["type": "array", "items": ["type": "integer"]]) == "[integer]")
         #expect(DescribeCommand.typeName([:]) == "any")
+        #expect(
+            DescribeCommand.typeName([
+                "type": ["object", "null"], "additionalProperties": ["type": ["string", "number", "null"]],
+            ]) == "{name: string|number}")
+    }
+
+    @Test func renderIndentsTheMembersOfNestedObjects() throws {
+        let description: JSONValue = [
+            "service": "tenancy", "protocol": "tenantmesh/1",
+            "methods": [
+                [
+                    "name": "companies.configure", "scope": "company", "summary": "Change settings",
+                    "params": [
+                        "type": "object", "required": ["settings"],
+                        "properties": [
+                            "settings": [
+                                "type": "object",
+                                "properties": [
+                                    "custom_fields": [
+                                        "type": "array",
+                                        "items": [
+                                            "type": "object", "required": ["name"],
+                                            "properties": ["name": ["type": "string"]],
+                                        ],
+                                    ],
+                                    "statuses": ["type": "array", "items": ["type": "string"]],
+                                ],
+                            ]
+                        ],
+                    ],
+                ]
+            ],
+        ]
+
+        let lines = DescribeCommand.render(description).split(separator: "\n").map(String.init)
+
+        let start = try #require(lines.firstIndex(of: "    settings: object"))
+        #expect(
+            Array(lines[(start + 1)...]) == [
+                "      custom_fields?: [object]",
+                "        name: string",
+                "      statuses?: [string]",
+            ])
     }
 
     @Test func renderNamesServiceAndNotes() {

@@ -1,0 +1,29 @@
+import MeshProtocol
+import MeshRuntime
+
+extension SettingsPatch {
+    /// The schema of a patch: the settings' own schema with every member optional, `notifications`
+    /// included, and at least one member given.
+    static var jsonSchema: JSONValue {
+        guard var members = SchemaRecorder.schema(for: CompanySettings.self).objectValue,
+            var properties = members["properties"]?.objectValue
+        else {
+            return ["type": "object", "minProperties": 1]
+        }
+
+        if var notifications = properties[CompanySettings.CodingKeys.notifications.rawValue]?.objectValue {
+            notifications["required"] = nil
+            properties[CompanySettings.CodingKeys.notifications.rawValue] = .object(notifications)
+        }
+        members["properties"] = .object(properties)
+        members["required"] = nil
+        members["minProperties"] = 1
+        return .object(members)
+    }
+}
+
+extension ConfigureParams: MemberSchemaProviding {
+    static var memberSchemas: [String: JSONValue] {
+        [CodingKeys.settings.rawValue: SettingsPatch.jsonSchema]
+    }
+}
