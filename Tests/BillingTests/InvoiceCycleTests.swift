@@ -162,6 +162,7 @@ struct InvoiceCycleTests {
         }
         #expect(again?.status == .failedPrecondition)
         #expect(again?.message.contains("already paid") == true)
+        #expect(again?.details?["status"] == "paid")
         let unknown = await #expect(throws: RPCError.self) {
             _ = try await harness.call("billing.payInvoice", ["invoice_id": "inv_nope"])
         }

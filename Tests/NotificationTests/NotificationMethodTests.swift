@@ -118,6 +118,7 @@ import Testing
             try await harness.call("notifications.retry", ["message_id": messageID])
         }
         #expect(error?.status == .failedPrecondition)
+        #expect(error?.details?["status"] == "sent")
 
         let missing = await #expect(throws: RPCError.self) {
             try await harness.call("notifications.retry", ["message_id": "msg_00000000000000000000000000000000"])
