@@ -34,16 +34,19 @@ extension JSONValue: Codable {
     }
 
     /// Decodes a Codable type from this value. A mismatch becomes INVALID_ARGUMENT naming the field
-    /// path, for example "params.tier: expected a string".
-    public func decode<T: Decodable>(_ type: T.Type) throws(RPCError) -> T {
+    /// path from `root`, for example "params.tier: expected a string".
+    ///
+    /// - Parameter root: what the value is, as the first part of every path: `params` for a request's
+    ///   params, `result` for a reply's result decoded by a client.
+    public func decode<T: Decodable>(_ type: T.Type, root: String = "params") throws(RPCError) -> T {
         do {
             return try JSONValueDecoder.decode(T.self, from: self, at: [])
         } catch let error as DecodingError {
-            throw JSONValue.describe(error)
+            throw JSONValue.describe(error, root: root)
         } catch let error as RPCError {
             throw error
         } catch {
-            throw RPCError(.invalidArgument, "params could not be read: \(error)")
+            throw RPCError(.invalidArgument, "\(root) could not be read: \(error)")
         }
     }
 
@@ -57,10 +60,10 @@ extension JSONValue: Codable {
         }
     }
 
-    static func describe(_ error: DecodingError) -> RPCError {
+    static func describe(_ error: DecodingError, root: String = "params") -> RPCError {
         func path(_ codingPath: [any CodingKey], _ last: (any CodingKey)? = nil) -> String {
             let keys = codingPath + (last.map { [$0] } ?? [])
-            var text = "params"
+            var text = root
             for key in keys {
                 if let position = key.intValue {
                     text += "[\(position)]"
@@ -99,7 +102,7 @@ extension JSONValue: Codable {
                 details: ["field": .string(parameterField(field))]
             )
         @unknown default:
-            return RPCError(.invalidArgument, "params could not be read: \(error)")
+            return RPCError(.invalidArgument, "\(root) could not be read: \(error)")
         }
     }
 

@@ -17,8 +17,7 @@ public struct RequestMeta: Sendable, Hashable {
     /// Sets `timeoutMs` to `budget` in whole milliseconds. A budget already spent becomes 0, which the
     /// server rejects with DEADLINE_EXCEEDED without running the call.
     public mutating func setBudget(_ budget: Duration) {
-        let (seconds, attoseconds) = budget.components
-        timeoutMs = max(0, seconds * 1000 + attoseconds / 1_000_000_000_000_000)
+        timeoutMs = max(0, budget.milliseconds)
     }
 
     public var isEmpty: Bool {

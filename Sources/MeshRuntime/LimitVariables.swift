@@ -57,9 +57,9 @@ public enum LimitVariables {
         }
     }
 
-    /// Returns client options whose frame limit follows `MESH_MAX_FRAME_BYTES` and whose window follows
-    /// `MESH_MAX_IN_FLIGHT`, so a client such as `mesh call` reads every reply the processes may send and
-    /// never has a request refused for the in-flight limit.
+    /// Returns client options whose frame limits follow `MESH_MAX_FRAME_BYTES` and whose window follows
+    /// `MESH_MAX_IN_FLIGHT`. A client such as `mesh call` then reads every reply the processes may send,
+    /// sends no request too large for them, and never has a request rejected for the in-flight limit.
     public static func clientOptions(_ variables: [String: String]) throws(RPCError) -> RPCClient.Options {
         var configuration = RPCServer.Configuration(processName: "client")
         try apply(variables, to: &configuration)
@@ -68,6 +68,7 @@ public enum LimitVariables {
         if variables["MESH_MAX_FRAME_BYTES"] != nil {
             options.maximumFrameBytes = configuration.limits.maximumFrameBytes
         }
+        options.maximumRequestBytes = configuration.limits.maximumFrameBytes
         options.maximumInFlight = configuration.maximumInFlight
         return options
     }

@@ -44,7 +44,9 @@ public struct MethodContext: Sendable {
     /// Returns the verified caller, or throws UNAUTHENTICATED when the call came without one.
     public func requireCaller() throws(RPCError) -> Caller {
         guard let caller else {
-            throw RPCError(.unauthenticated, "\(method) needs an authenticated caller; call it through the gateway with an API key")
+            throw RPCError(
+                .unauthenticated, "\(method) needs an authenticated caller; call it through the gateway with an API key"
+            )
         }
         return caller
     }
@@ -77,12 +79,5 @@ public struct MethodContext: Sendable {
             next.timeoutMs = max(0, remaining.milliseconds)
         }
         return next
-    }
-}
-
-extension Duration {
-    /// The duration in whole milliseconds, rounded down.
-    public var milliseconds: Int64 {
-        components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000
     }
 }

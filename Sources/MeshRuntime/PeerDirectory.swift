@@ -28,6 +28,7 @@ public final class PeerDirectory: Sendable {
         self.loop = loop
         var options = RPCClient.Options()
         options.maximumFrameBytes = maximumFrameBytes
+        options.maximumRequestBytes = maximumFrameBytes
         options.maximumInFlight = maximumInFlight
         options.maximumPending = PeerDirectory.maximumPendingPerPeer
         self.options = options

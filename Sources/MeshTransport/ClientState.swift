@@ -39,6 +39,10 @@ final class ClientState: ConnectionDelegate {
             continuation.resume(returning: .failure(RPCError(.cancelled, "the call was cancelled before it was sent")))
             return
         }
+        if payload.count > options.maximumRequestBytes {
+            continuation.resume(returning: .failure(tooLarge(payload.count)))
+            return
+        }
         if pending.count >= options.maximumPending {
             continuation.resume(
                 returning: .failure(
@@ -129,18 +133,34 @@ final class ClientState: ConnectionDelegate {
         connection = nil
     }
 
+    private func tooLarge(_ size: Int) -> RPCError {
+        RPCError(
+            .invalidRequest,
+            "the request is \(size) bytes, over the \(options.maximumRequestBytes)-byte frame limit for '\(peerName)', "
+                + "so it was not sent; send less in one call, or raise MESH_MAX_FRAME_BYTES for the mesh and this "
+                + "client's maximumRequestBytes alike",
+            details: ["size": .int(Int64(size)), "limit": .int(Int64(options.maximumRequestBytes))],
+            retryable: false
+        )
+    }
+
+    /// Fails call `id` with DEADLINE_EXCEEDED once its `timeout` passed. The message names the wait
+    /// this client gave the call, which for `MeshClient` is the budget plus a margin for the server's reply.
     private func expire(id: Int64, after timeout: Duration) {
         guard let entry = pending.removeValue(forKey: id) else {
             return
         }
+        let sent = unanswered[id] != nil
         sendCancel(id: id)
+        let problem =
+            sent
+            ? "no reply from \(peerName) arrived within \(max(ClientState.milliseconds(timeout), 0)) ms"
+            : "the call waited \(max(ClientState.milliseconds(timeout), 0)) ms in this client's queue and was never sent"
         entry.continuation.resume(
             returning: .failure(
                 RPCError(
                     .deadlineExceeded,
-                    "the call's budget of \(max(ClientState.milliseconds(timeout), 0)) ms left ran out before "
-                        + "\(peerName) replied; retry with a larger budget (meta.timeout_ms), and the same idempotency "
-                        + "key for a write"
+                    "\(problem); retry with a larger timeout, and the same idempotency key for a write"
                 )
             )
         )
@@ -148,9 +168,8 @@ final class ClientState: ConnectionDelegate {
 
     /// Returns `duration` in whole milliseconds, at least 1 for any positive duration.
     static func milliseconds(_ duration: Duration) -> Int64 {
-        let (seconds, attoseconds) = duration.components
-        let milliseconds = seconds * 1000 + attoseconds / 1_000_000_000_000_000
-        return milliseconds == 0 && attoseconds > 0 ? 1 : milliseconds
+        let milliseconds = duration.milliseconds
+        return milliseconds == 0 && duration > .zero ? 1 : milliseconds
     }
 
     /// The process behind the socket, `tenancy` for `.../run/tenancy.sock`. Replies that reach outside
@@ -178,6 +197,14 @@ final class ClientState: ConnectionDelegate {
             return .failure(RPCError(.unavailable, "the client for '\(path)' was closed", retryable: false))
         }
 
+        // A path that can never work is the caller's mistake, and no retry fixes it.
+        do {
+            try UnixSocketPath.validate(path)
+        } catch {
+            return .failure(
+                RPCError(.invalidArgument, error.message, details: ["socket": .string(path)], retryable: false))
+        }
+
         let now = ContinuousClock.now
         if let retryAfter, now < retryAfter {
             return .failure(unavailable(detail: "recently failed to connect", retryIn: retryAfter - now))
@@ -198,7 +225,7 @@ final class ClientState: ConnectionDelegate {
     }
 
     private func unavailable(detail: String, retryIn: Duration) -> RPCError {
-        let milliseconds = retryIn.components.seconds * 1000 + retryIn.components.attoseconds / 1_000_000_000_000_000
+        let milliseconds = retryIn.milliseconds
         // A connect failure already names the socket, so it is not repeated.
         let message =
             detail.contains(path)
@@ -273,25 +300,38 @@ final class ClientState: ConnectionDelegate {
         if self.connection === connection {
             self.connection = nil
         }
+
+        let reason = isShutDown ? "the client for '\(path)' was closed" : "the connection to '\(path)' closed"
         failAll(
             RPCError(
                 .unavailable,
-                "connection to '\(path)' closed before the reply arrived; the request may or may not have been applied"
+                "\(reason) before the reply arrived; the request may or may not have been applied, so retry a write "
+                    + "with the same idempotency key",
+                retryable: !isShutDown
+            ),
+            unsent: RPCError(
+                .unavailable,
+                "\(reason) before the call was sent, so it was not applied",
+                retryable: !isShutDown
             )
         )
     }
 
-    private func failAll(_ error: RPCError) {
+    /// Fails every pending call: those sent with `error`, those still queued in this client with
+    /// `unsent` (by default `error` too).
+    private func failAll(_ error: RPCError, unsent: RPCError? = nil) {
         let entries = pending
+        let sent = unanswered
         pending.removeAll()
         unanswered.removeAll()
         queued.removeAll()
         queueHead = 0
-        for entry in entries.values {
+        for (id, entry) in entries {
             if let timer = entry.timer, let connection {
                 connection.loop.cancelTimer(timer)
             }
-            entry.continuation.resume(returning: .failure(error))
+            let outcome = sent[id] == nil ? (unsent ?? error) : error
+            entry.continuation.resume(returning: .failure(outcome))
         }
     }
 }

@@ -31,7 +31,6 @@ public final class EventLoop: @unchecked Sendable {
     private var handlers: [Int32: any EventLoopHandler] = [:]
     private var flushQueue: [any EventLoopFlushable] = []
     private var timers = TimerHeap()
-    private var thread: Thread?
     private let threadID = Mutex<pthread_t?>(nil)
     private let stopping = Atomic<Bool>(false)
     private let started = DispatchSemaphore(value: 0)
@@ -59,6 +58,9 @@ public final class EventLoop: @unchecked Sendable {
     }
 
     /// Starts the loop's thread. Returns once the thread runs.
+    ///
+    /// The thread's closure keeps the loop alive until the loop stops. The loop keeps no reference to
+    /// the thread, so a stopped loop that nothing else holds is freed and closes its descriptors.
     public func start() {
         let thread = Thread { [self] in
             threadID.withLock { $0 = pthread_self() }
@@ -71,7 +73,6 @@ public final class EventLoop: @unchecked Sendable {
         // 512 levels (protocol/SPEC.md section 4.4). In a debug build a level takes about 3 KB of
         // stack (1 MiB overflowed between 300 and 400 levels), so 8 MiB leaves room to spare.
         thread.stackSize = 8 << 20
-        self.thread = thread
         thread.start()
         started.wait()
     }
@@ -142,7 +143,8 @@ public final class EventLoop: @unchecked Sendable {
 
     // MARK: Registration (loop thread only)
 
-    public func register(_ descriptor: Int32, handler: any EventLoopHandler, writable: Bool = false) throws(SystemError) {
+    public func register(_ descriptor: Int32, handler: any EventLoopHandler, writable: Bool = false) throws(SystemError)
+    {
         assertInLoop()
         handlers[descriptor] = handler
         do throws(SystemError) {
@@ -253,6 +255,11 @@ public final class EventLoop: @unchecked Sendable {
 
         runPendingJobs()
         flushWrites()
+
+        // Handlers and timers hold objects that hold the loop. Dropping them lets every one of them,
+        // and then the loop with its two descriptors, be freed.
+        handlers.removeAll()
+        timers = TimerHeap()
     }
 
     /// Asks for `handler.flushWrites()` at the end of this loop turn. Loop thread only.

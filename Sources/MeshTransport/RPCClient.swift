@@ -21,6 +21,10 @@ public final class RPCClient: Sendable {
         /// The largest reply frame accepted. The default is the largest frame limit a mesh can be given
         /// (`MESH_MAX_FRAME_BYTES`), so a client reads every reply whatever limit its mesh was given.
         public var maximumFrameBytes = 64 << 20
+        /// The largest request frame sent. A larger call fails at once with INVALID_REQUEST, without
+        /// being sent, instead of making the server close the connection of every call in flight. The
+        /// default is the servers' default frame limit; set it to the mesh's `MESH_MAX_FRAME_BYTES`.
+        public var maximumRequestBytes = FrameDecoder.defaultMaximumFrameLength
 
         public init() {}
     }

@@ -1,3 +1,5 @@
+import MeshProtocol
+
 /// Timers of one event loop, ordered by due time in a binary min-heap.
 ///
 /// Each timer's position is tracked, so cancelling removes it (and releases its closure) at once
@@ -48,9 +50,9 @@ public struct TimerHeap {
         if remaining <= .zero {
             return 0
         }
-        let (seconds, attoseconds) = remaining.components
-        let milliseconds = seconds * 1000 + attoseconds / 1_000_000_000_000_000 + 1
-        return Int32(clamping: milliseconds)
+        // Rounded up by one millisecond, so the loop never wakes just before the timer is due.
+        let milliseconds = min(remaining.milliseconds, Int64(Int32.max) - 1)
+        return Int32(milliseconds + 1)
     }
 
     /// Removes the timers due at `now` and returns their jobs, for the loop to run after this returns

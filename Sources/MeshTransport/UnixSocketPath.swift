@@ -18,7 +18,7 @@ public enum UnixSocketPath {
             )
         }
         if length == 0 {
-            throw TransportError("socket path is empty; pass the path of the socket to listen on")
+            throw TransportError("socket path is empty; pass the path of the socket to listen on or connect to")
         }
     }
 

@@ -1,5 +1,6 @@
 import CMail
 import Dispatch
+import MeshProtocol
 
 /// Hands one message to the SMTP relay through libcurl's SMTP client.
 ///
@@ -16,8 +17,7 @@ struct SMTPClient: Sendable {
     /// blocking transfer never holds a thread of the Swift concurrency pool.
     func send(_ message: [UInt8], from sender: String, to recipient: String) async -> DeliveryOutcome {
         let url = relay.connectURL
-        let milliseconds =
-            Int(timeout.components.seconds * 1000) + Int(timeout.components.attoseconds / 1_000_000_000_000_000)
+        let milliseconds = Int(timeout.milliseconds)
 
         return await withCheckedContinuation { continuation in
             DispatchQueue.global().async {

@@ -91,6 +91,14 @@ import Testing
         #expect(error?.message == "params.inner.name: expected a string")
     }
 
+    @Test func resultErrorNamesTheResultPath() {
+        let value: JSONValue = ["title": "a", "count": 1, "inner": ["name": 5]]
+
+        let error = #expect(throws: RPCError.self) { try value.decode(Sample.self, root: "result") }
+
+        #expect(error?.message == "result.inner.name: expected a string")
+    }
+
     /// Returns the error case and its coding path, the parts that callers turn into messages.
     static func summary(_ error: DecodingError) -> String {
         func path(_ keys: [any CodingKey]) -> String {

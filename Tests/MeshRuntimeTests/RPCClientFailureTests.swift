@@ -1,0 +1,123 @@
+import Foundation
+import MeshProtocol
+import MeshRuntime
+import MeshTransport
+import Testing
+
+/// How the client fails a call, and what its errors tell the caller to do.
+@Suite struct RPCClientFailureTests {
+    @Test func oversizeRequestFailsAlone() async throws {
+        let fixture = try RuntimeFixture()
+        let client = fixture.client()
+        let slow = Task { try await client.call("echo.sleep", params: ["milliseconds": 300]) }
+        try await Task.sleep(for: .milliseconds(50))
+
+        let big = String(repeating: "x", count: 1 << 20)
+        do {
+            _ = try await client.call("echo.say", params: ["text": .string(big)])
+            Issue.record("a request over the frame limit was sent")
+        } catch {
+            #expect(error.status == .invalidRequest)
+            #expect(!error.retryable)
+            #expect(error.message.contains("not sent"))
+            #expect(error.details?["limit"]?.intValue == 1 << 20)
+        }
+
+        // The call already in flight and later ones go on over the same connection.
+        #expect(try await slow.value["text"] == "slept 300")
+        #expect(try await client.call("rpc.ping") == "pong")
+    }
+
+    @Test func hugeTimeoutIsAccepted() async throws {
+        let fixture = try RuntimeFixture()
+        var meta = RequestMeta()
+        meta.setBudget(.seconds(Int64.max))
+
+        let reply = try await fixture.client().call("rpc.ping", meta: meta, timeout: .seconds(Int64.max))
+
+        #expect(reply == "pong")
+    }
+
+    @Test func clientTimeoutNamesItsWait() async throws {
+        let fixture = try RuntimeFixture()
+
+        do {
+            _ = try await fixture.client().call(
+                "echo.sleep", params: ["milliseconds": 5_000], timeout: .milliseconds(100))
+            Issue.record("a call outlived its timeout")
+        } catch {
+            #expect(error.status == .deadlineExceeded)
+            #expect(error.message.contains("no reply from echo arrived within 100 ms"))
+        }
+    }
+
+    @Test func closeTellsSentFromUnsent() async throws {
+        let fixture = try RuntimeFixture()
+        var options = RPCClient.Options()
+        options.maximumInFlight = 1
+        let client = RPCClient(path: fixture.socketPath, loop: fixture.clientLoop, options: options)
+
+        let sent = Task {
+            await Self.failure { () async throws(RPCError) in
+                _ = try await client.call("echo.sleep", params: ["milliseconds": 30_000])
+            }
+        }
+        try await Task.sleep(for: .milliseconds(50))
+        let unsent = Task {
+            await Self.failure { () async throws(RPCError) in
+                _ = try await client.call("echo.note", params: ["text": "never sent"])
+            }
+        }
+        try await Task.sleep(for: .milliseconds(50))
+        client.close()
+
+        let sentError = await sent.value
+        #expect(sentError?.status == .unavailable)
+        #expect(sentError?.message.contains("may or may not have been applied") == true)
+        #expect(sentError?.retryable == false)
+        let unsentError = await unsent.value
+        #expect(unsentError?.status == .unavailable)
+        #expect(unsentError?.message.contains("before the call was sent, so it was not applied") == true)
+    }
+
+    @Test func emptySocketPathIsInvalid() async throws {
+        let loop = try EventLoop(name: "empty-path")
+        loop.start()
+        defer { loop.stop() }
+
+        do {
+            _ = try await RPCClient(path: "", loop: loop).call("rpc.ping")
+            Issue.record("a call on an empty socket path succeeded")
+        } catch {
+            #expect(error.status == .invalidArgument)
+            #expect(!error.retryable)
+            #expect(error.message.contains("socket path is empty"))
+        }
+    }
+
+    @Test func tooLongSocketPathIsInvalid() async throws {
+        let loop = try EventLoop(name: "long-path")
+        loop.start()
+        defer { loop.stop() }
+        let path = "/tmp/" + String(repeating: "d", count: 200) + "/gateway.sock"
+
+        do {
+            _ = try await RPCClient(path: path, loop: loop).call("rpc.ping")
+            Issue.record("a call on a too long socket path succeeded")
+        } catch {
+            #expect(error.status == .invalidArgument)
+            #expect(!error.retryable)
+            #expect(error.retryAfterMs == nil)
+        }
+    }
+
+    /// Runs `body` and returns the error it threw, or nil when it succeeded.
+    private static func failure(_ body: () async throws(RPCError) -> Void) async -> RPCError? {
+        do throws(RPCError) {
+            try await body()
+            return nil
+        } catch {
+            return error
+        }
+    }
+}
