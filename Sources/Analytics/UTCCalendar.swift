@@ -1,4 +1,5 @@
 import MeshRuntime
+
 /// Calendar arithmetic on milliseconds since the Unix epoch, always in UTC.
 ///
 /// Days are named "YYYY-MM-DD", weeks follow ISO 8601 (Monday first; week 1 contains the year's first
@@ -38,7 +39,7 @@ enum UTCCalendar {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
             let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
-            (1...12).contains(month), day >= 1, day <= daysInMonth(year: year, month: month)
+            (1...12).contains(month), day >= 1, day <= UTCTime.daysInMonth(year: Int64(year), month: month)
         else {
             return nil
         }
@@ -78,18 +79,6 @@ enum UTCCalendar {
     /// The Monday starting the ISO week of a day.
     static func mondayOfWeek(dayNumber: Int64) -> Int64 {
         dayNumber - ((dayNumber + 3) % 7 + 7) % 7
-    }
-
-    static func daysInMonth(year: Int, month: Int) -> Int {
-        switch month {
-        case 2:
-            let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-            return leap ? 29 : 28
-        case 4, 6, 9, 11:
-            return 30
-        default:
-            return 31
-        }
     }
 
     /// Days since 1970-01-01 of a civil date (the "days from civil" algorithm, valid for any year).

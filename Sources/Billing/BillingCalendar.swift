@@ -1,3 +1,5 @@
+import MeshRuntime
+
 /// The monthly billing periods of one subscription.
 ///
 /// A subscription renews every month on its anchor day, the UTC day of the month on which it started,
@@ -30,7 +32,7 @@ public struct BillingCalendar: Sendable, Hashable {
         let monthNumber = anchorMonthNumber + Int64(index)
         let (year, monthOffset) = CivilDate.floorDivision(monthNumber, 12)
         let month = Int(monthOffset) + 1
-        let day = min(anchorDay, CivilDate.daysInMonth(year: year, month: month))
+        let day = min(anchorDay, UTCTime.daysInMonth(year: year, month: month))
         return CivilDate(year: year, month: month, day: day, millisecondOfDay: anchorTimeOfDayMs).milliseconds
     }
 

@@ -57,21 +57,6 @@ struct CivilDate: Sendable, Hashable {
         "\(Self.padded(year, width: 4))-\(Self.padded(Int64(month), width: 2))-\(Self.padded(Int64(day), width: 2))"
     }
 
-    static func isLeapYear(_ year: Int64) -> Bool {
-        (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-    }
-
-    static func daysInMonth(year: Int64, month: Int) -> Int {
-        switch month {
-        case 2:
-            return isLeapYear(year) ? 29 : 28
-        case 4, 6, 9, 11:
-            return 30
-        default:
-            return 31
-        }
-    }
-
     /// Division rounding toward negative infinity, with a remainder that is never negative.
     static func floorDivision(_ value: Int64, _ divisor: Int64) -> (quotient: Int64, remainder: Int64) {
         let quotient = value / divisor

@@ -120,8 +120,13 @@ enum CallCommand {
         do {
             params = try JSONParser.parse(text)
         } catch {
+            // Only broken syntax can come from a shell that removed the quotes. Other errors concern the content.
+            guard error.kind == .syntax else {
+                throw UsageError("params are not valid JSON (\(error)); correct that value")
+            }
             throw UsageError(
-                "params are not valid JSON (\(error)); quote them, for example '{\"company_id\": \"cmp_...\"}'")
+                "params are not valid JSON (\(error)); quote them for the shell, for example "
+                    + "'{\"company_id\": \"cmp_...\"}'")
         }
         guard params.objectValue != nil else {
             throw UsageError(

@@ -80,17 +80,41 @@ enum ClockCommand {
 
     /// The times the test clock may show: 1970-01-01 to the end of 9999, in milliseconds since the epoch.
     /// Dates outside them break calendar arithmetic and the ISO-8601 text of every timestamp.
-    static let validTimes: ClosedRange<Int64> = 0...253_402_300_799_999
+    static let validTimes = MeshClock.validTimes
 
     /// Parses milliseconds since the epoch or ISO-8601, or returns nil for text outside `validTimes`.
     static func parseTime(_ text: String) -> Int64? {
         if let milliseconds = Int64(text) {
             return validTimes.contains(milliseconds) ? milliseconds : nil
         }
+        // The formatter rolls a day past the month's end into the next month (2031-02-30 becomes
+        // 2031-03-02), so the written date and time are checked first.
+        guard writtenTimeExists(text) else {
+            return nil
+        }
         let formatter = ISO8601DateFormatter()
         return formatter.date(from: text).map { Int64($0.timeIntervalSince1970 * 1000) }.flatMap {
             validTimes.contains($0) ? $0 : nil
         }
+    }
+
+    /// Returns whether the `YYYY-MM-DDTHH:MM:SS` at the start of `text` names a real date and time.
+    private static func writtenTimeExists(_ text: String) -> Bool {
+        let characters = Array(text.utf8.prefix(19))
+        guard characters.count == 19 else {
+            return false
+        }
+        func number(_ range: Range<Int>) -> Int? {
+            Int(String(decoding: characters[range], as: UTF8.self))
+        }
+
+        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
+            let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
+            (1...12).contains(month), hour < 24, minute < 60, second < 60
+        else {
+            return false
+        }
+        return (1...UTCTime.daysInMonth(year: Int64(year), month: month)).contains(day)
     }
 
     /// Parses `<number><unit>` with unit s, m, h or d into milliseconds.

@@ -16,6 +16,10 @@ public struct MeshClock: Sendable {
 
     public static let system = MeshClock(source: .system)
 
+    /// The times the mesh's clock can show: from 1970 to the end of 9999, the years ISO-8601 text writes
+    /// with four digits. A time past the end is one the mesh never reaches.
+    public static let validTimes: ClosedRange<Int64> = 0...253_402_300_799_999
+
     /// A clock that reads the time from `path`, a file holding one integer of milliseconds since the epoch.
     public static func file(_ path: String) -> MeshClock {
         MeshClock(source: .file(path))

@@ -18,6 +18,19 @@ public enum UTCTime {
         return (year, month, day)
     }
 
+    /// Returns the number of days of `month` (1 to 12) in the proleptic Gregorian `year`.
+    public static func daysInMonth(year: Int64, month: Int) -> Int {
+        switch month {
+        case 2:
+            let isLeapYear = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+            return isLeapYear ? 29 : 28
+        case 4, 6, 9, 11:
+            return 30
+        default:
+            return 31
+        }
+    }
+
     /// Formats the UTC day of `milliseconds` since the epoch as "YYYY-MM-DD".
     public static func day(ofMilliseconds milliseconds: Int64) -> String {
         let days = floorDivide(milliseconds, 86_400_000)

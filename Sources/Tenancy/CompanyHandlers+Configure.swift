@@ -75,11 +75,25 @@ extension CompanyHandlers {
         }
 
         let total = inUse.values.reduce(0, +)
-        let names = inUse.keys.sorted().map { "'\($0)' (\(inUse[$0]!))" }.joined(separator: ", ")
+        let names =
+            inUse.count == 1
+            ? "status '\(inUse.keys.first!)'"
+            : "statuses " + inUse.keys.sorted().map { "'\($0)' (\(inUse[$0]!))" }.joined(separator: ", ")
+
+        // A new spelling of a used status would strand its issues under the old one, so it counts as a removal.
+        let respelled = inUse.keys.sorted().compactMap { name in
+            new.first { $0 != name && $0.caseFolded == name.caseFolded }.map { "'\(name)' instead of '\($0)'" }
+        }
+        let respellingNote =
+            respelled.isEmpty
+            ? ""
+            : "; a status in use keeps its spelling, so write \(respelled.joined(separator: ", "))"
+
         throw RPCError(
             .failedPrecondition,
-            "\(total) issue(s) not deleted are still in status \(names); move them to a status you keep "
-                + "(issues.transition) or delete them before removing it",
+            "\(total) \(total == 1 ? "issue" : "issues") not deleted \(total == 1 ? "is" : "are") still in \(names); "
+                + "move them to a status you keep (issues.transition) or delete them before removing it"
+                + respellingNote,
             details: [
                 "issues_by_status": .object(inUse.mapValues { .int(Int64($0)) }),
                 "count": .int(Int64(total)),

@@ -25,6 +25,13 @@ extension CompanyHandlers {
                         "reactivate_at_ms \(reactivateAtMs) is not in the future (now is \(now)); pass a later time or omit it"
                     )
                 }
+                if let reactivateAtMs = params.reactivateAtMs, reactivateAtMs > MeshClock.validTimes.upperBound {
+                    throw RPCError.invalidArgument(
+                        field: "reactivate_at_ms",
+                        "reactivate_at_ms \(reactivateAtMs) is after the end of the year 9999, which the mesh's clock never "
+                            + "reaches; pass an earlier time, or omit it and reactivate with companies.reactivate"
+                    )
+                }
                 return try suspend(
                     params.companyID, reason: reason, reactivateAtMs: params.reactivateAtMs, caller: caller, atMs: now,
                     in: connection)

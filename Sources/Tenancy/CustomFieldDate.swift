@@ -1,3 +1,5 @@
+import MeshRuntime
+
 /// A calendar date written `YYYY-MM-DD`, the form of `date` custom field values.
 ///
 /// Only real dates of the proleptic Gregorian calendar parse: `2024-02-29` does, `2023-02-29` and
@@ -21,24 +23,13 @@ public struct CustomFieldDate: Sendable, Hashable {
             return nil
         }
 
-        guard year >= 1, (1...12).contains(month), day >= 1, day <= Self.daysIn(month: month, year: year) else {
+        guard year >= 1, (1...12).contains(month), day >= 1, day <= UTCTime.daysInMonth(year: Int64(year), month: month)
+        else {
             return nil
         }
         self.year = year
         self.month = month
         self.day = day
-    }
-
-    static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2:
-            let isLeap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-            return isLeap ? 29 : 28
-        case 4, 6, 9, 11:
-            return 30
-        default:
-            return 31
-        }
     }
 
     private static func number(_ digits: ArraySlice<UInt8>) -> Int? {

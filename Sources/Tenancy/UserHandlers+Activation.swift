@@ -44,7 +44,7 @@ extension UserHandlers {
         let company = try TenancyAccess.company(params.companyID, in: connection, for: caller)
         let user = try UserRecord.require(params.userID, companyID: company.id, in: connection)
         if user.role == .owner {
-            try requireOwnerPower(caller, for: "deactivate an owner")
+            try requireOwnerPower(caller, for: "deactivate an owner", method: "users.deactivate")
         }
         guard user.status != .deactivated else {
             throw RPCError(.failedPrecondition, "user \(user.id) is already deactivated; nothing changed")
@@ -64,7 +64,7 @@ extension UserHandlers {
         let company = try TenancyAccess.company(params.companyID, in: connection, for: caller)
         let user = try UserRecord.require(params.userID, companyID: company.id, in: connection)
         if user.role == .owner {
-            try requireOwnerPower(caller, for: "reactivate an owner")
+            try requireOwnerPower(caller, for: "reactivate an owner", method: "users.reactivate")
         }
         guard user.status == .deactivated else {
             throw RPCError(

@@ -16,7 +16,7 @@ extension UserHandlers {
             let name = try InputCheck.text(params.name, field: "name")
             let role = try InputCheck.role(params.role ?? Role.member.rawValue)
             if role == .owner {
-                try requireOwnerPower(caller, for: "invite an owner")
+                try requireOwnerPower(caller, for: "invite an owner", method: "users.invite")
             }
             // The normalized request is what a repeat of the key must match.
             let request: JSONValue = ["email": .string(email), "name": .string(name), "role": .string(role.rawValue)]
@@ -85,7 +85,7 @@ extension UserHandlers {
         -> InviteResult
     {
         if user.role == .owner {
-            try requireOwnerPower(caller, for: "invite an owner")
+            try requireOwnerPower(caller, for: "invite an owner", method: "users.invite")
         }
 
         try connection.execute(
@@ -94,7 +94,7 @@ extension UserHandlers {
         )
         try AuditLog.record(
             connection: connection, companyID: user.companyID, actor: caller, action: "users.reinvite",
-            targetType: "user", targetID: user.id, before: nil, after: user.view.json, atMs: now
+            targetType: "user", targetID: user.id, before: user.view.json, after: user.view.json, atMs: now
         )
         return try sendInvitation(to: user, caller: caller, atMs: now, in: connection)
     }

@@ -30,7 +30,8 @@ extension UserHandlers {
         var user = try UserRecord.require(params.userID, companyID: company.id, in: connection)
         // Checked before the no-change reply too, so only an owner learns anything from a call on owners.
         if role == .owner || user.role == .owner {
-            try requireOwnerPower(caller, for: role == .owner ? "make a user owner" : "change an owner's role")
+            try requireOwnerPower(
+                caller, for: role == .owner ? "make a user owner" : "change an owner's role", method: "users.setRole")
         }
         guard user.role != role else {
             return user.view

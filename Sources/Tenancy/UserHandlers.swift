@@ -13,15 +13,16 @@ enum UserHandlers {
     }
 
     /// Only owners (and root) may create, change or remove owners.
-    static func requireOwnerPower(_ caller: Caller, for action: String) throws {
+    static func requireOwnerPower(_ caller: Caller, for action: String, method: String) throws {
         if caller.isPrivileged {
             return
         }
-        guard try TenancyAccess.userRole(caller) == .owner else {
+        let role = try TenancyAccess.userRole(caller)
+        guard role == .owner else {
             throw RPCError(
                 .permissionDenied,
                 "only an owner may \(action); ask an owner of your company",
-                details: ["required_role": "owner"]
+                details: ["method": .string(method), "required_role": "owner", "role": .string(role.rawValue)]
             )
         }
     }

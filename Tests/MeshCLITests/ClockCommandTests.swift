@@ -13,6 +13,10 @@ import Testing
         #expect(ClockCommand.parseTime("2027-01-31T00:00:00Z") == 1_801_353_600_000)
         #expect(ClockCommand.parseTime("-5") == nil)
         #expect(ClockCommand.parseTime("253402300800000") == nil)
+        #expect(ClockCommand.parseTime("2031-02-30T00:00:00Z") == nil)
+        #expect(ClockCommand.parseTime("2031-04-31T00:00:00Z") == nil)
+        #expect(ClockCommand.parseTime("2031-01-01T24:00:00Z") == nil)
+        #expect(ClockCommand.parseTime("2032-02-29T00:00:00Z") == 1_961_625_600_000)
     }
 
     @Test func backwardsOnlyAppliesToSet() {

@@ -42,6 +42,22 @@ import Testing
         #expect(entries[3]["after"]?["company"]?["company_id"]?.stringValue == company.companyID)
     }
 
+    @Test func reinviteKeepsTheUserBefore() async throws {
+        let harness = try TenancyHarness()
+        let company = try await harness.onboard(tier: "premium")
+        let invite: JSONValue = ["company_id": .string(company.companyID), "email": "r@tech.example", "name": "R"]
+        _ = try await harness.call("users.invite", invite, as: company.owner)
+        _ = try await harness.call("users.invite", invite, as: company.owner)
+
+        let page = try await harness.call("audit.list", ["company_id": .string(company.companyID)], as: company.owner)
+        let entry = try #require(page["entries"]?.arrayValue?.first)
+
+        #expect(entry["action"] == "users.reinvite")
+        #expect(entry["before"]?["email"] == "r@tech.example")
+        #expect(entry["before"]?["status"] == "invited")
+        #expect(entry["after"] == entry["before"])
+    }
+
     @Test func pagesFollowTheCursor() async throws {
         let harness = try TenancyHarness()
         let company = try await harness.onboard(tier: "premium")

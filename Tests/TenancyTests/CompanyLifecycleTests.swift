@@ -18,7 +18,9 @@ import Testing
         #expect(suspended["status"] == "suspended")
         #expect(suspended["suspend_reason"] == "unpaid invoices")
 
-        let error = await expectFailure(.failedPrecondition) { try await harness.call("companies.get", id, as: company.owner) }
+        let error = await expectFailure(.failedPrecondition) {
+            try await harness.call("companies.get", id, as: company.owner)
+        }
         #expect(error?.message.contains("is suspended") == true)
         _ = await expectFailure(.failedPrecondition) { try await harness.call("users.list", id, as: company.owner) }
         #expect(try await harness.call("users.list", id)["users"]?.arrayValue?.count == 1)
@@ -48,7 +50,8 @@ import Testing
 
         try harness.advance(days: 1)
         #expect(try await reactivator.reactivateDue() == [company.companyID])
-        #expect(try await harness.call("companies.get", ["company_id": .string(company.companyID)])["status"] == "active")
+        #expect(
+            try await harness.call("companies.get", ["company_id": .string(company.companyID)])["status"] == "active")
 
         let event = try #require(try harness.published().first { $0.topic == EventTopic.companyReactivated })
         #expect(event.payload["automatic"] == true)
@@ -84,6 +87,23 @@ import Testing
             )
         }
         #expect(error?.details?["field"] == "reactivate_at_ms")
+    }
+
+    @Test func reactivationTimeMustBeBeforeYear10000() async throws {
+        let harness = try TenancyHarness()
+        let company = try await harness.onboard()
+
+        let error = await expectFailure(.invalidArgument) {
+            try await harness.call(
+                "companies.suspend",
+                ["company_id": .string(company.companyID), "reactivate_at_ms": .int(253_402_300_800_000)]
+            )
+        }
+
+        #expect(error?.details?["field"] == "reactivate_at_ms")
+        #expect(error?.message.contains("9999") == true)
+        let stored = try await harness.call("companies.get", ["company_id": .string(company.companyID)])
+        #expect(stored["status"] == "active")
     }
 
     @Test func deletedCompanyIsNotFoundEverywhere() async throws {

@@ -130,6 +130,29 @@ import Testing
         }
         #expect(error?.details?["count"] == 2)
         #expect(error?.details?["issues_by_status"]?["Open"] == 2)
+        #expect(error?.message.hasPrefix("2 issues not deleted are still in status 'Open';") == true)
+    }
+
+    @Test func statusInUseKeepsItsSpelling() async throws {
+        let harness = try TenancyHarness()
+        let company = try await harness.onboard(tier: "premium")
+        _ = try await harness.call(
+            "issues.create", ["company_id": .string(company.companyID), "title": "one", "type": "Bug"],
+            as: company.owner)
+
+        let error = await expectFailure(.failedPrecondition) {
+            try await harness.call(
+                "companies.configure",
+                [
+                    "company_id": .string(company.companyID),
+                    "settings": ["statuses": ["OPEN", "In Progress", "In Review", "Closed"]],
+                ],
+                as: company.owner
+            )
+        }
+
+        #expect(error?.message.hasPrefix("1 issue not deleted is still in status 'Open';") == true)
+        #expect(error?.message.hasSuffix("so write 'Open' instead of 'OPEN'") == true)
     }
 
     @Test func memberCannotConfigure() async throws {

@@ -14,7 +14,8 @@ import Testing
 
         let demote = await expectFailure(.failedPrecondition) {
             try await harness.call(
-                "users.setRole", ["company_id": .string(company.companyID), "user_id": .string(company.ownerID), "role": "admin"],
+                "users.setRole",
+                ["company_id": .string(company.companyID), "user_id": .string(company.ownerID), "role": "admin"],
                 as: company.owner
             )
         }
@@ -28,7 +29,8 @@ import Testing
         let second = try await harness.addUser(to: company, email: "second@tech.example", role: .owner)
 
         let demoted = try await harness.call(
-            "users.setRole", ["company_id": .string(company.companyID), "user_id": .string(company.ownerID), "role": "member"],
+            "users.setRole",
+            ["company_id": .string(company.companyID), "user_id": .string(company.ownerID), "role": "member"],
             as: second.caller
         )
         #expect(demoted["role"] == "member")
@@ -48,7 +50,8 @@ import Testing
         )
         _ = await expectFailure(.failedPrecondition) {
             try await harness.call(
-                "users.setRole", ["company_id": .string(company.companyID), "user_id": .string(company.ownerID), "role": "admin"],
+                "users.setRole",
+                ["company_id": .string(company.companyID), "user_id": .string(company.ownerID), "role": "admin"],
                 as: company.owner
             )
         }
@@ -60,21 +63,28 @@ import Testing
         let admin = try await harness.addUser(to: company, email: "a@tech.example", role: .admin)
         let member = try await harness.addUser(to: company, email: "m@tech.example")
 
-        _ = await expectFailure(.permissionDenied) {
+        let grant = await expectFailure(.permissionDenied) {
             try await harness.call(
-                "users.setRole", ["company_id": .string(company.companyID), "user_id": .string(member.userID), "role": "owner"],
+                "users.setRole",
+                ["company_id": .string(company.companyID), "user_id": .string(member.userID), "role": "owner"],
                 as: admin.caller
             )
         }
-        _ = await expectFailure(.permissionDenied) {
+        #expect(grant?.details?["method"] == "users.setRole")
+        #expect(grant?.details?["required_role"] == "owner")
+        #expect(grant?.details?["role"] == "admin")
+        let invite = await expectFailure(.permissionDenied) {
             try await harness.call(
                 "users.invite",
                 ["company_id": .string(company.companyID), "email": "x@tech.example", "name": "X", "role": "owner"],
                 as: admin.caller
             )
         }
+        #expect(invite?.details?["method"] == "users.invite")
+        #expect(invite?.details?["role"] == "admin")
         let promoted = try await harness.call(
-            "users.setRole", ["company_id": .string(company.companyID), "user_id": .string(member.userID), "role": "admin"],
+            "users.setRole",
+            ["company_id": .string(company.companyID), "user_id": .string(member.userID), "role": "admin"],
             as: admin.caller
         )
         #expect(promoted["role"] == "admin")
@@ -110,7 +120,8 @@ import Testing
         #expect(invitedOnly["users"]?.arrayValue?.isEmpty == true)
 
         let one = try await harness.call(
-            "users.get", ["company_id": .string(company.companyID), "user_id": .string(company.ownerID)], as: viewer.caller
+            "users.get", ["company_id": .string(company.companyID), "user_id": .string(company.ownerID)],
+            as: viewer.caller
         )
         #expect(one["role"] == "owner")
     }

@@ -1,0 +1,24 @@
+import Testing
+
+@testable import MeshCLI
+
+@Suite struct CallParamsTests {
+    @Test func brokenSyntaxSuggestsQuoting() {
+        let error = #expect(throws: UsageError.self) { try CallCommand.parseParams("{company_id: cmp_1}") }
+
+        #expect(error?.message.contains("quote them for the shell") == true)
+    }
+
+    @Test func numberOutOfRangeNamesTheValue() {
+        let error = #expect(throws: UsageError.self) { try CallCommand.parseParams(#"{"estimate": 1e400}"#) }
+
+        #expect(error?.message.contains("quote") == false)
+        #expect(error?.message.contains("correct that value") == true)
+    }
+
+    @Test func paramsMustBeAnObject() {
+        let error = #expect(throws: UsageError.self) { try CallCommand.parseParams("[1, 2]") }
+
+        #expect(error?.message.contains("must be a JSON object") == true)
+    }
+}
