@@ -8,6 +8,24 @@ struct CompanyReportReader {
     let companyID: String
     let nowMs: Int64
 
+    /// Builds the NOT_FOUND for a company without a report. A deleted company is gone for good; one whose
+    /// provisioning event has not arrived yet will have a report within about a second.
+    private func missingCompany() throws -> RPCError {
+        let deleted = try connection.scalarInt(
+            "SELECT count(*) FROM companies WHERE id = ? AND status = 'deleted'", [.text(companyID)])
+        guard deleted == 0 else {
+            return RPCError.notFound("company", companyID)
+        }
+        return RPCError(
+            .notFound,
+            "analytics has no record of company '\(companyID.clipped)' yet; its events arrive within about a second of "
+                + "provisioning, so retry shortly, and check the id if it persists",
+            details: ["kind": "company", "company_id": .string(companyID.clipped)],
+            retryAfterMs: 1_000,
+            retryable: true
+        )
+    }
+
     /// Reads the company row, or throws NOT_FOUND when there is no provisioned, undeleted company of that id.
     func company() throws -> (profile: CompanyProfile, tier: Tier, customFields: Int64) {
         guard
@@ -20,7 +38,7 @@ struct CompanyReportReader {
             ),
             let name = row.string("name"), let tierName = row.string("tier"), let tier = Tier(rawValue: tierName)
         else {
-            throw RPCError.notFound("company", companyID)
+            throw try missingCompany()
         }
 
         let created = row.int("created_at_ms") ?? nowMs

@@ -49,7 +49,8 @@ enum BillingAccess {
             .notFound,
             "company '\(companyID)' has no subscription yet; billing creates it shortly after the company is provisioned, so retry in a few seconds, and check the id if it persists",
             details: ["kind": "subscription", "company_id": .string(companyID)],
-            retryAfterMs: 1_000
+            retryAfterMs: 1_000,
+            retryable: true
         )
     }
 }

@@ -55,8 +55,8 @@ final class GatewayRouter: Sendable {
         guard let service = GatewayRouter.service(for: method) else {
             throw RPCError(
                 .methodNotFound,
-                "method '\(method)' does not exist; rpc.describe on the gateway lists every public method",
-                details: ["method": .string(method)]
+                "method '\(method.clipped)' does not exist; rpc.describe on the gateway lists every public method",
+                details: ["method": .string(method.clipped)]
             )
         }
         let described = try await requirePublic(method, on: service)
@@ -212,8 +212,8 @@ final class GatewayRouter: Sendable {
         guard let described = known[method] else {
             throw RPCError(
                 .methodNotFound,
-                "method '\(method)' does not exist; rpc.describe on the gateway lists every public method",
-                details: ["method": .string(method)]
+                "method '\(method.clipped)' does not exist; rpc.describe on the gateway lists every public method",
+                details: ["method": .string(method.clipped)]
             )
         }
         return described

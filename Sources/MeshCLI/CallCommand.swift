@@ -19,7 +19,7 @@ enum CallCommand {
         let timeout = try arguments.option("timeout-ms").map { text throws(UsageError) -> Duration in
             guard let milliseconds = Int64(text), milliseconds >= 0 else {
                 throw UsageError(
-                    "--timeout-ms must be a whole number of milliseconds, 0 or more (0 has already expired), not '\(text)'"
+                    "--timeout-ms must be a whole number of milliseconds from 0 (already expired) to \(Int64.max), not '\(text.clipped)'"
                 )
             }
             return .milliseconds(milliseconds)

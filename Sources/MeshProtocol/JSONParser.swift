@@ -101,6 +101,9 @@ struct JSONScanner {
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
             return try parseNumber()
         default:
+            if index == 0 && bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF {
+                throw fail("the text starts with a UTF-8 byte order mark (EF BB BF); send the JSON without it")
+            }
             throw fail("unexpected character '\(printable(bytes[index]))'")
         }
     }

@@ -94,11 +94,12 @@ struct JSONValueDecoder: Decoder {
             throw mismatch(T.self, value, path)
         }
         guard let converted else {
+            // A fraction is the usual mistake; the range only matters for a whole number too large.
+            let isFraction = value.doubleValue.map { $0.rounded(.towardZero) != $0 } ?? false
+            let expected = isFraction ? "expected a whole number" : "expected a whole number from \(T.min) to \(T.max)"
             throw DecodingError.dataCorrupted(
                 DecodingError.Context(
-                    codingPath: path,
-                    debugDescription:
-                        "expected a whole number from \(T.min) to \(T.max), not \(JSONWriter.string(value))")
+                    codingPath: path, debugDescription: "\(expected), not \(JSONWriter.string(value))")
             )
         }
         return converted

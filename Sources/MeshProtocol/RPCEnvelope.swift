@@ -31,7 +31,12 @@ public enum RPCEnvelope {
         case .array(let elements):
             if elements.isEmpty {
                 return .failure(
-                    RPCEnvelopeFailure(id: nil, error: RPCError(.invalidRequest, "a batch must not be empty")))
+                    RPCEnvelopeFailure(
+                        id: nil,
+                        error: RPCError(
+                            .invalidRequest,
+                            "a batch must not be empty; send at least one request in the array, or a single request object"
+                        )))
             }
             if elements.count > maximumBatchSize {
                 return .failure(
@@ -121,7 +126,8 @@ public enum RPCEnvelope {
         }
         if let unknown = members.unknown {
             return invalid(
-                "unknown member '\(unknown)'; a request has jsonrpc, method, params, id and meta", field: unknown)
+                "unknown member '\(unknown.clipped)'; a request has jsonrpc, method, params, id and meta",
+                field: unknown.clipped)
         }
 
         let params = members.params

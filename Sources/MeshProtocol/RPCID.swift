@@ -1,4 +1,7 @@
 /// A request id: a string, an integer or null, as JSON-RPC 2.0 allows (fractional numbers are refused).
+///
+/// Two string ids are the same only when their UTF-8 bytes are: `"\u{e9}"` and `"e\u{301}"` look alike
+/// but are different ids, although Swift's own `String` comparison would call them equal.
 public enum RPCID: Sendable, Hashable, CustomStringConvertible {
     case int(Int64)
     case string(String)
@@ -19,6 +22,31 @@ public enum RPCID: Sendable, Hashable, CustomStringConvertible {
         case .string(let text): self = .string(text)
         case .null: self = .null
         default: return nil
+        }
+    }
+
+    public static func == (lhs: RPCID, rhs: RPCID) -> Bool {
+        switch (lhs, rhs) {
+        case (.int(let left), .int(let right)): return left == right
+        case (.string(let left), .string(let right)): return left.utf8.elementsEqual(right.utf8)
+        case (.null, .null): return true
+        default: return false
+        }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        switch self {
+        case .int(let number):
+            hasher.combine(0)
+            hasher.combine(number)
+        case .string(let text):
+            hasher.combine(1)
+            hasher.combine(text.utf8.count)
+            for byte in text.utf8 {
+                hasher.combine(byte)
+            }
+        case .null:
+            hasher.combine(2)
         }
     }
 

@@ -107,7 +107,17 @@ public final class LogSink: Sendable {
         UTCTime.iso8601(milliseconds: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)))
     }
 
-    static func quoted(_ value: String) -> String {
+    /// The maximum bytes of one field value that a log line keeps. A field can carry text from a client (a
+    /// method name, say), and a client must not be able to fill the disk through the logs.
+    static let maximumValueBytes = 256
+
+    static func quoted(_ whole: String) -> String {
+        var value = whole
+        if whole.utf8.count > maximumValueBytes {
+            let kept = String(decoding: whole.utf8.prefix(maximumValueBytes), as: UTF8.self)
+            value = "\(kept)...(\(whole.utf8.count) bytes)"
+        }
+
         if value.isEmpty || value.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" || $0.isNewline }) {
             let escaped = value.replacingOccurrences(of: "\\", with: "\\\\")
                 .replacingOccurrences(of: "\"", with: "\\\"")

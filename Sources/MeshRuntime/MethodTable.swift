@@ -88,8 +88,8 @@ public struct MethodTable: Sendable {
         }
         throw RPCError(
             .invalidArgument,
-            "params.\(first) is not a parameter of \(method); accepted: \(known.sorted().joined(separator: ", "))",
-            details: ["field": .string(first), "unknown": .array(unknown.map { .string($0) })]
+            "params.\(first.clipped) is not a parameter of \(method); accepted: \(known.sorted().joined(separator: ", "))",
+            details: ["field": .string(first.clipped), "unknown": .array(unknown.map { .string($0.clipped) })]
         )
     }
 

@@ -56,8 +56,8 @@ extension RPCServer {
                 .failure(
                     RPCError(
                         .methodNotFound,
-                        "method '\(request.method)' does not exist on \(configuration.processName); rpc.describe lists the methods",
-                        details: ["method": .string(request.method)]
+                        "method '\(request.method.clipped)' does not exist on \(configuration.processName); rpc.describe lists the methods",
+                        details: ["method": .string(request.method.clipped)]
                     )
                 )
             )
@@ -144,7 +144,7 @@ extension RPCServer {
     /// Returns `encoded`, or an error reply in its place when it is larger than the frame limit. Sent as
     /// is, a frame that large would make the client close the whole connection, failing every other
     /// request on it, and the gateway carries many clients' requests on one connection.
-    func fitToFrame(_ encoded: [UInt8], id: RPCID, method: String) -> [UInt8] {
+    func fitToFrame(_ encoded: [UInt8], id: RPCID?, method: String) -> [UInt8] {
         let limit = configuration.limits.maximumFrameBytes
         guard encoded.count > limit else {
             return encoded
@@ -153,7 +153,7 @@ extension RPCServer {
         logger.notice("reply.too_large", ["method": method, "bytes": "\(encoded.count)", "limit": "\(limit)"])
         let error = RPCError(
             .resourceExhausted,
-            "the reply to \(method) is \(encoded.count) bytes, more than the frame limit of \(limit); ask for less "
+            "the reply to \(method.clipped) is \(encoded.count) bytes, more than the frame limit of \(limit); ask for less "
                 + "(a smaller page, where the method pages) or raise MESH_MAX_FRAME_BYTES for the mesh and its clients",
             details: ["limit": .int(Int64(limit)), "size": .int(Int64(encoded.count))],
             retryable: false
@@ -208,11 +208,19 @@ extension RPCServer {
     }
 
     private func cancel(_ request: RPCRequest, on connection: SocketConnection) -> Result<JSONValue, RPCError> {
-        guard let target = request.params?["id"], let id = RPCID(json: target) else {
+        guard let target = request.params?["id"], let id = RPCID(json: target), id != .null else {
             return .failure(
                 RPCError(
-                    .invalidArgument, "rpc.cancel needs params {\"id\": <id of the request to cancel>}",
+                    .invalidArgument,
+                    "rpc.cancel needs params {\"id\": <id of the request to cancel>}, a string or an integer",
                     details: ["field": "id"])
+            )
+        }
+        if let extra = request.params?.objectValue?.keys.first(where: { $0 != "id" }) {
+            return .failure(
+                RPCError(
+                    .invalidArgument, "params.\(extra.clipped) is not a parameter of rpc.cancel; it takes only id",
+                    details: ["field": .string(extra.clipped)])
             )
         }
         guard let requests = connection.context as? ConnectionRequests,
@@ -228,7 +236,7 @@ extension RPCServer {
             connection.loop.cancelTimer(timer)
         }
         // The cancelled request still gets a response, so a batch it belongs to completes.
-        entry.respond(.failure(RPCError(.cancelled, "request \(id) was cancelled by rpc.cancel")))
+        entry.respond(.failure(RPCError(.cancelled, "request \(id.description.clipped) was cancelled by rpc.cancel")))
         logger.debug("request.cancelled", ["id": id.description])
         return .success(["cancelled": true])
     }

@@ -65,7 +65,8 @@ public final class RPCServer: ServerDelegate, @unchecked Sendable {
     public func connection(_ connection: SocketConnection, didReceive payload: UnsafeRawBufferPointer) {
         switch RPCEnvelope.decodeIncoming(payload) {
         case .failure(let failure):
-            connection.send(RPCEnvelope.encodeError(id: failure.id, error: failure.error))
+            let reply = RPCEnvelope.encodeError(id: failure.id, error: failure.error)
+            connection.send(fitToFrame(reply, id: failure.id, method: "this request"))
 
         case .success(.single(let request)):
             handle(request, on: connection) { reply in

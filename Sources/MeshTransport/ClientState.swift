@@ -5,9 +5,21 @@ import MeshProtocol
 final class ClientState: ConnectionDelegate {
     typealias Reply = CheckedContinuation<Result<JSONValue, RPCError>, Never>
 
+    /// A request's budget: when it runs out, and how to encode the request again with what is left.
+    struct Budget: Sendable {
+        let deadline: ContinuousClock.Instant
+        let encode: @Sendable (_ remainingMs: Int64) -> [UInt8]
+
+        /// Encodes the request with the budget left now, for a request that waited in the queue.
+        func payload() -> [UInt8] {
+            encode(max(0, (deadline - .now).milliseconds))
+        }
+    }
+
     private struct Pending {
         let continuation: Reply
         let timer: TimerHeap.Token?
+        let budget: Budget?
     }
 
     private let path: String
@@ -34,7 +46,14 @@ final class ClientState: ConnectionDelegate {
         self.window = max(options.maximumInFlight, 1)
     }
 
-    func start(id: Int64, payload: [UInt8], timeout: Duration?, loop: EventLoop, continuation: Reply) {
+    func start(
+        id: Int64,
+        payload: [UInt8],
+        budget: Budget? = nil,
+        timeout: Duration?,
+        loop: EventLoop,
+        continuation: Reply
+    ) {
         if cancelledBeforeStart.remove(id) != nil {
             continuation.resume(returning: .failure(RPCError(.cancelled, "the call was cancelled before it was sent")))
             return
@@ -72,7 +91,7 @@ final class ClientState: ConnectionDelegate {
                 self?.expire(id: id, after: timeout)
             }
         }
-        pending[id] = Pending(continuation: continuation, timer: timer)
+        pending[id] = Pending(continuation: continuation, timer: timer, budget: budget)
         if unanswered.count < window {
             unanswered[id] = payload
             connection.send(payload)
@@ -88,11 +107,13 @@ final class ClientState: ConnectionDelegate {
             return
         }
         while unanswered.count < window && queueHead < queued.count {
-            let (id, payload) = queued[queueHead]
+            let (id, queuedPayload) = queued[queueHead]
             queueHead += 1
-            guard pending[id] != nil else {
+            guard let entry = pending[id] else {
                 continue
             }
+            // The budget went on running while the request waited, so it goes out with what is left.
+            let payload = entry.budget?.payload() ?? queuedPayload
             unanswered[id] = payload
             connection.send(payload)
         }

@@ -54,17 +54,37 @@ public final class RPCClient: Sendable {
     ) async throws(RPCError) -> JSONValue {
         let id = nextID.wrappingAdd(1, ordering: .relaxed).oldValue
         let payload = RPCEnvelope.encodeRequest(id: .int(id), method: method, params: params, meta: meta)
-        let outcome = await send(id: id, payload: payload, timeout: timeout)
+
+        // A call that waits in the queue for room in the window is encoded again when it goes out, so
+        // meta.timeout_ms gives the server what is left of the budget then.
+        let budget = meta.timeoutMs.map { milliseconds in
+            ClientState.Budget(deadline: .now + .milliseconds(milliseconds)) { remaining in
+                var current = meta
+                current.timeoutMs = remaining
+                return RPCEnvelope.encodeRequest(id: .int(id), method: method, params: params, meta: current)
+            }
+        }
+        let outcome = await send(id: id, payload: payload, budget: budget, timeout: timeout)
         return try outcome.get()
     }
 
     /// Sends an already encoded request whose id is `id` and waits for its reply.
     public func send(id: Int64, payload: [UInt8], timeout: Duration?) async -> Result<JSONValue, RPCError> {
+        await send(id: id, payload: payload, budget: nil, timeout: timeout)
+    }
+
+    private func send(
+        id: Int64,
+        payload: [UInt8],
+        budget: ClientState.Budget?,
+        timeout: Duration?
+    ) async -> Result<JSONValue, RPCError> {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Result<JSONValue, RPCError>, Never>) in
                 loop.execute { [state, loop] in
                     state.value.start(
-                        id: id, payload: payload, timeout: timeout, loop: loop, continuation: continuation)
+                        id: id, payload: payload, budget: budget, timeout: timeout, loop: loop,
+                        continuation: continuation)
                 }
             }
         } onCancel: {

@@ -72,6 +72,11 @@ public final class SocketConnection: EventLoopHandler, EventLoopFlushable, @unch
         }
     }
 
+    /// True while reading is paused because the peer has not read the replies queued for it.
+    public var isWaitingForPeerToRead: Bool {
+        readingPaused && outboundBytes > 0 && !isClosed
+    }
+
     /// Bytes of a frame that has begun to arrive but is not complete.
     public var partialFrameBytes: Int {
         decoder.bufferedByteCount
@@ -166,6 +171,7 @@ public final class SocketConnection: EventLoopHandler, EventLoopFlushable, @unch
             }
             if written > 0 {
                 outboundOffset += written
+                lastActivity = .now
                 continue
             }
             if written == -1 && errno == EINTR {

@@ -201,7 +201,13 @@ public final class UnixServer: EventLoopHandler, @unchecked Sendable {
         let now = ContinuousClock.now
         for connection in Array(connections.values) {
             let quiet = now - connection.lastActivity
-            if connection.partialFrameBytes > 0 && quiet > limits.partialFrameTimeout {
+            if connection.isWaitingForPeerToRead {
+                // A partial frame here waits for the server to read again, not for the peer to send.
+                // Only a peer that reads none of its replies for the idle timeout loses the connection.
+                if quiet > limits.idleTimeout {
+                    connection.close()
+                }
+            } else if connection.partialFrameBytes > 0 && quiet > limits.partialFrameTimeout {
                 connection.close()
             } else if connection.inFlightCount == 0 && connection.outboundBytes == 0 && quiet > limits.idleTimeout {
                 connection.close()

@@ -64,6 +64,9 @@ struct IngestTests {
             Issue.record("a company without its provisioning event was reported")
         } catch {
             #expect(error.status == .notFound)
+            #expect(error.retryAfterMs == 1_000)
+            #expect(error.retryable)
+            #expect(error.message.contains("retry shortly"))
         }
 
         try harness.deliver([TestEvents.provisioned("cmp_late", tier: "premium", at: utc(2026, 3, 1))])
@@ -139,6 +142,8 @@ struct IngestTests {
             Issue.record("a deleted company was reported")
         } catch {
             #expect(error.status == .notFound)
+            #expect(error.retryAfterMs == nil)
+            #expect(!error.retryable)
         }
 
         let export = try await harness.call("analytics.export", ["company_id": "cmp_a"], as: .service)

@@ -107,7 +107,8 @@ struct JSONParserTests {
         .rejects("lone FF", bytes: quoted([0xFF]), .invalidUTF8),
         .rejects("sequence cut by the closing quote", bytes: quoted([0xE2, 0x82]), .invalidUTF8),
         .rejects("sequence cut by the end of text", bytes: [UInt8(ascii: "\""), 0xE2, 0x82], .invalidUTF8),
-        .rejects("non-ASCII byte outside a string", bytes: [UInt8(ascii: "["), 0xC3, 0xA9, UInt8(ascii: "]")], .syntax),
+        .rejects(
+            "non-ASCII byte outside a string", bytes: [UInt8(ascii: "["), 0xC3, 0xA9, UInt8(ascii: "]")], .syntax),
         .rejects("byte-order mark", bytes: [0xEF, 0xBB, 0xBF, UInt8(ascii: "1")], .syntax),
     ]
 
@@ -151,10 +152,18 @@ struct JSONParserTests {
     ]
 
     static let nesting: [ParseCase] = [
-        .accepts("512 nested arrays", String(repeating: "[", count: 512) + String(repeating: "]", count: 512), nestedArrays(512)),
-        .rejects("513 nested arrays", String(repeating: "[", count: 513) + String(repeating: "]", count: 513), .depthLimitExceeded),
-        .accepts("512 nested objects", String(repeating: #"{"a":"#, count: 511) + "{}" + String(repeating: "}", count: 511), nestedObjects(512)),
-        .rejects("513 nested objects", String(repeating: #"{"a":"#, count: 512) + "{}" + String(repeating: "}", count: 512), .depthLimitExceeded),
+        .accepts(
+            "512 nested arrays", String(repeating: "[", count: 512) + String(repeating: "]", count: 512),
+            nestedArrays(512)),
+        .rejects(
+            "513 nested arrays", String(repeating: "[", count: 513) + String(repeating: "]", count: 513),
+            .depthLimitExceeded),
+        .accepts(
+            "512 nested objects", String(repeating: #"{"a":"#, count: 511) + "{}" + String(repeating: "}", count: 511),
+            nestedObjects(512)),
+        .rejects(
+            "513 nested objects", String(repeating: #"{"a":"#, count: 512) + "{}" + String(repeating: "}", count: 512),
+            .depthLimitExceeded),
         .rejects("100000 open brackets", String(repeating: "[", count: 100_000), .depthLimitExceeded),
         .rejects("100000 open objects", String(repeating: #"{"a":"#, count: 100_000), .depthLimitExceeded),
         .rejects("deep mix of arrays and objects", String(repeating: #"[{"k":"#, count: 50_000), .depthLimitExceeded),
@@ -176,6 +185,15 @@ struct JSONParserTests {
         case (.failure(let error), .value):
             Issue.record("rejected: \(error)")
         }
+    }
+
+    @Test func byteOrderMarkIsNamed() {
+        let error = #expect(throws: JSONParseError.self) {
+            try JSONParser.parse([0xEF, 0xBB, 0xBF] + Array("{}".utf8))
+        }
+
+        #expect(error?.kind == .syntax)
+        #expect(error?.message.contains("byte order mark") == true)
     }
 
     @Test func numbersKeepTheirKind() throws {

@@ -91,6 +91,14 @@ import Testing
         #expect(error?.message == "params.inner.name: expected a string")
     }
 
+    @Test func fractionForIntegerNamesWholeNumber() {
+        struct Page: Decodable { let limit: Int }
+
+        let error = #expect(throws: RPCError.self) { try JSONValue.object(["limit": .double(1.5)]).decode(Page.self) }
+
+        #expect(error?.message == "params.limit: expected a whole number, not 1.5")
+    }
+
     @Test func resultErrorNamesTheResultPath() {
         let value: JSONValue = ["title": "a", "count": 1, "inner": ["name": 5]]
 

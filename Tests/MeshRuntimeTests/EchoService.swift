@@ -67,6 +67,10 @@ enum EchoService: MeshService {
             }
             return EchoResult(text: "\(count ?? 0)")
         }
+        parts.methods.register("echo.budget", summary: "Returns the meta.timeout_ms it received.", scope: .anonymous) {
+            (_: NoParams, context) in
+            EchoResult(text: context.meta.timeoutMs.map { String($0) } ?? "none")
+        }
         parts.methods.register("echo.mood", summary: "Returns the mood.", scope: .anonymous) {
             (params: MoodParams, _) in
             EchoResult(text: params.mood.rawValue)

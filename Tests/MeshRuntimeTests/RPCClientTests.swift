@@ -61,6 +61,23 @@ import Testing
         #expect(try await refusals(count: 40, window: 256) == 0)
     }
 
+    @Test func queuedCallCarriesTheBudgetLeft() async throws {
+        let fixture = try RuntimeFixture()
+        let client = client(of: fixture) { $0.maximumInFlight = 1 }
+
+        // The first call takes the only place in the window for 600 ms, while the second waits.
+        let first = Task { try await client.call("echo.sleep", params: ["milliseconds": 600]) }
+        try await Task.sleep(for: .milliseconds(50))
+        var meta = RequestMeta()
+        meta.timeoutMs = 10_000
+        let received = try await client.call("echo.budget", meta: meta, timeout: .seconds(11))
+        _ = try await first.value
+
+        let budget = try #require(received["text"]?.stringValue.flatMap { Int64($0) })
+        #expect(budget <= 9_500)
+        #expect(budget > 0)
+    }
+
     @Test func cancelledQueuedCallIsNeverSent() async throws {
         let fixture = try RuntimeFixture()
         let client = client(of: fixture) { $0.maximumInFlight = 1 }

@@ -134,6 +134,33 @@ import Testing
         #expect(confirmation["result"]?["cancelled"] == true)
     }
 
+    @Test(arguments: [#"{"id":2,"x":1}"#, #"{"id":null}"#, #"{"id":1.5}"#, #"{}"#])
+    func cancelRejectsBadParams(params: String) throws {
+        let fixture = try RuntimeFixture()
+        let socket = try fixture.rawSocket()
+
+        socket.sendFrame(#"{"jsonrpc":"2.0","id":1,"method":"rpc.cancel","params":\#(params)}"#)
+        let reply = try #require(socket.readJSON())
+
+        #expect(reply["error"]?["data"]?["status"] == "INVALID_ARGUMENT")
+    }
+
+    @Test func cancelTellsLookalikeIDsApart() async throws {
+        let fixture = try RuntimeFixture()
+        let socket = try fixture.rawSocket()
+        socket.sendFrame(#"{"jsonrpc":"2.0","id":"e\u0301","method":"echo.sleep","params":{"milliseconds":600000}}"#)
+        socket.sendFrame(#"{"jsonrpc":"2.0","id":"\u00e9","method":"echo.sleep","params":{"milliseconds":600000}}"#)
+        try await Task.sleep(for: .milliseconds(100))
+        socket.sendFrame(#"{"jsonrpc":"2.0","id":9,"method":"rpc.cancel","params":{"id":"\u00e9"}}"#)
+
+        let replies = [try #require(socket.readJSON()), try #require(socket.readJSON())]
+        let cancelled = try #require(replies.first { $0["id"] != 9 })
+
+        #expect(cancelled["id"]?.stringValue.map { Array($0.utf8) } == [0xC3, 0xA9])
+        #expect(cancelled["error"]?["data"]?["status"] == "CANCELLED")
+        #expect(replies.first { $0["id"] == 9 }?["result"]?["cancelled"] == true)
+    }
+
     @Test func cancelledBatchMemberStillCompletesBatch() async throws {
         let fixture = try RuntimeFixture()
         let socket = try fixture.rawSocket()
@@ -239,4 +266,3 @@ import Testing
         #expect(health["store"]?["state"] == "ok")
     }
 }
-

@@ -471,10 +471,11 @@ class Client:
         result = self.call("rpc.cancel", {"id": request_id}, api_key=None)
         cancelled = isinstance(result, dict) and result.get("cancelled") is True
         if cancelled:
-            # A cancelled request gets no response, so fail its caller instead of leaving it waiting.
+            # The request's own CANCELLED reply may come before or after this answer (section 9.4). Fail
+            # its caller now, and take that reply when it comes instead of filing it under `unmatched`.
             self._settle(request_id, error=MeshError.local(
                 "CANCELLED", f"request {request_id!r} was cancelled by this client", details={"id": request_id}
-            ))
+            ), expect_late_reply=True)
         return cancelled
 
     def describe(self):
@@ -555,18 +556,12 @@ class Client:
                 return
             self._abandoned.add(request_id)
         self._free(pending)
+        # The request still gets exactly one reply, its result or CANCELLED (section 9.4), which
+        # `_deliver` recognises as late by `_abandoned`.
         try:
-            cancel = self.start("rpc.cancel", {"id": request_id}, api_key=None)
+            self.start("rpc.cancel", {"id": request_id}, api_key=None)
         except MeshError:
             return
-
-        # A request the server cancelled never gets a reply, so stop expecting one.
-        def forget_if_cancelled(future):
-            if not future.cancelled() and future.exception() is None and future.result() == {"cancelled": True}:
-                with self._lock:
-                    self._abandoned.discard(request_id)
-
-        cancel._future.add_done_callback(forget_if_cancelled)
 
     # -- receiving -----------------------------------------------------------------------------------
 
@@ -638,10 +633,15 @@ class Client:
             self.unmatched.append(response)
         return None
 
-    def _settle(self, request_id, result=None, error=None):
-        """Completes the call waiting for `request_id`. Returns False when no call was waiting for it."""
+    def _settle(self, request_id, result=None, error=None, expect_late_reply=False):
+        """Completes the call waiting for `request_id`. Returns False when no call was waiting for it.
+
+        With `expect_late_reply`, a reply for that id arriving later is taken as the call's own.
+        """
         with self._lock:
             pending = self._pending.pop(request_id, None)
+            if pending is not None and expect_late_reply:
+                self._abandoned.add(request_id)
         if pending is None:
             return False
         self._free(pending)

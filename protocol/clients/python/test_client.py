@@ -100,6 +100,77 @@ class FramingTests(unittest.TestCase):
         self.assertEqual(unknown.data["status"], "SOMETHING_NEW")
 
 
+class HoldingServer:
+    """A one-connection server on a Unix socket that holds every request but rpc.cancel and marker.
+
+    `marker` is answered at once, so its reply shows that every frame sent before it was read. It answers `rpc.cancel` of a held request with `{"cancelled": true}` first and the request's
+    CANCELLED error after it, one of the two orders section 9.4 allows and the one no live mesh
+    request is slow enough to show.
+    """
+
+    def __init__(self, folder):
+        self.path = os.path.join(folder, "holding.sock")
+        self._listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self._listener.bind(self.path)
+        self._listener.listen(1)
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def close(self):
+        self._listener.close()
+
+    def _serve(self):
+        connection, _ = self._listener.accept()
+        decoder = FrameDecoder(tenantmesh.MAX_FRAME_BYTES)
+        pending = collections.deque()
+        with connection:
+            while True:
+                payload = read_frame(connection, decoder, pending)
+                if payload is None:
+                    return
+                request = json.loads(payload)
+                if request.get("method") == "marker":
+                    marker = {"jsonrpc": "2.0", "id": request["id"], "result": "done"}
+                    connection.sendall(tenantmesh.encode_frame(tenantmesh.encode_json(marker)))
+                    continue
+                if request.get("method") != "rpc.cancel":
+                    continue
+                target = request["params"]["id"]
+                cancelled = {"code": -32004, "message": "cancelled", "data": {"status": "CANCELLED", "retryable": False}}
+                answer = {"jsonrpc": "2.0", "id": request["id"], "result": {"cancelled": True}}
+                connection.sendall(tenantmesh.encode_frame(tenantmesh.encode_json(answer)))
+                # Late enough for the client to have acted on the answer before the reply arrives.
+                time.sleep(0.1)
+                reply = {"jsonrpc": "2.0", "id": target, "error": cancelled}
+                connection.sendall(tenantmesh.encode_frame(tenantmesh.encode_json(reply)))
+
+
+class CancelOrderTests(unittest.TestCase):
+    """The client against a stand-in server that sends a cancelled request's reply last."""
+
+    def setUp(self):
+        import tempfile
+
+        self.folder = tempfile.mkdtemp(prefix="py-hold-")
+        self.server = HoldingServer(self.folder)
+        self.client = Client(self.server.path, max_in_flight=8)
+
+    def tearDown(self):
+        self.client.close()
+        self.server.close()
+        os.unlink(self.server.path)
+        os.rmdir(self.folder)
+
+    def test_late_cancelled_reply_is_not_unmatched(self):
+        call = self.client.start("slow.method", {})
+
+        self.assertTrue(call.cancel())
+        self.assertEqual(call.outcome(wait=5).status, "CANCELLED")
+        # The CANCELLED reply came right after the cancel answer, so the marker's reply follows it.
+        self.assertEqual(self.client.call("marker", {}, timeout_ms=5000), "done")
+        self.assertEqual(self.client.unmatched, [])
+
+
 class GatewayTests(unittest.TestCase):
     """Calls through a live gateway."""
 

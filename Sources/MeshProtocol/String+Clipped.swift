@@ -1,0 +1,15 @@
+extension String {
+    /// The maximum bytes of client-chosen text (a member or method name) that an error message repeats.
+    public static let clippedBytes = 100
+
+    /// The text as an error message or detail repeats it: whole when it is short, else its first
+    /// `clippedBytes` bytes followed by its size, so a huge name cannot make a reply huge.
+    public var clipped: String {
+        let size = utf8.count
+        guard size > Self.clippedBytes else {
+            return self
+        }
+        let kept = String(decoding: utf8.prefix(Self.clippedBytes), as: UTF8.self)
+        return "\(kept)...(\(size) bytes)"
+    }
+}
