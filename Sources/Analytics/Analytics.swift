@@ -10,7 +10,7 @@ import TenantModel
 public enum Analytics: MeshService {
     public static let name = "analytics"
 
-    public static var migrations: [Migration] { AnalyticsMigrations.all }
+    public static var migrations: [Migration] { AnalyticsMigrations.all + AnalyticsMigrations.resolutionKey }
 
     public static func make(_ environment: ServiceEnvironment) throws -> ServiceParts {
         var parts = ServiceParts()

@@ -85,8 +85,8 @@ extension EventIngest {
         )
         if let resolvedAt {
             try recordResolution(
-                companyID, issueID: issueID, resolvedAtMs: resolvedAt, createdAtMs: nil,
-                teamID: payload.string("team_id"), connection
+                companyID, issueID: issueID, resolutionID: payload.string("resolution_id"), resolvedAtMs: resolvedAt,
+                createdAtMs: nil, teamID: payload.string("team_id"), connection
             )
         }
     }
@@ -105,8 +105,8 @@ extension EventIngest {
             [.integer(resolvedAt), SQLValue(createdAt), .text(companyID), .text(issueID)]
         )
         try recordResolution(
-            companyID, issueID: issueID, resolvedAtMs: resolvedAt, createdAtMs: createdAt,
-            teamID: payload.string("team_id"), connection
+            companyID, issueID: issueID, resolutionID: payload.string("resolution_id"), resolvedAtMs: resolvedAt,
+            createdAtMs: createdAt, teamID: payload.string("team_id"), connection
         )
     }
 

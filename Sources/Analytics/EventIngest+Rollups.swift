@@ -45,10 +45,12 @@ extension EventIngest {
     }
 
     /// Records that an issue reached its final status at `resolvedAtMs`. The same resolution reported
-    /// twice (by issue.transitioned and issue.resolved, or redelivered) is counted once.
+    /// twice (by issue.transitioned and issue.resolved, or redelivered) is counted once: both carry the
+    /// same `resolutionID`, or, from senders without one, the same time.
     static func recordResolution(
         _ companyID: String,
         issueID: String,
+        resolutionID: String?,
         resolvedAtMs: Int64,
         createdAtMs: Int64?,
         teamID: String?,
@@ -65,13 +67,14 @@ extension EventIngest {
 
         try connection.execute(
             """
-            INSERT INTO resolutions (company_id, issue_id, resolved_at_ms, created_at_ms, resolution_ms, team_id)
-            VALUES (?, ?, ?, ?, ?, ?)
+            INSERT INTO resolutions (company_id, issue_id, resolution_key, resolved_at_ms, created_at_ms,
+                                     resolution_ms, team_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT DO NOTHING
             """,
             [
-                .text(companyID), .text(issueID), .integer(resolvedAtMs), SQLValue(created), SQLValue(duration),
-                SQLValue(team),
+                .text(companyID), .text(issueID), .text(resolutionID ?? "at:\(resolvedAtMs)"), .integer(resolvedAtMs),
+                SQLValue(created), SQLValue(duration), SQLValue(team),
             ]
         )
         guard connection.changes == 1 else {

@@ -27,7 +27,8 @@ enum IssueEvents {
     }
 
     /// Publishes `issue.updated` for `issue` after the change, with each changed field's old and new value.
-    static func publishUpdated(_ issue: Issue, changes: [String: Change], atMs: Int64, in connection: Connection) throws {
+    static func publishUpdated(_ issue: Issue, changes: [String: Change], atMs: Int64, in connection: Connection) throws
+    {
         let changed = changes.mapValues { change -> JSONValue in
             ["from": change.from, "to": change.to]
         }
@@ -51,6 +52,11 @@ enum IssueEvents {
         atMs: Int64,
         in connection: Connection
     ) throws {
+        // Both events of one resolution carry the same id, so a subscriber counts it once however many
+        // resolutions the issue has, even several in the same millisecond.
+        let resolves = issue.resolvedAtMs != nil && previous.resolvedAtMs == nil
+        let resolutionID: JSONValue = resolves ? .string(Identifier.make(prefix: "res")) : .null
+
         try connection.publish(
             EventTopic.issueTransitioned,
             [
@@ -63,11 +69,12 @@ enum IssueEvents {
                 "to_status": .string(issue.status),
                 "at_ms": .int(atMs),
                 "resolved_at_ms": issue.resolvedAtMs.map { .int($0) } ?? .null,
+                "resolution_id": resolutionID,
             ],
             atMs: atMs
         )
 
-        if let resolvedAtMs = issue.resolvedAtMs, previous.resolvedAtMs == nil {
+        if resolves, let resolvedAtMs = issue.resolvedAtMs {
             try connection.publish(
                 EventTopic.issueResolved,
                 [
@@ -78,6 +85,7 @@ enum IssueEvents {
                     "priority": .string(issue.priority),
                     "created_at_ms": .int(issue.createdAtMs),
                     "resolved_at_ms": .int(resolvedAtMs),
+                    "resolution_id": resolutionID,
                 ],
                 atMs: atMs
             )

@@ -16,6 +16,30 @@ struct CompanyReportTests {
         return harness
     }
 
+    @Test("two resolutions in one millisecond count twice")
+    func resolutionsInOneMillisecond() async throws {
+        let harness = try Self.premiumCompany()
+        let created = utc(2026, 3, 10)
+        let at = created + hour
+        let reopened = TestEvents.event(
+            "issue.reopened", ["company_id": "cmp_p", "issue_id": "iss_1", "team_id": nil, "at_ms": .int(at)], at: at)
+
+        try harness.deliver([
+            TestEvents.issueCreated("cmp_p", "iss_1", at: created),
+            TestEvents.transitioned("cmp_p", "iss_1", to: "Closed", at: at, resolved: true, resolution: "res_1"),
+            TestEvents.issueResolved("cmp_p", "iss_1", created: created, resolved: at, resolution: "res_1"),
+            reopened,
+            TestEvents.transitioned("cmp_p", "iss_1", to: "Closed", at: at, resolved: true, resolution: "res_2"),
+            TestEvents.issueResolved("cmp_p", "iss_1", created: created, resolved: at, resolution: "res_2"),
+            // The first resolution delivered again under another event id.
+            TestEvents.issueResolved("cmp_p", "iss_1", created: created, resolved: at, resolution: "res_1"),
+        ])
+
+        let report = try await harness.report("cmp_p", days: 10)
+        #expect(report.resolutionTime.resolved == 2)
+        #expect(report.issuesPerDay.map(\.issuesResolved).reduce(0, +) == 2)
+    }
+
     @Test("resolution mean, median and p90")
     func resolutionStatistics() async throws {
         let harness = try Self.premiumCompany()

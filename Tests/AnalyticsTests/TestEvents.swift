@@ -115,32 +115,30 @@ enum TestEvents {
         )
     }
 
-    static func issueResolved(_ company: String, _ issue: String, created: Int64, resolved: Int64, team: String? = nil)
-        -> MeshEvent
-    {
-        event(
-            "issue.resolved",
-            [
-                "company_id": .string(company), "issue_id": .string(issue),
-                "team_id": team.map { .string($0) } ?? .null,
-                "type": "Bug", "priority": "Medium", "created_at_ms": .int(created), "resolved_at_ms": .int(resolved),
-            ],
-            at: resolved
-        )
+    /// `resolution` is the resolution's id; nil leaves it out, as a sender without ids does.
+    static func issueResolved(
+        _ company: String, _ issue: String, created: Int64, resolved: Int64, team: String? = nil,
+        resolution: String? = nil
+    ) -> MeshEvent {
+        var payload: [String: JSONValue] = [
+            "company_id": .string(company), "issue_id": .string(issue),
+            "team_id": team.map { .string($0) } ?? .null,
+            "type": "Bug", "priority": "Medium", "created_at_ms": .int(created), "resolved_at_ms": .int(resolved),
+        ]
+        payload["resolution_id"] = resolution.map { .string($0) }
+        return event("issue.resolved", .object(payload), at: resolved)
     }
 
-    static func transitioned(_ company: String, _ issue: String, to status: String, at: Int64, resolved: Bool)
-        -> MeshEvent
-    {
-        event(
-            "issue.transitioned",
-            [
-                "company_id": .string(company), "issue_id": .string(issue), "team_id": nil, "type": "Bug",
-                "priority": "Medium", "from_status": "Open", "to_status": .string(status), "at_ms": .int(at),
-                "resolved_at_ms": resolved ? .int(at) : .null,
-            ],
-            at: at
-        )
+    static func transitioned(
+        _ company: String, _ issue: String, to status: String, at: Int64, resolved: Bool, resolution: String? = nil
+    ) -> MeshEvent {
+        var payload: [String: JSONValue] = [
+            "company_id": .string(company), "issue_id": .string(issue), "team_id": nil, "type": "Bug",
+            "priority": "Medium", "from_status": "Open", "to_status": .string(status), "at_ms": .int(at),
+            "resolved_at_ms": resolved ? .int(at) : .null,
+        ]
+        payload["resolution_id"] = resolution.map { .string($0) }
+        return event("issue.transitioned", .object(payload), at: at)
     }
 
     static func usage(_ company: String, day: String, calls: Int64, at: Int64) -> MeshEvent {

@@ -38,6 +38,8 @@ struct IssueTransitionTests {
 
         let resolved = try fixture.events(EventTopic.issueResolved)
         #expect(resolved.count == 1)
+        let resolutionID = try #require(resolved.first?.payload["resolution_id"])
+        #expect(resolutionID.stringValue?.hasPrefix("res_") == true)
         #expect(
             resolved.first?.payload == [
                 "company_id": .string(company.id),
@@ -47,6 +49,7 @@ struct IssueTransitionTests {
                 "priority": "Medium",
                 "created_at_ms": .int(createdAt),
                 "resolved_at_ms": .int(resolvedAt),
+                "resolution_id": resolutionID,
             ])
         let toClosed = try fixture.events(EventTopic.issueTransitioned)
         #expect(toClosed.count == 1)
@@ -61,6 +64,7 @@ struct IssueTransitionTests {
                 "to_status": "Closed",
                 "at_ms": .int(resolvedAt),
                 "resolved_at_ms": .int(resolvedAt),
+                "resolution_id": resolutionID,
             ])
 
         try fixture.harness.advance(days: 1)
@@ -82,7 +86,14 @@ struct IssueTransitionTests {
         #expect(transitions.count == 2)
         #expect(transitions.last?.payload["from_status"] == "Closed")
         #expect(transitions.last?.payload["resolved_at_ms"] == .null)
+        #expect(transitions.last?.payload["resolution_id"] == .null)
         #expect(try fixture.events(EventTopic.issueResolved).count == 1)
+
+        // Resolved again in the same millisecond as the reopening: a new resolution with its own id.
+        _ = try await Self.transition(fixture, company, issue, to: "Closed")
+        let again = try fixture.events(EventTopic.issueResolved)
+        #expect(again.count == 2)
+        #expect(again.last?.payload["resolution_id"] != resolutionID)
     }
 
     @Test("moves between open statuses publish only transitioned")
