@@ -61,8 +61,8 @@ public enum Gateway: MeshService {
         parts.methods.add(GatewayRouter.pingDescriptor) { params, context in
             try await router.ping(params: params, context: context)
         }
-        parts.describeExtension = {
-            await router.publicMethods()
+        parts.describeExtension = { withSchemas in
+            await router.publicMethods(withSchemas: withSchemas)
         }
         parts.subscribers = [
             "analytics": [UsageCounter.topic],

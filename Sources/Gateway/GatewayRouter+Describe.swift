@@ -47,13 +47,14 @@ extension GatewayRouter {
     /// Every public method of the services behind the gateway, for the gateway's `rpc.describe`.
     ///
     /// A service that does not answer is listed under `unavailable`, and its methods are missing.
-    func publicMethods() async -> [String: JSONValue] {
+    func publicMethods(withSchemas: Bool) async -> [String: JSONValue] {
         var methods: [JSONValue] = []
         var unavailable: [JSONValue] = []
         for service in GatewayRouter.services {
             var meta = RequestMeta()
             meta.timeoutMs = 5_000
-            guard let description = try? await peers.call(service, "rpc.describe", meta: meta) else {
+            let params: JSONValue = ["schemas": .bool(withSchemas)]
+            guard let description = try? await peers.call(service, "rpc.describe", params: params, meta: meta) else {
                 unavailable.append(.string(service))
                 continue
             }

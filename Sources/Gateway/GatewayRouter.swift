@@ -228,7 +228,8 @@ final class GatewayRouter: Sendable {
         meta.timeoutMs = 5_000
         let description: JSONValue
         do {
-            description = try await peers.call(service, "rpc.describe", meta: meta)
+            // Routing needs only each method's scope and param names, not the schemas.
+            description = try await peers.call(service, "rpc.describe", params: ["schemas": false], meta: meta)
         } catch {
             // The caller's own budget did not run out, so the message names what the gateway was waiting for.
             throw RPCError(

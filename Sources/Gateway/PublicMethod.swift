@@ -19,6 +19,8 @@ struct PublicMethod: Sendable, Hashable {
             return nil
         }
         self.scope = scope
-        acceptsCompanyID = method["params"]?["properties"]?["company_id"] != nil
+        acceptsCompanyID =
+            method["param_names"]?.arrayValue?.contains("company_id") == true
+            || method["params"]?["properties"]?["company_id"] != nil
     }
 }

@@ -1,36 +1,46 @@
 import MeshProtocol
 import Synchronization
 
-/// The params and result schemas of one method, recorded on the first request for them.
+/// The params and result schemas of one method, each recorded on the first request for it.
 ///
 /// Recording walks a method's Codable types. Doing it for every method when a service starts cost
 /// each process about 1 MB of resident memory, for schemas that only `rpc.describe` reports in full.
-/// A call needs just the member names of its method's params.
+/// A call needs just the member names of its method's params, so a call never records the result.
 final class LazySchemas: Sendable {
-    struct Recorded: Sendable {
-        let params: JSONValue
-        let result: JSONValue
+    struct Params: Sendable {
+        let schema: JSONValue
         /// The member names the params schema allows, or nil when it lists none (free-form params).
-        let paramMembers: Set<String>?
+        let members: Set<String>?
     }
 
-    private let record: @Sendable () -> (params: JSONValue, result: JSONValue)
-    private let recorded = Mutex<Recorded?>(nil)
+    private let recordParams: @Sendable () -> JSONValue
+    private let recordResult: @Sendable () -> JSONValue
+    private let recordedParams = Mutex<Params?>(nil)
+    private let recordedResult = Mutex<JSONValue?>(nil)
 
-    init(_ record: @escaping @Sendable () -> (params: JSONValue, result: JSONValue)) {
-        self.record = record
+    init(params: @escaping @Sendable () -> JSONValue, result: @escaping @Sendable () -> JSONValue) {
+        recordParams = params
+        recordResult = result
     }
 
-    var value: Recorded {
-        if let done = recorded.withLock({ $0 }) {
+    var params: Params {
+        // Recording runs outside the lock. Two first callers may both record, and the first result is kept.
+        Self.once(recordedParams) {
+            let schema = recordParams()
+            return Params(schema: schema, members: schema["properties"]?.objectValue.map { Set($0.keys) })
+        }
+    }
+
+    var result: JSONValue {
+        Self.once(recordedResult, recordResult)
+    }
+
+    private static func once<Value: Sendable>(_ slot: borrowing Mutex<Value?>, _ record: () -> Value) -> Value {
+        if let done = slot.withLock({ $0 }) {
             return done
         }
-
-        // Recording runs outside the lock. Two first callers may both record, and the first result is kept.
-        let schemas = record()
-        let members = schemas.params["properties"]?.objectValue.map { Set($0.keys) }
-        let fresh = Recorded(params: schemas.params, result: schemas.result, paramMembers: members)
-        return recorded.withLock { stored in
+        let fresh = record()
+        return slot.withLock { stored in
             if let stored {
                 return stored
             }

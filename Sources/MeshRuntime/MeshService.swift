@@ -53,7 +53,7 @@ public struct ServiceParts: Sendable {
     public var defaultTimeout: Duration?
     /// Adds to `rpc.describe`: `methods` entries are appended to this process's own, other members are
     /// copied in. The gateway uses it to list the public methods of the services behind it.
-    public var describeExtension: (@Sendable () async -> [String: JSONValue])?
+    public var describeExtension: (@Sendable (_ withSchemas: Bool) async -> [String: JSONValue])?
     /// Extra members for `rpc.health`, computed on each call.
     public var healthDetails: (@Sendable () -> [String: JSONValue])?
 

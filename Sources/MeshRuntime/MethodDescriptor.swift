@@ -21,38 +21,54 @@ public struct MethodDescriptor: Sendable {
 
     /// A method whose schemas are written out by hand.
     public init(name: String, summary: String, scope: MethodScope, paramsSchema: JSONValue, resultSchema: JSONValue) {
-        self.init(name: name, summary: summary, scope: scope) { (paramsSchema, resultSchema) }
+        self.init(name: name, summary: summary, scope: scope, params: { paramsSchema }, result: { resultSchema })
     }
 
-    /// A method whose schemas `record` produces on first use.
+    /// A method whose schemas `params` and `result` produce, each on first use.
     public init(
         name: String,
         summary: String,
         scope: MethodScope,
-        schemas record: @escaping @Sendable () -> (params: JSONValue, result: JSONValue)
+        params: @escaping @Sendable () -> JSONValue,
+        result: @escaping @Sendable () -> JSONValue
     ) {
         self.name = name
         self.summary = summary
         self.scope = scope
-        self.schemas = LazySchemas(record)
+        self.schemas = LazySchemas(params: params, result: result)
     }
 
     public var paramsSchema: JSONValue {
-        schemas.value.params
+        schemas.params.schema
     }
 
     public var resultSchema: JSONValue {
-        schemas.value.result
+        schemas.result
+    }
+
+    /// The member names the params take, sorted, or nil for free-form params.
+    public var paramNames: [String]? {
+        schemas.params.members?.sorted()
     }
 
     public var json: JSONValue {
-        let recorded = schemas.value
-        return [
+        [
             "name": .string(name),
             "summary": .string(summary),
             "scope": .string(scope.rawValue),
-            "params": recorded.params,
-            "result": recorded.result,
+            "params": paramsSchema,
+            "result": resultSchema,
         ]
+    }
+
+    /// The entry of `rpc.describe` with `{"schemas": false}`: no schemas, only the names of the params.
+    public var summaryJSON: JSONValue {
+        var entry: [String: JSONValue] = [
+            "name": .string(name),
+            "summary": .string(summary),
+            "scope": .string(scope.rawValue),
+        ]
+        entry["param_names"] = paramNames.map { .array($0.map { .string($0) }) }
+        return .object(entry)
     }
 }

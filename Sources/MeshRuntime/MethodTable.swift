@@ -34,11 +34,13 @@ public struct MethodTable: Sendable {
         result: Result.Type = Result.self,
         _ handler: @escaping @Sendable (Params, MethodContext) async throws -> Result
     ) {
-        let descriptor = MethodDescriptor(name: name, summary: summary, scope: scope) {
-            (SchemaRecorder.schema(for: Params.self), SchemaRecorder.schema(for: Result.self))
-        }
+        let descriptor = MethodDescriptor(
+            name: name, summary: summary, scope: scope,
+            params: { SchemaRecorder.schema(for: Params.self) },
+            result: { SchemaRecorder.schema(for: Result.self) }
+        )
         add(descriptor) { raw, context in
-            if let knownMembers = descriptor.schemas.value.paramMembers, let members = raw?.objectValue {
+            if let knownMembers = descriptor.schemas.params.members, let members = raw?.objectValue {
                 try MethodTable.rejectUnknownMembers(members, known: knownMembers, method: name)
             }
             let decoded: Params

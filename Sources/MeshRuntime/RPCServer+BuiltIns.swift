@@ -24,10 +24,10 @@ extension RPCServer {
             }
         case "rpc.describe":
             return MethodEntry(descriptor: Self.describeDescriptor) { [self] params, _ in
-                try Self.requireNoParams(params, method: method)
-                var description = describe().objectValue ?? [:]
+                let withSchemas = try Self.describeWithSchemas(params)
+                var description = describe(withSchemas: withSchemas).objectValue ?? [:]
                 if let describeExtension {
-                    for (key, value) in await describeExtension() {
+                    for (key, value) in await describeExtension(withSchemas) {
                         if key == "methods", case .array(let own) = description["methods"] ?? [],
                             case .array(let more) = value
                         {
@@ -57,8 +57,32 @@ extension RPCServer {
         )
     }
 
-    /// The hello document: protocol version, limits and every method with its schemas.
-    public func describe() -> JSONValue {
+    /// Reads the params of `rpc.describe`: none, `{}` or `{"schemas": true}` for the full document, and
+    /// `{"schemas": false}` for methods without schemas.
+    static func describeWithSchemas(_ params: JSONValue?) throws(RPCError) -> Bool {
+        guard let members = params?.objectValue, !members.isEmpty else {
+            try requireNoParams(params, method: "rpc.describe")
+            return true
+        }
+        if let extra = members.keys.sorted().first(where: { $0 != "schemas" }) {
+            throw RPCError.invalidArgument(
+                field: extra.clipped,
+                "params.\(extra.clipped) is not a parameter of rpc.describe; it takes only schemas")
+        }
+        switch members["schemas"] {
+        case .bool(let flag)?:
+            return flag
+        case .null?:
+            return true
+        default:
+            throw RPCError.invalidArgument(
+                field: "schemas", "schemas must be true (the default) or false (methods without their schemas)")
+        }
+    }
+
+    /// The hello document: protocol version, limits and every method, with its schemas or, when
+    /// `withSchemas` is false, only the names of its params.
+    public func describe(withSchemas: Bool = true) -> JSONValue {
         let limits = configuration.limits
         let builtIns = [Self.pingDescriptor, Self.healthDescriptor, Self.describeDescriptor, Self.cancelDescriptor]
         return [
@@ -73,7 +97,10 @@ extension RPCServer {
                 "max_connections": .int(Int64(limits.maximumConnections)),
                 "max_outbound_bytes": .int(Int64(limits.maximumOutboundBytes)),
             ],
-            "methods": .array((builtIns.filter { methods[$0.name] == nil } + methods.descriptors).map(\.json)),
+            "methods": .array(
+                (builtIns.filter { methods[$0.name] == nil } + methods.descriptors).map {
+                    withSchemas ? $0.json : $0.summaryJSON
+                }),
         ]
     }
 
@@ -104,9 +131,12 @@ extension RPCServer {
 
     static let describeDescriptor = MethodDescriptor(
         name: "rpc.describe",
-        summary: "Returns the protocol version, this process's limits and every method with JSON Schemas.",
+        summary:
+            "Returns the protocol version, this process's limits and every method with JSON Schemas (with {\"schemas\": false}, only the names of its params).",
         scope: .anonymous,
-        paramsSchema: ["type": "object", "additionalProperties": false],
+        paramsSchema: [
+            "type": "object", "properties": ["schemas": ["type": ["boolean", "null"]]], "additionalProperties": false,
+        ],
         resultSchema: ["type": "object", "required": ["protocol", "service", "limits", "methods"]]
     )
 

@@ -27,7 +27,13 @@ public protocol EventLoopFlushable: AnyObject {
 public final class EventLoop: @unchecked Sendable {
     private let epollDescriptor: Int32
     private let wakeDescriptor: Int32
-    private let pending = Mutex<[@Sendable () -> Void]>([])
+    /// Jobs posted for the next turn. Once the loop has ended, `closed` is set and no job is taken.
+    private struct PendingJobs {
+        var jobs: [@Sendable () -> Void] = []
+        var closed = false
+    }
+
+    private let pending = Mutex(PendingJobs())
     private var handlers: [Int32: any EventLoopHandler] = [:]
     private var flushQueue: [any EventLoopFlushable] = []
     private var timers = TimerHeap()
@@ -101,23 +107,41 @@ public final class EventLoop: @unchecked Sendable {
 
     /// Runs `job` on the loop thread: at once when called there, otherwise at the loop's next turn.
     public func execute(_ job: @escaping @Sendable () -> Void) {
+        _ = executeIfRunning(job)
+    }
+
+    /// Runs `job` like `execute`, or returns false without running it when the loop has ended, so a
+    /// caller that waits for the job can fail instead of waiting forever.
+    public func executeIfRunning(_ job: @escaping @Sendable () -> Void) -> Bool {
         if inLoop {
             job()
-            return
+            return true
         }
-        enqueue(job)
+        return enqueueIfRunning(job)
     }
 
     /// Runs `job` on the loop thread at its next turn, even when called from the loop thread.
     public func enqueue(_ job: @escaping @Sendable () -> Void) {
-        let wasEmpty = pending.withLock { jobs in
-            jobs.append(job)
-            return jobs.count == 1
+        _ = enqueueIfRunning(job)
+    }
+
+    private func enqueueIfRunning(_ job: @escaping @Sendable () -> Void) -> Bool {
+        let wasEmpty = pending.withLock { queue -> Bool? in
+            guard !queue.closed else {
+                return nil
+            }
+            queue.jobs.append(job)
+            return queue.jobs.count == 1
         }
+        guard let wasEmpty else {
+            return false
+        }
+
         // The loop drains its queue after every turn, so only another thread needs to wake it.
         if wasEmpty && !inLoop {
             wake()
         }
+        return true
     }
 
     /// Runs `body` on the loop thread and waits for its result. For startup and shutdown, never from
@@ -132,9 +156,13 @@ public final class EventLoop: @unchecked Sendable {
             // the semaphore, so nothing touches them concurrently.
             let handoff = Handoff<T>(escapable)
             let done = DispatchSemaphore(value: 0)
-            enqueue {
+            let queued = enqueueIfRunning {
                 handoff.run()
                 done.signal()
+            }
+            guard queued else {
+                // The loop has ended, so no other thread touches its state any more.
+                return escapable()
             }
             done.wait()
             return handoff.result!
@@ -218,7 +246,7 @@ public final class EventLoop: @unchecked Sendable {
 
         while !stopping.load(ordering: .acquiring) {
             // Jobs queued from this thread do not wake the loop, so wait with timeout 0 while some are queued.
-            let jobsWaiting = pending.withLock { !$0.isEmpty }
+            let jobsWaiting = pending.withLock { !$0.jobs.isEmpty }
             let timeout = jobsWaiting ? 0 : timers.millisecondsUntilNext(now: .now)
             let count = descriptors.withUnsafeMutableBufferPointer { fds in
                 events.withUnsafeMutableBufferPointer { flags in
@@ -260,6 +288,10 @@ public final class EventLoop: @unchecked Sendable {
         // and then the loop with its two descriptors, be freed.
         handlers.removeAll()
         timers = TimerHeap()
+
+        // The last jobs. From here on nothing runs on this thread, so `runAndWait` runs its body on
+        // the caller's thread and `executeIfRunning` reports that the loop has ended.
+        runPendingJobs(closing: true)
     }
 
     /// Asks for `handler.flushWrites()` at the end of this loop turn. Loop thread only.
@@ -285,10 +317,13 @@ public final class EventLoop: @unchecked Sendable {
         _ = withUnsafeMutableBytes(of: &counter) { read(wakeDescriptor, $0.baseAddress, 8) }
     }
 
-    private func runPendingJobs() {
-        let jobs = pending.withLock { jobs in
-            let taken = jobs
-            jobs.removeAll(keepingCapacity: true)
+    /// Runs the jobs posted so far. With `closing`, also stops taking new ones, atomically with taking
+    /// the last batch, so no job is left behind unrun.
+    private func runPendingJobs(closing: Bool = false) {
+        let jobs = pending.withLock { queue in
+            let taken = queue.jobs
+            queue.jobs.removeAll(keepingCapacity: !closing)
+            queue.closed = closing
             return taken
         }
         for job in jobs {

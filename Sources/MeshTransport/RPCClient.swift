@@ -81,10 +81,13 @@ public final class RPCClient: Sendable {
     ) async -> Result<JSONValue, RPCError> {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Result<JSONValue, RPCError>, Never>) in
-                loop.execute { [state, loop] in
+                let started = loop.executeIfRunning { [state, loop] in
                     state.value.start(
                         id: id, payload: payload, budget: budget, timeout: timeout, loop: loop,
                         continuation: continuation)
+                }
+                if !started {
+                    continuation.resume(returning: .failure(Self.loopEnded(path)))
                 }
             }
         } onCancel: {
@@ -92,6 +95,15 @@ public final class RPCClient: Sendable {
                 state.value.cancel(id: id)
             }
         }
+    }
+
+    private static func loopEnded(_ path: String) -> RPCError {
+        RPCError(
+            .unavailable,
+            "the event loop of the client for '\(path)' has stopped, so the call was not sent; make calls only "
+                + "while the loop given to the client runs",
+            retryable: false
+        )
     }
 
     /// Allocates an id for a request the caller encodes itself.

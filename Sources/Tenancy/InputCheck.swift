@@ -27,7 +27,19 @@ enum InputCheck {
     /// letter is stored the same way whether it arrived as one code point or as a letter plus a combining
     /// mark.
     static func trimmed(_ value: String) -> String {
-        value.trimmingCharacters(in: .whitespacesAndNewlines).precomposedStringWithCanonicalMapping
+        // ASCII text is already in form C, and its white space is these six bytes, so it needs neither
+        // Foundation's string bridging nor its Unicode tables.
+        let bytes = value.utf8
+        if bytes.allSatisfy({ $0 < 0x80 }) {
+            let isSpace: (UInt8) -> Bool = { $0 == 0x20 || (0x09...0x0D).contains($0) }
+            guard let first = bytes.firstIndex(where: { !isSpace($0) }),
+                let last = bytes.lastIndex(where: { !isSpace($0) })
+            else {
+                return ""
+            }
+            return String(value[first...last])
+        }
+        return value.trimmingCharacters(in: .whitespacesAndNewlines).precomposedStringWithCanonicalMapping
     }
 
     /// Returns why `text` cannot be a one-line name or title, or nil when it can.

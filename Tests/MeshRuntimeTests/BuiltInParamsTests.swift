@@ -18,4 +18,33 @@ import Testing
             }
         }
     }
+
+    @Test func describeWithoutSchemasListsParamNames() async throws {
+        let fixture = try RuntimeFixture()
+        let client = fixture.client()
+
+        let light = try await client.call("rpc.describe", params: ["schemas": false])
+        let full = try await client.call("rpc.describe", params: ["schemas": nil])
+
+        let note = try #require(light["methods"]?.arrayValue?.first { $0["name"] == "echo.note" })
+        #expect(note["param_names"] == ["text"])
+        #expect(note["params"] == nil)
+        #expect(note["result"] == nil)
+        let fullNote = try #require(full["methods"]?.arrayValue?.first { $0["name"] == "echo.note" })
+        #expect(fullNote["params"]?["properties"]?["text"] != nil)
+        #expect(light["limits"] == full["limits"])
+    }
+
+    @Test func describeRejectsOtherSchemasValues() async throws {
+        let fixture = try RuntimeFixture()
+        let client = fixture.client()
+
+        do throws(RPCError) {
+            _ = try await client.call("rpc.describe", params: ["schemas": 1])
+            Issue.record("rpc.describe accepted schemas 1")
+        } catch {
+            #expect(error.status == .invalidArgument)
+            #expect(error.details?["field"] == "schemas")
+        }
+    }
 }

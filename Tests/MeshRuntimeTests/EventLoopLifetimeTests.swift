@@ -37,6 +37,26 @@ import Testing
         #expect(released == nil)
     }
 
+    @Test func callOnStoppedLoopFailsAtOnce() async throws {
+        let fixture = try RuntimeFixture()
+        let loop = try EventLoop(name: "stopped")
+        loop.start()
+        let client = RPCClient(path: fixture.socketPath, loop: loop)
+        loop.stop()
+
+        do {
+            _ = try await client.call("rpc.ping")
+            Issue.record("a call on a stopped loop succeeded")
+        } catch {
+            #expect(error.status == .unavailable)
+            #expect(error.message.contains("has stopped"))
+        }
+
+        // Closing after the loop stopped runs on this thread instead of waiting for the loop.
+        client.close()
+        #expect(loop.runAndWait { 42 } == 42)
+    }
+
     /// Waits up to two seconds, because Foundation frees a finished thread, and the closure that keeps
     /// the loop, shortly after the thread ends.
     private static func waitUntilFreed(_ freed: () -> Bool) async throws {

@@ -5,34 +5,47 @@ import Testing
 @testable import MeshRuntime
 
 @Suite struct LazySchemasTests {
-    @Test func recordsOnFirstUseOnly() {
-        let calls = Atomic<Int>(0)
-        let schemas = LazySchemas {
-            calls.add(1, ordering: .relaxed)
-            return (["type": "object", "properties": ["name": ["type": "string"]]], ["type": "string"])
-        }
-        #expect(calls.load(ordering: .relaxed) == 0)
+    @Test func recordsEachSchemaOnFirstUseOnly() {
+        let paramsCalls = Atomic<Int>(0)
+        let resultCalls = Atomic<Int>(0)
+        let schemas = LazySchemas(
+            params: {
+                paramsCalls.add(1, ordering: .relaxed)
+                return ["type": "object", "properties": ["name": ["type": "string"]]]
+            },
+            result: {
+                resultCalls.add(1, ordering: .relaxed)
+                return ["type": "string"]
+            }
+        )
+        #expect(paramsCalls.load(ordering: .relaxed) == 0)
 
-        let first = schemas.value
-        let second = schemas.value
+        let first = schemas.params
+        let second = schemas.params
 
-        #expect(calls.load(ordering: .relaxed) == 1)
-        #expect(first.paramMembers == ["name"])
-        #expect(second.result == ["type": "string"])
+        #expect(paramsCalls.load(ordering: .relaxed) == 1)
+        #expect(first.members == ["name"])
+        #expect(second.schema["type"] == "object")
+        // A call needs only the params, so the result is not recorded until asked for.
+        #expect(resultCalls.load(ordering: .relaxed) == 0)
+        #expect(schemas.result == ["type": "string"])
+        #expect(schemas.result == ["type": "string"])
+        #expect(resultCalls.load(ordering: .relaxed) == 1)
     }
 
     @Test func freeFormParamsHaveNoMemberList() {
-        let schemas = LazySchemas { (["type": "object"], [:]) }
+        let schemas = LazySchemas(params: { ["type": "object"] }, result: { [:] })
 
-        #expect(schemas.value.paramMembers == nil)
+        #expect(schemas.params.members == nil)
     }
 
     @Test func concurrentFirstCallersSeeOneRecording() async {
-        let schemas = LazySchemas { (["type": "object", "properties": ["id": ["type": "string"]]], [:]) }
+        let schemas = LazySchemas(
+            params: { ["type": "object", "properties": ["id": ["type": "string"]]] }, result: { [:] })
 
         let members = await withTaskGroup(of: Set<String>?.self) { group in
             for _ in 0..<16 {
-                group.addTask { schemas.value.paramMembers }
+                group.addTask { schemas.params.members }
             }
             var all: [Set<String>?] = []
             for await value in group {
@@ -48,10 +61,12 @@ import Testing
     @Test func handwrittenDescriptorKeepsItsSchemas() {
         let descriptor = MethodDescriptor(
             name: "demo.echo", summary: "Echoes.", scope: .internal,
-            paramsSchema: ["type": "object"], resultSchema: ["type": "object"]
+            paramsSchema: ["type": "object", "properties": ["b": [:], "a": [:]]], resultSchema: ["type": "object"]
         )
 
-        #expect(descriptor.json["params"] == ["type": "object"])
+        #expect(descriptor.json["params"]?["type"] == "object")
         #expect(descriptor.json["name"] == "demo.echo")
+        #expect(descriptor.summaryJSON["param_names"] == ["a", "b"])
+        #expect(descriptor.summaryJSON["params"] == nil)
     }
 }
