@@ -123,7 +123,7 @@ final class BenchRunner: @unchecked Sendable {
         lines.append(
             String(format: "Single-row SQLite commits, synchronous=FULL, one after another: %.0f commits/s", commits))
         lines.append("")
-        lines.append("| process | idle RSS MB | peak RSS MB under load |")
+        lines.append("| process | idle RSS MiB | peak RSS MiB under load |")
         lines.append("|---|---|---|")
         for name in ProcessCatalog.startOrder {
             lines.append(
