@@ -478,9 +478,12 @@ class Client:
             ), expect_late_reply=True)
         return cancelled
 
-    def describe(self):
-        """Returns the process's `rpc.describe`: protocol version, limits and methods with their schemas."""
-        return self.call("rpc.describe", api_key=None)
+    def describe(self, schemas=True):
+        """Returns the process's `rpc.describe`: protocol version, limits and methods with their schemas.
+
+        With `schemas=False` each method has `param_names` instead of its schemas (section 9.3).
+        """
+        return self.call("rpc.describe", None if schemas else {"schemas": False}, api_key=None)
 
     def close(self):
         """Closes the connection; calls still waiting fail with CANCELLED."""

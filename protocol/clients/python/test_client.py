@@ -213,6 +213,15 @@ class GatewayTests(unittest.TestCase):
         self.assertEqual(provision["scope"], "root")
         self.assertTrue(set(provision["params"].get("required", [])) <= {"name", "admin_email", "admin_name", "tier"})
 
+    def test_describe_without_schemas(self):
+        described = self.root.describe(schemas=False)
+
+        methods = {method["name"]: method for method in described["methods"]}
+        provision = methods["companies.provision"]
+        self.assertEqual(provision["param_names"], ["admin_email", "admin_name", "name", "tier"])
+        self.assertNotIn("params", provision)
+        self.assertNotIn("result", provision)
+
     def test_provision_then_list(self):
         params, result = self.provision("Python Rockets")
         company_id = result["company"]["company_id"]
