@@ -471,7 +471,7 @@ class Client:
         result = self.call("rpc.cancel", {"id": request_id}, api_key=None)
         cancelled = isinstance(result, dict) and result.get("cancelled") is True
         if cancelled:
-            # The request's own CANCELLED reply may come before or after this answer (section 9.4). Fail
+            # The request's own CANCELLED reply may come before or after this result (section 9.4). Fail
             # its caller now, and take that reply when it comes instead of filing it under `unmatched`.
             self._settle(request_id, error=MeshError.local(
                 "CANCELLED", f"request {request_id!r} was cancelled by this client", details={"id": request_id}

@@ -101,11 +101,12 @@ class FramingTests(unittest.TestCase):
 
 
 class HoldingServer:
-    """A one-connection server on a Unix socket that holds every request but rpc.cancel and marker.
+    """A one-connection server on a Unix socket that replies only to rpc.cancel and marker.
 
-    `marker` is answered at once, so its reply shows that every frame sent before it was read. It answers `rpc.cancel` of a held request with `{"cancelled": true}` first and the request's
-    CANCELLED error after it, one of the two orders section 9.4 allows and the one no live mesh
-    request is slow enough to show.
+    `marker` gets its reply at once, which shows that every frame sent before it was read. For
+    `rpc.cancel` of a waiting request it sends `{"cancelled": true}` first and the request's CANCELLED
+    error after it, one of the two orders section 9.4 allows and the one no live mesh request is slow
+    enough to show.
     """
 
     def __init__(self, folder):
@@ -139,7 +140,7 @@ class HoldingServer:
                 cancelled = {"code": -32004, "message": "cancelled", "data": {"status": "CANCELLED", "retryable": False}}
                 answer = {"jsonrpc": "2.0", "id": request["id"], "result": {"cancelled": True}}
                 connection.sendall(tenantmesh.encode_frame(tenantmesh.encode_json(answer)))
-                # Late enough for the client to have acted on the answer before the reply arrives.
+                # Late enough for the client to have acted on the cancel result before the reply arrives.
                 time.sleep(0.1)
                 reply = {"jsonrpc": "2.0", "id": target, "error": cancelled}
                 connection.sendall(tenantmesh.encode_frame(tenantmesh.encode_json(reply)))
@@ -166,7 +167,7 @@ class CancelOrderTests(unittest.TestCase):
 
         self.assertTrue(call.cancel())
         self.assertEqual(call.outcome(wait=5).status, "CANCELLED")
-        # The CANCELLED reply came right after the cancel answer, so the marker's reply follows it.
+        # The CANCELLED reply came right after the cancel result, so the marker's reply follows it.
         self.assertEqual(self.client.call("marker", {}, timeout_ms=5000), "done")
         self.assertEqual(self.client.unmatched, [])
 
