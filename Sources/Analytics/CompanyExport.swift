@@ -1,12 +1,13 @@
 import Foundation
 import MeshProtocol
+import MeshRuntime
 import MeshStore
 
 /// Every row analytics stores about one company, for the company's data export.
 ///
 /// Rows are JSON objects with the table's column names as members. Event payloads are parsed back into
 /// JSON, and their invitation tokens were never stored.
-public struct CompanyExport: Codable, Sendable {
+public struct CompanyExport: Codable, Sendable, MemberSchemaProviding {
     public var companyID: String
     public var exportedAtMs: Int64
     /// The companies row, or nil when only events of the company have arrived.
@@ -37,6 +38,19 @@ public struct CompanyExport: Codable, Sendable {
         case apiUsage = "api_usage"
         case tierHistory = "tier_history"
         case events
+    }
+
+    /// Rows are objects named by their table's columns, and `company` is the companies row.
+    public static var memberSchemas: [String: JSONValue] {
+        let rows: JSONValue = ["type": "array", "items": ["type": "object"]]
+        var schemas: [String: JSONValue] = [CodingKeys.company.rawValue: ["type": "object"]]
+        for key in [
+            CodingKeys.users, .teams, .teamMembers, .issues, .resolutions, .daily, .dailyActiveUsers, .apiUsage,
+            .tierHistory, .events,
+        ] {
+            schemas[key.rawValue] = rows
+        }
+        return schemas
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -8,13 +8,6 @@ enum BillingAccess {
     /// role the permission table allows for the method. Another company's id is NOT_FOUND, so it
     /// reveals nothing about that company.
     static func requireCompany(_ companyID: String, _ context: MethodContext) throws(RPCError) {
-        guard !companyID.isEmpty else {
-            throw RPCError.invalidArgument(
-                field: "company_id",
-                "\(context.method) needs company_id, the id of the company (for example cmp_...)"
-            )
-        }
-
         let caller = try context.requireCompany(companyID)
         guard caller.kind == .user else {
             return

@@ -1,4 +1,5 @@
 import MeshProtocol
+import MeshRuntime
 
 /// Every billing row of one company, as `billing.export` returns it for the company's data export.
 ///
@@ -20,5 +21,18 @@ public struct ExportView: Codable, Sendable {
         case history
         case invoices
         case lineItems = "line_items"
+    }
+}
+
+extension ExportView: MemberSchemaProviding {
+    /// Rows are objects named by their table's columns.
+    public static var memberSchemas: [String: JSONValue] {
+        let rows: JSONValue = ["type": "array", "items": ["type": "object"]]
+        return [
+            CodingKeys.subscription.rawValue: ["type": ["object", "null"]],
+            CodingKeys.history.rawValue: rows,
+            CodingKeys.invoices.rawValue: rows,
+            CodingKeys.lineItems.rawValue: rows,
+        ]
     }
 }

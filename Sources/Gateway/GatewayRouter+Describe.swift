@@ -28,7 +28,8 @@ extension GatewayRouter {
         }
         if let unknown = params?.objectValue?.keys.sorted().first(where: { $0 != "service" }) {
             throw RPCError.invalidArgument(
-                field: unknown, "params.\(unknown) is not a parameter of rpc.ping; it takes only service"
+                field: unknown.clipped,
+                "params.\(unknown.clipped) is not a parameter of rpc.ping; it takes only service"
             )
         }
         // A null service means none, as for every optional member.

@@ -31,7 +31,13 @@ enum ClockCommand {
 
         case "set":
             try requireTestClock(home)
-            guard let value = arguments.positional.dropFirst().first, let milliseconds = parseTime(value) else {
+            let value = arguments.positional.dropFirst().first
+            if let value, writtenTimeExists(value) == false {
+                throw UsageError(
+                    "clock set \(value.clipped): no such date or time of day (check the day of the month and that "
+                        + "hours are 00 to 23); write it like 2027-01-31T00:00:00Z")
+            }
+            guard let value, let milliseconds = parseTime(value) else {
                 throw UsageError(
                     "clock set needs a time from 1970 to 9999: milliseconds since the epoch or ISO-8601 like "
                         + "2027-01-31T00:00:00Z")
@@ -89,7 +95,7 @@ enum ClockCommand {
         }
         // The formatter rolls a day past the month's end into the next month (2031-02-30 becomes
         // 2031-03-02), so the written date and time are checked first.
-        guard writtenTimeExists(text) else {
+        guard writtenTimeExists(text) == true else {
             return nil
         }
         let formatter = ISO8601DateFormatter()
@@ -98,20 +104,25 @@ enum ClockCommand {
         }
     }
 
-    /// Returns whether the `YYYY-MM-DDTHH:MM:SS` at the start of `text` names a real date and time.
-    private static func writtenTimeExists(_ text: String) -> Bool {
+    /// Returns whether the `YYYY-MM-DDTHH:MM:SS` at the start of `text` names a real date and time, or
+    /// nil when `text` does not start with that shape at all.
+    static func writtenTimeExists(_ text: String) -> Bool? {
         let characters = Array(text.utf8.prefix(19))
         guard characters.count == 19 else {
-            return false
+            return nil
         }
         func number(_ range: Range<Int>) -> Int? {
             Int(String(decoding: characters[range], as: UTF8.self))
         }
 
-        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
-            let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
-            (1...12).contains(month), hour < 24, minute < 60, second < 60
+        let separators: [(Int, Character)] = [(4, "-"), (7, "-"), (10, "T"), (13, ":"), (16, ":")]
+        guard separators.allSatisfy({ characters[$0.0] == $0.1.asciiValue }),
+            let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
+            let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19)
         else {
+            return nil
+        }
+        guard (1...12).contains(month), hour < 24, minute < 60, second < 60 else {
             return false
         }
         return (1...UTCTime.daysInMonth(year: Int64(year), month: month)).contains(day)

@@ -197,7 +197,7 @@ struct JSONScanner {
     /// Remembers the first repeated member name, reported once the whole text proved well-formed.
     mutating func noteDuplicate(_ key: String, at offset: Int) {
         if firstDuplicate == nil {
-            firstDuplicate = JSONParseError(.duplicateKey, offset: offset, "duplicate member name '\(key)'")
+            firstDuplicate = JSONParseError(.duplicateKey, offset: offset, "duplicate member name '\(key.clipped)'")
         }
     }
 

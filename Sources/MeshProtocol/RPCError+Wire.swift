@@ -7,9 +7,35 @@ extension RPCError {
             data["retry_after_ms"] = .int(retryAfterMs)
         }
         if let details {
-            data["details"] = details
+            data["details"] = Self.bounded(details)
         }
-        return ["code": .int(Int64(status.code)), "message": .string(message), "data": .object(data)]
+        let text = message.clipped(to: Self.maximumMessageBytes)
+        return ["code": .int(Int64(status.code)), "message": .string(text), "data": .object(data)]
+    }
+
+    /// The maximum bytes of a message on the wire. Messages quote values the client sent, and a reply
+    /// must stay small however large those values were.
+    static let maximumMessageBytes = 4_096
+    /// The maximum bytes of one string, and elements of one list, in `details` on the wire.
+    static let maximumDetailBytes = 1_024
+    static let maximumDetailElements = 100
+
+    /// Returns `value` with long strings clipped and long lists cut, at any depth.
+    private static func bounded(_ value: JSONValue) -> JSONValue {
+        switch value {
+        case .string(let text):
+            return .string(text.clipped(to: maximumDetailBytes))
+        case .array(let elements):
+            return .array(elements.prefix(maximumDetailElements).map(bounded))
+        case .object(let members):
+            var result: [String: JSONValue] = [:]
+            for (key, member) in members {
+                result[key.clipped] = bounded(member)
+            }
+            return .object(result)
+        default:
+            return value
+        }
     }
 
     /// Reads an error object. An unknown status name falls back to the status of its code, then INTERNAL.

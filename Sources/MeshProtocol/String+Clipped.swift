@@ -5,11 +5,17 @@ extension String {
     /// The text as an error message or detail repeats it: whole when it is short, else its first
     /// `clippedBytes` bytes followed by its size, so a huge name cannot make a reply huge.
     public var clipped: String {
+        clipped(to: Self.clippedBytes)
+    }
+
+    /// Returns the text whole when it has at most `maximum` bytes, else its first `maximum` bytes
+    /// followed by `...(N bytes)` with its full size.
+    public func clipped(to maximum: Int) -> String {
         let size = utf8.count
-        guard size > Self.clippedBytes else {
+        guard size > maximum else {
             return self
         }
-        let kept = String(decoding: utf8.prefix(Self.clippedBytes), as: UTF8.self)
+        let kept = String(decoding: utf8.prefix(maximum), as: UTF8.self)
         return "\(kept)...(\(size) bytes)"
     }
 }

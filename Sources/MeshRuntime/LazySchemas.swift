@@ -27,7 +27,12 @@ final class LazySchemas: Sendable {
         // Recording runs outside the lock. Two first callers may both record, and the first result is kept.
         Self.once(recordedParams) {
             let schema = recordParams()
-            return Params(schema: schema, members: schema["properties"]?.objectValue.map { Set($0.keys) })
+            var members = schema["properties"]?.objectValue.map { Set($0.keys) }
+            // A closed schema without properties takes no params at all, which is not free-form.
+            if members == nil, schema["additionalProperties"] == false {
+                members = []
+            }
+            return Params(schema: schema, members: members)
         }
     }
 

@@ -63,6 +63,10 @@ public struct MethodContext: Sendable {
     /// their own only. Another company's id is reported as NOT_FOUND, so ids of other tenants leak nothing.
     @discardableResult
     public func requireCompany(_ companyID: String) throws(RPCError) -> Caller {
+        guard !companyID.isEmpty else {
+            throw RPCError.invalidArgument(
+                field: "company_id", "\(method) needs company_id, the id of the company (for example cmp_...)")
+        }
         let caller = try requireCaller()
         if caller.isPrivileged || caller.companyID == companyID {
             return caller

@@ -53,16 +53,20 @@ extension RPCServer {
         throw RPCError(
             .invalidArgument,
             "\(method) takes no params; send none or {}, not \(JSONWriter.string(params).prefix(60))",
-            details: ["field": .string(first ?? "params")]
+            details: ["field": .string(first?.clipped ?? "params")]
         )
     }
 
     /// Reads the params of `rpc.describe`: none, `{}` or `{"schemas": true}` for the full document, and
     /// `{"schemas": false}` for methods without schemas.
     static func describeWithSchemas(_ params: JSONValue?) throws(RPCError) -> Bool {
-        guard let members = params?.objectValue, !members.isEmpty else {
-            try requireNoParams(params, method: "rpc.describe")
+        guard let params, params != .null else {
             return true
+        }
+        guard let members = params.objectValue else {
+            throw RPCError.invalidArgument(
+                field: "params",
+                "rpc.describe takes none, {} or {\"schemas\": false}, not \(JSONWriter.string(params).prefix(60))")
         }
         if let extra = members.keys.sorted().first(where: { $0 != "schemas" }) {
             throw RPCError.invalidArgument(
@@ -72,7 +76,7 @@ extension RPCServer {
         switch members["schemas"] {
         case .bool(let flag)?:
             return flag
-        case .null?:
+        case nil, .null?:
             return true
         default:
             throw RPCError.invalidArgument(

@@ -158,8 +158,8 @@ final class ClientState: ConnectionDelegate {
         RPCError(
             .invalidRequest,
             "the request is \(size) bytes, over the \(options.maximumRequestBytes)-byte frame limit for '\(peerName)', "
-                + "so it was not sent; send less in one call, or raise MESH_MAX_FRAME_BYTES for the mesh and this "
-                + "client's maximumRequestBytes alike",
+                + "so it was not sent; send less in one call, or raise MESH_MAX_FRAME_BYTES for the mesh and for this "
+                + "client (mesh call reads it too; a Swift program sets RPCClient.Options.maximumRequestBytes)",
             details: ["size": .int(Int64(size)), "limit": .int(Int64(options.maximumRequestBytes))],
             retryable: false
         )

@@ -72,9 +72,10 @@ public final class SocketConnection: EventLoopHandler, EventLoopFlushable, @unch
         }
     }
 
-    /// True while reading is paused because the peer has not read the replies queued for it.
+    /// True while replies wait in the queue for the peer to read them, whether or not that has paused
+    /// reading yet.
     public var isWaitingForPeerToRead: Bool {
-        readingPaused && outboundBytes > 0 && !isClosed
+        outboundBytes > 0 && !isClosed
     }
 
     /// Bytes of a frame that has begun to arrive but is not complete.

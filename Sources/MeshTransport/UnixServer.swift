@@ -202,8 +202,8 @@ public final class UnixServer: EventLoopHandler, @unchecked Sendable {
         for connection in Array(connections.values) {
             let quiet = now - connection.lastActivity
             if connection.isWaitingForPeerToRead {
-                // A partial frame here waits for the server to read again, not for the peer to send.
-                // Only a peer that reads none of its replies for the idle timeout loses the connection.
+                // The peer is not reading its replies, so a partial frame may wait on that, not on the
+                // peer's sending. Only a peer that reads nothing for the idle timeout loses the connection.
                 if quiet > limits.idleTimeout {
                     connection.close()
                 }

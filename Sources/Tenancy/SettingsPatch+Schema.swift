@@ -3,7 +3,7 @@ import MeshRuntime
 
 extension SettingsPatch {
     /// The schema of a patch: the settings' own schema with every member optional, `notifications`
-    /// included, and at least one member given.
+    /// and a custom field's `required` included, and at least one member given.
     static var jsonSchema: JSONValue {
         guard var members = SchemaRecorder.schema(for: CompanySettings.self).objectValue,
             var properties = members["properties"]?.objectValue
@@ -14,6 +14,13 @@ extension SettingsPatch {
         if var notifications = properties[CompanySettings.CodingKeys.notifications.rawValue]?.objectValue {
             notifications["required"] = nil
             properties[CompanySettings.CodingKeys.notifications.rawValue] = .object(notifications)
+        }
+        // A new custom field's `required` defaults to false, so only its name and type must be given.
+        let fieldsKey = CompanySettings.CodingKeys.customFields.rawValue
+        if var fields = properties[fieldsKey]?.objectValue, var field = fields["items"]?.objectValue {
+            field["required"] = ["name", "type"]
+            fields["items"] = .object(field)
+            properties[fieldsKey] = .object(fields)
         }
         members["properties"] = .object(properties)
         members["required"] = nil

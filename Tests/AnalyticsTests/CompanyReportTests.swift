@@ -16,6 +16,19 @@ struct CompanyReportTests {
         return harness
     }
 
+    @Test("an empty company id is an invalid argument")
+    func emptyCompanyID() async throws {
+        let harness = try Self.premiumCompany()
+
+        do {
+            _ = try await harness.reportJSON("")
+            Issue.record("a report for an empty company id was returned")
+        } catch {
+            #expect(error.status == .invalidArgument)
+            #expect(error.details?["field"] == "company_id")
+        }
+    }
+
     @Test("two resolutions in one millisecond count twice")
     func resolutionsInOneMillisecond() async throws {
         let harness = try Self.premiumCompany()

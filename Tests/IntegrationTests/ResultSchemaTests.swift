@@ -33,7 +33,13 @@ struct ResultSchemaTests {
         let ordered =
             methods.filter { !Self.last.contains($0["name"]?.stringValue ?? "") }
             + Self.last.compactMap { name in methods.first { $0["name"]?.stringValue == name } }
-        let open = methods.flatMap { method in
+        // Every process's own description too, with its internal methods (the per-service exports).
+        var everyMethod = methods
+        for process in ["tenancy", "billing", "analytics", "notification"] {
+            let direct = try MeshClient(socketPath: cluster.home.socketPath(process), apiKey: nil)
+            everyMethod += try await direct.call("rpc.describe")["methods"]?.arrayValue ?? []
+        }
+        let open = everyMethod.flatMap { method in
             let name = method["name"]?.stringValue ?? ""
             return SchemaCheck.openSchemas(method["params"] ?? [:], at: "\(name) params")
                 + SchemaCheck.openSchemas(method["result"] ?? [:], at: "\(name) result")

@@ -6,15 +6,18 @@ import Testing
 /// A client that stops reading its replies makes the server stop reading its requests, and loses
 /// nothing: every reply waits until the client reads again.
 @Suite struct BackpressureTests {
-    @Test func unreadRepliesKeepTheConnection() async throws {
+    /// With a 4 KB queue the server stops reading; with the default 8 MiB it does not, but the replies
+    /// still wait for the client.
+    @Test(arguments: [4096, 8 << 20])
+    func unreadRepliesKeepTheConnection(queueLimit: Int) async throws {
         var limits = ServerLimits()
-        limits.maximumOutboundBytes = 4096
+        limits.maximumOutboundBytes = queueLimit
         limits.partialFrameTimeout = .milliseconds(200)
         let fixture = try RuntimeFixture(limits: limits)
         let socket = try fixture.rawSocket()
 
-        // 64 replies of 16 KB each fill far more than the socket buffers and the 4 KB queue, and the
-        // frame cut in half after them stays in the server's decoder while it has stopped reading.
+        // 64 replies of 16 KB each fill far more than the socket buffers, and the frame cut in half
+        // after them stays in the server's decoder while the replies wait.
         let count = 64
         var bytes: [UInt8] = []
         for id in 1...count {

@@ -39,6 +39,12 @@ import Testing
         #expect(schemas.params.members == nil)
     }
 
+    @Test func closedParamsWithoutPropertiesHaveNoMembers() {
+        let schemas = LazySchemas(params: { ["type": "object", "additionalProperties": false] }, result: { [:] })
+
+        #expect(schemas.params.members == [])
+    }
+
     @Test func concurrentFirstCallersSeeOneRecording() async {
         let schemas = LazySchemas(
             params: { ["type": "object", "properties": ["id": ["type": "string"]]] }, result: { [:] })

@@ -326,7 +326,7 @@ class PendingCall:
         raise MeshError.local(
             "DEADLINE_EXCEEDED",
             f"no reply to {self.method} (id {self.id!r}) within {wait} s; rpc.cancel was sent for it, "
-            "so retry with a larger timeout_ms",
+            "so retry and wait longer (a larger wait, or a larger timeout_ms, which sets the wait when given)",
             details={"method": self.method, "id": self.id, "source": "client"},
         )
 

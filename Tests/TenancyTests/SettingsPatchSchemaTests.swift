@@ -1,0 +1,23 @@
+import MeshProtocol
+import Testing
+
+@testable import Tenancy
+
+/// The schema `rpc.describe` gives for `companies.configure`'s `settings` accepts every patch the
+/// server accepts.
+@Suite struct SettingsPatchSchemaTests {
+    let schema = SettingsPatch.jsonSchema
+
+    @Test func everyMemberIsOptional() {
+        #expect(schema["required"] == nil)
+        #expect(schema["minProperties"] == 1)
+        #expect(schema["properties"]?["notifications"]?["required"] == nil)
+    }
+
+    @Test func newCustomFieldNeedsOnlyNameAndType() {
+        let field = schema["properties"]?["custom_fields"]?["items"]
+
+        #expect(field?["required"] == ["name", "type"])
+        #expect(field?["properties"]?["required"]?["type"] == "boolean")
+    }
+}
