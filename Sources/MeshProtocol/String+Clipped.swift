@@ -15,7 +15,7 @@ extension String {
         guard size > maximum else {
             return self
         }
-        let kept = String(decoding: utf8.prefix(maximum), as: UTF8.self)
-        return "\(kept)...(\(size) bytes)"
+        let head = String(decoding: utf8.prefix(maximum), as: UTF8.self)
+        return "\(head)...(\(size) bytes)"
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MeshProtocol
 import Synchronization
 
 /// A small structured logger in the shape of swift-log: a constant message plus dotted metadata keys.
@@ -112,12 +113,7 @@ public final class LogSink: Sendable {
     static let maximumValueBytes = 256
 
     static func quoted(_ whole: String) -> String {
-        var value = whole
-        if whole.utf8.count > maximumValueBytes {
-            let kept = String(decoding: whole.utf8.prefix(maximumValueBytes), as: UTF8.self)
-            value = "\(kept)...(\(whole.utf8.count) bytes)"
-        }
-
+        let value = whole.clipped(to: maximumValueBytes)
         if value.isEmpty || value.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" || $0.isNewline }) {
             let escaped = value.replacingOccurrences(of: "\\", with: "\\\\")
                 .replacingOccurrences(of: "\"", with: "\\\"")

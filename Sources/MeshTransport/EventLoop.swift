@@ -321,10 +321,10 @@ public final class EventLoop: @unchecked Sendable {
     /// the last batch, so no job is left behind unrun.
     private func runPendingJobs(closing: Bool = false) {
         let jobs = pending.withLock { queue in
-            let taken = queue.jobs
+            let batch = queue.jobs
             queue.jobs.removeAll(keepingCapacity: !closing)
             queue.closed = closing
-            return taken
+            return batch
         }
         for job in jobs {
             job()
