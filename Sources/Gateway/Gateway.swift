@@ -11,6 +11,11 @@ import TenantModel
 public enum Gateway: MeshService {
     public static let name = "gateway"
 
+    /// The poll before sleeping. Every call through the gateway waits for a service's reply, which
+    /// arrives within tens of microseconds for a light call, so the gateway reads it without a
+    /// cross-CPU wake-up. docs/BENCHMARKS.md has the measurements.
+    public static let busyPoll: Duration = .microseconds(50)
+
     /// The budget a request gets when the client sends no `meta.timeout_ms`.
     public static let defaultTimeout: Duration = .seconds(30)
 

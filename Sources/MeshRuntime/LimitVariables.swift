@@ -26,6 +26,7 @@ public enum LimitVariables {
         Setting(variable: "MESH_PARTIAL_FRAME_TIMEOUT_MS", range: 100...3_600_000) {
             $0.limits.partialFrameTimeout = .milliseconds($1)
         },
+        Setting(variable: "MESH_BUSY_POLL_US", range: 0...1_000) { $0.busyPoll = .microseconds($1) },
     ]
 
     /// The names of every variable, for messages and docs.

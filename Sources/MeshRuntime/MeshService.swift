@@ -65,4 +65,12 @@ public protocol MeshService {
     static var name: String { get }
     static var migrations: [Migration] { get }
     static func make(_ environment: ServiceEnvironment) throws -> ServiceParts
+    /// How long the process's event loop polls before sleeping after a turn with events;
+    /// `MESH_BUSY_POLL_US` overrides it.
+    static var busyPoll: Duration { get }
+}
+
+extension MeshService {
+    /// Services sleep as soon as they have nothing to do.
+    public static var busyPoll: Duration { .zero }
 }

@@ -18,6 +18,8 @@ public final class RPCServer: ServerDelegate, @unchecked Sendable {
         /// Whether `meta.caller` from a peer is believed. Services believe the gateway; the gateway
         /// itself faces clients and drops whatever caller they claim.
         public var trustsCaller = true
+        /// How long the event loop polls before sleeping after a turn with events (see `EventLoop`).
+        public var busyPoll: Duration = .zero
 
         public init(processName: String) {
             self.processName = processName

@@ -31,12 +31,13 @@ public final class ServiceHost: Sendable {
         let name = Service.name
         var configuration = RPCServer.Configuration(processName: name)
         configuration.limits = limits
+        configuration.busyPoll = Service.busyPoll
         try LimitVariables.apply(variables, to: &configuration)
 
         try home.prepare()
         let clock = home.clock()
         let store = try Database(path: home.databasePath(name), migrations: Service.migrations, options: storeOptions)
-        let loop = try EventLoop(name: name)
+        let loop = try EventLoop(name: name, busyPoll: configuration.busyPoll)
         let peers = PeerDirectory(
             home: home,
             loop: loop,

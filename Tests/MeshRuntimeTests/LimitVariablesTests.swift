@@ -12,7 +12,7 @@ import Testing
             [
                 "MESH_MAX_FRAME_BYTES": "4194304", "MESH_MAX_CONNECTIONS": "64", "MESH_MAX_IN_FLIGHT": "16",
                 "MESH_MAX_OUTBOUND_BYTES": "1048576", "MESH_IDLE_TIMEOUT_MS": "60000",
-                "MESH_PARTIAL_FRAME_TIMEOUT_MS": "2000", "PATH": "/usr/bin",
+                "MESH_PARTIAL_FRAME_TIMEOUT_MS": "2000", "MESH_BUSY_POLL_US": "0", "PATH": "/usr/bin",
             ],
             to: &configuration
         )
@@ -23,6 +23,7 @@ import Testing
         #expect(configuration.limits.maximumOutboundBytes == 1_048_576)
         #expect(configuration.limits.idleTimeout == .seconds(60))
         #expect(configuration.limits.partialFrameTimeout == .seconds(2))
+        #expect(configuration.busyPoll == .zero)
     }
 
     @Test func absentVariablesKeepTheDefaults() throws {
@@ -40,6 +41,7 @@ import Testing
         ("MESH_MAX_IN_FLIGHT", "-3"),
         ("MESH_MAX_FRAME_BYTES", "1024"),
         ("MESH_IDLE_TIMEOUT_MS", "1.5"),
+        ("MESH_BUSY_POLL_US", "5000"),
     ])
     func badValueNamesVariableAndRange(variable: String, value: String) throws {
         var configuration = RPCServer.Configuration(processName: "test")

@@ -81,8 +81,10 @@ import Testing
         }
     }
 
-    @Test func deadlineStopsSlowHandler() async throws {
-        let fixture = try RuntimeFixture()
+    /// The second case polls before sleeping (`MESH_BUSY_POLL_US`), which must not delay the deadline.
+    @Test(arguments: [[:], ["MESH_BUSY_POLL_US": "1000"]])
+    func deadlineStopsSlowHandler(variables: [String: String]) async throws {
+        let fixture = try RuntimeFixture(variables: variables)
         var meta = RequestMeta()
         meta.timeoutMs = 100
         do {
