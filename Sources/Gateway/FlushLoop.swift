@@ -1,7 +1,7 @@
 import MeshRuntime
 
-/// Runs the gateway's periodic writers once a second until cancelled, and wakes the event relay when
-/// any of them published.
+/// Runs the gateway's periodic writers once a second until cancelled and once more after that, and
+/// wakes the event relay when any of them published.
 struct FlushLoop: Sendable {
     /// Each returns whether it wrote anything.
     let flushes: [String: @Sendable () async throws -> Bool]
@@ -11,19 +11,29 @@ struct FlushLoop: Sendable {
     func run() async {
         while !Task.isCancelled {
             try? await Task.sleep(for: .seconds(1))
-
-            var published = false
-            for (name, flush) in flushes.sorted(by: { $0.key < $1.key }) {
-                do {
-                    published = try await flush() || published
-                } catch {
-                    logger.error("gateway.flush_failed", ["writer": name, "error": "\(error)"])
-                }
+            if Task.isCancelled {
+                break
             }
+            await flushAll()
+        }
 
-            if published {
-                afterPublish()
+        // The process is stopping, so write what was counted since the last pass. Store writes fail
+        // at once in a cancelled task, so the last pass runs in a task of its own.
+        await Task { await flushAll() }.value
+    }
+
+    private func flushAll() async {
+        var published = false
+        for (name, flush) in flushes.sorted(by: { $0.key < $1.key }) {
+            do {
+                published = try await flush() || published
+            } catch {
+                logger.error("gateway.flush_failed", ["writer": name, "error": "\(error)"])
             }
+        }
+
+        if published {
+            afterPublish()
         }
     }
 }

@@ -30,7 +30,7 @@ enum ServeCommand {
         await stop.wait()
         watch?.cancel()
 
-        host.stop()
+        await host.stopAfterBackgroundWork()
         return 0
     }
 

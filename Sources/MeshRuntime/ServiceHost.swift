@@ -67,7 +67,8 @@ public final class ServiceHost: Sendable {
             )
         }
 
-        let relay = EventRelay(source: name, routes: parts.subscribers, store: store, peers: peers, clock: clock, logger: logger)
+        let relay = EventRelay(
+            source: name, routes: parts.subscribers, store: store, peers: peers, clock: clock, logger: logger)
         relayBox.relay = relay
 
         configuration.defaultTimeout = parts.defaultTimeout
@@ -132,6 +133,25 @@ public final class ServiceHost: Sendable {
         logger.info("service.stopping")
         server.stop()
         tasks.cancelAll()
+        closeAfterBackgroundWork()
+    }
+
+    /// Stops like `stop()`, but lets the cancelled background work finish its last pass first, for
+    /// at most `limit`: the gateway writes the API calls it counted since its last flush, for one.
+    public func stopAfterBackgroundWork(waitingAtMost limit: Duration = .seconds(3)) async {
+        logger.info("service.stopping")
+        server.stop()
+        let cancelled = tasks.cancelAll()
+
+        let finished = await TaskBag.waitForAll(cancelled, atMost: limit)
+        if !finished {
+            logger.warning("service.background_still_running", ["waited_ms": "\(limit.milliseconds)"])
+        }
+
+        closeAfterBackgroundWork()
+    }
+
+    private func closeAfterBackgroundWork() {
         peers.closeAll()
         loop.stop()
         store.close()
@@ -155,7 +175,9 @@ final class TaskBag: Sendable {
         tasks.withLock { $0.append(task) }
     }
 
-    func cancelAll() {
+    /// Cancels every task added so far and returns them.
+    @discardableResult
+    func cancelAll() -> [Task<Void, Never>] {
         let all = tasks.withLock { tasks in
             let taken = tasks
             tasks.removeAll()
@@ -164,5 +186,55 @@ final class TaskBag: Sendable {
         for task in all {
             task.cancel()
         }
+        return all
+    }
+
+    /// Waits until every task in `tasks` has ended or `limit` has passed. Returns whether all ended.
+    static func waitForAll(_ tasks: [Task<Void, Never>], atMost limit: Duration) async -> Bool {
+        let outcome = FirstOutcome()
+        await withCheckedContinuation { continuation in
+            outcome.start(continuation)
+            Task {
+                for task in tasks {
+                    await task.value
+                }
+                outcome.finish(true)
+            }
+            Task {
+                try? await Task.sleep(for: limit)
+                outcome.finish(false)
+            }
+        }
+        return outcome.value
+    }
+}
+
+/// The first of two racing results, resuming the waiting continuation once.
+private final class FirstOutcome: Sendable {
+    private struct State {
+        var continuation: CheckedContinuation<Void, Never>?
+        var value: Bool?
+    }
+
+    private let state = Mutex(State())
+
+    var value: Bool {
+        state.withLock { $0.value ?? false }
+    }
+
+    func start(_ continuation: CheckedContinuation<Void, Never>) {
+        state.withLock { $0.continuation = continuation }
+    }
+
+    func finish(_ value: Bool) {
+        let waiting = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            guard state.value == nil else {
+                return nil
+            }
+            state.value = value
+            defer { state.continuation = nil }
+            return state.continuation
+        }
+        waiting?.resume()
     }
 }
