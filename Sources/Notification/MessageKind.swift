@@ -6,6 +6,8 @@ public enum MessageKind: String, Sendable, Codable, CaseIterable, JSONSchemaProv
     case welcome
     /// An invitation for a user added to an existing company.
     case invitation
+    /// A recovery invitation for an active user who lost every API key, sent by `users.recoverAccess`.
+    case accessRecovery = "access_recovery"
     case tierChanged = "tier_changed"
     case suspended
     case reactivated
@@ -17,6 +19,6 @@ public enum MessageKind: String, Sendable, Codable, CaseIterable, JSONSchemaProv
     /// Whether the message carries an invitation token. Such messages go by email only, and their
     /// rendered text never reaches the database.
     public var carriesToken: Bool {
-        self == .welcome || self == .invitation
+        self == .welcome || self == .invitation || self == .accessRecovery
     }
 }

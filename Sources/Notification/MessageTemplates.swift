@@ -57,6 +57,34 @@ enum MessageTemplates {
         return MessageText(subject: "You are invited to join \(company) on TenantMesh", body: body, chat: nil)
     }
 
+    static func accessRecovery(
+        company: String,
+        userName: String,
+        token: String,
+        expiresAtMs: Int64
+    ) -> MessageText {
+        let body = """
+            \(greeting(userName))
+
+            Someone who manages \(company) on TenantMesh asked for a new API key for you, for example because \
+            your keys were lost or revoked. Your account, your role and any keys you still hold stay as they are.
+
+            To get the new key, run this with the mesh command-line tool:
+
+                \(InvitationToken.acceptCommand(token))
+
+            Accepting it returns your new API key. The key is shown only once, so store it safely.
+            The invitation works once and expires on \(EmailDate.readable(expiresAtMs)). An earlier recovery \
+            invitation stops working when this one is sent.
+
+            If you did not expect this message, tell an owner of \(company): nothing happens until the \
+            invitation is accepted.
+
+            \(signature)
+            """
+        return MessageText(subject: "Your new API key for \(company) on TenantMesh", body: body, chat: nil)
+    }
+
     static func tierChanged(company: String, ownerName: String, from: Tier, to: Tier, atMs: Int64) -> MessageText {
         let direction = to > from ? "upgraded" : "downgraded"
         let body = """
@@ -84,7 +112,8 @@ enum MessageTemplates {
         reactivateAtMs: Int64?,
         atMs: Int64
     ) -> MessageText {
-        let until = reactivateAtMs.map { "It will be reactivated automatically on \(EmailDate.readable($0))." }
+        let until =
+            reactivateAtMs.map { "It will be reactivated automatically on \(EmailDate.readable($0))." }
             ?? "It stays suspended until a platform operator reactivates it."
         let body = """
             \(greeting(ownerName))

@@ -11,7 +11,7 @@ extension NotificationEvents {
         guard let company = try liveCompany(payload, in: connection) else {
             return
         }
-        let mailbox = try Mailbox(name: payload.optionalString("name") ?? "", address: try payload.string("email"), field: payload.field("email"))
+        let mailed = try MailedInvitation(payload)
         let roleName = payload.optionalString("role") ?? Role.member.rawValue
         guard let role = Role(rawValue: roleName) else {
             throw RPCError.invalidArgument(
@@ -20,16 +20,30 @@ extension NotificationEvents {
                     + Role.allCases.map(\.rawValue).joined(separator: ", ")
             )
         }
-        let invitation = try payload.object("invitation")
-        let token = try invitation.string("token")
-        try InvitationToken.validate(token, field: invitation.field("token"))
-        let expiresAtMs = try invitation.int("expires_at_ms")
-        let atMs = payload.instant("at_ms")
 
         let text = MessageTemplates.invitation(
-            company: company.name, inviteeName: mailbox.name, role: role.rawValue, token: token, expiresAtMs: expiresAtMs
+            company: company.name, inviteeName: mailed.mailbox.name, role: role.rawValue, token: mailed.token,
+            expiresAtMs: mailed.expiresAtMs
         )
-        let message = OutgoingMessage(kind: .invitation, destination: .email(mailbox), text: text, dateMs: atMs)
+        let message = OutgoingMessage(
+            kind: .invitation, destination: .email(mailed.mailbox), text: text, dateMs: mailed.atMs)
+        try dispatcher.dispatch([message], for: event, companyID: company.companyID, in: connection)
+    }
+
+    /// Mails a recovery invitation to an active user who lost every key. Like an invitation, it goes out
+    /// whatever the company's email preference, because without it the user has no way back in.
+    func userAccessRecoveryIssued(_ event: MeshEvent, _ connection: Connection) throws {
+        let payload = EventPayload(event)
+        guard let company = try liveCompany(payload, in: connection) else {
+            return
+        }
+        let mailed = try MailedInvitation(payload)
+
+        let text = MessageTemplates.accessRecovery(
+            company: company.name, userName: mailed.mailbox.name, token: mailed.token, expiresAtMs: mailed.expiresAtMs
+        )
+        let message = OutgoingMessage(
+            kind: .accessRecovery, destination: .email(mailed.mailbox), text: text, dateMs: mailed.atMs)
         try dispatcher.dispatch([message], for: event, companyID: company.companyID, in: connection)
     }
 }

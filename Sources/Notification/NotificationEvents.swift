@@ -20,6 +20,7 @@ struct NotificationEvents: Sendable {
             EventTopic.companyReactivated: companyReactivated,
             EventTopic.companyDeleted: companyDeleted,
             EventTopic.userInvited: userInvited,
+            EventTopic.userAccessRecoveryIssued: userAccessRecoveryIssued,
             EventTopic.usageThresholdReached: usageThresholdReached,
             EventTopic.gatewayFailures: gatewayFailures,
         ]

@@ -9,7 +9,7 @@ extension AuthHandlers {
         methods.register(
             "auth.acceptInvitation",
             summary:
-                "Exchanges a single-use invitation token for the user's first API key (shown once); until that key is used, the token may be sent again for a replacement.",
+                "Exchanges a single-use invitation token for an API key (shown once): an invited user's first key, or a new one from users.recoverAccess; until that key is used, the token may be sent again for a replacement.",
             scope: .anonymous
         ) { (params: AcceptInvitationParams, context) -> AcceptInvitationResult in
             let token = params.token.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -32,7 +32,10 @@ extension AuthHandlers {
             throw invalid
         }
         let row = try connection.queryOne(
-            "SELECT id, company_id, user_id, expires_at_ms, used_at_ms, key_id FROM invitations WHERE token_hash = ?",
+            """
+            SELECT id, company_id, user_id, expires_at_ms, used_at_ms, key_id, purpose FROM invitations
+            WHERE token_hash = ?
+            """,
             [.text(SecretHash.sha256Hex(token))]
         )
         guard let row else {
@@ -40,13 +43,15 @@ extension AuthHandlers {
         }
         let invitationID = try row.requireString("id")
         let companyID = try row.requireString("company_id")
+        let purpose = try invitationPurpose(row, invitationID: invitationID)
 
         guard now < (try row.requireInt("expires_at_ms")) else {
-            throw RPCError(.failedPrecondition, "invitation has expired; ask an admin to invite you again")
+            throw expired(purpose)
         }
         if row.int("used_at_ms") != nil {
             return try acceptAgain(
-                invitationID: invitationID, companyID: companyID, keyID: row.string("key_id"), atMs: now, in: connection
+                invitationID: invitationID, companyID: companyID, keyID: row.string("key_id"), purpose: purpose,
+                atMs: now, in: connection
             )
         }
 
@@ -54,6 +59,9 @@ extension AuthHandlers {
         let company = try TenancyAccess.company(
             companyID, in: connection, for: Caller(kind: .user, companyID: companyID))
         var user = try UserRecord.require(try row.requireString("user_id"), companyID: company.id, in: connection)
+        if purpose == .recovery {
+            return try acceptRecovery(invitationID: invitationID, user: user, atMs: now, in: connection)
+        }
         guard user.status == .invited else {
             throw RPCError(
                 .failedPrecondition,
@@ -61,15 +69,7 @@ extension AuthHandlers {
             )
         }
 
-        // The check of used_at_ms in the same statement keeps the token single-use under any interleaving.
-        try connection.execute(
-            "UPDATE invitations SET used_at_ms = ? WHERE id = ? AND used_at_ms IS NULL",
-            [.integer(now), .text(invitationID)]
-        )
-        guard connection.changes == 1 else {
-            throw RPCError(
-                .failedPrecondition, "invitation \(invitationID) has already been used; use the API key it gave")
-        }
+        try claim(invitationID, atMs: now, in: connection)
 
         let before = user.view.json
         user.status = .active
@@ -77,7 +77,8 @@ extension AuthHandlers {
         try connection.execute(
             "UPDATE users SET status = 'active', updated_at_ms = ? WHERE id = ?", [.integer(now), .text(user.id)]
         )
-        let (key, actor) = try issueKey(to: user, invitationID: invitationID, atMs: now, in: connection)
+        let (key, actor) = try issueKey(
+            to: user, invitationID: invitationID, purpose: purpose, atMs: now, in: connection)
         try AuditLog.record(
             connection: connection, companyID: company.id, actor: actor, action: "auth.acceptInvitation",
             targetType: "user", targetID: user.id, before: before, after: user.view.json, atMs: now
@@ -97,13 +98,15 @@ extension AuthHandlers {
         invitationID: String,
         companyID: String,
         keyID: String?,
+        purpose: Invitations.Purpose,
         atMs now: Int64,
         in connection: Connection
     ) throws -> AcceptInvitationResult {
         let spent = RPCError(
             .failedPrecondition,
             "invitation \(invitationID) has already been accepted and the API key it gave has been used or revoked "
-                + "since, so the token is spent; call with an API key of yours, or ask an admin of the company for help",
+                + "since, so the token is spent; call with an API key of yours, or if none works, ask an admin or "
+                + "owner of the company to mail you a new invitation with users.recoverAccess",
             details: ["invitation_id": .string(invitationID)]
         )
         guard let keyID,
@@ -123,7 +126,8 @@ extension AuthHandlers {
         }
 
         try connection.execute("UPDATE api_keys SET revoked_at_ms = ? WHERE id = ?", [.integer(now), .text(keyID)])
-        let (key, actor) = try issueKey(to: user, invitationID: invitationID, atMs: now, in: connection)
+        let (key, actor) = try issueKey(
+            to: user, invitationID: invitationID, purpose: purpose, atMs: now, in: connection)
         try AuditLog.record(
             connection: connection, companyID: company.id, actor: actor, action: "auth.acceptInvitation",
             targetType: "api_key", targetID: key.keyID, before: ["key_id": .string(keyID)],
@@ -134,19 +138,33 @@ extension AuthHandlers {
 
     /// Makes the key an invitation gives and records it on the invitation. Returns the key and the
     /// user as the caller its audit entry names.
-    private static func issueKey(
+    static func issueKey(
         to user: UserRecord,
         invitationID: String,
+        purpose: Invitations.Purpose,
         atMs now: Int64,
         in connection: Connection
     ) throws -> (key: APIKeys.Issued, actor: Caller) {
         let key = try APIKeys.create(
-            companyID: user.companyID, userID: user.id, name: "invitation", atMs: now, in: connection)
+            companyID: user.companyID, userID: user.id, name: purpose.keyName, atMs: now, in: connection)
         try connection.execute(
             "UPDATE invitations SET key_id = ? WHERE id = ?", [.text(key.keyID), .text(invitationID)])
 
         let actor = Caller(
             kind: .user, companyID: user.companyID, userID: user.id, role: user.role.rawValue, keyID: key.keyID)
         return (key, actor)
+    }
+
+    /// Marks invitation `invitationID` used. The check of used_at_ms in the same statement keeps the token
+    /// single-use under any interleaving.
+    static func claim(_ invitationID: String, atMs now: Int64, in connection: Connection) throws {
+        try connection.execute(
+            "UPDATE invitations SET used_at_ms = ? WHERE id = ? AND used_at_ms IS NULL",
+            [.integer(now), .text(invitationID)]
+        )
+        guard connection.changes == 1 else {
+            throw RPCError(
+                .failedPrecondition, "invitation \(invitationID) has already been used; use the API key it gave")
+        }
     }
 }

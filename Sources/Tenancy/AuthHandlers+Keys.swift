@@ -12,7 +12,9 @@ extension AuthHandlers {
         ) { (params: CreateKeyParams, context) -> CreateKeyResult in
             let caller = try TenancyAccess.require(context, method: context.method)
             guard caller.kind == .user, let companyID = caller.companyID, let userID = caller.userID else {
-                throw RPCError(.failedPrecondition, "auth.createKey makes a key for the calling user; call it with a user's API key")
+                throw RPCError(
+                    .failedPrecondition,
+                    "auth.createKey makes a key for the calling user; call it with a user's API key")
             }
             let name = try params.name.map { try InputCheck.text($0, field: "name", maximum: 100) }
             let now = env.clock.nowMs()
@@ -21,16 +23,20 @@ extension AuthHandlers {
                 let company = try TenancyAccess.company(companyID, in: connection, for: caller)
                 let user = try UserRecord.require(userID, companyID: company.id, in: connection)
                 guard user.status == .active else {
-                    throw RPCError(.failedPrecondition, "user \(user.id) is \(user.status.rawValue); only active users get keys")
+                    throw RPCError(
+                        .failedPrecondition, "user \(user.id) is \(user.status.rawValue); only active users get keys")
                 }
 
-                let key = try APIKeys.create(companyID: company.id, userID: user.id, name: name, atMs: now, in: connection)
+                let key = try APIKeys.create(
+                    companyID: company.id, userID: user.id, name: name, atMs: now, in: connection)
                 try AuditLog.record(
                     connection: connection, companyID: company.id, actor: caller, action: "auth.createKey",
                     targetType: "api_key", targetID: key.keyID, before: nil,
                     after: ["prefix": .string(key.prefix), "user_id": .string(user.id)], atMs: now
                 )
-                let view = KeyView(keyID: key.keyID, userID: user.id, prefix: key.prefix, name: name, createdAtMs: now, revokedAtMs: nil)
+                let view = KeyView(
+                    keyID: key.keyID, userID: user.id, prefix: key.prefix, name: name, createdAtMs: now,
+                    revokedAtMs: nil)
                 return CreateKeyResult(apiKey: key.apiKey, key: view)
             }
         }
@@ -61,7 +67,8 @@ extension AuthHandlers {
 
         methods.register(
             "auth.revokeKey",
-            summary: "Revokes an API key: the caller's own, or any key of the company for admins.",
+            summary:
+                "Revokes an API key: the caller's own, any key of the company for owners, and any but an owner's for admins.",
             scope: .company
         ) { (params: RevokeKeyParams, context) -> KeyView in
             let caller = try TenancyAccess.require(context, method: context.method)
@@ -74,10 +81,13 @@ extension AuthHandlers {
         }
     }
 
-    static func revoke(_ keyID: String, companyID: String, caller: Caller, atMs now: Int64, in connection: Connection) throws -> KeyView {
+    static func revoke(_ keyID: String, companyID: String, caller: Caller, atMs now: Int64, in connection: Connection)
+        throws -> KeyView
+    {
         let company = try TenancyAccess.company(companyID, in: connection, for: caller)
         let row = try connection.queryOne(
-            "SELECT \(KeyView.columns) FROM api_keys WHERE id = ? AND company_id = ?", [.text(keyID), .text(company.id)]
+            "SELECT \(KeyView.columns) FROM api_keys WHERE id = ? AND company_id = ?",
+            [.text(keyID), .text(company.id)]
         )
         guard let row else {
             throw RPCError.notFound("API key", keyID)
@@ -88,6 +98,14 @@ extension AuthHandlers {
         guard mayRevokeAny || key.userID == caller.userID else {
             // Keys of colleagues are invisible to members, as in auth.listKeys.
             throw RPCError.notFound("API key", keyID)
+        }
+        // Taking an owner's key away takes the same power as deactivating the owner. Checked before the
+        // no-change reply too, so only an owner learns anything from a call on an owner's key.
+        if key.userID != caller.userID {
+            let holder = try UserRecord.require(key.userID, companyID: company.id, in: connection)
+            if holder.role == .owner {
+                try UserHandlers.requireOwnerPower(caller, for: "revoke an owner's key", method: "auth.revokeKey")
+            }
         }
         guard key.revokedAtMs == nil else {
             return key

@@ -36,7 +36,8 @@ extension AuthHandlers {
         let rejected = RPCError(
             .unauthenticated,
             "API key is not valid: it is unknown, revoked, or its user or company is no longer active; "
-                + "use another key of yours, or ask an admin of your company"
+                + "use another key of yours, or ask an admin or owner of your company to mail you a new invitation "
+                + "with users.recoverAccess"
         )
         guard let keyID = SecretToken.keyID(in: apiKey) else {
             throw rejected

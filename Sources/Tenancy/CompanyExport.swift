@@ -21,7 +21,7 @@ enum CompanyExport {
 
         let invitations = try connection.query(
             """
-            SELECT id, user_id, invited_by, created_at_ms, expires_at_ms, used_at_ms FROM invitations
+            SELECT id, user_id, invited_by, purpose, created_at_ms, expires_at_ms, used_at_ms FROM invitations
             WHERE company_id = ? ORDER BY created_at_ms, id
             """,
             [id]
@@ -30,6 +30,7 @@ enum CompanyExport {
                 "invitation_id": .string(try row.requireString("id")),
                 "user_id": .string(try row.requireString("user_id")),
                 "invited_by": .string(try row.requireString("invited_by")),
+                "purpose": .string(try row.requireString("purpose")),
                 "created_at_ms": .int(try row.requireInt("created_at_ms")),
                 "expires_at_ms": .int(try row.requireInt("expires_at_ms")),
                 "used_at_ms": row.int("used_at_ms").map { .int($0) } ?? .null,
@@ -60,7 +61,9 @@ enum CompanyExport {
     /// Calls the export `method` of process `service` for the company. A service that does not respond
     /// fails the export with a retryable UNAVAILABLE naming it. The tenancy tests cover that path; the
     /// integration suite covers a successful export with all five processes running.
-    static func peer(_ service: String, method: String, companyID: String, context: MethodContext) async throws -> JSONValue {
+    static func peer(_ service: String, method: String, companyID: String, context: MethodContext) async throws
+        -> JSONValue
+    {
         do {
             return try await context.peers.call(
                 service, method, params: ["company_id": .string(companyID)],

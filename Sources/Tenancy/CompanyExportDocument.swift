@@ -65,11 +65,14 @@ struct CompanyExportDocument: Codable, Sendable, JSONSchemaProviding {
             "invitation_id": ["type": "string"],
             "user_id": ["type": "string"],
             "invited_by": ["type": "string"],
+            "purpose": ["type": "string", "enum": ["join", "recovery"]],
             "created_at_ms": ["type": "integer"],
             "expires_at_ms": ["type": "integer"],
             "used_at_ms": ["type": ["integer", "null"]],
         ],
-        "required": ["invitation_id", "user_id", "invited_by", "created_at_ms", "expires_at_ms", "used_at_ms"],
+        "required": [
+            "invitation_id", "user_id", "invited_by", "purpose", "created_at_ms", "expires_at_ms", "used_at_ms",
+        ],
         "additionalProperties": false,
     ]
 }

@@ -2,10 +2,24 @@ import MeshProtocol
 import MeshRuntime
 import MeshStore
 
-/// Single-use invitation tokens: created with a user, exchanged once for an API key.
+/// Single-use invitation tokens: created with a user, or for an active user who lost every key, and
+/// exchanged once for an API key.
 enum Invitations {
     /// How long a token stays valid, in mesh time.
     static let lifetimeMs: Int64 = 7 * 86_400_000
+
+    /// The purpose of an invitation, stored in `invitations.purpose`.
+    enum Purpose: String, Sendable {
+        /// Makes an invited user active.
+        case join
+        /// Gives an active user a new key, through `users.recoverAccess`.
+        case recovery
+
+        /// The name of the key that accepting the invitation makes.
+        var keyName: String {
+            self == .join ? "invitation" : "recovery"
+        }
+    }
 
     /// A freshly created invitation. `token` exists only here and in the event that mails it.
     struct Issued: Sendable {
@@ -28,6 +42,7 @@ enum Invitations {
         companyID: String,
         userID: String,
         invitedBy: String,
+        purpose: Purpose = .join,
         atMs: Int64,
         in connection: Connection
     ) throws -> Issued {
@@ -38,12 +53,13 @@ enum Invitations {
         )
         try connection.execute(
             """
-            INSERT INTO invitations (id, company_id, user_id, token_hash, invited_by, created_at_ms, expires_at_ms)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO invitations (id, company_id, user_id, token_hash, invited_by, purpose, created_at_ms,
+                expires_at_ms)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
                 .text(issued.invitationID), .text(companyID), .text(userID), .text(SecretHash.sha256Hex(issued.token)),
-                .text(invitedBy), .integer(atMs), .integer(issued.expiresAtMs),
+                .text(invitedBy), .text(purpose.rawValue), .integer(atMs), .integer(issued.expiresAtMs),
             ]
         )
         return issued

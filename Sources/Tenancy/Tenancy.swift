@@ -8,7 +8,7 @@ public enum Tenancy: MeshService {
     public static let name = "tenancy"
 
     public static let migrations: [Migration] =
-        TenancyMigrations.core + TenancyMigrations.workspace + TenancyMigrations.keyUse
+        TenancyMigrations.core + TenancyMigrations.workspace + TenancyMigrations.keyUse + TenancyMigrations.recovery
 
     public static func make(_ env: ServiceEnvironment) throws -> ServiceParts {
         var parts = ServiceParts()
@@ -36,7 +36,7 @@ public enum Tenancy: MeshService {
         "notification": [
             EventTopic.companyProvisioned, EventTopic.companyConfigured, EventTopic.companyTierChanged,
             EventTopic.companySuspended, EventTopic.companyReactivated, EventTopic.companyDeleted,
-            EventTopic.userInvited, EventTopic.usageThresholdReached,
+            EventTopic.userInvited, EventTopic.userAccessRecoveryIssued, EventTopic.usageThresholdReached,
         ],
     ]
 }

@@ -3,13 +3,14 @@ import MeshRuntime
 import MeshStore
 import TenantModel
 
-/// The `users.*` methods: invitations, reads, roles and deactivation.
+/// The `users.*` methods: invitations, reads, roles, deactivation and access recovery.
 enum UserHandlers {
     static func register(into methods: inout MethodTable, env: ServiceEnvironment) {
         registerInvite(into: &methods, env: env)
         registerReads(into: &methods, env: env)
         registerSetRole(into: &methods, env: env)
         registerActivation(into: &methods, env: env)
+        registerRecovery(into: &methods, env: env)
     }
 
     /// Only owners (and root) may create, change or remove owners.

@@ -14,6 +14,7 @@ struct InviteParams: Codable, Sendable {
     }
 }
 
+/// The result of `users.invite` and `users.recoverAccess`: never the token itself.
 struct InviteResult: Codable, Sendable {
     var user: UserView
     var invitation: InvitationView

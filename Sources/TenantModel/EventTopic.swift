@@ -14,6 +14,9 @@ public enum EventTopic {
     public static let userUpdated = "user.updated"
     public static let userDeactivated = "user.deactivated"
     public static let userReactivated = "user.reactivated"
+    /// An active user was sent a recovery invitation that gives a new API key. It changes no user's
+    /// state, so it stays out of `user`, the set analytics receives.
+    public static let userAccessRecoveryIssued = "user.access_recovery_issued"
 
     public static let teamCreated = "team.created"
     public static let teamMemberAdded = "team.member_added"

@@ -42,6 +42,7 @@ public enum Permissions {
         "users.setRole": .admin,
         "users.deactivate": .admin,
         "users.reactivate": .admin,
+        "users.recoverAccess": .admin,
         "auth.createKey": .member,
         "auth.revokeKey": .member,
 

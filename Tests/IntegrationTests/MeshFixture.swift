@@ -15,20 +15,29 @@ struct MeshFixture {
 
     /// Provisions a company and returns its id.
     func provision(_ name: String, email: String, tier: String = "basic", key: String? = nil) async throws -> String {
-        let result = try await root.provisionCompany(name: name, adminEmail: email, adminName: "Admin of \(name)", tier: tier, idempotencyKey: key)
+        let result = try await root.provisionCompany(
+            name: name, adminEmail: email, adminName: "Admin of \(name)", tier: tier, idempotencyKey: key)
         guard let id = result["company"]?["company_id"]?.stringValue else {
             throw RPCError(.internal, "provision returned no company id: \(JSONWriter.string(result))")
         }
         return id
     }
 
-    /// Waits for the welcome message addressed to `email` and returns the invitation token in it.
-    func invitationToken(for email: String, timeout: Duration = .seconds(20)) async throws -> String {
+    /// Waits for a message addressed to `email` that carries an invitation token (the welcome, an
+    /// invitation) and returns the token. With `subject`, only a message whose subject contains it counts.
+    func invitationToken(for email: String, subject: String? = nil, timeout: Duration = .seconds(20)) async throws
+        -> String
+    {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             for file in cluster.outboxFiles() {
-                let text = (try? String(contentsOfFile: cluster.home.outboxDirectory + "/" + file, encoding: .utf8)) ?? ""
-                if text.contains("To:") && text.contains(email), let range = text.range(of: #"tmi_[0-9a-f]{32}"#, options: .regularExpression) {
+                let text =
+                    (try? String(contentsOfFile: cluster.home.outboxDirectory + "/" + file, encoding: .utf8)) ?? ""
+                let subjectLine = text.components(separatedBy: "\r\n").first { $0.hasPrefix("Subject: ") } ?? ""
+                let subjectMatches = subject.map { subjectLine.contains($0) } ?? true
+                if text.contains("To:") && text.contains(email) && subjectMatches,
+                    let range = text.range(of: #"tmi_[0-9a-f]{32}"#, options: .regularExpression)
+                {
                     return String(text[range])
                 }
             }

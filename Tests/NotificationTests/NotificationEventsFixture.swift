@@ -36,22 +36,47 @@ enum NotificationEventsFixture {
             [
                 "company_id": .string(company), "name": .string(name), "key_prefix": "ACME", "tier": .string(tier),
                 "status": "active", "created_at_ms": .int(at),
-                "owner": ["user_id": .string(company + "_owner"), "email": .string(ownerEmail), "name": .string(ownerName)],
-                "invitation": ["invitation_id": "inv_owner", "token": .string(token), "expires_at_ms": .int(at + 7 * day)],
+                "owner": [
+                    "user_id": .string(company + "_owner"), "email": .string(ownerEmail), "name": .string(ownerName),
+                ],
+                "invitation": [
+                    "invitation_id": "inv_owner", "token": .string(token), "expires_at_ms": .int(at + 7 * day),
+                ],
             ],
             at: at,
             id: id
         )
     }
 
-    static func invited(_ company: String, email: String, name: String, role: String = "member", token: String, at: Int64) -> MeshEvent {
+    static func invited(
+        _ company: String, email: String, name: String, role: String = "member", token: String, at: Int64
+    ) -> MeshEvent {
         event(
             "user.invited",
             [
                 "company_id": .string(company), "user_id": "usr_new", "email": .string(email), "name": .string(name),
                 "role": .string(role),
-                "invitation": ["invitation_id": "inv_user", "token": .string(token), "expires_at_ms": .int(at + 7 * day)],
+                "invitation": [
+                    "invitation_id": "inv_user", "token": .string(token), "expires_at_ms": .int(at + 7 * day),
+                ],
                 "invited_by": "root", "at_ms": .int(at),
+            ],
+            at: at
+        )
+    }
+
+    static func accessRecoveryIssued(_ company: String, email: String, name: String, token: String, at: Int64)
+        -> MeshEvent
+    {
+        event(
+            "user.access_recovery_issued",
+            [
+                "company_id": .string(company), "user_id": "usr_lost", "email": .string(email), "name": .string(name),
+                "role": "owner",
+                "invitation": [
+                    "invitation_id": "inv_recovery", "token": .string(token), "expires_at_ms": .int(at + 7 * day),
+                ],
+                "requested_by": "root", "at_ms": .int(at),
             ],
             at: at
         )
@@ -77,7 +102,9 @@ enum NotificationEventsFixture {
     }
 
     static func reactivated(_ company: String, automatic: Bool, at: Int64) -> MeshEvent {
-        event("company.reactivated", ["company_id": .string(company), "at_ms": .int(at), "automatic": .bool(automatic)], at: at)
+        event(
+            "company.reactivated", ["company_id": .string(company), "at_ms": .int(at), "automatic": .bool(automatic)],
+            at: at)
     }
 
     static func deleted(_ company: String, at: Int64) -> MeshEvent {
@@ -102,6 +129,8 @@ enum NotificationEventsFixture {
         if let webhookURL {
             settings["webhook_url"] = .string(webhookURL)
         }
-        return event("company.configured", ["company_id": .string(company), "settings": .object(settings), "at_ms": .int(at)], at: at)
+        return event(
+            "company.configured", ["company_id": .string(company), "settings": .object(settings), "at_ms": .int(at)],
+            at: at)
     }
 }
