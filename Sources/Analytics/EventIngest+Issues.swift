@@ -83,7 +83,11 @@ extension EventIngest {
             """,
             [.text(target), SQLValue(resolvedAt), .integer(atMs), .text(companyID), .text(issueID)]
         )
-        if let resolvedAt {
+        // A null resolution_id means the move resolved nothing, so its resolution time is an earlier one
+        // the issue kept (a move from the old final status to the new one) and is counted already.
+        // Events without the member come from an older tenancy, so their resolution time counts.
+        let keptResolution = payload.event.payload["resolution_id"]?.isNull == true
+        if let resolvedAt, !keptResolution {
             try recordResolution(
                 companyID, issueID: issueID, resolutionID: payload.string("resolution_id"), resolvedAtMs: resolvedAt,
                 createdAtMs: nil, teamID: payload.string("team_id"), connection

@@ -8,7 +8,7 @@ extension CompanyHandlers {
         methods.register(
             "companies.configure",
             summary:
-                "Changes the given settings members, all or none; every problem is listed at once; idempotent by meta.idempotency_key.",
+                "Changes the given settings members, all or none, moving issues out of dropped statuses by status_moves; every problem is listed at once; idempotent by meta.idempotency_key.",
             scope: .company
         ) { (params: ConfigureParams, context) -> CompanyView in
             let caller = try TenancyAccess.require(context, method: context.method)
@@ -27,9 +27,15 @@ extension CompanyHandlers {
     {
         var company = try TenancyAccess.company(params.companyID, in: connection, for: caller)
         let before = company.settings
+        let current = try Workflow(statuses: before.statuses)
+        let inUse = try CompanyUsage.issuesByStatus(company.id, in: connection)
+        let movesParam = params.statusMoves.flatMap { $0.isNull ? nil : $0 }
 
         var patch = SettingsPatch(tier: company.tier)
-        guard let settings = patch.apply(params.settings, to: before) else {
+        let patched = patch.apply(params.settings, to: before)
+        let next = patch.proposedStatuses.flatMap { try? Workflow(statuses: $0) }
+        let moves = movesParam.map { patch.statusMoves($0, from: current, to: next, inUse: inUse) } ?? [:]
+        guard let settings = patched, patch.problems.isEmpty else {
             let list = patch.problems.map { "\($0.field) \($0.problem)" }.joined(separator: "; ")
             throw RPCError(
                 .invalidArgument,
@@ -37,39 +43,43 @@ extension CompanyHandlers {
                 details: ["problems": try JSONValue(encoding: patch.problems)]
             )
         }
-
-        try rejectRemovingUsedStatuses(
-            from: before.statuses, to: settings.statuses, companyID: company.id, in: connection)
+        if movesParam == nil {
+            try rejectRemovingUsedStatuses(from: before.statuses, to: settings.statuses, inUse: inUse)
+        }
 
         company.settings = settings
         company.updatedAtMs = now
         try company.save(in: connection)
-        try AuditLog.record(
-            connection: connection, companyID: company.id, actor: caller, action: "companies.configure",
-            targetType: "company", targetID: company.id, before: before.json, after: settings.json, atMs: now
-        )
         try connection.publish(
             EventTopic.companyConfigured,
             ["company_id": .string(company.id), "settings": settings.json, "at_ms": .int(now)],
             atMs: now
         )
+        // NOTE: only dropped statuses move. Issues of a kept status that becomes final, or stops being
+        // final, keep their resolved_at_ms until their next transition.
+        let outcomes = try StatusMoves.apply(
+            moves, workflow: try Workflow(statuses: settings.statuses), companyID: company.id, atMs: now,
+            in: connection
+        )
+
+        // The audit entry's state after the change is the settings, plus the moves when any were given.
+        var after = settings.json
+        if case .object(var members) = after, movesParam != nil {
+            members["status_moves"] = .array(outcomes.map(\.json))
+            after = .object(members)
+        }
+        try AuditLog.record(
+            connection: connection, companyID: company.id, actor: caller, action: "companies.configure",
+            targetType: "company", targetID: company.id, before: before.json, after: after, atMs: now
+        )
         return try CompanyView.make(company, in: connection)
     }
 
-    /// Rejects a workflow that drops a status that open issues still use.
-    static func rejectRemovingUsedStatuses(
-        from old: [String],
-        to new: [String],
-        companyID: String,
-        in connection: Connection
-    ) throws {
+    /// Rejects a workflow that drops a status that live issues still use, for a call without
+    /// `status_moves`. `counts` is the number of live issues per status.
+    static func rejectRemovingUsedStatuses(from old: [String], to new: [String], inUse counts: [String: Int]) throws {
         let removed = Set(old).subtracting(new)
-        guard !removed.isEmpty else {
-            return
-        }
-
-        let inUse = try CompanyUsage.issuesByStatus(companyID, in: connection)
-            .filter { removed.contains($0.key) && $0.value > 0 }
+        let inUse = counts.filter { removed.contains($0.key) && $0.value > 0 }
         guard !inUse.isEmpty else {
             return
         }
@@ -79,6 +89,7 @@ extension CompanyHandlers {
             inUse.count == 1
             ? "status '\(inUse.keys.first!)'"
             : "statuses " + inUse.keys.sorted().map { "'\($0)' (\(inUse[$0]!))" }.joined(separator: ", ")
+        let example = StatusMoves.example(for: inUse.keys, from: old, to: new)
 
         // A new spelling of a used status would strand its issues under the old one, so it counts as a removal.
         let respelled = inUse.keys.sorted().compactMap { name in
@@ -87,16 +98,17 @@ extension CompanyHandlers {
         let respellingNote =
             respelled.isEmpty
             ? ""
-            : "; a status in use keeps its spelling, so write \(respelled.joined(separator: ", "))"
+            : "; a status in use keeps its spelling unless moved, so write \(respelled.joined(separator: ", "))"
 
         throw RPCError(
             .failedPrecondition,
-            "\(total) \(total == 1 ? "issue" : "issues") not deleted \(total == 1 ? "is" : "are") still in \(names); "
-                + "move them to a status you keep (issues.transition) or delete them before removing it"
-                + respellingNote,
+            "\(StatusMoves.issueCount(total)) still in \(names); move them in the same call with status_moves, "
+                + "for example \"status_moves\": \(JSONWriter.string(example)) (an issue moved from the final status "
+                + "to the new final one stays resolved)" + respellingNote,
             details: [
                 "issues_by_status": .object(inUse.mapValues { .int(Int64($0)) }),
                 "count": .int(Int64(total)),
+                "status_moves_example": example,
             ]
         )
     }

@@ -35,10 +35,14 @@ struct ConfigureParams: Codable, Sendable {
     var companyID: String
     /// Only the members given change; see `SettingsPatch` for the rules.
     var settings: JSONValue
+    /// The target in the new list of each status that the new `statuses` drop, such as
+    /// `{"Done": "Closed"}`. `SettingsPatch.statusMoves` checks it.
+    var statusMoves: JSONValue?
 
     enum CodingKeys: String, CodingKey {
         case companyID = "company_id"
         case settings
+        case statusMoves = "status_moves"
     }
 }
 

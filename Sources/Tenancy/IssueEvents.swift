@@ -46,6 +46,10 @@ enum IssueEvents {
 
     /// Publishes `issue.transitioned` for `issue` after the move, and `issue.resolved` when it entered
     /// the final status or `issue.reopened` when it left it.
+    ///
+    /// An issue that keeps an earlier resolution (moved by `companies.configure` from the old final
+    /// status to the new one) gets `issue.transitioned` alone, with that `resolved_at_ms` and a null
+    /// `resolution_id`, so subscribers count no new resolution.
     static func publishTransition(
         _ issue: Issue,
         from previous: Issue,

@@ -17,13 +17,7 @@ extension IssueHandlers {
             let target = workflow.canonical(params.toStatus) ?? params.toStatus
             try workflow.check(from: before.status, to: target)
 
-            // Entering the final status resolves the issue and leaving it reopens the issue. An issue that
-            // already has a resolution time (its status was final before the company renamed the final
-            // status) keeps that time when it moves into the current final status.
-            var after = before
-            after.status = target
-            after.resolvedAtMs = workflow.isFinal(target) ? (before.resolvedAtMs ?? now) : nil
-            after.updatedAtMs = now
+            let after = before.moved(to: target, in: workflow, atMs: now)
             try after.save(in: connection)
 
             try AuditLog.record(

@@ -30,7 +30,12 @@ extension SettingsPatch {
 }
 
 extension ConfigureParams: MemberSchemaProviding {
+    /// `status_moves` maps status names to status names, so any member name is allowed and each value is
+    /// a name.
     static var memberSchemas: [String: JSONValue] {
-        [CodingKeys.settings.rawValue: SettingsPatch.jsonSchema]
+        [
+            CodingKeys.settings.rawValue: SettingsPatch.jsonSchema,
+            CodingKeys.statusMoves.rawValue: ["type": "object", "additionalProperties": ["type": "string"]],
+        ]
     }
 }

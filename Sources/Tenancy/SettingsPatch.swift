@@ -13,6 +13,9 @@ import TenantModel
 struct SettingsPatch {
     let tier: Tier
     private(set) var problems: [FieldProblem] = []
+    /// The statuses the patch leaves the company with. `apply` sets them even when other members have
+    /// problems, and leaves nil when the patch's own `statuses` are invalid or the patch is not an object.
+    private(set) var proposedStatuses: [String]?
 
     init(tier: Tier) {
         self.tier = tier
@@ -29,14 +32,17 @@ struct SettingsPatch {
         }
 
         var next = current
+        var statusesRejected = false
         for (name, value) in members.sorted(by: { $0.key < $1.key }) {
             let field = "settings.\(name)"
             switch CompanySettings.CodingKeys(rawValue: name) {
             case .statuses?:
+                let before = problems.count
                 if let statuses = names(value, field: field) {
                     checkStatuses(statuses, field: field)
                     next.statuses = statuses
                 }
+                statusesRejected = problems.count != before
             case .priorities?:
                 next.priorities = names(value, field: field) ?? next.priorities
             case .types?:
@@ -57,6 +63,7 @@ struct SettingsPatch {
         if members["webhook_url"] != nil || members["integrations"] != nil {
             checkWebhookAllowed(next)
         }
+        proposedStatuses = statusesRejected ? nil : next.statuses
         return problems.isEmpty ? next : nil
     }
 

@@ -19,50 +19,76 @@ enum TierLimitCheck {
 
         let seats = try CompanyUsage.seats(company.id, in: connection)
         if let maximum = target.maximumUsers, seats > maximum {
-            found.append(Violation(
-                limit: "users", current: .int(Int64(seats)), allowed: .int(Int64(maximum)),
-                action: "deactivate \(seats - maximum) user(s) with users.deactivate; pending invitations hold a seat too"
-            ))
+            found.append(
+                Violation(
+                    limit: "users", current: .int(Int64(seats)), allowed: .int(Int64(maximum)),
+                    action:
+                        "deactivate \(seats - maximum) user(s) with users.deactivate; pending invitations hold a seat too"
+                ))
         }
 
         let issues = try CompanyUsage.issues(company.id, in: connection)
         if let maximum = target.maximumIssues, issues > maximum {
-            found.append(Violation(
-                limit: "issues", current: .int(Int64(issues)), allowed: .int(Int64(maximum)),
-                action: "delete \(issues - maximum) issues with issues.delete"
-            ))
+            found.append(
+                Violation(
+                    limit: "issues", current: .int(Int64(issues)), allowed: .int(Int64(maximum)),
+                    action: "delete \(issues - maximum) issues with issues.delete"
+                ))
         }
 
         let fields = company.settings.customFields.count
         if let maximum = target.maximumCustomFields, fields > maximum {
-            found.append(Violation(
-                limit: "custom_fields", current: .int(Int64(fields)), allowed: .int(Int64(maximum)),
-                action: "remove \(fields - maximum) custom fields with companies.configure"
-            ))
+            found.append(
+                Violation(
+                    limit: "custom_fields", current: .int(Int64(fields)), allowed: .int(Int64(maximum)),
+                    action: "remove \(fields - maximum) custom fields with companies.configure"
+                ))
         }
 
         let allowedIntegrations = Set(target.allowedIntegrations.map(\.rawValue))
         let disallowed = company.settings.integrations.filter { !allowedIntegrations.contains($0) }
         if !disallowed.isEmpty {
-            found.append(Violation(
-                limit: "integrations",
-                current: .array(disallowed.map { .string($0) }),
-                allowed: .array(allowedIntegrations.sorted().map { .string($0) }),
-                action: "disable \(disallowed.joined(separator: ", ")) with companies.configure"
-                    + (disallowed.contains { $0.hasSuffix("webhook") }
-                        ? "; if no webhook integration remains, also pass webhook_url null in the same call" : "")
-            ))
+            found.append(
+                Violation(
+                    limit: "integrations",
+                    current: .array(disallowed.map { .string($0) }),
+                    allowed: .array(allowedIntegrations.sorted().map { .string($0) }),
+                    action: "disable \(disallowed.joined(separator: ", ")) with companies.configure"
+                        + (disallowed.contains { $0.hasSuffix("webhook") }
+                            ? "; if no webhook integration remains, also pass webhook_url null in the same call" : "")
+                ))
         }
 
         if !target.allowsCustomStatuses && company.settings.statuses != CompanySettings.basicStatuses {
             let fixed = CompanySettings.basicStatuses
-            found.append(Violation(
-                limit: "statuses",
-                current: .array(company.settings.statuses.map { .string($0) }),
-                allowed: .array(fixed.map { .string($0) }),
-                action: "set statuses to \(fixed.joined(separator: ", ")) with companies.configure, after moving issues out of other statuses"
-            ))
+            found.append(
+                Violation(
+                    limit: "statuses",
+                    current: .array(company.settings.statuses.map { .string($0) }),
+                    allowed: .array(fixed.map { .string($0) }),
+                    action: try statusesAction(company, to: fixed, in: connection)
+                ))
         }
         return found
+    }
+
+    /// Returns the action that reaches the fixed workflow `fixed`: one `companies.configure`, with
+    /// `status_moves` for the dropped statuses that live issues use, then the downgrade again.
+    private static func statusesAction(
+        _ company: CompanyRecord,
+        to fixed: [String],
+        in connection: Connection
+    ) throws -> String {
+        let statuses = fixed.joined(separator: ", ")
+        let dropped = Set(company.settings.statuses).subtracting(fixed)
+        let used = try CompanyUsage.issuesByStatus(company.id, in: connection)
+            .filter { dropped.contains($0.key) && $0.value > 0 }.keys
+        guard !used.isEmpty else {
+            return "set statuses to \(statuses) with companies.configure, then retry the downgrade"
+        }
+
+        let example = StatusMoves.example(for: used, from: company.settings.statuses, to: fixed)
+        return "first call companies.configure with statuses \(statuses) and status_moves for the statuses "
+            + "issues still use, for example \"status_moves\": \(JSONWriter.string(example)), then retry the downgrade"
     }
 }

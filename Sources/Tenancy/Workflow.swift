@@ -7,8 +7,9 @@ import MeshProtocol
 /// - back any number of steps, to any status before `S` (step back, or reopen from the final status);
 /// - straight to the final status from anywhere (close without walking every step).
 ///
-/// Staying on the same status is not a move and is rejected. An issue whose status is no longer in the
-/// list (the company renamed or removed it) may move to any listed status, so it can rejoin the workflow.
+/// Staying on the same status is not a move and is rejected. `companies.configure` moves the issues of
+/// every status it drops, so live issues have a listed status. A stored issue whose status is not listed
+/// anyway may move to any listed status, so it can rejoin the workflow.
 public struct Workflow: Sendable, Hashable {
     public let statuses: [String]
 
@@ -69,7 +70,7 @@ public struct Workflow: Sendable, Hashable {
         guard statuses.contains(to) else {
             throw RPCError(
                 .invalidArgument,
-                "to_status '\(to)' is not a status of this company's workflow; use one of \(listed(statuses))",
+                "to_status '\(to)' is not a status of this company's workflow; use one of \(Self.listed(statuses))",
                 details: ["field": "to_status", "value": .string(to), "allowed": json(statuses)]
             )
         }
@@ -78,7 +79,7 @@ public struct Workflow: Sendable, Hashable {
         guard from != to else {
             throw RPCError(
                 .failedPrecondition,
-                "the issue is already in status '\(to)'; pick a different status: one of \(listed(allowed))",
+                "the issue is already in status '\(to)'; pick a different status: one of \(Self.listed(allowed))",
                 details: ["from_status": .string(from), "to_status": .string(to), "allowed": json(allowed)]
             )
         }
@@ -86,13 +87,14 @@ public struct Workflow: Sendable, Hashable {
         guard allowed.contains(to) else {
             throw RPCError(
                 .failedPrecondition,
-                "an issue in '\(from)' cannot move to '\(to)': the workflow allows one step forward, any step back, or straight to '\(finalStatus)'; from '\(from)' use one of \(listed(allowed))",
+                "an issue in '\(from)' cannot move to '\(to)': the workflow allows one step forward, any step back, or straight to '\(finalStatus)'; from '\(from)' use one of \(Self.listed(allowed))",
                 details: ["from_status": .string(from), "to_status": .string(to), "allowed": json(allowed)]
             )
         }
     }
 
-    private func listed(_ names: [String]) -> String {
+    /// Returns the names quoted and comma-separated, for messages: `'Open', 'Closed'`.
+    static func listed(_ names: [String]) -> String {
         names.map { "'\($0)'" }.joined(separator: ", ")
     }
 

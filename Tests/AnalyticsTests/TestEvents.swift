@@ -141,6 +141,24 @@ enum TestEvents {
         return event("issue.transitioned", .object(payload), at: at)
     }
 
+    /// `issue.transitioned` as tenancy publishes it, `resolution_id` always present: the id of the
+    /// resolution the move makes, or null when it makes none (including a kept `resolvedAt`).
+    static func moved(
+        _ company: String, _ issue: String, from: String, to: String, at: Int64, resolvedAt: Int64? = nil,
+        resolution: String? = nil
+    ) -> MeshEvent {
+        event(
+            "issue.transitioned",
+            [
+                "company_id": .string(company), "issue_id": .string(issue), "team_id": nil, "type": "Bug",
+                "priority": "Medium", "from_status": .string(from), "to_status": .string(to), "at_ms": .int(at),
+                "resolved_at_ms": resolvedAt.map { .int($0) } ?? .null,
+                "resolution_id": resolution.map { .string($0) } ?? .null,
+            ],
+            at: at
+        )
+    }
+
     static func usage(_ company: String, day: String, calls: Int64, at: Int64) -> MeshEvent {
         event(
             "usage.api_calls",

@@ -92,13 +92,15 @@ import Testing
 
         var settings: [String: JSONValue] = [
             "integrations": .array(downgrade.integrations.map { .string($0) }),
-            "custom_fields": .array((0..<downgrade.customFields).map { ["name": .string("field \($0)"), "type": "text"] }),
+            "custom_fields": .array(
+                (0..<downgrade.customFields).map { ["name": .string("field \($0)"), "type": "text"] }),
         ]
         if let statuses = downgrade.statuses {
             settings["statuses"] = .array(statuses.map { .string($0) })
         }
         _ = try await harness.call(
-            "companies.configure", ["company_id": .string(company.companyID), "settings": .object(settings)], as: company.owner
+            "companies.configure", ["company_id": .string(company.companyID), "settings": .object(settings)],
+            as: company.owner
         )
 
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -113,6 +115,42 @@ import Testing
             }
             try await group.waitForAll()
         }
+    }
+
+    @Test func downgradeWithUsedStatusesNamesStatusMoves() async throws {
+        let harness = try TenancyHarness()
+        let company = try await harness.onboard(tier: "premium")
+        let id: JSONValue = .string(company.companyID)
+        let custom: JSONValue = ["statuses": ["Open", "In Progress", "In Review", "Done"]]
+        _ = try await harness.call("companies.configure", ["company_id": id, "settings": custom], as: company.owner)
+        let issue = try await harness.call(
+            "issues.create", ["company_id": id, "title": "one", "type": "Bug"], as: company.owner)
+        _ = try await harness.call(
+            "issues.transition", ["company_id": id, "issue_id": issue["issue_id"] ?? .null, "to_status": "Done"],
+            as: company.owner)
+
+        let error = await expectFailure(.failedPrecondition) {
+            try await harness.call("companies.changeTier", ["company_id": id, "tier": "basic"], as: company.owner)
+        }
+        let violations = error?.details?["violations"]?.arrayValue ?? []
+        let action = try #require(violations.first { $0["limit"] == "statuses" }?["action"]?.stringValue)
+        #expect(
+            action.hasPrefix("first call companies.configure with statuses Open, In Progress, Closed and status_moves"))
+        #expect(action.contains(#""status_moves": {"Done":"Closed"}"#))
+        #expect(action.hasSuffix("then retry the downgrade"))
+
+        // Following the action lets the downgrade through.
+        _ = try await harness.call(
+            "companies.configure",
+            [
+                "company_id": id, "settings": ["statuses": ["Open", "In Progress", "Closed"]],
+                "status_moves": ["Done": "Closed"],
+            ],
+            as: company.owner
+        )
+        let changed = try await harness.call(
+            "companies.changeTier", ["company_id": id, "tier": "basic"], as: company.owner)
+        #expect(changed["to_tier"] == "basic")
     }
 
     @Test func upgradeAppliesAtOnce() async throws {

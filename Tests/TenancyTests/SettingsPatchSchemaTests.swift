@@ -1,4 +1,5 @@
 import MeshProtocol
+import MeshRuntime
 import Testing
 
 @testable import Tenancy
@@ -19,5 +20,14 @@ import Testing
 
         #expect(field?["required"] == ["name", "type"])
         #expect(field?["properties"]?["required"]?["type"] == "boolean")
+    }
+
+    @Test func statusMovesMapNamesToNames() {
+        let params = SchemaRecorder.schema(for: ConfigureParams.self)
+
+        #expect(
+            params["properties"]?["status_moves"] == [
+                "type": ["object", "null"], "additionalProperties": ["type": "string"],
+            ])
     }
 }
