@@ -87,15 +87,20 @@ struct RecommendationRules {
         guard others.isEmpty else {
             return nil
         }
-        let available = tier.allowedIntegrations.subtracting([.email]).map(\.rawValue).sorted()
+        // Single sign-on sends no messages, so it is not offered as a way to reach the team.
+        let available = tier.allowedIntegrations.subtracting([.email, .sso]).map(\.rawValue).sorted()
         let advice =
             available.isEmpty
             ? "\(tier.displayName) offers only email; Premium adds Slack-style and generic webhooks"
             : "enable one of \(available.joined(separator: ", ")) in the company settings"
+        let enabled =
+            integrations.isEmpty
+            ? "No integration is enabled, so the owner gets no notices at all"
+            : "No integration besides email is enabled"
         return Recommendation(
             rule: "no_integration",
             message:
-                "No integration besides email is enabled; \(advice) so issue changes reach the team where it works.",
+                "\(enabled); \(advice) so notices of tier changes, suspensions and usage also reach the team's chat.",
             figures: [
                 "enabled": .array(integrations.sorted().map { .string($0) }),
                 "available_on_tier": .array(available.map { .string($0) }),

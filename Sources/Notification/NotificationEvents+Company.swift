@@ -12,18 +12,22 @@ extension NotificationEvents {
         let tier = try Tier.parse(try payload.string("tier"), field: payload.field("tier"))
         let owner = try payload.object("owner")
         let ownerUserID = try owner.string("user_id")
-        let mailbox = try Mailbox(name: owner.optionalString("name") ?? "", address: try owner.string("email"), field: owner.field("email"))
+        let mailbox = try Mailbox(
+            name: owner.optionalString("name") ?? "", address: try owner.string("email"), field: owner.field("email"))
         let invitation = try payload.object("invitation")
         let token = try invitation.string("token")
         try InvitationToken.validate(token, field: invitation.field("token"))
         let expiresAtMs = try invitation.int("expires_at_ms")
         let createdAtMs = payload.instant("created_at_ms")
 
-        var company = try CompanyRecord.load(companyID, in: connection) ?? CompanyRecord(
-            companyID: companyID, name: name, tier: tier, status: .active, ownerUserID: ownerUserID,
-            ownerEmail: mailbox.address, ownerName: mailbox.name, emailEnabled: true, webhookIntegration: nil,
-            webhookURL: nil, webhookProblem: nil, createdAtMs: createdAtMs, updatedAtMs: createdAtMs, deletedAtMs: nil
-        )
+        var company =
+            try CompanyRecord.load(companyID, in: connection)
+            ?? CompanyRecord(
+                companyID: companyID, name: name, tier: tier, status: .active, ownerUserID: ownerUserID,
+                ownerEmail: mailbox.address, ownerName: mailbox.name, emailEnabled: true, webhookIntegration: nil,
+                webhookURL: nil, webhookProblem: nil, createdAtMs: createdAtMs, updatedAtMs: createdAtMs,
+                deletedAtMs: nil
+            )
         company.name = name
         company.tier = tier
         company.ownerUserID = ownerUserID
@@ -41,6 +45,9 @@ extension NotificationEvents {
 
     /// Takes the email preference and the webhook from the company's new settings.
     ///
+    /// The owner's email is on while `settings.notifications.email` is true and `settings.integrations`
+    /// contains `email`.
+    ///
     /// A webhook is on when `settings.integrations` contains `slack_webhook` or `webhook` and
     /// `settings.webhook_url` is a loopback URL. Any other URL is rejected: the webhook is turned off
     /// and the reason kept in `webhook_problem`, because posting to an address the company no longer
@@ -54,13 +61,16 @@ extension NotificationEvents {
         let settings = try payload.object("settings")
         let previousWebhook = company.activeWebhook
 
-        if let email = settings.optionalObject("notifications")?.optionalBool("email") {
-            company.emailEnabled = email
-        }
-
         let integrations = Set(settings.value["integrations"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+        // Email needs both the preference and the email integration; settings without a member keep
+        // what the company had.
+        let wantsEmail = settings.optionalObject("notifications")?.optionalBool("email") ?? company.emailEnabled
+        let allowsEmail = settings.value["integrations"] == nil || integrations.contains(Integration.email.rawValue)
+        company.emailEnabled = wantsEmail && allowsEmail
+
         let integration: Integration? =
-            integrations.contains(Integration.slackWebhook.rawValue) ? .slackWebhook
+            integrations.contains(Integration.slackWebhook.rawValue)
+            ? .slackWebhook
             : integrations.contains(Integration.webhook.rawValue) ? .webhook : nil
         company.webhookIntegration = integration
         company.webhookURL = nil
@@ -71,10 +81,13 @@ extension NotificationEvents {
                     company.webhookURL = try WebhookTarget.parse(url, field: settings.field("webhook_url")).url
                 } catch {
                     company.webhookProblem = error.message
-                    logger.notice("webhook.rejected", ["company_id": company.companyID, "event": event.eventID, "error": error.message])
+                    logger.notice(
+                        "webhook.rejected",
+                        ["company_id": company.companyID, "event": event.eventID, "error": error.message])
                 }
             } else {
-                company.webhookProblem = "\(settings.field("integrations")) enables \(integration.rawValue) "
+                company.webhookProblem =
+                    "\(settings.field("integrations")) enables \(integration.rawValue) "
                     + "but \(settings.field("webhook_url")) is missing; set it to http://127.0.0.1:PORT/path"
             }
         }

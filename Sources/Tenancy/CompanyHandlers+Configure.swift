@@ -55,6 +55,12 @@ extension CompanyHandlers {
             ["company_id": .string(company.id), "settings": settings.json, "at_ms": .int(now)],
             atMs: now
         )
+        if let allowed = company.tier.maximumCustomFields {
+            try UsageWarnings.unitsTaken(
+                "custom_fields", company: company, from: Int64(before.customFields.count),
+                to: Int64(settings.customFields.count), allowed: allowed, atMs: now, in: connection
+            )
+        }
         // NOTE: only dropped statuses move. Issues of a kept status that becomes final, or stops being
         // final, keep their resolved_at_ms until their next transition.
         let outcomes = try StatusMoves.apply(

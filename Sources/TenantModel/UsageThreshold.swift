@@ -2,7 +2,7 @@ import MeshProtocol
 
 /// The shares of a tier limit at which a company's owner is warned, and the event that carries a warning.
 ///
-/// A warning fires when a count rises across a threshold. The seat, issue or API call that takes usage
+/// A warning fires when a count rises across a threshold. The seat, issue, custom field or API call that takes usage
 /// from under 80% to 80% or more fires the 80% warning. The one that uses the last unit fires the 100%
 /// warning. Usage that falls back and rises again fires again.
 public enum UsageThreshold {
@@ -22,7 +22,7 @@ public enum UsageThreshold {
     /// Builds the payload of `usage.threshold_reached`.
     ///
     /// - Parameters:
-    ///   - limit: `users`, `issues` or `api_calls_per_day`, the names `TierLimits` encodes.
+    ///   - limit: `users`, `issues`, `custom_fields` or `api_calls_per_day`, the names `TierLimits` encodes.
     ///   - day: the UTC day (`2026-12-05`) a daily limit counts, nil for the others.
     public static func payload(
         companyID: String,

@@ -12,7 +12,10 @@ import Testing
     /// Returns a harness in which company `cmp_a` (owner Olivia) is provisioned.
     func provisionedHarness(tier: String = "basic", ownerName: String = "Olivia Owner") throws -> NotificationHarness {
         let harness = try NotificationHarness()
-        try harness.deliver([Fixture.provisioned("cmp_a", tier: tier, ownerName: ownerName, token: Fixture.token(), at: harness.clock.nowMs())])
+        try harness.deliver([
+            Fixture.provisioned(
+                "cmp_a", tier: tier, ownerName: ownerName, token: Fixture.token(), at: harness.clock.nowMs())
+        ])
         return harness
     }
 
@@ -30,7 +33,9 @@ import Testing
     @Test func invitedUserGetsInvitation() async throws {
         let harness = try provisionedHarness()
         let token = Fixture.token()
-        let event = Fixture.invited("cmp_a", email: "ivan@acme.example", name: "Ivan Invitee", role: "admin", token: token, at: harness.clock.nowMs())
+        let event = Fixture.invited(
+            "cmp_a", email: "ivan@acme.example", name: "Ivan Invitee", role: "admin", token: token,
+            at: harness.clock.nowMs())
 
         try harness.deliver([event])
 
@@ -45,10 +50,13 @@ import Testing
 
     @Test func namelessInvitationGreetsPlainly() throws {
         let harness = try provisionedHarness()
-        var event = Fixture.invited("cmp_a", email: "ivan@acme.example", name: "", token: Fixture.token(), at: harness.clock.nowMs())
+        var event = Fixture.invited(
+            "cmp_a", email: "ivan@acme.example", name: "", token: Fixture.token(), at: harness.clock.nowMs())
         if case .object(var payload) = event.payload {
             payload["name"] = nil
-            event = MeshEvent(eventID: event.eventID, topic: event.topic, payload: .object(payload), createdAtMs: event.createdAtMs, source: "tenancy")
+            event = MeshEvent(
+                eventID: event.eventID, topic: event.topic, payload: .object(payload), createdAtMs: event.createdAtMs,
+                source: "tenancy")
         }
 
         try harness.deliver([event])
@@ -76,7 +84,8 @@ import Testing
     @Test func suspensionAndReactivationMailOwner() async throws {
         let harness = try provisionedHarness()
         let now = harness.clock.nowMs()
-        let suspended = Fixture.suspended("cmp_a", reason: "unpaid invoice", reactivateAt: now + 3 * Fixture.day, at: now)
+        let suspended = Fixture.suspended(
+            "cmp_a", reason: "unpaid invoice", reactivateAt: now + 3 * Fixture.day, at: now)
         let reactivated = Fixture.reactivated("cmp_a", automatic: true, at: now + 3 * Fixture.day)
 
         try harness.deliver([suspended, reactivated])
@@ -102,12 +111,15 @@ import Testing
         #expect(EncodedWords.decode(to) == "Zoë Ångström <olivia@acme.example>")
     }
 
-    @Test func emailOffKeepsOnlyInvitations() async throws {
+    /// Email is off with the preference off, and equally with the email integration removed.
+    @Test(arguments: [(["email"], false), ([], true), (["sso"], true)])
+    func emailOffKeepsOnlyInvitations(integrations: [String], preference: Bool) async throws {
         let harness = try provisionedHarness()
         let now = harness.clock.nowMs()
 
         try harness.deliver([
-            Fixture.configured("cmp_a", integrations: ["email"], webhookURL: nil, emailNotifications: false, at: now),
+            Fixture.configured(
+                "cmp_a", integrations: integrations, webhookURL: nil, emailNotifications: preference, at: now),
             Fixture.tierChanged("cmp_a", from: "basic", to: "premium", at: now),
             Fixture.invited("cmp_a", email: "ivan@acme.example", name: "Ivan", token: Fixture.token(), at: now),
         ])
@@ -122,7 +134,10 @@ import Testing
 
         try harness.deliver([Fixture.deleted("cmp_a", at: now)])
         #expect(try harness.deliver([Fixture.tierChanged("cmp_a", from: "basic", to: "premium", at: now)]) == 1)
-        #expect(try harness.deliver([Fixture.invited("cmp_a", email: "ivan@acme.example", name: "Ivan", token: Fixture.token(), at: now)]) == 1)
+        #expect(
+            try harness.deliver([
+                Fixture.invited("cmp_a", email: "ivan@acme.example", name: "Ivan", token: Fixture.token(), at: now)
+            ]) == 1)
 
         #expect(try OutboxReader(home: harness.home).emlNames().count == 1)
         let exported = try await harness.call("notifications.export", ["company_id": "cmp_a"], as: .service)
@@ -138,7 +153,9 @@ import Testing
         let harness = try NotificationHarness()
 
         let error = #expect(throws: RPCError.self) {
-            try harness.deliver([Fixture.tierChanged("cmp_missing", from: "basic", to: "premium", at: harness.clock.nowMs())])
+            try harness.deliver([
+                Fixture.tierChanged("cmp_missing", from: "basic", to: "premium", at: harness.clock.nowMs())
+            ])
         }
         #expect(error?.status == .failedPrecondition)
         #expect(error?.message.contains("cmp_missing") == true)

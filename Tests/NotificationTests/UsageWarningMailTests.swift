@@ -65,6 +65,20 @@ import Testing
         #expect(mail.body.contains("until the next UTC midnight"))
     }
 
+    @Test func customFieldWarningNamesTheWayOut() throws {
+        let harness = try NotificationHarness()
+        let now = harness.clock.nowMs()
+        try harness.deliver([Fixture.provisioned("cmp_a", token: Fixture.token(), at: now)])
+
+        let event = warning("custom_fields", percent: 100, current: 5, allowed: 5, at: now)
+        try harness.deliver([event])
+
+        let mail = try email(harness, for: event)
+        #expect(mail.header("Subject") == "Acme Tools reached its custom field limit")
+        #expect(mail.body.contains("has used all of the Basic plan's custom fields: 5 of 5"))
+        #expect(mail.body.contains("upgrade the plan with companies.changeTier"))
+    }
+
     @Test func unknownLimitIsRejected() throws {
         let harness = try NotificationHarness()
         let now = harness.clock.nowMs()

@@ -54,6 +54,31 @@ import Testing
         #expect(found.allSatisfy { $0["day"] == .null })
     }
 
+    @Test func customFieldsWarnAtFourAndFive() async throws {
+        let harness = try TenancyHarness()
+        let company = try await harness.onboard()
+        func configure(fields count: Int) async throws {
+            let fields: [JSONValue] = (0..<count).map { ["name": .string("Field \($0)"), "type": "text"] }
+            _ = try await harness.call(
+                "companies.configure",
+                ["company_id": .string(company.companyID), "settings": ["custom_fields": .array(fields)]],
+                as: company.owner
+            )
+        }
+
+        try await configure(fields: 3)
+        #expect(try warnings(harness).isEmpty)
+        // Two fields at once cross both thresholds, each warned once.
+        try await configure(fields: 5)
+        try await configure(fields: 5)
+
+        let found = try warnings(harness)
+        #expect(found.map { $0["threshold_percent"] } == [80, 100])
+        #expect(found.allSatisfy { $0["current"] == 5 })
+        #expect(found.allSatisfy { $0["limit"] == "custom_fields" })
+        #expect(found.allSatisfy { $0["allowed"] == 5 })
+    }
+
     @Test func refusedSeatWarnsNothing() async throws {
         let harness = try TenancyHarness()
         let company = try await harness.onboard()
