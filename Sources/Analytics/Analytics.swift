@@ -10,7 +10,9 @@ import TenantModel
 public enum Analytics: MeshService {
     public static let name = "analytics"
 
-    public static var migrations: [Migration] { AnalyticsMigrations.all + AnalyticsMigrations.resolutionKey }
+    public static var migrations: [Migration] {
+        AnalyticsMigrations.all + AnalyticsMigrations.resolutionKey + AnalyticsMigrations.invitationExpiry
+    }
 
     public static func make(_ environment: ServiceEnvironment) throws -> ServiceParts {
         var parts = ServiceParts()

@@ -103,15 +103,21 @@ struct CompanyReportReader {
         ).compactMap { $0.int("resolution_ms") }
     }
 
-    /// Users counted against the tier limit (invited or active), and the active ones alone.
+    /// Users counted against the tier limit (active, or invited with an invitation not yet expired),
+    /// and the active ones alone.
     func userCounts() throws -> (counted: Int64, active: Int64) {
         let row = try connection.queryOne(
             """
-            SELECT SUM(CASE WHEN status IN ('invited', 'active') THEN 1 ELSE 0 END) AS counted,
+            SELECT SUM(
+                       CASE WHEN status = 'active' THEN 1
+                            WHEN status = 'invited' AND (invitation_expires_at_ms IS NULL OR invitation_expires_at_ms > ?)
+                                THEN 1
+                            ELSE 0 END
+                   ) AS counted,
                    SUM(CASE WHEN status = 'active' THEN 1 ELSE 0 END) AS active
             FROM users WHERE company_id = ?
             """,
-            [.text(companyID)]
+            [.integer(nowMs), .text(companyID)]
         )
         return (row?.int("counted") ?? 0, row?.int("active") ?? 0)
     }

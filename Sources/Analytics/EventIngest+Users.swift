@@ -43,6 +43,16 @@ extension EventIngest {
             companyID, userID, role: payload.string("role"), status: "invited", atMs: atMs, invitedAtMs: atMs,
             connection
         )
+        // A later invitation of the same user replaces the earlier one, so the latest event's time wins.
+        if let expiresAtMs = payload.event.payload["invitation"]?["expires_at_ms"]?.intValue {
+            try connection.execute(
+                """
+                UPDATE users SET invitation_expires_at_ms = ?
+                WHERE company_id = ? AND user_id = ? AND status_at_ms <= ?
+                """,
+                [.integer(expiresAtMs), .text(companyID), .text(userID), .integer(atMs)]
+            )
+        }
 
         // The inviter acted that day; "root" is an operator, not a user of the company.
         if let inviter = payload.string("invited_by"), inviter != "root" {

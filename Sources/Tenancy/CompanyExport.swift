@@ -12,7 +12,9 @@ enum CompanyExport {
         ("notification", "notifications.export"),
     ]
 
-    static func local(_ company: CompanyRecord, in connection: Connection) throws -> [String: JSONValue] {
+    static func local(_ company: CompanyRecord, atMs now: Int64, in connection: Connection) throws
+        -> [String: JSONValue]
+    {
         let id: SQLValue = .text(company.id)
 
         let users = try connection.query(
@@ -44,7 +46,7 @@ enum CompanyExport {
         let audit = try AuditEntry.all(companyID: company.id, in: connection).map { try JSONValue(encoding: $0) }
 
         var export: [String: JSONValue] = [
-            "company": try JSONValue(encoding: CompanyView.make(company, in: connection)),
+            "company": try JSONValue(encoding: CompanyView.make(company, atMs: now, in: connection)),
             "settings": company.settings.json,
             "users": .array(users),
             "invitations": .array(invitations),

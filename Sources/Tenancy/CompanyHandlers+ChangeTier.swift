@@ -41,7 +41,7 @@ extension CompanyHandlers {
         }
 
         if target < source {
-            let violations = try TierLimitCheck.violations(company, target: target, in: connection)
+            let violations = try TierLimitCheck.violations(company, target: target, atMs: now, in: connection)
             if !violations.isEmpty {
                 let list = violations.map { "\($0.limit) (\($0.action))" }.joined(separator: "; ")
                 throw RPCError(
@@ -69,7 +69,8 @@ extension CompanyHandlers {
             atMs: now
         )
         return ChangeTierResult(
-            company: try CompanyView.make(company, in: connection), fromTier: source.rawValue, toTier: target.rawValue
+            company: try CompanyView.make(company, atMs: now, in: connection), fromTier: source.rawValue,
+            toTier: target.rawValue
         )
     }
 }

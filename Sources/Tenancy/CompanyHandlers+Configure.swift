@@ -78,7 +78,7 @@ extension CompanyHandlers {
             connection: connection, companyID: company.id, actor: caller, action: "companies.configure",
             targetType: "company", targetID: company.id, before: before.json, after: after, atMs: now
         )
-        return try CompanyView.make(company, in: connection)
+        return try CompanyView.make(company, atMs: now, in: connection)
     }
 
     /// Rejects a workflow that drops a status that live issues still use, for a call without

@@ -10,10 +10,11 @@ extension CompanyHandlers {
             scope: .company
         ) { (params: CompanyIDParams, context) -> CompanyExportDocument in
             let caller = try TenancyAccess.require(context, method: context.method)
+            let now = env.clock.nowMs()
 
             var export = try await env.store.read { connection in
                 let company = try TenancyAccess.company(params.companyID, in: connection, for: caller)
-                return try CompanyExport.local(company, in: connection)
+                return try CompanyExport.local(company, atMs: now, in: connection)
             }
 
             // Each service owns its part of the data; all three are asked at once.

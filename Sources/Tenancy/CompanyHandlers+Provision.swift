@@ -120,7 +120,7 @@ extension CompanyHandlers {
         )
 
         let result = ProvisionResult(
-            company: try CompanyView.make(company, in: connection),
+            company: try CompanyView.make(company, atMs: now, in: connection),
             owner: owner.view,
             invitation: invitation.view
         )

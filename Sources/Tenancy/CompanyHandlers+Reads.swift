@@ -11,24 +11,28 @@ extension CompanyHandlers {
             scope: .company
         ) { (params: CompanyIDParams, context) -> CompanyView in
             let caller = try TenancyAccess.require(context, method: context.method)
+            let now = env.clock.nowMs()
             return try await env.store.read { connection in
                 let company = try TenancyAccess.company(params.companyID, in: connection, for: caller)
-                return try CompanyView.make(company, in: connection)
+                return try CompanyView.make(company, atMs: now, in: connection)
             }
         }
 
         methods.register(
             "companies.list",
-            summary: "Companies by creation time, filtered by status and tier, a page at a time (deleted ones only when asked).",
+            summary:
+                "Companies by creation time, filtered by status and tier, a page at a time (deleted ones only when asked).",
             scope: .root
         ) { (params: ListCompaniesParams, context) -> CompanyPage in
             try TenancyAccess.require(context, method: context.method)
             let tier = try params.tier.map { try Tier.parse($0, field: "tier") }
             let limit = try InputCheck.limit(params.limit)
             let cursor = try PageCursor.parse(params.cursor)
+            let now = env.clock.nowMs()
 
             return try await env.store.read { connection in
-                try listCompanies(status: params.status, tier: tier, limit: limit, after: cursor, in: connection)
+                try listCompanies(
+                    status: params.status, tier: tier, limit: limit, after: cursor, atMs: now, in: connection)
             }
         }
     }
@@ -38,6 +42,7 @@ extension CompanyHandlers {
         tier: Tier?,
         limit: Int,
         after cursor: PageCursor,
+        atMs now: Int64,
         in connection: Connection
     ) throws -> CompanyPage {
         // Without a status filter, deleted companies are left out: they no longer exist for callers.
@@ -59,7 +64,7 @@ extension CompanyHandlers {
 
         var companies: [CompanyView] = []
         for row in rows.prefix(limit) {
-            companies.append(try CompanyView.make(try CompanyRecord(row: row), in: connection))
+            companies.append(try CompanyView.make(try CompanyRecord(row: row), atMs: now, in: connection))
         }
         let last = companies.last.map { PageCursor(createdAtMs: $0.createdAtMs, id: $0.companyID) }
         return CompanyPage(companies: companies, nextCursor: rows.count > limit ? last?.text : nil)

@@ -56,7 +56,8 @@ extension CompanyHandlers {
                     )
                 }
                 return try CompanyView.make(
-                    try reactivate(company, automatic: false, caller: caller, atMs: now, in: connection), in: connection
+                    try reactivate(company, automatic: false, caller: caller, atMs: now, in: connection), atMs: now,
+                    in: connection
                 )
             }
         }
@@ -102,7 +103,7 @@ extension CompanyHandlers {
             ],
             atMs: now
         )
-        return try CompanyView.make(company, in: connection)
+        return try CompanyView.make(company, atMs: now, in: connection)
     }
 
     /// Makes a suspended company active again; `automatic` marks a reactivation the schedule did.

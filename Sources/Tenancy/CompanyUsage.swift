@@ -2,19 +2,31 @@ import MeshStore
 
 /// The usage a company has of its tier's limits, counted from stored rows.
 struct CompanyUsage: Codable, Sendable, Hashable {
-    /// Invited plus active users: both hold a seat.
+    /// Active users plus invited users whose invitation has not expired: each takes a seat.
     var users: Int
     /// Issues that are not deleted.
     var issues: Int
 
-    static func measure(_ companyID: String, in connection: Connection) throws -> CompanyUsage {
-        CompanyUsage(users: try seats(companyID, in: connection), issues: try issues(companyID, in: connection))
+    static func measure(_ companyID: String, atMs now: Int64, in connection: Connection) throws -> CompanyUsage {
+        CompanyUsage(
+            users: try seats(companyID, atMs: now, in: connection), issues: try issues(companyID, in: connection))
     }
 
-    static func seats(_ companyID: String, in connection: Connection) throws -> Int {
+    /// Counts the seats in use at `now`. An invited user whose invitations have all expired or been
+    /// replaced takes none, so a forgotten invitation frees its seat after 7 days.
+    static func seats(_ companyID: String, atMs now: Int64, in connection: Connection) throws -> Int {
         let count = try connection.scalarInt(
-            "SELECT COUNT(*) FROM users WHERE company_id = ? AND status IN ('invited', 'active')",
-            [.text(companyID)]
+            """
+            SELECT COUNT(*) FROM users AS u
+            WHERE u.company_id = ? AND (
+                u.status = 'active'
+                OR (u.status = 'invited' AND EXISTS (
+                    SELECT 1 FROM invitations AS i
+                    WHERE i.user_id = u.id AND i.used_at_ms IS NULL AND i.expires_at_ms > ?
+                ))
+            )
+            """,
+            [.text(companyID), .integer(now)]
         )
         return Int(count ?? 0)
     }

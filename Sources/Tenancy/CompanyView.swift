@@ -47,8 +47,8 @@ struct CompanyView: Codable, Sendable, Hashable {
         self.usage = usage
     }
 
-    /// Builds the view of `company`, counting its usage inside the caller's transaction.
-    static func make(_ company: CompanyRecord, in connection: Connection) throws -> CompanyView {
-        CompanyView(company, usage: try CompanyUsage.measure(company.id, in: connection))
+    /// Builds the view of `company`, counting its usage at `now` inside the caller's transaction.
+    static func make(_ company: CompanyRecord, atMs now: Int64, in connection: Connection) throws -> CompanyView {
+        CompanyView(company, usage: try CompanyUsage.measure(company.id, atMs: now, in: connection))
     }
 }

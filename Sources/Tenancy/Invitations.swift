@@ -64,6 +64,15 @@ enum Invitations {
         )
         return issued
     }
+
+    /// Returns whether `userID` has an invitation that is neither used nor expired at `now`.
+    static func hasLive(userID: String, atMs now: Int64, in connection: Connection) throws -> Bool {
+        let found = try connection.scalarInt(
+            "SELECT COUNT(*) FROM invitations WHERE user_id = ? AND used_at_ms IS NULL AND expires_at_ms > ?",
+            [.text(userID), .integer(now)]
+        )
+        return (found ?? 0) > 0
+    }
 }
 
 /// An invitation as results show it: never its token.

@@ -14,16 +14,18 @@ enum TierLimitCheck {
     }
 
     /// Lists every limit of `target` that `company` exceeds now, or nothing when it fits.
-    static func violations(_ company: CompanyRecord, target: Tier, in connection: Connection) throws -> [Violation] {
+    static func violations(_ company: CompanyRecord, target: Tier, atMs now: Int64, in connection: Connection) throws
+        -> [Violation]
+    {
         var found: [Violation] = []
 
-        let seats = try CompanyUsage.seats(company.id, in: connection)
+        let seats = try CompanyUsage.seats(company.id, atMs: now, in: connection)
         if let maximum = target.maximumUsers, seats > maximum {
             found.append(
                 Violation(
                     limit: "users", current: .int(Int64(seats)), allowed: .int(Int64(maximum)),
                     action:
-                        "deactivate \(seats - maximum) user(s) with users.deactivate; pending invitations hold a seat too"
+                        "deactivate \(seats - maximum) user(s) with users.deactivate; invitations neither accepted nor expired hold a seat too"
                 ))
         }
 

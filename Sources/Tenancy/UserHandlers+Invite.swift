@@ -62,6 +62,10 @@ extension UserHandlers {
                     details: ["user_id": .string(existing.id), "email": .string(email)]
                 )
             }
+            // Once every invitation of the user has expired, the user has no seat and takes one again.
+            if try !Invitations.hasLive(userID: existing.id, atMs: now, in: connection) {
+                try requireSeat(company, atMs: now, in: connection)
+            }
             return try reinvite(existing, caller: caller, atMs: now, in: connection)
         }
         try requireSeat(company, atMs: now, in: connection)

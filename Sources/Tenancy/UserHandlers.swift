@@ -53,7 +53,7 @@ enum UserHandlers {
         guard let maximum = company.tier.maximumUsers else {
             return
         }
-        let seats = try CompanyUsage.seats(company.id, in: connection)
+        let seats = try CompanyUsage.seats(company.id, atMs: now, in: connection)
         guard seats < maximum else {
             throw RPCError(
                 .resourceExhausted,

@@ -95,6 +95,24 @@ struct IngestTests {
         #expect(report.profile.status == "active")
     }
 
+    @Test("expired invitation frees its seat")
+    func expiredInvitationFreesSeat() async throws {
+        let harness = try ServiceHarness<Analytics>(startMs: Self.now)
+        let week = 7 * day
+        try harness.deliver([
+            TestEvents.provisioned("cmp_a", at: Self.now - 3 * week),
+            TestEvents.userInvited("cmp_a", "usr_late", at: Self.now - 2 * week, expiresInDays: 7),
+            TestEvents.userInvited("cmp_a", "usr_live", at: Self.now - day, expiresInDays: 7),
+        ])
+        var report = try await harness.report("cmp_a")
+        #expect(report.usage.users.current == 2)
+
+        // A new invitation of the same user makes its seat count again.
+        try harness.deliver([TestEvents.userInvited("cmp_a", "usr_late", at: Self.now - hour, expiresInDays: 7)])
+        report = try await harness.report("cmp_a")
+        #expect(report.usage.users.current == 3)
+    }
+
     @Test("reactivation restores invited or active")
     func reactivationRestoresStatus() async throws {
         let harness = try ServiceHarness<Analytics>(startMs: Self.now)

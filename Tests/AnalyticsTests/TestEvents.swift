@@ -59,13 +59,19 @@ enum TestEvents {
         )
     }
 
-    static func userInvited(_ company: String, _ user: String, at: Int64, by inviter: String = "root") -> MeshEvent {
+    /// Builds `user.invited` with an invitation that expires after `expiresInDays`: 30 by default, so that the invitations of
+    /// most tests are still live when their reports are read.
+    static func userInvited(
+        _ company: String, _ user: String, at: Int64, by inviter: String = "root", expiresInDays: Int64 = 30
+    ) -> MeshEvent {
         event(
             "user.invited",
             [
                 "company_id": .string(company), "user_id": .string(user), "email": "u@example.com", "name": "U",
                 "role": "member",
-                "invitation": ["invitation_id": "inv", "token": "another-secret", "expires_at_ms": .int(at + day)],
+                "invitation": [
+                    "invitation_id": "inv", "token": "another-secret", "expires_at_ms": .int(at + expiresInDays * day),
+                ],
                 "invited_by": .string(inviter), "at_ms": .int(at),
             ],
             at: at

@@ -237,7 +237,7 @@ import Testing
 
         let exported = try harness.store.readSync { connection in
             let record = try #require(try CompanyRecord.load(company.companyID, in: connection))
-            return try CompanyExport.local(record, in: connection)
+            return try CompanyExport.local(record, atMs: harness.clock.nowMs(), in: connection)
         }
         let purposes = exported["invitations"]?.arrayValue?.compactMap { $0["purpose"]?.stringValue }
         #expect(purposes == ["join", "recovery"])

@@ -75,7 +75,9 @@ import Testing
         _ = try await harness.call("users.deactivate", target, as: company.owner)
         _ = try await invite(harness, company, "replacement@tech.example")
 
-        _ = await expectFailure(.resourceExhausted) { try await harness.call("users.reactivate", target, as: company.owner) }
+        _ = await expectFailure(.resourceExhausted) {
+            try await harness.call("users.reactivate", target, as: company.owner)
+        }
     }
 
     @Test func reactivatedUserWhoHadAcceptedIsActive() async throws {
@@ -118,5 +120,39 @@ import Testing
         }
         let accepted = try await harness.call("auth.acceptInvitation", ["token": .string(newToken)], as: nil)
         #expect(accepted["user"]?["status"] == "active")
+    }
+
+    @Test func expiredInvitationFreesItsSeat() async throws {
+        let harness = try TenancyHarness()
+        let company = try await harness.onboard()
+        for index in 2...5 {
+            _ = try await invite(harness, company, "user\(index)@tech.example")
+        }
+        try harness.advance(days: 8)
+
+        // Four invitations expired, so only the owner has a seat and four new users fit.
+        for index in 6...9 {
+            _ = try await invite(harness, company, "user\(index)@tech.example")
+        }
+        let view = try await harness.call(
+            "companies.get", ["company_id": .string(company.companyID)], as: company.owner)
+        #expect(view["usage"]?["users"] == 5)
+
+        // Inviting an expired user again takes a seat again, and none is left.
+        let error = await expectFailure(.resourceExhausted) { try await invite(harness, company, "user2@tech.example") }
+        #expect(error?.details?["current"] == 5)
+    }
+
+    @Test func renewingALiveInvitationNeedsNoSeat() async throws {
+        let harness = try TenancyHarness()
+        let company = try await harness.onboard()
+        for index in 2...5 {
+            _ = try await invite(harness, company, "user\(index)@tech.example")
+        }
+
+        let renewed = try await invite(harness, company, "user5@tech.example")
+
+        #expect(renewed["user"]?["status"] == "invited")
+        #expect(try harness.count("users") == 5)
     }
 }
