@@ -5,7 +5,9 @@ import MeshRuntime
 /// `issues.transition` and assignment through `issues.assign`.
 struct IssueUpdateParams: Codable, Sendable, MemberSchemaProviding {
     var companyID: String
-    var issueID: String
+    var issueID: String?
+    /// An issue key such as `TECH-42`, in place of `issue_id`.
+    var key: String?
     var title: String?
     var description: String?
     var type: String?
@@ -18,6 +20,7 @@ struct IssueUpdateParams: Codable, Sendable, MemberSchemaProviding {
     enum CodingKeys: String, CodingKey {
         case companyID = "company_id"
         case issueID = "issue_id"
+        case key
         case title
         case description
         case type
@@ -29,7 +32,8 @@ struct IssueUpdateParams: Codable, Sendable, MemberSchemaProviding {
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         companyID = try container.decode(String.self, forKey: .companyID)
-        issueID = try container.decode(String.self, forKey: .issueID)
+        issueID = try container.decodeIfPresent(String.self, forKey: .issueID)
+        key = try container.decodeIfPresent(String.self, forKey: .key)
         title = try container.decodeIfPresent(String.self, forKey: .title)
         description = try container.decodeIfPresent(String.self, forKey: .description)
         type = try container.decodeIfPresent(String.self, forKey: .type)
@@ -48,6 +52,8 @@ struct IssueUpdateParams: Codable, Sendable, MemberSchemaProviding {
         [CodingKeys.customFields.rawValue: CustomFieldValues.paramsSchema]
     }
 
+    var reference: IssueReference { IssueReference(issueID: issueID, key: key) }
+
     /// Whether the params ask for any change at all.
     var changesSomething: Bool {
         title != nil || description != nil || type != nil || priority != nil || teamID != nil || customFields != nil
@@ -57,33 +63,42 @@ struct IssueUpdateParams: Codable, Sendable, MemberSchemaProviding {
 /// Params of `issues.transition`.
 struct IssueTransitionParams: Codable, Sendable {
     var companyID: String
-    var issueID: String
+    var issueID: String?
+    var key: String?
     var toStatus: String
 
     enum CodingKeys: String, CodingKey {
         case companyID = "company_id"
         case issueID = "issue_id"
+        case key
         case toStatus = "to_status"
     }
+
+    var reference: IssueReference { IssueReference(issueID: issueID, key: key) }
 }
 
 /// Params of `issues.assign`: `assignee_id` is required, null to unassign.
 struct IssueAssignParams: Codable, Sendable {
     var companyID: String
-    var issueID: String
+    var issueID: String?
+    var key: String?
     /// nil when `assignee_id` is absent (rejected), `.some(nil)` for null (unassign).
     var assigneeID: String??
 
     enum CodingKeys: String, CodingKey {
         case companyID = "company_id"
         case issueID = "issue_id"
+        case key
         case assigneeID = "assignee_id"
     }
+
+    var reference: IssueReference { IssueReference(issueID: issueID, key: key) }
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         companyID = try container.decode(String.self, forKey: .companyID)
-        issueID = try container.decode(String.self, forKey: .issueID)
+        issueID = try container.decodeIfPresent(String.self, forKey: .issueID)
+        key = try container.decodeIfPresent(String.self, forKey: .key)
         if container.contains(.assigneeID) {
             assigneeID = .some(try container.decodeIfPresent(String.self, forKey: .assigneeID))
         } else {

@@ -7,12 +7,13 @@ extension IssueHandlers {
         async throws -> Issue
     {
         let caller = try TenancyAccess.require(context, method: "issues.transition")
+        let reference = try params.reference.validated()
         let now = env.clock.nowMs()
 
         return try await IdempotentWrite.run(
             params, companyID: params.companyID, caller: caller, atMs: now, context: context, env: env
         ) { company, connection in
-            let before = try Issue.load(params.issueID, companyID: company.id, in: connection)
+            let before = try reference.load(companyID: company.id, in: connection)
             let workflow = try Workflow(statuses: company.settings.statuses)
             let target = workflow.canonical(params.toStatus) ?? params.toStatus
             try workflow.check(from: before.status, to: target)
@@ -33,12 +34,13 @@ extension IssueHandlers {
         -> IssueDeletion
     {
         let caller = try TenancyAccess.require(context, method: "issues.delete")
+        let reference = try params.reference.validated()
         let now = env.clock.nowMs()
 
         return try await IdempotentWrite.run(
             params, companyID: params.companyID, caller: caller, atMs: now, context: context, env: env
         ) { company, connection in
-            let issue = try Issue.load(params.issueID, companyID: company.id, in: connection)
+            let issue = try reference.load(companyID: company.id, in: connection)
             try issue.markDeleted(atMs: now, in: connection)
 
             try AuditLog.record(

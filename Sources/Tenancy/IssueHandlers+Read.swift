@@ -9,26 +9,11 @@ extension IssueHandlers {
 
     static func get(_ params: IssueGetParams, context: MethodContext, env: ServiceEnvironment) async throws -> Issue {
         let caller = try TenancyAccess.require(context, method: "issues.get")
-
-        let key: IssueKey?
-        switch (params.issueID, params.key) {
-        case (.some, .some):
-            throw RPCError.invalidArgument(field: "key", "pass either issue_id or key, not both")
-        case (nil, nil):
-            throw RPCError.invalidArgument(
-                field: "issue_id", "pass issue_id (for example iss_...) or key (for example TECH-42)")
-        case (_, .some(let text)):
-            key = try IssueKey(parsing: text)
-        case (.some, nil):
-            key = nil
-        }
+        let reference = try params.reference.validated()
 
         return try await env.store.read(deadline: context.deadline) { connection in
             let company = try TenancyAccess.company(params.companyID, in: connection, for: caller)
-            if let key {
-                return try Issue.load(key: key, companyID: company.id, in: connection)
-            }
-            return try Issue.load(params.issueID ?? "", companyID: company.id, in: connection)
+            return try reference.load(companyID: company.id, in: connection)
         }
     }
 

@@ -7,6 +7,7 @@ extension IssueHandlers {
         -> Issue
     {
         let caller = try TenancyAccess.require(context, method: "issues.update")
+        let reference = try params.reference.validated()
         guard params.changesSomething else {
             throw RPCError.invalidArgument(
                 field: "params",
@@ -18,7 +19,7 @@ extension IssueHandlers {
         return try await IdempotentWrite.run(
             params, companyID: params.companyID, caller: caller, atMs: now, context: context, env: env
         ) { company, connection in
-            let before = try Issue.load(params.issueID, companyID: company.id, in: connection)
+            let before = try reference.load(companyID: company.id, in: connection)
 
             var after = before
             var check = IssueInputCheck(settings: company.settings)
@@ -57,6 +58,7 @@ extension IssueHandlers {
         -> Issue
     {
         let caller = try TenancyAccess.require(context, method: "issues.assign")
+        let reference = try params.reference.validated()
         guard let assigneeID = params.assigneeID else {
             throw RPCError.invalidArgument(
                 field: "assignee_id",
@@ -68,7 +70,7 @@ extension IssueHandlers {
         return try await IdempotentWrite.run(
             params, companyID: params.companyID, caller: caller, atMs: now, context: context, env: env
         ) { company, connection in
-            let before = try Issue.load(params.issueID, companyID: company.id, in: connection)
+            let before = try reference.load(companyID: company.id, in: connection)
             if let assigneeID {
                 try WorkspaceHandlers.requireWorkingUser(
                     assigneeID, companyID: company.id, field: "assignee_id", in: connection)

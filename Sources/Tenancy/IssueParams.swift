@@ -32,7 +32,7 @@ extension IssueCreateParams: MemberSchemaProviding {
     }
 }
 
-/// Params of `issues.get`: exactly one of `issue_id` and `key`.
+/// Params of `issues.get`: exactly one of `issue_id` and `key`, as for every call on one issue.
 struct IssueGetParams: Codable, Sendable {
     var companyID: String
     var issueID: String?
@@ -44,6 +44,8 @@ struct IssueGetParams: Codable, Sendable {
         case issueID = "issue_id"
         case key
     }
+
+    var reference: IssueReference { IssueReference(issueID: issueID, key: key) }
 }
 
 /// Params of `issues.list`. Every filter given must match, and absent filters match everything.
@@ -92,12 +94,16 @@ struct IssuePage: Codable, Sendable {
 /// Params of `issues.delete`.
 struct IssueDeleteParams: Codable, Sendable {
     var companyID: String
-    var issueID: String
+    var issueID: String?
+    var key: String?
 
     enum CodingKeys: String, CodingKey {
         case companyID = "company_id"
         case issueID = "issue_id"
+        case key
     }
+
+    var reference: IssueReference { IssueReference(issueID: issueID, key: key) }
 }
 
 /// Result of `issues.delete`.

@@ -172,3 +172,50 @@ struct IssueTransitionTests {
         #expect(after["status"] == "In Progress")
     }
 }
+
+/// Every call on one issue names it by `issue_id` or by `key`.
+@Suite("Issues named by key")
+struct IssueKeyReferenceTests {
+    @Test func everyIssueCallAcceptsTheKey() async throws {
+        let fixture = try WorkspaceFixture()
+        let company = try await fixture.provision("Key Co", tier: .premium)
+        let issue = try await fixture.createIssue(company)
+        let key = try #require(issue["key"])
+        func call(_ method: String, _ params: JSONValue) async throws -> JSONValue {
+            var members = params.objectValue ?? [:]
+            members["company_id"] = .string(company.id)
+            members["key"] = key
+            return try await fixture.harness.call(method, .object(members), as: company.owner)
+        }
+
+        let moved = try await call("issues.transition", ["to_status": "In Progress"])
+        let renamed = try await call("issues.update", ["title": "Renamed by key"])
+        let assigned = try await call("issues.assign", ["assignee_id": .string(company.owner.userID ?? "")])
+        let deleted = try await call("issues.delete", [:])
+
+        #expect(moved["status"] == "In Progress")
+        #expect(renamed["title"] == "Renamed by key")
+        #expect(assigned["assignee_id"]?.stringValue == company.owner.userID)
+        #expect(deleted["issue_id"] == issue["issue_id"])
+    }
+
+    @Test(
+        arguments: [
+            (["issue_id": "iss_x", "key": "KEY-1"], "key"),
+            ([:], "issue_id"),
+            (["key": "not a key"], "key"),
+        ] as [([String: JSONValue], String)])
+    func badReferenceNamesTheMember(reference: [String: JSONValue], field: String) async throws {
+        let fixture = try WorkspaceFixture()
+        let company = try await fixture.provision("Ref Co", tier: .premium)
+        var params = reference
+        params["company_id"] = .string(company.id)
+        params["to_status"] = "Closed"
+
+        let error = await expectFailure(.invalidArgument) {
+            try await fixture.harness.call("issues.transition", .object(params), as: company.owner)
+        }
+
+        #expect(error?.details?["field"]?.stringValue == field)
+    }
+}
