@@ -5,13 +5,22 @@ import Synchronization
 /// A stand-in SMTP relay on 127.0.0.1 that speaks enough of RFC 5321 for libcurl: the greeting, EHLO,
 /// MAIL, RCPT, DATA, RSET, NOOP and QUIT. It replies 451 to the data of its first `failFirst` messages
 /// and 250 afterwards, and keeps every message it accepted. With `answersData` false it keeps each
-/// message and closes the connection without a reply to its data, like a relay that failed just then.
+/// message and closes the connection without a reply to its data, like a relay that failed just then. Its
+/// `gate` can hold the reply to one chosen message, so a test can stop the sender while it is in flight.
 public final class SMTPSink: Sendable {
     public struct Message: Sendable {
         public let sender: String
         public let recipients: [String]
         /// The data as received, dot-stuffing removed, without the final `.` line.
         public let data: String
+
+        /// The local part of the data's `Message-ID` header (the mesh's message id), or nil without one.
+        public var messageID: String? {
+            let header = "Message-ID: <"
+            return data.split(separator: "\r\n").first { $0.hasPrefix(header) }.map { line in
+                String(line.dropFirst(header.count).prefix { $0 != "@" })
+            }
+        }
     }
 
     private struct State {
@@ -22,10 +31,12 @@ public final class SMTPSink: Sendable {
     private let state: Mutex<State>
     private let answersData: Bool
     private let listener = Mutex<LoopbackListener?>(nil)
+    public let gate: ReplyGate
 
-    public init(failFirst: Int = 0, answersData: Bool = true) throws {
+    public init(failFirst: Int = 0, answersData: Bool = true, gate: ReplyGate = ReplyGate()) throws {
         state = Mutex(State(failuresLeft: failFirst))
         self.answersData = answersData
+        self.gate = gate
         let started = try LoopbackListener { [self] connection in serve(connection) }
         listener.withLock { $0 = started }
     }
@@ -39,9 +50,11 @@ public final class SMTPSink: Sendable {
         state.withLock { $0.messages }
     }
 
-    /// Stops accepting. The listener keeps a reference to the sink, so every test calls this when done.
+    /// Stops accepting and releases a held reply. The listener keeps a reference to the sink, so every test
+    /// calls this when done.
     public func stop() {
         listener.withLock { $0?.stop() }
+        gate.release()
     }
 
     private func serve(_ connection: Int32) {
@@ -70,6 +83,7 @@ public final class SMTPSink: Sendable {
                 }
                 let accepted = accept(
                     Message(sender: sender, recipients: recipients, data: data.joined(separator: "\r\n")))
+                gate.arrived()
                 guard answersData else {
                     return
                 }

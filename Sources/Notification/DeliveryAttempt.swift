@@ -1,4 +1,4 @@
-/// One claimed attempt: a message, where it goes, and the number of this attempt.
+/// One started attempt: a message, where it goes, and the number of this attempt.
 struct DeliveryAttempt: Sendable {
     let messageID: String
     /// The webhook URL or the email address.

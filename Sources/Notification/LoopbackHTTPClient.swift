@@ -8,7 +8,7 @@ import Glibc
 /// `connectionProxyDictionary`, so traffic could leave the machine. This client connects to 127.0.0.1
 /// itself and to nothing else.
 struct LoopbackHTTPClient: Sendable {
-    /// The maximum time a connect, a send or the wait for the response may take.
+    /// The maximum time a whole exchange may take: the connect, the request and the response's headers.
     var timeout: Duration = .seconds(5)
     /// Response headers past this size are not read; the status line is all the client needs.
     static let maximumResponseBytes = 65_536
@@ -44,26 +44,43 @@ struct LoopbackHTTPClient: Sendable {
         }
         defer { close(socketFD) }
 
-        // On Linux SO_SNDTIMEO also bounds connect().
+        // One deadline for the whole exchange, so a receiver that sends its response a byte at a time cannot
+        // keep an attempt (and a stopping process that waits for it) running past `timeout`.
+        let deadline = ContinuousClock.now + timeout
+
+        if let problem = connectLoopback(socketFD, port: port, deadline: deadline) {
+            return .failed(problem)
+        }
+        if let problem = sendAll(socketFD, request, deadline: deadline) {
+            return .failed(problem)
+        }
+        return readStatus(socketFD, deadline: deadline)
+    }
+
+    /// Lets the next blocking call on `socketFD` wait only for the time left until `deadline`, and returns
+    /// false when none is left. On Linux SO_SNDTIMEO also bounds connect().
+    private static func limitWait(_ socketFD: Int32, until deadline: ContinuousClock.Instant) -> Bool {
+        let left = deadline - .now
+        guard left > .zero else {
+            return false
+        }
+
         // A zero timeval would mean "wait forever", so the limit is at least one millisecond.
-        let parts = timeout.components
+        let parts = left.components
         var limit = timeval(tv_sec: max(0, Int(parts.seconds)), tv_usec: Int(parts.attoseconds / 1_000_000_000_000))
         if limit.tv_sec == 0, limit.tv_usec < 1000 {
             limit.tv_usec = 1000
         }
         setsockopt(socketFD, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(socketFD, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
-
-        if let problem = connectLoopback(socketFD, port: port) {
-            return .failed(problem)
-        }
-        if let problem = sendAll(socketFD, request) {
-            return .failed(problem)
-        }
-        return readStatus(socketFD)
+        return true
     }
 
-    private static func connectLoopback(_ socketFD: Int32, port: UInt16) -> String? {
+    private static func connectLoopback(_ socketFD: Int32, port: UInt16, deadline: ContinuousClock.Instant) -> String? {
+        guard limitWait(socketFD, until: deadline) else {
+            return "could not connect to 127.0.0.1:\(port): timed out"
+        }
+
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = port.bigEndian
@@ -77,9 +94,12 @@ struct LoopbackHTTPClient: Sendable {
         return result == 0 ? nil : "could not connect to 127.0.0.1:\(port): \(errorText())"
     }
 
-    private static func sendAll(_ socketFD: Int32, _ bytes: [UInt8]) -> String? {
+    private static func sendAll(_ socketFD: Int32, _ bytes: [UInt8], deadline: ContinuousClock.Instant) -> String? {
         var offset = 0
         while offset < bytes.count {
+            guard limitWait(socketFD, until: deadline) else {
+                return "could not send the request: timed out"
+            }
             let sent = bytes.withUnsafeBytes { buffer in
                 retryingInterrupts {
                     Int32(send(socketFD, buffer.baseAddress! + offset, buffer.count - offset, Int32(MSG_NOSIGNAL)))
@@ -94,10 +114,13 @@ struct LoopbackHTTPClient: Sendable {
     }
 
     /// Reads until the end of the response headers (or the connection closes) and parses the status line.
-    private static func readStatus(_ socketFD: Int32) -> DeliveryOutcome {
+    private static func readStatus(_ socketFD: Int32, deadline: ContinuousClock.Instant) -> DeliveryOutcome {
         var received: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)
         while received.count < maximumResponseBytes, !received.containsHeaderEnd {
+            guard limitWait(socketFD, until: deadline) else {
+                return .uncertain("the receiver took the request but sent no response: timed out")
+            }
             let count = chunk.withUnsafeMutableBytes { buffer in
                 retryingInterrupts { Int32(recv(socketFD, buffer.baseAddress, buffer.count, 0)) }
             }

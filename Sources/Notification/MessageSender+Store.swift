@@ -1,20 +1,14 @@
 import MeshStore
 
 extension MessageSender {
-    /// Dead-letters the messages of `channel` whose attempt started and never reported back, then claims
-    /// up to `limit` due ones. Each claimed attempt is counted and marked started, and the time of the next
-    /// one set, before anything is sent.
+    /// Dead-letters the messages of `channel` whose attempt started and never reported back, and returns
+    /// how many.
     ///
-    /// The sender runs one pass at a time, so an attempt still marked started when a pass begins was cut
-    /// off: the process stopped, or its outcome could not be stored. The receiver may or may not have that
-    /// message, and sending it again could deliver it twice, so it is dead until an operator retries it.
-    /// Messages of a deleted company are skipped. Operator alerts, which belong to no company, are not.
-    static func claimDue(
-        _ channel: MessageChannel,
-        now: Int64,
-        limit: Int,
-        in connection: Connection
-    ) throws -> (attempts: [DeliveryAttempt], lostAttempts: Int) {
+    /// The sender runs one pass at a time and stores the outcome of each attempt before it starts the next.
+    /// So an attempt still marked started when a pass begins was cut off: the process stopped in the middle
+    /// of it, or its outcome could not be stored. The receiver may or may not have that message, and sending
+    /// it again could deliver it twice, so it is dead until an operator retries it.
+    static func abandonCutOffAttempts(_ channel: MessageChannel, in connection: Connection) throws -> Int {
         try connection.execute(
             """
             UPDATE messages SET status = 'dead', next_attempt_ms = NULL, attempt_started_ms = NULL,
@@ -24,8 +18,18 @@ extension MessageSender {
             """,
             [.text(channel.rawValue)]
         )
-        let lostAttempts = connection.changes
+        return connection.changes
+    }
 
+    /// Starts the attempt of the message of `channel` that has been due the longest at `now`, or returns nil
+    /// when none is due.
+    ///
+    /// The attempt is counted, marked started and the time of the next one set right before its message goes
+    /// out, so every other due message stays as it was until its own turn. Messages of a deleted company are
+    /// skipped. Operator alerts, which belong to no company, are not.
+    static func startNextAttempt(_ channel: MessageChannel, now: Int64, in connection: Connection) throws
+        -> DeliveryAttempt?
+    {
         let rows = try connection.query(
             """
             SELECT m.message_id, m.recipient, m.webhook_text, m.attempts FROM messages AS m
@@ -33,31 +37,24 @@ extension MessageSender {
             WHERE m.channel = ? AND m.status IN ('pending', 'failed') AND m.next_attempt_ms <= ?
                 AND (m.company_id = '' OR c.status != 'deleted')
             ORDER BY m.next_attempt_ms, m.seq
-            LIMIT ?
+            LIMIT 1
             """,
-            [.text(channel.rawValue), .integer(now), .integer(Int64(limit))]
+            [.text(channel.rawValue), .integer(now)]
         )
-
-        var attempts: [DeliveryAttempt] = []
-        for row in rows {
-            let number = Int(try row.requireInt("attempts")) + 1
-            let messageID = try row.requireString("message_id")
-            try connection.execute(
-                "UPDATE messages SET attempts = ?, next_attempt_ms = ?, attempt_started_ms = ? WHERE message_id = ?",
-                [
-                    .integer(Int64(number)), .integer(now + backoffMs(afterAttempt: number)), .integer(now),
-                    .text(messageID),
-                ]
-            )
-            attempts.append(
-                DeliveryAttempt(
-                    messageID: messageID, recipient: try row.requireString("recipient"),
-                    text: row.string("webhook_text"),
-                    number: number
-                )
-            )
+        guard let row = rows.first else {
+            return nil
         }
-        return (attempts, lostAttempts)
+
+        let number = Int(try row.requireInt("attempts")) + 1
+        let messageID = try row.requireString("message_id")
+        try connection.execute(
+            "UPDATE messages SET attempts = ?, next_attempt_ms = ?, attempt_started_ms = ? WHERE message_id = ?",
+            [.integer(Int64(number)), .integer(now + backoffMs(afterAttempt: number)), .integer(now), .text(messageID)]
+        )
+        return DeliveryAttempt(
+            messageID: messageID, recipient: try row.requireString("recipient"), text: row.string("webhook_text"),
+            number: number
+        )
     }
 
     /// Stores the outcome of an attempt and returns the message's new status.

@@ -9,9 +9,11 @@ import MeshStore
 /// seconds later on the mesh clock (1, 2, 4, 8 s). After the last, the message is dead until an operator
 /// calls `notifications.retry`.
 ///
-/// Each attempt is counted and marked started in the database before the message goes out. An attempt
-/// that never reports back (the process stopped mid-send) makes its message dead instead of sending it
-/// again, so no message reaches a receiver twice. `notifications.retry` sends it again on request.
+/// Messages go out one at a time. Each attempt is counted and marked started in the database right before
+/// its message goes out, and its outcome is stored right after, so a stop leaves at most the one attempt in
+/// flight uncertain, and every other message due. An attempt that never reports back (the process stopped
+/// mid-send) makes its message dead instead of sending it again, so no message reaches a receiver twice.
+/// `notifications.retry` sends it again on request.
 public struct MessageSender: Sendable {
     public static let maximumAttempts = 5
 
@@ -123,47 +125,80 @@ public struct MessageSender: Sendable {
         logger.info(names.stopped)
     }
 
-    /// Makes one attempt for each message due at the mesh clock's current time (at most `limit`).
+    /// Makes one attempt for each message due, one message at a time, at most `limit` attempts.
+    ///
+    /// Cancellation is checked between attempts: an attempt that has started runs to its stored outcome,
+    /// and none starts after it.
     public func sendDue(limit: Int = 20) async throws -> SendReport {
-        let now = clock.nowMs()
         var report = SendReport()
 
-        let claimed = try await store.write { [channel] connection in
-            try Self.claimDue(channel, now: now, limit: limit, in: connection)
+        let cutOff = try await store.write { [channel] connection in
+            try Self.abandonCutOffAttempts(channel, in: connection)
         }
-        report.deadLettered += claimed.lostAttempts
-        if claimed.lostAttempts > 0 {
-            logger.warning(names.attemptCutOff, ["messages": "\(claimed.lostAttempts)"])
+        report.deadLettered += cutOff
+        if cutOff > 0 {
+            logger.warning(names.attemptCutOff, ["messages": "\(cutOff)"])
         }
 
-        for attempt in claimed.attempts {
+        while report.attempted < limit, !Task.isCancelled {
+            // Store writes fail at once in a cancelled task, so each attempt runs in a task of its own: once
+            // it has started, its outcome is stored even when the sender is stopped meanwhile.
+            let finished = try await Task { try await attemptNext() }.value
+            guard let finished else {
+                break
+            }
             report.attempted += 1
-            let outcome = await deliver(attempt)
-            let finished = try await store.write { [clock] connection in
-                try Self.record(outcome, for: attempt, now: clock.nowMs(), in: connection)
-            }
-
-            var metadata = ["message_id": attempt.messageID, "attempt": "\(attempt.number)"]
-            if case .failed(let problem) = outcome {
-                metadata["error"] = problem
-            } else if case .uncertain(let problem) = outcome {
-                metadata["error"] = problem
-            }
-
-            switch finished {
-            case .sent?:
-                report.delivered += 1
-                logger.info(names.delivered, metadata)
-            case .failed?:
-                report.failed += 1
-                logger.info(names.retryScheduled, metadata)
-            case .dead?:
-                report.deadLettered += 1
-                logger.warning(names.deadLettered, metadata)
-            case .pending?, nil:
-                logger.debug(names.outcomeDiscarded, metadata)
-            }
+            tally(finished, into: &report)
         }
         return report
+    }
+
+    /// One attempt and what became of it.
+    private struct FinishedAttempt: Sendable {
+        let attempt: DeliveryAttempt
+        let outcome: DeliveryOutcome
+        /// The message's new status; nil when the message changed meanwhile and the outcome was not stored.
+        let status: MessageStatus?
+    }
+
+    /// Starts the attempt of the next due message, makes it, and stores its outcome. Returns nil when no
+    /// message is due.
+    private func attemptNext() async throws -> FinishedAttempt? {
+        let started = try await store.write { [channel, clock] connection in
+            try Self.startNextAttempt(channel, now: clock.nowMs(), in: connection)
+        }
+        guard let attempt = started else {
+            return nil
+        }
+
+        let outcome = await deliver(attempt)
+
+        let status = try await store.write { [clock] connection in
+            try Self.record(outcome, for: attempt, now: clock.nowMs(), in: connection)
+        }
+        return FinishedAttempt(attempt: attempt, outcome: outcome, status: status)
+    }
+
+    private func tally(_ finished: FinishedAttempt, into report: inout SendReport) {
+        var metadata = ["message_id": finished.attempt.messageID, "attempt": "\(finished.attempt.number)"]
+        if case .failed(let problem) = finished.outcome {
+            metadata["error"] = problem
+        } else if case .uncertain(let problem) = finished.outcome {
+            metadata["error"] = problem
+        }
+
+        switch finished.status {
+        case .sent?:
+            report.delivered += 1
+            logger.info(names.delivered, metadata)
+        case .failed?:
+            report.failed += 1
+            logger.info(names.retryScheduled, metadata)
+        case .dead?:
+            report.deadLettered += 1
+            logger.warning(names.deadLettered, metadata)
+        case .pending?, nil:
+            logger.debug(names.outcomeDiscarded, metadata)
+        }
     }
 }

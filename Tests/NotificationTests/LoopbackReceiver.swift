@@ -1,11 +1,14 @@
 import Foundation
 import Glibc
+import MeshProtocol
 import MeshTesting
 import Synchronization
 
 /// A tiny HTTP/1.1 server on 127.0.0.1 (on a port the kernel picks). It responds 500 to its first
 /// `failFirst` requests and 200 afterwards, or, when `answers` is false, closes every connection
-/// without a response once it has read the request. It keeps every request it received.
+/// without a response once it has read the request. With `drip`, it sends its response a byte at a time,
+/// `drip` apart. It keeps every request it received. Its `gate` can hold the response to one chosen
+/// request, so a test can stop the sender while it is in flight.
 final class LoopbackReceiver: Sendable {
     struct Request: Sendable {
         let requestLine: String
@@ -20,15 +23,19 @@ final class LoopbackReceiver: Sendable {
 
     private let state: Mutex<State>
     private let answers: Bool
+    private let drip: Duration?
     private let listener = Mutex<LoopbackListener?>(nil)
+    let gate: ReplyGate
 
     var port: UInt16 {
         listener.withLock { $0?.port ?? 0 }
     }
 
-    init(failFirst: Int, answers: Bool = true) throws {
+    init(failFirst: Int, answers: Bool = true, drip: Duration? = nil, gate: ReplyGate = ReplyGate()) throws {
         state = Mutex(State(failuresLeft: failFirst))
         self.answers = answers
+        self.drip = drip
+        self.gate = gate
         let started = try LoopbackListener { [self] connection in serve(connection) }
         listener.withLock { $0 = started }
     }
@@ -41,10 +48,11 @@ final class LoopbackReceiver: Sendable {
         "http://127.0.0.1:\(port)\(path)"
     }
 
-    /// Stops accepting. The listener keeps a reference to the receiver, so every test calls this when
-    /// it is done.
+    /// Stops accepting and releases a held response. The listener keeps a reference to the receiver, so
+    /// every test calls this when it is done.
     func stop() {
         listener.withLock { $0?.stop() }
+        gate.release()
     }
 
     private func serve(_ connection: Int32) {
@@ -71,6 +79,7 @@ final class LoopbackReceiver: Sendable {
             state.failuresLeft -= 1
             return true
         }
+        gate.arrived()
         guard answers else {
             return
         }
@@ -79,7 +88,16 @@ final class LoopbackReceiver: Sendable {
             ? "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
             : "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
         let bytes = Array(answer.utf8)
-        _ = bytes.withUnsafeBytes { send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        guard let drip else {
+            _ = bytes.withUnsafeBytes { send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            return
+        }
+        for byte in bytes {
+            Thread.sleep(forTimeInterval: Double(drip.milliseconds) / 1000)
+            guard withUnsafeBytes(of: byte, { send(connection, $0.baseAddress, 1, Int32(MSG_NOSIGNAL)) }) == 1 else {
+                return
+            }
+        }
     }
 
     /// Parses the request once its headers and `Content-Length` bytes of body have arrived, else returns nil.

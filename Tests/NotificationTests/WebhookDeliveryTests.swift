@@ -155,11 +155,11 @@ import Testing
         let now = harness.clock.nowMs()
         try harness.deliver([Fixture.tierChanged("cmp_a", from: "premium", to: "platinum", at: now)])
 
-        // A sender claims the attempt and stops before it stores the outcome, as a killed process would.
-        let claimed = try harness.store.writeSync { connection in
-            try MessageSender.claimDue(.webhook, now: now, limit: 20, in: connection)
+        // A sender starts the attempt and stops before it stores the outcome, as a killed process would.
+        let started = try harness.store.writeSync { connection in
+            try MessageSender.startNextAttempt(.webhook, now: now, in: connection)
         }
-        #expect(claimed.attempts.count == 1)
+        #expect(started?.number == 1)
 
         let report = try await sender(harness).sendDue()
         #expect(report.deadLettered == 1)
@@ -172,6 +172,19 @@ import Testing
 
         _ = try await harness.call("notifications.retry", ["message_id": try #require(dead["message_id"])])
         #expect(try await sender(harness).sendDue().delivered == 1)
+        #expect(receiver.requests.count == 1)
+    }
+
+    @Test func slowDripResponseTimesOut() async throws {
+        let receiver = try LoopbackReceiver(failFirst: 0, drip: .milliseconds(200))
+        defer { receiver.stop() }
+        let client = LoopbackHTTPClient(timeout: .seconds(1))
+
+        // Each byte comes well within the timeout, but the whole response would take about 12 s.
+        let outcome = await client.post(
+            try WebhookTarget.parse(receiver.url()), body: Array(#"{"text":"slow"}"#.utf8), messageID: "msg_slow")
+
+        #expect(outcome == .uncertain("the receiver took the request but sent no response: timed out"))
         #expect(receiver.requests.count == 1)
     }
 
