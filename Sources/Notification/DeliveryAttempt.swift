@@ -1,3 +1,5 @@
+import TenantModel
+
 /// One started attempt: a message, where it goes, and the number of this attempt.
 struct DeliveryAttempt: Sendable {
     let messageID: String
@@ -7,4 +9,16 @@ struct DeliveryAttempt: Sendable {
     let text: String?
     /// Counted from 1.
     let number: Int
+    /// The facts a generic webhook posts besides the text: the message's event, company, kind, subject and
+    /// creation time, and the company's webhook integration when the attempt starts.
+    var details = Details()
+
+    struct Details: Sendable {
+        var eventID = ""
+        var companyID = ""
+        var kind = ""
+        var subject = ""
+        var createdAtMs: Int64 = 0
+        var integration: Integration?
+    }
 }

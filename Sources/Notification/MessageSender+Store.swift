@@ -1,4 +1,5 @@
 import MeshStore
+import TenantModel
 
 extension MessageSender {
     /// Dead-letters the messages of `channel` whose attempt started and never reported back, and returns
@@ -32,7 +33,9 @@ extension MessageSender {
     {
         let rows = try connection.query(
             """
-            SELECT m.message_id, m.recipient, m.webhook_text, m.attempts FROM messages AS m
+            SELECT m.message_id, m.recipient, m.webhook_text, m.attempts, m.event_id, m.company_id, m.kind,
+                m.subject, m.created_at_ms, c.webhook_integration
+            FROM messages AS m
             LEFT JOIN companies AS c ON c.company_id = m.company_id
             WHERE m.channel = ? AND m.status IN ('pending', 'failed') AND m.next_attempt_ms <= ?
                 AND (m.company_id = '' OR c.status != 'deleted')
@@ -51,10 +54,17 @@ extension MessageSender {
             "UPDATE messages SET attempts = ?, next_attempt_ms = ?, attempt_started_ms = ? WHERE message_id = ?",
             [.integer(Int64(number)), .integer(now + backoffMs(afterAttempt: number)), .integer(now), .text(messageID)]
         )
-        return DeliveryAttempt(
+        var attempt = DeliveryAttempt(
             messageID: messageID, recipient: try row.requireString("recipient"), text: row.string("webhook_text"),
             number: number
         )
+        attempt.details = DeliveryAttempt.Details(
+            eventID: row.string("event_id") ?? "", companyID: row.string("company_id") ?? "",
+            kind: row.string("kind") ?? "", subject: row.string("subject") ?? "",
+            createdAtMs: row.int("created_at_ms") ?? 0,
+            integration: row.string("webhook_integration").flatMap(Integration.init(rawValue:))
+        )
+        return attempt
     }
 
     /// Stores the outcome of an attempt and returns the message's new status.

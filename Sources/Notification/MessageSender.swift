@@ -49,7 +49,7 @@ public struct MessageSender: Sendable {
                 return .failed(error.message)
             }
 
-            let body = JSONWriter.serialize(["text": .string(text)])
+            let body = JSONWriter.serialize(WebhookPayload.body(of: attempt, text: text))
             return await client.post(target, body: body, messageID: attempt.messageID)
         }
     }

@@ -9,15 +9,38 @@ import Testing
 @Suite struct WebhookDeliveryTests {
     typealias Fixture = NotificationEventsFixture
 
-    /// Returns a harness with a Premium company `cmp_a` whose Slack-style webhook points at `url`.
-    func premiumHarness(webhookURL url: String) throws -> NotificationHarness {
+    /// Returns a harness with a Premium company `cmp_a` whose webhook (Slack-style unless
+    /// `integration` names another) points at `url`.
+    func premiumHarness(webhookURL url: String, integration: String = "slack_webhook") throws -> NotificationHarness {
         let harness = try NotificationHarness()
         let now = harness.clock.nowMs()
         try harness.deliver([
             Fixture.provisioned("cmp_a", tier: "premium", token: Fixture.token(), at: now),
-            Fixture.configured("cmp_a", integrations: ["email", "slack_webhook"], webhookURL: url, at: now),
+            Fixture.configured("cmp_a", integrations: ["email", integration], webhookURL: url, at: now),
         ])
         return harness
+    }
+
+    @Test func genericWebhookPostsTheMessageFacts() async throws {
+        let receiver = try LoopbackReceiver(failFirst: 0)
+        defer { receiver.stop() }
+        let harness = try premiumHarness(webhookURL: receiver.url(), integration: "webhook")
+        let start = harness.clock.nowMs()
+        let event = Fixture.tierChanged("cmp_a", from: "premium", to: "platinum", at: start)
+        try harness.deliver([event])
+
+        #expect(try await sender(harness).sendDue().delivered == 1)
+
+        let message = try await onlyWebhookMessage(harness)
+        let request = try #require(receiver.requests.first)
+        let body = try JSONParser.parse(Array(request.body.utf8))
+        #expect(body["text"] == "TenantMesh: Acme Tools was upgraded from Premium to Platinum.")
+        #expect(body["message_id"] == message["message_id"])
+        #expect(body["event_id"]?.stringValue == event.eventID)
+        #expect(body["company_id"] == "cmp_a")
+        #expect(body["kind"] == "tier_changed")
+        #expect(body["subject"] == message["subject"])
+        #expect(body["created_at_ms"] == message["created_at_ms"])
     }
 
     func sender(_ harness: NotificationHarness) -> MessageSender {
