@@ -144,6 +144,8 @@ struct SettingsPatch {
                 report(elementField, "'\(name)' appears twice; keep one")
                 continue
             }
+            // NOTE: sso only records that the company wants single sign-on. The mesh has no identity
+            // provider and authenticates with API keys alone, so enabling it changes no login.
             if !tier.allowedIntegrations.contains(integration) {
                 report(
                     elementField,
