@@ -26,6 +26,7 @@ import Testing
         func yesNo(_ flag: Bool) -> String { flag ? "yes" : "no" }
         #expect(
             row("Team and advanced analytics") == tiers.map { yesNo($0.hasTeamAnalytics && $0.hasAdvancedAnalytics) })
+        #expect(row("White-label branding") == tiers.map { yesNo($0.hasWhiteLabel) })
         #expect(
             row("Integrations")
                 == tiers.map { tier in
