@@ -37,7 +37,7 @@ public enum Analytics: MeshService {
         parts.methods.register(
             "analytics.companyReport",
             summary:
-                "One company's usage against limits, issue activity, resolution times, trends and recommendations.",
+                "One company's usage against limits, issue activity, resolution times and recommendations; weekly rollups, percentiles, trends and team figures from Premium.",
             scope: .company
         ) { (params: CompanyReportParams, context) -> CompanyReport in
             try context.requireCompany(params.companyID)

@@ -2,10 +2,8 @@ import MeshStore
 import TenantModel
 
 extension CompanyReport {
-    static let teamsNote =
-        "Team analytics are part of Premium and Platinum; upgrade to see members, open issues and resolution time per team."
-
-    /// Builds the report of `companyID` as of `nowMs` (the mesh clock) over `requestedDays` days.
+    /// Builds the report of `companyID` as of `nowMs` (the mesh clock) over `requestedDays` days, as the
+    /// company's current tier may see it (see `limited(to:)`).
     static func load(_ connection: Connection, companyID: String, requestedDays: Int?, nowMs: Int64) throws
         -> CompanyReport
     {
@@ -71,6 +69,6 @@ extension CompanyReport {
             trends: trends,
             recommendations: rules.evaluate(),
             asOfMs: nowMs
-        )
+        ).limited(to: tier)
     }
 }

@@ -81,22 +81,25 @@ struct RecommendationRules {
         )
     }
 
-    /// Fires when nothing but the default email integration (or nothing at all) is enabled.
+    /// Integrations that bring no notices to the team: email reaches only the owner, and `sso` sends
+    /// nothing at all (it records that the company wants single sign-on).
+    static let nonChatIntegrations: Set<String> = [Integration.email.rawValue, Integration.sso.rawValue]
+
+    /// Fires when no integration besides email and `sso` is enabled (or none at all).
     func noIntegration() -> Recommendation? {
-        let others = integrations.filter { $0 != Integration.email.rawValue }
-        guard others.isEmpty else {
+        guard integrations.allSatisfy(Self.nonChatIntegrations.contains) else {
             return nil
         }
-        // Single sign-on sends no messages, so it is not offered as a way to reach the team.
-        let available = tier.allowedIntegrations.subtracting([.email, .sso]).map(\.rawValue).sorted()
+        let available = tier.allowedIntegrations.map(\.rawValue).filter { !Self.nonChatIntegrations.contains($0) }
+            .sorted()
         let advice =
             available.isEmpty
             ? "\(tier.displayName) offers only email; Premium adds Slack-style and generic webhooks"
             : "enable one of \(available.joined(separator: ", ")) in the company settings"
         let enabled =
-            integrations.isEmpty
-            ? "No integration is enabled, so the owner gets no notices at all"
-            : "No integration besides email is enabled"
+            integrations.contains(Integration.email.rawValue)
+            ? "No integration besides email is enabled"
+            : "No integration that sends notices is enabled, so the owner gets no notices at all"
         return Recommendation(
             rule: "no_integration",
             message:

@@ -10,6 +10,9 @@ public struct ResolutionStats: Codable, Sendable, Equatable {
     public var medianMs: Int64?
     /// Nearest-rank 90th percentile: the duration at position ceil(0.9 × timed) in ascending order.
     public var p90Ms: Int64?
+    /// The reason `median_ms` and `p90_ms` are null on a tier without advanced analytics. Nil where they are
+    /// shown.
+    public var percentilesNote: String?
 
     enum CodingKeys: String, CodingKey {
         case resolved
@@ -17,6 +20,7 @@ public struct ResolutionStats: Codable, Sendable, Equatable {
         case meanMs = "mean_ms"
         case medianMs = "median_ms"
         case p90Ms = "p90_ms"
+        case percentilesNote = "percentiles_note"
     }
 
     /// Builds the figures from the window's durations in ascending order. `sumMs` and `resolved` come
@@ -49,5 +53,6 @@ public struct ResolutionStats: Codable, Sendable, Equatable {
         try container.encodeOrNull(meanMs, forKey: .meanMs)
         try container.encodeOrNull(medianMs, forKey: .medianMs)
         try container.encodeOrNull(p90Ms, forKey: .p90Ms)
+        try container.encodeOrNull(percentilesNote, forKey: .percentilesNote)
     }
 }

@@ -24,6 +24,8 @@ struct CompanyRecord: Sendable, Hashable {
     var webhookURL: String?
     /// The reason the configured webhook URL was rejected, if it was.
     var webhookProblem: String?
+    /// The white-label branding from the latest settings, whatever the tier; see `activeBranding`.
+    var branding: CompanyBranding?
     var createdAtMs: Int64
     var updatedAtMs: Int64
     var deletedAtMs: Int64?
@@ -34,5 +36,10 @@ struct CompanyRecord: Sendable, Hashable {
             return nil
         }
         return tier.allowedIntegrations.contains(integration) ? url : nil
+    }
+
+    /// The branding the company's emails carry: only while the tier has white-label branding.
+    var activeBranding: CompanyBranding? {
+        tier.hasWhiteLabel ? branding : nil
     }
 }

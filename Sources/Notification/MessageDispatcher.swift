@@ -26,18 +26,23 @@ struct MessageDispatcher: Sendable {
     /// mail sender hands them to the relay.
     var relayed = false
 
-    func dispatch(_ messages: [OutgoingMessage], for event: MeshEvent, companyID: String, in connection: Connection) throws {
+    func dispatch(_ messages: [OutgoingMessage], for event: MeshEvent, companyID: String, in connection: Connection)
+        throws
+    {
         let now = clock.nowMs()
 
         for message in messages {
-            let messageID = MessageID.derive(eventID: event.eventID, recipient: message.recipient, channel: message.channel)
-            guard try insert(message, id: messageID, event: event, companyID: companyID, now: now, in: connection) else {
+            let messageID = MessageID.derive(
+                eventID: event.eventID, recipient: message.recipient, channel: message.channel)
+            guard try insert(message, id: messageID, event: event, companyID: companyID, now: now, in: connection)
+            else {
                 logger.debug("message.already_recorded", ["message_id": messageID, "event": event.eventID])
                 continue
             }
 
             if case .email(let mailbox) = message.destination {
                 let email = EmailMessage(
+                    from: message.sender,
                     to: mailbox,
                     subject: message.text.subject,
                     dateMs: message.dateMs,
@@ -55,7 +60,10 @@ struct MessageDispatcher: Sendable {
 
             logger.info(
                 "message.recorded",
-                ["message_id": messageID, "company_id": companyID, "kind": message.kind.rawValue, "channel": message.channel.rawValue]
+                [
+                    "message_id": messageID, "company_id": companyID, "kind": message.kind.rawValue,
+                    "channel": message.channel.rawValue,
+                ]
             )
         }
     }

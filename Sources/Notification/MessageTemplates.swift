@@ -152,7 +152,12 @@ enum MessageTemplates {
         )
     }
 
-    static let signature = "-- \nTenantMesh"
+    /// The line that starts an email signature by convention: two dashes and a space.
+    static let signatureSeparator = "-- \n"
+
+    /// The default sign-off that ends every body. A company's branding footer takes the place of the line
+    /// after the separator.
+    static let signature = signatureSeparator + "TenantMesh"
 
     /// `Hello Ada,`, or `Hello,` when the name is unknown.
     static func greeting(_ name: String) -> String {

@@ -25,8 +25,8 @@ extension NotificationEvents {
             ?? CompanyRecord(
                 companyID: companyID, name: name, tier: tier, status: .active, ownerUserID: ownerUserID,
                 ownerEmail: mailbox.address, ownerName: mailbox.name, emailEnabled: true, webhookIntegration: nil,
-                webhookURL: nil, webhookProblem: nil, createdAtMs: createdAtMs, updatedAtMs: createdAtMs,
-                deletedAtMs: nil
+                webhookURL: nil, webhookProblem: nil, branding: nil, createdAtMs: createdAtMs,
+                updatedAtMs: createdAtMs, deletedAtMs: nil
             )
         company.name = name
         company.tier = tier
@@ -39,11 +39,12 @@ extension NotificationEvents {
         let text = MessageTemplates.welcome(
             company: name, tier: tier, ownerName: mailbox.name, token: token, expiresAtMs: expiresAtMs
         )
-        let welcome = OutgoingMessage(kind: .welcome, destination: .email(mailbox), text: text, dateMs: createdAtMs)
+        let welcome = OutgoingMessage.email(
+            .welcome, to: mailbox, text: text, dateMs: createdAtMs, branding: company.activeBranding)
         try dispatcher.dispatch([welcome], for: event, companyID: companyID, in: connection)
     }
 
-    /// Takes the email preference and the webhook from the company's new settings.
+    /// Takes the email preference, the webhook and the branding from the company's new settings.
     ///
     /// The owner's email is on while `settings.notifications.email` is true and `settings.integrations`
     /// contains `email`.
@@ -52,6 +53,9 @@ extension NotificationEvents {
     /// `settings.webhook_url` is a loopback URL. Any other URL is rejected: the webhook is turned off
     /// and the reason kept in `webhook_problem`, because posting to an address the company no longer
     /// chose would be worse than not posting.
+    ///
+    /// `settings.branding` sets the display name and footer of the company's emails; without it they are
+    /// TenantMesh's own. The `sso` integration sends nothing and is ignored here.
     func companyConfigured(_ event: MeshEvent, _ connection: Connection) throws {
         let payload = EventPayload(event)
         guard var company = try liveCompany(payload, in: connection) else {
@@ -92,6 +96,7 @@ extension NotificationEvents {
             }
         }
 
+        company.branding = try CompanyBranding(settings: settings)
         company.updatedAtMs = payload.instant("at_ms")
         try company.save(in: connection)
 

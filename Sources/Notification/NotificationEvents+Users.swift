@@ -25,8 +25,8 @@ extension NotificationEvents {
             company: company.name, inviteeName: mailed.mailbox.name, role: role.rawValue, token: mailed.token,
             expiresAtMs: mailed.expiresAtMs
         )
-        let message = OutgoingMessage(
-            kind: .invitation, destination: .email(mailed.mailbox), text: text, dateMs: mailed.atMs)
+        let message = OutgoingMessage.email(
+            .invitation, to: mailed.mailbox, text: text, dateMs: mailed.atMs, branding: company.activeBranding)
         try dispatcher.dispatch([message], for: event, companyID: company.companyID, in: connection)
     }
 
@@ -42,8 +42,8 @@ extension NotificationEvents {
         let text = MessageTemplates.accessRecovery(
             company: company.name, userName: mailed.mailbox.name, token: mailed.token, expiresAtMs: mailed.expiresAtMs
         )
-        let message = OutgoingMessage(
-            kind: .accessRecovery, destination: .email(mailed.mailbox), text: text, dateMs: mailed.atMs)
+        let message = OutgoingMessage.email(
+            .accessRecovery, to: mailed.mailbox, text: text, dateMs: mailed.atMs, branding: company.activeBranding)
         try dispatcher.dispatch([message], for: event, companyID: company.companyID, in: connection)
     }
 }

@@ -49,15 +49,16 @@ struct NotificationEvents: Sendable {
         return company
     }
 
-    /// Builds the owner's email (when the company wants email) and the webhook post (when the company has
-    /// one its tier allows), both with `text`.
+    /// Builds the owner's email (when the company wants email, in the company's branding when it has one)
+    /// and the webhook post (when the company has one its tier allows), both with `text`.
     func ownerMessages(_ company: CompanyRecord, kind: MessageKind, text: MessageText, dateMs: Int64) throws
         -> [OutgoingMessage]
     {
         var messages: [OutgoingMessage] = []
         if company.emailEnabled {
             let owner = try Mailbox(name: company.ownerName, address: company.ownerEmail, field: "owner.email")
-            messages.append(OutgoingMessage(kind: kind, destination: .email(owner), text: text, dateMs: dateMs))
+            messages.append(
+                .email(kind, to: owner, text: text, dateMs: dateMs, branding: company.activeBranding))
         }
         if let url = company.activeWebhook, text.chat != nil {
             messages.append(OutgoingMessage(kind: kind, destination: .webhook(url), text: text, dateMs: dateMs))

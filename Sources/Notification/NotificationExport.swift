@@ -13,6 +13,9 @@ struct NotificationExport: Codable, Sendable {
         let webhookURL: String?
         /// The reason the configured webhook URL was rejected, if it was.
         let webhookProblem: String?
+        /// The white-label display name and footer of the company's emails, from its settings.
+        let brandingName: String?
+        let brandingFooter: String?
         let createdAtMs: Int64
         let deletedAtMs: Int64?
 
@@ -27,6 +30,8 @@ struct NotificationExport: Codable, Sendable {
             case webhookIntegration = "webhook_integration"
             case webhookURL = "webhook_url"
             case webhookProblem = "webhook_problem"
+            case brandingName = "branding_name"
+            case brandingFooter = "branding_footer"
             case createdAtMs = "created_at_ms"
             case deletedAtMs = "deleted_at_ms"
         }
@@ -42,6 +47,8 @@ struct NotificationExport: Codable, Sendable {
             webhookIntegration = record.webhookIntegration?.rawValue
             webhookURL = record.webhookURL
             webhookProblem = record.webhookProblem
+            brandingName = record.branding?.displayName
+            brandingFooter = record.branding?.footer
             createdAtMs = record.createdAtMs
             deletedAtMs = record.deletedAtMs
         }

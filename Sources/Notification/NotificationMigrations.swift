@@ -93,5 +93,13 @@ enum NotificationMigrations {
                 ALTER TABLE messages ADD COLUMN attempt_started_ms INTEGER;
                 """
         ),
+        Migration(
+            id: 5,
+            name: "company branding",
+            sql: """
+                ALTER TABLE companies ADD COLUMN branding_name TEXT;
+                ALTER TABLE companies ADD COLUMN branding_footer TEXT;
+                """
+        ),
     ]
 }

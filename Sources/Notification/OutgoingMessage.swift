@@ -11,6 +11,25 @@ struct OutgoingMessage: Sendable {
     let text: MessageText
     /// The instant the event describes; the email's `Date` header.
     let dateMs: Int64
+    /// The email's `From`: TenantMesh, or the company's branding display name.
+    var sender: Mailbox = .sender
+
+    /// Builds an email to `mailbox`. With `branding`, it comes from the branding's display name and ends
+    /// with its footer.
+    static func email(
+        _ kind: MessageKind,
+        to mailbox: Mailbox,
+        text: MessageText,
+        dateMs: Int64,
+        branding: CompanyBranding?
+    ) -> OutgoingMessage {
+        guard let branding else {
+            return OutgoingMessage(kind: kind, destination: .email(mailbox), text: text, dateMs: dateMs)
+        }
+        return OutgoingMessage(
+            kind: kind, destination: .email(mailbox), text: branding.apply(to: text), dateMs: dateMs,
+            sender: branding.sender)
+    }
 
     var channel: MessageChannel {
         switch destination {

@@ -2,8 +2,8 @@ import MeshProtocol
 import MeshRuntime
 import TenantModel
 
-/// A company's configuration: its workflow, issue vocabulary, custom fields, integrations and
-/// notification preferences. Stored as JSON in `companies.settings`.
+/// A company's configuration: its workflow, issue vocabulary, custom fields, integrations, notification
+/// preferences and branding. Stored as JSON in `companies.settings`.
 ///
 /// The last status of `statuses` is the final one: moving an issue into it resolves the issue.
 public struct CompanySettings: Codable, Sendable, Hashable {
@@ -50,6 +50,8 @@ public struct CompanySettings: Codable, Sendable, Hashable {
     /// The URL that Slack-style and generic webhooks post to: `http://127.0.0.1:PORT/path` or
     /// `http://localhost:PORT/path`. It is set only while `slack_webhook` or `webhook` is enabled.
     public var webhookURL: String?
+    /// The Platinum white-label branding of the company's emails. Nil keeps TenantMesh's own.
+    public var branding: Branding?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case statuses
@@ -59,6 +61,7 @@ public struct CompanySettings: Codable, Sendable, Hashable {
         case integrations
         case notifications
         case webhookURL = "webhook_url"
+        case branding
     }
 
     public init(
@@ -68,7 +71,8 @@ public struct CompanySettings: Codable, Sendable, Hashable {
         customFields: [CustomField],
         integrations: [String],
         notifications: Notifications,
-        webhookURL: String? = nil
+        webhookURL: String? = nil,
+        branding: Branding? = nil
     ) {
         self.statuses = statuses
         self.priorities = priorities
@@ -77,6 +81,7 @@ public struct CompanySettings: Codable, Sendable, Hashable {
         self.integrations = integrations
         self.notifications = notifications
         self.webhookURL = webhookURL
+        self.branding = branding
     }
 
     /// The workflow Basic companies keep; they may not define their own.

@@ -48,14 +48,19 @@ enum InputCheck {
     /// breaks, tabs, escape sequences) and the invisible marks that reorder text (bidirectional
     /// overrides) are refused there. Descriptions may hold line breaks and are not checked this way.
     static func lineProblem(_ text: String, field: String) -> String? {
+        controlCharacter(in: text).map { "\(field) contains the control character \($0); use one line of visible text" }
+    }
+
+    /// Returns the first control character or bidirectional override in `text` as `U+XXXX`, or nil when
+    /// there is none. With `allowingLineBreaks`, line feeds and carriage returns are allowed.
+    static func controlCharacter(in text: String, allowingLineBreaks: Bool = false) -> String? {
         let offending = text.unicodeScalars.first { scalar in
-            scalar.properties.generalCategory == .control || bidiControls.contains(scalar.value)
+            if allowingLineBreaks && (scalar == "\n" || scalar == "\r") {
+                return false
+            }
+            return scalar.properties.generalCategory == .control || bidiControls.contains(scalar.value)
         }
-        guard let offending else {
-            return nil
-        }
-        let code = "U+" + String(offending.value, radix: 16, uppercase: true).leftPadded(to: 4)
-        return "\(field) contains the control character \(code); use one line of visible text"
+        return offending.map { "U+" + String($0.value, radix: 16, uppercase: true).leftPadded(to: 4) }
     }
 
     /// Left-to-right and right-to-left marks, embeddings, overrides and isolates.

@@ -9,7 +9,8 @@ import TenantModel
 /// statuses, and the last one is final. On a tier without custom statuses the list must be the fixed
 /// one. `custom_fields` and `integrations` may be empty, but each entry must be valid and allowed by
 /// the tier. `webhook_url` is a loopback URL, allowed only while a webhook integration is enabled (see
-/// `SettingsPatch+Webhook.swift`). Nothing is applied unless there is no problem at all.
+/// `SettingsPatch+Webhook.swift`). `branding` is Platinum only (see `SettingsPatch+Branding.swift`).
+/// Nothing is applied unless there is no problem at all.
 struct SettingsPatch {
     let tier: Tier
     private(set) var problems: [FieldProblem] = []
@@ -55,6 +56,8 @@ struct SettingsPatch {
                 next.notifications = notifications(value, field: field, current: current.notifications)
             case .webhookURL?:
                 next.webhookURL = webhookURL(value, field: field) ?? next.webhookURL
+            case .branding?:
+                next.branding = branding(value, field: field) ?? next.branding
             case nil:
                 report(field, "is not a setting; accepted: \(Self.memberNames)")
             }
@@ -144,6 +147,8 @@ struct SettingsPatch {
                 report(elementField, "'\(name)' appears twice; keep one")
                 continue
             }
+            // NOTE: sso only records that the company wants single sign-on. The mesh has no identity
+            // provider and authenticates with API keys alone, so enabling it changes no login.
             if !tier.allowedIntegrations.contains(integration) {
                 report(
                     elementField,

@@ -6,7 +6,7 @@ import TenantModel
 enum TierLimitCheck {
     /// One limit the company is over, with what to do about it.
     struct Violation: Codable, Sendable, Hashable {
-        /// users, issues, custom_fields, integrations or statuses.
+        /// users, issues, custom_fields, integrations, branding or statuses.
         var limit: String
         var current: JSONValue
         var allowed: JSONValue
@@ -58,6 +58,17 @@ enum TierLimitCheck {
                     action: "disable \(disallowed.joined(separator: ", ")) with companies.configure"
                         + (disallowed.contains { $0.hasSuffix("webhook") }
                             ? "; if no webhook integration remains, also pass webhook_url null in the same call" : "")
+                ))
+        }
+
+        if let branding = company.settings.branding, !target.hasWhiteLabel {
+            found.append(
+                Violation(
+                    limit: "branding",
+                    current: (try? JSONValue(encoding: branding)) ?? .null,
+                    allowed: false,
+                    action:
+                        "remove the white-label branding with companies.configure (settings {\"branding\": null}), then retry the downgrade"
                 ))
         }
 

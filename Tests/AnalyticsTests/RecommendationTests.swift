@@ -85,6 +85,23 @@ struct RecommendationTests {
         #expect(report.profile.integrations == ["email", "webhook"])
     }
 
+    @Test("sso does not count as an integration that sends notices")
+    func ssoLeavesIntegrationRuleFiring() async throws {
+        let harness = try Self.company("platinum")
+        try harness.deliver([TestEvents.configured("cmp_r", integrations: ["email", "sso"], at: utc(2026, 3, 2))])
+
+        var report = try await harness.report("cmp_r")
+        var recommendation = try #require(report.recommendations.first { $0.rule == "no_integration" })
+        #expect(recommendation.figures["enabled"] == ["email", "sso"])
+        #expect(recommendation.figures["available_on_tier"] == ["slack_webhook", "webhook"])
+        #expect(recommendation.message.hasPrefix("No integration besides email is enabled;"))
+
+        try harness.deliver([TestEvents.configured("cmp_r", integrations: ["sso"], at: utc(2026, 3, 3))])
+        report = try await harness.report("cmp_r")
+        recommendation = try #require(report.recommendations.first { $0.rule == "no_integration" })
+        #expect(recommendation.message.contains("the owner gets no notices at all"))
+    }
+
     @Test("stale unassigned issues")
     func staleUnassignedRule() async throws {
         let harness = try Self.company()

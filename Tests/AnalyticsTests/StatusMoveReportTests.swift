@@ -69,7 +69,7 @@ struct StatusMoveReportTests {
         let after = try await harness.report("cmp_m", days: 10)
         #expect(after.resolutionTime == before.resolutionTime)
         #expect(after.issuesPerDay.map(\.issuesResolved) == before.issuesPerDay.map(\.issuesResolved))
-        #expect(after.trends.issuesResolved == before.trends.issuesResolved)
+        #expect(after.trends?.issuesResolved == before.trends?.issuesResolved)
         #expect(after.distribution.byStatus == ["Closed": 3, "In Progress": 1])
         #expect(after.distribution.open == 1)
     }

@@ -30,6 +30,14 @@ enum TestEvents {
         )
     }
 
+    static func tierChanged(_ company: String, from: String, to: String, at: Int64) -> MeshEvent {
+        event(
+            "company.tier_changed",
+            ["company_id": .string(company), "from_tier": .string(from), "to_tier": .string(to), "at_ms": .int(at)],
+            at: at
+        )
+    }
+
     static func suspended(_ company: String, at: Int64) -> MeshEvent {
         event(
             "company.suspended",

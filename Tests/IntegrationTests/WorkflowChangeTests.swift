@@ -39,6 +39,7 @@ struct WorkflowChangeTests {
         #expect(
             before["resolution_time"] == [
                 "resolved": 4, "timed": 4, "mean_ms": 15_300_000, "median_ms": 16_200_000, "p90_ms": 25_200_000,
+                "percentiles_note": nil,
             ])
 
         let statuses: JSONValue = ["Open", "In Progress", "Closed"]

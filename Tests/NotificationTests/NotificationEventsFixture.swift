@@ -116,6 +116,7 @@ enum NotificationEventsFixture {
         integrations: [String],
         webhookURL: String?,
         emailNotifications: Bool = true,
+        branding: JSONValue? = nil,
         at: Int64
     ) -> MeshEvent {
         var settings: [String: JSONValue] = [
@@ -128,6 +129,9 @@ enum NotificationEventsFixture {
         ]
         if let webhookURL {
             settings["webhook_url"] = .string(webhookURL)
+        }
+        if let branding {
+            settings["branding"] = branding
         }
         return event(
             "company.configured", ["company_id": .string(company), "settings": .object(settings), "at_ms": .int(at)],

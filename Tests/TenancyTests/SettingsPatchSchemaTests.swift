@@ -22,6 +22,15 @@ import Testing
         #expect(field?["properties"]?["required"]?["type"] == "boolean")
     }
 
+    @Test func brandingIsANullableClosedObject() {
+        let branding = schema["properties"]?["branding"]
+
+        #expect(branding?["type"] == ["object", "null"])
+        #expect(branding?["required"] == ["display_name"])
+        #expect(branding?["additionalProperties"] == false)
+        #expect(branding?["properties"]?["footer"]?["type"] == ["string", "null"])
+    }
+
     @Test func statusMovesMapNamesToNames() {
         let params = SchemaRecorder.schema(for: ConfigureParams.self)
 

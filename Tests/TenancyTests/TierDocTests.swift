@@ -23,6 +23,10 @@ import Testing
         #expect(
             row("Price per month (USD)")
                 == tiers.map { String(format: "%d.%02d", Int($0.priceCents / 100), Int($0.priceCents % 100)) })
+        func yesNo(_ flag: Bool) -> String { flag ? "yes" : "no" }
+        #expect(
+            row("Team and advanced analytics") == tiers.map { yesNo($0.hasTeamAnalytics && $0.hasAdvancedAnalytics) })
+        #expect(row("White-label branding") == tiers.map { yesNo($0.hasWhiteLabel) })
         #expect(
             row("Integrations")
                 == tiers.map { tier in
