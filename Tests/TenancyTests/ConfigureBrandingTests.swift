@@ -38,7 +38,7 @@ import Testing
 
         let export = try harness.store.readSync { connection in
             let record = try #require(try CompanyRecord.load(company.companyID, in: connection))
-            return try CompanyExport.local(record, in: connection)
+            return try CompanyExport.local(record, atMs: harness.clock.nowMs(), in: connection)
         }
         #expect(export["company"]?["settings"]?["branding"] == expected)
     }
