@@ -26,6 +26,10 @@ enum StatusCommand {
                 Terminal.print(
                     "\(name.padding(toLength: 13, withPad: " ", startingAt: 0)) \(status)  store=\(store)  uptime=\(uptime)s"
                 )
+                // The detail of a failing store goes on a line of its own, so the table stays readable.
+                if store != "ok", let detail = health["store"]?["detail"]?.stringValue {
+                    Terminal.print("              \(detail)")
+                }
                 allServing = allServing && status == "SERVING"
                 anyAnswered = true
             } catch {

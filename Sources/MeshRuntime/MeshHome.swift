@@ -26,7 +26,10 @@ public struct MeshHome: Sendable {
     public var clockPath: String { root + "/clock" }
 
     public func socketPath(_ process: String) -> String { runDirectory + "/" + process + ".sock" }
-    public func databasePath(_ process: String) -> String { dataDirectory + "/" + process + ".sqlite" }
+    public func databasePath(_ process: String) -> String { root + "/" + Self.databaseName(process) }
+    /// Returns the database of `process` relative to the root, for messages to clients, which need not
+    /// learn where the mesh lives.
+    public static func databaseName(_ process: String) -> String { "data/" + process + ".sqlite" }
     public func logPath(_ process: String) -> String { logDirectory + "/" + process + ".log" }
 
     /// Returns the pid that `mesh up` wrote to `run/<process>.pid`, if the file exists and contains one.
@@ -47,7 +50,11 @@ public struct MeshHome: Sendable {
         // for the owner alone, whatever the umask.
         for directory in [runDirectory, dataDirectory, outboxDirectory] {
             guard chmod(directory, 0o700) == 0 else {
-                throw RuntimeFailure("could not set mode 0700 on \(directory): \(String(cString: strerror(errno)))")
+                throw RuntimeFailure(
+                    "could not set mode 0700 on \(directory) (\(String(cString: strerror(errno)))); the folder must "
+                        + "belong to the user that runs the mesh (uid \(getuid())): chown it to that user, or choose "
+                        + "another home (MESH_HOME or --home)"
+                )
             }
         }
     }

@@ -115,6 +115,7 @@ extension RPCServer {
         let handler = entry.handler
         let params = request.params
         let method = request.method
+        let configuration = configuration
         // The handler runs on the loop thread: its awaits on other processes and its reply need no
         // thread hops. Blocking work (SQLite) runs on the store's own threads.
         let task = Task(executorPreference: loop) {
@@ -122,7 +123,8 @@ extension RPCServer {
             do {
                 outcome = .success(try await handler(params, context))
             } catch {
-                outcome = .failure(RPCServer.wireError(error, method: method, logger: context.logger))
+                outcome = .failure(
+                    RPCServer.wireError(error, method: method, configuration: configuration, logger: context.logger))
             }
             finish(outcome)
         }
@@ -248,7 +250,12 @@ extension RPCServer {
     }
 
     /// Maps any error a handler threw to the wire error, logging the unexpected ones.
-    static func wireError(_ error: any Error, method: String, logger: Logger) -> RPCError {
+    ///
+    /// Describes a failure of the database's files or disk in words that name the file, and keeps the
+    /// SQL for the process log.
+    static func wireError(_ error: any Error, method: String, configuration: Configuration, logger: Logger)
+        -> RPCError
+    {
         switch error {
         case let rpc as RPCError:
             if rpc.status == .internal {
@@ -261,6 +268,11 @@ extension RPCServer {
             return RPCError(.cancelled, "\(method) was cancelled")
         case let store as StoreError:
             logger.error("request.store_failed", ["error": store.description])
+            if let condition = StorageCondition(store) {
+                let process = configuration.processName
+                return condition.clientError(
+                    method: method, process: process, file: MeshHome.databaseName(process), error: store)
+            }
             return RPCError(
                 .internal, "\(method) failed in storage (SQLite result code \(store.resultCode)); see the process log")
         default:

@@ -36,7 +36,13 @@ public final class ServiceHost: Sendable {
 
         try home.prepare()
         let clock = home.clock()
-        let store = try Database(path: home.databasePath(name), migrations: Service.migrations, options: storeOptions)
+        let store: Database
+        do {
+            store = try Database(path: home.databasePath(name), migrations: Service.migrations, options: storeOptions)
+        } catch let error as StoreError where error.isStorageFailure {
+            // The store's message names the file and the fix, and its SQL would add nothing.
+            throw RuntimeFailure("\(name) cannot use its database: \(error.message)")
+        }
         let loop = try EventLoop(name: name, busyPoll: configuration.busyPoll)
         let peers = PeerDirectory(
             home: home,
@@ -81,15 +87,10 @@ public final class ServiceHost: Sendable {
             clock: clock,
             peers: peers,
             health: {
-                var report: [String: JSONValue] = ["service": .string(name)]
-                switch store.healthCheck() {
-                case .success:
-                    report["status"] = "SERVING"
-                    report["store"] = ["state": "ok"]
-                case .failure(let error):
-                    report["status"] = "NOT_SERVING"
-                    report["store"] = ["state": "error", "detail": .string(error.description)]
-                }
+                let (status, storeReport) = ServiceHost.storeHealth(store, process: name)
+                var report: [String: JSONValue] = [
+                    "service": .string(name), "status": .string(status), "store": storeReport,
+                ]
                 if let healthDetails {
                     report.merge(healthDetails()) { current, _ in current }
                 }

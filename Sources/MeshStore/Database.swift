@@ -13,23 +13,33 @@ public final class Database: Sendable {
     let readers: ReaderPool
     private let isClosed = Mutex(false)
 
-    /// Opens or creates the database at `path` and applies pending migrations.
+    /// Opens or creates the database at `path`, checks that it can write it, and applies pending
+    /// migrations.
     ///
-    /// Throws a StoreError when the options or the migration ids are invalid, the file cannot be
-    /// opened, or a migration fails. A failing migration is rolled back, and the ones before it stay
-    /// applied.
+    /// Throws a StoreError when the options or the migration ids are invalid, a migration fails, or
+    /// the file cannot be opened or written. The last covers a folder, database, -wal or -shm file that
+    /// this process's user cannot write, a file that is not a database or is damaged, and a full disk,
+    /// and those messages name the file and the fix. A failing migration is rolled back, and the ones
+    /// before it stay applied.
     public init(path: String, migrations: [Migration], options: StoreOptions = .init()) throws {
         try options.validate()
         try Migration.validateOrder(migrations)
+        let files = DatabaseFiles(database: path)
+        try files.requireWritable()
 
         self.path = path
         self.options = options
-        let writer = try Writer(path: path, migrations: migrations, options: options)
+        let writer: Writer
+        do {
+            writer = try Writer(path: path, migrations: migrations, options: options)
+        } catch {
+            throw files.explainOpenFailure(error)
+        }
         do {
             self.readers = try ReaderPool(path: path, options: options)
         } catch {
             writer.close()
-            throw error
+            throw files.explainOpenFailure(error)
         }
         self.writer = writer
     }
@@ -69,6 +79,15 @@ public final class Database: Sendable {
         } catch {
             return .failure(StoreError.wrapping(error))
         }
+    }
+
+    /// The last write that failed because of the files or the disk (`StoreError.isStorageFailure`), or
+    /// nil when there was none or a write has committed since.
+    ///
+    /// NOTE: failed reads are not recorded, so a damaged page that only reads touch shows here only once
+    /// a write fails on it.
+    public var lastWriteFailure: WriteFailure? {
+        writer.failures.last
     }
 
     /// Counters of the writer's group commit since the database was opened.

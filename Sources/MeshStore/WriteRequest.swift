@@ -11,6 +11,8 @@ struct WriteRequest: Sendable {
 /// The result of one run of a write body, held until the batch's COMMIT.
 struct WriteOutcome: Sendable {
     let bodyFailed: Bool
+    /// The body's error when it is a failure of the files or the disk, for the writer's health record.
+    var storageFailure: StoreError? = nil
     /// Resumes the caller with the body's own result when `commitError` is nil or the body failed,
     /// otherwise with `commitError`.
     let deliver: @Sendable (_ commitError: (any Error)?) -> Void
@@ -27,13 +29,16 @@ extension WriteRequest {
     ) -> WriteRequest {
         let perform: @Sendable (Connection) -> WriteOutcome = { connection in
             let result: Result<T, any Error>
+            let storageFailure: StoreError?
             do {
                 let value = try connection.withRequestControl(control) {
                     try connection.savepoint(writeSavepointName) { try body(connection) }
                 }
                 result = .success(value)
+                storageFailure = nil
             } catch {
                 result = .failure(control.explain(error, operation: "write"))
+                storageFailure = (error as? StoreError).flatMap { $0.isStorageFailure ? $0 : nil }
             }
 
             let bodyFailed: Bool
@@ -42,7 +47,7 @@ extension WriteRequest {
             } else {
                 bodyFailed = false
             }
-            return WriteOutcome(bodyFailed: bodyFailed) { commitError in
+            return WriteOutcome(bodyFailed: bodyFailed, storageFailure: storageFailure) { commitError in
                 if let commitError, !bodyFailed {
                     completion(.failure(commitError))
                 } else {

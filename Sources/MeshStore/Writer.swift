@@ -11,25 +11,29 @@ final class Writer: Sendable {
     let queue: JobQueue<WriterJob>
     let thread: ConnectionThread
     let statistics: WriterStatisticsRecorder
+    let failures: WriteFailureRecorder
 
-    /// Opens the writer connection, switches the file to WAL, applies the store's and the service's
-    /// migrations, and starts serving the queue.
+    /// Opens the writer connection, switches the file to WAL, checks that it can write, applies the
+    /// store's and the service's migrations, and starts serving the queue.
     init(path: String, migrations: [Migration], options: StoreOptions) throws {
         let queue = JobQueue<WriterJob>()
         self.queue = queue
         let statistics = WriterStatisticsRecorder()
         self.statistics = statistics
+        let failures = WriteFailureRecorder()
+        self.failures = failures
 
         thread = try ConnectionThread(
             name: "MeshStore.writer",
             open: {
                 let connection = try Connection(path: path, role: .writer, options: options)
+                try connection.requireWritable()
                 try connection.migrate(StoreMigrations.all, recordTable: StoreMigrations.recordTable)
                 try connection.migrate(migrations, recordTable: StoreMigrations.serviceRecordTable)
                 return connection
             },
             serve: { connection in
-                let loop = WriterLoop(connection: connection, statistics: statistics)
+                let loop = WriterLoop(connection: connection, statistics: statistics, failures: failures)
                 while let jobs = queue.take(maximum: options.maxWriteBatch) {
                     loop.process(jobs)
                 }

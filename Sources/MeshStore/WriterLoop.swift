@@ -9,9 +9,13 @@
 /// so after an I/O error, a full disk or a failed allocation. Then the bodies that ran before the failing one have lost their changes. Their
 /// callers have not been resumed yet, so those bodies run again in a new transaction. A body must
 /// therefore have no effects outside the connection it is given.
+///
+/// A failure of the files or the disk (`StoreError.isStorageFailure`) is recorded in `failures` and
+/// stays there until a later transaction commits a write without one.
 struct WriterLoop {
     let connection: Connection
     let statistics: WriterStatisticsRecorder
+    let failures: WriteFailureRecorder
 
     func process(_ jobs: [WriterJob]) {
         var index = 0
@@ -38,6 +42,7 @@ struct WriterLoop {
             do {
                 try connection.runTransactionStatement("BEGIN IMMEDIATE")
             } catch {
+                failures.note(error)
                 fail(pending, with: error)
                 return
             }
@@ -50,6 +55,7 @@ struct WriterLoop {
             do {
                 try connection.runTransactionStatement("COMMIT")
             } catch {
+                failures.note(error)
                 if connection.isInTransaction {
                     try? connection.runTransactionStatement("ROLLBACK")
                 }
@@ -61,6 +67,11 @@ struct WriterLoop {
             }
 
             record(outcomes)
+            if let failure = outcomes.compactMap(\.storageFailure).last {
+                failures.note(failure)
+            } else if outcomes.contains(where: { !$0.bodyFailed }) {
+                failures.clear()
+            }
             for outcome in outcomes {
                 outcome.deliver(nil)
             }
@@ -82,6 +93,9 @@ struct WriterLoop {
                 continue
             }
 
+            if let failure = outcome.storageFailure {
+                failures.note(failure)
+            }
             // A body that returned normally cannot end the transaction, because the authorizer rejects
             // BEGIN, COMMIT and ROLLBACK inside bodies. Should it happen, the caller still gets an error.
             outcome.deliver(

@@ -1,0 +1,108 @@
+import Foundation
+import MeshRuntime
+import MeshStore
+import MeshTesting
+import Testing
+
+/// A process whose database cannot serve refuses to start, and the message names the file and the fix,
+/// instead of a process that reports SERVING and then fails every write.
+@Suite(.serialized)
+struct BadDataFileTests {
+    let home = MeshHome(root: "/tmp/bd-" + String(UInt64.random(in: 0...UInt64.max), radix: 36))
+
+    init() throws {
+        try home.prepare()
+    }
+
+    @Test func upWithAFileThatIsNotADatabaseStopsWithTheFix() async throws {
+        defer { try? FileManager.default.removeItem(atPath: home.root) }
+        let path = home.databasePath("billing")
+        try Data("garbage\n".utf8).write(to: URL(fileURLWithPath: path))
+
+        let (status, output) = try await Self.runMesh(["up", "--home", home.root])
+
+        #expect(status == 1, "\(output)")
+        #expect(output.contains("mesh up: billing exited with status 1 while starting: mesh serve: billing "))
+        #expect(output.contains("'\(path)' is not a SQLite database"), "\(output)")
+        #expect(output.contains("copy a backup of billing.sqlite there"), "\(output)")
+        #expect(!output.contains("PRAGMA"), "the SQL says nothing to the person who must fix the file")
+    }
+
+    /// The user's case: `chmod 444` on the database, and after `chmod 644`, the read-only -shm file
+    /// SQLite left beside it. Root passes every mode check, so as root the process runs as uid 65534.
+    @Test func readOnlyFilesStopTheStartNamingEachFile() async throws {
+        defer { try? FileManager.default.removeItem(atPath: home.root) }
+        let path = home.databasePath("tenancy")
+        try Database(path: path, migrations: []).close()
+        let prefix = try await Self.asUnprivilegedUser(home.root)
+
+        chmod(path, 0o444)
+        let (status, output) = try await Self.runMesh(["serve", "tenancy", "--home", home.root], prefix: prefix)
+
+        #expect(status == 1, "\(output)")
+        #expect(output.contains("tenancy cannot use its database: cannot write '\(path)' (Permission denied)"))
+        #expect(output.contains("give that user write permission"), "\(output)")
+
+        chmod(path, 0o644)
+        let shm = path + "-shm"
+        _ = FileManager.default.createFile(atPath: shm, contents: nil, attributes: [.posixPermissions: 0o444])
+        try Self.giveToUnprivilegedUser(shm, when: !prefix.isEmpty)
+        let (_, second) = try await Self.runMesh(["serve", "tenancy", "--home", home.root], prefix: prefix)
+
+        #expect(second.contains("cannot write '\(shm)' (Permission denied)"), "\(second)")
+    }
+
+    static let unprivilegedID: UInt32 = 65534
+
+    /// Returns the command prefix that runs `mesh` as an unprivileged user: none when the tests already
+    /// run as one, else setpriv as uid 65534, after giving `root` to that user.
+    static func asUnprivilegedUser(_ root: String) async throws -> [String] {
+        guard getuid() == 0 else {
+            return []
+        }
+        let setpriv = "/usr/bin/setpriv"
+        guard FileManager.default.isExecutableFile(atPath: setpriv) else {
+            try Test.cancel("skipped: the tests run as root and setpriv is missing, so nothing can run as another user")
+        }
+
+        let enumerator = FileManager.default.enumerator(atPath: root)
+        try giveToUnprivilegedUser(root, when: true)
+        while let relative = enumerator?.nextObject() as? String {
+            try giveToUnprivilegedUser(root + "/" + relative, when: true)
+        }
+
+        let prefix = [setpriv, "--reuid=\(unprivilegedID)", "--regid=\(unprivilegedID)", "--clear-groups"]
+        let (status, output) = try await runMesh(["--help"], prefix: prefix)
+        if status != 0 {
+            try Test.cancel("skipped: uid \(unprivilegedID) cannot run the mesh executable: \(output)")
+        }
+        return prefix
+    }
+
+    static func giveToUnprivilegedUser(_ path: String, when needed: Bool) throws {
+        guard needed else {
+            return
+        }
+        guard chown(path, unprivilegedID, unprivilegedID) == 0 else {
+            throw RuntimeFailure("chown \(path) failed: \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// Runs the mesh executable to its end and returns its exit status and its output and errors.
+    static func runMesh(_ arguments: [String], prefix: [String] = []) async throws -> (Int32, String) {
+        let command = prefix + [try MeshCluster.meshBinary()] + arguments
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try ProcessLauncher.run(process)
+
+        return try await onOwnThread {
+            let data = output.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        }
+    }
+}
