@@ -1,6 +1,7 @@
 import Foundation
 import MeshProtocol
 import MeshRuntime
+import MeshTransport
 
 /// Writing to standard output and standard error with `write(2)`, ignoring failures: a reader that went
 /// away (`mesh status | head -1`) must not crash the command.
@@ -38,7 +39,11 @@ enum Terminal {
         }
 
         if let socket, error.message.contains(socket) {
-            text += "\nis the mesh running? start it with `mesh up` (and check MESH_HOME or --home)"
+            // Another user's mesh may run fine, and the message already names its owner.
+            let folder = (socket as NSString).deletingLastPathComponent
+            if FileOwner.uid(of: folder).map({ $0 == geteuid() }) ?? true {
+                text += "\nis the mesh running? start it with `mesh up` (and check MESH_HOME or --home)"
+            }
         } else {
             text +=
                 "\na process of the mesh is down; `mesh status` shows which, and `mesh up` restarts it within seconds"
