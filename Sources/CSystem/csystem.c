@@ -126,6 +126,10 @@ int csystem_catch_termination(int write_fd) {
     return 0;
 }
 
+const char *csystem_signal_abbreviation(int signal_number) {
+    return sigabbrev_np(signal_number);
+}
+
 uint32_t csystem_epollin(void) { return EPOLLIN; }
 uint32_t csystem_epollout(void) { return EPOLLOUT; }
 uint32_t csystem_epollrdhup(void) { return EPOLLRDHUP; }

@@ -40,7 +40,8 @@ public enum Gateway: MeshService {
     ]
 
     public static func make(_ environment: ServiceEnvironment) throws -> ServiceParts {
-        let rootKey = try RootKey.ensure(home: environment.home, store: environment.store, clock: environment.clock)
+        let rootKey = try RootKey.ensure(
+            home: environment.home, store: environment.store, clock: environment.clock, logger: environment.logger)
         let usage = try UsageCounter(store: environment.store, clock: environment.clock)
         let failures = FailureTally(store: environment.store, clock: environment.clock)
         let router = GatewayRouter(

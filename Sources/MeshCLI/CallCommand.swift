@@ -98,7 +98,17 @@ enum CallCommand {
             return nil
         }
         if argument == "-" {
-            return String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+            // readDataToEndOfFile() traps on a read error (standard input a folder, say); readToEnd() throws.
+            do {
+                return String(decoding: try FileHandle.standardInput.readToEnd() ?? Data(), as: UTF8.self)
+            } catch {
+                // Foundation wraps the errno, which gives the reason (Is a directory, say).
+                let posix = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
+                let reason = posix.map { String(cString: strerror(Int32($0.code))) } ?? "\(error)"
+                throw UsageError(
+                    "could not read params from standard input (\(reason)); "
+                        + "redirect a file or pipe the JSON in, or pass it as an argument")
+            }
         }
         guard argument.hasPrefix("@") else {
             return argument

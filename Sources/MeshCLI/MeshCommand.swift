@@ -1,4 +1,5 @@
 import Foundation
+import MeshProtocol
 import MeshRuntime
 
 /// The `mesh` command line: picks the subcommand and runs it.
@@ -71,7 +72,10 @@ public enum MeshCommand {
             Terminal.error("mesh: \(error.message)\n\n\(help)")
             return 64
         } catch {
-            Terminal.error("mesh \(name): \(error)")
+            // An error that reaches here stopped the command (a bad MESH_ variable at start, say), and its
+            // protocol status name would mean nothing to the person reading it.
+            let message = (error as? RPCError)?.message ?? "\(error)"
+            Terminal.error("mesh \(name): \(message)")
             return 1
         }
     }

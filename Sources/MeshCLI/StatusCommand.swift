@@ -48,9 +48,19 @@ enum StatusCommand {
             }
         }
         if !anyAnswered {
-            Terminal.print("no process answered: start the mesh with `mesh up`, or check MESH_HOME and --home")
+            Terminal.print(noAnswerAdvice(home))
         }
         return allServing ? 0 : 1
     }
 
+    /// Returns the advice when no process replied: run as the home's owner when it is another user's,
+    /// else start the mesh.
+    static func noAnswerAdvice(_ home: MeshHome) -> String {
+        do {
+            try home.checkOwner()
+        } catch {
+            return "no process answered: \(error)"
+        }
+        return "no process answered: start the mesh with `mesh up`, or check MESH_HOME and --home"
+    }
 }

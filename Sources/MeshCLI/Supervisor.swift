@@ -7,7 +7,8 @@ import Synchronization
 /// Starts the five processes of a mesh, restarts any that dies, and stops them in reverse order.
 ///
 /// Each child runs `mesh serve <name>` from this same executable, with its standard output and error
-/// appended to `logs/<name>.log`, and its pid written to `run/<name>.pid`.
+/// appended to `logs/<name>.log` (opened with O_APPEND at each start), and its pid written to
+/// `run/<name>.pid`.
 final class Supervisor: Sendable {
     private struct Child {
         var process: Process
@@ -102,13 +103,11 @@ final class Supervisor: Sendable {
             let delay = child.policy.processExited(after: uptime)
             child.restartAt = now + delay
             children[name] = child
-            logger.error(
-                "supervisor.process_exited",
-                [
-                    "process": name, "status": "\(child.process.terminationStatus)",
-                    "uptime_ms": "\(uptime.milliseconds)", "restart_in_ms": "\(delay.milliseconds)",
-                ]
-            )
+            var fields = child.process.exitFields
+            fields["process"] = name
+            fields["uptime_ms"] = "\(uptime.milliseconds)"
+            fields["restart_in_ms"] = "\(delay.milliseconds)"
+            logger.error("supervisor.process_exited", fields)
         }
         guard relaunch, !stopping.load(ordering: .acquiring) else {
             return
@@ -125,14 +124,7 @@ final class Supervisor: Sendable {
     }
 
     private func launch(_ name: String) throws {
-        let logPath = home.logPath(name)
-        if !FileManager.default.fileExists(atPath: logPath) {
-            _ = FileManager.default.createFile(atPath: logPath, contents: nil)
-        }
-        guard let log = FileHandle(forWritingAtPath: logPath) else {
-            throw RuntimeFailure("could not open \(logPath) for writing")
-        }
-        log.seekToEndOfFile()
+        let log = try home.openLog(name)
 
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
@@ -176,7 +168,7 @@ final class Supervisor: Sendable {
             if let process = children.withLock({ $0[name]?.process }), !process.isRunning {
                 let reason = Supervisor.lastLine(ofFile: home.logPath(name)).map { ": \($0)" } ?? ""
                 throw RuntimeFailure(
-                    "\(name) exited with status \(process.terminationStatus) while starting\(reason)\n"
+                    "\(name) \(process.exitPhrase) while starting\(reason)\n"
                         + "(the whole output is in \(home.logPath(name)))"
                 )
             }

@@ -1,31 +1,17 @@
 import Foundation
 import MeshProtocol
+import MeshRuntime
+import MeshTransport
 
-/// Writing to standard output and standard error.
+/// Writing to standard output and standard error with `write(2)`, ignoring failures: a reader that went
+/// away (`mesh status | head -1`) must not crash the command.
 enum Terminal {
     static func print(_ text: String) {
-        writeAll(1, text + "\n")
+        DescriptorWriter.writeAll(1, Array((text + "\n").utf8))
     }
 
     static func error(_ text: String) {
-        writeAll(2, text + "\n")
-    }
-
-    /// Writes to a descriptor with plain `write`, ignoring failures: a reader that went away (`mesh
-    /// status | head -1`) must not crash the command, and FileHandle.write traps on EPIPE.
-    private static func writeAll(_ descriptor: Int32, _ text: String) {
-        let bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + offset, bytes.count - offset) }
-            if written > 0 {
-                offset += written
-            } else if written < 0 && errno == EINTR {
-                continue
-            } else {
-                return
-            }
-        }
+        DescriptorWriter.printError(text)
     }
 
     /// `value` as indented JSON with sorted keys, for people to read.
@@ -53,7 +39,11 @@ enum Terminal {
         }
 
         if let socket, error.message.contains(socket) {
-            text += "\nis the mesh running? start it with `mesh up` (and check MESH_HOME or --home)"
+            // Another user's mesh may run fine, and the message already names its owner.
+            let folder = (socket as NSString).deletingLastPathComponent
+            if FileOwner.uid(of: folder).map({ $0 == geteuid() }) ?? true {
+                text += "\nis the mesh running? start it with `mesh up` (and check MESH_HOME or --home)"
+            }
         } else {
             text +=
                 "\na process of the mesh is down; `mesh status` shows which, and `mesh up` restarts it within seconds"

@@ -8,11 +8,10 @@ enum UpCommand {
         try arguments.allowPositional(atMost: 0, command: "up")
         let home = MeshCommand.home(arguments)
         try home.prepare()
-        if let running = runningSupervisor(home) {
-            throw RuntimeFailure(
-                "a mesh is already running in \(home.root) (supervisor pid \(running)); stop it first, or use another MESH_HOME"
-            )
-        }
+
+        // Before anything touches pid files, sockets or logs: a second `mesh up` on this home stops here.
+        let lock = try MeshLock.acquire(home)
+        defer { withExtendedLifetime(lock) {} }
         try await waitForLeftovers(home)
         try configureClock(home, test: arguments.flag("test-clock"))
 
@@ -24,11 +23,13 @@ enum UpCommand {
             stopRequested.request()
         }
 
-        try "\(getpid())\n".write(toFile: home.runDirectory + "/supervisor.pid", atomically: true, encoding: .utf8)
+        let pidPath = home.runDirectory + "/supervisor.pid"
+        try "\(getpid())\n".write(toFile: pidPath, atomically: true, encoding: .utf8)
         do {
             try await supervisor.startAll()
         } catch {
             supervisor.stop()
+            unlink(pidPath)
             throw error
         }
         Terminal.print("mesh is up in \(home.root); gateway socket \(home.socketPath("gateway")); Ctrl-C stops it")
@@ -37,19 +38,9 @@ enum UpCommand {
         await stopRequested.wait()
         supervisor.stop()
         monitor.cancel()
-        unlink(home.runDirectory + "/supervisor.pid")
+        unlink(pidPath)
         Terminal.print("mesh stopped")
         return 0
-    }
-
-    /// Returns the pid in `run/supervisor.pid` when that process is alive and is a mesh supervisor.
-    static func runningSupervisor(_ home: MeshHome) -> Int32? {
-        guard let pid = home.recordedPID("supervisor"), pid != getpid(), kill(pid, 0) == 0,
-            let commandLine = try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)
-        else {
-            return nil
-        }
-        return commandLine.contains("mesh") && commandLine.contains("up") ? pid : nil
     }
 
     /// Waits a few seconds for processes an earlier supervisor of this home started, and throws when

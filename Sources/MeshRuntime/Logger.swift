@@ -65,7 +65,7 @@ public struct Logger: Sendable {
         for key in merged.keys.sorted() {
             line += " \(key)=\(LogSink.quoted(merged[key]!))"
         }
-        sink.write(line)
+        sink.write(line, label: label)
     }
 
     public func trace(_ message: StaticString, _ extra: [String: String] = [:]) { log(.trace, message, extra) }
@@ -74,52 +74,4 @@ public struct Logger: Sendable {
     public func notice(_ message: StaticString, _ extra: [String: String] = [:]) { log(.notice, message, extra) }
     public func warning(_ message: StaticString, _ extra: [String: String] = [:]) { log(.warning, message, extra) }
     public func error(_ message: StaticString, _ extra: [String: String] = [:]) { log(.error, message, extra) }
-}
-
-/// Where log lines go: standard error, or memory for tests.
-public final class LogSink: Sendable {
-    public static let standardError = LogSink(capturing: false)
-
-    private let capturing: Bool
-    private let lines = Mutex<[String]>([])
-
-    private init(capturing: Bool) {
-        self.capturing = capturing
-    }
-
-    /// A sink that keeps lines in memory so tests can read them.
-    public static func memory() -> LogSink {
-        LogSink(capturing: true)
-    }
-
-    public var captured: [String] {
-        lines.withLock { $0 }
-    }
-
-    func write(_ line: String) {
-        if capturing {
-            lines.withLock { $0.append(line) }
-            return
-        }
-        FileHandle.standardError.write(Data((line + "\n").utf8))
-    }
-
-    static func timestamp() -> String {
-        UTCTime.iso8601(milliseconds: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)))
-    }
-
-    /// The maximum bytes of one field value that a log line keeps. A field can carry text from a client (a
-    /// method name, say), and a client must not be able to fill the disk through the logs.
-    static let maximumValueBytes = 256
-
-    static func quoted(_ whole: String) -> String {
-        let value = whole.clipped(to: maximumValueBytes)
-        if value.isEmpty || value.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" || $0.isNewline }) {
-            let escaped = value.replacingOccurrences(of: "\\", with: "\\\\")
-                .replacingOccurrences(of: "\"", with: "\\\"")
-                .replacingOccurrences(of: "\n", with: "\\n")
-            return "\"\(escaped)\""
-        }
-        return value
-    }
 }

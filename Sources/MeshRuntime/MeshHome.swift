@@ -1,4 +1,5 @@
 import Foundation
+import MeshTransport
 
 /// The folder that holds one mesh: sockets, databases, outgoing mail, logs, the root key and the
 /// test clock.
@@ -13,9 +14,15 @@ public struct MeshHome: Sendable {
         self.root = URL(fileURLWithPath: absolute).standardizedFileURL.path
     }
 
-    /// The home named by `MESH_HOME`, or `./.mesh`.
-    public static func fromEnvironment() -> MeshHome {
-        MeshHome(root: ProcessInfo.processInfo.environment["MESH_HOME"] ?? ".mesh")
+    /// Returns the home named by `MESH_HOME`, or `./.mesh` when it is unset or empty.
+    ///
+    /// An empty value counts as unset, as for the other MESH_ variables, rather than naming the current
+    /// folder: `MESH_HOME=` is more often a variable left blank than a choice.
+    public static func fromEnvironment(_ variables: [String: String] = ProcessInfo.processInfo.environment)
+        -> MeshHome
+    {
+        let named = variables["MESH_HOME"] ?? ""
+        return MeshHome(root: named.isEmpty ? ".mesh" : named)
     }
 
     public var runDirectory: String { root + "/run" }
@@ -39,7 +46,11 @@ public struct MeshHome: Sendable {
     }
 
     /// Creates the folders, with `run/` restricted to the owner whatever the umask.
+    ///
+    /// - Throws: when `run/` belongs to another user, naming that user: the mesh there is theirs, and
+    ///   only they can reach its sockets.
     public func prepare() throws {
+        try checkOwner()
         let manager = FileManager.default
         for directory in [root, dataDirectory, outboxDirectory, logDirectory] {
             try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -50,13 +61,30 @@ public struct MeshHome: Sendable {
         // for the owner alone, whatever the umask.
         for directory in [runDirectory, dataDirectory, outboxDirectory] {
             guard chmod(directory, 0o700) == 0 else {
+                let reason = String(cString: strerror(errno))
+                if let owner = FileOwner.uid(of: directory), owner != geteuid() {
+                    throw RuntimeFailure(MeshHome.foreignOwner(root, owner: owner))
+                }
                 throw RuntimeFailure(
-                    "could not set mode 0700 on \(directory) (\(String(cString: strerror(errno)))); the folder must "
-                        + "belong to the user that runs the mesh (uid \(getuid())): chown it to that user, or choose "
-                        + "another home (MESH_HOME or --home)"
+                    "could not set mode 0700 on \(directory) (\(reason)); the folder must belong to the user that "
+                        + "runs the mesh (uid \(getuid())): chown it to that user, or choose another home "
+                        + "(MESH_HOME or --home)"
                 )
             }
         }
+    }
+
+    /// Throws when `run/` exists and belongs to another user than this process's.
+    public func checkOwner() throws {
+        if let owner = FileOwner.uid(of: runDirectory), owner != geteuid() {
+            throw RuntimeFailure(MeshHome.foreignOwner(root, owner: owner))
+        }
+    }
+
+    /// Returns the message for a home whose `run/` folder belongs to user `owner`.
+    public static func foreignOwner(_ root: String, owner: uid_t) -> String {
+        "the mesh in \(root) belongs to \(FileOwner.describe(owner)); run mesh as that user, or use a home of your "
+            + "own (--home DIR or MESH_HOME)"
     }
 
     /// The clock the processes of this home share: the clock file when it exists, else the system clock.

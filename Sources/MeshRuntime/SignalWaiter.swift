@@ -8,8 +8,9 @@ import Glibc
 /// signals with a mask would not do: the Swift runtime starts threads before `main` runs, and any
 /// of them could take the signal with its default action, which ends the process.
 public enum SignalWaiter {
-    /// Ignores SIGPIPE at once; call first thing in `main`.
-    public static func blockTerminationSignals() {
+    /// Ignores SIGPIPE at once; call first thing in `main`. A write to a pipe or socket whose reader is
+    /// gone then fails with EPIPE, which the writer handles, instead of ending the process.
+    public static func ignoreBrokenPipes() {
         signal(SIGPIPE, SIG_IGN)
     }
 
@@ -17,7 +18,7 @@ public enum SignalWaiter {
     public static func start(_ handler: @escaping @Sendable (Int32) -> Void) {
         var descriptors: [Int32] = [-1, -1]
         guard pipe(&descriptors) == 0, csystem_catch_termination(descriptors[1]) == 0 else {
-            FileHandle.standardError.write(Data("could not install the SIGTERM handler: \(String(cString: strerror(errno)))\n".utf8))
+            DescriptorWriter.printError("could not install the SIGTERM handler: \(String(cString: strerror(errno)))")
             return
         }
 

@@ -29,9 +29,12 @@ extension SocketConnection {
             result = csystem_connect_unix(descriptor, path)
         } while result != 0 && errno == EINTR
         if result != 0 {
-            let reason = String(cString: strerror(errno))
+            let code = errno
             Glibc.close(descriptor)
-            throw TransportError("connect to '\(path)' failed: \(reason); is the process serving it running?")
+            let folder = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
+            throw TransportError(
+                UnixSocketPath.connectFailure(
+                    path, errno: code, folderOwner: FileOwner.uid(of: folder.isEmpty ? "." : folder)))
         }
 
         let connection = SocketConnection(

@@ -22,6 +22,24 @@ public enum UnixSocketPath {
         }
     }
 
+    /// Returns the message for a failed connect to `path`: the error, and what to do about it.
+    ///
+    /// EACCES and EPERM mean this user may not reach the socket, not that nothing serves it. When the
+    /// socket's folder belongs to another user (`folderOwner`, nil when unknown), the message names
+    /// that user, the only one (with root) that can connect.
+    public static func connectFailure(_ path: String, errno code: Int32, folderOwner: uid_t?) -> String {
+        let failure = "connect to '\(path)' failed: \(String(cString: strerror(code)))"
+        guard code == EACCES || code == EPERM else {
+            return failure + "; is the process serving it running?"
+        }
+        if let owner = folderOwner, owner != geteuid() {
+            return failure + "; the mesh there belongs to \(FileOwner.describe(owner)): run mesh as that user"
+        }
+        return failure
+            + "; only the user that started the mesh can connect: run mesh as that user, or check the modes of "
+            + "the socket and its folder"
+    }
+
     /// Removes a socket file left by a process that no longer runs, and refuses a live one.
     ///
     /// A socket file whose connect is refused belongs to a dead process and is unlinked. One that

@@ -2,5 +2,5 @@ import Foundation
 import MeshCLI
 import MeshRuntime
 
-SignalWaiter.blockTerminationSignals()
+SignalWaiter.ignoreBrokenPipes()
 exit(await MeshCommand.run(Array(CommandLine.arguments.dropFirst())))

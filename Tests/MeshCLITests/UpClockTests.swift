@@ -5,18 +5,15 @@ import Testing
 @testable import MeshCLI
 
 @Suite struct UpClockTests {
-    let home = MeshHome(root: "/tmp/up-clock-" + String(UInt32.random(in: 0...UInt32.max), radix: 36))
+    let scratch: ScratchHome
+    var home: MeshHome { scratch.home }
 
     init() throws {
-        try home.prepare()
-    }
-
-    private func cleanUp() {
-        try? FileManager.default.removeItem(atPath: home.root)
+        scratch = try ScratchHome("up-clock")
     }
 
     @Test func refusesClockAheadOfSystem() throws {
-        defer { cleanUp() }
+        defer { scratch.remove() }
         let ahead = MeshClock.system.nowMs() + 31 * 86_400_000
         try MeshClock.writeClockFile(home.clockPath, milliseconds: ahead)
 
@@ -30,7 +27,7 @@ import Testing
     }
 
     @Test func removesClockNotAhead() throws {
-        defer { cleanUp() }
+        defer { scratch.remove() }
         try MeshClock.writeClockFile(home.clockPath, milliseconds: MeshClock.system.nowMs() - 1_000)
 
         try UpCommand.configureClock(home, test: false)
@@ -39,7 +36,7 @@ import Testing
     }
 
     @Test func keepsTestClockWhenAsked() throws {
-        defer { cleanUp() }
+        defer { scratch.remove() }
         let ahead = MeshClock.system.nowMs() + 86_400_000
         try MeshClock.writeClockFile(home.clockPath, milliseconds: ahead)
 

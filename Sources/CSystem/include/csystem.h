@@ -35,6 +35,9 @@ int csystem_catch_termination(int write_fd);
 /// signals (Swift's concurrency threads do) inherits that mask, and the signals would never arrive.
 int csystem_unblock_termination(void);
 
+/// The abbreviation of a signal's name without "SIG" ("KILL" for 9), or NULL for an unknown number.
+const char *csystem_signal_abbreviation(int signal_number);
+
 uint32_t csystem_epollin(void);
 uint32_t csystem_epollout(void);
 uint32_t csystem_epollrdhup(void);

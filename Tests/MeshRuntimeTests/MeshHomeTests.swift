@@ -1,0 +1,59 @@
+import Foundation
+import MeshRuntime
+import MeshTransport
+import Testing
+
+@Suite struct MeshHomeTests {
+    @Test(arguments: [[:], ["MESH_HOME": ""]])
+    func unsetOrEmptyHomeIsDotMesh(_ variables: [String: String]) {
+        let home = MeshHome.fromEnvironment(variables)
+
+        #expect(home.root == FileManager.default.currentDirectoryPath + "/.mesh")
+    }
+
+    @Test func namedHomeIsUsed() {
+        #expect(MeshHome.fromEnvironment(["MESH_HOME": "/srv/mesh"]).root == "/srv/mesh")
+    }
+
+    /// Only root can give a folder to another user, so the test needs root.
+    @Test(.enabled(if: geteuid() == 0)) func homeOfAnotherUserIsRefused() throws {
+        let home = MeshHome(root: "/tmp/owner-" + String(UInt64.random(in: 0...UInt64.max), radix: 36))
+        defer { try? FileManager.default.removeItem(atPath: home.root) }
+        try home.prepare()
+        try #require(chown(home.runDirectory, 54_321, 54_321) == 0)
+
+        let error = #expect(throws: RuntimeFailure.self) { try home.prepare() }
+
+        #expect(error?.message.contains("the mesh in \(home.root) belongs to user 54321") == true)
+        #expect(error?.message.contains("run mesh as that user") == true)
+    }
+}
+
+/// The messages for a failed connect, by errno.
+@Suite struct ConnectFailureTests {
+    let socket = "/srv/mesh/run/gateway.sock"
+
+    @Test func permissionDeniedNamesTheOwner() {
+        let message = UnixSocketPath.connectFailure(socket, errno: EACCES, folderOwner: geteuid() &+ 1)
+
+        #expect(message.contains("Permission denied"))
+        #expect(message.contains("belongs to user \(geteuid() &+ 1)"))
+        #expect(message.contains("run mesh as that user"))
+        #expect(!message.contains("is the process serving it running"))
+    }
+
+    @Test(arguments: [EACCES, EPERM])
+    func ownFolderDenialPointsAtModes(_ code: Int32) {
+        let message = UnixSocketPath.connectFailure(socket, errno: code, folderOwner: geteuid())
+
+        #expect(message.contains("only the user that started the mesh can connect"))
+        #expect(!message.contains("is the process serving it running"))
+    }
+
+    @Test(arguments: [ENOENT, ECONNREFUSED])
+    func missingSocketAsksWhetherItRuns(_ code: Int32) {
+        let message = UnixSocketPath.connectFailure(socket, errno: code, folderOwner: nil)
+
+        #expect(message.hasSuffix("; is the process serving it running?"))
+    }
+}
