@@ -66,6 +66,11 @@ public final class Connection {
         Int(sqlite3_changes(handle))
     }
 
+    /// Rows inserted, updated or deleted since the connection opened.
+    var totalChanges: Int64 {
+        sqlite3_total_changes64(handle)
+    }
+
     /// True between `BEGIN` (or an outermost `SAVEPOINT`) and the end of that transaction.
     public var isInTransaction: Bool {
         sqlite3_get_autocommit(handle) == 0

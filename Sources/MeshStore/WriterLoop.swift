@@ -39,6 +39,7 @@ struct WriterLoop {
         var pending = requests
 
         while !pending.isEmpty {
+            let changesBefore = connection.totalChanges
             do {
                 try connection.runTransactionStatement("BEGIN IMMEDIATE")
             } catch {
@@ -69,7 +70,9 @@ struct WriterLoop {
             record(outcomes)
             if let failure = outcomes.compactMap(\.storageFailure).last {
                 failures.note(failure)
-            } else if outcomes.contains(where: { !$0.bodyFailed }) {
+            } else if outcomes.contains(where: { !$0.bodyFailed }), connection.totalChanges > changesBefore {
+                // Only a commit that wrote rows shows the disk takes writes again: an empty transaction,
+                // such as a periodic check that found nothing to do, commits even on a full disk.
                 failures.clear()
             }
             for outcome in outcomes {

@@ -45,6 +45,10 @@ import Testing
         }
         #expect(database.lastWriteFailure?.error.isDiskFull == true)
 
+        // A transaction that writes nothing commits even on a full disk, so it proves nothing either.
+        try await database.write { _ = try $0.scalarInt("SELECT COUNT(*) FROM items") }
+        #expect(database.lastWriteFailure?.error.isDiskFull == true)
+
         try await database.write { [largeLabel] connection in
             try connection.execute("PRAGMA max_page_count = 1000000")
             try connection.execute("INSERT INTO items (label) VALUES (?)", [.text(largeLabel)])
