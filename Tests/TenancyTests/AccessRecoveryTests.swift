@@ -209,6 +209,14 @@ import Testing
             try await accept(harness, try harness.invitationToken(for: member.userID))
         }
         #expect(rejected?.message.contains("reactivate you") == true)
+
+        // Reactivation does not revive the token mailed before the deactivation.
+        _ = try await harness.call(
+            "users.reactivate", ["company_id": .string(company.companyID), "user_id": .string(member.userID)])
+        let expired = await expectFailure(.failedPrecondition) {
+            try await accept(harness, try harness.invitationToken(for: member.userID))
+        }
+        #expect(expired?.message.contains("users.recoverAccess") == true)
         #expect(try harness.count("api_keys", where: "name = 'recovery'") == 0)
     }
 
