@@ -61,17 +61,23 @@ extension CompanyHandlers {
                 to: Int64(settings.customFields.count), allowed: allowed, atMs: now, in: connection
             )
         }
-        // NOTE: only dropped statuses move. Issues of a kept status that becomes final, or stops being
-        // final, keep their resolved_at_ms until their next transition.
+        let workflow = try Workflow(statuses: settings.statuses)
         let outcomes = try StatusMoves.apply(
-            moves, workflow: try Workflow(statuses: settings.statuses), companyID: company.id, atMs: now,
-            in: connection
-        )
+            moves, workflow: workflow, companyID: company.id, atMs: now, in: connection)
+        let settled = try StatusMoves.settle(workflow: workflow, companyID: company.id, atMs: now, in: connection)
 
-        // The audit entry's state after the change is the settings, plus the moves when any were given.
+        // The audit entry's state after the change is the settings, plus the moves when any were given
+        // and the issues whose resolution followed a new final status.
         var after = settings.json
-        if case .object(var members) = after, movesParam != nil {
-            members["status_moves"] = .array(outcomes.map(\.json))
+        if case .object(var members) = after {
+            if movesParam != nil {
+                members["status_moves"] = .array(outcomes.map(\.json))
+            }
+            if settled.resolved + settled.reopened > 0 {
+                members["resolution_changes"] = [
+                    "resolved": .int(Int64(settled.resolved)), "reopened": .int(Int64(settled.reopened)),
+                ]
+            }
             after = .object(members)
         }
         try AuditLog.record(

@@ -52,6 +52,37 @@ enum StatusMoves {
         return outcomes
     }
 
+    /// Resolves the live issues that sit in the final status of `workflow` without a resolution, and
+    /// reopens those with a resolution in any other status, at `atMs`.
+    ///
+    /// Issues get there when a configure keeps their status but changes which status is final, for
+    /// example `Open, Done, In Progress` after `Open, In Progress, Done`. Each gets the events of a
+    /// transition, so analytics counts the resolution or the reopening. Returns how many of each.
+    static func settle(workflow: Workflow, companyID: String, atMs now: Int64, in connection: Connection) throws
+        -> (resolved: Int, reopened: Int)
+    {
+        let final = workflow.finalStatus
+        let rows = try connection.query(
+            """
+            SELECT \(Issue.columns) FROM issues
+            WHERE company_id = ? AND deleted_at_ms IS NULL
+                AND ((status = ? AND resolved_at_ms IS NULL) OR (status != ? AND resolved_at_ms IS NOT NULL))
+            ORDER BY number
+            """,
+            [.text(companyID), .text(final), .text(final)]
+        )
+
+        var resolved = 0
+        for row in rows {
+            let before = try Issue(row: row)
+            let after = before.moved(to: before.status, in: workflow, atMs: now)
+            try after.save(in: connection)
+            try IssueEvents.publishTransition(after, from: before, atMs: now, in: connection)
+            resolved += after.resolvedAtMs == nil ? 0 : 1
+        }
+        return (resolved, rows.count - resolved)
+    }
+
     /// Returns a sensible target for the removed status `source` of `old` in `new`, for examples in
     /// messages: the same name in another letter case, else the new final status for the old final
     /// one, else the status at the same position that is not final.

@@ -289,4 +289,32 @@ struct StatusMoveTests {
         #expect(try fixture.events(EventTopic.issueResolved).count == 1)
         #expect(try fixture.harness.count("audit", where: "action = 'companies.configure'") == 2)
     }
+
+    @Test func reorderedWorkflowSettlesResolutions() async throws {
+        let fixture = try WorkspaceFixture()
+        let company = try await Self.company(fixture)
+        let review = try await Self.issue(fixture, company, in: "In Review")
+        let done = try await Self.issue(fixture, company, in: "Done")
+        let open = try await Self.issue(fixture, company, in: "Open")
+        try fixture.harness.setClock(fixture.harness.clock.nowMs() + 3_600_000)
+        let configuredAt = fixture.harness.clock.nowMs()
+
+        // Nothing is dropped, but In Review becomes final and Done does not stay final.
+        let view = try await Self.configure(
+            fixture, company, statuses: ["Open", "In Progress", "Done", "In Review"], moves: nil)
+
+        #expect(view["settings"]?["statuses"] == ["Open", "In Progress", "Done", "In Review"])
+        #expect(try await Self.get(fixture, company, review)["resolved_at_ms"] == .int(configuredAt))
+        #expect(try await Self.get(fixture, company, done)["resolved_at_ms"] == .null)
+        #expect(try await Self.get(fixture, company, open)["resolved_at_ms"] == .null)
+        #expect(try fixture.events(EventTopic.issueResolved).count == 2, "Done's own resolution and In Review's")
+        #expect(try fixture.events(EventTopic.issueReopened).count == 1)
+
+        let audit = try fixture.harness.store.readSync { connection in
+            try connection.queryOne(
+                "SELECT after FROM audit WHERE action = 'companies.configure' ORDER BY seq DESC LIMIT 1")
+        }
+        let after = try JSONParser.parse(try #require(audit?.string("after")))
+        #expect(after["resolution_changes"] == ["resolved": 1, "reopened": 1])
+    }
 }
