@@ -52,10 +52,17 @@ public struct MeshHome: Sendable {
     public func prepare() throws {
         try checkOwner()
         let manager = FileManager.default
-        for directory in [root, dataDirectory, outboxDirectory, logDirectory] {
-            try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        for directory in [root, dataDirectory, outboxDirectory, logDirectory, runDirectory] {
+            do {
+                try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                throw RuntimeFailure(
+                    "could not create or enter \(directory) (\((error as NSError).localizedDescription)); the user "
+                        + "that runs the mesh (uid \(getuid())) needs write and search permission on the home and "
+                        + "its folders: fix their owner or mode, or choose another home (MESH_HOME or --home)"
+                )
+            }
         }
-        try manager.createDirectory(atPath: runDirectory, withIntermediateDirectories: true)
 
         // Sockets, databases (whose outboxes carry invitation tokens until delivered) and mail are
         // for the owner alone, whatever the umask.

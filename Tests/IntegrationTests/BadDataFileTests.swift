@@ -65,10 +65,15 @@ struct BadDataFileTests {
             try Test.cancel("skipped: the tests run as root and setpriv is missing, so nothing can run as another user")
         }
 
-        let enumerator = FileManager.default.enumerator(atPath: root)
-        try giveToUnprivilegedUser(root, when: true)
-        while let relative = enumerator?.nextObject() as? String {
-            try giveToUnprivilegedUser(root + "/" + relative, when: true)
+        // Servers of other suites in this test process set a restrictive umask while they bind, so a
+        // folder made at that moment lacks the search bit. Every folder gets the modes it needs here.
+        let relatives = try FileManager.default.subpathsOfDirectory(atPath: root)
+        for path in [root] + relatives.map({ root + "/" + $0 }) {
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+                chmod(path, 0o700)
+            }
+            try giveToUnprivilegedUser(path, when: true)
         }
 
         let prefix = [setpriv, "--reuid=\(unprivilegedID)", "--regid=\(unprivilegedID)", "--clear-groups"]

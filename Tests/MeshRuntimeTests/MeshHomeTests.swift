@@ -27,6 +27,19 @@ import Testing
         #expect(error?.message.contains("the mesh in \(home.root) belongs to user 54321") == true)
         #expect(error?.message.contains("run mesh as that user") == true)
     }
+
+    @Test func folderThatCannotBeMadeIsNamed() throws {
+        let root = "/tmp/home-file-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        // A plain file where the home's data folder belongs.
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        try Data().write(to: URL(fileURLWithPath: root + "/data"))
+
+        let error = #expect(throws: RuntimeFailure.self) { try MeshHome(root: root).prepare() }
+
+        #expect(error?.message.contains("could not create or enter \(root)/data") == true)
+        #expect(error?.message.contains("choose another home") == true)
+    }
 }
 
 /// The messages for a failed connect, by errno.
