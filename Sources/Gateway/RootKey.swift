@@ -61,7 +61,8 @@ struct RootKey {
     /// Reads the text of `path`, or returns nil when there is no such file. A file that other users may
     /// read is set to mode 0600 first.
     private static func readKeyFile(_ path: String, logger: Logger) throws -> String? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        // O_NONBLOCK keeps a FIFO at the path from blocking the open until a writer comes.
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard descriptor >= 0 else {
             if errno == ENOENT {
                 return nil
@@ -88,11 +89,18 @@ struct RootKey {
         return String(decoding: bytes[0..<count], as: UTF8.self)
     }
 
-    /// Sets an open key file whose mode lets other users read it to 0600, with a warning.
+    /// Rejects anything but a regular file, and sets a key file whose mode lets other users read it to
+    /// 0600, with a warning.
     private static func restrictMode(_ descriptor: Int32, path: String, logger: Logger) throws {
         var status = stat()
         guard fstat(descriptor, &status) == 0 else {
             throw unreadable(path, errno: errno)
+        }
+        guard status.st_mode & S_IFMT == S_IFREG else {
+            let kind = status.st_mode & S_IFMT == S_IFDIR ? "a folder" : "not a regular file"
+            throw RuntimeFailure(
+                "could not read \(path): it is \(kind); move it away and restart the gateway to create a new root "
+                    + "key (the old one then stops working), or put the key file there")
         }
         let mode = status.st_mode & 0o777
         guard mode & 0o077 != 0 else {

@@ -75,15 +75,29 @@ import Testing
         #expect(logs.captured.first?.contains("the old one no longer works") == true)
     }
 
-    /// Root reads any file, so a folder in place of the key stands for every read error root can cause.
+    /// Root reads any file, so a folder in place of the key stands for what root cannot read.
     @Test func unreadableKeyIsReportedNotReplaced() throws {
         defer { cleanUp() }
         try FileManager.default.createDirectory(atPath: home.rootKeyPath, withIntermediateDirectories: false)
+        try #require(chmod(home.rootKeyPath, 0o755) == 0)
 
         let error = #expect(throws: RuntimeFailure.self) { try ensure() }
 
-        #expect(error?.message.hasPrefix("could not read \(home.rootKeyPath): Is a directory;") == true)
+        #expect(error?.message.hasPrefix("could not read \(home.rootKeyPath): it is a folder;") == true)
         #expect(error?.message.contains("File exists") == false)
+        #expect(try storedKeys() == 0)
+        let mode = try FileManager.default.attributesOfItem(atPath: home.rootKeyPath)[.posixPermissions] as? Int
+        #expect(mode == 0o755, "the folder's mode is left alone")
+    }
+
+    /// A FIFO would block an ordinary open until something writes to it.
+    @Test func fifoInPlaceOfTheKeyIsReported() throws {
+        defer { cleanUp() }
+        try #require(mkfifo(home.rootKeyPath, 0o600) == 0)
+
+        let error = #expect(throws: RuntimeFailure.self) { try ensure() }
+
+        #expect(error?.message.hasPrefix("could not read \(home.rootKeyPath): it is not a regular file;") == true)
         #expect(try storedKeys() == 0)
     }
 
