@@ -18,11 +18,21 @@ extension AuthHandlers {
             if verified.firstUse {
                 let keyID = verified.result.caller.keyID
                 let now = env.clock.nowMs()
-                try await env.store.write(deadline: context.deadline) { connection in
-                    try connection.execute(
-                        "UPDATE api_keys SET first_used_at_ms = ? WHERE id = ? AND first_used_at_ms IS NULL",
-                        [.integer(now), .text(keyID)]
-                    )
+                do {
+                    try await env.store.write(deadline: context.deadline) { connection in
+                        try connection.execute(
+                            "UPDATE api_keys SET first_used_at_ms = ? WHERE id = ? AND first_used_at_ms IS NULL",
+                            [.integer(now), .text(keyID)]
+                        )
+                    }
+                } catch {
+                    // On a full or read-only disk the key still works for reads; its first use is
+                    // recorded by a later call, once writes succeed again.
+                    guard let storeError = error as? StoreError, storeError.isStorageFailure else {
+                        throw error
+                    }
+                    env.logger.warning(
+                        "auth.first_use_not_recorded", ["key_id": keyID, "error": storeError.description])
                 }
             }
             return verified.result

@@ -25,6 +25,19 @@ import Testing
         #expect(verified["company_tier"] == "premium")
     }
 
+    /// `query_only` makes the writer refuse writes with SQLITE_READONLY, as a read-only or full disk would.
+    @Test func firstUseOnAReadOnlyStoreStillVerifies() async throws {
+        let harness = try TenancyHarness()
+        let company = try await harness.onboard()
+        try harness.store.writeSync { try $0.execute("PRAGMA query_only = ON") }
+
+        let verified = try await verify(harness, company.ownerKey)
+
+        #expect(verified["caller"]?["user_id"]?.stringValue == company.ownerID)
+        let keys = try await harness.call("auth.listKeys", [:], as: company.owner)["keys"]?.arrayValue
+        #expect((keys?.first?["first_used_at_ms"] ?? .null) == .null, "recorded by a later call")
+    }
+
     @Test func firstUseIsRecorded() async throws {
         let harness = try TenancyHarness()
         let company = try await harness.onboard()
