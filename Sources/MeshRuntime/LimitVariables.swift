@@ -42,7 +42,8 @@ public enum LimitVariables {
         throws(RPCError)
     {
         for setting in settings {
-            guard let text = variables[setting.variable] else {
+            // An empty value counts as unset, as for every MESH_ variable.
+            guard let text = variables[setting.variable], !text.isEmpty else {
                 continue
             }
             guard text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }), let value = Int(text),
@@ -62,11 +63,13 @@ public enum LimitVariables {
     /// `MESH_MAX_IN_FLIGHT`. A client such as `mesh call` then reads every reply the processes may send,
     /// sends no request too large for them, and never has a request rejected for the in-flight limit.
     public static func clientOptions(_ variables: [String: String]) throws(RPCError) -> RPCClient.Options {
+        // Only these two shape a client; the others concern servers, and a bad one is for them to report.
+        let read = variables.filter { $0.key == "MESH_MAX_FRAME_BYTES" || $0.key == "MESH_MAX_IN_FLIGHT" }
         var configuration = RPCServer.Configuration(processName: "client")
-        try apply(variables, to: &configuration)
+        try apply(read, to: &configuration)
 
         var options = RPCClient.Options()
-        if variables["MESH_MAX_FRAME_BYTES"] != nil {
+        if !(variables["MESH_MAX_FRAME_BYTES"] ?? "").isEmpty {
             options.maximumFrameBytes = configuration.limits.maximumFrameBytes
         }
         options.maximumRequestBytes = configuration.limits.maximumFrameBytes

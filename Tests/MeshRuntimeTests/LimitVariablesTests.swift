@@ -54,6 +54,21 @@ import Testing
         #expect(error?.message.hasPrefix("\(variable) is '\(value)', not a whole number from") == true)
     }
 
+    @Test func emptyValueCountsAsUnset() throws {
+        var configuration = RPCServer.Configuration(processName: "test")
+
+        try LimitVariables.apply(["MESH_BUSY_POLL_US": "", "MESH_MAX_IN_FLIGHT": ""], to: &configuration)
+
+        #expect(configuration.busyPoll == .zero)
+        #expect(configuration.maximumInFlight == 256)
+    }
+
+    @Test func clientIgnoresServerOnlyVariables() throws {
+        let options = try LimitVariables.clientOptions(["MESH_BUSY_POLL_US": "abc", "MESH_IDLE_TIMEOUT_MS": "x"])
+
+        #expect(options.maximumInFlight == RPCClient.Options().maximumInFlight)
+    }
+
     @Test func clientFrameLimitFollowsTheVariable() throws {
         let options = try LimitVariables.clientOptions(["MESH_MAX_FRAME_BYTES": "2097152"])
 
