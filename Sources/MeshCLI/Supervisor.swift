@@ -107,7 +107,12 @@ final class Supervisor: Sendable {
             fields["process"] = name
             fields["uptime_ms"] = "\(uptime.milliseconds)"
             fields["restart_in_ms"] = "\(delay.milliseconds)"
-            logger.error("supervisor.process_exited", fields)
+            // A clean exit (status 0, as after SIGTERM) is a stop someone asked for, not a failure.
+            if child.process.terminationReason == .exit && child.process.terminationStatus == 0 {
+                logger.notice("supervisor.process_exited", fields)
+            } else {
+                logger.error("supervisor.process_exited", fields)
+            }
         }
         guard relaunch, !stopping.load(ordering: .acquiring) else {
             return

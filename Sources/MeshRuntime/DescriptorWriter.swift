@@ -11,10 +11,15 @@ public enum DescriptorWriter {
     ///   before the failure stay written.
     @discardableResult
     public static func writeAll(_ descriptor: Int32, _ bytes: [UInt8]) -> Int32? {
+        write(descriptor, bytes).failure
+    }
+
+    /// Writes like `writeAll`, and also returns how many bytes were written before any failure.
+    public static func write(_ descriptor: Int32, _ bytes: [UInt8]) -> (written: Int, failure: Int32?) {
         var offset = 0
         while offset < bytes.count {
             let written = bytes.withUnsafeBytes { buffer in
-                write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
             }
             if written > 0 {
                 offset += written
@@ -22,10 +27,10 @@ public enum DescriptorWriter {
                 continue
             } else {
                 // A write of more than 0 bytes that returns 0 would repeat forever.
-                return written < 0 ? errno : EIO
+                return (offset, written < 0 ? errno : EIO)
             }
         }
-        return nil
+        return (offset, nil)
     }
 
     /// Writes `text` and a newline to standard error, ignoring failures; for the few messages written

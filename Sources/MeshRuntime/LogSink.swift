@@ -13,6 +13,18 @@ public final class LogSink: Sendable {
     private struct Losses {
         var dropped = 0
         var lastError: Int32 = 0
+        /// Whether a failed write left part of a line without its newline.
+        var lineCut = false
+
+        /// Counts a line as dropped when `outcome` is a failure.
+        mutating func note(_ outcome: (written: Int, failure: Int32?)) {
+            guard let failure = outcome.failure else {
+                return
+            }
+            dropped += 1
+            lastError = failure
+            lineCut = lineCut || outcome.written > 0
+        }
     }
 
     private let descriptor: Int32?
@@ -51,21 +63,21 @@ public final class LogSink: Sendable {
 
         losses.withLock { losses in
             if losses.dropped > 0 {
+                // A newline first ends the part of a line that a failed write left behind.
                 let report =
-                    "\(LogSink.timestamp()) warning \(label): log.lines_dropped count=\(losses.dropped) "
+                    (losses.lineCut ? "\n" : "")
+                    + "\(LogSink.timestamp()) warning \(label): log.lines_dropped count=\(losses.dropped) "
                     + "last_error=\(LogSink.quoted(String(cString: strerror(losses.lastError))))\n"
-                if let failure = DescriptorWriter.writeAll(descriptor, Array(report.utf8)) {
-                    losses.dropped += 1
-                    losses.lastError = failure
+                let outcome = DescriptorWriter.write(descriptor, Array(report.utf8))
+                guard outcome.failure == nil else {
+                    // The line that brought the report is lost too.
+                    losses.note(outcome)
                     return
                 }
                 losses = Losses()
             }
 
-            if let failure = DescriptorWriter.writeAll(descriptor, Array((line + "\n").utf8)) {
-                losses.dropped += 1
-                losses.lastError = failure
-            }
+            losses.note(DescriptorWriter.write(descriptor, Array((line + "\n").utf8)))
         }
     }
 

@@ -3,23 +3,23 @@ import TenantModel
 
 extension MessageSender {
     /// Dead-letters the messages of `channel` whose attempt started and never reported back, and returns
-    /// how many.
+    /// their ids.
     ///
     /// The sender runs one pass at a time and stores the outcome of each attempt before it starts the next.
     /// So an attempt still marked started when a pass begins was cut off: the process stopped in the middle
     /// of it, or its outcome could not be stored. The receiver may or may not have that message, and sending
     /// it again could deliver it twice, so it is dead until an operator retries it.
-    static func abandonCutOffAttempts(_ channel: MessageChannel, in connection: Connection) throws -> Int {
-        try connection.execute(
+    static func abandonCutOffAttempts(_ channel: MessageChannel, in connection: Connection) throws -> [String] {
+        try connection.query(
             """
             UPDATE messages SET status = 'dead', next_attempt_ms = NULL, attempt_started_ms = NULL,
                 last_error = 'attempt ' || attempts || ' was cut off before its outcome was stored, so the receiver '
                     || 'may or may not have the message; call notifications.retry to send it again'
             WHERE channel = ? AND status IN ('pending', 'failed') AND attempt_started_ms IS NOT NULL
+            RETURNING message_id
             """,
             [.text(channel.rawValue)]
-        )
-        return connection.changes
+        ).compactMap { $0.string("message_id") }
     }
 
     /// Starts the attempt of the message of `channel` that has been due the longest at `now`, or returns nil

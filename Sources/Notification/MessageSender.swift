@@ -135,9 +135,12 @@ public struct MessageSender: Sendable {
         let cutOff = try await store.write { [channel] connection in
             try Self.abandonCutOffAttempts(channel, in: connection)
         }
-        report.deadLettered += cutOff
-        if cutOff > 0 {
-            logger.warning(names.attemptCutOff, ["messages": "\(cutOff)"])
+        report.deadLettered += cutOff.count
+        if !cutOff.isEmpty {
+            // The ids are what an operator passes to notifications.retry.
+            logger.warning(
+                names.attemptCutOff,
+                ["messages": "\(cutOff.count)", "message_ids": cutOff.sorted().joined(separator: ",")])
         }
 
         while report.attempted < limit, !Task.isCancelled {

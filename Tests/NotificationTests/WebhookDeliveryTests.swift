@@ -192,6 +192,8 @@ import Testing
         let dead = try await onlyWebhookMessage(harness)
         #expect(dead["status"] == "dead")
         #expect(dead["last_error"]?.stringValue?.contains("attempt 1 was cut off") == true)
+        let logged = harness.logs.captured.first { $0.contains("webhook.attempt_cut_off") }
+        #expect(logged?.contains("message_ids=\(dead["message_id"]?.stringValue ?? "?")") == true)
 
         _ = try await harness.call("notifications.retry", ["message_id": try #require(dead["message_id"])])
         #expect(try await sender(harness).sendDue().delivered == 1)
