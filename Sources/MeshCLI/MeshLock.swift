@@ -22,6 +22,22 @@ final class MeshLock {
         home.runDirectory + "/mesh.lock"
     }
 
+    /// Returns whether a `mesh up` holds the lock of the home whose `run/` folder is `runDirectory`,
+    /// without taking it.
+    static func isHeld(runDirectory: String) -> Bool {
+        let descriptor = open(runDirectory + "/mesh.lock", O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            return false
+        }
+        defer { close(descriptor) }
+
+        guard flock(descriptor, LOCK_SH | LOCK_NB) == 0 else {
+            return errno == EWOULDBLOCK
+        }
+        flock(descriptor, LOCK_UN)
+        return false
+    }
+
     /// Takes the lock of `home`, whose `run/` folder must exist, and writes this process's pid into it.
     ///
     /// - Throws: when another process has the lock, naming that process, or when the file cannot be opened.

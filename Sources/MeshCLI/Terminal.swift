@@ -41,7 +41,11 @@ enum Terminal {
         if let socket, error.message.contains(socket) {
             // Another user's mesh may run fine, and the message already names its owner.
             let folder = (socket as NSString).deletingLastPathComponent
-            if FileOwner.uid(of: folder).map({ $0 == geteuid() }) ?? true {
+            if MeshLock.isHeld(runDirectory: folder) {
+                text +=
+                    "\nthe mesh's `mesh up` is running, so it restarts this process within seconds; retry, and see "
+                    + "`mesh status` and the logs folder if it stays down"
+            } else if FileOwner.uid(of: folder).map({ $0 == geteuid() }) ?? true {
                 text += "\nis the mesh running? start it with `mesh up` (and check MESH_HOME or --home)"
             }
         } else {

@@ -1,4 +1,5 @@
 import Foundation
+import MeshProtocol
 import MeshRuntime
 import Testing
 
@@ -24,6 +25,32 @@ import Testing
             error?.message == "a mesh is already running in \(home.root) (supervisor pid \(getpid())); stop it first "
                 + "(Ctrl-C in its terminal, or kill \(getpid()))")
         withExtendedLifetime(first) {}
+    }
+
+    @Test func heldLockIsSeenWithoutTakingIt() throws {
+        defer { scratch.remove() }
+        #expect(!MeshLock.isHeld(runDirectory: home.runDirectory))
+
+        do {
+            let lock = try MeshLock.acquire(home)
+            #expect(MeshLock.isHeld(runDirectory: home.runDirectory))
+            withExtendedLifetime(lock) {}
+        }
+
+        #expect(!MeshLock.isHeld(runDirectory: home.runDirectory), "released when the lock is freed")
+    }
+
+    @Test func unavailableGatewayOfARunningMeshSaysItRestarts() throws {
+        defer { scratch.remove() }
+        let lock = try MeshLock.acquire(home)
+        let socket = home.socketPath("gateway")
+        let error = RPCError(.unavailable, "connect to '\(socket)' failed: No such file or directory")
+
+        let text = Terminal.describe(error, socket: socket)
+
+        #expect(text.contains("restarts this process within seconds"))
+        #expect(!text.contains("start it with `mesh up`"))
+        withExtendedLifetime(lock) {}
     }
 
     @Test func releasedLockCanBeTakenAgain() throws {
