@@ -241,8 +241,17 @@ final class ClientState: ConnectionDelegate {
         } catch {
             backoff = backoff == .zero ? options.initialBackoff : min(backoff * 2, options.maximumBackoff)
             retryAfter = now + backoff
-            return .failure(unavailable(detail: error.message, retryIn: backoff))
+            return .failure(connectError(error, retryIn: backoff))
         }
+    }
+
+    /// Returns the error for a failed connect: retryable after `retryIn`, unless this user may not reach
+    /// the socket at all, which waiting does not change.
+    func connectError(_ error: TransportError, retryIn: Duration) -> RPCError {
+        guard error.isPermissionDenied else {
+            return unavailable(detail: error.message, retryIn: retryIn)
+        }
+        return RPCError(.unavailable, error.message, details: ["socket": .string(path)], retryable: false)
     }
 
     private func unavailable(detail: String, retryIn: Duration) -> RPCError {

@@ -34,7 +34,8 @@ extension SocketConnection {
             let folder = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
             throw TransportError(
                 UnixSocketPath.connectFailure(
-                    path, errno: code, folderOwner: FileOwner.uid(of: folder.isEmpty ? "." : folder)))
+                    path, errno: code, folderOwner: FileOwner.uid(of: folder.isEmpty ? "." : folder)),
+                isPermissionDenied: code == EACCES || code == EPERM)
         }
 
         let connection = SocketConnection(

@@ -76,10 +76,13 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
     public let message: String
     /// True when a live process already serves the socket path.
     public let isAddressInUse: Bool
+    /// True when this user may not reach the socket (EACCES, EPERM), which no retry changes.
+    public let isPermissionDenied: Bool
 
-    public init(_ message: String, isAddressInUse: Bool = false) {
+    public init(_ message: String, isAddressInUse: Bool = false, isPermissionDenied: Bool = false) {
         self.message = message
         self.isAddressInUse = isAddressInUse
+        self.isPermissionDenied = isPermissionDenied
     }
 
     public var description: String { message }

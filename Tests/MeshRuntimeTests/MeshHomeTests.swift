@@ -1,7 +1,8 @@
 import Foundation
 import MeshRuntime
-import MeshTransport
 import Testing
+
+@testable import MeshTransport
 
 @Suite struct MeshHomeTests {
     @Test(arguments: [[:], ["MESH_HOME": ""]])
@@ -53,6 +54,20 @@ import Testing
         #expect(message.contains("belongs to user \(geteuid() &+ 1)"))
         #expect(message.contains("run mesh as that user"))
         #expect(!message.contains("is the process serving it running"))
+    }
+
+    @Test func deniedConnectIsNotRetryable() {
+        let state = ClientState(path: socket, options: RPCClient.Options())
+        let denied = TransportError("connect to '\(socket)' failed: Permission denied", isPermissionDenied: true)
+        let missing = TransportError("connect to '\(socket)' failed: No such file or directory")
+
+        let deniedError = state.connectError(denied, retryIn: .milliseconds(50))
+        let missingError = state.connectError(missing, retryIn: .milliseconds(50))
+
+        #expect(!deniedError.retryable)
+        #expect(!deniedError.message.contains("retry in"))
+        #expect(missingError.retryable)
+        #expect(missingError.message.contains("(retry in 50 ms)"))
     }
 
     @Test(arguments: [EACCES, EPERM])
