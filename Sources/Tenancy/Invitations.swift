@@ -65,6 +65,18 @@ enum Invitations {
         return issued
     }
 
+    /// Expires every recovery invitation of `userID` that is still live at `now`, accepted or not, so no
+    /// earlier token can give or replace a key after this.
+    static func expireRecoveries(userID: String, atMs now: Int64, in connection: Connection) throws {
+        try connection.execute(
+            """
+            UPDATE invitations SET expires_at_ms = ?
+            WHERE user_id = ? AND purpose = 'recovery' AND expires_at_ms > ?
+            """,
+            [.integer(now), .text(userID), .integer(now)]
+        )
+    }
+
     /// Returns whether `userID` has an invitation that is neither used nor expired at `now`.
     static func hasLive(userID: String, atMs now: Int64, in connection: Connection) throws -> Bool {
         let found = try connection.scalarInt(

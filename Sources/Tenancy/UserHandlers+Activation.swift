@@ -73,13 +73,7 @@ extension UserHandlers {
         try requireSeat(company, atMs: now, in: connection)
 
         // A recovery token mailed before the deactivation stays unusable: the user asks for a new one.
-        try connection.execute(
-            """
-            UPDATE invitations SET expires_at_ms = ?
-            WHERE user_id = ? AND purpose = 'recovery' AND used_at_ms IS NULL AND expires_at_ms > ?
-            """,
-            [.integer(now), .text(user.id), .integer(now)]
-        )
+        try Invitations.expireRecoveries(userID: user.id, atMs: now, in: connection)
         let accepted =
             try connection.queryOne(
                 "SELECT 1 FROM invitations WHERE user_id = ? AND used_at_ms IS NOT NULL", [.text(user.id)]

@@ -40,13 +40,7 @@ extension UserHandlers {
 
         // The newest recovery invitation is the only one that works: earlier ones stop, accepted or not,
         // so a resent older token cannot replace the key a later one gave.
-        try connection.execute(
-            """
-            UPDATE invitations SET expires_at_ms = ?
-            WHERE user_id = ? AND purpose = 'recovery' AND expires_at_ms > ?
-            """,
-            [.integer(now), .text(user.id), .integer(now)]
-        )
+        try Invitations.expireRecoveries(userID: user.id, atMs: now, in: connection)
         let requestedBy = CompanyHandlers.actorName(caller)
         let invitation = try Invitations.create(
             companyID: company.id, userID: user.id, invitedBy: requestedBy, purpose: .recovery, atMs: now,
