@@ -11,8 +11,8 @@ struct RootKey {
     ///
     /// When `root.key` exists, its hash becomes the stored one, so an operator can place a key there. A
     /// file that others may read is set to mode 0600 first, with a warning. When neither exists, a new key
-    /// is generated. When only the hash exists (the file was deleted), a new key replaces it because
-    /// nobody could use the old one, and a warning reports that the old key stopped working.
+    /// is generated. When only the hash exists (the file was deleted), a new key replaces it, because the
+    /// old key is no longer on disk for an operator to use, and a warning reports that it stopped working.
     ///
     /// - Throws: when `root.key` exists but cannot be read, naming the errno and the fix.
     static func ensure(home: MeshHome, store: Database, clock: MeshClock, logger: Logger) throws -> RootKey {

@@ -2,7 +2,7 @@ import MeshProtocol
 import MeshStore
 
 extension ServiceHost {
-    /// The `status` and `store` members of `rpc.health` for `process`.
+    /// Returns the `status` and `store` members of `rpc.health` for `process`.
     ///
     /// NOT_SERVING when the health query fails, and also when the last write failed because of the
     /// files or the disk and no write transaction has committed since. The process may still serve

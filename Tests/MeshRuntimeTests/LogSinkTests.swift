@@ -2,7 +2,7 @@ import Foundation
 import MeshRuntime
 import Testing
 
-/// A log line that cannot be written is dropped and counted; the process never stops for it.
+/// Log lines that cannot be written: each is dropped and counted, and the process goes on.
 @Suite struct LogSinkTests {
     init() {
         // As in every mesh process, a write to a pipe without a reader then fails with EPIPE instead of
