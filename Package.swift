@@ -72,7 +72,7 @@ let package = Package(
         .testTarget(name: "BillingTests", dependencies: ["Billing", "MeshTesting"], swiftSettings: strict),
         .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "MeshTesting"], swiftSettings: strict),
         .testTarget(name: "NotificationTests", dependencies: ["Notification", "MeshTesting"], swiftSettings: strict),
-        .testTarget(name: "MeshCLITests", dependencies: ["MeshCLI"], swiftSettings: strict),
+        .testTarget(name: "MeshCLITests", dependencies: ["MeshCLI", "MeshTesting"], swiftSettings: strict),
         .testTarget(
             name: "IntegrationTests",
             dependencies: ["MeshClient", "MeshRuntime", "MeshTesting", "TenantModel", "Gateway", "Tenancy", "Billing"],

@@ -1,4 +1,5 @@
 import Foundation
+import MeshTesting
 import Testing
 
 @testable import MeshCLI
@@ -9,7 +10,8 @@ import Testing
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", script]
-        try process.run()
+        // Through the shared lock: Foundation's run() can crash when test threads start processes at once.
+        try ProcessLauncher.run(process)
         process.waitUntilExit()
         return process
     }
