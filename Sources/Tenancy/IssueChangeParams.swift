@@ -4,7 +4,8 @@ import MeshRuntime
 /// Params of `issues.update`. Absent members stay as they are. Status changes go through
 /// `issues.transition` and assignment through `issues.assign`.
 struct IssueUpdateParams: Codable, Sendable, MemberSchemaProviding {
-    var companyID: String
+    /// Optional for root: the issue's key prefix or id names the company.
+    var companyID: String?
     var issueID: String?
     /// An issue key such as `TECH-42`, in place of `issue_id`.
     var key: String?
@@ -31,7 +32,7 @@ struct IssueUpdateParams: Codable, Sendable, MemberSchemaProviding {
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        companyID = try container.decode(String.self, forKey: .companyID)
+        companyID = try container.decodeIfPresent(String.self, forKey: .companyID)
         issueID = try container.decodeIfPresent(String.self, forKey: .issueID)
         key = try container.decodeIfPresent(String.self, forKey: .key)
         title = try container.decodeIfPresent(String.self, forKey: .title)
@@ -62,7 +63,8 @@ struct IssueUpdateParams: Codable, Sendable, MemberSchemaProviding {
 
 /// Params of `issues.transition`.
 struct IssueTransitionParams: Codable, Sendable {
-    var companyID: String
+    /// Optional for root: the issue's key prefix or id names the company.
+    var companyID: String?
     var issueID: String?
     var key: String?
     var toStatus: String
@@ -79,7 +81,8 @@ struct IssueTransitionParams: Codable, Sendable {
 
 /// Params of `issues.assign`: `assignee_id` is required, null to unassign.
 struct IssueAssignParams: Codable, Sendable {
-    var companyID: String
+    /// Optional for root: the issue's key prefix or id names the company.
+    var companyID: String?
     var issueID: String?
     var key: String?
     /// nil when `assignee_id` is absent (rejected), `.some(nil)` for null (unassign).
@@ -96,7 +99,7 @@ struct IssueAssignParams: Codable, Sendable {
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        companyID = try container.decode(String.self, forKey: .companyID)
+        companyID = try container.decodeIfPresent(String.self, forKey: .companyID)
         issueID = try container.decodeIfPresent(String.self, forKey: .issueID)
         key = try container.decodeIfPresent(String.self, forKey: .key)
         if container.contains(.assigneeID) {

@@ -8,10 +8,11 @@ extension IssueHandlers {
     {
         let caller = try TenancyAccess.require(context, method: "issues.transition")
         let reference = try params.reference.validated()
+        let companyID = try await reference.company(params.companyID, env: env, deadline: context.deadline)
         let now = env.clock.nowMs()
 
         return try await IdempotentWrite.run(
-            params, companyID: params.companyID, caller: caller, atMs: now, context: context, env: env
+            params, companyID: companyID, caller: caller, atMs: now, context: context, env: env
         ) { company, connection in
             let before = try reference.load(companyID: company.id, in: connection)
             let workflow = try Workflow(statuses: company.settings.statuses)
@@ -35,10 +36,11 @@ extension IssueHandlers {
     {
         let caller = try TenancyAccess.require(context, method: "issues.delete")
         let reference = try params.reference.validated()
+        let companyID = try await reference.company(params.companyID, env: env, deadline: context.deadline)
         let now = env.clock.nowMs()
 
         return try await IdempotentWrite.run(
-            params, companyID: params.companyID, caller: caller, atMs: now, context: context, env: env
+            params, companyID: companyID, caller: caller, atMs: now, context: context, env: env
         ) { company, connection in
             let issue = try reference.load(companyID: company.id, in: connection)
             try issue.markDeleted(atMs: now, in: connection)

@@ -12,7 +12,8 @@ extension IssueHandlers {
         let reference = try params.reference.validated()
 
         return try await env.store.read(deadline: context.deadline) { connection in
-            let company = try TenancyAccess.company(params.companyID, in: connection, for: caller)
+            let companyID = try reference.company(params.companyID, in: connection)
+            let company = try TenancyAccess.company(companyID, in: connection, for: caller)
             return try reference.load(companyID: company.id, in: connection)
         }
     }

@@ -14,10 +14,11 @@ extension IssueHandlers {
                 "issues.update changes nothing; pass at least one of title, description, type, priority, team_id, custom_fields (status changes use issues.transition, assignment uses issues.assign)"
             )
         }
+        let companyID = try await reference.company(params.companyID, env: env, deadline: context.deadline)
         let now = env.clock.nowMs()
 
         return try await IdempotentWrite.run(
-            params, companyID: params.companyID, caller: caller, atMs: now, context: context, env: env
+            params, companyID: companyID, caller: caller, atMs: now, context: context, env: env
         ) { company, connection in
             let before = try reference.load(companyID: company.id, in: connection)
 
@@ -59,6 +60,7 @@ extension IssueHandlers {
     {
         let caller = try TenancyAccess.require(context, method: "issues.assign")
         let reference = try params.reference.validated()
+        let companyID = try await reference.company(params.companyID, env: env, deadline: context.deadline)
         guard let assigneeID = params.assigneeID else {
             throw RPCError.invalidArgument(
                 field: "assignee_id",
@@ -68,7 +70,7 @@ extension IssueHandlers {
         let now = env.clock.nowMs()
 
         return try await IdempotentWrite.run(
-            params, companyID: params.companyID, caller: caller, atMs: now, context: context, env: env
+            params, companyID: companyID, caller: caller, atMs: now, context: context, env: env
         ) { company, connection in
             let before = try reference.load(companyID: company.id, in: connection)
             if let assigneeID {

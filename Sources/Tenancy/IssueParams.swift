@@ -34,7 +34,8 @@ extension IssueCreateParams: MemberSchemaProviding {
 
 /// Params of `issues.get`: exactly one of `issue_id` and `key`, as for every call on one issue.
 struct IssueGetParams: Codable, Sendable {
-    var companyID: String
+    /// Optional for root: the issue's key prefix or id names the company.
+    var companyID: String?
     var issueID: String?
     /// An issue key such as `TECH-42`.
     var key: String?
@@ -93,7 +94,8 @@ struct IssuePage: Codable, Sendable {
 
 /// Params of `issues.delete`.
 struct IssueDeleteParams: Codable, Sendable {
-    var companyID: String
+    /// Optional for root: the issue's key prefix or id names the company.
+    var companyID: String?
     var issueID: String?
     var key: String?
 

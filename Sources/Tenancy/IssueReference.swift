@@ -1,4 +1,5 @@
 import MeshProtocol
+import MeshRuntime
 import MeshStore
 
 /// The issue a call names: by `issue_id` or by `key` (such as `TECH-42`), exactly one of the two.
@@ -30,5 +31,48 @@ struct IssueReference: Sendable, Hashable {
             return try Issue.load(key: try IssueKey(parsing: key), companyID: companyID, in: connection)
         }
         return try Issue.load(issueID ?? "", companyID: companyID, in: connection)
+    }
+
+    /// Returns `companyID` when the call names a company, or else the company of the issue this
+    /// reference names: the one whose key prefix the key carries, or the one the issue id belongs to.
+    ///
+    /// The gateway fills in `company_id` for users, so only root and services leave it out.
+    ///
+    /// - Throws: NOT_FOUND when no company has the key prefix or the live issue id.
+    func company(_ companyID: String?, in connection: Connection) throws -> String {
+        if let companyID {
+            return companyID
+        }
+
+        if let key {
+            let parsed = try IssueKey(parsing: key)
+            let row = try connection.queryOne(
+                "SELECT id FROM companies WHERE key_prefix = ?", [.text(parsed.prefix.uppercased())])
+            guard let row else {
+                throw RPCError.notFound("issue", parsed.text)
+            }
+            return try row.requireString("id")
+        }
+
+        let id = issueID ?? ""
+        let row = try connection.queryOne(
+            "SELECT company_id FROM issues WHERE id = ? AND deleted_at_ms IS NULL", [.text(id)])
+        guard let row else {
+            throw RPCError.notFound("issue", id)
+        }
+        return try row.requireString("company_id")
+    }
+
+    /// Returns `companyID`, or reads the company of the issue when the call leaves it out, as
+    /// `company(_:in:)` does, ahead of a write that needs the company first.
+    func company(_ companyID: String?, env: ServiceEnvironment, deadline: ContinuousClock.Instant?) async throws
+        -> String
+    {
+        if let companyID {
+            return companyID
+        }
+        return try await env.store.read(deadline: deadline) { connection in
+            try self.company(nil, in: connection)
+        }
     }
 }

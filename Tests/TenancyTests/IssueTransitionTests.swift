@@ -199,6 +199,51 @@ struct IssueKeyReferenceTests {
         #expect(deleted["issue_id"] == issue["issue_id"])
     }
 
+    @Test func rootNamesTheIssueWithoutTheCompany() async throws {
+        let fixture = try WorkspaceFixture()
+        let company = try await fixture.provision("Root Co", tier: .premium)
+        let other = try await fixture.provision("Other Co", tier: .premium)
+        let issue = try await fixture.createIssue(company)
+        let otherIssue = try await fixture.createIssue(other)
+        let key = try #require(issue["key"]?.stringValue)
+
+        let byKey = try await fixture.harness.call("issues.get", ["key": .string(key.lowercased())], as: .root)
+        let moved = try await fixture.harness.call(
+            "issues.transition", ["key": .string(key), "to_status": "In Progress"], as: .root)
+        let renamed = try await fixture.harness.call(
+            "issues.update", ["issue_id": issue["issue_id"] ?? .null, "title": "Renamed by root"], as: .root)
+        let assigned = try await fixture.harness.call(
+            "issues.assign", ["key": .string(key), "assignee_id": .null], as: .root)
+        let otherByID = try await fixture.harness.call(
+            "issues.get", ["issue_id": otherIssue["issue_id"] ?? .null], as: .root)
+        let deleted = try await fixture.harness.call("issues.delete", ["key": .string(key)], as: .root)
+
+        #expect(byKey["issue_id"] == issue["issue_id"])
+        #expect(moved["status"] == "In Progress")
+        #expect(renamed["title"] == "Renamed by root")
+        #expect(assigned["assignee_id"] == .null)
+        #expect(otherByID["company_id"] == .string(other.id))
+        #expect(deleted["issue_id"] == issue["issue_id"])
+        for params: JSONValue in [
+            ["key": "NOPE-1"], ["issue_id": "iss_missing"], ["issue_id": issue["issue_id"] ?? .null],
+        ] {
+            let error = await rpcFailure { try await fixture.harness.call("issues.get", params, as: .root) }
+            #expect(error?.status == .notFound, "\(JSONWriter.string(params))")
+        }
+    }
+
+    @Test func aUserStaysInTheirCompanyWithoutCompanyID() async throws {
+        let fixture = try WorkspaceFixture()
+        let mine = try await fixture.provision("Mine Key Co", tier: .premium)
+        let theirs = try await fixture.provision("Theirs Key Co", tier: .premium)
+        let theirIssue = try await fixture.createIssue(theirs)
+
+        for params: JSONValue in [["key": theirIssue["key"] ?? .null], ["issue_id": theirIssue["issue_id"] ?? .null]] {
+            let error = await rpcFailure { try await fixture.harness.call("issues.get", params, as: mine.owner) }
+            #expect(error?.status == .notFound, "\(JSONWriter.string(params))")
+        }
+    }
+
     @Test(
         arguments: [
             (["issue_id": "iss_x", "key": "KEY-1"], "key"),
