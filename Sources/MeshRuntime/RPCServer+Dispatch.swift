@@ -37,6 +37,12 @@ extension RPCServer {
             return
         }
         guard requests.count < configuration.maximumInFlight else {
+            // A notification has no reply to carry the refusal, so it waits for a free slot instead.
+            if request.id == nil {
+                requests.held.append(ConnectionRequests.HeldNotification(request: request, reply: reply))
+                connection.holdReading()
+                return
+            }
             respond(
                 .failure(
                     RPCError(
@@ -99,6 +105,7 @@ extension RPCServer {
                     loop.cancelTimer(timer)
                 }
                 removed.respond(outcome)
+                self.startHeldNotifications(on: connection, requests: requests)
             }
         }
 
@@ -140,6 +147,18 @@ extension RPCServer {
         requests.update(sequence) { pending in
             pending.task = task
             pending.timer = timer
+        }
+    }
+
+    /// Starts the notifications held back by the in-flight limit while slots are free, and reads the
+    /// connection again once none is left.
+    private func startHeldNotifications(on connection: SocketConnection, requests: ConnectionRequests) {
+        while !requests.held.isEmpty && requests.count < configuration.maximumInFlight {
+            let next = requests.held.removeFirst()
+            handle(next.request, on: connection, reply: next.reply)
+        }
+        if requests.held.isEmpty {
+            connection.releaseReading()
         }
     }
 
@@ -240,6 +259,7 @@ extension RPCServer {
         // The cancelled request still gets a response, so a batch it belongs to completes.
         entry.respond(.failure(RPCError(.cancelled, "request \(id.description.clipped) was cancelled by rpc.cancel")))
         logger.debug("request.cancelled", ["id": id.description])
+        startHeldNotifications(on: connection, requests: requests)
         return .success(["cancelled": true])
     }
 

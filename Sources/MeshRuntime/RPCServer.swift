@@ -129,6 +129,17 @@ final class ConnectionRequests {
         let respond: (Result<JSONValue, RPCError>) -> Void
     }
 
+    /// A notification that arrived while the connection was at its in-flight limit, with the reply
+    /// its frame or batch expects once it has run.
+    struct HeldNotification {
+        let request: RPCRequest
+        let reply: ([UInt8]?) -> Void
+    }
+
+    /// Notifications waiting for a free slot, oldest first. A notification cannot carry a refusal
+    /// back, so it waits instead, and the connection reads nothing more meanwhile.
+    var held: [HeldNotification] = []
+
     private var nextSequence: UInt64 = 0
     private(set) var entries: [UInt64: Entry] = [:]
     private var byClientID: [RPCID: UInt64] = [:]
@@ -170,6 +181,7 @@ final class ConnectionRequests {
         let all = Array(entries.values)
         entries.removeAll()
         byClientID.removeAll()
+        held.removeAll()
         return all
     }
 }

@@ -48,7 +48,11 @@ public final class SocketConnection: EventLoopHandler, EventLoopFlushable, @unch
     private var outbound: [UInt8] = []
     private var outboundOffset = 0
     private var waitingForWritable = false
+    /// Set while reading stops for the connection's own reasons: a full reply queue, a close, a
+    /// framing error or the peer's end of stream.
     private var readingPaused = false
+    /// Set by the delegate while it takes no more frames; see `holdReading()`.
+    public private(set) var isHeld = false
     private var closeWhenFlushed = false
     /// Set when the peer ended its stream while `answersAfterPeerFinishes` kept the connection open.
     private var peerFinishedSending = false
@@ -85,6 +89,29 @@ public final class SocketConnection: EventLoopHandler, EventLoopFlushable, @unch
 
     public var outboundBytes: Int {
         outbound.count - outboundOffset
+    }
+
+    // MARK: Holding
+
+    /// Stops delivering frames and reading the socket until `releaseReading()`, for a delegate that
+    /// has work it cannot start yet. Frames already read stay in the decoder. Loop thread only.
+    public func holdReading() {
+        loop.assertInLoop()
+        guard !isHeld, !isClosed else {
+            return
+        }
+        isHeld = true
+        loop.update(descriptor, readable: false, writable: waitingForWritable)
+    }
+
+    /// Delivers frames again after `holdReading()`, beginning with those already read.
+    public func releaseReading() {
+        loop.assertInLoop()
+        guard isHeld, !isClosed else {
+            return
+        }
+        isHeld = false
+        readAgainIfFree()
     }
 
     // MARK: Sending
@@ -217,7 +244,7 @@ public final class SocketConnection: EventLoopHandler, EventLoopFlushable, @unch
             return
         }
         waitingForWritable = waiting
-        loop.update(descriptor, readable: !readingPaused, writable: waiting)
+        loop.update(descriptor, readable: !readingPaused && !isHeld, writable: waiting)
     }
 
     private func pauseReading() {
@@ -233,6 +260,14 @@ public final class SocketConnection: EventLoopHandler, EventLoopFlushable, @unch
             return
         }
         readingPaused = false
+        readAgainIfFree()
+    }
+
+    /// Reads the socket again once neither a pause nor a hold stops it.
+    private func readAgainIfFree() {
+        guard !readingPaused, !isHeld else {
+            return
+        }
         loop.update(descriptor, readable: true, writable: waitingForWritable)
 
         // Whole frames read before the pause may still wait in the decoder while the socket has
@@ -246,7 +281,7 @@ public final class SocketConnection: EventLoopHandler, EventLoopFlushable, @unch
     // MARK: EventLoopHandler
 
     public func handleReadable() {
-        guard !isClosed, !readingPaused else {
+        guard !isClosed, !readingPaused, !isHeld else {
             return
         }
 
@@ -261,7 +296,7 @@ public final class SocketConnection: EventLoopHandler, EventLoopFlushable, @unch
 
         let chunkSize = 64 * 1024
         withUnsafeTemporaryAllocation(byteCount: chunkSize, alignment: 1) { chunk in
-            while !isClosed && !readingPaused {
+            while !isClosed && !readingPaused && !isHeld {
                 let count = Glibc.read(descriptor, chunk.baseAddress, chunkSize)
                 if count > 0 {
                     lastActivity = .now
@@ -315,7 +350,7 @@ public final class SocketConnection: EventLoopHandler, EventLoopFlushable, @unch
     }
 
     private func deliverFrames() {
-        while !isClosed && !readingPaused {
+        while !isClosed && !readingPaused && !isHeld {
             let delivered: Bool?
             do {
                 delivered = try decoder.withNextFrame { payload in

@@ -207,6 +207,9 @@ public final class UnixServer: EventLoopHandler, @unchecked Sendable {
                 if quiet > limits.idleTimeout {
                     connection.close()
                 }
+            } else if connection.isHeld {
+                // The server stopped reading, so the rest of a partial frame waits on the server.
+                continue
             } else if connection.partialFrameBytes > 0 && quiet > limits.partialFrameTimeout {
                 connection.close()
             } else if connection.inFlightCount == 0 && connection.outboundBytes == 0 && quiet > limits.idleTimeout {
