@@ -34,16 +34,7 @@ enum StatusCommand {
                 anyAnswered = true
             } catch {
                 let label = name.padding(toLength: 13, withPad: " ", startingAt: 0)
-                if error.status == .deadlineExceeded {
-                    // Connected but silent: the process runs, stopped or stuck.
-                    Terminal.print(
-                        "\(label) NOT RESPONDING  no answer to rpc.health within 3 s; see \(home.logPath(name))"
-                            + (home.recordedPID(name).map { " and process \($0)" } ?? ""))
-                } else {
-                    // The client's reconnect delay means nothing to someone reading a status line.
-                    let reason = error.message.components(separatedBy: " (retry in").first ?? error.message
-                    Terminal.print("\(label) DOWN  \(reason)")
-                }
+                Terminal.print("\(label) \(failureLine(error, process: name, home: home))")
                 allServing = false
             }
         }
@@ -51,6 +42,26 @@ enum StatusCommand {
             Terminal.print(noAnswerAdvice(home))
         }
         return allServing ? 0 : 1
+    }
+
+    /// Returns the status line after the process name when `rpc.health` failed with `error`.
+    static func failureLine(_ error: RPCError, process name: String, home: MeshHome) -> String {
+        if error.status == .deadlineExceeded {
+            // Connected but silent: the process runs, stopped or stuck.
+            return "NOT RESPONDING  no answer to rpc.health within 3 s; see \(home.logPath(name))"
+                + (home.recordedPID(name).map { " and process \($0)" } ?? "")
+        }
+        if error.details?["reason"]?.stringValue == "connections" {
+            // The process runs and refused only this connection.
+            return "BUSY  \(error.message)"
+        }
+        if error.status == .permissionDenied {
+            return "DENIED  \(error.message)"
+        }
+
+        // The client's reconnect delay means nothing to someone reading a status line.
+        let reason = error.message.components(separatedBy: " (retry in").first ?? error.message
+        return "DOWN  \(reason)"
     }
 
     /// Returns the advice when no process replied: run as the home's owner when it is another user's,

@@ -245,13 +245,13 @@ final class ClientState: ConnectionDelegate {
         }
     }
 
-    /// Returns the error for a failed connect: retryable after `retryIn`, unless this user may not reach
-    /// the socket at all, which waiting does not change.
+    /// Returns the error for a failed connect: UNAVAILABLE, retryable after `retryIn`, or
+    /// PERMISSION_DENIED when this user may not reach the socket at all, which waiting does not change.
     func connectError(_ error: TransportError, retryIn: Duration) -> RPCError {
         guard error.isPermissionDenied else {
             return unavailable(detail: error.message, retryIn: retryIn)
         }
-        return RPCError(.unavailable, error.message, details: ["socket": .string(path)], retryable: false)
+        return RPCError(.permissionDenied, error.message, details: ["socket": .string(path)])
     }
 
     private func unavailable(detail: String, retryIn: Duration) -> RPCError {

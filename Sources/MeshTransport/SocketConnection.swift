@@ -214,7 +214,12 @@ public final class SocketConnection: EventLoopHandler, EventLoopFlushable, @unch
                 return
             }
 
-            // EPIPE, ECONNRESET and the like: the peer is gone.
+            // EPIPE, ECONNRESET and the like: the peer is gone. It may have said why before it went (a
+            // server refusing a connection sends an error frame, then closes), so deliver what it sent
+            // first. Nothing more can be written, and an empty queue keeps the read from flushing.
+            outbound.removeAll()
+            outboundOffset = 0
+            handleReadable()
             close()
             return
         }

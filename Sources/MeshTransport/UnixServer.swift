@@ -141,10 +141,18 @@ public final class UnixServer: EventLoopHandler, @unchecked Sendable {
         }
 
         guard let peer = connection.peerUID, trustedUIDs.contains(peer) else {
+            let peerText = connection.peerUID.map { "uid \($0)" } ?? "a peer whose uid could not be read"
+            let trusted = trustedUIDs.sorted()
             reject(
                 connection,
                 RPCError(
-                    .permissionDenied, "peer uid is not trusted by this process; connect as the user that runs the mesh"
+                    .permissionDenied,
+                    "\(peerText) is not trusted by this process, which trusts uid "
+                        + trusted.map(String.init).joined(separator: ", ") + "; connect as the user that runs the mesh",
+                    details: [
+                        "reason": "peer_uid", "peer_uid": connection.peerUID.map { .int(Int64($0)) } ?? .null,
+                        "trusted_uids": .array(trusted.map { .int(Int64($0)) }),
+                    ]
                 ))
             return
         }
@@ -153,7 +161,10 @@ public final class UnixServer: EventLoopHandler, @unchecked Sendable {
                 connection,
                 RPCError(
                     .unavailable,
-                    "too many connections (limit \(limits.maximumConnections)); retry later or reuse a connection")
+                    "too many connections (limit \(limits.maximumConnections)); retry later or reuse a connection",
+                    details: ["reason": "connections", "limit": .int(Int64(limits.maximumConnections))],
+                    retryAfterMs: 100
+                )
             )
             return
         }

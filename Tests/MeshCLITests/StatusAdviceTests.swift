@@ -1,4 +1,5 @@
 import Foundation
+import MeshProtocol
 import MeshRuntime
 import Testing
 
@@ -27,5 +28,20 @@ import Testing
 
         #expect(advice.contains("belongs to user 54321; run mesh as that user"))
         #expect(!advice.contains("mesh up"))
+    }
+
+    @Test func refusalsAreNotCalledDown() throws {
+        defer { scratch.remove() }
+        let full = RPCError(
+            .unavailable, "too many connections (limit 8); retry later or reuse a connection",
+            details: ["reason": "connections", "limit": 8])
+        let denied = RPCError(.permissionDenied, "uid 7 is not trusted by this process")
+        let gone = RPCError(.unavailable, "connect to '/x.sock' failed: Connection refused (retry in 50 ms)")
+
+        #expect(StatusCommand.failureLine(full, process: "gateway", home: home).hasPrefix("BUSY  too many connections"))
+        #expect(StatusCommand.failureLine(denied, process: "gateway", home: home).hasPrefix("DENIED  uid 7"))
+        #expect(
+            StatusCommand.failureLine(gone, process: "gateway", home: home)
+                == "DOWN  connect to '/x.sock' failed: Connection refused")
     }
 }

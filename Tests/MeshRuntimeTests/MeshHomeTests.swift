@@ -64,6 +64,7 @@ import Testing
         let deniedError = state.connectError(denied, retryIn: .milliseconds(50))
         let missingError = state.connectError(missing, retryIn: .milliseconds(50))
 
+        #expect(deniedError.status == .permissionDenied)
         #expect(!deniedError.retryable)
         #expect(!deniedError.message.contains("retry in"))
         #expect(missingError.retryable)

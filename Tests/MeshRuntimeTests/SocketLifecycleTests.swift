@@ -163,6 +163,11 @@ import Testing
         let socket = try RawSocket(path: path)
         let reply = try #require(socket.readJSON())
         #expect(reply["error"]?["data"]?["status"] == "PERMISSION_DENIED")
+        #expect(reply["error"]?["data"]?["details"]?["peer_uid"] == .int(Int64(getuid())))
+        #expect(reply["error"]?["data"]?["details"]?["trusted_uids"] == [.int(Int64(getuid() &+ 1))])
+        #expect(
+            reply["error"]?["message"]?.stringValue?.hasPrefix(
+                "uid \(getuid()) is not trusted by this process, which trusts uid \(getuid() &+ 1);") == true)
         #expect(socket.isClosedByPeer())
     }
 }

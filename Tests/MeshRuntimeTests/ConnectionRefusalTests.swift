@@ -1,0 +1,83 @@
+import Foundation
+import MeshProtocol
+import MeshRuntime
+import MeshTransport
+import Testing
+
+/// A server that refuses a connection gives the reason in an error frame with a null id, and the client fails
+/// its calls with that error, not with a bare "connection closed".
+@Suite struct ConnectionRefusalTests {
+    @Test func clientReportsTheConnectionLimit() async throws {
+        var limits = ServerLimits()
+        limits.maximumConnections = 1
+        let fixture = try RuntimeFixture(limits: limits)
+        let occupant = try fixture.rawSocket()
+        occupant.sendFrame(#"{"jsonrpc":"2.0","id":1,"method":"rpc.ping"}"#)
+        _ = occupant.readJSON()
+
+        for _ in 0..<5 {
+            let client = fixture.client()
+            defer { client.close() }
+            let outcome = await client.send(
+                id: 1, payload: Array(#"{"jsonrpc":"2.0","id":1,"method":"rpc.ping"}"#.utf8), timeout: .seconds(10))
+
+            guard case .failure(let error) = outcome else {
+                Issue.record("a second connection was served: \(outcome)")
+                return
+            }
+            #expect(error.message.contains("too many connections (limit 1)"), "\(error.message)")
+            #expect(error.details?["reason"] == "connections")
+            #expect(error.retryAfterMs == 100)
+        }
+    }
+
+    /// The server may refuse and close before the client writes anything, so the write fails while
+    /// the refusal waits unread: the connection delivers it before closing.
+    @Test func refusalIsReadWhenTheWriteFails() async throws {
+        let path = "/tmp/rt-refuse-\(UInt32.random(in: 0...UInt32.max)).sock"
+        let serverLoop = try EventLoop(name: "refusing")
+        serverLoop.start()
+        defer { serverLoop.stop() }
+        let server = UnixServer(
+            path: path, loop: serverLoop, trustedUIDs: [getuid() &+ 1], delegate: PeerCheckTests.RefusingDelegate())
+        try server.start()
+        defer { server.stop() }
+        let fixture = try RuntimeFixture()
+        let received = FrameRecorder()
+
+        // The write comes after the server refused and closed, on the same loop turn as the connect,
+        // so the client has not yet read the refusal when its write fails.
+        let connection = try fixture.clientLoop.runAndWait {
+            Result { () throws(TransportError) -> SocketConnection in
+                let connection = try SocketConnection.connect(to: path, loop: fixture.clientLoop)
+                connection.delegate = received
+                usleep(300_000)
+                connection.send(Array(#"{"jsonrpc":"2.0","id":1,"method":"rpc.ping"}"#.utf8))
+                connection.flushWrites()
+                return connection
+            }
+        }.get()
+        try await Task.sleep(for: .milliseconds(100))
+
+        let frames = fixture.clientLoop.runAndWait { received.frames }
+        let reply = try #require(frames.first)
+        #expect(reply["error"]?["data"]?["status"] == "PERMISSION_DENIED", "\(reply)")
+        #expect(fixture.clientLoop.runAndWait { connection.isClosed })
+    }
+}
+
+/// Keeps the frames a connection delivers, as JSON. Loop thread only.
+private final class FrameRecorder: ConnectionDelegate, @unchecked Sendable {
+    // Safe to share: the connection calls it on its loop thread, and the test reads `frames` through
+    // runAndWait on that thread.
+    var frames: [JSONValue] = []
+
+    func connection(_ connection: SocketConnection, didReceive payload: UnsafeRawBufferPointer) {
+        if let value = try? JSONParser.parse(Array(payload)) {
+            frames.append(value)
+        }
+    }
+
+    func connection(_ connection: SocketConnection, didFailFraming error: FrameError) {}
+    func connectionDidClose(_ connection: SocketConnection) {}
+}
