@@ -67,8 +67,8 @@ public enum Gateway: MeshService {
         parts.methods.add(GatewayRouter.pingDescriptor) { params, context in
             try await router.ping(params: params, context: context)
         }
-        parts.describeExtension = { withSchemas in
-            await router.publicMethods(withSchemas: withSchemas)
+        parts.describeExtension = { withSchemas, context in
+            await router.publicMethods(withSchemas: withSchemas, within: context.remaining)
         }
         parts.subscribers = [
             "analytics": [UsageCounter.topic],

@@ -47,15 +47,37 @@ extension GatewayRouter {
 
     /// Every public method of the services behind the gateway, for the gateway's `rpc.describe`.
     ///
-    /// A service that does not answer is listed under `unavailable`, and its methods are missing.
-    func publicMethods(withSchemas: Bool) async -> [String: JSONValue] {
+    /// The services are called at once, each for up to 5 seconds or most of `budget`, the caller's
+    /// remaining time, whichever is shorter, so a budget under 5 seconds still gets what the others
+    /// sent. A service with no reply in time is listed under `unavailable`, and its methods are missing.
+    func publicMethods(withSchemas: Bool, within budget: Duration?) async -> [String: JSONValue] {
+        var wait = Duration.seconds(5)
+        if let budget {
+            // Part of the budget is kept for assembling and sending the reply.
+            wait = min(wait, budget - min(budget / 5, .milliseconds(200)))
+        }
+        var budgetMeta = RequestMeta()
+        budgetMeta.timeoutMs = max(1, wait.milliseconds)
+        let meta = budgetMeta
+        let params: JSONValue = ["schemas": .bool(withSchemas)]
+
+        let descriptions = await withTaskGroup(of: (String, JSONValue?).self) { group in
+            for service in GatewayRouter.services {
+                group.addTask { [peers] in
+                    (service, try? await peers.call(service, "rpc.describe", params: params, meta: meta))
+                }
+            }
+            var collected: [String: JSONValue] = [:]
+            for await (service, description) in group {
+                collected[service] = description
+            }
+            return collected
+        }
+
         var methods: [JSONValue] = []
         var unavailable: [JSONValue] = []
         for service in GatewayRouter.services {
-            var meta = RequestMeta()
-            meta.timeoutMs = 5_000
-            let params: JSONValue = ["schemas": .bool(withSchemas)]
-            guard let description = try? await peers.call(service, "rpc.describe", params: params, meta: meta) else {
+            guard let description = descriptions[service] else {
                 unavailable.append(.string(service))
                 continue
             }

@@ -30,7 +30,8 @@ public enum MeshCommand {
 
         mesh up passes its environment to every process: MESH_OPERATOR_EMAIL (operator alerts),
         MESH_SMTP_URL (an SMTP relay on this machine) and the MESH_MAX_* and MESH_*_TIMEOUT_MS connection
-        limits; docs/OPERATIONS.md lists them. mesh call reads MESH_API_KEY and MESH_MAX_FRAME_BYTES.
+        limits; docs/OPERATIONS.md lists them. mesh call reads MESH_API_KEY, MESH_MAX_FRAME_BYTES and
+        MESH_MAX_IN_FLIGHT.
         """
 
     static let commandNames = ["up", "serve", "call", "status", "describe", "clock", "demo", "bench", "crashtest"]

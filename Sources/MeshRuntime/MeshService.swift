@@ -52,8 +52,10 @@ public struct ServiceParts: Sendable {
     /// The budget of requests that arrive without `meta.timeout_ms`.
     public var defaultTimeout: Duration?
     /// Adds to `rpc.describe`: `methods` entries are appended to this process's own, other members are
-    /// copied in. The gateway uses it to list the public methods of the services behind it.
-    public var describeExtension: (@Sendable (_ withSchemas: Bool) async -> [String: JSONValue])?
+    /// copied in. The gateway uses it to list the public methods of the services behind it, within the
+    /// budget of the `rpc.describe` call's context.
+    public var describeExtension:
+        (@Sendable (_ withSchemas: Bool, _ context: MethodContext) async -> [String: JSONValue])?
     /// Extra members for `rpc.health`, computed on each call.
     public var healthDetails: (@Sendable () -> [String: JSONValue])?
 

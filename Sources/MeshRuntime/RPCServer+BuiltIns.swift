@@ -23,11 +23,11 @@ extension RPCServer {
                 return report
             }
         case "rpc.describe":
-            return MethodEntry(descriptor: Self.describeDescriptor) { [self] params, _ in
+            return MethodEntry(descriptor: Self.describeDescriptor) { [self] params, context in
                 let withSchemas = try Self.describeWithSchemas(params)
                 var description = describe(withSchemas: withSchemas).objectValue ?? [:]
                 if let describeExtension {
-                    for (key, value) in await describeExtension(withSchemas) {
+                    for (key, value) in await describeExtension(withSchemas, context) {
                         if key == "methods", case .array(let own) = description["methods"] ?? [],
                             case .array(let more) = value
                         {
@@ -129,7 +129,7 @@ extension RPCServer {
                 "store": ["type": "object"],
                 "uptime_ms": ["type": "integer"],
             ],
-            "required": ["status", "service"],
+            "required": ["status", "service", "store", "uptime_ms"],
         ]
     )
 

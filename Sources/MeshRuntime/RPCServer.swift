@@ -35,7 +35,7 @@ public final class RPCServer: ServerDelegate, @unchecked Sendable {
     let startedAt = ContinuousClock.now
     /// Replaces the method table for one request, used by the gateway to route any public method.
     let fallback: MethodEntry.Handler?
-    let describeExtension: (@Sendable (_ withSchemas: Bool) async -> [String: JSONValue])?
+    let describeExtension: (@Sendable (_ withSchemas: Bool, _ context: MethodContext) async -> [String: JSONValue])?
 
     public init(
         configuration: Configuration,
@@ -45,7 +45,8 @@ public final class RPCServer: ServerDelegate, @unchecked Sendable {
         peers: PeerDirectory,
         health: @escaping @Sendable () -> JSONValue,
         fallback: MethodEntry.Handler? = nil,
-        describeExtension: (@Sendable (_ withSchemas: Bool) async -> [String: JSONValue])? = nil
+        describeExtension: (@Sendable (_ withSchemas: Bool, _ context: MethodContext) async -> [String: JSONValue])? =
+            nil
     ) {
         self.describeExtension = describeExtension
         self.configuration = configuration

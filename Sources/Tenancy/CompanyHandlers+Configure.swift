@@ -40,7 +40,10 @@ extension CompanyHandlers {
             throw RPCError(
                 .invalidArgument,
                 "settings were not changed because of \(patch.problems.count) problem(s): \(list)",
-                details: ["problems": try JSONValue(encoding: patch.problems)]
+                details: [
+                    "field": .string(patch.problems.first?.field ?? "settings"),
+                    "problems": try JSONValue(encoding: patch.problems),
+                ]
             )
         }
         if movesParam == nil {

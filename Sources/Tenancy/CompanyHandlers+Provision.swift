@@ -70,7 +70,10 @@ extension CompanyHandlers {
                 .invalidArgument,
                 "companies.provision has \(problems.count) problems: "
                     + problems.map(\.message).joined(separator: "; "),
-                details: ["problems": (try? JSONValue(encoding: listed)) ?? .null]
+                details: [
+                    "field": .string(listed.first?.field ?? "params"),
+                    "problems": (try? JSONValue(encoding: listed)) ?? .null,
+                ]
             )
         }
 

@@ -50,6 +50,7 @@ import Testing
 
         let fields = error?.details?["problems"]?.arrayValue?.compactMap { $0["field"]?.stringValue }
         #expect(fields == ["name", "admin_email", "tier"])
+        #expect(error?.details?["field"] == "name")
         #expect(error?.message.hasPrefix("companies.provision has 3 problems:") == true)
         #expect(try harness.count("companies") == 0)
     }

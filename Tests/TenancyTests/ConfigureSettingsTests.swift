@@ -74,6 +74,7 @@ import Testing
         }
         let problems = error?.details?["problems"]?.arrayValue ?? []
         #expect(Set(problems.compactMap { $0["field"]?.stringValue }) == invalid.fields)
+        #expect(error?.details?["field"] == problems.first?["field"])
         for field in invalid.fields {
             #expect(error?.message.contains(field) == true)
         }
