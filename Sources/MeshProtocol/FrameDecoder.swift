@@ -11,7 +11,16 @@ public enum FrameError: Error, Sendable, Equatable, CustomStringConvertible {
         case .emptyFrame:
             return "frame length is 0; every frame must carry a JSON payload of at least 1 byte"
         case .frameTooLarge(let length, let maximum):
-            return "frame length \(length) exceeds the maximum of \(maximum) bytes; split the request or raise the limit"
+            let prefix = withUnsafeBytes(of: length.bigEndian) { Array($0) }
+            guard prefix.allSatisfy({ (0x20...0x7E).contains($0) }) else {
+                return
+                    "frame length \(length) exceeds the maximum of \(maximum) bytes; split the request or raise the limit"
+            }
+            // Printable bytes where the length should be mean the sender wrote text with no prefix.
+            let text = String(decoding: prefix, as: UTF8.self)
+            return "frame length \(length) exceeds the maximum of \(maximum) bytes: its 4 bytes read as the text "
+                + "'\(text)', so the sender probably wrote JSON or HTTP without the 4-byte big-endian length that "
+                + "must come before each payload"
         }
     }
 }

@@ -23,7 +23,11 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
         self.message = message
     }
 
+    /// The message with the offset after the problem and before any advice, which follows a "; ".
     public var description: String {
-        "\(message) at byte \(offset)"
+        guard let advice = message.range(of: "; ") else {
+            return "\(message) at byte \(offset)"
+        }
+        return "\(message[..<advice.lowerBound]) at byte \(offset)\(message[advice.lowerBound...])"
     }
 }

@@ -44,7 +44,9 @@ extension JSONScanner {
             return .int(exact)
         }
         guard let number = Double(text), number.isFinite else {
-            throw JSONParseError(.numberOutOfRange, offset: start, "number \(text.prefix(40)) is out of the range of a 64-bit float")
+            let shown = text.count > 40 ? "\(text.prefix(40))... (\(text.count) characters)" : text
+            throw JSONParseError(
+                .numberOutOfRange, offset: start, "number \(shown) is out of the range of a 64-bit float")
         }
         return .double(number)
     }

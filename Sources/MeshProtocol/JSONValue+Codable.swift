@@ -84,7 +84,7 @@ extension JSONValue: Codable {
             let field = path(context.codingPath)
             return RPCError(
                 .invalidArgument,
-                "\(field): expected \(typeDescription(type))",
+                "\(field): expected \(typeDescription(type)), \(context.debugDescription)",
                 details: ["field": .string(parameterField(field))]
             )
         case .valueNotFound(let type, let context):

@@ -72,7 +72,7 @@ extension RPCServer {
 
         let budget = request.meta.timeoutMs.map { Duration.milliseconds($0) } ?? configuration.defaultTimeout
         if let budget, budget <= .zero {
-            respond(.failure(deadlineExceeded(request.method)))
+            respond(.failure(deadlineExceeded(request.method, budgetSent: request.meta.timeoutMs != nil)))
             return
         }
         let deadline = budget.map { ContinuousClock.now + $0 }
@@ -138,7 +138,7 @@ extension RPCServer {
 
         var timer: TimerHeap.Token?
         if let deadline {
-            let expired = deadlineExceeded(method)
+            let expired = deadlineExceeded(method, budgetSent: request.meta.timeoutMs != nil)
             timer = loop.schedule(after: deadline - .now) {
                 task.cancel()
                 finish(.failure(expired))
@@ -267,10 +267,18 @@ extension RPCServer {
         return .success(["cancelled": true])
     }
 
-    func deadlineExceeded(_ method: String) -> RPCError {
-        RPCError(
+    /// Returns the DEADLINE_EXCEEDED for `method`, naming the process's default budget when the
+    /// request sent no `meta.timeout_ms`.
+    func deadlineExceeded(_ method: String, budgetSent: Bool) -> RPCError {
+        guard !budgetSent, let fallback = configuration.defaultTimeout else {
+            return RPCError(
+                .deadlineExceeded,
+                "\(method) did not finish within its deadline (meta.timeout_ms); retry with a larger budget")
+        }
+        return RPCError(
             .deadlineExceeded,
-            "\(method) did not finish within its deadline (meta.timeout_ms); retry with a larger budget")
+            "\(method) did not finish within \(fallback.milliseconds) ms, the default budget of \(configuration.processName) "
+                + "for calls without meta.timeout_ms; send a larger meta.timeout_ms")
     }
 
     /// Maps any error a handler threw to the wire error, logging the unexpected ones.

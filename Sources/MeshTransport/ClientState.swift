@@ -175,7 +175,9 @@ final class ClientState: ConnectionDelegate {
         sendCancel(id: id)
         let problem =
             sent
-            ? "no reply from \(peerName) arrived within \(max(ClientState.milliseconds(timeout), 0)) ms"
+            ? (timeout > .zero
+                ? "no reply from \(peerName) arrived within \(ClientState.milliseconds(timeout)) ms"
+                : "the call's budget had run out before \(peerName) could reply")
             : "the call waited \(max(ClientState.milliseconds(timeout), 0)) ms in this client's queue and was never sent"
         entry.continuation.resume(
             returning: .failure(

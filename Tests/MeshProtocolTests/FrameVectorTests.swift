@@ -79,7 +79,9 @@ struct FrameVectorTests {
     @Test func vectorFileLoads() throws {
         let cases = try ProtocolFiles.vectorCases("frames.json")
         #expect(cases.count >= 15)
-        #expect(FrameVector.all.count == cases.count, "every case has name, input_hex, max_frame_bytes and expected.payloads")
+        #expect(
+            FrameVector.all.count == cases.count,
+            "every case has name, input_hex, max_frame_bytes and expected.payloads")
     }
 
     @Test(arguments: FrameVector.all)
@@ -114,7 +116,9 @@ struct FrameVectorTests {
     }
 
     private func expectedOutcome(_ vector: FrameVector) -> FrameOutcome {
-        FrameOutcome(payloads: vector.payloads, error: vector.error, leftoverBytes: vector.error == nil ? vector.leftoverBytes : nil)
+        FrameOutcome(
+            payloads: vector.payloads, error: vector.error,
+            leftoverBytes: vector.error == nil ? vector.leftoverBytes : nil)
     }
 }
 
@@ -168,5 +172,10 @@ struct FrameDecoderTests {
     @Test func errorDescriptionsSayWhatToDo() {
         #expect(FrameError.emptyFrame.description.contains("at least 1 byte"))
         #expect(FrameError.frameTooLarge(length: 5, maximum: 4).description.contains("exceeds the maximum of 4 bytes"))
+
+        // `{"js` read as a big-endian length: JSON sent without its length prefix.
+        let unframed = FrameError.frameTooLarge(length: 0x7B22_6A73, maximum: 1 << 20).description
+        #expect(unframed.contains(#"read as the text '{"js'"#), "\(unframed)")
+        #expect(unframed.contains("without the 4-byte big-endian length"))
     }
 }

@@ -224,6 +224,29 @@ struct JSONParserTests {
         }
     }
 
+    @Test func longNumbersAreShownCut() {
+        let digits = String(repeating: "9", count: 400)
+        do {
+            _ = try JSONParser.parse(digits)
+            Issue.record("a number beyond a double was accepted")
+        } catch {
+            #expect(
+                error.message == "number \(digits.prefix(40))... (400 characters) is out of the range of a 64-bit float"
+            )
+        }
+    }
+
+    @Test func offsetComesBeforeTheAdvice() {
+        do {
+            _ = try JSONParser.parse([0xEF, 0xBB, 0xBF] + Array("{}".utf8))
+            Issue.record("a byte order mark was accepted")
+        } catch {
+            #expect(
+                error.description
+                    == "the text starts with a UTF-8 byte order mark (EF BB BF) at byte 0; send the JSON without it")
+        }
+    }
+
     @Test func duplicateErrorNamesTheMember() {
         #expect {
             try JSONParser.parse(#"{"tier":"a","tier":"b"}"#)

@@ -88,7 +88,7 @@ import Testing
         let error = #expect(throws: RPCError.self) { try value.decode(Sample.self) }
 
         #expect(error?.details?["field"] == "inner.name")
-        #expect(error?.message == "params.inner.name: expected a string")
+        #expect(error?.message == "params.inner.name: expected a string, not 5")
     }
 
     @Test func fractionForIntegerNamesWholeNumber() {
@@ -99,12 +99,23 @@ import Testing
         #expect(error?.message == "params.limit: expected a whole number, not 1.5")
     }
 
+    @Test func mismatchShowsWhatWasSent() {
+        struct Page: Decodable { let limit: Int }
+        let long = String(repeating: "x", count: 100)
+
+        let quoted = #expect(throws: RPCError.self) { try JSONValue.object(["limit": "7"]).decode(Page.self) }
+        let sized = #expect(throws: RPCError.self) { try JSONValue.object(["limit": .string(long)]).decode(Page.self) }
+
+        #expect(quoted?.message == #"params.limit: expected an integer, not "7""#)
+        #expect(sized?.message == "params.limit: expected an integer, not a string of 102 bytes")
+    }
+
     @Test func resultErrorNamesTheResultPath() {
         let value: JSONValue = ["title": "a", "count": 1, "inner": ["name": 5]]
 
         let error = #expect(throws: RPCError.self) { try value.decode(Sample.self, root: "result") }
 
-        #expect(error?.message == "result.inner.name: expected a string")
+        #expect(error?.message == "result.inner.name: expected a string, not 5")
     }
 
     /// Returns the error case and its coding path, the parts that callers turn into messages.

@@ -49,6 +49,10 @@ enum EchoService: MeshService {
 
     static func make(_ environment: ServiceEnvironment) throws -> ServiceParts {
         var parts = ServiceParts()
+        // Tests of the default budget set one; the echo service has none otherwise.
+        parts.defaultTimeout = environment.variables["ECHO_DEFAULT_TIMEOUT_MS"].flatMap(Int64.init).map {
+            .milliseconds($0)
+        }
         parts.methods.register("echo.say", summary: "Returns the text, repeated.", scope: .anonymous) {
             (params: EchoParams, _) in
             EchoResult(text: String(repeating: params.text, count: max(1, params.repeatCount ?? 1)))

@@ -111,6 +111,21 @@ import Testing
         #expect(note["count"] == 1)
     }
 
+    @Test func defaultBudgetIsNamedWhenNoneWasSent() async throws {
+        let fixture = try RuntimeFixture(variables: ["ECHO_DEFAULT_TIMEOUT_MS": "100"])
+        let client = fixture.client()
+
+        let error = await #expect(throws: RPCError.self) {
+            try await client.call("echo.sleep", params: ["milliseconds": 5_000])
+        }
+
+        #expect(error?.status == .deadlineExceeded)
+        #expect(
+            error?.message
+                == "echo.sleep did not finish within 100 ms, the default budget of echo for calls without "
+                + "meta.timeout_ms; send a larger meta.timeout_ms")
+    }
+
     @Test func zeroBudgetFailsAtOnce() async throws {
         let fixture = try RuntimeFixture()
         var meta = RequestMeta()
