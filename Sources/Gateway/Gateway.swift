@@ -16,6 +16,10 @@ public enum Gateway: MeshService {
     /// cross-CPU wake-up. docs/BENCHMARKS.md has the measurements.
     public static let busyPoll: Duration = .microseconds(50)
 
+    /// Other local users may call the gateway when `MESH_TRUSTED_UIDS` lists them: their API keys
+    /// still decide what they may do.
+    public static let acceptsTrustedUIDs = true
+
     /// The budget a request gets when the client sends no `meta.timeout_ms`.
     public static let defaultTimeout: Duration = .seconds(30)
 

@@ -49,7 +49,11 @@ public struct MeshHome: Sendable {
     ///
     /// - Throws: when `run/` belongs to another user, naming that user: the mesh there is theirs, and
     ///   only they can reach its sockets.
-    public func prepare() throws {
+    ///
+    /// - Parameter others: uids of other users the gateway accepts (`MESH_TRUSTED_UIDS`). With any,
+    ///   the home and `run/` get search permission for everyone (0711 for `run/`). Those users can
+    ///   then reach the gateway's socket, while the services' sockets stay 0600.
+    public func prepare(sharedWith others: Set<uid_t> = []) throws {
         try checkOwner()
         let manager = FileManager.default
         for directory in [root, dataDirectory, outboxDirectory, logDirectory, runDirectory] {
@@ -67,16 +71,28 @@ public struct MeshHome: Sendable {
         // Sockets, databases (whose outboxes carry invitation tokens until delivered) and mail are
         // for the owner alone, whatever the umask.
         for directory in [runDirectory, dataDirectory, outboxDirectory] {
-            guard chmod(directory, 0o700) == 0 else {
+            let mode: mode_t = directory == runDirectory && !others.isEmpty ? 0o711 : 0o700
+            guard chmod(directory, mode) == 0 else {
                 let reason = String(cString: strerror(errno))
                 if let owner = FileOwner.uid(of: directory), owner != geteuid() {
                     throw RuntimeFailure(MeshHome.foreignOwner(root, owner: owner))
                 }
                 throw RuntimeFailure(
-                    "could not set mode 0700 on \(directory) (\(reason)); the folder must belong to the user that "
+                    "could not set mode \(String(mode, radix: 8)) on \(directory) (\(reason)); the folder must belong to the user that "
                         + "runs the mesh (uid \(getuid())): chown it to that user, or choose another home "
                         + "(MESH_HOME or --home)"
                 )
+            }
+        }
+
+        // Other users reach run/ through the home, which only needs search permission for that.
+        var status = stat()
+        if !others.isEmpty, stat(root, &status) == 0, status.st_mode & 0o011 != 0o011 {
+            guard chmod(root, (status.st_mode & 0o7777) | 0o011) == 0 else {
+                throw RuntimeFailure(
+                    "could not add search permission to \(root) (\(String(cString: strerror(errno)))), which the users "
+                        + "in MESH_TRUSTED_UIDS need to reach the gateway's socket; fix its owner or mode, or unset "
+                        + "MESH_TRUSTED_UIDS")
             }
         }
     }

@@ -70,9 +70,14 @@ public protocol MeshService {
     /// How long the process's event loop polls before sleeping after a turn with events;
     /// `MESH_BUSY_POLL_US` overrides it.
     static var busyPoll: Duration { get }
+    /// Whether the uids in `MESH_TRUSTED_UIDS` may connect too; only the gateway's are.
+    static var acceptsTrustedUIDs: Bool { get }
 }
 
 extension MeshService {
     /// Services sleep as soon as they have nothing to do.
     public static var busyPoll: Duration { .zero }
+
+    /// Services take only the mesh's own uid.
+    public static var acceptsTrustedUIDs: Bool { false }
 }

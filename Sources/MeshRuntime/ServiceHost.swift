@@ -33,8 +33,10 @@ public final class ServiceHost: Sendable {
         configuration.limits = limits
         configuration.busyPoll = Service.busyPoll
         try LimitVariables.apply(variables, to: &configuration)
+        // Every process reads the list, so each keeps run/ open to the users the gateway accepts.
+        let otherUIDs = try TrustedUIDs.parse(variables)
 
-        try home.prepare()
+        try home.prepare(sharedWith: otherUIDs)
         let clock = home.clock()
         let store: Database
         do {
@@ -109,7 +111,15 @@ public final class ServiceHost: Sendable {
         self.relay = relay
         self.background = parts.background
         self.logger = logger
-        self.server = UnixServer(path: home.socketPath(name), loop: loop, limits: configuration.limits, delegate: rpc)
+        let accepted = Service.acceptsTrustedUIDs ? otherUIDs : []
+        self.server = UnixServer(
+            path: home.socketPath(name),
+            loop: loop,
+            limits: configuration.limits,
+            trustedUIDs: accepted.union([getuid()]),
+            socketMode: accepted.isEmpty ? 0o600 : 0o666,
+            delegate: rpc
+        )
     }
 
     /// Starts the loop, the socket, the relay and the background work.

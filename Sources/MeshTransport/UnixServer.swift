@@ -12,6 +12,8 @@ public final class UnixServer: EventLoopHandler, @unchecked Sendable {
     public let loop: EventLoop
     public let limits: ServerLimits
     public let trustedUIDs: Set<uid_t>
+    /// The socket file's mode once bound: 0600, or wider when other users are trusted.
+    public let socketMode: mode_t
     private let delegate: any ServerDelegate
     private var listenDescriptor: Int32 = -1
     private var connections: [Int32: SocketConnection] = [:]
@@ -23,12 +25,14 @@ public final class UnixServer: EventLoopHandler, @unchecked Sendable {
         loop: EventLoop,
         limits: ServerLimits = ServerLimits(),
         trustedUIDs: Set<uid_t> = [getuid()],
+        socketMode: mode_t = 0o600,
         delegate: any ServerDelegate
     ) {
         self.path = path
         self.loop = loop
         self.limits = limits
         self.trustedUIDs = trustedUIDs
+        self.socketMode = socketMode
         self.delegate = delegate
     }
 
@@ -55,7 +59,8 @@ public final class UnixServer: EventLoopHandler, @unchecked Sendable {
             close(descriptor)
             throw TransportError("bind failed on '\(path)': \(String(cString: strerror(bindErrno)))")
         }
-        chmod(path, 0o600)
+        // Widening after the bind opens no window: the file starts at 0600 and only gains readers.
+        chmod(path, socketMode)
 
         guard listen(descriptor, 1024) == 0 else {
             let reason = String(cString: strerror(errno))

@@ -95,19 +95,6 @@ struct BadDataFileTests {
 
     /// Runs the mesh executable to its end and returns its exit status and its output and errors.
     static func runMesh(_ arguments: [String], prefix: [String] = []) async throws -> (Int32, String) {
-        let command = prefix + [try MeshCluster.meshBinary()] + arguments
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: command[0])
-        process.arguments = Array(command.dropFirst())
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try ProcessLauncher.run(process)
-
-        return try await onOwnThread {
-            let data = output.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-        }
+        try await runToEnd(prefix + [try MeshCluster.meshBinary()] + arguments)
     }
 }
