@@ -53,6 +53,7 @@ import Testing
         #expect(message.contains("Permission denied"))
         #expect(message.contains("belongs to user \(geteuid() &+ 1)"))
         #expect(message.contains("run mesh as that user"))
+        #expect(message.contains("add your uid (\(geteuid())) to MESH_TRUSTED_UIDS"))
         #expect(!message.contains("is the process serving it running"))
     }
 
