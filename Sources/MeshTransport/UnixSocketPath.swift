@@ -33,8 +33,12 @@ public enum UnixSocketPath {
             return failure + "; is the process serving it running?"
         }
         if let owner = folderOwner, owner != geteuid() {
-            return failure + "; the mesh there belongs to \(FileOwner.describe(owner)): run mesh as that user, or "
-                + "ask them to add your uid (\(geteuid())) to MESH_TRUSTED_UIDS, which opens the gateway to you"
+            let owned = failure + "; the mesh there belongs to \(FileOwner.describe(owner)): run mesh as that user"
+            guard path.hasSuffix("/gateway.sock") else {
+                return owned + " (only its gateway can be opened to other users)"
+            }
+            return owned
+                + ", or ask them to add your uid (\(geteuid())) to MESH_TRUSTED_UIDS, which opens the gateway to you"
         }
         return failure
             + "; only the user that started the mesh can connect: run mesh as that user, or check the modes of "

@@ -57,6 +57,13 @@ import Testing
         #expect(!message.contains("is the process serving it running"))
     }
 
+    @Test func serviceSocketIsNotOfferedToOthers() {
+        let message = UnixSocketPath.connectFailure(
+            "/srv/mesh/run/billing.sock", errno: EACCES, folderOwner: geteuid() &+ 1)
+
+        #expect(message.hasSuffix("run mesh as that user (only its gateway can be opened to other users)"))
+    }
+
     @Test func deniedConnectIsNotRetryable() {
         let state = ClientState(path: socket, options: RPCClient.Options())
         let denied = TransportError("connect to '\(socket)' failed: Permission denied", isPermissionDenied: true)
