@@ -45,7 +45,7 @@ extension GatewayRouter {
         return try await peers.call(name, "rpc.ping", meta: GatewayRouter.forwardedMeta(context, caller: nil))
     }
 
-    /// Every public method of the services behind the gateway, for the gateway's `rpc.describe`.
+    /// Returns every public method of the services behind the gateway, for the gateway's `rpc.describe`.
     ///
     /// The services are called at once, each for up to 5 seconds or most of `budget`, the caller's
     /// remaining time, whichever is shorter, so a budget under 5 seconds still gets what the others
@@ -106,7 +106,12 @@ extension GatewayRouter {
             return params
         }
 
-        companyID["description"] = "the caller's own company when left out or null; required with the root key"
+        // The issue calls that name one issue find its company themselves, so root may leave it out too.
+        let rootNeedsIt = schema["required"]?.arrayValue?.contains("company_id") ?? false
+        companyID["description"] = .string(
+            rootNeedsIt
+                ? "the caller's own company when left out or null; required with the root key"
+                : "the caller's own company when left out or null; with the root key, the company of the issue named")
         if let type = companyID["type"]?.stringValue {
             companyID["type"] = [.string(type), "null"]
         }

@@ -183,8 +183,13 @@ final class GatewayRouter: Sendable {
         }
         // A null company_id means the same as none, as for every optional member.
         if let named = members["company_id"], named != .null {
-            guard named.stringValue == own else {
-                throw RPCError.notFound("company", named.stringValue ?? "\(named)")
+            guard let text = named.stringValue else {
+                throw RPCError.invalidArgument(
+                    field: "company_id",
+                    "params.company_id: expected a string, not \(named.brief)")
+            }
+            guard text == own else {
+                throw RPCError.notFound("company", text)
             }
             return params
         }

@@ -78,6 +78,16 @@ extension JSONValue {
     }
 
     /// The JSON type name used in error messages: "null", "boolean", "number", "string", "array" or "object".
+    /// The value for a message about a wrong value: a short one as JSON, a long one by its type and size.
+    public var brief: String {
+        let text = JSONWriter.string(self)
+        guard text.utf8.count > 40 else {
+            return text
+        }
+        let article = typeName == "array" || typeName == "object" ? "an" : "a"
+        return "\(article) \(typeName) of \(text.utf8.count) bytes"
+    }
+
     public var typeName: String {
         switch self {
         case .null: return "null"

@@ -116,22 +116,12 @@ struct JSONValueDecoder: Decoder {
         }
     }
 
-    /// Returns a value that had the wrong type as text: a short one as JSON, a long one by its type and size.
-    static func sample(_ found: JSONValue) -> String {
-        let text = JSONWriter.string(found)
-        guard text.utf8.count > 40 else {
-            return text
-        }
-        return
-            "\(found.typeName == "array" || found.typeName == "object" ? "an" : "a") \(found.typeName) of \(text.utf8.count) bytes"
-    }
-
     static func mismatch(_ expected: Any.Type, _ found: JSONValue, _ path: [any CodingKey]) -> DecodingError {
         DecodingError.typeMismatch(
             expected,
             DecodingError.Context(
                 codingPath: path,
-                debugDescription: "not \(JSONValueDecoder.sample(found))")
+                debugDescription: "not \(found.brief)")
         )
     }
 }

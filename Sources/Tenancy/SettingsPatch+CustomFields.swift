@@ -22,14 +22,18 @@ extension SettingsPatch {
         let before = problems.count
         for (index, element) in elements.enumerated() {
             let elementField = "\(field)[\(index)]"
-            guard let definition = customField(element, field: elementField) else {
+            let definition = customField(element, field: elementField)
+
+            // A repeated name is reported even when the rest of either definition is wrong too, so
+            // one round of fixes covers every problem.
+            let name = element["name"]?.stringValue.map(InputCheck.trimmed) ?? ""
+            if !name.isEmpty, !seen.insert(name.caseFolded).inserted {
+                report("\(elementField).name", "'\(name)' appears twice (ignoring case); keep one")
                 continue
             }
-            if !seen.insert(definition.name.caseFolded).inserted {
-                report("\(elementField).name", "'\(definition.name)' appears twice (ignoring case); keep one")
-                continue
+            if let definition {
+                result.append(definition)
             }
-            result.append(definition)
         }
         return problems.count == before ? result : nil
     }

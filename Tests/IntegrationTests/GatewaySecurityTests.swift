@@ -10,6 +10,23 @@ import Testing
 
 @Suite(.serialized)
 struct GatewaySecurityTests {
+    @Test func companyIDOfTheWrongTypeIsInvalid() async throws {
+        let cluster = try await MeshCluster()
+        let mesh = try MeshFixture(cluster: cluster)
+        _ = try await mesh.provision("Typed Co", email: "owner@typed.example")
+        let owner = try await mesh.signIn("owner@typed.example")
+
+        for value: JSONValue in [123, true, ["a": [1, 2]]] {
+            let error = await #expect(throws: RPCError.self) {
+                try await owner.call("companies.get", ["company_id": value])
+            }
+            #expect(error?.status == .invalidArgument)
+            #expect(
+                error?.message == "params.company_id: expected a string, not \(JSONWriter.string(value))",
+                "\(String(describing: error))")
+        }
+    }
+
     @Test func forgedCallerIsIgnored() async throws {
         let cluster = try await MeshCluster()
         let loop = try EventLoop(name: "forger")
@@ -104,6 +121,17 @@ struct GatewaySecurityTests {
         #expect(shown["properties"]?["company_id"]?["type"] == ["string", "null"])
         #expect(shown["properties"]?["company_id"]?["description"]?.stringValue?.contains("left out") == true)
         #expect(shown["properties"]?["name"] == ["type": "string"])
+    }
+
+    @Test func companyIDOptionalForRootSaysWhatRootGets() {
+        let params: JSONValue = [
+            "type": "object", "properties": ["company_id": ["type": ["string", "null"]], "key": ["type": "string"]],
+        ]
+
+        let shown = GatewayRouter.companyIDFilledIn(params)
+
+        let description = shown["properties"]?["company_id"]?["description"]?.stringValue ?? ""
+        #expect(description.hasSuffix("with the root key, the company of the issue named"), "\(description)")
     }
 
     @Test func schemaWithoutCompanyIDIsUnchanged() {

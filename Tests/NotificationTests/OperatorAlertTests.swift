@@ -127,9 +127,21 @@ import Testing
     @Test func alertsAreForTheRootOnly() async throws {
         let harness = try NotificationHarness()
         let user = Caller(kind: .user, companyID: "cmp_a", userID: "usr_a", role: "owner", keyID: "key_a")
+        let tipping = failures(11, at: harness.clock.nowMs())
+        try harness.deliver([tipping])
+        let messageID = try #require(try await alerts(harness).first?["message_id"])
+        let params: JSONValue = ["company_id": "", "message_id": messageID]
 
+        let email = try await harness.call("notifications.get", params)
+
+        #expect(email["recipient"] == "operator@localhost")
+        #expect(email["company_id"] == "")
         await #expect(throws: RPCError.self) {
             _ = try await harness.call("notifications.alerts", as: user)
         }
+        let denied = await #expect(throws: RPCError.self) {
+            _ = try await harness.call("notifications.get", params, as: user)
+        }
+        #expect(denied?.status == .permissionDenied)
     }
 }

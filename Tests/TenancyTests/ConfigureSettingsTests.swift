@@ -44,7 +44,7 @@ import Testing
             fields: [
                 "settings.custom_fields[0].options", "settings.custom_fields[1].options",
                 "settings.custom_fields[2].type",
-                "settings.custom_fields[3].colour",
+                "settings.custom_fields[3].colour", "settings.custom_fields[3].name",
             ]
         ),
         InvalidCase(
