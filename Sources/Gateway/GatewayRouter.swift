@@ -53,6 +53,14 @@ final class GatewayRouter: Sendable {
     func route(params: JSONValue?, context: MethodContext) async throws -> JSONValue {
         let method = context.method
         guard let service = GatewayRouter.service(for: method) else {
+            if method.hasPrefix("events.") {
+                throw RPCError(
+                    .methodNotFound,
+                    "method '\(method.clipped)' carries events between the mesh's processes, and the gateway does not "
+                        + "route it; rpc.describe on the gateway lists every public method",
+                    details: ["method": .string(method.clipped)]
+                )
+            }
             throw RPCError(
                 .methodNotFound,
                 "method '\(method.clipped)' does not exist; rpc.describe on the gateway lists every public method",

@@ -45,6 +45,10 @@ enum CallCommand {
         } else {
             meta.caller = try directCaller(arguments, home: home)
             keySource = nil
+            if !(ProcessInfo.processInfo.environment["MESH_API_KEY"] ?? "").isEmpty {
+                // Someone who exported a user's key may expect to act as that user.
+                Terminal.error("mesh call: MESH_API_KEY is ignored with --process, which acts as root")
+            }
         }
 
         let loop = try EventLoop(name: "call")

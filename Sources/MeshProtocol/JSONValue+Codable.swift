@@ -77,8 +77,12 @@ extension JSONValue: Codable {
         switch error {
         case .keyNotFound(let key, let context):
             let field = path(context.codingPath, key)
+            // Only root and the mesh's own processes reach a service without the gateway's company.
+            let hint =
+                field == "params.company_id"
+                ? " (the root key must name the company; a user's key fills in its own)" : ""
             return RPCError(
-                .invalidArgument, "\(field) is missing; it is required",
+                .invalidArgument, "\(field) is missing; it is required\(hint)",
                 details: ["field": .string(parameterField(field))])
         case .typeMismatch(let type, let context):
             let field = path(context.codingPath)

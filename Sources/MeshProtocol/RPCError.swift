@@ -38,7 +38,7 @@ extension RPCError {
         let hint =
             kind == "company"
             ? " (a user's API key reaches only its own company, and deleted companies are gone); check the id"
-            : "; check the id and that it belongs to the company given"
+            : "; check the id (another company's ids are not found either)"
         return RPCError(
             .notFound,
             "\(kind) '\(identifier)' was not found\(hint)",

@@ -172,14 +172,20 @@ extension RPCServer {
         }
 
         logger.notice("reply.too_large", ["method": method, "bytes": "\(encoded.count)", "limit": "\(limit)"])
-        let less =
-            method == "rpc.describe"
-            ? "ask for less (params {\"schemas\": false} leave the schemas out, and mesh describe PROCESS shows one process)"
-            : "ask for less (a smaller page, where the method pages)"
+        let raise = "raise MESH_MAX_FRAME_BYTES for the mesh and its clients"
+        let remedy: String
+        if method == "rpc.describe" {
+            remedy =
+                "ask for less (params {\"schemas\": false} leave the schemas out, and mesh describe PROCESS shows "
+                + "one process) or \(raise)"
+        } else if method.hasSuffix(".export") {
+            remedy = "an export comes whole, so \(raise)"
+        } else {
+            remedy = "ask for less (a smaller page, where the method pages) or \(raise)"
+        }
         let error = RPCError(
             .resourceExhausted,
-            "the reply to \(method.clipped) is \(encoded.count) bytes, more than the frame limit of \(limit); \(less) "
-                + "or raise MESH_MAX_FRAME_BYTES for the mesh and its clients",
+            "the reply to \(method.clipped) is \(encoded.count) bytes, more than the frame limit of \(limit); \(remedy)",
             details: ["limit": .int(Int64(limit)), "size": .int(Int64(encoded.count))],
             retryable: false
         )

@@ -48,11 +48,12 @@ enum InputCheck {
     /// breaks, tabs, escape sequences) and the invisible marks that reorder text (bidirectional
     /// overrides) are refused there. Descriptions may hold line breaks and are not checked this way.
     static func lineProblem(_ text: String, field: String) -> String? {
-        controlCharacter(in: text).map { "\(field) contains the control character \($0); use one line of visible text" }
+        controlCharacter(in: text).map { "\(field) contains \($0); use one line of visible text" }
     }
 
-    /// Returns the first control character or bidirectional override in `text` as `U+XXXX`, or nil when
-    /// there is none. With `allowingLineBreaks`, line feeds and carriage returns are allowed.
+    /// Describes the first control character or bidirectional control in `text` by kind and `U+XXXX`,
+    /// or returns nil when there is none. With `allowingLineBreaks`, line feeds and carriage returns
+    /// are allowed.
     static func controlCharacter(in text: String, allowingLineBreaks: Bool = false) -> String? {
         let offending = text.unicodeScalars.first { scalar in
             if allowingLineBreaks && (scalar == "\n" || scalar == "\r") {
@@ -60,7 +61,11 @@ enum InputCheck {
             }
             return scalar.properties.generalCategory == .control || bidiControls.contains(scalar.value)
         }
-        return offending.map { "U+" + String($0.value, radix: 16, uppercase: true).leftPadded(to: 4) }
+        return offending.map { scalar in
+            let code = "U+" + String(scalar.value, radix: 16, uppercase: true).leftPadded(to: 4)
+            return bidiControls.contains(scalar.value)
+                ? "the bidirectional control \(code)" : "the control character \(code)"
+        }
     }
 
     /// Left-to-right and right-to-left marks, embeddings, overrides and isolates.

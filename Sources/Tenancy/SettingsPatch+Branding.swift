@@ -70,7 +70,7 @@ extension SettingsPatch {
             return nil
         }
         if let code = InputCheck.controlCharacter(in: name) {
-            report(field, "contains the control character \(code); use one line of visible text")
+            report(field, "contains \(code); use one line of visible text")
             return nil
         }
         return name
@@ -97,7 +97,7 @@ extension SettingsPatch {
         } else if footer.count > maximum {
             report(field, "has \(footer.count) characters; shorten it to at most \(maximum)")
         } else if let code = InputCheck.controlCharacter(in: footer, allowingLineBreaks: true) {
-            report(field, "contains the control character \(code); only line breaks are allowed")
+            report(field, "contains \(code); only line breaks are allowed")
         } else {
             return footer
         }

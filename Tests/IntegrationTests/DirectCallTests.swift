@@ -7,11 +7,13 @@ import Testing
 /// never routes (the per-service exports) and for checking one service alone.
 @Suite(.serialized)
 struct DirectCallTests {
-    private func mesh(_ cluster: MeshCluster, _ arguments: [String]) async throws -> (status: Int32, output: String) {
+    private func mesh(_ cluster: MeshCluster, _ arguments: [String], environment: [String: String] = [:])
+        async throws -> (status: Int32, output: String)
+    {
         let outputPath = cluster.home.root + "/direct-call.out"
         let status = try await PythonClientTests.run(
-            try MeshCluster.meshBinary(), arguments: arguments + ["--home", cluster.home.root], environment: [:],
-            outputPath: outputPath, limit: .seconds(60))
+            try MeshCluster.meshBinary(), arguments: arguments + ["--home", cluster.home.root],
+            environment: environment, outputPath: outputPath, limit: .seconds(60))
         return (status, (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "")
     }
 
@@ -33,6 +35,11 @@ struct DirectCallTests {
         let withKey = try await self.mesh(cluster, ["call", "--process", "billing", "--key", "tmk_x", "rpc.ping"])
         #expect(withKey.status != 0)
         #expect(withKey.output.contains("--key works only through the gateway"), "\(withKey.output)")
+
+        let exported = try await self.mesh(
+            cluster, ["call", "--process", "billing", "rpc.ping"], environment: ["MESH_API_KEY": "tmk_x"])
+        #expect(exported.status == 0, "\(exported.output)")
+        #expect(exported.output.contains("MESH_API_KEY is ignored with --process, which acts as root"))
     }
 
     @Test func paramsMustBeAnObject() async throws {

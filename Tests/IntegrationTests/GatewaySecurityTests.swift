@@ -60,6 +60,7 @@ struct GatewaySecurityTests {
             Issue.record("an internal method was routed")
         } catch {
             #expect(error.status == .methodNotFound)
+            #expect(error.message.contains("carries events between the mesh's processes"), "\(error.message)")
         }
         do {
             _ = try await root.call("auth.verifyKey", ["api_key": "x"])

@@ -99,6 +99,27 @@ import Testing
         #expect(error?.message == "params.limit: expected a whole number, not 1.5")
     }
 
+    @Test func missingMemberIsNamed() {
+        struct Scoped: Decodable {
+            let companyID: String
+            let name: String
+            enum CodingKeys: String, CodingKey {
+                case companyID = "company_id"
+                case name
+            }
+        }
+
+        let noName = #expect(throws: RPCError.self) { try JSONValue.object(["company_id": "c"]).decode(Scoped.self) }
+        let noCompany = #expect(throws: RPCError.self) { try JSONValue.object(["name": "n"]).decode(Scoped.self) }
+
+        #expect(noName?.message == "params.name is missing; it is required")
+        #expect(
+            noCompany?.message
+                == "params.company_id is missing; it is required (the root key must name the company; a user's key "
+                + "fills in its own)")
+        #expect(noCompany?.details?["field"] == "company_id")
+    }
+
     @Test func mismatchShowsWhatWasSent() {
         struct Page: Decodable { let limit: Int }
         let long = String(repeating: "x", count: 100)

@@ -57,6 +57,10 @@ enum EchoService: MeshService {
             (params: EchoParams, _) in
             EchoResult(text: String(repeating: params.text, count: max(1, params.repeatCount ?? 1)))
         }
+        parts.methods.register("echo.export", summary: "Returns the text, repeated, whole.", scope: .anonymous) {
+            (params: EchoParams, _) in
+            EchoResult(text: String(repeating: params.text, count: max(1, params.repeatCount ?? 1)))
+        }
         parts.methods.register("echo.sleep", summary: "Waits, then returns.", scope: .anonymous) {
             (params: SleepParams, _) in
             try await Task.sleep(for: .milliseconds(params.milliseconds))

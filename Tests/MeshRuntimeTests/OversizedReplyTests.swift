@@ -30,6 +30,19 @@ import Testing
         #expect(try await client.call("echo.say", params: ["text": "still open"])["text"] == "still open")
     }
 
+    @Test func oversizedExportAdvisesOnlyTheLimit() async throws {
+        let fixture = try RuntimeFixture()
+
+        let error = await #expect(throws: RPCError.self) {
+            try await fixture.client().call(
+                "echo.export", params: ["text": "0123456789abcdef", "repeat_count": 70_000])
+        }
+
+        #expect(
+            error?.message.hasSuffix(
+                "an export comes whole, so raise MESH_MAX_FRAME_BYTES for the mesh and its clients") == true)
+    }
+
     @Test func batchOverFrameLimitDropsItsLargestReplies() async throws {
         let fixture = try RuntimeFixture()
         let socket = try fixture.rawSocket()

@@ -26,7 +26,7 @@ import Testing
             .string(try await fixture.createTeam(company, name: "abc\u{202E}def"))
         }
 
-        #expect(error?.message.contains("U+202E") == true)
+        #expect(error?.message.contains("the bidirectional control U+202E") == true)
     }
 
     @Test func issueTitleWithEscapeIsRefused() async throws {
