@@ -75,10 +75,14 @@ public enum MeshCommand {
         } catch {
             // An error that reaches here stopped the command (a bad MESH_ variable at start, say), and its
             // protocol status name would mean nothing to the person reading it.
-            let message = (error as? RPCError)?.message ?? "\(error)"
-            Terminal.error("mesh \(name): \(message)")
+            Terminal.error("mesh \(name): \(message(of: error))")
             return 1
         }
+    }
+
+    /// Returns the words of an error that stopped a command, without a protocol status name.
+    static func message(of error: any Error) -> String {
+        (error as? RPCError)?.message ?? "\(error)"
     }
 
     /// Moves a `--home DIR` given before the command to after it, so `mesh --home DIR status` means

@@ -16,10 +16,21 @@ enum ServeCommand {
         let home = MeshCommand.home(arguments)
         let logger = Logger(label: name, level: level)
 
-        guard let host = try ProcessCatalog.host(named: name, home: home, logger: logger) else {
+        guard ProcessCatalog.startOrder.contains(name) else {
             throw ProcessCatalog.unknownProcess(name)
         }
-        try host.start()
+        let host: ServiceHost
+        do {
+            guard let made = try ProcessCatalog.host(named: name, home: home, logger: logger) else {
+                throw ProcessCatalog.unknownProcess(name)
+            }
+            try made.start()
+            host = made
+        } catch {
+            // The process log is where an operator looks, so the reason goes there as a log line.
+            logger.log(.error, "service.start_failed", ["error": MeshCommand.message(of: error)], clipping: false)
+            return 1
+        }
 
         let stop = Stopper()
         SignalWaiter.start { signal in

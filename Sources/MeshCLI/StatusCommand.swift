@@ -61,7 +61,11 @@ enum StatusCommand {
 
         // The client's reconnect delay means nothing to someone reading a status line.
         let reason = error.message.components(separatedBy: " (retry in").first ?? error.message
-        return "DOWN  \(reason)"
+        guard MeshLock.isHeld(runDirectory: home.runDirectory) else {
+            return "DOWN  \(reason)"
+        }
+        // The supervisor restarts it; one that stays down keeps failing, and its log gives the reason.
+        return "DOWN  \(reason); mesh up restarts it, and \(home.logPath(name)) gives the reason it stopped"
     }
 
     /// Returns the advice when no process replied: run as the home's owner when it is another user's,

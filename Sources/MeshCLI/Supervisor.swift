@@ -154,7 +154,19 @@ final class Supervisor: Sendable {
         logger.info("supervisor.process_started", ["process": name, "pid": "\(process.processIdentifier)"])
     }
 
-    /// Returns the last non-empty line of a log file, where a process that fails to start writes why.
+    /// Returns why a process failed to start, from the last line of its log: the `error` of its
+    /// `service.start_failed` line, or else the whole line (a crash report, say).
+    static func startFailure(inLog path: String) -> String? {
+        guard let line = lastLine(ofFile: path) else {
+            return nil
+        }
+        guard let marker = line.range(of: " service.start_failed error=") else {
+            return line
+        }
+        return LogSink.unquoted(line[marker.upperBound...])
+    }
+
+    /// Returns the last non-empty line of a log file.
     static func lastLine(ofFile path: String) -> String? {
         guard let data = FileManager.default.contents(atPath: path) else {
             return nil
@@ -171,7 +183,7 @@ final class Supervisor: Sendable {
 
         while ContinuousClock.now < deadline {
             if let process = children.withLock({ $0[name]?.process }), !process.isRunning {
-                let reason = Supervisor.lastLine(ofFile: home.logPath(name)).map { ": \($0)" } ?? ""
+                let reason = Supervisor.startFailure(inLog: home.logPath(name)).map { ": \($0)" } ?? ""
                 throw RuntimeFailure(
                     "\(name) \(process.exitPhrase) while starting\(reason)\n"
                         + "(the whole output is in \(home.logPath(name)))"

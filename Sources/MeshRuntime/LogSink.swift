@@ -89,8 +89,31 @@ public final class LogSink: Sendable {
     /// method name, say), and a client must not be able to fill the disk through the logs.
     static let maximumValueBytes = 256
 
-    static func quoted(_ whole: String) -> String {
-        let value = whole.clipped(to: maximumValueBytes)
+    /// Reads back a value that `quoted(_:)` wrote at the start of `text`, up to the value's end.
+    public static func unquoted(_ text: Substring) -> String {
+        guard text.first == "\"" else {
+            return String(text.prefix { $0 != " " })
+        }
+
+        var value = ""
+        var escaped = false
+        for character in text.dropFirst() {
+            if escaped {
+                value.append(character == "n" ? "\n" : character)
+                escaped = false
+            } else if character == "\\" {
+                escaped = true
+            } else if character == "\"" {
+                break
+            } else {
+                value.append(character)
+            }
+        }
+        return value
+    }
+
+    static func quoted(_ whole: String, clipping: Bool = true) -> String {
+        let value = clipping ? whole.clipped(to: maximumValueBytes) : whole
         if value.isEmpty || value.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" || $0.isNewline }) {
             let escaped = value.replacingOccurrences(of: "\\", with: "\\\\")
                 .replacingOccurrences(of: "\"", with: "\\\"")

@@ -55,7 +55,9 @@ public struct Logger: Sendable {
         return child
     }
 
-    public func log(_ level: Level, _ message: StaticString, _ extra: [String: String] = [:]) {
+    /// Writes one line. Values are cut at `LogSink.maximumValueBytes` unless `clipping` is false, which
+    /// only text of the mesh's own making may use, never text a client sent.
+    public func log(_ level: Level, _ message: StaticString, _ extra: [String: String] = [:], clipping: Bool = true) {
         guard level >= self.level else {
             return
         }
@@ -63,7 +65,7 @@ public struct Logger: Sendable {
         var line = "\(LogSink.timestamp()) \(level) \(label): \(message)"
         let merged = metadata.merging(extra) { _, new in new }
         for key in merged.keys.sorted() {
-            line += " \(key)=\(LogSink.quoted(merged[key]!))"
+            line += " \(key)=\(LogSink.quoted(merged[key]!, clipping: clipping))"
         }
         sink.write(line, label: label)
     }

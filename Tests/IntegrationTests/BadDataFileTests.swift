@@ -22,7 +22,13 @@ struct BadDataFileTests {
         let (status, output) = try await Self.runMesh(["up", "--home", home.root])
 
         #expect(status == 1, "\(output)")
-        #expect(output.contains("mesh up: billing exited with status 1 while starting: mesh serve: billing "))
+        #expect(
+            output.contains("mesh up: billing exited with status 1 while starting: billing cannot use its database"),
+            "\(output)")
+        // The log line itself keeps the log format, with the whole message.
+        let log = (try? String(contentsOfFile: home.logPath("billing"), encoding: .utf8)) ?? ""
+        #expect(log.contains(#" error billing: service.start_failed error="billing cannot use its database"#), "\(log)")
+        #expect(log.contains("copy a backup of billing.sqlite there"), "\(log)")
         #expect(output.contains("'\(path)' is not a SQLite database"), "\(output)")
         #expect(output.contains("copy a backup of billing.sqlite there"), "\(output)")
         #expect(!output.contains("PRAGMA"), "the SQL says nothing to the person who must fix the file")

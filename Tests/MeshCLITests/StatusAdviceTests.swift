@@ -44,4 +44,15 @@ import Testing
             StatusCommand.failureLine(gone, process: "gateway", home: home)
                 == "DOWN  connect to '/x.sock' failed: Connection refused")
     }
+
+    @Test func downUnderARunningMeshPointsAtTheLog() throws {
+        defer { scratch.remove() }
+        let lock = try MeshLock.acquire(home)
+        let gone = RPCError(.unavailable, "connect to '/x.sock' failed: Connection refused (retry in 50 ms)")
+
+        let line = StatusCommand.failureLine(gone, process: "gateway", home: home)
+
+        #expect(line.hasSuffix("mesh up restarts it, and \(home.logPath("gateway")) gives the reason it stopped"), "\(line)")
+        withExtendedLifetime(lock) {}
+    }
 }
