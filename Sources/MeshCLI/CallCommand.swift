@@ -104,7 +104,9 @@ enum CallCommand {
         if argument == "-" {
             // readDataToEndOfFile() traps on a read error (standard input a folder, say); readToEnd() throws.
             do {
-                return String(decoding: try FileHandle.standardInput.readToEnd() ?? Data(), as: UTF8.self)
+                return try standardInputParams(try FileHandle.standardInput.readToEnd() ?? Data())
+            } catch let error as UsageError {
+                throw error
             } catch {
                 // Foundation wraps the errno, which gives the reason (Is a directory, say).
                 let posix = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
@@ -124,6 +126,18 @@ enum CallCommand {
                 "could not read params from '\(path)'; name a readable file after @, or pass - for standard input")
         }
         return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Returns the params read from standard input, or throws when there were none: an empty input is
+    /// more likely a forgotten redirect than a wish to send no params.
+    static func standardInputParams(_ data: Data) throws(UsageError) -> String {
+        let text = String(decoding: data, as: UTF8.self)
+        guard !text.allSatisfy(\.isWhitespace) else {
+            throw UsageError(
+                "standard input was empty, so - had no params to read; pipe the JSON in "
+                    + "(mesh call METHOD - < params.json), or leave out - to send no params")
+        }
+        return text
     }
 
     static func parseParams(_ text: String?) throws(UsageError) -> JSONValue? {

@@ -62,7 +62,8 @@ struct DemoScript {
             )
         }
         try await expectFailure(
-            "Try to downgrade to Basic: refused, 6 users exceed Basic's 5", owner, "companies.changeTier",
+            "Try to downgrade to Basic: refused, Basic allows 5 users and no custom statuses", owner,
+            "companies.changeTier",
             ["company_id": .string(companyID), "tier": "basic"], status: "FAILED_PRECONDITION"
         )
 

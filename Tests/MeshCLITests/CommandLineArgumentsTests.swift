@@ -81,6 +81,9 @@ import Testing
 
         #expect(try CallCommand.paramsText("@" + path) == #"{"service": "billing"}"#)
         #expect(try CallCommand.paramsText("{}") == "{}")
+        #expect(try CallCommand.standardInputParams(Data(" {}\n".utf8)) == " {}\n")
+        let empty = #expect(throws: UsageError.self) { try CallCommand.standardInputParams(Data("\n".utf8)) }
+        #expect(empty?.message.hasPrefix("standard input was empty") == true)
         #expect(throws: UsageError.self) {
             _ = try CallCommand.paramsText("@/tmp/no-such-params-file.json")
         }
