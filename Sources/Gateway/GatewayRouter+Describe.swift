@@ -107,7 +107,8 @@ extension GatewayRouter {
         }
 
         // The issue calls that name one issue find its company themselves, so root may leave it out too.
-        let rootNeedsIt = schema["required"]?.arrayValue?.contains("company_id") ?? false
+        let namesAnIssue = properties["issue_id"] != nil && properties["key"] != nil
+        let rootNeedsIt = !namesAnIssue || (schema["required"]?.arrayValue?.contains("company_id") ?? false)
         companyID["description"] = .string(
             rootNeedsIt
                 ? "the caller's own company when left out or null; required with the root key"

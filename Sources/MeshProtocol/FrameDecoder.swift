@@ -99,6 +99,18 @@ public struct FrameDecoder: Sendable {
         return result
     }
 
+    /// Whether a whole frame waits to be taken, or a bad length prefix that taking it would report.
+    public var hasCompleteFrame: Bool {
+        do {
+            guard let length = try peekLength() else {
+                return false
+            }
+            return bufferedByteCount - 4 >= length
+        } catch {
+            return true
+        }
+    }
+
     /// Validates the pending length prefix without consuming anything.
     public func peekLength() throws(FrameError) -> Int? {
         guard buffer.count - readIndex >= 4 else {

@@ -160,8 +160,10 @@ public final class SocketConnection: EventLoopHandler, EventLoopFlushable, @unch
         }
     }
 
+    /// Closes a connection whose peer finished sending once nothing is left to answer: no request in
+    /// flight, none held, and no whole frame still waiting in the decoder.
     private func closeIfDrained() {
-        if !isClosed && peerFinishedSending && inFlightCount == 0 {
+        if !isClosed && peerFinishedSending && inFlightCount == 0 && !isHeld && !decoder.hasCompleteFrame {
             closeAfterFlush()
         }
     }
@@ -249,7 +251,7 @@ public final class SocketConnection: EventLoopHandler, EventLoopFlushable, @unch
             return
         }
         waitingForWritable = waiting
-        loop.update(descriptor, readable: !readingPaused && !isHeld, writable: waiting)
+        loop.update(descriptor, readable: !readingPaused && !isHeld && !peerFinishedSending, writable: waiting)
     }
 
     private func pauseReading() {
@@ -261,7 +263,7 @@ public final class SocketConnection: EventLoopHandler, EventLoopFlushable, @unch
     }
 
     private func resumeReading() {
-        guard readingPaused, !isClosed, !closeWhenFlushed, !framingFailed, !peerFinishedSending else {
+        guard readingPaused, !isClosed, !closeWhenFlushed, !framingFailed else {
             return
         }
         readingPaused = false
@@ -273,7 +275,9 @@ public final class SocketConnection: EventLoopHandler, EventLoopFlushable, @unch
         guard !readingPaused, !isHeld else {
             return
         }
-        loop.update(descriptor, readable: true, writable: waitingForWritable)
+        if !peerFinishedSending {
+            loop.update(descriptor, readable: true, writable: waitingForWritable)
+        }
 
         // Whole frames read before the pause may still wait in the decoder while the socket has
         // nothing new to report, so hand them over at the loop's next turn. Not here, because this
@@ -286,7 +290,7 @@ public final class SocketConnection: EventLoopHandler, EventLoopFlushable, @unch
     // MARK: EventLoopHandler
 
     public func handleReadable() {
-        guard !isClosed, !readingPaused, !isHeld else {
+        guard !isClosed, !readingPaused, !isHeld, !peerFinishedSending else {
             return
         }
 
@@ -320,9 +324,11 @@ public final class SocketConnection: EventLoopHandler, EventLoopFlushable, @unch
                 }
 
                 if count == 0 && answersAfterPeerFinishes {
-                    // The peer has finished sending but may still read, so its requests still get replies.
+                    // The peer has finished sending but may still read, so its requests still get replies,
+                    // those read but not yet taken from the decoder (behind a hold, say) included.
                     peerFinishedSending = true
-                    pauseReading()
+                    loop.update(descriptor, readable: false, writable: waitingForWritable)
+                    deliverFrames()
                     closeIfDrained()
                     return
                 }
@@ -369,8 +375,13 @@ public final class SocketConnection: EventLoopHandler, EventLoopFlushable, @unch
                 return
             }
             guard delivered != nil else {
-                return
+                break
             }
+        }
+
+        // Frames answered at once (pings, errors) leave nothing in flight to close the connection later.
+        if peerFinishedSending {
+            closeIfDrained()
         }
     }
 }

@@ -40,6 +40,30 @@ import Testing
         #expect(last["result"]?["count"] == 7, "\(last)")
     }
 
+    /// A client that shuts down its sending side still gets a reply to every request, those read
+    /// behind a waiting notification included, and every notification runs.
+    @Test func halfCloseBehindAHeldNotificationLosesNothing() async throws {
+        let fixture = try RuntimeFixture(variables: ["MESH_MAX_IN_FLIGHT": "4"])
+        let socket = try fixture.rawSocket()
+
+        for id in 1...4 {
+            socket.sendFrame(#"{"jsonrpc":"2.0","id":\#(id),"method":"echo.sleep","params":{"milliseconds":300}}"#)
+        }
+        socket.sendFrame(#"{"jsonrpc":"2.0","method":"echo.note","params":{"text":"first"}}"#)
+        socket.sendFrame(#"{"jsonrpc":"2.0","id":7,"method":"echo.note","params":{"text":"request"}}"#)
+        socket.sendFrame(#"{"jsonrpc":"2.0","method":"echo.note","params":{"text":"second"}}"#)
+        socket.finishSending()
+
+        var ids: Set<JSONValue> = []
+        while let reply = socket.readJSON() {
+            ids.insert(reply["id"] ?? .null)
+        }
+        let count = try await fixture.client().call("echo.note", params: ["text": "after"])["count"]
+
+        #expect(ids == [1, 2, 3, 4, 7])
+        #expect(count == 4, "the two notifications, request 7 and this one")
+    }
+
     /// Sends one `echo.note` request, again after each in-flight refusal, as a client would, and
     /// returns its first other reply. The connection may still be full when it reads the request.
     private func noteUntilAdmitted(on socket: RawSocket) -> JSONValue? {
