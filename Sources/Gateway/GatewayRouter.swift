@@ -67,7 +67,7 @@ final class GatewayRouter: Sendable {
                 details: ["method": .string(method.clipped)]
             )
         }
-        let described = try await requirePublic(method, on: service)
+        let described = try await requirePublic(method, on: service, within: context.remaining)
 
         let caller = try await authenticate(method: method, described: described, context: context)
         var forwardedParams = params
@@ -212,8 +212,10 @@ final class GatewayRouter: Sendable {
 
     /// Rejects methods a service marks internal, so clients cannot reach event delivery or key checks,
     /// and returns what the service describes about `method`.
-    private func requirePublic(_ method: String, on service: String) async throws -> PublicMethod {
-        let known = try await describedMethods(of: service)
+    private func requirePublic(_ method: String, on service: String, within budget: Duration?) async throws
+        -> PublicMethod
+    {
+        let known = try await describedMethods(of: service, within: budget)
         if let described = known[method], described.isInternal {
             throw RPCError(
                 .methodNotFound,
@@ -232,25 +234,26 @@ final class GatewayRouter: Sendable {
         return described
     }
 
-    private func describedMethods(of service: String) async throws -> [String: PublicMethod] {
+    /// Returns what `service` describes about its methods, asking it once, within the caller's `budget`.
+    private func describedMethods(of service: String, within budget: Duration?) async throws -> [String: PublicMethod] {
         if let cached = knownMethods.withLock({ $0[service] }) {
             return cached
         }
 
         var meta = RequestMeta()
-        meta.timeoutMs = 5_000
+        meta.timeoutMs = budget.map { max(0, $0.milliseconds) } ?? 5_000
         let description: JSONValue
         do {
             // Routing needs only each method's scope and param names, not the schemas.
             description = try await peers.call(service, "rpc.describe", params: ["schemas": false], meta: meta)
         } catch {
-            // The caller's own budget did not run out, so the message names what the gateway was waiting for.
-            throw RPCError(
-                .unavailable,
+            // The message names what the gateway was waiting for, which the caller never asked for.
+            let problem =
                 "the gateway could not learn the methods of \(service), which did not answer rpc.describe "
-                    + "(\(error.status.name)); check that \(service) is running and responsive (mesh status), then retry",
-                details: ["service": .string(service)]
-            )
+                + "(\(error.status.name)); check that \(service) is running and responsive (mesh status), then retry"
+            throw RPCError(
+                error.status == .deadlineExceeded ? .deadlineExceeded : .unavailable, problem,
+                details: ["service": .string(service)])
         }
         var found: [String: PublicMethod] = [:]
         for method in description["methods"]?.arrayValue ?? [] {

@@ -20,7 +20,7 @@ enum DescribeCommand {
 
         let description: JSONValue
         do {
-            description = try await client.call("rpc.describe", meta: RequestMeta(), timeout: .seconds(10))
+            description = try await fetch(client)
         } catch {
             Terminal.error(Terminal.describe(error, socket: home.socketPath(process)))
             return 1
@@ -31,6 +31,23 @@ enum DescribeCommand {
         }
         Terminal.print(render(description))
         return 0
+    }
+
+    /// Returns the process's description with schemas, or its method names alone when the schemas do
+    /// not fit in one frame under the mesh's `MESH_MAX_FRAME_BYTES`, saying so on standard error.
+    static func fetch(_ client: RPCClient) async throws(RPCError) -> JSONValue {
+        do {
+            return try await client.call("rpc.describe", meta: RequestMeta(), timeout: .seconds(10))
+        } catch {
+            guard error.status == .resourceExhausted, let size = error.details?["size"]?.intValue else {
+                throw error
+            }
+            Terminal.error(
+                "mesh describe: the full description is \(size) bytes, more than the mesh's frame limit, so only "
+                    + "the parameter names follow; raise MESH_MAX_FRAME_BYTES for the mesh to see the schemas")
+            return try await client.call(
+                "rpc.describe", params: ["schemas": false], meta: RequestMeta(), timeout: .seconds(10))
+        }
     }
 
     /// A readable listing: one block per method with its scope, summary and parameters.
@@ -56,6 +73,10 @@ enum DescribeCommand {
             lines.append("\(method["name"]?.stringValue ?? "?")  [\(method["scope"]?.stringValue ?? "?")\(served)]")
             lines.append("  \(method["summary"]?.stringValue ?? "")")
             appendMembers(of: method["params"] ?? [:], indent: "    ", into: &lines)
+            // A description without schemas lists only the names.
+            if let names = method["param_names"]?.arrayValue, !names.isEmpty {
+                lines.append("    params: " + names.compactMap(\.stringValue).joined(separator: ", "))
+            }
         }
         return lines.joined(separator: "\n")
     }

@@ -107,6 +107,10 @@ final class Supervisor: Sendable {
             fields["process"] = name
             fields["uptime_ms"] = "\(uptime.milliseconds)"
             fields["restart_in_ms"] = "\(delay.milliseconds)"
+            // A process that keeps failing to start gives its reason in its log; repeat it here.
+            if let reason = Supervisor.startFailedReason(inLog: home.logPath(name)) {
+                fields["start_failed"] = reason
+            }
             // A clean exit (status 0, as after SIGTERM) is a stop someone asked for, not a failure.
             if child.process.terminationReason == .exit && child.process.terminationStatus == 0 {
                 logger.notice("supervisor.process_exited", fields)
@@ -157,11 +161,13 @@ final class Supervisor: Sendable {
     /// Returns why a process failed to start, from the last line of its log: the `error` of its
     /// `service.start_failed` line, or else the whole line (a crash report, say).
     static func startFailure(inLog path: String) -> String? {
-        guard let line = lastLine(ofFile: path) else {
+        startFailedReason(inLog: path) ?? lastLine(ofFile: path)
+    }
+
+    /// Returns the `error` of a `service.start_failed` line when it is the last line of the log.
+    static func startFailedReason(inLog path: String) -> String? {
+        guard let line = lastLine(ofFile: path), let marker = line.range(of: " service.start_failed error=") else {
             return nil
-        }
-        guard let marker = line.range(of: " service.start_failed error=") else {
-            return line
         }
         return LogSink.unquoted(line[marker.upperBound...])
     }

@@ -107,7 +107,9 @@ public enum RPCEnvelope {
                     RPCEnvelopeFailure(
                         id: nil,
                         error: RPCError(
-                            .invalidRequest, "id must be a string, an integer or null", details: ["field": "id"]))
+                            .invalidRequest,
+                            "id must be a string, a whole number within 64 bits or null, not \(rawID.brief)",
+                            details: ["field": "id"]))
                 )
             }
             id = parsed

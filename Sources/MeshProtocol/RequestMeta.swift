@@ -51,7 +51,7 @@ public struct RequestMeta: Sendable, Hashable {
                 guard case .int(let milliseconds) = member, milliseconds >= 0 else {
                     throw RPCError(
                         .invalidRequest,
-                        "meta.timeout_ms must be a non-negative integer of milliseconds",
+                        "meta.timeout_ms must be a whole number of milliseconds, 0 or more, not \(member.brief)",
                         details: ["field": "meta.timeout_ms"]
                     )
                 }

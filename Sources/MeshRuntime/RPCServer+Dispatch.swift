@@ -283,8 +283,8 @@ extension RPCServer {
         }
         return RPCError(
             .deadlineExceeded,
-            "\(method) did not finish within \(fallback.milliseconds) ms, the default budget of \(configuration.processName) "
-                + "for calls without meta.timeout_ms; send a larger meta.timeout_ms")
+            "\(method) did not finish within \(fallback.milliseconds) ms, the default budget of the "
+                + "\(configuration.processName) for calls without meta.timeout_ms; send a larger meta.timeout_ms")
     }
 
     /// Maps any error a handler threw to the wire error, logging the unexpected ones.

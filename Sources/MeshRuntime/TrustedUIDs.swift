@@ -22,7 +22,9 @@ public enum TrustedUIDs {
         for entry in text.split(separator: ",", omittingEmptySubsequences: false) {
             let trimmed = entry.trimmingCharacters(in: .whitespaces)
             // uid_t's largest value is (uid_t)-1, which no account may have.
-            guard let uid = UInt32(trimmed), uid < UInt32.max else {
+            guard trimmed.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
+                let uid = UInt32(trimmed), uid < UInt32.max
+            else {
                 throw RPCError(
                     .invalidArgument,
                     "\(variable) is '\(text.prefix(200))', and '\(trimmed.prefix(40))' in it is not a uid; list whole "

@@ -178,7 +178,7 @@ final class ClientState: ConnectionDelegate {
             ? (timeout > .zero
                 ? "no reply from \(peerName) arrived within \(ClientState.milliseconds(timeout)) ms"
                 : "the call's budget had run out before \(peerName) could reply")
-            : "the call waited \(max(ClientState.milliseconds(timeout), 0)) ms in this client's queue and was never sent"
+            : "the call waited \(max(ClientState.milliseconds(timeout), 0)) ms in the queue for \(peerName) and was never sent"
         entry.continuation.resume(
             returning: .failure(
                 RPCError(

@@ -23,6 +23,23 @@ import Testing
         #expect(services == ["tenancy", "billing", "notification"])
     }
 
+    /// The gateway learns a service's methods on the first call routed to it, within that call's budget,
+    /// which may be longer than the 5 seconds it waits without one.
+    @Test func firstCallToAHungServiceKeepsItsBudget() async throws {
+        let cluster = try await MeshCluster()
+        let mesh = try MeshFixture(cluster: cluster)
+        let billing = try cluster.requirePID("billing")
+
+        kill(billing, SIGSTOP)
+        defer { kill(billing, SIGCONT) }
+        let error = await #expect(throws: RPCError.self) {
+            try await mesh.root.call("billing.overview", timeout: .milliseconds(6_000))
+        }
+        kill(billing, SIGCONT)
+
+        #expect(error?.status == .deadlineExceeded, "\(String(describing: error))")
+    }
+
     @Test func describeTooLargeForTheFrameNamesTheSmallerCall() async throws {
         let cluster = try await MeshCluster(variables: ["MESH_MAX_FRAME_BYTES": "65536"])
         let mesh = try MeshFixture(cluster: cluster)
@@ -35,5 +52,12 @@ import Testing
             error?.message.contains(#"params {"schemas": false} leave the schemas out"#) == true,
             "\(String(describing: error))")
         #expect(names["methods"]?.arrayValue?.isEmpty == false)
+
+        let (status, output) = try await runToEnd([
+            try MeshCluster.meshBinary(), "describe", "--home", cluster.home.root,
+        ])
+        #expect(status == 0, "\(output)")
+        #expect(output.contains("more than the mesh's frame limit, so only the parameter names follow"))
+        #expect(output.contains("    params: admin_email, admin_name, name, tier"), "\(output.prefix(2000))")
     }
 }

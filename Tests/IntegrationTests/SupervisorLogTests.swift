@@ -55,4 +55,33 @@ struct SupervisorLogTests {
         #expect(exit.contains(" signal=KILL "), "\(exit)")
         #expect(!exit.contains(" status="), "\(exit)")
     }
+
+    /// A process that dies and then cannot start again keeps failing; each exit line repeats why.
+    @Test func failedRestartsGiveTheReason() async throws {
+        let cluster = try await MeshCluster()
+        let oldPID = try #require(cluster.pid(of: "billing"))
+        let database = cluster.home.databasePath("billing")
+        let garbage = database + ".garbage"
+        try Data("garbage\n".utf8).write(to: URL(fileURLWithPath: garbage))
+        for suffix in ["-wal", "-shm"] {
+            try? FileManager.default.removeItem(atPath: database + suffix)
+        }
+        try #require(rename(garbage, database) == 0)
+
+        try cluster.kill9("billing")
+        let logPath = cluster.home.logDirectory + "/supervisor.log"
+        let deadline = ContinuousClock.now + .seconds(30)
+        var line: Substring?
+        while line == nil && ContinuousClock.now < deadline {
+            let supervisor = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+            line = supervisor.split(separator: "\n").first {
+                $0.contains("supervisor.process_exited process=billing") && $0.contains(" start_failed=")
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+
+        let exit = try #require(line, "no exit line of billing gives the reason it failed to start")
+        #expect(exit.contains("is not a SQLite database"), "\(exit)")
+        #expect(cluster.pid(of: "billing") != oldPID)
+    }
 }

@@ -43,7 +43,8 @@ struct EnvelopeEncodingTests {
         meta.extra = ["x_future": [1, 2]]
         let params: JSONValue = ["name": "Acme", "seats": 5]
 
-        let payload = RPCEnvelope.encodeRequest(id: .string("a-1"), method: "tenancy.provision", params: params, meta: meta)
+        let payload = RPCEnvelope.encodeRequest(
+            id: .string("a-1"), method: "tenancy.provision", params: params, meta: meta)
 
         guard case .success(.single(let request)) = RPCEnvelope.decodeIncoming(payload) else {
             Issue.record("the encoded request was rejected: \(String(decoding: payload, as: UTF8.self))")
@@ -113,6 +114,19 @@ struct EnvelopeEncodingTests {
         }
     }
 
+    @Test(arguments: [
+        (#"{"jsonrpc":"2.0","method":"m","id":1,"meta":{"timeout_ms":"5000"}}"#, #"not "5000""#),
+        (#"{"jsonrpc":"2.0","method":"m","id":1.5}"#, "not 1.5"),
+    ])
+    func wrongEnvelopeValueIsShown(text: String, shown: String) {
+        guard case .failure(let failure) = RPCEnvelope.decodeIncoming(Array(text.utf8)) else {
+            Issue.record("\(text) was accepted")
+            return
+        }
+
+        #expect(failure.error.message.hasSuffix(shown), "\(failure.error.message)")
+    }
+
     @Test func decodingWorksFromARawBuffer() {
         let payload = Array(#"{"jsonrpc":"2.0","method":"rpc.ping","id":3}"#.utf8)
 
@@ -128,7 +142,8 @@ struct EnvelopeEncodingTests {
     /// Of several unknown members the first in code-point order is named, the same on every run.
     @Test func severalProblemsAreReportedTheSameWayEveryTime() {
         let payload = Array(#"{"jsonrpc":"2.0","method":"a","id":1,"zeta":1,"alpha":2,"mid":3}"#.utf8)
-        let metaPayload = Array(#"{"jsonrpc":"2.0","method":"a","id":1,"meta":{"trace_id":1,"api_key":2,"caller":3}}"#.utf8)
+        let metaPayload = Array(
+            #"{"jsonrpc":"2.0","method":"a","id":1,"meta":{"trace_id":1,"api_key":2,"caller":3}}"#.utf8)
 
         for _ in 0..<20 {
             guard case .failure(let failure) = RPCEnvelope.decodeIncoming(payload),

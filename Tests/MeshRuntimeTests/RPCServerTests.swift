@@ -122,7 +122,7 @@ import Testing
         #expect(error?.status == .deadlineExceeded)
         #expect(
             error?.message
-                == "echo.sleep did not finish within 100 ms, the default budget of echo for calls without "
+                == "echo.sleep did not finish within 100 ms, the default budget of the echo for calls without "
                 + "meta.timeout_ms; send a larger meta.timeout_ms")
     }
 

@@ -13,7 +13,7 @@ import Testing
         #expect(try TrustedUIDs.parse(["MESH_TRUSTED_UIDS": "1001, 1002,0"]) == [1001, 1002, 0])
     }
 
-    @Test(arguments: [("abc", "abc"), ("1,,2", ""), ("-1", "-1"), ("4294967295", "4294967295")])
+    @Test(arguments: [("abc", "abc"), ("1,,2", ""), ("-1", "-1"), ("4294967295", "4294967295"), ("+5", "+5")])
     func badEntryIsNamed(text: String, entry: String) {
         let error = #expect(throws: RPCError.self) { try TrustedUIDs.parse(["MESH_TRUSTED_UIDS": text]) }
 
