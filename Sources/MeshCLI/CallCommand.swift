@@ -88,9 +88,14 @@ enum CallCommand {
                     + "so leave out --key or drop --process")
         }
         guard readRootKey(home) != nil else {
-            throw UsageError(
-                "a call with --process acts as root and needs the root key at \(home.rootKeyPath), which could not be "
-                    + "read; start the mesh with mesh up, or pass the mesh's --home")
+            let needs = "a call with --process acts as root and needs the root key at \(home.rootKeyPath), which"
+            // A key that exists but cannot be read belongs to another user's mesh, which no start would fix.
+            if access(home.rootKeyPath, F_OK) == 0 && access(home.rootKeyPath, R_OK) != 0 {
+                throw UsageError(
+                    "\(needs) uid \(geteuid()) may not read; only the user that runs the mesh can call its services "
+                        + "directly, so call through the gateway with your API key instead")
+            }
+            throw UsageError("\(needs) could not be read; start the mesh with mesh up, or pass the mesh's --home")
         }
         return Caller.root.json
     }

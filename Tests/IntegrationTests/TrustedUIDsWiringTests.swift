@@ -23,6 +23,18 @@ import Testing
         #expect(service.contains("PermissionError"), "\(service)")
         #expect(other.contains("PERMISSION_DENIED"), "\(other)")
         #expect(other.contains("uid 65533 is not trusted"), "\(other)")
+
+        // The listed user may not act as root on a service, and is told to use the gateway. That user
+        // can run this checkout's mesh only when no folder above it is closed to others.
+        let asListed = ["/usr/bin/setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups"]
+        let binary = try MeshCluster.meshBinary()
+        guard try await runToEnd(asListed + ["/usr/bin/test", "-x", binary]).status == 0 else {
+            return
+        }
+        let direct = try await runToEnd(
+            asListed + [binary, "call", "--process", "billing", "rpc.ping", "--home", cluster.home.root])
+        #expect(direct.status != 0)
+        #expect(direct.output.contains("uid 65534 may not read; only the user that runs the mesh"), "\(direct.output)")
     }
 
     /// Sends one `rpc.ping` to `socket` as user `uid` and returns what came back, or the error.
