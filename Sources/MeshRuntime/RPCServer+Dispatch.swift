@@ -138,10 +138,12 @@ extension RPCServer {
 
         var timer: TimerHeap.Token?
         if let deadline {
-            let expired = deadlineExceeded(method, budgetSent: request.meta.timeoutMs != nil)
-            timer = loop.schedule(after: deadline - .now) {
+            // The error is built only when the timer fires: most requests finish in time, and its text
+            // would cost every one of them.
+            let budgetSent = request.meta.timeoutMs != nil
+            timer = loop.schedule(after: deadline - .now) { [self] in
                 task.cancel()
-                finish(.failure(expired))
+                finish(.failure(deadlineExceeded(method, budgetSent: budgetSent)))
             }
         }
         requests.update(sequence) { pending in
