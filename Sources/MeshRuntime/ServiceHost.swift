@@ -118,6 +118,10 @@ public final class ServiceHost: Sendable {
             limits: configuration.limits,
             trustedUIDs: accepted.union([getuid()]),
             socketMode: accepted.isEmpty ? 0o600 : 0o666,
+            untrustedAdvice: Service.acceptsTrustedUIDs
+                ? "connect as the user that runs the mesh, or ask that user to add your uid to "
+                    + "\(TrustedUIDs.variable)"
+                : "connect as the user that runs the mesh; only the gateway accepts other users",
             delegate: rpc
         )
     }

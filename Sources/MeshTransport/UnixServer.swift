@@ -14,6 +14,8 @@ public final class UnixServer: EventLoopHandler, @unchecked Sendable {
     public let trustedUIDs: Set<uid_t>
     /// The socket file's mode once bound: 0600, or wider when other users are trusted.
     public let socketMode: mode_t
+    /// What an untrusted peer is told to do, after the uids this server trusts.
+    public let untrustedAdvice: String
     private let delegate: any ServerDelegate
     private var listenDescriptor: Int32 = -1
     private var connections: [Int32: SocketConnection] = [:]
@@ -26,6 +28,7 @@ public final class UnixServer: EventLoopHandler, @unchecked Sendable {
         limits: ServerLimits = ServerLimits(),
         trustedUIDs: Set<uid_t> = [getuid()],
         socketMode: mode_t = 0o600,
+        untrustedAdvice: String = "connect as the user that runs the mesh",
         delegate: any ServerDelegate
     ) {
         self.path = path
@@ -33,6 +36,7 @@ public final class UnixServer: EventLoopHandler, @unchecked Sendable {
         self.limits = limits
         self.trustedUIDs = trustedUIDs
         self.socketMode = socketMode
+        self.untrustedAdvice = untrustedAdvice
         self.delegate = delegate
     }
 
@@ -153,7 +157,7 @@ public final class UnixServer: EventLoopHandler, @unchecked Sendable {
                 RPCError(
                     .permissionDenied,
                     "\(peerText) is not trusted by this process, which trusts uid "
-                        + trusted.map(String.init).joined(separator: ", ") + "; connect as the user that runs the mesh",
+                        + trusted.map(String.init).joined(separator: ", ") + "; \(untrustedAdvice)",
                     details: [
                         "reason": "peer_uid", "peer_uid": connection.peerUID.map { .int(Int64($0)) } ?? .null,
                         "trusted_uids": .array(trusted.map { .int(Int64($0)) }),

@@ -23,6 +23,7 @@ import Testing
         #expect(service.contains("PermissionError"), "\(service)")
         #expect(other.contains("PERMISSION_DENIED"), "\(other)")
         #expect(other.contains("uid 65533 is not trusted"), "\(other)")
+        #expect(other.contains("ask that user to add your uid to MESH_TRUSTED_UIDS"), "\(other)")
 
         // The listed user may not act as root on a service, and is told to use the gateway. That user
         // can run this checkout's mesh only when no folder above it is closed to others.
