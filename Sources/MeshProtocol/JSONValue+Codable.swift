@@ -120,8 +120,9 @@ extension JSONValue: Codable {
         switch type {
         case is String.Type: return "a string"
         case is Bool.Type: return "a boolean"
-        case is Int.Type, is Int64.Type, is Int32.Type: return "an integer"
-        case is Double.Type: return "a number"
+        case is any FixedWidthInteger.Type: return "an integer"
+        case is Double.Type, is Float.Type, is Decimal.Type: return "a number"
+        case is URL.Type: return "a URL string"
         default:
             let name = String(describing: type)
             if name.hasPrefix("Array") { return "an array" }

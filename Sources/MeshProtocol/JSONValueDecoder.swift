@@ -1,3 +1,5 @@
+import Foundation
+
 /// A `Decoder` that reads a `Decodable` type straight from a parsed `JSONValue`.
 ///
 /// Params arrive already parsed and validated by the envelope parser. Decoding them through
@@ -76,6 +78,25 @@ struct JSONValueDecoder: Decoder {
             return try floatingPoint(value, path) as! T
         case is Float.Type:
             return Float(try floatingPoint(value, path)) as! T
+        case let integerType as any FixedWidthInteger.Type:
+            // Every other integer type (Int8, UInt16...). Their own init(from:) asks a single-value
+            // container for the same type, which would lead straight back here.
+            return try integer(integerType, value, path) as! T
+        case is URL.Type:
+            guard case .string(let text) = value else {
+                throw mismatch(URL.self, value, path)
+            }
+            guard let url = URL(string: text) else {
+                throw DecodingError.dataCorrupted(
+                    DecodingError.Context(codingPath: path, debugDescription: "expected a URL, not \(value.brief)"))
+            }
+            return url as! T
+        case is Decimal.Type:
+            // Written back as JSON text, the number keeps the digits it was sent with.
+            guard value.typeName == "number", let decimal = Decimal(string: JSONWriter.string(value)) else {
+                throw mismatch(Decimal.self, value, path)
+            }
+            return decimal as! T
         default:
             return try T(from: JSONValueDecoder(value: value, codingPath: path))
         }

@@ -99,6 +99,42 @@ import Testing
         #expect(error?.message == "params.limit: expected a whole number, not 1.5")
     }
 
+    @Test func everyIntegerTypeDecodes() throws {
+        struct Small: Decodable, Equatable {
+            let a: UInt8
+            let b: Int8
+            let c: UInt16
+            let d: Int16
+            let e: UInt32
+        }
+
+        let value: JSONValue = ["a": 255, "b": -128, "c": 65_535, "d": -300, "e": 7]
+        let decoded = try value.decode(Small.self)
+        let tooLarge = #expect(throws: RPCError.self) {
+            try JSONValue.object(["d": 70_000]).decode([String: Int16].self)
+        }
+
+        #expect(decoded == Small(a: 255, b: -128, c: 65_535, d: -300, e: 7))
+        #expect(tooLarge?.message == "params.d: expected a whole number from -32768 to 32767, not 70000")
+    }
+
+    @Test func urlAndDecimalDecodeAsJSONDecoderDoes() throws {
+        struct Link: Decodable {
+            let url: URL
+            let amount: Decimal
+        }
+
+        let link = try JSONValue.object(["url": "http://127.0.0.1:8080/hook", "amount": .double(1.25)]).decode(
+            Link.self)
+        let badURL = #expect(throws: RPCError.self) {
+            try JSONValue.object(["url": 5, "amount": 1]).decode(Link.self)
+        }
+
+        #expect(link.url.absoluteString == "http://127.0.0.1:8080/hook")
+        #expect(link.amount == Decimal(string: "1.25"))
+        #expect(badURL?.message == "params.url: expected a URL string, not 5")
+    }
+
     @Test func missingMemberIsNamed() {
         struct Scoped: Decodable {
             let companyID: String
