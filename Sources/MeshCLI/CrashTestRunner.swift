@@ -99,7 +99,7 @@ final class CrashTestRunner: Sendable {
             guard let key = accepted["api_key"]?.stringValue else {
                 throw RuntimeFailure("accepting the invitation of \(email) returned no api_key")
             }
-            tenants.append(CrashTestTenant(companyID: companyID, name: name, ownerEmail: email, owner: try root.with(apiKey: key)))
+            tenants.append(CrashTestTenant(companyID: companyID, name: name, ownerEmail: email, owner: root.with(apiKey: key)))
         }
         return tenants
     }

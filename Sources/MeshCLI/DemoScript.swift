@@ -33,7 +33,7 @@ struct DemoScript {
         guard let ownerKey = accepted["api_key"]?.stringValue else {
             throw DemoFailure("accepting the invitation returned no API key")
         }
-        let owner = try root.with(apiKey: ownerKey)
+        let owner = root.with(apiKey: ownerKey)
 
         _ = try await step(
             "Configure the workflow statuses (owner key)", owner, "companies.configure",

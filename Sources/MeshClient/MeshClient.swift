@@ -15,31 +15,33 @@ public final class MeshClient: Sendable {
     public let socketPath: String
     public let apiKey: String?
     private let options: RPCClient.Options
-    private let loop: EventLoop
-    private let connection: RPCClient
-    private let ownsLoop: Bool
+    private let shared: SharedConnection
 
     /// Connects lazily to the gateway socket at `socketPath` (for example `.mesh/run/gateway.sock`).
-    public init(socketPath: String, apiKey: String?, options: RPCClient.Options = RPCClient.Options()) throws {
+    ///
+    /// - Throws: INTERNAL when the client's event-loop thread cannot start (the process is out of
+    ///   threads or descriptors).
+    public init(socketPath: String, apiKey: String?, options: RPCClient.Options = RPCClient.Options())
+        throws(RPCError)
+    {
         self.socketPath = socketPath
         self.apiKey = apiKey
         self.options = options
-        self.loop = try EventLoop(name: "client")
-        self.ownsLoop = true
-        loop.start()
-        self.connection = RPCClient(path: socketPath, loop: loop, options: options)
+        self.shared = try SharedConnection(socketPath: socketPath, options: options)
     }
 
-    deinit {
-        if ownsLoop {
-            connection.close()
-            loop.stop()
-        }
+    private init(sharing other: MeshClient, apiKey: String?) {
+        self.socketPath = other.socketPath
+        self.apiKey = apiKey
+        self.options = other.options
+        self.shared = other.shared
     }
 
-    /// A client for the same gateway, with the same options, acting with another key.
-    public func with(apiKey: String?) throws -> MeshClient {
-        try MeshClient(socketPath: socketPath, apiKey: apiKey, options: options)
+    /// A client acting with another key, on the same connection and event-loop thread as this one: make
+    /// as many as you like. The connection closes when the last of them is gone, or at `close()` on any
+    /// of them.
+    public func with(apiKey: String?) -> MeshClient {
+        MeshClient(sharing: self, apiKey: apiKey)
     }
 
     /// Calls any method by name.
@@ -65,10 +67,36 @@ public final class MeshClient: Sendable {
         }
         // The client waits a little longer than the budget so the server's DEADLINE_EXCEEDED arrives first.
         let wait = timeout.map { max($0, .zero) + .milliseconds(500) } ?? .seconds(35)
-        return try await connection.call(method, params: params, meta: meta, timeout: wait)
+        return try await shared.connection.call(method, params: params, meta: meta, timeout: wait)
     }
 
+    /// Closes the connection for good, for this client and every one made from it with
+    /// `with(apiKey:)`: calls in flight and later calls fail with UNAVAILABLE, not retryable.
     public func close() {
+        shared.connection.close()
+    }
+}
+
+/// The connection and event-loop thread that a client and those made from it share.
+private final class SharedConnection: Sendable {
+    let loop: EventLoop
+    let connection: RPCClient
+
+    init(socketPath: String, options: RPCClient.Options) throws(RPCError) {
+        do {
+            loop = try EventLoop(name: "client")
+        } catch {
+            throw RPCError(
+                .internal,
+                "the client could not start its event-loop thread (\(error)); the process may be out of "
+                    + "threads or file descriptors")
+        }
+        loop.start()
+        connection = RPCClient(path: socketPath, loop: loop, options: options)
+    }
+
+    deinit {
         connection.close()
+        loop.stop()
     }
 }

@@ -49,10 +49,10 @@ struct AccessRecoveryTests {
 
         let token = try await mesh.invitationToken(for: "owner@recover.example", subject: "Your new API key")
         #expect(!JSONWriter.string(recovered).contains(token))
-        let anonymous = try mesh.root.with(apiKey: nil)
+        let anonymous = mesh.root.with(apiKey: nil)
         let accepted = try await anonymous.acceptInvitation(token: token)
         #expect(accepted["user"]?["role"] == "owner")
-        let restored = try mesh.root.with(apiKey: try #require(accepted["api_key"]?.stringValue))
+        let restored = mesh.root.with(apiKey: try #require(accepted["api_key"]?.stringValue))
         let company = try await restored.call("companies.get", [:])
         #expect(company["company_id"]?.stringValue == companyID)
 

@@ -49,12 +49,12 @@ struct MeshFixture {
     /// Accepts the owner's invitation and returns a client holding the owner's API key.
     func signIn(_ email: String) async throws -> MeshClient {
         let token = try await invitationToken(for: email)
-        let anonymous = try root.with(apiKey: nil)
+        let anonymous = root.with(apiKey: nil)
         let accepted = try await anonymous.acceptInvitation(token: token)
         guard let key = accepted["api_key"]?.stringValue else {
             throw RPCError(.internal, "acceptInvitation returned no api_key")
         }
-        return try root.with(apiKey: key)
+        return root.with(apiKey: key)
     }
 
     /// Calls `body` until it stops throwing or `timeout` passes; events reach services a moment later.

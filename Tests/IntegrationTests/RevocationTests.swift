@@ -15,7 +15,7 @@ struct RevocationTests {
         let owner = try await mesh.signIn("owner@revoke.example")
 
         let created = try await owner.call("auth.createKey", ["name": "to be revoked"])
-        let spare = try mesh.root.with(apiKey: try #require(created["api_key"]?.stringValue))
+        let spare = mesh.root.with(apiKey: try #require(created["api_key"]?.stringValue))
         let spareID = try #require(created["key"]?["key_id"]?.stringValue)
         _ = try await spare.call("companies.get", [:])
 
