@@ -26,6 +26,7 @@ enum ClockCommand {
         switch action {
         case "show":
             try arguments.allowPositional(atMost: 1, command: "clock show")
+            try MeshClock.checkClockFile(home.clockPath)
             show(clock)
             return 0
 
@@ -42,7 +43,9 @@ enum ClockCommand {
                     "clock set needs a time from 1970 to 9999: milliseconds since the epoch or ISO-8601 like "
                         + "2027-01-31T00:00:00Z")
             }
-            guard milliseconds >= clock.nowMs() || arguments.flag("backwards") else {
+            // A damaged clock file has no time to go back from, so set may repair it either way.
+            let readable = (try? MeshClock.checkClockFile(home.clockPath)) != nil
+            guard !readable || milliseconds >= clock.nowMs() || arguments.flag("backwards") else {
                 throw UsageError(
                     "clock set \(value) is earlier than the mesh's current time; data already written assumes time "
                         + "moves forward, so pass --backwards if you really mean it"
@@ -54,6 +57,7 @@ enum ClockCommand {
 
         case "advance":
             try requireTestClock(home)
+            try MeshClock.checkClockFile(home.clockPath)
             guard let value = arguments.positional.dropFirst().first, let step = parseDuration(value) else {
                 throw UsageError("clock advance needs a duration like 90s, 15m, 2h or 31d")
             }

@@ -9,7 +9,7 @@ public enum MeshCommand {
 
         commands:
           up [--test-clock]            start all five processes, restart any that dies, stop on Ctrl-C
-          serve <process> [--log-level trace|debug|info|notice|warning|error]
+          serve <process> [--log-level trace|debug|info|notice|warning|error] [--test-clock]
                                        run one process: gateway, tenancy, billing, analytics, notification
           call <method> [json|-|@file] call a method through the gateway and print the result;
                                        - reads the params from standard input, @file from a file

@@ -4,7 +4,7 @@ import MeshRuntime
 /// `mesh serve <process>`: runs one process until SIGTERM or SIGINT.
 enum ServeCommand {
     static func run(_ raw: [String]) async throws -> Int32 {
-        let arguments = try CommandLineArguments(raw, valued: ["home", "log-level"])
+        let arguments = try CommandLineArguments(raw, valued: ["home", "log-level"], flags: ["test-clock"])
         guard let name = arguments.positional.first else {
             throw UsageError("serve needs a process name: \(ProcessCatalog.startOrder.joined(separator: ", "))")
         }
@@ -15,6 +15,12 @@ enum ServeCommand {
         }
         let home = MeshCommand.home(arguments)
         let logger = Logger(label: name, level: level)
+        // A process served alone may start the home's test clock, which `mesh clock` then moves. It never
+        // removes one: other processes of the home may be running on it.
+        if arguments.flag("test-clock") && !FileManager.default.fileExists(atPath: home.clockPath) {
+            try home.prepare()
+            try MeshClock.writeClockFile(home.clockPath, milliseconds: MeshClock.system.nowMs())
+        }
 
         guard ProcessCatalog.startOrder.contains(name) else {
             throw ProcessCatalog.unknownProcess(name)

@@ -16,6 +16,8 @@ public final class MeshClient: Sendable {
     public let apiKey: String?
     private let options: RPCClient.Options
     private let shared: SharedConnection
+    /// The caller a service believes, sent only by clients made with `service(socketPath:options:)`.
+    private let caller: JSONValue?
 
     /// Connects lazily to the gateway socket at `socketPath` (for example `.mesh/run/gateway.sock`).
     ///
@@ -28,6 +30,7 @@ public final class MeshClient: Sendable {
         self.apiKey = apiKey
         self.options = options
         self.shared = try SharedConnection(socketPath: socketPath, options: options)
+        self.caller = nil
     }
 
     private init(sharing other: MeshClient, apiKey: String?) {
@@ -35,9 +38,30 @@ public final class MeshClient: Sendable {
         self.apiKey = apiKey
         self.options = other.options
         self.shared = other.shared
+        self.caller = other.caller
     }
 
-    /// A client acting with another key, on the same connection and event-loop thread as this one: make
+    private init(serviceSocketPath: String, options: RPCClient.Options) throws(RPCError) {
+        self.socketPath = serviceSocketPath
+        self.apiKey = nil
+        self.options = options
+        self.shared = try SharedConnection(socketPath: serviceSocketPath, options: options)
+        self.caller = ["kind": "root"]
+    }
+
+    /// Returns a client for one service's own socket (`<home>/run/<service>.sock`) that acts as root,
+    /// for testing a service served alone with `mesh serve`.
+    ///
+    /// A service believes the caller each request names, which the gateway sets after checking the
+    /// API key. That is safe because only the user that runs the mesh can open a service's socket, and
+    /// that user can read the root key anyway.
+    public static func service(socketPath: String, options: RPCClient.Options = RPCClient.Options())
+        throws(RPCError) -> MeshClient
+    {
+        try MeshClient(serviceSocketPath: socketPath, options: options)
+    }
+
+    /// Returns a client acting with another key, on the same connection and event-loop thread as this one: make
     /// as many as you like. The connection closes when the last of them is gone, or at `close()` on any
     /// of them.
     public func with(apiKey: String?) -> MeshClient {
@@ -61,6 +85,7 @@ public final class MeshClient: Sendable {
         if let apiKey {
             meta.apiKey = apiKey
         }
+        meta.caller = caller
         meta.idempotencyKey = idempotencyKey
         if let timeout {
             meta.setBudget(timeout)

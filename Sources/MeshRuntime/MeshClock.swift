@@ -55,6 +55,21 @@ public struct MeshClock: Sendable {
         }
     }
 
+    /// Throws when the clock file at `path` exists but does not hold a whole number of milliseconds
+    /// in `validTimes`, since every process would quietly read the system clock in its place.
+    public static func checkClockFile(_ path: String) throws {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            return
+        }
+        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let milliseconds = Int64(text), validTimes.contains(milliseconds) else {
+            throw RuntimeFailure(
+                "the test clock file \(path) contains '\(text.prefix(60))', not milliseconds since the epoch; write "
+                    + "one with `mesh clock set <ISO-8601 time>` (for example 2027-01-31T00:00:00Z), or delete the "
+                    + "file to run on the system clock")
+        }
+    }
+
     public func now() -> Date {
         Date(timeIntervalSince1970: Double(nowMs()) / 1000)
     }

@@ -45,7 +45,9 @@ public struct MethodContext: Sendable {
     public func requireCaller() throws(RPCError) -> Caller {
         guard let caller else {
             throw RPCError(
-                .unauthenticated, "\(method) needs an authenticated caller; call it through the gateway with an API key"
+                .unauthenticated,
+                "\(method) needs an authenticated caller; call it through the gateway with an API key, or on the "
+                    + "service's own socket with meta.caller set (mesh call --process, MeshClient.service)"
             )
         }
         return caller

@@ -37,6 +37,7 @@ public final class ServiceHost: Sendable {
         let otherUIDs = try TrustedUIDs.parse(variables)
 
         try home.prepare(sharedWith: otherUIDs)
+        try MeshClock.checkClockFile(home.clockPath)
         let clock = home.clock()
         let store: Database
         do {
