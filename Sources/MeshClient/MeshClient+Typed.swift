@@ -12,7 +12,10 @@ extension MeshClient {
     ) async throws(RPCError) -> JSONValue {
         try await call(
             "companies.provision",
-            ["name": .string(name), "admin_email": .string(adminEmail), "admin_name": .string(adminName), "tier": .string(tier)],
+            [
+                "name": .string(name), "admin_email": .string(adminEmail), "admin_name": .string(adminName),
+                "tier": .string(tier),
+            ],
             idempotencyKey: idempotencyKey
         )
     }
@@ -26,26 +29,46 @@ extension MeshClient {
         try await call("companies.get", ["company_id": .string(companyID)])
     }
 
-    public func changeTier(companyID: String, to tier: String) async throws(RPCError) -> JSONValue {
-        try await call("companies.changeTier", ["company_id": .string(companyID), "tier": .string(tier)])
+    public func changeTier(companyID: String, to tier: String, idempotencyKey: String? = nil) async throws(RPCError)
+        -> JSONValue
+    {
+        try await call(
+            "companies.changeTier", ["company_id": .string(companyID), "tier": .string(tier)],
+            idempotencyKey: idempotencyKey)
     }
 
-    public func suspend(companyID: String, reason: String? = nil) async throws(RPCError) -> JSONValue {
+    /// Suspends the company; `reactivateAtMs` schedules its reactivation.
+    public func suspend(
+        companyID: String,
+        reason: String? = nil,
+        reactivateAtMs: Int64? = nil,
+        idempotencyKey: String? = nil
+    ) async throws(RPCError) -> JSONValue {
         var params: [String: JSONValue] = ["company_id": .string(companyID)]
         if let reason {
             params["reason"] = .string(reason)
         }
-        return try await call("companies.suspend", .object(params))
+        if let reactivateAtMs {
+            params["reactivate_at_ms"] = .int(reactivateAtMs)
+        }
+        return try await call("companies.suspend", .object(params), idempotencyKey: idempotencyKey)
     }
 
-    public func reactivate(companyID: String) async throws(RPCError) -> JSONValue {
-        try await call("companies.reactivate", ["company_id": .string(companyID)])
+    public func reactivate(companyID: String, idempotencyKey: String? = nil) async throws(RPCError) -> JSONValue {
+        try await call("companies.reactivate", ["company_id": .string(companyID)], idempotencyKey: idempotencyKey)
     }
 
-    public func inviteUser(companyID: String, email: String, name: String, role: String = "member") async throws(RPCError) -> JSONValue {
+    public func inviteUser(
+        companyID: String,
+        email: String,
+        name: String,
+        role: String = "member",
+        idempotencyKey: String? = nil
+    ) async throws(RPCError) -> JSONValue {
         try await call(
             "users.invite",
-            ["company_id": .string(companyID), "email": .string(email), "name": .string(name), "role": .string(role)]
+            ["company_id": .string(companyID), "email": .string(email), "name": .string(name), "role": .string(role)],
+            idempotencyKey: idempotencyKey
         )
     }
 

@@ -53,7 +53,19 @@ public final class PeerDirectory: Sendable {
         meta: RequestMeta = RequestMeta()
     ) async throws(RPCError) -> JSONValue {
         let timeout = meta.timeoutMs.map { Duration.milliseconds($0) }
-        return try await client(process).call(method, params: params, meta: meta, timeout: timeout)
+        do {
+            return try await client(process).call(method, params: params, meta: meta, timeout: timeout)
+        } catch {
+            // A process that could not be reached is named, for a caller several hops away.
+            guard error.status == .unavailable, var details = error.details?.objectValue, details["socket"] != nil
+            else {
+                throw error
+            }
+            var named = error
+            details["service"] = .string(process)
+            named.details = .object(details)
+            throw named
+        }
     }
 
     public func closeAll() {

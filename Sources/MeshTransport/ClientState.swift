@@ -247,9 +247,13 @@ final class ClientState: ConnectionDelegate {
         }
     }
 
-    /// Returns the error for a failed connect: UNAVAILABLE, retryable after `retryIn`, or
-    /// PERMISSION_DENIED when this user may not reach the socket at all, which waiting does not change.
+    /// Returns the error for a failed connect: UNAVAILABLE, retryable after `retryIn`; or, where waiting
+    /// changes nothing, PERMISSION_DENIED when this user may not reach the socket and FAILED_PRECONDITION
+    /// when the path is not a socket at all.
     func connectError(_ error: TransportError, retryIn: Duration) -> RPCError {
+        if error.isNotASocket {
+            return RPCError(.failedPrecondition, error.message, details: ["socket": .string(path)])
+        }
         guard error.isPermissionDenied else {
             return unavailable(detail: error.message, retryIn: retryIn)
         }

@@ -35,7 +35,7 @@ extension SocketConnection {
             throw TransportError(
                 UnixSocketPath.connectFailure(
                     path, errno: code, folderOwner: FileOwner.uid(of: folder.isEmpty ? "." : folder)),
-                isPermissionDenied: code == EACCES || code == EPERM)
+                isPermissionDenied: code == EACCES || code == EPERM, isNotASocket: UnixSocketPath.isNotASocket(path))
         }
 
         let connection = SocketConnection(

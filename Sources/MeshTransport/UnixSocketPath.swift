@@ -29,6 +29,9 @@ public enum UnixSocketPath {
     /// that user, the only one (with root) that can connect.
     public static func connectFailure(_ path: String, errno code: Int32, folderOwner: uid_t?) -> String {
         let failure = "connect to '\(path)' failed: \(String(cString: strerror(code)))"
+        if isNotASocket(path) {
+            return failure + "; '\(path)' is not a socket, so check the path (the mesh home, MESH_HOME or --home)"
+        }
         guard code == EACCES || code == EPERM else {
             return failure + "; is the process serving it running?"
         }
@@ -43,6 +46,12 @@ public enum UnixSocketPath {
         return failure
             + "; only the user that started the mesh can connect: run mesh as that user, or check the modes of "
             + "the socket and its folder"
+    }
+
+    /// Tells whether `path` exists and is something other than a socket (a regular file, a folder).
+    public static func isNotASocket(_ path: String) -> Bool {
+        var status = stat()
+        return lstat(path, &status) == 0 && status.st_mode & S_IFMT != S_IFSOCK
     }
 
     /// Removes a socket file left by a process that no longer runs, and refuses a live one.
@@ -83,11 +92,16 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
     public let isAddressInUse: Bool
     /// True when this user may not reach the socket (EACCES, EPERM), which no retry changes.
     public let isPermissionDenied: Bool
+    /// True when the path names a file that is not a socket, which no retry changes either.
+    public let isNotASocket: Bool
 
-    public init(_ message: String, isAddressInUse: Bool = false, isPermissionDenied: Bool = false) {
+    public init(
+        _ message: String, isAddressInUse: Bool = false, isPermissionDenied: Bool = false, isNotASocket: Bool = false
+    ) {
         self.message = message
         self.isAddressInUse = isAddressInUse
         self.isPermissionDenied = isPermissionDenied
+        self.isNotASocket = isNotASocket
     }
 
     public var description: String { message }

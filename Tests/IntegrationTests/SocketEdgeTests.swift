@@ -1,4 +1,5 @@
 import Foundation
+import MeshClient
 import MeshProtocol
 import MeshRuntime
 import MeshTesting
@@ -63,7 +64,9 @@ struct SocketEdgeTests {
             return String(decoding: data, as: UTF8.self)
         }
 
-        #expect(process.terminationStatus != 0, "mesh serve started with a \(socketPath.utf8.count)-byte socket path: \(text)")
+        #expect(
+            process.terminationStatus != 0,
+            "mesh serve started with a \(socketPath.utf8.count)-byte socket path: \(text)")
         #expect(text.contains(socketPath), "the error does not name the path: \(text)")
         #expect(text.contains("107"), "the error does not give the limit: \(text)")
         #expect(text.contains("MESH_HOME or --home"), "the error does not give the fix: \(text)")
@@ -102,6 +105,11 @@ struct SocketEdgeTests {
         #expect(throws: WireFailure.self) {
             _ = try WireSocket(path: path)
         }
+        // Through the gateway, the failure names the process that could not be reached.
+        let root = try MeshClient(socketPath: cluster.gatewaySocket, apiKey: try cluster.rootKey)
+        let down = await #expect(throws: RPCError.self) { try await root.call("billing.overview") }
+        #expect(down?.status == .unavailable)
+        #expect(down?.details?["service"] == "billing", "\(String(describing: down))")
 
         kill(supervisorPID, SIGCONT)
         resumed = true

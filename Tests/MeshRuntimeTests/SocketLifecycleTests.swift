@@ -68,6 +68,25 @@ import Testing
         }
     }
 
+    @Test func pathThatIsNotASocketIsNotRetried() async throws {
+        let path = "/tmp/rt-file-\(UInt32.random(in: 0...UInt32.max)).sock"
+        try "not a socket".write(toFile: path, atomically: true, encoding: .utf8)
+        defer { unlink(path) }
+        let loop = try EventLoop(name: "file")
+        loop.start()
+        defer { loop.stop() }
+
+        let error = await #expect(throws: RPCError.self) {
+            try await RPCClient(path: path, loop: loop).call("rpc.ping")
+        }
+
+        #expect(error?.status == .failedPrecondition)
+        #expect(error?.retryable == false)
+        #expect(
+            error?.message.contains("'\(path)' is not a socket, so check the path") == true,
+            "\(String(describing: error))")
+    }
+
     @Test func clientFailsFastWhenServiceIsDown() async throws {
         let loop = try EventLoop(name: "down")
         loop.start()

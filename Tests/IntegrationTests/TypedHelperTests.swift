@@ -1,0 +1,29 @@
+import Foundation
+import MeshClient
+import MeshTesting
+import Testing
+
+/// The typed helpers pass the idempotency key of the writes they wrap, so a retried helper call
+/// applies once.
+@Suite struct TypedHelperTests {
+    @Test func retriedHelpersApplyOnce() async throws {
+        let cluster = try await MeshCluster()
+        let mesh = try MeshFixture(cluster: cluster)
+        let companyID = try await mesh.provision("Helper Co", email: "owner@helper.example", tier: "premium")
+        let owner = try await mesh.signIn("owner@helper.example")
+
+        let first = try await owner.inviteUser(
+            companyID: companyID, email: "dev@helper.example", name: "Dev", idempotencyKey: "invite-dev")
+        let again = try await owner.inviteUser(
+            companyID: companyID, email: "dev@helper.example", name: "Dev", idempotencyKey: "invite-dev")
+        let suspended = try await mesh.root.suspend(
+            companyID: companyID, reason: "test", reactivateAtMs: 4_102_444_800_000, idempotencyKey: "s-1")
+        let suspendedAgain = try await mesh.root.suspend(
+            companyID: companyID, reason: "test", reactivateAtMs: 4_102_444_800_000, idempotencyKey: "s-1")
+
+        #expect(first == again)
+        #expect(suspended == suspendedAgain)
+        let scheduled = suspended["reactivate_at_ms"] ?? suspended["company"]?["reactivate_at_ms"]
+        #expect(scheduled == 4_102_444_800_000, "\(suspended)")
+    }
+}
