@@ -45,6 +45,11 @@ enum ClockCommand {
             }
             // A damaged clock file has no time to go back from, so set may repair it either way.
             let readable = (try? MeshClock.checkClockFile(home.clockPath)) != nil
+            if !readable {
+                Terminal.error(
+                    "mesh clock: the clock file was damaged, so whether \(value ?? "the new time") is earlier than "
+                        + "the time the processes last read could not be checked")
+            }
             guard !readable || milliseconds >= clock.nowMs() || arguments.flag("backwards") else {
                 throw UsageError(
                     "clock set \(value) is earlier than the mesh's current time; data already written assumes time "

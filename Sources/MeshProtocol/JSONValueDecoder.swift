@@ -92,7 +92,8 @@ struct JSONValueDecoder: Decoder {
             }
             return url as! T
         case is Decimal.Type:
-            // Written back as JSON text, the number keeps the digits it was sent with.
+            // NOTE: the parser keeps a fraction as a Double, so a Decimal gets its 15 to 17 significant
+            // digits, not every digit sent; integers within 64 bits stay exact.
             guard value.typeName == "number", let decimal = Decimal(string: JSONWriter.string(value)) else {
                 throw mismatch(Decimal.self, value, path)
             }

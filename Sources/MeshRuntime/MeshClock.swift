@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The wall clock every process of the mesh reads, in milliseconds since the Unix epoch.
 ///
@@ -8,8 +9,14 @@ import Foundation
 public struct MeshClock: Sendable {
     private enum Source: Sendable {
         case system
-        case file(String)
+        case file(String, LastReading)
         case fixed(Int64)
+    }
+
+    /// The last valid time read from a clock file, shown while the file cannot be read; `Int64.min`
+    /// until the first reading.
+    private final class LastReading: Sendable {
+        let milliseconds = Atomic<Int64>(Int64.min)
     }
 
     private let source: Source
@@ -22,7 +29,7 @@ public struct MeshClock: Sendable {
 
     /// A clock that reads the time from `path`, a file holding one integer of milliseconds since the epoch.
     public static func file(_ path: String) -> MeshClock {
-        MeshClock(source: .file(path))
+        MeshClock(source: .file(path, LastReading()))
     }
 
     /// A clock stopped at `milliseconds`, for in-process tests.
@@ -44,12 +51,20 @@ public struct MeshClock: Sendable {
             return Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
         case .fixed(let milliseconds):
             return milliseconds
-        case .file(let path):
+        case .file(let path, let last):
             // The file is written whole by rename, so a reader sees the old or the new value.
             if let text = try? String(contentsOfFile: path, encoding: .utf8),
-                let milliseconds = Int64(text.trimmingCharacters(in: .whitespacesAndNewlines))
+                let milliseconds = Int64(text.trimmingCharacters(in: .whitespacesAndNewlines)),
+                Self.validTimes.contains(milliseconds)
             {
+                last.milliseconds.store(milliseconds, ordering: .relaxed)
                 return milliseconds
+            }
+            // A file damaged or deleted while processes run leaves their time where it was: falling
+            // back to the system clock could move it years back, which no process expects.
+            let known = last.milliseconds.load(ordering: .relaxed)
+            if known != Int64.min {
+                return known
             }
             return Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
         }
@@ -65,8 +80,9 @@ public struct MeshClock: Sendable {
         guard let milliseconds = Int64(text), validTimes.contains(milliseconds) else {
             throw RuntimeFailure(
                 "the test clock file \(path) contains '\(text.prefix(60))', not milliseconds since the epoch; write "
-                    + "one with `mesh clock set <ISO-8601 time>` (for example 2027-01-31T00:00:00Z), or delete the "
-                    + "file to run on the system clock")
+                    + "one with `mesh clock set <ISO-8601 time>` (for example 2027-01-31T00:00:00Z), or, with every "
+                    + "process of the home stopped, delete the file and start without --test-clock for the system clock"
+            )
         }
     }
 

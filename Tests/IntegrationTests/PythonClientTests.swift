@@ -16,7 +16,8 @@ struct PythonClientTests {
 
     @Test func pythonClientChecksPass() async throws {
         guard let python = Self.findExecutable("python3") else {
-            Issue.record("python3 is not on PATH, so the Python client could not be checked; install python3 3.8 or later")
+            Issue.record(
+                "python3 is not on PATH, so the Python client could not be checked; install python3 3.8 or later")
             return
         }
         #expect(FileManager.default.fileExists(atPath: Self.script), "missing \(Self.script)")
@@ -38,6 +39,50 @@ struct PythonClientTests {
         let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "(no output)"
         #expect(status == 0, "test_client.py exited with \(status):\n\(output)")
         #expect(output.contains("OK"), "test_client.py did not report OK:\n\(output)")
+    }
+
+    /// A gateway at its connection limit refuses with an error frame and closes. The Python client
+    /// reports that refusal, whether its first write went out before the close or failed after it.
+    @Test func pythonClientReportsARefusal() async throws {
+        guard let python = Self.findExecutable("python3") else {
+            Issue.record(
+                "python3 is not on PATH, so the Python client could not be checked; install python3 3.8 or later")
+            return
+        }
+        let cluster = try await MeshCluster(variables: ["MESH_MAX_CONNECTIONS": "4"])
+        let outputPath = cluster.home.root + "/python-refusal.log"
+        let script = """
+            import socket, sys, time
+            sys.path.insert(0, sys.argv[2])
+            import tenantmesh
+            held = []
+            for _ in range(4):
+                s = socket.socket(socket.AF_UNIX)
+                s.connect(sys.argv[1])
+                held.append(s)
+            time.sleep(0.3)
+            for attempt in range(5):
+                client = tenantmesh.Client(sys.argv[1])
+                time.sleep(0.05 * attempt)  # later attempts write after the gateway closed
+                try:
+                    client.call("rpc.ping")
+                    print("served")
+                except tenantmesh.MeshError as error:
+                    print(error.status, error.message)
+                client.close()
+            """
+
+        let status = try await Self.run(
+            python,
+            arguments: ["-c", script, cluster.gatewaySocket, Self.packageRoot.path + "/protocol/clients/python"],
+            environment: ["PYTHONDONTWRITEBYTECODE": "1"], outputPath: outputPath)
+
+        let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "(no output)"
+        let lines = output.split(separator: "\n").filter { !$0.isEmpty }
+        #expect(status == 0, "\(output)")
+        #expect(lines.count == 5, "\(output)")
+        #expect(lines.allSatisfy { $0.hasPrefix("UNAVAILABLE") }, "\(output)")
+        #expect(lines.allSatisfy { $0.contains("too many connections (limit 4)") }, "\(output)")
     }
 
     /// Returns the first executable named `name` in PATH, or nil when there is none.
@@ -101,7 +146,8 @@ struct PythonClientTests {
             let first = try await group.next() ?? nil
             group.cancelAll()
             guard let status = first else {
-                Issue.record("\(executable) \(arguments.joined(separator: " ")) ran longer than \(limit) and was terminated")
+                Issue.record(
+                    "\(executable) \(arguments.joined(separator: " ")) ran longer than \(limit) and was terminated")
                 return -1
             }
             return status

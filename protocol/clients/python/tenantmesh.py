@@ -542,7 +542,12 @@ class Client:
             with self._send_lock:
                 self._sock.sendall(data)
         except OSError as error:
-            failure = MeshError.local(
+            # A server that refuses a connection sends its reason, then closes (section 5.6), and a
+            # write after the close fails. The reader still reads that reason, so give it a moment.
+            self._reader.join(timeout=1.0)
+            with self._lock:
+                closed = self._closed_error
+            failure = closed or MeshError.local(
                 "UNAVAILABLE",
                 f"could not send to {self.socket_path}: {error.strerror or error}; the connection is closed, "
                 "open a new Client and retry",
@@ -583,8 +588,9 @@ class Client:
                     failure = MeshError.local("INTERNAL", f"the server broke the framing rules: {decoder.error}")
                     break
         except OSError as error:
+            # A reset right after an id-null error frame is that frame's close (section 5.6).
             message = f"reading from {self.socket_path} failed: {error.strerror or error}; reconnect and retry"
-            failure = MeshError.local("UNAVAILABLE", message)
+            failure = last_orphan or MeshError.local("UNAVAILABLE", message)
         except Exception as error:  # a bug or a malformed reply must not leave callers waiting forever
             failure = MeshError.local("INTERNAL", f"the reply could not be handled: {error!r}")
 
