@@ -47,9 +47,9 @@ extension GatewayRouter {
 
     /// Returns every public method of the services behind the gateway, for the gateway's `rpc.describe`.
     ///
-    /// The services are called at once, each for up to 5 seconds or most of `budget`, the caller's
-    /// remaining time, whichever is shorter, so a budget under 5 seconds still gets what the others
-    /// sent. A service with no reply in time is listed under `unavailable`, and its methods are missing.
+    /// Calls the services at once and waits for each up to 5 seconds or the caller's remaining `budget`
+    /// less a reserve for the reply, whichever is shorter. A short budget therefore still gets the
+    /// methods of the services that replied, and one with no reply in time is listed under `unavailable`.
     func publicMethods(withSchemas: Bool, within budget: Duration?) async -> [String: JSONValue] {
         var wait = Duration.seconds(5)
         if let budget {

@@ -44,9 +44,9 @@ extension JSONScanner {
             return .int(exact)
         }
         guard let number = Double(text), number.isFinite else {
-            let shown = text.count > 40 ? "\(text.prefix(40))... (\(text.count) characters)" : text
+            let printed = text.count > 40 ? "\(text.prefix(40))... (\(text.count) characters)" : text
             throw JSONParseError(
-                .numberOutOfRange, offset: start, "number \(shown) is out of the range of a 64-bit float")
+                .numberOutOfRange, offset: start, "number \(printed) is out of the range of a 64-bit float")
         }
         return .double(number)
     }

@@ -79,7 +79,7 @@ struct JSONValueDecoder: Decoder {
         case is Float.Type:
             return Float(try floatingPoint(value, path)) as! T
         case let integerType as any FixedWidthInteger.Type:
-            // Every other integer type (Int8, UInt16...). Their own init(from:) asks a single-value
+            // Every other integer type (Int8, UInt16...). Their own init(from:) requests a single-value
             // container for the same type, which would lead straight back here.
             return try integer(integerType, value, path) as! T
         case is URL.Type:
@@ -92,8 +92,8 @@ struct JSONValueDecoder: Decoder {
             }
             return url as! T
         case is Decimal.Type:
-            // NOTE: the parser keeps a fraction as a Double, so a Decimal gets its 15 to 17 significant
-            // digits, not every digit sent; integers within 64 bits stay exact.
+            // NOTE: the parser keeps a fraction as a Double, so a Decimal gets 15 to 17 significant digits,
+            // not every digit sent. Integers within 64 bits stay exact.
             guard value.typeName == "number", let decimal = Decimal(string: JSONWriter.string(value)) else {
                 throw mismatch(Decimal.self, value, path)
             }

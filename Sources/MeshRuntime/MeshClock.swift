@@ -70,8 +70,8 @@ public struct MeshClock: Sendable {
         }
     }
 
-    /// Throws when the clock file at `path` exists but does not hold a whole number of milliseconds
-    /// in `validTimes`, since every process would quietly read the system clock in its place.
+    /// Throws when the clock file at `path` exists but does not contain a whole number of milliseconds
+    /// in `validTimes`, because a process starting on it would read the system clock in its place.
     public static func checkClockFile(_ path: String) throws {
         guard let data = FileManager.default.contents(atPath: path) else {
             return

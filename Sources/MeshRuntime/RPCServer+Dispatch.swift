@@ -39,7 +39,8 @@ extension RPCServer {
         guard requests.count < configuration.maximumInFlight else {
             // A notification has no reply to carry the refusal, so it waits for a free slot instead.
             if request.id == nil {
-                requests.held.append(ConnectionRequests.HeldNotification(request: request, reply: reply))
+                requests.waitingNotifications.append(
+                    ConnectionRequests.HeldNotification(request: request, reply: reply))
                 connection.holdReading()
                 return
             }
@@ -155,11 +156,16 @@ extension RPCServer {
     /// Starts the notifications held back by the in-flight limit while slots are free, and reads the
     /// connection again once none is left.
     private func startHeldNotifications(on connection: SocketConnection, requests: ConnectionRequests) {
-        while !requests.held.isEmpty && requests.count < configuration.maximumInFlight {
-            let next = requests.held.removeFirst()
+        // Nearly every finished request meets an empty queue and a connection that reads.
+        guard !requests.waitingNotifications.isEmpty || connection.isHeld else {
+            return
+        }
+
+        while !requests.waitingNotifications.isEmpty && requests.count < configuration.maximumInFlight {
+            let next = requests.waitingNotifications.removeFirst()
             handle(next.request, on: connection, reply: next.reply)
         }
-        if requests.held.isEmpty {
+        if requests.waitingNotifications.isEmpty {
             connection.releaseReading()
         }
     }

@@ -139,7 +139,7 @@ final class ConnectionRequests {
 
     /// Notifications waiting for a free slot, oldest first. A notification cannot carry a refusal
     /// back, so it waits instead, and the connection reads nothing more meanwhile.
-    var held: [HeldNotification] = []
+    var waitingNotifications: [HeldNotification] = []
 
     private var nextSequence: UInt64 = 0
     private(set) var entries: [UInt64: Entry] = [:]
@@ -182,7 +182,8 @@ final class ConnectionRequests {
         let all = Array(entries.values)
         entries.removeAll()
         byClientID.removeAll()
-        held.removeAll()
+        // NOTE: notifications still waiting for a slot are dropped with the connection, unrun.
+        waitingNotifications.removeAll()
         return all
     }
 }

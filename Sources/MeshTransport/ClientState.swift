@@ -247,9 +247,9 @@ final class ClientState: ConnectionDelegate {
         }
     }
 
-    /// Returns the error for a failed connect: UNAVAILABLE, retryable after `retryIn`; or, where waiting
-    /// changes nothing, PERMISSION_DENIED when this user may not reach the socket and FAILED_PRECONDITION
-    /// when the path is not a socket at all.
+    /// Returns the error for a failed connect: UNAVAILABLE, retryable after `retryIn`, in most cases.
+    /// Where waiting changes nothing, it is PERMISSION_DENIED when this user may not reach the socket, and
+    /// FAILED_PRECONDITION when the path is not a socket at all.
     func connectError(_ error: TransportError, retryIn: Duration) -> RPCError {
         if error.isNotASocket {
             return RPCError(.failedPrecondition, error.message, details: ["socket": .string(path)])

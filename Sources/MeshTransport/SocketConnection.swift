@@ -160,7 +160,7 @@ public final class SocketConnection: EventLoopHandler, EventLoopFlushable, @unch
         }
     }
 
-    /// Closes a connection whose peer finished sending once nothing is left to answer: no request in
+    /// Closes a connection whose peer finished sending once nothing is left to reply to: no request in
     /// flight, none held, and no whole frame still waiting in the decoder.
     private func closeIfDrained() {
         if !isClosed && peerFinishedSending && inFlightCount == 0 && !isHeld && !decoder.hasCompleteFrame {
@@ -216,8 +216,8 @@ public final class SocketConnection: EventLoopHandler, EventLoopFlushable, @unch
                 return
             }
 
-            // EPIPE, ECONNRESET and the like: the peer is gone. It may have said why before it went (a
-            // server refusing a connection sends an error frame, then closes), so deliver what it sent
+            // EPIPE, ECONNRESET and the like: the peer is gone. It may have sent its reason before closing (a
+            // server rejecting a connection sends an error frame, then closes), so deliver that
             // first. Nothing more can be written, and an empty queue keeps the read from flushing.
             outbound.removeAll()
             outboundOffset = 0
@@ -379,7 +379,7 @@ public final class SocketConnection: EventLoopHandler, EventLoopFlushable, @unch
             }
         }
 
-        // Frames answered at once (pings, errors) leave nothing in flight to close the connection later.
+        // Frames replied to at once (pings, errors) leave nothing in flight to close the connection later.
         if peerFinishedSending {
             closeIfDrained()
         }

@@ -14,7 +14,7 @@ public final class UnixServer: EventLoopHandler, @unchecked Sendable {
     public let trustedUIDs: Set<uid_t>
     /// The socket file's mode once bound: 0600, or wider when other users are trusted.
     public let socketMode: mode_t
-    /// What an untrusted peer is told to do, after the uids this server trusts.
+    /// The advice in the rejection of an untrusted peer, after the uids this server trusts.
     public let untrustedAdvice: String
     private let delegate: any ServerDelegate
     private var listenDescriptor: Int32 = -1

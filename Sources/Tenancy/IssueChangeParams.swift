@@ -4,7 +4,7 @@ import MeshRuntime
 /// Params of `issues.update`. Absent members stay as they are. Status changes go through
 /// `issues.transition` and assignment through `issues.assign`.
 struct IssueUpdateParams: Codable, Sendable, MemberSchemaProviding {
-    /// Optional for root: the issue's key prefix or id names the company.
+    /// The issue's company, which root may leave out because the key prefix or issue id names it.
     var companyID: String?
     var issueID: String?
     /// An issue key such as `TECH-42`, in place of `issue_id`.
@@ -63,7 +63,7 @@ struct IssueUpdateParams: Codable, Sendable, MemberSchemaProviding {
 
 /// Params of `issues.transition`.
 struct IssueTransitionParams: Codable, Sendable {
-    /// Optional for root: the issue's key prefix or id names the company.
+    /// The issue's company, which root may leave out because the key prefix or issue id names it.
     var companyID: String?
     var issueID: String?
     var key: String?
@@ -81,7 +81,7 @@ struct IssueTransitionParams: Codable, Sendable {
 
 /// Params of `issues.assign`: `assignee_id` is required, null to unassign.
 struct IssueAssignParams: Codable, Sendable {
-    /// Optional for root: the issue's key prefix or id names the company.
+    /// The issue's company, which root may leave out because the key prefix or issue id names it.
     var companyID: String?
     var issueID: String?
     var key: String?

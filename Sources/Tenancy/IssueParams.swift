@@ -34,7 +34,7 @@ extension IssueCreateParams: MemberSchemaProviding {
 
 /// Params of `issues.get`: exactly one of `issue_id` and `key`, as for every call on one issue.
 struct IssueGetParams: Codable, Sendable {
-    /// Optional for root: the issue's key prefix or id names the company.
+    /// The issue's company, which root may leave out because the key prefix or issue id names it.
     var companyID: String?
     var issueID: String?
     /// An issue key such as `TECH-42`.
@@ -94,7 +94,7 @@ struct IssuePage: Codable, Sendable {
 
 /// Params of `issues.delete`.
 struct IssueDeleteParams: Codable, Sendable {
-    /// Optional for root: the issue's key prefix or id names the company.
+    /// The issue's company, which root may leave out because the key prefix or issue id names it.
     var companyID: String?
     var issueID: String?
     var key: String?

@@ -55,11 +55,11 @@ struct PythonClientTests {
             import socket, sys, time
             sys.path.insert(0, sys.argv[2])
             import tenantmesh
-            held = []
+            occupants = []
             for _ in range(4):
                 s = socket.socket(socket.AF_UNIX)
                 s.connect(sys.argv[1])
-                held.append(s)
+                occupants.append(s)
             time.sleep(0.3)
             for attempt in range(5):
                 client = tenantmesh.Client(sys.argv[1])

@@ -43,13 +43,13 @@ import Testing
         let serve = try MeshCommandProcess(["serve", "billing", "--home", home.root])
         defer { serve.removeOutput() }
         let status = try await serve.exitStatus()
-        let shown = try await runToEnd([try MeshCluster.meshBinary(), "clock", "show", "--home", home.root])
+        let clockShow = try await runToEnd([try MeshCluster.meshBinary(), "clock", "show", "--home", home.root])
 
         #expect(status == 1)
         #expect(
             serve.output.contains("contains '2026-01-01T00:00:00Z', not milliseconds since the epoch"),
             "\(serve.output)")
-        #expect(shown.status != 0)
-        #expect(shown.output.contains("mesh clock set"), "\(shown.output)")
+        #expect(clockShow.status != 0)
+        #expect(clockShow.output.contains("mesh clock set"), "\(clockShow.output)")
     }
 }

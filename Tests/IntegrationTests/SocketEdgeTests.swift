@@ -51,21 +51,10 @@ struct SocketEdgeTests {
         defer { try? FileManager.default.removeItem(atPath: base) }
         let socketPath = home + "/run/billing.sock"
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try MeshCluster.meshBinary())
-        process.arguments = ["serve", "billing", "--home", home]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try ProcessLauncher.run(process)
-        let text = try await onOwnThread {
-            let data = output.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return String(decoding: data, as: UTF8.self)
-        }
+        let (status, text) = try await runToEnd([try MeshCluster.meshBinary(), "serve", "billing", "--home", home])
 
         #expect(
-            process.terminationStatus != 0,
+            status != 0,
             "mesh serve started with a \(socketPath.utf8.count)-byte socket path: \(text)")
         #expect(text.contains(socketPath), "the error does not name the path: \(text)")
         #expect(text.contains("107"), "the error does not give the limit: \(text)")

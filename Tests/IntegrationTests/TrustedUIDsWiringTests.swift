@@ -25,7 +25,7 @@ import Testing
         #expect(other.contains("uid 65533 is not trusted"), "\(other)")
         #expect(other.contains("ask that user to add your uid to MESH_TRUSTED_UIDS"), "\(other)")
 
-        // The listed user may not act as root on a service, and is told to use the gateway. That user
+        // The listed user may not act as root on a service, and the message points to the gateway. That user
         // can run this checkout's mesh only when no folder above it is closed to others.
         let asListed = ["/usr/bin/setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups"]
         let binary = try MeshCluster.meshBinary()

@@ -36,23 +36,25 @@ import Testing
             .unavailable, "too many connections (limit 8); retry later or reuse a connection",
             details: ["reason": "connections", "limit": 8])
         let denied = RPCError(.permissionDenied, "uid 7 is not trusted by this process")
-        let gone = RPCError(.unavailable, "connect to '/x.sock' failed: Connection refused (retry in 50 ms)")
+        let connectRefused = RPCError(.unavailable, "connect to '/x.sock' failed: Connection refused (retry in 50 ms)")
 
         #expect(StatusCommand.failureLine(full, process: "gateway", home: home).hasPrefix("BUSY  too many connections"))
         #expect(StatusCommand.failureLine(denied, process: "gateway", home: home).hasPrefix("DENIED  uid 7"))
         #expect(
-            StatusCommand.failureLine(gone, process: "gateway", home: home)
+            StatusCommand.failureLine(connectRefused, process: "gateway", home: home)
                 == "DOWN  connect to '/x.sock' failed: Connection refused")
     }
 
     @Test func downUnderARunningMeshPointsAtTheLog() throws {
         defer { scratch.remove() }
         let lock = try MeshLock.acquire(home)
-        let gone = RPCError(.unavailable, "connect to '/x.sock' failed: Connection refused (retry in 50 ms)")
+        let connectRefused = RPCError(.unavailable, "connect to '/x.sock' failed: Connection refused (retry in 50 ms)")
 
-        let line = StatusCommand.failureLine(gone, process: "gateway", home: home)
+        let line = StatusCommand.failureLine(connectRefused, process: "gateway", home: home)
 
-        #expect(line.hasSuffix("mesh up restarts it, and \(home.logPath("gateway")) gives the reason it stopped"), "\(line)")
+        #expect(
+            line.hasSuffix("mesh up restarts it, and \(home.logPath("gateway")) gives the reason it stopped"), "\(line)"
+        )
         withExtendedLifetime(lock) {}
     }
 }

@@ -118,13 +118,13 @@ struct EnvelopeEncodingTests {
         (#"{"jsonrpc":"2.0","method":"m","id":1,"meta":{"timeout_ms":"5000"}}"#, #"not "5000""#),
         (#"{"jsonrpc":"2.0","method":"m","id":1.5}"#, "not 1.5"),
     ])
-    func wrongEnvelopeValueIsShown(text: String, shown: String) {
+    func wrongEnvelopeValueIsShown(text: String, ending: String) {
         guard case .failure(let failure) = RPCEnvelope.decodeIncoming(Array(text.utf8)) else {
             Issue.record("\(text) was accepted")
             return
         }
 
-        #expect(failure.error.message.hasSuffix(shown), "\(failure.error.message)")
+        #expect(failure.error.message.hasSuffix(ending), "\(failure.error.message)")
     }
 
     @Test func decodingWorksFromARawBuffer() {
