@@ -31,7 +31,7 @@ extension IssueHandlers {
         }
     }
 
-    static func delete(_ params: IssueDeleteParams, context: MethodContext, env: ServiceEnvironment) async throws
+    static func delete(_ params: IssueTargetParams, context: MethodContext, env: ServiceEnvironment) async throws
         -> IssueDeletion
     {
         let caller = try TenancyAccess.require(context, method: "issues.delete")

@@ -7,7 +7,8 @@ extension IssueHandlers {
     static let defaultPageSize = 50
     static let maximumPageSize = 200
 
-    static func get(_ params: IssueGetParams, context: MethodContext, env: ServiceEnvironment) async throws -> Issue {
+    static func get(_ params: IssueTargetParams, context: MethodContext, env: ServiceEnvironment) async throws -> Issue
+    {
         let caller = try TenancyAccess.require(context, method: "issues.get")
         let reference = try params.reference.validated()
 

@@ -18,7 +18,7 @@ enum IssueHandlers {
             "issues.get",
             summary: "Read one issue by issue_id or by key (for example TECH-42)",
             scope: .company
-        ) { (params: IssueGetParams, context) in
+        ) { (params: IssueTargetParams, context) in
             try await get(params, context: context, env: env)
         }
 
@@ -62,7 +62,7 @@ enum IssueHandlers {
             summary:
                 "Delete an issue; its number is never reused and it no longer counts against the issue limit; idempotent by meta.idempotency_key",
             scope: .company
-        ) { (params: IssueDeleteParams, context) in
+        ) { (params: IssueTargetParams, context) in
             try await delete(params, context: context, env: env)
         }
     }

@@ -32,8 +32,9 @@ extension IssueCreateParams: MemberSchemaProviding {
     }
 }
 
-/// Params of `issues.get`: exactly one of `issue_id` and `key`, as for every call on one issue.
-struct IssueGetParams: Codable, Sendable {
+/// Params of `issues.get` and `issues.delete`: exactly one of `issue_id` and `key`, as for every call on
+/// one issue.
+struct IssueTargetParams: Codable, Sendable {
     /// The issue's company, which root may leave out because the key prefix or issue id names it.
     var companyID: String?
     var issueID: String?
@@ -90,22 +91,6 @@ struct IssuePage: Codable, Sendable {
         try container.encode(issues, forKey: .issues)
         try container.encode(nextCursor, forKey: .nextCursor)
     }
-}
-
-/// Params of `issues.delete`.
-struct IssueDeleteParams: Codable, Sendable {
-    /// The issue's company, which root may leave out because the key prefix or issue id names it.
-    var companyID: String?
-    var issueID: String?
-    var key: String?
-
-    enum CodingKeys: String, CodingKey {
-        case companyID = "company_id"
-        case issueID = "issue_id"
-        case key
-    }
-
-    var reference: IssueReference { IssueReference(issueID: issueID, key: key) }
 }
 
 /// Result of `issues.delete`.
