@@ -12,6 +12,7 @@ public enum Analytics: MeshService {
 
     public static var migrations: [Migration] {
         AnalyticsMigrations.all + AnalyticsMigrations.resolutionKey + AnalyticsMigrations.invitationExpiry
+            + AnalyticsMigrations.ownerInvitation
     }
 
     public static func make(_ environment: ServiceEnvironment) throws -> ServiceParts {

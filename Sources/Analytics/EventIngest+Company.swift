@@ -18,8 +18,15 @@ extension EventIngest {
         let tier = try Tier.parse(try payload.requireString("tier"), field: "payload.tier")
         let createdAt = payload.int("created_at_ms") ?? payload.atMs
 
-        // A second company.provisioned for the same id (a retried publish) changes nothing; tier and status
-        // set by later events that arrived first are kept.
+        // A second company.provisioned for the same id (a retried publish) changes nothing, not even an owner
+        // or tier that differs from the first.
+        let known = try connection.queryOne(
+            "SELECT 1 FROM companies WHERE id = ? AND provisioned = 1", [.text(companyID)])
+        guard known == nil else {
+            return
+        }
+
+        // Tier and status set by later events that arrived first are kept.
         try connection.execute(
             """
             INSERT INTO companies (id, name, tier, tier_at_ms, status, status_at_ms, created_at_ms, provisioned)
@@ -46,6 +53,7 @@ extension EventIngest {
                 companyID, ownerID, role: Role.owner.rawValue, status: "invited", atMs: createdAt,
                 invitedAtMs: createdAt, connection
             )
+            try recordInvitationExpiry(payload, companyID, ownerID, atMs: createdAt, connection)
         }
     }
 

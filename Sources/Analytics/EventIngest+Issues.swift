@@ -38,8 +38,8 @@ extension EventIngest {
             return
         }
 
-        // NOTE: resolutions recorded before issue.created arrived keep their unknown duration.
         try addToDaily(companyID, day: UTCCalendar.dayString(createdAt), created: 1, connection)
+        try timeResolutions(companyID, issueID: issueID, createdAtMs: createdAt, connection)
     }
 
     static func applyIssueUpdated(_ payload: EventPayload, _ companyID: String, _ connection: Connection) throws {

@@ -78,6 +78,10 @@ extension EventIngest {
             ]
         )
         guard connection.changes == 1 else {
+            // Counted already. An event that came before issue.created may have left it without a duration.
+            if let created {
+                try timeResolutions(companyID, issueID: issueID, createdAtMs: created, connection)
+            }
             return
         }
 
@@ -89,5 +93,37 @@ extension EventIngest {
             timed: duration == nil ? 0 : 1,
             connection
         )
+    }
+
+    /// Sets the duration of the issue's resolutions recorded without one, because their events came
+    /// before the creation time, and adds it to the days the resolutions count on.
+    static func timeResolutions(
+        _ companyID: String, issueID: String, createdAtMs: Int64, _ connection: Connection
+    ) throws {
+        let untimed = try connection.query(
+            """
+            SELECT resolution_key, resolved_at_ms FROM resolutions
+            WHERE company_id = ? AND issue_id = ? AND resolution_ms IS NULL
+            """,
+            [.text(companyID), .text(issueID)]
+        )
+
+        for row in untimed {
+            let resolvedAtMs = try row.requireInt("resolved_at_ms")
+            let duration = max(0, resolvedAtMs - createdAtMs)
+
+            try connection.execute(
+                """
+                UPDATE resolutions SET created_at_ms = ?, resolution_ms = ?
+                WHERE company_id = ? AND issue_id = ? AND resolution_key = ?
+                """,
+                [
+                    .integer(createdAtMs), .integer(duration), .text(companyID), .text(issueID),
+                    .text(try row.requireString("resolution_key")),
+                ]
+            )
+            try addToDaily(
+                companyID, day: UTCCalendar.dayString(resolvedAtMs), resolutionMs: duration, timed: 1, connection)
+        }
     }
 }

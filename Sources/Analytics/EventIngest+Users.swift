@@ -35,6 +35,25 @@ extension EventIngest {
         )
     }
 
+    /// Stores when the invitation in the event's `invitation` member expires, so the invited user stops
+    /// holding a seat then. A later invitation of the same user replaces the earlier one, so the latest
+    /// event's time wins.
+    static func recordInvitationExpiry(
+        _ payload: EventPayload, _ companyID: String, _ userID: String, atMs: Int64, _ connection: Connection
+    ) throws {
+        guard let expiresAtMs = payload.event.payload["invitation"]?["expires_at_ms"]?.intValue else {
+            return
+        }
+
+        try connection.execute(
+            """
+            UPDATE users SET invitation_expires_at_ms = ?
+            WHERE company_id = ? AND user_id = ? AND status_at_ms <= ?
+            """,
+            [.integer(expiresAtMs), .text(companyID), .text(userID), .integer(atMs)]
+        )
+    }
+
     static func applyUserInvited(_ payload: EventPayload, _ companyID: String, _ connection: Connection) throws {
         let userID = try payload.requireString("user_id")
         let atMs = payload.atMs
@@ -43,16 +62,7 @@ extension EventIngest {
             companyID, userID, role: payload.string("role"), status: "invited", atMs: atMs, invitedAtMs: atMs,
             connection
         )
-        // A later invitation of the same user replaces the earlier one, so the latest event's time wins.
-        if let expiresAtMs = payload.event.payload["invitation"]?["expires_at_ms"]?.intValue {
-            try connection.execute(
-                """
-                UPDATE users SET invitation_expires_at_ms = ?
-                WHERE company_id = ? AND user_id = ? AND status_at_ms <= ?
-                """,
-                [.integer(expiresAtMs), .text(companyID), .text(userID), .integer(atMs)]
-            )
-        }
+        try recordInvitationExpiry(payload, companyID, userID, atMs: atMs, connection)
 
         // The inviter acted that day; "root" is an operator, not a user of the company.
         if let inviter = payload.string("invited_by"), inviter != "root" {

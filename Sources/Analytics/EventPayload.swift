@@ -45,7 +45,7 @@ struct EventPayload {
     }
 
     func invalid(_ member: String, expected: String) -> RPCError {
-        let found = event.payload[member].map { $0.typeName } ?? "nothing"
+        let found = event.payload[member].map { $0.brief } ?? "nothing"
         return RPCError(
             .invalidArgument,
             "\(event.topic) event \(event.eventID) needs payload.\(member) as \(expected) but has \(found); the publisher must send it",

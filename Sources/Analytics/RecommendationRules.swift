@@ -124,9 +124,11 @@ struct RecommendationRules {
         }
         return Recommendation(
             rule: "stale_unassigned_issues",
-            message:
-                "\(staleUnassigned) open issues created more than \(Self.staleAfterDays) days ago have no assignee; "
-                + "assign them or close the ones that no longer matter.",
+            message: (staleUnassigned == 1
+                ? "1 open issue created more than \(Self.staleAfterDays) days ago has no assignee; "
+                    + "assign it or close it if it no longer matters."
+                : "\(staleUnassigned) open issues created more than \(Self.staleAfterDays) days ago have no assignee; "
+                    + "assign them or close the ones that no longer matter."),
             figures: .object(figures)
         )
     }

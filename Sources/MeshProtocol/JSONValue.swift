@@ -77,7 +77,6 @@ extension JSONValue {
         self == .null
     }
 
-    /// The JSON type name used in error messages: "null", "boolean", "number", "string", "array" or "object".
     /// The value for a message about a wrong value: a short one as JSON, a long one by its type and size.
     public var brief: String {
         let text = JSONWriter.string(self)
@@ -88,6 +87,7 @@ extension JSONValue {
         return "\(article) \(typeName) of \(text.utf8.count) bytes"
     }
 
+    /// The JSON type name used in error messages: "null", "boolean", "number", "string", "array" or "object".
     public var typeName: String {
         switch self {
         case .null: return "null"

@@ -9,7 +9,7 @@ extension RPCError {
         if let details {
             data["details"] = Self.bounded(details)
         }
-        let text = message.clipped(to: Self.maximumMessageBytes)
+        let text = message.clipped(to: Self.maximumMessageBytes).displaySafe
         return ["code": .int(Int64(status.code)), "message": .string(text), "data": .object(data)]
     }
 

@@ -88,9 +88,13 @@ public struct MethodTable: Sendable {
         guard let first = unknown.first else {
             return
         }
+        let accepted =
+            known.isEmpty
+            ? "\(method) takes no params; send {} or leave params out"
+            : "accepted: \(known.sorted().joined(separator: ", "))"
         throw RPCError(
             .invalidArgument,
-            "params.\(first.clipped) is not a parameter of \(method); accepted: \(known.sorted().joined(separator: ", "))",
+            "params.\(first.clipped) is not a parameter of \(method); \(accepted)",
             details: ["field": .string(first.clipped), "unknown": .array(unknown.map { .string($0.clipped) })]
         )
     }

@@ -59,19 +59,13 @@ enum InputCheck {
             if allowingLineBreaks && (scalar == "\n" || scalar == "\r") {
                 return false
             }
-            return scalar.properties.generalCategory == .control || bidiControls.contains(scalar.value)
+            return scalar.properties.generalCategory == .control || String.bidiControls.contains(scalar.value)
         }
         return offending.map { scalar in
-            let code = "U+" + String(scalar.value, radix: 16, uppercase: true).leftPadded(to: 4)
-            return bidiControls.contains(scalar.value)
-                ? "the bidirectional control \(code)" : "the control character \(code)"
+            String.bidiControls.contains(scalar.value)
+                ? "the bidirectional control \(scalar.codePoint)" : "the control character \(scalar.codePoint)"
         }
     }
-
-    /// Left-to-right and right-to-left marks, embeddings, overrides and isolates.
-    private static let bidiControls: Set<UInt32> = [
-        0x200E, 0x200F, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069,
-    ]
 
     /// Validates an email address of the shape local@domain.tld and returns it lowercased.
     static func email(_ value: String, field: String) throws -> String {
@@ -133,12 +127,5 @@ enum InputCheck {
             throw RPCError.invalidArgument(field: "limit", "limit \(value) is out of range; pass 1 to \(maximum)")
         }
         return value
-    }
-}
-
-extension String {
-    /// Returns the string with zeros in front, up to `width` characters.
-    fileprivate func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

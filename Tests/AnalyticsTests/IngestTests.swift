@@ -113,6 +113,65 @@ struct IngestTests {
         #expect(report.usage.users.current == 3)
     }
 
+    @Test("owner who never accepts frees the seat")
+    func unacceptedOwnerFreesSeat() async throws {
+        let harness = try ServiceHarness<Analytics>(startMs: Self.now)
+        try harness.deliver([
+            TestEvents.provisioned("cmp_old", at: Self.now - 8 * day, ownerInvitationDays: 7),
+            TestEvents.provisioned("cmp_new", at: Self.now - day, ownerInvitationDays: 7),
+        ])
+
+        // Tenancy's invitation from provisioning lasts 7 days, as every invitation does.
+        #expect(try await harness.report("cmp_old").usage.users.current == 0)
+        #expect(try await harness.report("cmp_new").usage.users.current == 1)
+    }
+
+    @Test("second provisioning with another owner changes nothing")
+    func secondProvisioningIgnored() async throws {
+        let harness = try ServiceHarness<Analytics>(startMs: Self.now)
+        let first = TestEvents.provisioned("cmp_a", at: Self.now - day)
+        let second = TestEvents.event(
+            "company.provisioned",
+            [
+                "company_id": "cmp_a", "name": "Renamed", "key_prefix": "TST", "tier": "premium", "status": "active",
+                "created_at_ms": .int(Self.now - hour),
+                "owner": ["user_id": "usr_other", "email": "other@example.com", "name": "Other"],
+            ],
+            at: Self.now - hour
+        )
+        try harness.deliver([first, second])
+
+        let report = try await harness.report("cmp_a")
+        #expect(report.usage.users.current == 1)
+        #expect(report.profile.tier == "basic")
+    }
+
+    @Test("resolution before its creation time gets its duration", arguments: [false, true])
+    func resolutionTimedLater(createdLast: Bool) async throws {
+        let harness = try ServiceHarness<Analytics>(startMs: Self.now)
+        let created = Self.now - 5 * hour
+        let resolved = Self.now - 2 * hour
+        try harness.deliver([
+            TestEvents.provisioned("cmp_a", tier: "premium", at: utc(2026, 3, 1)),
+            TestEvents.transitioned("cmp_a", "iss_1", to: "Done", at: resolved, resolved: true, resolution: "res_1"),
+        ])
+        var report = try await harness.report("cmp_a")
+        #expect(report.resolutionTime.resolved == 1)
+        #expect(report.resolutionTime.timed == 0)
+
+        // Either event brings the creation time; the resolution still counts once.
+        let resolvedEvent = TestEvents.issueResolved(
+            "cmp_a", "iss_1", created: created, resolved: resolved, resolution: "res_1")
+        let createdEvent = TestEvents.issueCreated("cmp_a", "iss_1", at: created)
+        try harness.deliver(createdLast ? [createdEvent] : [resolvedEvent, createdEvent])
+
+        report = try await harness.report("cmp_a")
+        #expect(report.resolutionTime.resolved == 1)
+        #expect(report.resolutionTime.timed == 1)
+        #expect(report.resolutionTime.meanMs == 3 * hour)
+        #expect(report.resolutionTime.medianMs == 3 * hour)
+    }
+
     @Test("reactivation restores invited or active")
     func reactivationRestoresStatus() async throws {
         let harness = try ServiceHarness<Analytics>(startMs: Self.now)

@@ -7,6 +7,20 @@ import Testing
 
 @Suite("System overview")
 struct SystemOverviewTests {
+    @Test("params are refused with a message saying it takes none")
+    func paramsRefused() async throws {
+        let harness = try ServiceHarness<Analytics>(startMs: utc(2026, 1, 20))
+
+        do {
+            _ = try await harness.call("analytics.systemOverview", ["x": 1])
+            Issue.record("analytics.systemOverview accepted params.x")
+        } catch {
+            #expect(error.status == .invalidArgument)
+            #expect(error.details?["field"] == "x")
+            #expect(error.message.contains("analytics.systemOverview takes no params; send {} or leave params out"))
+        }
+    }
+
     @Test("counts by status and tier")
     func countsByStatusAndTier() async throws {
         let harness = try ServiceHarness<Analytics>(startMs: utc(2026, 1, 20))

@@ -14,7 +14,11 @@ enum TestEvents {
         )
     }
 
-    static func provisioned(_ company: String, tier: String = "basic", at: Int64, id: String? = nil) -> MeshEvent {
+    /// Builds `company.provisioned` with the owner invited. The owner's invitation expires after
+    /// `ownerInvitationDays`: 30 by default, so that an owner who never accepts still counts in most tests.
+    static func provisioned(
+        _ company: String, tier: String = "basic", at: Int64, ownerInvitationDays: Int64 = 30, id: String? = nil
+    ) -> MeshEvent {
         event(
             "company.provisioned",
             [
@@ -22,7 +26,8 @@ enum TestEvents {
                 "tier": .string(tier), "status": "active", "created_at_ms": .int(at),
                 "owner": ["user_id": .string("\(company)_owner"), "email": "owner@example.com", "name": "Owner"],
                 "invitation": [
-                    "invitation_id": "inv_1", "token": "secret-token-value", "expires_at_ms": .int(at + 7 * day),
+                    "invitation_id": "inv_1", "token": "secret-token-value",
+                    "expires_at_ms": .int(at + ownerInvitationDays * day),
                 ],
             ],
             at: at,

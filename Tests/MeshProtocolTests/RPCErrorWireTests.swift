@@ -55,6 +55,18 @@ struct RPCErrorWireTests {
         )
     }
 
+    @Test func messageShowsHiddenControlsAsCodePoints() {
+        let error = RPCError(
+            .notFound, "company cmp_\u{202E}abc\u{1B}[2J was not found\n\tretry", details: ["id": "cmp_\u{202E}abc"])
+
+        let wire = error.wireObject
+
+        #expect(wire["message"] == "company cmp_<U+202E>abc<U+001B>[2J was not found\n\tretry")
+        // Details are data a client may compare with what it sent, so they stay exact.
+        #expect(wire["data"]?["details"]?["id"] == "cmp_\u{202E}abc")
+        #expect("plain ASCII, é and 日本".displaySafe == "plain ASCII, é and 日本")
+    }
+
     @Test func unknownStatusNameFallsBackToTheCode() {
         let wire: JSONValue = ["code": -32004, "message": "m", "data": ["status": "GONE_FISHING"]]
 
