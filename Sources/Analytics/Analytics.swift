@@ -43,8 +43,11 @@ public enum Analytics: MeshService {
         ) { (params: CompanyReportParams, context) -> CompanyReport in
             try context.requireCompany(params.companyID)
             let now = clock.nowMs()
-            return try await store.read { connection in
-                try CompanyReport.load(connection, companyID: params.companyID, requestedDays: params.days, nowMs: now)
+            return try await context.confirmingCompany(params.companyID) {
+                try await store.read { connection in
+                    try CompanyReport.load(
+                        connection, companyID: params.companyID, requestedDays: params.days, nowMs: now)
+                }
             }
         }
 

@@ -1,5 +1,6 @@
 import MeshProtocol
 import MeshRuntime
+import MeshStore
 import TenantModel
 
 /// Access checks for the billing methods: which caller may act on which company.
@@ -28,22 +29,25 @@ enum BillingAccess {
         }
     }
 
-    /// Throws NOT_FOUND for a deleted company's subscription, as every other service does for the
-    /// company. Its rows stay stored for `billing.export` only.
-    static func rejectDeleted(_ subscription: SubscriptionRecord) throws(RPCError) {
-        guard subscription.status != .canceled else {
-            throw RPCError.notFound("company", subscription.companyID)
+    /// Loads the company's subscription.
+    ///
+    /// - Throws: a retryable NOT_FOUND when billing has no subscription for the company yet, which is
+    ///   usually a short wait after provisioning, and a final NOT_FOUND for a deleted company, as every
+    ///   other service gives. A deleted company's rows stay stored for `billing.export` only.
+    static func subscription(_ companyID: String, _ connection: Connection) throws -> SubscriptionRecord {
+        guard let subscription = try SubscriptionRecord.load(companyID: companyID, connection) else {
+            throw RPCError(
+                .notFound,
+                "company '\(companyID.clipped)' has no subscription yet; billing creates it shortly after the company is provisioned, so retry in a few seconds, and check the id if it persists",
+                details: ["kind": "subscription", "company_id": .string(companyID.clipped)],
+                retryAfterMs: 1_000,
+                retryable: true
+            )
         }
-    }
 
-    /// Builds the NOT_FOUND error for a company without a subscription yet, which is usually a short wait.
-    static func noSubscriptionYet(_ companyID: String) -> RPCError {
-        RPCError(
-            .notFound,
-            "company '\(companyID)' has no subscription yet; billing creates it shortly after the company is provisioned, so retry in a few seconds, and check the id if it persists",
-            details: ["kind": "subscription", "company_id": .string(companyID)],
-            retryAfterMs: 1_000,
-            retryable: true
-        )
+        guard subscription.status != .canceled else {
+            throw RPCError.notFound("company", companyID)
+        }
+        return subscription
     }
 }

@@ -14,13 +14,12 @@ enum BillingMethods {
             scope: .company
         ) { (params: CompanyParams, context) -> SubscriptionView in
             try BillingAccess.requireCompany(params.companyID, context)
-            return try await store.read(deadline: context.deadline) { connection in
-                guard let subscription = try SubscriptionRecord.load(companyID: params.companyID, connection) else {
-                    throw BillingAccess.noSubscriptionYet(params.companyID)
+            return try await context.confirmingCompany(params.companyID) {
+                try await store.read(deadline: context.deadline) { connection in
+                    let subscription = try BillingAccess.subscription(params.companyID, connection)
+                    let pending = try LineView.pending(subscriptionID: subscription.id, connection)
+                    return SubscriptionView(subscription, pendingItems: pending)
                 }
-                try BillingAccess.rejectDeleted(subscription)
-                let pending = try LineView.pending(subscriptionID: subscription.id, connection)
-                return SubscriptionView(subscription, pendingItems: pending)
             }
         }
 
@@ -30,12 +29,12 @@ enum BillingMethods {
             scope: .company
         ) { (params: InvoicesParams, context) -> InvoiceList in
             try BillingAccess.requireCompany(params.companyID, context)
-            return try await store.read(deadline: context.deadline) { connection in
-                if let subscription = try SubscriptionRecord.load(companyID: params.companyID, connection) {
-                    try BillingAccess.rejectDeleted(subscription)
+            return try await context.confirmingCompany(params.companyID) {
+                try await store.read(deadline: context.deadline) { connection in
+                    _ = try BillingAccess.subscription(params.companyID, connection)
+                    let invoices = try InvoiceView.list(companyID: params.companyID, status: params.status, connection)
+                    return InvoiceList(invoices: invoices)
                 }
-                let invoices = try InvoiceView.list(companyID: params.companyID, status: params.status, connection)
-                return InvoiceList(invoices: invoices)
             }
         }
 

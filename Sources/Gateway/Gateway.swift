@@ -46,7 +46,7 @@ public enum Gateway: MeshService {
     public static func make(_ environment: ServiceEnvironment) throws -> ServiceParts {
         let rootKey = try RootKey.ensure(
             home: environment.home, store: environment.store, clock: environment.clock, logger: environment.logger)
-        let usage = try UsageCounter(store: environment.store, clock: environment.clock)
+        let usage = try UsageCounter(store: environment.store, clock: environment.clock, logger: environment.logger)
         let failures = FailureTally(store: environment.store, clock: environment.clock)
         let router = GatewayRouter(
             rootKeyHash: rootKey.hash,

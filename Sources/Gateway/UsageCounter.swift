@@ -8,7 +8,8 @@ import TenantModel
 /// Counts API calls per company per UTC day of the mesh clock.
 ///
 /// Counts live in memory for speed and are written to the gateway's store, and published to analytics
-/// as `usage.api_calls`, once a second. The call that takes a company across 80% or 100% of its daily
+/// as `usage.api_calls`, once a second. Memory keeps only the current day's counts (and counts not yet
+/// written), so it does not grow with the days a mesh has run. The call that takes a company across 80% or 100% of its daily
 /// limit also queues a `usage.threshold_reached` event, published with that count.
 ///
 /// NOTE: a gateway killed between two flushes loses at most the last second of counted calls (and
@@ -22,6 +23,8 @@ final class UsageCounter: Sendable {
     }
 
     private struct State {
+        /// The UTC day whose counts `counts` contains, besides the keys still dirty.
+        var day: String
         var counts: [Key: Int64] = [:]
         var dirty: Set<Key> = []
         /// `usage.threshold_reached` payloads waiting for the next flush.
@@ -30,21 +33,61 @@ final class UsageCounter: Sendable {
 
     private let store: Database
     private let clock: MeshClock
-    private let state = Mutex(State())
+    private let logger: Logger
+    private let state: Mutex<State>
 
-    init(store: Database, clock: MeshClock) throws {
+    init(store: Database, clock: MeshClock, logger: Logger) throws {
         self.store = store
         self.clock = clock
+        self.logger = logger
 
+        let day = UsageCounter.day(of: clock.nowMs())
+        var state = State(day: day)
+        for (company, calls) in try Self.storedCounts(of: day, in: store) {
+            state.counts[Key(companyID: company, day: day)] = calls
+        }
+        self.state = Mutex(state)
+    }
+
+    /// Reads the counts the store has for `day`, by company.
+    private static func storedCounts(of day: String, in store: Database) throws -> [String: Int64] {
         let rows = try store.readSync { connection in
-            try connection.query("SELECT company_id, day, calls FROM api_usage")
+            try connection.query("SELECT company_id, calls FROM api_usage WHERE day = ?", [.text(day)])
+        }
+
+        var counts: [String: Int64] = [:]
+        for row in rows {
+            if let company = row.string("company_id") {
+                counts[company] = row.int("calls") ?? 0
+            }
+        }
+        return counts
+    }
+
+    /// Makes `day` the day in memory when the clock has moved to another one, reading that day's stored
+    /// counts: none for a new day, the earlier counts when a test clock went back or a restart came
+    /// mid-day. Counts of other days stay only until a flush writes them.
+    private func enter(_ day: String) {
+        guard state.withLock({ $0.day != day }) else {
+            return
+        }
+
+        // A failed read leaves the day's counts at what memory has, as a new day would start.
+        var stored: [String: Int64] = [:]
+        do {
+            stored = try Self.storedCounts(of: day, in: store)
+        } catch {
+            logger.warning("usage.read_failed", ["day": day, "error": "\(error)"])
         }
         state.withLock { state in
-            for row in rows {
-                guard let company = row.string("company_id"), let day = row.string("day") else {
-                    continue
-                }
-                state.counts[Key(companyID: company, day: day)] = row.int("calls") ?? 0
+            guard state.day != day else {
+                return
+            }
+            state.day = day
+            state.counts = state.counts.filter { state.dirty.contains($0.key) }
+            for (company, calls) in stored {
+                let key = Key(companyID: company, day: day)
+                state.counts[key] = max(calls, state.counts[key, default: 0])
             }
         }
     }
@@ -55,6 +98,8 @@ final class UsageCounter: Sendable {
         let limit = tier?.maximumAPICallsPerDay
         let now = clock.nowMs()
         let key = Key(companyID: companyID, day: UsageCounter.day(of: now))
+        enter(key.day)
+
         return state.withLock { state -> RPCError? in
             let current = state.counts[key, default: 0]
             if let limit, enforced, current >= Int64(limit) {
@@ -67,7 +112,8 @@ final class UsageCounter: Sendable {
                         "reason": "rate_limited",
                         "limit": .int(Int64(limit)),
                         "used": .int(current),
-                        "retry_after_seconds": .int(retryAfter / 1000),
+                        // Rounded up, so that waiting this long always reaches the next day.
+                        "retry_after_seconds": .int((retryAfter + 999) / 1000),
                     ],
                     retryAfterMs: retryAfter,
                     retryable: true
@@ -87,12 +133,6 @@ final class UsageCounter: Sendable {
             }
             return nil
         }
-    }
-
-    /// Calls counted today for `companyID`.
-    func today(companyID: String) -> Int64 {
-        let key = Key(companyID: companyID, day: UsageCounter.day(of: clock.nowMs()))
-        return state.withLock { $0.counts[key, default: 0] }
     }
 
     /// Writes the changed counters and the queued warnings; returns whether anything was written.
@@ -142,6 +182,12 @@ final class UsageCounter: Sendable {
                 state.warnings.insert(contentsOf: warnings, at: 0)
             }
             throw error
+        }
+
+        // Counts of a day that has passed are written now, so memory no longer needs them.
+        state.withLock { state in
+            let day = state.day
+            state.counts = state.counts.filter { $0.key.day == day || state.dirty.contains($0.key) }
         }
         return true
     }

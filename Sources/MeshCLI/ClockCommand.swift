@@ -41,7 +41,7 @@ enum ClockCommand {
             guard let value, let milliseconds = parseTime(value) else {
                 throw UsageError(
                     "clock set needs a time from 1970 to 9999: milliseconds since the epoch or ISO-8601 like "
-                        + "2027-01-31T00:00:00Z")
+                        + "2027-01-31T00:00:00Z or 2027-01-31T00:00:00.250Z")
             }
             // A damaged clock file has no time to go back from, so set may repair it either way.
             let readable = (try? MeshClock.checkClockFile(home.clockPath)) != nil
@@ -82,6 +82,9 @@ enum ClockCommand {
 
     private static func show(_ clock: MeshClock) {
         let formatter = ISO8601DateFormatter()
+        if clock.nowMs() % 1000 != 0 {
+            formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        }
         let mode = clock.isTestClock ? "test clock" : "system clock"
         Terminal.print("\(formatter.string(from: clock.now())) (\(clock.nowMs()) ms, \(mode))")
     }
@@ -107,8 +110,14 @@ enum ClockCommand {
         guard writtenTimeExists(text) == true else {
             return nil
         }
+        // Fractions of a second (2027-01-31T00:00:00.250Z) need their own formatter option.
         let formatter = ISO8601DateFormatter()
-        return formatter.date(from: text).map { Int64($0.timeIntervalSince1970 * 1000) }.flatMap {
+        var date = formatter.date(from: text)
+        if date == nil {
+            formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+            date = formatter.date(from: text)
+        }
+        return date.map { Int64(($0.timeIntervalSince1970 * 1000).rounded()) }.flatMap {
             validTimes.contains($0) ? $0 : nil
         }
     }

@@ -76,10 +76,11 @@ public struct MethodTable: Sendable {
             return error
         }
 
+        // An optional member's enum lists null too, which is how to leave the member out, not a value to use.
         let names = allowed.compactMap(\.stringValue)
         var named = error
         named.message = "params.\(field) is not one of the allowed values; use one of \(names.joined(separator: ", "))"
-        named.details = ["field": .string(field), "allowed": .array(allowed)]
+        named.details = ["field": .string(field), "allowed": .array(names.map { .string($0) })]
         return named
     }
 

@@ -96,5 +96,6 @@ struct BillingAccessTests {
         #expect(empty?.status == .invalidArgument)
         #expect(empty?.message.contains("company_id") == true)
         #expect(status?.status == .invalidArgument)
+        #expect(status?.details?["allowed"] == ["open", "paid", "past_due"])
     }
 }

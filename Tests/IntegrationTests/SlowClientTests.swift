@@ -175,9 +175,11 @@ struct SlowClientTests {
             open.removeFirst()
             var afterOneLeft: JSONValue?
             for _ in 0..<100 where afterOneLeft == nil {
+                // Until the server sees the close, it still refuses: it writes the refusal and closes,
+                // so the ping's write may fail with a broken pipe instead of reading the refusal.
                 let next = try WireSocket(path: path)
-                let reply = try next.call(ping)
-                if reply["result"] == "pong" {
+                let reply = try? next.call(ping)
+                if let reply, reply["result"] == "pong" {
                     afterOneLeft = reply["result"]
                     open.append(next)
                 } else {

@@ -11,6 +11,8 @@ import Testing
 
     @Test func timesOutsideYears1970To9999AreRejected() {
         #expect(ClockCommand.parseTime("2027-01-31T00:00:00Z") == 1_801_353_600_000)
+        #expect(ClockCommand.parseTime("2027-01-31T00:00:00.250Z") == 1_801_353_600_250)
+        #expect(ClockCommand.parseTime("2027-01-31T00:00:00.001Z") == 1_801_353_600_001)
         #expect(ClockCommand.parseTime("-5") == nil)
         #expect(ClockCommand.parseTime("253402300800000") == nil)
         #expect(ClockCommand.parseTime("2031-02-30T00:00:00Z") == nil)

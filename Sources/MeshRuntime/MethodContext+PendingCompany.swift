@@ -1,0 +1,35 @@
+import MeshProtocol
+
+extension MethodContext {
+    /// Runs `body`, and turns a retryable NOT_FOUND it throws into a final one when tenancy has no
+    /// company `companyID` either.
+    ///
+    /// Billing and analytics learn of a company from events, so a company they have no row of is either
+    /// one provisioned a moment ago (retry shortly) or an id that does not exist (a typo). Only tenancy
+    /// can tell the two apart. When tenancy cannot be reached, the retryable error is thrown unchanged.
+    public func confirmingCompany<T: Sendable>(_ companyID: String, _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch {
+            guard let pending = error as? RPCError, pending.status == .notFound, pending.retryable else {
+                throw error
+            }
+            throw await companyNotYetReceived(companyID, pending: pending)
+        }
+    }
+
+    /// Returns `pending` when tenancy has the company or fails to reply, else a final NOT_FOUND.
+    private func companyNotYetReceived(_ companyID: String, pending: RPCError) async -> RPCError {
+        do {
+            _ = try await peers.call(
+                "tenancy", "companies.get", params: ["company_id": .string(companyID)],
+                meta: downstreamMeta(caller: .service))
+            return pending
+        } catch {
+            guard error.status == .notFound else {
+                return pending
+            }
+            return RPCError.notFound("company", companyID)
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import MeshProtocol
+import MeshRuntime
+import MeshStore
+import TenantModel
+import Testing
+
+@testable import Gateway
+
+/// Checks the gateway's daily API call counts across day changes of a test clock.
+@Suite struct UsageCounterTests {
+    let home: MeshHome
+    let store: Database
+    let clockPath: String
+
+    init() throws {
+        let root = NSTemporaryDirectory() + "usage-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        home = MeshHome(root: root)
+        try home.prepare()
+        store = try Database(path: home.databasePath("gateway"), migrations: Gateway.migrations)
+        clockPath = root + "/clock"
+    }
+
+    func setClock(_ milliseconds: Int64) throws {
+        try MeshClock.writeClockFile(clockPath, milliseconds: milliseconds)
+    }
+
+    func counter() throws -> UsageCounter {
+        try UsageCounter(
+            store: store, clock: .file(clockPath), logger: Logger(label: "test", sink: .memory()))
+    }
+
+    func storedCalls(_ day: String) throws -> Int64? {
+        try store.readSync { connection in
+            try connection.queryOne(
+                "SELECT calls FROM api_usage WHERE company_id = 'cmp_a' AND day = ?", [.text(day)]
+            )?.int("calls")
+        }
+    }
+
+    @Test func dayGoneBackContinuesItsStoredCount() async throws {
+        let firstDay: Int64 = 1_800_000_000_000 - 1_800_000_000_000 % 86_400_000
+        try setClock(firstDay + 1_000)
+        let usage = try counter()
+
+        for _ in 0..<5 {
+            #expect(usage.admit(companyID: "cmp_a", tier: .basic) == nil)
+        }
+        _ = try await usage.flush()
+
+        try setClock(firstDay + 86_400_000 + 1_000)
+        #expect(usage.admit(companyID: "cmp_a", tier: .basic) == nil)
+        _ = try await usage.flush()
+
+        try setClock(firstDay + 2_000)
+        #expect(usage.admit(companyID: "cmp_a", tier: .basic) == nil)
+        _ = try await usage.flush()
+
+        #expect(try storedCalls(UsageCounter.day(of: firstDay)) == 6)
+        #expect(try storedCalls(UsageCounter.day(of: firstDay + 86_400_000)) == 1)
+    }
+
+    @Test func restartMidDayKeepsTheLimit() async throws {
+        let limit = try #require(Tier.basic.maximumAPICallsPerDay)
+        let day: Int64 = 1_800_000_000_000 - 1_800_000_000_000 % 86_400_000
+        try setClock(day + 86_400_000 - 500)
+        let first = try counter()
+
+        for _ in 0..<limit {
+            #expect(first.admit(companyID: "cmp_a", tier: .basic) == nil)
+        }
+        _ = try await first.flush()
+
+        let restarted = try counter()
+        let error = try #require(restarted.admit(companyID: "cmp_a", tier: .basic))
+        #expect(error.status == .resourceExhausted)
+        #expect(error.retryAfterMs == 500)
+        // Half a second before midnight still means waiting a whole second, never zero.
+        #expect(error.details?["retry_after_seconds"] == 1)
+    }
+}
