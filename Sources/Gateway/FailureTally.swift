@@ -13,7 +13,8 @@ import TenantModel
 ///   `minimumCountedBudget`: a client that allows a few milliseconds learns nothing about the mesh's
 ///   health, and must not be able to page the operator. Client mistakes (bad params, unknown ids, missing permissions,
 ///   rate limits) are left out, because they reveal nothing about the mesh's health.
-/// - provisioning failures: `companies.provision` calls that failed with any error.
+/// - provisioning failures: `companies.provision` calls that failed with any error but UNAUTHENTICATED
+///   and PERMISSION_DENIED.
 ///
 /// NOTE: like the API call counters, counts not yet flushed are lost if the gateway is killed.
 final class FailureTally: Sendable {
@@ -52,20 +53,25 @@ final class FailureTally: Sendable {
     static let minimumCountedBudget: Duration = .seconds(1)
 
     /// Counts the failure of a call to `method` that ran with `budget` (nil for none) and ended at
-    /// `deadline`. A call the client cancelled is not a failure.
-    func record(method: String, error: any Error, budget: Duration?, deadline: ContinuousClock.Instant?) {
+    /// `deadline`, and returns whether it counted as a provisioning failure. A call the client cancelled
+    /// is not a failure.
+    @discardableResult
+    func record(method: String, error: any Error, budget: Duration?, deadline: ContinuousClock.Instant?) -> Bool {
         let status = FailureTally.status(of: error, deadline: deadline)
         guard let status, status != .cancelled else {
-            return
+            return false
         }
         if status == .deadlineExceeded, let budget, budget < FailureTally.minimumCountedBudget {
-            return
+            return false
         }
 
+        // A caller that may not provision at all did not make a provisioning fail, so it cannot page the
+        // operator by trying.
         let counted = FailureTally.countedStatuses.contains(status.name)
-        let provisioning = method == "companies.provision"
+        let provisioning =
+            method == "companies.provision" && status != .unauthenticated && status != .permissionDenied
         guard counted || provisioning else {
-            return
+            return false
         }
 
         let now = clock.nowMs()
@@ -79,6 +85,7 @@ final class FailureTally: Sendable {
                 counts.provisioningFailures += 1
             }
         }
+        return provisioning
     }
 
     /// Returns the status of the reply the client received. When the gateway's deadline timer fires, the

@@ -64,7 +64,14 @@ public enum Gateway: MeshService {
                 return try await router.route(params: params, context: context)
             } catch {
                 let budget = context.meta.timeoutMs.map { Duration.milliseconds($0) } ?? defaultTimeout
-                failures.record(method: context.method, error: error, budget: budget, deadline: context.deadline)
+                let provisioning = failures.record(
+                    method: context.method, error: error, budget: budget, deadline: context.deadline)
+                if provisioning {
+                    // The operator alert for it points here for the time and the cause.
+                    let status = FailureTally.status(of: error, deadline: context.deadline)?.name ?? "INTERNAL"
+                    context.logger.warning(
+                        "provision.failed", ["status": status, "error": (error as? RPCError)?.message ?? "\(error)"])
+                }
                 throw error
             }
         }

@@ -45,7 +45,8 @@ public enum AlertRule: String, Sendable, Codable, CaseIterable, JSONSchemaProvid
             return
                 "mesh status shows which processes answer, and each process's log is in the logs/ folder of the mesh home."
         case .provisioningFailures:
-            return "The caller of companies.provision got the error; the gateway's log in the mesh home has the time."
+            return
+                "The caller of companies.provision got the error; the provision.failed lines of logs/gateway.log in the mesh home have the time, status and message."
         case .suspendedCompanies:
             return "companies.list with the root key shows each company's status and its reactivation date."
         }

@@ -42,11 +42,16 @@ extension NotificationEvents {
         let hour = AlertRule.provisioningFailures.windowMs ?? 0
         try connection.execute("DELETE FROM gateway_failures WHERE at_ms <= ?", [.integer(atMs - hour)])
 
-        let recentFailures = try failuresSince(
-            atMs - (AlertRule.gatewayFailures.windowMs ?? 0), column: "failures", in: connection)
+        // Each rule's window ends at this event. Without its counts, the window shows whether the condition
+        // still held when this event arrived, or had ended since the last one.
+        let failureStart = atMs - (AlertRule.gatewayFailures.windowMs ?? 0)
+        let recentFailures = try failuresSince(failureStart, column: "failures", in: connection)
+        let earlierFailures = try failuresSince(
+            failureStart, column: "failures", excluding: event.eventID, in: connection)
         try alerts.evaluate(
             .gatewayFailures,
             conditionMet: recentFailures > AlertRule.maximumFailures,
+            heldBefore: earlierFailures > AlertRule.maximumFailures,
             summary: "\(counted(recentFailures, "call")) failed at the gateway in the 5 minutes before this alert.",
             figures: [
                 "failures": .int(recentFailures), "window_minutes": 5, "threshold": .int(AlertRule.maximumFailures),
@@ -55,9 +60,12 @@ extension NotificationEvents {
         )
 
         let recentProvisioning = try failuresSince(atMs - hour, column: "provisioning_failures", in: connection)
+        let earlierProvisioning = try failuresSince(
+            atMs - hour, column: "provisioning_failures", excluding: event.eventID, in: connection)
         try alerts.evaluate(
             .provisioningFailures,
             conditionMet: recentProvisioning > 0,
+            heldBefore: earlierProvisioning > 0,
             summary: "\(counted(recentProvisioning, "companies.provision call")) failed in the hour before this alert.",
             figures: ["provisioning_failures": .int(recentProvisioning), "window_minutes": 60],
             event: event, atMs: atMs, in: connection
@@ -81,8 +89,12 @@ extension NotificationEvents {
         count == 1 ? "1 \(noun)" : "\(count) \(noun)s"
     }
 
-    private func failuresSince(_ startMs: Int64, column: String, in connection: Connection) throws -> Int64 {
+    /// Sums `column` over the failure counts after `startMs`, leaving out the counts of event `excluding`.
+    private func failuresSince(
+        _ startMs: Int64, column: String, excluding eventID: String = "", in connection: Connection
+    ) throws -> Int64 {
         try connection.scalarInt(
-            "SELECT COALESCE(SUM(\(column)), 0) FROM gateway_failures WHERE at_ms > ?", [.integer(startMs)]) ?? 0
+            "SELECT COALESCE(SUM(\(column)), 0) FROM gateway_failures WHERE at_ms > ? AND event_id != ?",
+            [.integer(startMs), .text(eventID)]) ?? 0
     }
 }

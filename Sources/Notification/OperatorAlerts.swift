@@ -4,10 +4,11 @@ import MeshStore
 
 /// Applies the operator alert rules and mails the operator when a rule's condition becomes met.
 ///
-/// A rule fires once when its condition becomes met. It fires again only after the condition stopped
-/// being met: after an evaluation found it unmet, or for a windowed rule, after a whole window passed
-/// since it was last met. Every evaluation runs inside the transaction of the event that caused it, so
-/// an event redelivered after a failure evaluates once.
+/// A rule fires once when its condition becomes met, and again only after the condition stopped being
+/// met. A windowed rule's count rises only when an event adds to it, so the rule states whether the
+/// condition held just before that event's counts, and fires when it did not. The suspended-companies
+/// rule fires when the previous evaluation found it unmet. Every evaluation runs inside the transaction
+/// of the event that caused it, so an event redelivered after a failure evaluates once.
 struct OperatorAlerts: Sendable {
     let dispatcher: MessageDispatcher
     let operatorMailbox: Mailbox
@@ -15,11 +16,14 @@ struct OperatorAlerts: Sendable {
     /// Records whether the condition of `rule` is met at `atMs`, and sends an alert when it becomes met.
     ///
     /// - Parameters:
+    ///   - heldBefore: whether the condition was met just before this event, for a windowed rule; nil
+    ///     takes the previous evaluation's result.
     ///   - summary: the figures in words, for the message.
     ///   - figures: the same figures as JSON, kept with the alert.
     func evaluate(
         _ rule: AlertRule,
         conditionMet: Bool,
+        heldBefore: Bool? = nil,
         summary: String,
         figures: JSONValue,
         event: MeshEvent,
@@ -43,8 +47,7 @@ struct OperatorAlerts: Sendable {
             return
         }
 
-        let expired = rule.windowMs.map { window in lastHeld.map { atMs - $0 > window } ?? true } ?? false
-        guard !firing || expired else {
+        guard !(heldBefore ?? firing) else {
             return
         }
 

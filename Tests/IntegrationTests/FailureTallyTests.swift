@@ -61,13 +61,18 @@ import Testing
         #expect(try published().isEmpty)
     }
 
-    @Test func anyProvisioningErrorCounts() async throws {
+    @Test func provisioningErrorsOfAllowedCallersCount() async throws {
         let (tally, published) = try tally()
 
         tally.record(
             method: "companies.provision", error: RPCError(.invalidArgument, "tier 'gold' is not a tier"), budget: nil,
             deadline: nil
         )
+        tally.record(
+            method: "companies.provision", error: RPCError(.unauthenticated, "unknown API key"), budget: nil,
+            deadline: nil)
+        tally.record(
+            method: "companies.provision", error: RPCError(.permissionDenied, "root only"), budget: nil, deadline: nil)
         tally.record(
             method: "companies.get", error: RPCError(.unavailable, "tenancy is down"), budget: nil, deadline: nil)
         _ = try await tally.flush()

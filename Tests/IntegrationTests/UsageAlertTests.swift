@@ -73,5 +73,32 @@ struct UsageAlertTests {
 
         let listed = try await mesh.root.call("notifications.alerts")
         #expect(listed["alerts"]?.arrayValue?.first?["rule"] == "provisioning_failures")
+
+        // The alert sends the operator to the gateway's log for the cause.
+        let logged = cluster.log(of: "gateway").split(separator: "\n").filter { $0.contains("provision.failed") }
+        #expect(logged.count == 1)
+        #expect(logged.first?.contains("INVALID_ARGUMENT") == true)
+        #expect(logged.first?.contains("gold") == true)
+    }
+
+    @Test func provisioningWithoutTheRightDoesNotCount() async throws {
+        let cluster = try await MeshCluster()
+        let mesh = try MeshFixture(cluster: cluster)
+
+        let outcome = await CallOutcome.of(
+            mesh.root.with(apiKey: "tmk_bogus"), "companies.provision",
+            ["name": "Bogus Co", "admin_email": "owner@bogus.example", "admin_name": "B", "tier": "basic"]
+        )
+        #expect(outcome.status == .unauthenticated)
+
+        // The gateway logs every counted provisioning failure as it answers, so the log shows which
+        // of the two calls counted.
+        _ = await CallOutcome.of(
+            mesh.root, "companies.provision",
+            ["name": "Gold Co", "admin_email": "owner@gold.example", "admin_name": "G", "tier": "gold"]
+        )
+        let logged = cluster.log(of: "gateway").split(separator: "\n").filter { $0.contains("provision.failed") }
+        #expect(logged.count == 1)
+        #expect(logged.first?.contains("INVALID_ARGUMENT") == true)
     }
 }

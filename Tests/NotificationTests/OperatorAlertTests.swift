@@ -76,6 +76,35 @@ import Testing
         #expect(try await alerts(harness).count == 2)
     }
 
+    @Test func newBurstAfterTheWindowEmptiedAlerts() async throws {
+        let harness = try NotificationHarness()
+        let start = harness.clock.nowMs()
+
+        // The condition still held at 4 minutes (12 failures), then ended as the first 11 left the window.
+        // The burst at 8 minutes is a new episode on its own.
+        let burst = failures(11, at: start + 8 * Self.minute)
+        try harness.deliver([failures(11, at: start), failures(1, at: start + 4 * Self.minute), burst])
+
+        let fired = try await alerts(harness)
+        #expect(fired.count == 2)
+        let second = fired.first { $0["event_id"]?.stringValue == burst.eventID }
+        #expect(second?["figures"]?["failures"] == 12)
+    }
+
+    @Test func provisioningFailureAfterAQuietHourAlerts() async throws {
+        let harness = try NotificationHarness()
+        let start = harness.clock.nowMs()
+
+        // Other failures in between do not keep the provisioning rule's first episode going.
+        try harness.deliver([
+            failures(0, provisioning: 1, at: start),
+            failures(1, at: start + 30 * Self.minute),
+            failures(0, provisioning: 1, at: start + 80 * Self.minute),
+        ])
+
+        #expect(try await alerts(harness).map { $0["rule"] } == ["provisioning_failures", "provisioning_failures"])
+    }
+
     @Test func provisioningFailureAlertsOncePerHour() async throws {
         let harness = try NotificationHarness()
         let start = harness.clock.nowMs()
