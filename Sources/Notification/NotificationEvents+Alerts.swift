@@ -4,7 +4,7 @@ import MeshStore
 import TenantModel
 
 extension NotificationEvents {
-    /// Warns the owner (and the company's webhook) that usage rose across 80% or 100% of a limit.
+    /// Warns the owners (and the company's webhook) that usage rose across 80% or 100% of a limit.
     func usageThresholdReached(_ event: MeshEvent, _ connection: Connection) throws {
         let payload = EventPayload(event)
         guard let company = try liveCompany(payload, in: connection) else {
@@ -17,11 +17,12 @@ extension NotificationEvents {
         let tier = try Tier.parse(try payload.string("tier"), field: payload.field("tier"))
         let atMs = payload.instant("at_ms")
 
-        let text = MessageTemplates.usageWarning(
-            company: company.name, ownerName: company.ownerName, limit: limit, percent: percent, current: current,
-            allowed: allowed, tier: tier, atMs: atMs
-        )
-        let messages = try ownerMessages(company, kind: .usageWarning, text: text, dateMs: atMs)
+        let messages = try ownerMessages(company, kind: .usageWarning, dateMs: atMs, in: connection) { ownerName in
+            MessageTemplates.usageWarning(
+                company: company.name, ownerName: ownerName, limit: limit, percent: percent, current: current,
+                allowed: allowed, tier: tier, atMs: atMs
+            )
+        }
         try dispatcher.dispatch(messages, for: event, companyID: company.companyID, in: connection)
     }
 

@@ -35,6 +35,9 @@ extension NotificationEvents {
         company.ownerName = mailbox.name
         company.updatedAtMs = createdAtMs
         try company.save(in: connection)
+        try CompanyUsers.invited(
+            companyID: companyID, userID: ownerUserID, mailbox: mailbox, role: .owner, atMs: createdAtMs,
+            in: connection)
 
         let text = MessageTemplates.welcome(
             company: name, tier: tier, ownerName: mailbox.name, token: token, expiresAtMs: expiresAtMs

@@ -4,7 +4,7 @@ import MeshStore
 import TenantModel
 
 extension NotificationEvents {
-    /// Tells the owner (and the company's webhook) about a new tier.
+    /// Tells the owners (and the company's webhook) about a new tier.
     func companyTierChanged(_ event: MeshEvent, _ connection: Connection) throws {
         let payload = EventPayload(event)
         guard var company = try liveCompany(payload, in: connection) else {
@@ -18,12 +18,13 @@ extension NotificationEvents {
         company.updatedAtMs = atMs
         try company.save(in: connection)
 
-        let text = MessageTemplates.tierChanged(company: company.name, ownerName: company.ownerName, from: from, to: to, atMs: atMs)
-        let messages = try ownerMessages(company, kind: .tierChanged, text: text, dateMs: atMs)
+        let messages = try ownerMessages(company, kind: .tierChanged, dateMs: atMs, in: connection) { ownerName in
+            MessageTemplates.tierChanged(company: company.name, ownerName: ownerName, from: from, to: to, atMs: atMs)
+        }
         try dispatcher.dispatch(messages, for: event, companyID: company.companyID, in: connection)
     }
 
-    /// Tells the owner (and the company's webhook) that the company is suspended, why, and until when.
+    /// Tells the owners (and the company's webhook) that the company is suspended, why, and until when.
     func companySuspended(_ event: MeshEvent, _ connection: Connection) throws {
         let payload = EventPayload(event)
         guard var company = try liveCompany(payload, in: connection) else {
@@ -37,15 +38,15 @@ extension NotificationEvents {
         company.updatedAtMs = atMs
         try company.save(in: connection)
 
-        let text = MessageTemplates.suspended(
-            company: company.name, ownerName: company.ownerName, reason: reason, reactivateAtMs: reactivateAtMs, atMs: atMs
-        )
-        let messages = try ownerMessages(company, kind: .suspended, text: text, dateMs: atMs)
+        let messages = try ownerMessages(company, kind: .suspended, dateMs: atMs, in: connection) { ownerName in
+            MessageTemplates.suspended(
+                company: company.name, ownerName: ownerName, reason: reason, reactivateAtMs: reactivateAtMs, atMs: atMs)
+        }
         try dispatcher.dispatch(messages, for: event, companyID: company.companyID, in: connection)
         try checkSuspendedCompanies(event, atMs: atMs, in: connection)
     }
 
-    /// Tells the owner (and the company's webhook) that the company works again.
+    /// Tells the owners (and the company's webhook) that the company works again.
     func companyReactivated(_ event: MeshEvent, _ connection: Connection) throws {
         let payload = EventPayload(event)
         guard var company = try liveCompany(payload, in: connection) else {
@@ -58,8 +59,9 @@ extension NotificationEvents {
         company.updatedAtMs = atMs
         try company.save(in: connection)
 
-        let text = MessageTemplates.reactivated(company: company.name, ownerName: company.ownerName, automatic: automatic, atMs: atMs)
-        let messages = try ownerMessages(company, kind: .reactivated, text: text, dateMs: atMs)
+        let messages = try ownerMessages(company, kind: .reactivated, dateMs: atMs, in: connection) { ownerName in
+            MessageTemplates.reactivated(company: company.name, ownerName: ownerName, automatic: automatic, atMs: atMs)
+        }
         try dispatcher.dispatch(messages, for: event, companyID: company.companyID, in: connection)
         try checkSuspendedCompanies(event, atMs: atMs, in: connection)
     }

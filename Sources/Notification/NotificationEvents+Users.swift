@@ -12,14 +12,11 @@ extension NotificationEvents {
             return
         }
         let mailed = try MailedInvitation(payload)
-        let roleName = payload.optionalString("role") ?? Role.member.rawValue
-        guard let role = Role(rawValue: roleName) else {
-            throw RPCError.invalidArgument(
-                field: payload.field("role"),
-                "event \(event.eventID) (\(event.topic)) has role '\(roleName.prefix(40))'; the publisher must send one of "
-                    + Role.allCases.map(\.rawValue).joined(separator: ", ")
-            )
-        }
+        let role = try Self.role(payload.optionalString("role") ?? Role.member.rawValue, of: payload)
+
+        try CompanyUsers.invited(
+            companyID: company.companyID, userID: try payload.string("user_id"), mailbox: mailed.mailbox, role: role,
+            atMs: mailed.atMs, in: connection)
 
         let text = MessageTemplates.invitation(
             company: company.name, inviteeName: mailed.mailbox.name, role: role.rawValue, token: mailed.token,
@@ -45,5 +42,41 @@ extension NotificationEvents {
         let message = OutgoingMessage.email(
             .accessRecovery, to: mailed.mailbox, text: text, dateMs: mailed.atMs, branding: company.activeBranding)
         try dispatcher.dispatch([message], for: event, companyID: company.companyID, in: connection)
+    }
+
+    /// Keeps a user's status for choosing the owners that notices go to.
+    func userStatusChanged(_ event: MeshEvent, _ connection: Connection) throws {
+        let payload = EventPayload(event)
+        guard let company = try liveCompany(payload, in: connection) else {
+            return
+        }
+
+        try CompanyUsers.statusChanged(
+            companyID: company.companyID, userID: try payload.string("user_id"), topic: event.topic,
+            atMs: payload.instant("at_ms"), in: connection)
+    }
+
+    /// Keeps a user's role for choosing the owners that notices go to.
+    func userUpdated(_ event: MeshEvent, _ connection: Connection) throws {
+        let payload = EventPayload(event)
+        guard let company = try liveCompany(payload, in: connection) else {
+            return
+        }
+        let role = try Self.role(try payload.string("role"), of: payload)
+
+        try CompanyUsers.roleChanged(
+            companyID: company.companyID, userID: try payload.string("user_id"), role: role, in: connection)
+    }
+
+    /// Parses the role an event names, or throws INVALID_ARGUMENT naming the roles the publisher must use.
+    private static func role(_ name: String, of payload: EventPayload) throws -> Role {
+        guard let role = Role(rawValue: name) else {
+            throw RPCError.invalidArgument(
+                field: payload.field("role"),
+                "event \(payload.event.eventID) (\(payload.event.topic)) has role '\(name.prefix(40))'; the publisher must send one of "
+                    + Role.allCases.map(\.rawValue).joined(separator: ", ")
+            )
+        }
+        return role
     }
 }

@@ -20,6 +20,10 @@ struct NotificationEvents: Sendable {
             EventTopic.companyReactivated: companyReactivated,
             EventTopic.companyDeleted: companyDeleted,
             EventTopic.userInvited: userInvited,
+            EventTopic.userActivated: userStatusChanged,
+            EventTopic.userDeactivated: userStatusChanged,
+            EventTopic.userReactivated: userStatusChanged,
+            EventTopic.userUpdated: userUpdated,
             EventTopic.userAccessRecoveryIssued: userAccessRecoveryIssued,
             EventTopic.usageThresholdReached: usageThresholdReached,
             EventTopic.gatewayFailures: gatewayFailures,
@@ -49,19 +53,31 @@ struct NotificationEvents: Sendable {
         return company
     }
 
-    /// Builds the owner's email (when the company wants email, in the company's branding when it has one)
-    /// and the webhook post (when the company has one its tier allows), both with `text`.
-    func ownerMessages(_ company: CompanyRecord, kind: MessageKind, text: MessageText, dateMs: Int64) throws
-        -> [OutgoingMessage]
-    {
+    /// Builds an email to each of the company's owners (when the company wants email, in the company's
+    /// branding when it has one) and the webhook post (when the company has one its tier allows).
+    /// `text` builds the words for an owner's name.
+    ///
+    /// The owners are the company's active owners, or its invited owners while none has accepted yet.
+    /// A company with neither (its events only named the provisioning owner) falls back to that owner.
+    func ownerMessages(
+        _ company: CompanyRecord, kind: MessageKind, dateMs: Int64, in connection: Connection,
+        text: (_ ownerName: String) -> MessageText
+    ) throws -> [OutgoingMessage] {
+        var owners = try CompanyUsers.ownerMailboxes(companyID: company.companyID, in: connection)
+        if owners.isEmpty {
+            owners = [try Mailbox(name: company.ownerName, address: company.ownerEmail, field: "owner.email")]
+        }
+
         var messages: [OutgoingMessage] = []
         if company.emailEnabled {
-            let owner = try Mailbox(name: company.ownerName, address: company.ownerEmail, field: "owner.email")
-            messages.append(
-                .email(kind, to: owner, text: text, dateMs: dateMs, branding: company.activeBranding))
+            for owner in owners {
+                messages.append(
+                    .email(kind, to: owner, text: text(owner.name), dateMs: dateMs, branding: company.activeBranding))
+            }
         }
-        if let url = company.activeWebhook, text.chat != nil {
-            messages.append(OutgoingMessage(kind: kind, destination: .webhook(url), text: text, dateMs: dateMs))
+        let chatText = text(owners[0].name)
+        if let url = company.activeWebhook, chatText.chat != nil {
+            messages.append(OutgoingMessage(kind: kind, destination: .webhook(url), text: chatText, dateMs: dateMs))
         }
         return messages
     }

@@ -101,5 +101,28 @@ enum NotificationMigrations {
                 ALTER TABLE companies ADD COLUMN branding_footer TEXT;
                 """
         ),
+        Migration(
+            id: 6,
+            name: "company users",
+            sql: """
+                -- Each company's users as their events describe them, so owner notices reach the owners of
+                -- the day. activated is 1 once an invitation was accepted, which reactivation restores.
+                CREATE TABLE users (
+                    company_id TEXT NOT NULL,
+                    user_id TEXT NOT NULL,
+                    email TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    role TEXT NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('invited', 'active', 'deactivated')),
+                    activated INTEGER NOT NULL DEFAULT 0,
+                    status_at_ms INTEGER NOT NULL,
+                    PRIMARY KEY (company_id, user_id)
+                ) WITHOUT ROWID;
+
+                -- The provisioning owner of existing companies keeps getting their notices.
+                INSERT INTO users (company_id, user_id, email, name, role, status, activated, status_at_ms)
+                SELECT company_id, owner_user_id, owner_email, owner_name, 'owner', 'active', 1, 0 FROM companies;
+                """
+        ),
     ]
 }

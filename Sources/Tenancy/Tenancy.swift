@@ -33,10 +33,10 @@ public enum Tenancy: MeshService {
             EventTopic.companyReactivated, EventTopic.companyDeleted,
         ],
         "analytics": EventTopic.company.union(EventTopic.user).union(EventTopic.team).union(EventTopic.issue),
-        "notification": [
+        "notification": Set([
             EventTopic.companyProvisioned, EventTopic.companyConfigured, EventTopic.companyTierChanged,
             EventTopic.companySuspended, EventTopic.companyReactivated, EventTopic.companyDeleted,
-            EventTopic.userInvited, EventTopic.userAccessRecoveryIssued, EventTopic.usageThresholdReached,
-        ],
+            EventTopic.userAccessRecoveryIssued, EventTopic.usageThresholdReached,
+        ]).union(EventTopic.user),
     ]
 }
