@@ -3,8 +3,8 @@ import Glibc
 import Synchronization
 
 /// A stand-in SMTP relay on 127.0.0.1 that speaks enough of RFC 5321 for libcurl: the greeting, EHLO,
-/// MAIL, RCPT, DATA, RSET, NOOP and QUIT. It replies 451 to the data of its first `failFirst` messages
-/// and 250 afterwards, and keeps every message it accepted. With `answersData` false it keeps each
+/// MAIL, RCPT, DATA, RSET, NOOP and QUIT. It replies `failureReply` (451 by default) to the data of its
+/// first `failFirst` messages and 250 afterwards, and keeps every message it accepted. With `answersData` false it keeps each
 /// message and closes the connection without a reply to its data, like a relay that failed just then. Its
 /// `gate` can hold the reply to one chosen message, so a test can stop the sender while it is in flight.
 public final class SMTPSink: Sendable {
@@ -30,11 +30,16 @@ public final class SMTPSink: Sendable {
 
     private let state: Mutex<State>
     private let answersData: Bool
+    private let failureReply: String
     private let listener = Mutex<LoopbackListener?>(nil)
     public let gate: ReplyGate
 
-    public init(failFirst: Int = 0, answersData: Bool = true, gate: ReplyGate = ReplyGate()) throws {
+    public init(
+        failFirst: Int = 0, failureReply: String = "451 4.3.0 try again later", answersData: Bool = true,
+        gate: ReplyGate = ReplyGate()
+    ) throws {
         state = Mutex(State(failuresLeft: failFirst))
+        self.failureReply = failureReply
         self.answersData = answersData
         self.gate = gate
         let started = try LoopbackListener { [self] connection in serve(connection) }
@@ -87,7 +92,7 @@ public final class SMTPSink: Sendable {
                 guard answersData else {
                     return
                 }
-                reply(connection, accepted ? "250 OK queued" : "451 4.3.0 try again later")
+                reply(connection, accepted ? "250 OK queued" : failureReply)
             case "RSET", "NOOP":
                 reply(connection, "250 OK")
             case "QUIT":

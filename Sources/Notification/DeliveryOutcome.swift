@@ -5,6 +5,9 @@ enum DeliveryOutcome: Sendable, Equatable {
     /// The reason the attempt failed, for `last_error`: a rejecting status, a refused connection, a timeout
     /// before the whole message went out. The message is tried again on the retry schedule.
     case failed(String)
+    /// The reason the receiver refused the message for good: an SMTP 5xx reply. Trying again on the
+    /// schedule cannot succeed, so the message is dead at once.
+    case rejected(String)
     /// The whole message went out but no response came (a timeout, a closed connection): the receiver may
     /// have it. Sending it again could deliver it twice, so it is not tried again on its own.
     case uncertain(String)

@@ -77,12 +77,14 @@ extension MessageSender {
         let status: MessageStatus
         switch outcome {
         case .delivered:
+            // A message abandoned during its attempt (its company deleted, its webhook changed) that the
+            // receiver took anyway was sent, and its record says so.
             status = .sent
             try connection.execute(
                 """
                 UPDATE messages SET status = 'sent', sent_at_ms = ?, next_attempt_ms = NULL, last_error = NULL,
                     attempt_started_ms = NULL
-                WHERE message_id = ? AND attempts = ? AND status IN ('pending', 'failed')
+                WHERE message_id = ? AND attempts = ? AND status IN ('pending', 'failed', 'dead')
                 """,
                 [.integer(now), .text(attempt.messageID), .integer(Int64(attempt.number))]
             )
@@ -97,6 +99,20 @@ extension MessageSender {
                     .text(
                         "attempt \(attempt.number): \(problem). The receiver may have the message, so it is not sent "
                             + "again on its own; after checking, notifications.retry sends it again"),
+                    .text(attempt.messageID), .integer(Int64(attempt.number)),
+                ]
+            )
+        case .rejected(let problem):
+            status = .dead
+            try connection.execute(
+                """
+                UPDATE messages SET status = 'dead', last_error = ?, attempt_started_ms = NULL, next_attempt_ms = NULL
+                WHERE message_id = ? AND attempts = ? AND status IN ('pending', 'failed')
+                """,
+                [
+                    .text(
+                        "attempt \(attempt.number): \(problem). The refusal is permanent, so it is not tried again; "
+                            + "after fixing its cause, notifications.retry sends it again"),
                     .text(attempt.messageID), .integer(Int64(attempt.number)),
                 ]
             )

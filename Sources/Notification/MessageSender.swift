@@ -184,10 +184,11 @@ public struct MessageSender: Sendable {
 
     private func tally(_ finished: FinishedAttempt, into report: inout SendReport) {
         var metadata = ["message_id": finished.attempt.messageID, "attempt": "\(finished.attempt.number)"]
-        if case .failed(let problem) = finished.outcome {
+        switch finished.outcome {
+        case .failed(let problem), .uncertain(let problem), .rejected(let problem):
             metadata["error"] = problem
-        } else if case .uncertain(let problem) = finished.outcome {
-            metadata["error"] = problem
+        case .delivered:
+            break
         }
 
         switch finished.status {

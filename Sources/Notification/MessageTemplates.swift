@@ -121,8 +121,8 @@ enum MessageTemplates {
             \(company) was suspended on \(EmailDate.readable(atMs)).
             Reason: \(reason)
 
-            While it is suspended, every call made with your company's API keys fails with a \
-            "company suspended" error. Your data is kept intact.
+            While it is suspended, every call made with your company's API keys fails with \
+            FAILED_PRECONDITION, saying that the company is suspended. Your data is kept intact.
             \(until)
 
             \(signature)

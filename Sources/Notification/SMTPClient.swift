@@ -49,8 +49,20 @@ struct SMTPClient: Sendable {
         if result == -2 {
             return .uncertain("the SMTP relay at \(url) took the whole message but sent no final reply (\(reason))")
         }
-        // A rejection's reply code is clearer than libcurl's wording for it.
-        let problem = code >= 400 ? "it answered with SMTP reply code \(code)" : reason
+        // A rejection's reply code is clearer than libcurl's wording for it. In SMTP a 5xx reply is a
+        // permanent refusal and a 4xx one a temporary refusal.
+        if (500..<600).contains(code) {
+            return .rejected("the SMTP relay at \(url) refused the message with SMTP reply code \(code)")
+        }
+        let problem = code >= 400 ? "it answered with SMTP reply code \(code)" : Self.readable(reason)
         return .failed("the SMTP relay at \(url) did not take the message: \(problem)")
+    }
+
+    /// Replaces libcurl's wording for a connection the relay closed with plain words.
+    private static func readable(_ reason: String) -> String {
+        guard reason.hasPrefix("response reading failed") || reason.hasPrefix("Recv failure") else {
+            return reason
+        }
+        return "the relay closed the connection before its reply (\(reason))"
     }
 }

@@ -4,19 +4,22 @@ import MeshProtocol
 ///
 /// A warning fires when a count rises across a threshold. The seat, issue, custom field or API call that takes usage
 /// from under 80% to 80% or more fires the 80% warning. The one that uses the last unit fires the 100%
-/// warning. Usage that falls back and rises again fires again.
+/// warning. A change that crosses both at once fires only the 100% warning, which says everything the 80%
+/// one would. Usage that falls back and rises again fires again.
 public enum UsageThreshold {
     /// The thresholds, in percent of the limit.
     public static let percents: [Int64] = [80, 100]
 
-    /// Returns the thresholds passed when usage rises from `before` to `after` units of `allowed`.
+    /// Returns the highest threshold passed when usage rises from `before` to `after` units of `allowed`,
+    /// as a list that is empty when none was passed.
     public static func crossed(from before: Int64, to after: Int64, of allowed: Int64) -> [Int64] {
         guard allowed > 0, after > before else {
             return []
         }
-        return percents.filter { percent in
+        let passed = percents.filter { percent in
             before * 100 < percent * allowed && after * 100 >= percent * allowed
         }
+        return passed.last.map { [$0] } ?? []
     }
 
     /// Builds the payload of `usage.threshold_reached`.

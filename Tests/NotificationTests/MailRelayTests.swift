@@ -74,6 +74,47 @@ import Testing
         #expect(sink.messages.count == 1)
     }
 
+    @Test func permanentRefusalIsDeadAtOnce() async throws {
+        let sink = try SMTPSink(failFirst: 1, failureReply: "554 5.7.1 message refused")
+        defer { sink.stop() }
+        let harness = try relayedHarness(sink)
+        let start = harness.clock.nowMs()
+        try harness.deliver([Fixture.provisioned("cmp_a", token: Fixture.token(), at: start)])
+        let sender = try sender(harness, relay: sink.url)
+
+        // SMTP's 5xx replies are permanent, so trying again on the schedule cannot help.
+        #expect(try await sender.sendDue().deadLettered == 1)
+        let dead = try await onlyMessage(harness)
+        #expect(dead["status"] == "dead")
+        #expect(dead["attempts"] == 1)
+        #expect(dead["last_error"]?.stringValue?.contains("554") == true)
+        #expect(dead["last_error"]?.stringValue?.contains("permanent") == true)
+        try harness.setClock(start + 60_000)
+        #expect(try await sender.sendDue().attempted == 0)
+    }
+
+    @Test func deliveredAfterDeletionIsRecordedSent() async throws {
+        let sink = try SMTPSink(gate: ReplyGate(holding: 1))
+        defer { sink.stop() }
+        let harness = try relayedHarness(sink)
+        let start = harness.clock.nowMs()
+        try harness.deliver([Fixture.provisioned("cmp_a", token: Fixture.token(), at: start)])
+        let sender = try sender(harness, relay: sink.url)
+
+        // The company is deleted while the relay holds its reply to the welcome email, then takes it.
+        let sending = Task { try await sender.sendDue() }
+        try await sink.gate.waitUntilHolding()
+        try harness.deliver([Fixture.deleted("cmp_a", at: start + 1)])
+        sink.gate.release()
+        #expect(try await sending.value.delivered == 1)
+
+        let export = try await harness.call("notifications.export", ["company_id": "cmp_a"])
+        let message = try #require(export["messages"]?.arrayValue?.first)
+        #expect(message["status"] == "sent")
+        #expect(message["sent_at_ms"]?.intValue != nil)
+        #expect(sink.messages.count == 1)
+    }
+
     @Test func dataWithoutAReplyIsNotSentAgain() async throws {
         let sink = try SMTPSink(answersData: false)
         defer { sink.stop() }

@@ -13,7 +13,8 @@ import Testing
         #expect(UsageThreshold.crossed(from: 799, to: 800, of: 1_000) == [80])
         #expect(UsageThreshold.crossed(from: 800, to: 801, of: 1_000) == [])
         #expect(UsageThreshold.crossed(from: 999, to: 1_000, of: 1_000) == [100])
-        #expect(UsageThreshold.crossed(from: 0, to: 1, of: 1) == [80, 100])
+        #expect(UsageThreshold.crossed(from: 0, to: 1, of: 1) == [100])
+        #expect(UsageThreshold.crossed(from: 3, to: 5, of: 5) == [100])
         #expect(UsageThreshold.crossed(from: 5, to: 4, of: 5) == [])
         #expect(UsageThreshold.crossed(from: 0, to: 1, of: 0) == [])
     }
@@ -68,12 +69,12 @@ import Testing
 
         try await configure(fields: 3)
         #expect(try warnings(harness).isEmpty)
-        // Two fields at once cross both thresholds, each warned once.
+        // Two fields at once cross both thresholds: the 100% warning alone covers both, once.
         try await configure(fields: 5)
         try await configure(fields: 5)
 
         let found = try warnings(harness)
-        #expect(found.map { $0["threshold_percent"] } == [80, 100])
+        #expect(found.map { $0["threshold_percent"] } == [100])
         #expect(found.allSatisfy { $0["current"] == 5 })
         #expect(found.allSatisfy { $0["limit"] == "custom_fields" })
         #expect(found.allSatisfy { $0["allowed"] == 5 })
