@@ -78,7 +78,7 @@ extension MessageSender {
         switch outcome {
         case .delivered:
             // A message abandoned during its attempt (its company deleted, its webhook changed) that the
-            // receiver took anyway was sent, and its record says so.
+            // receiver took anyway was sent, so it is recorded as sent.
             status = .sent
             try connection.execute(
                 """
@@ -90,32 +90,18 @@ extension MessageSender {
             )
         case .uncertain(let problem):
             status = .dead
-            try connection.execute(
-                """
-                UPDATE messages SET status = 'dead', last_error = ?, attempt_started_ms = NULL, next_attempt_ms = NULL
-                WHERE message_id = ? AND attempts = ? AND status IN ('pending', 'failed')
-                """,
-                [
-                    .text(
-                        "attempt \(attempt.number): \(problem). The receiver may have the message, so it is not sent "
-                            + "again on its own; after checking, notifications.retry sends it again"),
-                    .text(attempt.messageID), .integer(Int64(attempt.number)),
-                ]
-            )
+            try markDead(
+                attempt,
+                reason: "\(problem). The receiver may have the message, so it is not sent again on its own; after "
+                    + "checking, notifications.retry sends it again",
+                in: connection)
         case .rejected(let problem):
             status = .dead
-            try connection.execute(
-                """
-                UPDATE messages SET status = 'dead', last_error = ?, attempt_started_ms = NULL, next_attempt_ms = NULL
-                WHERE message_id = ? AND attempts = ? AND status IN ('pending', 'failed')
-                """,
-                [
-                    .text(
-                        "attempt \(attempt.number): \(problem). The refusal is permanent, so it is not tried again; "
-                            + "after fixing its cause, notifications.retry sends it again"),
-                    .text(attempt.messageID), .integer(Int64(attempt.number)),
-                ]
-            )
+            try markDead(
+                attempt,
+                reason: "\(problem). The refusal is permanent, so it is not tried again; after fixing its cause, "
+                    + "notifications.retry sends it again",
+                in: connection)
         case .failed(let problem):
             let isLast = attempt.number >= maximumAttempts
             status = isLast ? .dead : .failed
@@ -132,5 +118,19 @@ extension MessageSender {
             )
         }
         return connection.changes == 1 ? status : nil
+    }
+
+    /// Makes the message of `attempt` dead with `reason`, unless it changed since the attempt began.
+    private static func markDead(_ attempt: DeliveryAttempt, reason: String, in connection: Connection) throws {
+        try connection.execute(
+            """
+            UPDATE messages SET status = 'dead', last_error = ?, attempt_started_ms = NULL, next_attempt_ms = NULL
+            WHERE message_id = ? AND attempts = ? AND status IN ('pending', 'failed')
+            """,
+            [
+                .text("attempt \(attempt.number): \(reason)"), .text(attempt.messageID),
+                .integer(Int64(attempt.number)),
+            ]
+        )
     }
 }

@@ -4,7 +4,7 @@ import MeshProtocol
 ///
 /// A warning fires when a count rises across a threshold. The seat, issue, custom field or API call that takes usage
 /// from under 80% to 80% or more fires the 80% warning. The one that uses the last unit fires the 100%
-/// warning. A change that crosses both at once fires only the 100% warning, which says everything the 80%
+/// warning. A change that crosses both at once fires only the 100% warning, which covers everything the 80%
 /// one would. Usage that falls back and rises again fires again.
 public enum UsageThreshold {
     /// The thresholds, in percent of the limit.

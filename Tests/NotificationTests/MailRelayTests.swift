@@ -21,6 +21,15 @@ import Testing
         )
     }
 
+    /// Returns a harness relaying to `sink` whose company's welcome email waits for its first attempt, the
+    /// sender to make it, and the time of the provisioning.
+    func welcomeWaiting(on sink: SMTPSink) throws -> (NotificationHarness, MessageSender, Int64) {
+        let harness = try relayedHarness(sink)
+        let start = harness.clock.nowMs()
+        try harness.deliver([Fixture.provisioned("cmp_a", token: Fixture.token(), at: start)])
+        return (harness, try sender(harness, relay: sink.url), start)
+    }
+
     func onlyMessage(_ harness: NotificationHarness) async throws -> JSONValue {
         let listed = try await harness.call("notifications.list", ["company_id": "cmp_a"])
         let messages = listed["messages"]?.arrayValue ?? []
@@ -57,10 +66,7 @@ import Testing
     @Test func rejectedDataIsRetriedWithBackoff() async throws {
         let sink = try SMTPSink(failFirst: 1)
         defer { sink.stop() }
-        let harness = try relayedHarness(sink)
-        let start = harness.clock.nowMs()
-        try harness.deliver([Fixture.provisioned("cmp_a", token: Fixture.token(), at: start)])
-        let sender = try sender(harness, relay: sink.url)
+        let (harness, sender, start) = try welcomeWaiting(on: sink)
 
         #expect(try await sender.sendDue().failed == 1)
         let failed = try await onlyMessage(harness)
@@ -77,10 +83,7 @@ import Testing
     @Test func permanentRefusalIsDeadAtOnce() async throws {
         let sink = try SMTPSink(failFirst: 1, failureReply: "554 5.7.1 message refused")
         defer { sink.stop() }
-        let harness = try relayedHarness(sink)
-        let start = harness.clock.nowMs()
-        try harness.deliver([Fixture.provisioned("cmp_a", token: Fixture.token(), at: start)])
-        let sender = try sender(harness, relay: sink.url)
+        let (harness, sender, start) = try welcomeWaiting(on: sink)
 
         // SMTP's 5xx replies are permanent, so trying again on the schedule cannot help.
         #expect(try await sender.sendDue().deadLettered == 1)
@@ -96,10 +99,7 @@ import Testing
     @Test func deliveredAfterDeletionIsRecordedSent() async throws {
         let sink = try SMTPSink(gate: ReplyGate(holding: 1))
         defer { sink.stop() }
-        let harness = try relayedHarness(sink)
-        let start = harness.clock.nowMs()
-        try harness.deliver([Fixture.provisioned("cmp_a", token: Fixture.token(), at: start)])
-        let sender = try sender(harness, relay: sink.url)
+        let (harness, sender, start) = try welcomeWaiting(on: sink)
 
         // The company is deleted while the relay holds its reply to the welcome email, then takes it.
         let sending = Task { try await sender.sendDue() }
@@ -118,10 +118,7 @@ import Testing
     @Test func dataWithoutAReplyIsNotSentAgain() async throws {
         let sink = try SMTPSink(answersData: false)
         defer { sink.stop() }
-        let harness = try relayedHarness(sink)
-        let start = harness.clock.nowMs()
-        try harness.deliver([Fixture.provisioned("cmp_a", token: Fixture.token(), at: start)])
-        let sender = try sender(harness, relay: sink.url)
+        let (harness, sender, start) = try welcomeWaiting(on: sink)
 
         // The relay has the whole message but sent no reply. It may deliver it, so it is not resent.
         #expect(try await sender.sendDue().deadLettered == 1)
