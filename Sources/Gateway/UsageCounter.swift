@@ -9,8 +9,8 @@ import TenantModel
 ///
 /// Counts live in memory for speed and are written to the gateway's store, and published to analytics
 /// as `usage.api_calls`, once a second. Memory keeps only the current day's counts (and counts not yet
-/// written), so it does not grow with the days a mesh has run. The call that takes a company across 80% or 100% of its daily
-/// limit also queues a `usage.threshold_reached` event, published with that count.
+/// written), so it does not grow with the days a mesh has run. The call that takes a company across 80%
+/// or 100% of its daily limit also queues a `usage.threshold_reached` event, published with that count.
 ///
 /// NOTE: a gateway killed between two flushes loses at most the last second of counted calls (and
 /// their warnings); the limit is then enforced from the last flushed figure.

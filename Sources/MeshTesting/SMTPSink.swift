@@ -4,9 +4,10 @@ import Synchronization
 
 /// A stand-in SMTP relay on 127.0.0.1 that speaks enough of RFC 5321 for libcurl: the greeting, EHLO,
 /// MAIL, RCPT, DATA, RSET, NOOP and QUIT. It replies `failureReply` (451 by default) to the data of its
-/// first `failFirst` messages and 250 afterwards, and keeps every message it accepted. With `answersData` false it keeps each
-/// message and closes the connection without a reply to its data, like a relay that failed just then. Its
-/// `gate` can hold the reply to one chosen message, so a test can stop the sender while it is in flight.
+/// first `failFirst` messages and 250 afterwards, and keeps every message it accepted. With `answersData`
+/// false it keeps each message and closes the connection without a reply to its data, like a relay that
+/// failed just then. Its `gate` can hold the reply to one chosen message, so a test can stop the sender
+/// while it is in flight.
 public final class SMTPSink: Sendable {
     public struct Message: Sendable {
         public let sender: String
