@@ -164,12 +164,12 @@ enum NotificationMethods {
         return try reset(messageID, now: now, in: connection) ?? message
     }
 
-    /// Gives a message five fresh attempts, the first due now, and returns it as stored.
+    /// Gives a message five fresh attempts, the first due now, and returns it as stored. `last_error` keeps
+    /// the reason it died until the next attempt replaces it.
     private static func reset(_ messageID: String, now: Int64, in connection: Connection) throws -> MessageView? {
         try connection.execute(
             """
-            UPDATE messages SET status = 'pending', attempts = 0, next_attempt_ms = ?, last_error = NULL,
-                attempt_started_ms = NULL
+            UPDATE messages SET status = 'pending', attempts = 0, next_attempt_ms = ?, attempt_started_ms = NULL
             WHERE message_id = ?
             """,
             [.integer(now), .text(messageID)]

@@ -151,6 +151,7 @@ import Testing
         let retried = try await harness.call("notifications.retry", ["message_id": try #require(dead["message_id"])])
         #expect(retried["status"] == "pending")
         #expect(retried["attempts"] == 0)
+        #expect(retried["last_error"] == dead["last_error"])
     }
 
     @Test(arguments: [
