@@ -51,10 +51,16 @@ struct OperatorAlerts: Sendable {
             return
         }
 
+        // One event can fire both windowed rules, and each alert is a message of its own, so the message
+        // is keyed by the event and the rule.
+        let alertEvent = MeshEvent(
+            eventID: "\(event.eventID):\(rule.rawValue)", topic: event.topic, payload: event.payload,
+            createdAtMs: event.createdAtMs, source: event.source)
         let text = MessageTemplates.operatorAlert(rule: rule, summary: summary, atMs: atMs)
         let message = OutgoingMessage(
             kind: .operatorAlert, destination: .email(operatorMailbox), text: text, dateMs: atMs)
-        let messageID = MessageID.derive(eventID: event.eventID, recipient: operatorMailbox.address, channel: .email)
+        let messageID = MessageID.derive(
+            eventID: alertEvent.eventID, recipient: operatorMailbox.address, channel: .email)
 
         try connection.execute(
             """
@@ -66,6 +72,6 @@ struct OperatorAlerts: Sendable {
                 .text(JSONWriter.string(figures)), .text(messageID),
             ]
         )
-        try dispatcher.dispatch([message], for: event, companyID: "", in: connection)
+        try dispatcher.dispatch([message], for: alertEvent, companyID: "", in: connection)
     }
 }

@@ -27,9 +27,10 @@ import Testing
         try await harness.call("notifications.alerts")["alerts"]?.arrayValue ?? []
     }
 
-    func operatorEmail(_ harness: NotificationHarness, for event: MeshEvent) throws -> ParsedEmail {
+    /// Reads the alert email that `rule` sent for `event`.
+    func operatorEmail(_ harness: NotificationHarness, for event: MeshEvent, rule: AlertRule) throws -> ParsedEmail {
         let messageID = MessageID.derive(
-            eventID: event.eventID, recipient: OperatorMailbox.defaultAddress, channel: .email)
+            eventID: "\(event.eventID):\(rule.rawValue)", recipient: OperatorMailbox.defaultAddress, channel: .email)
         return try ParsedEmail(try OutboxReader(home: harness.home).text(messageID + ".eml"))
     }
 
@@ -48,7 +49,7 @@ import Testing
         #expect(fired.first?["event_id"]?.stringValue == tipping.eventID)
         #expect(fired.first?["figures"]?["failures"] == 11)
 
-        let email = try operatorEmail(harness, for: tipping)
+        let email = try operatorEmail(harness, for: tipping, rule: .gatewayFailures)
         #expect(email.header("To") == "Operator <operator@localhost>")
         #expect(email.header("Subject")?.contains("more than 10 calls failed") == true)
         #expect(email.body.contains("11 calls failed at the gateway"))
@@ -105,6 +106,21 @@ import Testing
         #expect(try await alerts(harness).map { $0["rule"] } == ["provisioning_failures", "provisioning_failures"])
     }
 
+    @Test func oneEventFiringBothRulesSendsBoth() async throws {
+        let harness = try NotificationHarness()
+        let outage = failures(11, provisioning: 1, at: harness.clock.nowMs())
+
+        try harness.deliver([outage])
+
+        let fired = try await alerts(harness)
+        #expect(Set(fired.compactMap { $0["rule"]?.stringValue }) == ["gateway_failures", "provisioning_failures"])
+        #expect(Set(fired.compactMap { $0["message_id"]?.stringValue }).count == 2)
+        #expect(try operatorEmail(harness, for: outage, rule: .gatewayFailures).body.contains("11 calls failed"))
+        #expect(
+            try operatorEmail(harness, for: outage, rule: .provisioningFailures).body.contains(
+                "1 companies.provision call failed"))
+    }
+
     @Test func provisioningFailureAlertsOncePerHour() async throws {
         let harness = try NotificationHarness()
         let start = harness.clock.nowMs()
@@ -139,7 +155,9 @@ import Testing
         var fired = try await alerts(harness)
         #expect(fired.map { $0["rule"] } == ["suspended_companies"])
         #expect(fired.first?["figures"]?["suspended_companies"] == 6)
-        #expect(try operatorEmail(harness, for: suspensions[5]).body.contains("6 companies are suspended."))
+        #expect(
+            try operatorEmail(harness, for: suspensions[5], rule: .suspendedCompanies).body.contains(
+                "6 companies are suspended."))
 
         // Back to 5 the rule stops holding; the next suspension fires it again, and the one after does not.
         let again = Fixture.suspended("cmp_7", reason: "unpaid", reactivateAt: nil, at: now)
