@@ -69,7 +69,10 @@ final class GatewayRouter: Sendable {
         }
         let described = try await requirePublic(method, on: service, within: context.remaining)
 
-        let caller = try await authenticate(method: method, described: described, context: context)
+        var (caller, refusal) = try await authenticate(method: method, described: described, context: context)
+        if refusal != nil {
+            caller?.replayOnly = true
+        }
         var forwardedParams = params
         if let caller, described.isCompanyScoped {
             forwardedParams = try scope(params, described: described, caller: caller)
@@ -77,7 +80,15 @@ final class GatewayRouter: Sendable {
 
         var meta = GatewayRouter.forwardedMeta(context, caller: caller)
         meta.idempotencyKey = context.meta.idempotencyKey
-        let result = try await peers.call(service, method, params: forwardedParams, meta: meta)
+        let result: JSONValue
+        do {
+            result = try await peers.call(service, method, params: forwardedParams, meta: meta)
+        } catch {
+            if let refusal, error.details?["reason"] == "no_stored_result" {
+                throw refusal
+            }
+            throw error
+        }
 
         if GatewayRouter.accessChanging.contains(method), let companyID = forwardedParams?["company_id"]?.stringValue {
             cache.forget(companyID: companyID)
@@ -98,10 +109,17 @@ final class GatewayRouter: Sendable {
 
     /// Verifies the API key in `meta.api_key` and applies suspension, role and rate-limit rules.
     /// Returns nil for anonymous methods called without a key.
-    private func authenticate(method: String, described: PublicMethod, context: MethodContext) async throws -> Caller? {
+    ///
+    /// A call of a suspended company, or of one out of daily calls, is refused. The exception is a call
+    /// that repeats an idempotency key of a company write, because its first try may have been applied
+    /// before the refusal arose. For that call this returns the caller and the refusal, which the call
+    /// gets unless the write's stored result comes back.
+    private func authenticate(method: String, described: PublicMethod, context: MethodContext) async throws -> (
+        Caller?, refusal: RPCError?
+    ) {
         guard let key = context.meta.apiKey, !key.isEmpty else {
             if Permissions.anonymous.contains(method) {
-                return nil
+                return (nil, nil)
             }
             throw RPCError(
                 .unauthenticated,
@@ -111,19 +129,25 @@ final class GatewayRouter: Sendable {
 
         let hash = SecretHash.sha256Hex(key)
         if SecretHash.constantTimeEquals(hash, rootKeyHash) {
-            return .root
+            return (.root, nil)
         }
 
         let verified = try await verify(key: key, hash: hash, context: context)
         let caller = verified.caller
         let companyID = caller.companyID ?? "?"
 
+        let mayReplay = context.meta.idempotencyKey != nil && IdempotentMethods.all.contains(method)
+        var refusal: RPCError?
         if verified.companyStatus == "suspended" {
-            throw RPCError(
+            let suspended = RPCError(
                 .failedPrecondition,
                 "company \(companyID) is suspended, so its API keys are refused; contact the platform operator to reactivate it",
                 details: ["reason": "company_suspended", "company_id": .string(companyID)]
             )
+            guard mayReplay else {
+                throw suspended
+            }
+            refusal = suspended
         }
 
         // A method that its service marks root-only is rejected like those in the table, so an operator
@@ -147,13 +171,19 @@ final class GatewayRouter: Sendable {
             )
         }
 
-        // An upgrade is the way out of the limit, so it is counted but never refused.
+        // An upgrade is the way out of the limit, so it is counted but never refused. A suspended company's
+        // call is not counted, because it does nothing unless it replays a stored result.
         let enforced = method != "companies.changeTier"
-        if let error = usage.admit(companyID: companyID, tier: Tier(rawValue: verified.companyTier), enforced: enforced)
+        if refusal == nil,
+            let limited = usage.admit(
+                companyID: companyID, tier: Tier(rawValue: verified.companyTier), enforced: enforced)
         {
-            throw error
+            guard mayReplay else {
+                throw limited
+            }
+            refusal = limited
         }
-        return caller
+        return (caller, refusal)
     }
 
     private func verify(key: String, hash: String, context: MethodContext) async throws -> VerifiedKey {

@@ -19,15 +19,30 @@ public struct Caller: Sendable, Hashable {
     public var userID: String?
     public var role: String?
     public var keyID: String?
+    /// Set by the gateway on a call that repeats an idempotency key and that it would refuse now,
+    /// because the company is suspended or its daily calls ran out. The service returns the result
+    /// stored for the key, or fails with `noStoredResult` and changes nothing.
+    public var replayOnly: Bool
 
-    public init(kind: Kind, companyID: String? = nil, userID: String? = nil, role: String? = nil, keyID: String? = nil)
-    {
+    public init(
+        kind: Kind, companyID: String? = nil, userID: String? = nil, role: String? = nil, keyID: String? = nil,
+        replayOnly: Bool = false
+    ) {
         self.kind = kind
         self.companyID = companyID
         self.userID = userID
         self.role = role
         self.keyID = keyID
+        self.replayOnly = replayOnly
     }
+
+    /// The error of a `replayOnly` call that has no stored result to return. The gateway replaces it with
+    /// its own refusal.
+    public static let noStoredResult = RPCError(
+        .failedPrecondition,
+        "there is no stored result for this idempotency key, and the call may only replay one",
+        details: ["reason": "no_stored_result"]
+    )
 
     public static let root = Caller(kind: .root)
     public static let service = Caller(kind: .service)
@@ -42,6 +57,7 @@ public struct Caller: Sendable, Hashable {
         if let userID { members["user_id"] = .string(userID) }
         if let role { members["role"] = .string(role) }
         if let keyID { members["key_id"] = .string(keyID) }
+        if replayOnly { members["replay_only"] = true }
         return .object(members)
     }
 
@@ -54,5 +70,6 @@ public struct Caller: Sendable, Hashable {
         self.userID = json["user_id"]?.stringValue
         self.role = json["role"]?.stringValue
         self.keyID = json["key_id"]?.stringValue
+        self.replayOnly = json["replay_only"] == true
     }
 }

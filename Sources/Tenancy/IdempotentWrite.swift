@@ -26,13 +26,20 @@ enum IdempotentWrite {
         let request = key == nil ? JSONValue.null : try JSONValue(encoding: params)
         let method = context.method
 
+        // A replay-only call (see Caller.replayOnly) returns the stored result or fails, and never writes.
+        if caller.replayOnly && key == nil {
+            throw Caller.noStoredResult
+        }
         let (result, replayed) = try await env.store.write(deadline: context.deadline) { connection in
             let company = try TenancyAccess.company(companyID, in: connection, for: caller)
             return try Idempotency.once(
                 method: method, companyID: company.id, caller: caller, key: key, request: request, atMs: now,
                 in: connection
             ) {
-                try body(company, connection)
+                guard !caller.replayOnly else {
+                    throw Caller.noStoredResult
+                }
+                return try body(company, connection)
             }
         }
 

@@ -22,7 +22,8 @@ public enum TenancyAccess {
             throw RPCError.notFound("company", id)
         }
 
-        if company.status == .suspended && !caller.isPrivileged {
+        // A replay returns what was decided before the suspension, and IdempotentWrite lets nothing else run.
+        if company.status == .suspended && !caller.isPrivileged && !caller.replayOnly {
             throw suspended(company)
         }
         return company
@@ -48,6 +49,9 @@ public enum TenancyAccess {
     @discardableResult
     public static func require(_ context: MethodContext, method: String) throws -> Caller {
         let caller = try context.requireCaller()
+        if caller.replayOnly && !IdempotentMethods.all.contains(method) {
+            throw Caller.noStoredResult
+        }
         if caller.isPrivileged {
             return caller
         }
@@ -67,7 +71,8 @@ public enum TenancyAccess {
                 .permissionDenied,
                 "\(method) needs the \(required.rawValue) role or higher, but the caller's role is \(role.rawValue); ask an owner of the company to change the role or to make the call",
                 details: [
-                    "method": .string(method), "required_role": .string(required.rawValue), "role": .string(role.rawValue),
+                    "method": .string(method), "required_role": .string(required.rawValue),
+                    "role": .string(role.rawValue),
                 ]
             )
         }

@@ -7,9 +7,12 @@ enum CallOutcome {
     case failure(RPCError)
 
     /// Calls `method` and keeps whatever comes back instead of throwing.
-    static func of(_ client: MeshClient, _ method: String, _ params: JSONValue) async -> CallOutcome {
+    static func of(_ client: MeshClient, _ method: String, _ params: JSONValue, idempotencyKey: String? = nil) async
+        -> CallOutcome
+    {
         do {
-            return .success(try await client.call(method, params, timeout: .seconds(15)))
+            return .success(
+                try await client.call(method, params, timeout: .seconds(15), idempotencyKey: idempotencyKey))
         } catch {
             return .failure(error)
         }
