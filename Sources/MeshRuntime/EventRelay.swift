@@ -79,18 +79,22 @@ public final class EventRelay: Sendable {
             lastPoll = .now
 
             do {
-                let delivered = try await deliverBatch(to: subscriber, topics: topics, scanned: &scanned)
+                let (delivered, more) = try await deliverBatch(to: subscriber, topics: topics, scanned: &scanned)
                 backoff = .milliseconds(100)
-                if delivered > 0 && delivered < batchSize {
+                if delivered > 0 && !more {
                     try? await Task.sleep(for: lingerAfterBatch)
                 }
-                if delivered == batchSize {
+                if more {
                     // More may be waiting: go again at once.
                     lastSeenDirty = -1
                 }
             } catch {
-                logger.debug(
-                    "relay.delivery_failed",
+                // A subscriber that is down or restarting is routine; anything else stops this subscriber's
+                // events until it is fixed, so it is logged where an operator looks.
+                let routine =
+                    (error as? RPCError).map { [.unavailable, .deadlineExceeded].contains($0.status) } ?? false
+                logger.log(
+                    routine ? .debug : .error, "relay.delivery_failed",
                     ["subscriber": subscriber, "error": "\(error)", "retry_ms": "\(backoff.milliseconds)"])
                 try? await Task.sleep(for: backoff)
                 backoff = min(backoff * 2, .seconds(5))
@@ -123,8 +127,15 @@ public final class EventRelay: Sendable {
         }
     }
 
-    /// Sends the next batch of unacknowledged events; returns how many were delivered.
-    private func deliverBatch(to subscriber: String, topics: Set<String>, scanned: inout Int64) async throws -> Int {
+    /// Sends the next batch of unacknowledged events; returns how many were delivered and whether more may
+    /// be waiting.
+    ///
+    /// A batch whose request would pass the frame limit is cut in half until it fits, so large events go
+    /// out a few at a time. An event too large for a frame of its own cannot be delivered, and the
+    /// subscriber's later events wait behind it.
+    private func deliverBatch(to subscriber: String, topics: Set<String>, scanned: inout Int64) async throws -> (
+        Int, more: Bool
+    ) {
         let limit = batchSize
         let floor = scanned
         let (events, latest, cursor) = try await store.read { connection in
@@ -143,7 +154,7 @@ public final class EventRelay: Sendable {
                 }
             }
             scanned = max(scanned, seenUpTo)
-            return 0
+            return (0, false)
         }
 
         var meta = RequestMeta()
@@ -151,17 +162,26 @@ public final class EventRelay: Sendable {
         meta.timeoutMs = 10_000
         let client = peers.client(subscriber)
         let id = client.makeID()
-        let request = EventDelivery.encodeRequest(
-            id: id, events: events, source: source, deliveredThrough: cursor, meta: meta)
+        var batch = events[...]
+        var request = EventDelivery.encodeRequest(
+            id: id, events: Array(batch), source: source, deliveredThrough: cursor, meta: meta)
+        while request.count > client.maximumRequestBytes && batch.count > 1 {
+            batch = batch.prefix(batch.count / 2)
+            request = EventDelivery.encodeRequest(
+                id: id, events: Array(batch), source: source, deliveredThrough: cursor, meta: meta)
+        }
         _ = try await client.send(id: id, payload: request, timeout: .milliseconds(meta.timeoutMs ?? 10_000)).get()
 
+        let sentThrough = batch.last?.seq ?? last.seq
         let now = clock.nowMs()
         try await store.write { connection in
-            try connection.markDelivered(subscriber: subscriber, upTo: last.seq, atMs: now)
+            try connection.markDelivered(subscriber: subscriber, upTo: sentThrough, atMs: now)
         }
-        scanned = max(scanned, seenUpTo)
+        // A cut batch leaves events after `sentThrough` for the next pass.
+        let cut = batch.count < events.count
+        scanned = max(scanned, cut ? sentThrough : seenUpTo)
         logger.debug(
-            "relay.delivered", ["subscriber": subscriber, "count": "\(events.count)", "last_seq": "\(last.seq)"])
-        return events.count
+            "relay.delivered", ["subscriber": subscriber, "count": "\(batch.count)", "last_seq": "\(sentThrough)"])
+        return (batch.count, cut || events.count == limit)
     }
 }

@@ -32,6 +32,11 @@ public final class RPCClient: Sendable {
     public let path: String
     public let loop: EventLoop
     private let options: Options
+
+    /// The size of the largest request this client sends; a larger one fails before it is sent.
+    public var maximumRequestBytes: Int {
+        options.maximumRequestBytes
+    }
     private let nextID = Atomic<Int64>(1)
     private let state: LoopBound<ClientState>
 
