@@ -200,7 +200,8 @@ enum CallCommand {
         case let path?:
             return "the call used the root key from \(path)"
         case nil:
-            return "the call sent no key: pass --key, set MESH_API_KEY, or make the mesh home's root.key readable"
+            return
+                "the call sent no key: set MESH_API_KEY to your API key (or pass --key), or run mesh call as the user that runs the mesh"
         }
     }
 

@@ -148,6 +148,9 @@ final class Supervisor: Sendable {
         try? log.close()
 
         try? "\(process.processIdentifier)\n".write(toFile: pidPath(name), atomically: true, encoding: .utf8)
+        // Users in MESH_TRUSTED_UIDS may pass through run/, so the file is writable by its owner only,
+        // whatever the umask.
+        chmod(pidPath(name), 0o644)
         children.withLock { children in
             var child = children[name] ?? Child(process: process, startedAt: .now)
             child.process = process

@@ -25,6 +25,7 @@ enum UpCommand {
 
         let pidPath = home.runDirectory + "/supervisor.pid"
         try "\(getpid())\n".write(toFile: pidPath, atomically: true, encoding: .utf8)
+        chmod(pidPath, 0o644)
         do {
             try await supervisor.startAll()
         } catch {

@@ -54,7 +54,7 @@ public struct MeshHome: Sendable {
     ///   the home and `run/` get search permission for everyone (0711 for `run/`). Those users can
     ///   then reach the gateway's socket, while the services' sockets stay 0600.
     public func prepare(sharedWith others: Set<uid_t> = []) throws {
-        try checkOwner()
+        try checkEveryOwner()
         let manager = FileManager.default
         for directory in [root, dataDirectory, outboxDirectory, logDirectory, runDirectory] {
             do {
@@ -68,10 +68,12 @@ public struct MeshHome: Sendable {
             }
         }
 
-        // Sockets, databases (whose outboxes carry invitation tokens until delivered) and mail are
-        // for the owner alone, whatever the umask.
-        for directory in [runDirectory, dataDirectory, outboxDirectory] {
-            let mode: mode_t = directory == runDirectory && !others.isEmpty ? 0o711 : 0o700
+        // Sockets, databases (whose outboxes carry invitation tokens until delivered), mail and logs are
+        // for the owner alone, whatever the umask. The home and run/ let the users in MESH_TRUSTED_UIDS
+        // pass through to the gateway's socket, without listing them.
+        for directory in [root, runDirectory, dataDirectory, outboxDirectory, logDirectory] {
+            let shared = (directory == root || directory == runDirectory) && !others.isEmpty
+            let mode: mode_t = shared ? 0o711 : 0o700
             guard chmod(directory, mode) == 0 else {
                 let reason = String(cString: strerror(errno))
                 if let owner = FileOwner.uid(of: directory), owner != geteuid() {
@@ -84,23 +86,29 @@ public struct MeshHome: Sendable {
                 )
             }
         }
-
-        // Other users reach run/ through the home, which only needs search permission for that.
-        var status = stat()
-        if !others.isEmpty, stat(root, &status) == 0, status.st_mode & 0o011 != 0o011 {
-            guard chmod(root, (status.st_mode & 0o7777) | 0o011) == 0 else {
-                throw RuntimeFailure(
-                    "could not add search permission to \(root) (\(String(cString: strerror(errno)))), which the users "
-                        + "in MESH_TRUSTED_UIDS need to reach the gateway's socket; fix its owner or mode, or unset "
-                        + "MESH_TRUSTED_UIDS")
-            }
-        }
     }
 
     /// Throws when `run/` exists and belongs to another user than this process's.
     public func checkOwner() throws {
         if let owner = FileOwner.uid(of: runDirectory), owner != geteuid() {
             throw RuntimeFailure(MeshHome.foreignOwner(root, owner: owner))
+        }
+    }
+
+    /// Throws when the home, one of its folders or its root key belongs to another user than this
+    /// process's. A home another user prepared could hold a root key they chose, or links that make
+    /// the mesh write its logs over files elsewhere, so the mesh does not start in it.
+    public func checkEveryOwner() throws {
+        try checkOwner()
+        for path in [root, dataDirectory, outboxDirectory, logDirectory, runDirectory, rootKeyPath] {
+            guard let owner = FileOwner.linkUID(of: path), owner != geteuid() else {
+                continue
+            }
+            throw RuntimeFailure(
+                "\(path) belongs to \(FileOwner.describe(owner)), not to the user that runs the mesh (uid "
+                    + "\(geteuid())); a home that another user prepared may hold their root key or links of theirs, "
+                    + "so remove it (or chown it, after checking what it holds), or choose another home "
+                    + "(MESH_HOME or --home)")
         }
     }
 

@@ -3,6 +3,15 @@ import Glibc
 /// The owner of a file, for messages that name the user to run as.
 public enum FileOwner {
     /// Returns the uid that owns `path`, or nil when `stat` fails.
+    /// Returns the owner of `path` itself, not of what it links to, or nil when it does not exist.
+    public static func linkUID(of path: String) -> uid_t? {
+        var status = stat()
+        guard lstat(path, &status) == 0 else {
+            return nil
+        }
+        return status.st_uid
+    }
+
     public static func uid(of path: String) -> uid_t? {
         var status = stat()
         guard stat(path, &status) == 0 else {

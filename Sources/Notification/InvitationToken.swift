@@ -2,8 +2,8 @@ import MeshProtocol
 
 /// Checks an invitation token before it is put in a message.
 ///
-/// The token is shown inside a shell command (`mesh call auth.acceptInvitation '{"token":"…"}'`), so
-/// only characters that need no quoting in JSON or in single quotes are accepted.
+/// The token is shown inside a shell command (`echo '{"token":"…"}' | mesh call auth.acceptInvitation -`),
+/// so only characters that need no quoting in JSON or in single quotes are accepted.
 enum InvitationToken {
     static func validate(_ token: String, field: String) throws(RPCError) {
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-".utf8)
@@ -17,7 +17,10 @@ enum InvitationToken {
     }
 
     /// The command that accepts the invitation, exactly as the recipient should type it.
+    ///
+    /// The token goes to standard input through the shell's built-in `echo`, which starts no process, so
+    /// it never appears in a process's arguments, which every user of the machine can read.
     static func acceptCommand(_ token: String) -> String {
-        "mesh call auth.acceptInvitation '{\"token\":\"\(token)\"}'"
+        "echo '{\"token\":\"\(token)\"}' | mesh call auth.acceptInvitation -"
     }
 }

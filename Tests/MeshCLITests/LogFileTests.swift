@@ -41,6 +41,20 @@ import Testing
             try String(contentsOfFile: home.logPath("billing"), encoding: .utf8) == "before restart\nafter restart\n")
     }
 
+    @Test func linkInPlaceOfTheLogIsNotFollowed() throws {
+        defer { scratch.remove() }
+        let target = home.root + "/elsewhere.txt"
+        try "someone's file\n".write(toFile: target, atomically: false, encoding: .utf8)
+        _ = try home.openLog("billing")
+        try FileManager.default.removeItem(atPath: home.logPath("billing"))
+        try FileManager.default.createSymbolicLink(atPath: home.logPath("billing"), withDestinationPath: target)
+
+        let error = #expect(throws: RuntimeFailure.self) { try home.openLog("billing") }
+
+        #expect(error?.message.contains("is a symbolic link") == true)
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == "someone's file\n")
+    }
+
     @Test func missingLogFolderIsRecreated() throws {
         defer { scratch.remove() }
         try FileManager.default.moveItem(atPath: home.logDirectory, toPath: home.root + "/logs.moved")

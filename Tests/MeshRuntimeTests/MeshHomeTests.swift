@@ -29,6 +29,47 @@ import Testing
         #expect(error?.message.contains("run mesh as that user") == true)
     }
 
+    /// Only root can give a file to another user, so the test needs root.
+    @Test(.enabled(if: geteuid() == 0), arguments: ["data", "logs", "root.key", ""])
+    func homePreparedByAnotherUserIsRefused(_ name: String) throws {
+        let home = MeshHome(root: "/tmp/owner-" + String(UInt64.random(in: 0...UInt64.max), radix: 36))
+        defer { try? FileManager.default.removeItem(atPath: home.root) }
+        try home.prepare()
+        let path = name.isEmpty ? home.root : home.root + "/" + name
+        if name == "root.key" {
+            try "tmr_chosen_by_someone_else".write(toFile: path, atomically: false, encoding: .utf8)
+        }
+        try #require(chown(path, 54_321, 54_321) == 0)
+
+        let error = #expect(throws: RuntimeFailure.self) { try home.prepare() }
+
+        #expect(error?.message.contains("\(path) belongs to user 54321") == true)
+        #expect(error?.message.contains("choose another home") == true)
+    }
+
+    @Test func foldersAreTheOwnersWhateverTheUmask() throws {
+        let home = MeshHome(root: "/tmp/modes-" + String(UInt64.random(in: 0...UInt64.max), radix: 36))
+        defer { try? FileManager.default.removeItem(atPath: home.root) }
+        let previous = umask(0)
+        defer { umask(previous) }
+
+        try home.prepare()
+        try home.prepare(sharedWith: [54_321])
+
+        func mode(_ path: String) throws -> mode_t {
+            var status = stat()
+            try #require(stat(path, &status) == 0)
+            return status.st_mode & 0o777
+        }
+        #expect(try mode(home.root) == 0o711)
+        #expect(try mode(home.runDirectory) == 0o711)
+        for folder in [home.dataDirectory, home.outboxDirectory, home.logDirectory] {
+            #expect(try mode(folder) == 0o700, "\(folder)")
+        }
+        try home.prepare()
+        #expect(try mode(home.root) == 0o700)
+    }
+
     @Test func folderThatCannotBeMadeIsNamed() throws {
         let root = "/tmp/home-file-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
         defer { try? FileManager.default.removeItem(atPath: root) }

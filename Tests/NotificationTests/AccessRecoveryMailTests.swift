@@ -37,7 +37,7 @@ import Testing
         #expect(email.header("To") == "Olivia Owner <olivia@acme.example>")
         #expect(email.header("Subject") == "Your new API key for Acme Tools on TenantMesh")
         #expect(email.header("Date") == EmailDate.rfc5322(at))
-        #expect(email.body.contains("mesh call auth.acceptInvitation '{\"token\":\"\(token)\"}'"))
+        #expect(email.body.contains("echo '{\"token\":\"\(token)\"}' | mesh call auth.acceptInvitation -"))
         #expect(email.body.contains("expires on \(EmailDate.readable(at + 7 * Fixture.day))"))
         #expect(!email.body.contains("invited to join"))
         #expect(!email.body.lowercased().contains("password"))

@@ -43,7 +43,7 @@ import Testing
         #expect(email.header("To") == "Ivan Invitee <ivan@acme.example>")
         #expect(email.header("Subject") == "You are invited to join Acme Tools on TenantMesh")
         #expect(email.body.contains("as an admin"))
-        #expect(email.body.contains("mesh call auth.acceptInvitation '{\"token\":\"\(token)\"}'"))
+        #expect(email.body.contains("echo '{\"token\":\"\(token)\"}' | mesh call auth.acceptInvitation -"))
         #expect(!email.body.lowercased().contains("password"))
         #expect(try await kinds(harness) == ["invitation", "welcome"])
     }

@@ -24,7 +24,7 @@ import Testing
         #expect(names == [messageID + ".eml"])
 
         let text = try outbox.text(try #require(names.first))
-        #expect(text.contains("mesh call auth.acceptInvitation '{\"token\":\"\(token)\"}'"))
+        #expect(text.contains("echo '{\"token\":\"\(token)\"}' | mesh call auth.acceptInvitation -"))
         #expect(!text.lowercased().contains("password"))
         let email = try ParsedEmail(text)
         #expect(email.header("To") == "Olivia Owner <olivia@acme.example>")
