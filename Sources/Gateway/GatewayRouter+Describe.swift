@@ -50,7 +50,16 @@ extension GatewayRouter {
     /// Calls the services at once and waits for each up to 5 seconds or the caller's remaining `budget`
     /// less a reserve for the reply, whichever is shorter. A short budget therefore still gets the
     /// methods of the services that replied, and one with no reply in time is listed under `unavailable`.
+    /// Calls at the same time share one description, and a complete one is kept for a few seconds (see
+    /// DescribeCache); the budget of the call that starts a description applies to it.
     func publicMethods(withSchemas: Bool, within budget: Duration?) async -> [String: JSONValue] {
+        await describeCache.description(withSchemas: withSchemas) { [self] in
+            await describeServices(withSchemas: withSchemas, within: budget)
+        }
+    }
+
+    /// Asks every service for its methods and returns the public ones, for `publicMethods`.
+    private func describeServices(withSchemas: Bool, within budget: Duration?) async -> [String: JSONValue] {
         var wait = Duration.seconds(5)
         if let budget {
             // Part of the budget is kept for assembling and sending the reply.

@@ -11,6 +11,7 @@ final class GatewayRouter: Sendable {
     private let usage: UsageCounter
     private let logger: Logger
     private let cache = AuthCache()
+    let describeCache = DescribeCache()
     private let knownMethods = Mutex<[String: [String: PublicMethod]]>([:])
 
     /// The processes behind the gateway, in the order `rpc.describe` lists them.
