@@ -18,6 +18,9 @@ public struct CustomFieldValidator: Sendable {
 
     /// The maximum length of a text value, in characters.
     public static let maximumTextLength = 10_000
+    /// The maximum size of all of an issue's values together, as JSON. It keeps an issue, and the
+    /// audit entry and event that carry it twice, well inside the 1 MiB frame limit.
+    public static let maximumTotalBytes = 100_000
 
     public let definitions: [CompanySettings.CustomField]
 
@@ -32,8 +35,9 @@ public struct CustomFieldValidator: Sendable {
 
     /// Validates `changes` applied over `current`, the values an issue already stores.
     ///
-    /// A null in `changes` removes that field's value. Only the changed values are checked for type,
-    /// because stored values were valid when written. Required fields are checked on the merged result.
+    /// A null in `changes` removes that field's value, also the value of a field the company no longer
+    /// defines. Only the changed values are checked for type, because stored values were valid when
+    /// written. Required fields and the total size are checked on the merged result.
     public func validate(
         changes: [String: JSONValue],
         current: [String: JSONValue]
@@ -43,15 +47,16 @@ public struct CustomFieldValidator: Sendable {
 
         for name in changes.keys.sorted() {
             let value = changes[name] ?? .null
-            guard let definition = definitions.first(where: { $0.name == name }) else {
+            let definition = definitions.first(where: { $0.name == name })
+            if value.isNull && (definition != nil || current[name] != nil) {
+                merged[name] = nil
+                continue
+            }
+            guard let definition else {
                 problems.append(unknownField(name))
                 continue
             }
 
-            if value.isNull {
-                merged[name] = nil
-                continue
-            }
             switch normalize(value, for: definition) {
             case .success(let normalized):
                 merged[name] = normalized
@@ -71,12 +76,24 @@ public struct CustomFieldValidator: Sendable {
                 )
             }
         }
+
+        let size = JSONWriter.string(.object(merged)).utf8.count
+        if size > Self.maximumTotalBytes {
+            problems.append(
+                Problem(
+                    field: "custom_fields",
+                    message:
+                        "the issue's custom field values take \(size) bytes as JSON; shorten them to at most \(Self.maximumTotalBytes) in all"
+                )
+            )
+        }
         return (merged, problems)
     }
 
     private func unknownField(_ name: String) -> Problem {
         let known = definitions.map { "'\($0.name)'" }.joined(separator: ", ")
-        let hint = definitions.isEmpty
+        let hint =
+            definitions.isEmpty
             ? "this company defines no custom fields; remove it"
             : "use one of \(known), or ask an admin to define it"
         return Problem(field: path(name), message: "'\(name)' is not a custom field of this company; \(hint)")
@@ -101,7 +118,8 @@ public struct CustomFieldValidator: Sendable {
                 return .failure(
                     Problem(
                         field: path(name),
-                        message: "custom field '\(name)' has \(text.count) characters; shorten it to at most \(Self.maximumTextLength)"
+                        message:
+                            "custom field '\(name)' has \(text.count) characters; shorten it to at most \(Self.maximumTextLength)"
                     )
                 )
             }
@@ -125,7 +143,8 @@ public struct CustomFieldValidator: Sendable {
         case .select:
             let options = definition.options ?? []
             guard let text = value.stringValue,
-                let option = options.first(where: { $0 == text }) ?? options.first(where: { $0.caseFolded == text.caseFolded })
+                let option = options.first(where: { $0 == text })
+                    ?? options.first(where: { $0.caseFolded == text.caseFolded })
             else {
                 return .failure(mismatch)
             }

@@ -57,14 +57,25 @@ extension IssueHandlers {
             arguments.append(.integer(Int64(limit + 1)))
 
             var issues = try connection.query(sql, arguments).map { try Issue(row: $0) }
+            // Long descriptions and custom fields can make a page of many issues pass the frame limit, so a
+            // page also ends once its issues take `pageBudgetBytes`; it always has at least one.
+            var size = 0
+            let fitting = issues.prefix { issue in
+                size += JSONWriter.string(issue.json).utf8.count
+                return size <= pageBudgetBytes
+            }.count
+            let kept = min(limit, max(1, fitting))
             var nextCursor: String?
-            if issues.count > limit {
-                issues.removeLast(issues.count - limit)
+            if issues.count > kept {
+                issues.removeLast(issues.count - kept)
                 nextCursor = issues.last.map { IssueCursor(lastNumber: $0.number).text }
             }
             return IssuePage(issues: issues, nextCursor: nextCursor)
         }
     }
+
+    /// The size of the issues on one `issues.list` page, as JSON, past which the page ends early.
+    static let pageBudgetBytes = 512 * 1024
 
     /// Returns the name in `names` that `value` matches ignoring case, as stored, or throws
     /// INVALID_ARGUMENT listing the names. A filter on a name the company does not use would match

@@ -54,6 +54,8 @@ extension SettingsPatch {
         let name = members["name"]?.stringValue.map(InputCheck.trimmed) ?? ""
         if name.isEmpty || name.count > 50 {
             report("\(field).name", "must be a string of 1 to 50 characters besides spaces")
+        } else if let control = InputCheck.controlCharacter(in: name) {
+            report("\(field).name", "contains \(control); use one line of visible text")
         }
 
         let typeNames = CompanySettings.FieldType.allCases.map(\.rawValue).joined(separator: ", ")
@@ -94,13 +96,19 @@ extension SettingsPatch {
             report(field, "a select field needs a non-empty list of options")
             return nil
         }
+        if elements.count > Self.maximumNames {
+            report(field, "has \(elements.count) options; keep at most \(Self.maximumNames)")
+            return nil
+        }
 
         var options: [String] = []
         var seen: Set<String> = []
         for (index, element) in elements.enumerated() {
             let option = element.stringValue.map(InputCheck.trimmed) ?? ""
-            if option.isEmpty {
-                report("\(field)[\(index)]", "must be a non-empty string")
+            if option.isEmpty || option.count > 50 {
+                report("\(field)[\(index)]", "must be a string of 1 to 50 characters besides spaces")
+            } else if let control = InputCheck.controlCharacter(in: option) {
+                report("\(field)[\(index)]", "contains \(control); use one line of visible text")
             } else if !seen.insert(option.caseFolded).inserted {
                 report("\(field)[\(index)]", "'\(option)' appears twice (ignoring case); keep one")
             } else {

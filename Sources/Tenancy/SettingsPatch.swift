@@ -76,7 +76,10 @@ struct SettingsPatch {
         problems.append(FieldProblem(field: field, problem: problem))
     }
 
-    /// Validates a non-empty list of distinct, non-empty names of at most 50 characters.
+    /// The most names a list of statuses, types or priorities, or a select field's options, may have.
+    static let maximumNames = 50
+
+    /// Validates a non-empty list of at most `maximumNames` distinct one-line names of 1 to 50 characters.
     private mutating func names(_ value: JSONValue, field: String) -> [String]? {
         guard let elements = value.arrayValue else {
             report(field, "must be a list of names, not \(value.typeName)")
@@ -84,6 +87,10 @@ struct SettingsPatch {
         }
         if elements.isEmpty {
             report(field, "is empty; give at least one name")
+            return nil
+        }
+        if elements.count > Self.maximumNames {
+            report(field, "has \(elements.count) names; keep at most \(Self.maximumNames)")
             return nil
         }
 
@@ -99,6 +106,10 @@ struct SettingsPatch {
             let name = InputCheck.trimmed(text)
             if name.isEmpty || name.count > 50 {
                 report(elementField, "must have 1 to 50 characters besides spaces")
+                continue
+            }
+            if let control = InputCheck.controlCharacter(in: name) {
+                report(elementField, "contains \(control); use one line of visible text")
                 continue
             }
             if !seen.insert(name.caseFolded).inserted {

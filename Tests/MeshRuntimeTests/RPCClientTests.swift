@@ -65,8 +65,9 @@ import Testing
         let fixture = try RuntimeFixture()
         let client = client(of: fixture) { $0.maximumInFlight = 1 }
 
-        // The first call takes the only place in the window for 600 ms, while the second waits.
-        let first = Task { try await client.call("echo.sleep", params: ["milliseconds": 600]) }
+        // The first call takes the only place in the window for 2 s, while the second waits. The margin
+        // is wide because a busy machine may start the second call late.
+        let first = Task { try await client.call("echo.sleep", params: ["milliseconds": 2_000]) }
         try await Task.sleep(for: .milliseconds(50))
         var meta = RequestMeta()
         meta.timeoutMs = 10_000

@@ -1,0 +1,115 @@
+import MeshProtocol
+import MeshRuntime
+import TenantModel
+import Testing
+
+@testable import Tenancy
+
+/// Inputs that would make issues, settings or pages too large for a frame, and names that would disguise
+/// text, are refused or split.
+@Suite("Large inputs")
+struct LargeInputTests {
+    @Test(
+        arguments: [
+            (["types": .array((0..<51).map { .string("Type \($0)") })] as JSONValue, "settings.types"),
+            (["statuses": ["Open", "Do\nne"]] as JSONValue, "settings.statuses[1]"),
+            (["priorities": ["\u{7}Low", "High"]] as JSONValue, "settings.priorities[0]"),
+            (["types": ["Bu\u{202E}g"]] as JSONValue, "settings.types[0]"),
+            (
+                ["custom_fields": [["name": "a\nb", "type": "text"]]] as JSONValue,
+                "settings.custom_fields[0].name"
+            ),
+            (
+                ["custom_fields": [["name": "Env", "type": "select", "options": ["x\ty"]]]] as JSONValue,
+                "settings.custom_fields[0].options[0]"
+            ),
+            (
+                [
+                    "custom_fields": [
+                        ["name": "Env", "type": "select", "options": [.string(String(repeating: "y", count: 51))]]
+                    ]
+                ] as JSONValue,
+                "settings.custom_fields[0].options[0]"
+            ),
+        ]
+    )
+    func settingsNamesAreBounded(settings: JSONValue, field: String) async throws {
+        let fixture = try WorkspaceFixture()
+        let company = try await fixture.provision("Bounded Co", tier: .platinum)
+
+        let error = await rpcFailure { try await fixture.configureReturning(company, settings) }
+
+        #expect(error?.status == .invalidArgument)
+        let fields = error?.details?["problems"]?.arrayValue?.compactMap { $0["field"]?.stringValue } ?? []
+        #expect(fields.contains(field), "\(fields)")
+    }
+
+    @Test func customFieldValuesAreBoundedTogether() async throws {
+        let fixture = try WorkspaceFixture()
+        let company = try await fixture.provision("Many Fields Co", tier: .platinum)
+        let fields: [JSONValue] = (0..<12).map { ["name": .string("Notes \($0)"), "type": "text"] }
+        try await fixture.configure(company, ["custom_fields": .array(fields)])
+        let long = String(repeating: "😀", count: 10_000)
+        var values: [String: JSONValue] = [:]
+        for index in 0..<3 {
+            values["Notes \(index)"] = .string(long)
+        }
+
+        // Three values of 40,000 bytes each pass the 100,000 bytes an issue's values may take.
+        let error = await rpcFailure {
+            try await fixture.createIssue(company, extra: ["custom_fields": .object(values)])
+        }
+
+        #expect(error?.status == .invalidArgument)
+        #expect(error?.message.contains("at most 100000") == true)
+    }
+
+    @Test func valueOfARemovedFieldCanBeCleared() async throws {
+        let fixture = try WorkspaceFixture()
+        let company = try await fixture.provision("Removed Field Co", tier: .premium)
+        try await fixture.configure(company, ["custom_fields": [["name": "Blocker", "type": "boolean"]]])
+        let issue = try await fixture.createIssue(company, extra: ["custom_fields": ["Blocker": false]])
+        try await fixture.configure(company, ["custom_fields": []])
+
+        let updated = try await fixture.harness.call(
+            "issues.update",
+            ["company_id": .string(company.id), "issue_id": issue["issue_id"]!, "custom_fields": ["Blocker": nil]],
+            as: company.owner)
+
+        #expect(updated["custom_fields"] == [:])
+    }
+
+    @Test func pagesOfLargeIssuesEndEarly() async throws {
+        let fixture = try WorkspaceFixture()
+        let company = try await fixture.provision("Long Stories Co", tier: .premium)
+        let description = String(repeating: "😀", count: 50_000)
+        for index in 0..<3 {
+            try await fixture.createIssue(
+                company, title: "Story \(index)", extra: ["description": .string(description)])
+        }
+
+        // Each issue takes about 200 KB, so a 512 KB page holds two of them.
+        let first = try await fixture.harness.call(
+            "issues.list", ["company_id": .string(company.id), "limit": 50], as: company.owner)
+        #expect(first["issues"]?.arrayValue?.count == 2)
+        let cursor = try #require(first["next_cursor"]?.stringValue)
+        let second = try await fixture.harness.call(
+            "issues.list", ["company_id": .string(company.id), "limit": 50, "cursor": .string(cursor)],
+            as: company.owner)
+        #expect(second["issues"]?.arrayValue?.count == 1)
+        #expect(second["next_cursor"] == .null)
+
+        let audit = try await fixture.harness.call(
+            "audit.list", ["company_id": .string(company.id), "limit": 50], as: company.owner)
+        #expect(audit["entries"]?.arrayValue?.count == 2)
+        #expect(audit["next_cursor"]?.stringValue != nil)
+    }
+}
+
+extension WorkspaceFixture {
+    /// Configures the company as root and returns the result.
+    func configureReturning(_ company: Company, _ settings: JSONValue) async throws -> JSONValue {
+        try await harness.call(
+            "companies.configure", ["company_id": .string(company.id), "settings": settings], as: .root)
+    }
+}
