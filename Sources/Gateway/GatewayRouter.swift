@@ -193,8 +193,25 @@ final class GatewayRouter: Sendable {
         }
 
         var meta = context.downstreamMeta(caller: .service)
-        meta.timeoutMs = min(meta.timeoutMs ?? 5_000, 5_000)
-        let result = try await peers.call("tenancy", "auth.verifyKey", params: ["api_key": .string(key)], meta: meta)
+        let checkBudget = min(meta.timeoutMs ?? 5_000, 5_000)
+        meta.timeoutMs = checkBudget
+        let result: JSONValue
+        do {
+            result = try await peers.call("tenancy", "auth.verifyKey", params: ["api_key": .string(key)], meta: meta)
+        } catch {
+            guard error.status == .deadlineExceeded, checkBudget == 5_000 else {
+                throw error
+            }
+            // The check has a fixed limit, so a larger timeout would not help; the caller should wait instead.
+            throw RPCError(
+                .unavailable,
+                "the gateway could not check the API key: tenancy did not reply within 5000 ms; retry shortly, "
+                    + "and if it persists, check tenancy with mesh status",
+                details: ["service": "tenancy", "cause": "DEADLINE_EXCEEDED"],
+                retryAfterMs: 1_000,
+                retryable: true
+            )
+        }
         guard let caller = Caller(json: result["caller"]) else {
             throw RPCError(.internal, "tenancy returned no caller for a verified key")
         }

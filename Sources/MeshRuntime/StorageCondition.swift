@@ -85,7 +85,9 @@ enum StorageCondition {
         case .diskFull:
             message = "\(cause), and its write was rolled back; \(remedy(process: process)), then retry the call"
         case .ioError:
-            message = "\(cause); retry the call, and if it fails again, \(remedy(process: process))"
+            message =
+                "\(cause); retry the call (a write with the same idempotency key, since it may have been "
+                + "applied), and if it fails again, \(remedy(process: process))"
         case .readOnly, .corrupt, .cannotOpen:
             message = "\(cause); \(remedy(process: process))"
         }

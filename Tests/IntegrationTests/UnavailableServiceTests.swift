@@ -1,9 +1,11 @@
 import Billing
 import Foundation
 import Gateway
+import Glibc
 import MeshClient
 import MeshProtocol
 import MeshRuntime
+import MeshTesting
 import Tenancy
 import Testing
 
@@ -15,14 +17,17 @@ struct UnavailableServiceTests {
         let home = MeshHome(root: "/tmp/us-" + String(UInt64.random(in: 0...UInt64.max), radix: 36))
         defer { try? FileManager.default.removeItem(atPath: home.root) }
         let logs = LogSink.memory()
-        let tenancy = try ServiceHost(Tenancy.self, home: home, logger: Logger(label: "tenancy", level: .error, sink: logs))
+        let tenancy = try ServiceHost(
+            Tenancy.self, home: home, logger: Logger(label: "tenancy", level: .error, sink: logs))
         try tenancy.start()
         defer { tenancy.stop() }
-        let gateway = try ServiceHost(Gateway.self, home: home, logger: Logger(label: "gateway", level: .error, sink: logs))
+        let gateway = try ServiceHost(
+            Gateway.self, home: home, logger: Logger(label: "gateway", level: .error, sink: logs))
         try gateway.start()
         defer { gateway.stop() }
 
-        let rootKey = try String(contentsOfFile: home.rootKeyPath, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let rootKey = try String(contentsOfFile: home.rootKeyPath, encoding: .utf8).trimmingCharacters(
+            in: .whitespacesAndNewlines)
         let root = try MeshClient(socketPath: home.socketPath("gateway"), apiKey: rootKey)
 
         // Calls that need only the gateway and tenancy keep working.
@@ -49,13 +54,15 @@ struct UnavailableServiceTests {
             } catch {
                 #expect(error.status == .unavailable, "\(method): \(error.status.name) \(error.message)")
                 #expect(error.retryable, "\(method): \(error.message)")
-                #expect(error.message.contains("billing"), "\(method) does not name the missing service: \(error.message)")
+                #expect(
+                    error.message.contains("billing"), "\(method) does not name the missing service: \(error.message)")
             }
         }
 
         // Billing starts: the company.provisioned event waiting in tenancy's outbox reaches it, and
         // the subscription appears without anyone repeating the provisioning.
-        let billing = try ServiceHost(Billing.self, home: home, logger: Logger(label: "billing", level: .error, sink: logs))
+        let billing = try ServiceHost(
+            Billing.self, home: home, logger: Logger(label: "billing", level: .error, sink: logs))
         try billing.start()
         defer { billing.stop() }
 
@@ -80,5 +87,28 @@ struct UnavailableServiceTests {
             }
             try await Task.sleep(for: .milliseconds(100))
         }
+    }
+}
+
+/// A key check that tenancy cannot answer in time is reported as a service that did not reply, not as
+/// a deadline the caller could raise.
+@Suite(.serialized)
+struct KeyCheckTimeoutTests {
+    @Test func pausedTenancyMakesTheKeyCheckUnavailable() async throws {
+        let cluster = try await MeshCluster()
+        let mesh = try MeshFixture(cluster: cluster)
+        _ = try await mesh.provision("Paused Co", email: "owner@paused.example")
+        let owner = try await mesh.signIn("owner@paused.example")
+        let fresh = owner.with(
+            apiKey: try await owner.call("auth.createKey", ["name": "second"])["api_key"]?.stringValue)
+
+        let tenancy = try #require(cluster.pid(of: "tenancy"))
+        kill(tenancy, SIGSTOP)
+        defer { kill(tenancy, SIGCONT) }
+        let outcome = await CallOutcome.of(fresh, "billing.subscription", [:])
+
+        #expect(outcome.status == .unavailable)
+        #expect(outcome.error?.retryable == true)
+        #expect(outcome.error?.message.contains("could not check the API key") == true)
     }
 }

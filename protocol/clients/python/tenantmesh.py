@@ -600,7 +600,8 @@ class Client:
             # An id-null error frame right before end of stream explains the close (section 5.6).
             failure = last_orphan or MeshError.local(
                 "UNAVAILABLE",
-                f"the connection to {self.socket_path} closed before the reply came; reconnect and retry",
+                f"the connection to {self.socket_path} closed before the reply came; reconnect and retry "
+                "(a write may have been applied, so retry it with the same idempotency key)",
             )
         self._fail_all(failure)
 
