@@ -16,6 +16,15 @@ extension AuthHandlers {
                     .failedPrecondition,
                     "auth.createKey makes a key for the calling user; call it with a user's API key")
             }
+            // A retry could not return the secret, which is never stored, so a key that would be ignored
+            // is refused rather than letting a retry make a second key.
+            guard context.meta.idempotencyKey == nil else {
+                throw RPCError.invalidArgument(
+                    field: "meta.idempotency_key",
+                    "auth.createKey takes no idempotency key: a new key's secret is shown once and never stored, so a "
+                        + "retry could not return it; call it without the key, and after a lost reply find the "
+                        + "unused key with auth.listKeys and revoke it with auth.revokeKey")
+            }
             let name = try params.name.map { try InputCheck.text($0, field: "name", maximum: 100) }
             let now = env.clock.nowMs()
 

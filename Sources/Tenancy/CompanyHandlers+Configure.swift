@@ -35,6 +35,9 @@ extension CompanyHandlers {
         let patched = patch.apply(params.settings, to: before)
         let next = patch.proposedStatuses.flatMap { try? Workflow(statuses: $0) }
         let moves = movesParam.map { patch.statusMoves($0, from: current, to: next, inUse: inUse) } ?? [:]
+        if let limit = patch.limitExceeded {
+            throw limit
+        }
         guard let settings = patched, patch.problems.isEmpty else {
             let list = patch.problems.map { "\($0.field) \($0.problem)" }.joined(separator: "; ")
             throw RPCError(
@@ -48,6 +51,10 @@ extension CompanyHandlers {
         }
         if movesParam == nil {
             try rejectRemovingUsedStatuses(from: before.statuses, to: settings.statuses, inUse: inUse)
+        }
+        // Settings that come out as they were change nothing, so nothing is recorded or published.
+        if settings == before && movesParam == nil {
+            return try CompanyView.make(company, atMs: now, in: connection)
         }
 
         company.settings = settings

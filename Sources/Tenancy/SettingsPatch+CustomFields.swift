@@ -11,9 +11,15 @@ extension SettingsPatch {
         }
 
         if let maximum = tier.maximumCustomFields, elements.count > maximum {
-            report(
-                field,
-                "has \(elements.count) fields but the \(tier.displayName) tier allows \(maximum); remove \(elements.count - maximum) or upgrade"
+            // A tier limit, like those on users and issues, and not a mistake in the value.
+            limitExceeded = RPCError(
+                .resourceExhausted,
+                "\(field) has \(elements.count) fields but the \(tier.displayName) tier allows \(maximum); remove "
+                    + "\(elements.count - maximum) or upgrade the tier with companies.changeTier",
+                details: [
+                    "field": .string(field), "limit": "custom_fields", "allowed": .int(Int64(maximum)),
+                    "current": .int(Int64(elements.count)), "tier": .string(tier.rawValue),
+                ]
             )
         }
 

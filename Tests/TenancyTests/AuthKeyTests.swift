@@ -117,6 +117,21 @@ import Testing
         }
     }
 
+    @Test func createKeyRefusesAnIdempotencyKey() async throws {
+        let harness = try TenancyHarness()
+        let company = try await harness.onboard()
+
+        do {
+            _ = try await harness.call("auth.createKey", ["name": "ci"], as: company.owner, idempotencyKey: "k-1")
+            Issue.record("auth.createKey accepted an idempotency key it cannot honour")
+        } catch {
+            #expect(error.status == .invalidArgument)
+            #expect(error.details?["field"] == "meta.idempotency_key")
+        }
+        let keys = try await harness.call("auth.listKeys", [:], as: company.owner)
+        #expect(keys["keys"]?.arrayValue?.count == 1)
+    }
+
     @Test func createdKeysWorkAndListsShowNoSecrets() async throws {
         let harness = try TenancyHarness()
         let company = try await harness.onboard()

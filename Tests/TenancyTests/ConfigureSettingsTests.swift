@@ -47,11 +47,6 @@ import Testing
                 "settings.custom_fields[3].colour", "settings.custom_fields[3].name",
             ]
         ),
-        InvalidCase(
-            tier: "basic",
-            settings: ["custom_fields": .array((0..<6).map { ["name": .string("f\($0)"), "type": "text"] })],
-            fields: ["settings.custom_fields"]
-        ),
         InvalidCase(tier: "basic", settings: "statuses", fields: ["settings"]),
         // Case is folded the Unicode way: final sigma, sharp s.
         InvalidCase(
@@ -59,6 +54,41 @@ import Testing
             fields: ["settings.priorities[1]", "settings.types[1]"]
         ),
     ]
+
+    @Test func unchangedSettingsRecordNothing() async throws {
+        let harness = try TenancyHarness()
+        let company = try await harness.onboard(tier: "premium")
+        let params: JSONValue = [
+            "company_id": .string(company.companyID), "settings": ["priorities": ["Low", "High"]],
+        ]
+
+        _ = try await harness.call("companies.configure", params, as: company.owner)
+        _ = try await harness.call("companies.configure", params, as: company.owner)
+
+        let audited = try harness.store.readSync { connection in
+            try connection.scalarInt("SELECT count(*) FROM audit WHERE action = 'companies.configure'")
+        }
+        #expect(audited == 1)
+        #expect(try harness.published().filter { $0.topic == "company.configured" }.count == 1)
+    }
+
+    @Test func customFieldsPastTheTierAreResourceExhausted() async throws {
+        let harness = try TenancyHarness()
+        let company = try await harness.onboard(tier: "basic")
+        let fields: [JSONValue] = (0..<6).map { ["name": .string("f\($0)"), "type": "text"] }
+
+        let error = await expectFailure(.resourceExhausted) {
+            try await harness.call(
+                "companies.configure",
+                ["company_id": .string(company.companyID), "settings": ["custom_fields": .array(fields)]],
+                as: company.owner)
+        }
+
+        #expect(error?.details?["limit"] == "custom_fields")
+        #expect(error?.details?["allowed"] == 5)
+        #expect(error?.details?["current"] == 6)
+        #expect(error?.message.contains("companies.changeTier") == true)
+    }
 
     @Test(arguments: invalidCases)
     func everyProblemIsListedAndNothingApplied(_ invalid: InvalidCase) async throws {
