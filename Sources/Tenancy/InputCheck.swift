@@ -51,21 +51,32 @@ enum InputCheck {
         controlCharacter(in: text).map { "\(field) contains \($0); use one line of visible text" }
     }
 
-    /// Describes the first control character or bidirectional control in `text` by kind and `U+XXXX`,
-    /// or returns nil when there is none. With `allowingLineBreaks`, line feeds and carriage returns
-    /// are allowed.
+    /// Describes the first control character, bidirectional control or invisible separator in `text` by
+    /// kind and `U+XXXX`, or returns nil when there is none. With `allowingLineBreaks`, line feeds,
+    /// carriage returns and tabs are allowed.
     static func controlCharacter(in text: String, allowingLineBreaks: Bool = false) -> String? {
         let offending = text.unicodeScalars.first { scalar in
-            if allowingLineBreaks && (scalar == "\n" || scalar == "\r") {
+            if allowingLineBreaks && (scalar == "\n" || scalar == "\r" || scalar == "\t") {
                 return false
             }
-            return scalar.properties.generalCategory == .control || String.bidiControls.contains(scalar.value)
+            let category = scalar.properties.generalCategory
+            return category == .control || category == .lineSeparator || category == .paragraphSeparator
+                || String.bidiControls.contains(scalar.value) || invisibleMarks.contains(scalar.value)
         }
         return offending.map { scalar in
-            String.bidiControls.contains(scalar.value)
-                ? "the bidirectional control \(scalar.codePoint)" : "the control character \(scalar.codePoint)"
+            if String.bidiControls.contains(scalar.value) {
+                return "the bidirectional control \(scalar.codePoint)"
+            }
+            if scalar.properties.generalCategory == .control {
+                return "the control character \(scalar.codePoint)"
+            }
+            return "the invisible character \(scalar.codePoint)"
         }
     }
+
+    /// The zero-width space and the byte order mark, which hide inside names. The zero-width joiner,
+    /// which emoji sequences need, is allowed.
+    private static let invisibleMarks: Set<UInt32> = [0x200B, 0xFEFF]
 
     /// Validates an email address of the shape local@domain.tld and returns it lowercased.
     static func email(_ value: String, field: String) throws -> String {

@@ -53,6 +53,15 @@ struct IssueInputCheck {
             )
             return nil
         }
+        // Line breaks and tabs belong in a description; other control characters (NUL, escape
+        // sequences) would reach terminals and emails as they are.
+        if let control = InputCheck.controlCharacter(in: description, allowingLineBreaks: true) {
+            problems.append(
+                Problem(
+                    field: "description",
+                    message: "description contains \(control); keep to text with line breaks and tabs"))
+            return nil
+        }
         return description
     }
 

@@ -47,5 +47,32 @@ import Testing
 
         _ = try await fixture.createTeam(company, name: "Équipe ☕ 東京")
         _ = try await fixture.createIssue(company, title: "Crash in Größe-Berechnung")
+        // The zero-width joiner holds emoji sequences together.
+        _ = try await fixture.createIssue(company, title: "Pairing with 👩‍💻")
+    }
+
+    @Test(arguments: ["a\u{2028}b", "a\u{2029}b", "a\u{200B}b", "\u{FEFF}ab"])
+    func titleWithInvisibleSeparatorIsRefused(_ title: String) async throws {
+        let fixture = try WorkspaceFixture()
+        let company = try await fixture.provision("Invisible Co")
+
+        let error = await expectFailure(.invalidArgument) {
+            try await fixture.createIssue(company, title: title)
+        }
+
+        #expect(error?.details?["field"] == "title")
+    }
+
+    @Test func descriptionKeepsLineBreaksAndTabsOnly() async throws {
+        let fixture = try WorkspaceFixture()
+        let company = try await fixture.provision("Description Co")
+
+        _ = try await fixture.createIssue(company, extra: ["description": "Steps:\n\t1. open\r\n\t2. close"])
+        let error = await expectFailure(.invalidArgument) {
+            try await fixture.createIssue(company, extra: ["description": "a\u{0}b\u{1B}[31m"])
+        }
+
+        #expect(error?.details?["field"] == "description")
+        #expect(error?.message.contains("U+0000") == true)
     }
 }
