@@ -41,8 +41,8 @@ extension RPCError {
             : "; check the id (another company's ids are not found either)"
         return RPCError(
             .notFound,
-            "\(kind) '\(identifier)' was not found\(hint)",
-            details: ["kind": .string(kind), "id": .string(identifier)]
+            "\(kind) '\(identifier.clipped)' was not found\(hint)",
+            details: ["kind": .string(kind), "id": .string(identifier.clipped)]
         )
     }
 }

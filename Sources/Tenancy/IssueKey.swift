@@ -19,8 +19,8 @@ public struct IssueKey: Sendable, Hashable {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         let malformed = RPCError(
             .invalidArgument,
-            "\(field) '\(text)' is not an issue key; write it as the company's key prefix, a hyphen and the issue number, for example TECH-42",
-            details: ["field": .string(field), "value": .string(text)]
+            "\(field) '\(text.clipped)' is not an issue key; write it as the company's key prefix, a hyphen and the issue number, for example TECH-42",
+            details: ["field": .string(field), "value": .string(text.clipped)]
         )
 
         guard let hyphen = trimmed.lastIndex(of: "-") else {
@@ -28,8 +28,9 @@ public struct IssueKey: Sendable, Hashable {
         }
         let prefix = String(trimmed[..<hyphen])
         let digits = trimmed[trimmed.index(after: hyphen)...]
+        // Keys are written without leading zeros, so TECH-01 is as malformed as TECH-0.
         guard !prefix.isEmpty, !digits.isEmpty, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber),
-            let number = Int64(digits), number >= 1
+            digits.first != "0", let number = Int64(digits), number >= 1
         else {
             throw malformed
         }

@@ -70,8 +70,8 @@ public struct Workflow: Sendable, Hashable {
         guard statuses.contains(to) else {
             throw RPCError(
                 .invalidArgument,
-                "to_status '\(to)' is not a status of this company's workflow; use one of \(Self.listed(statuses))",
-                details: ["field": "to_status", "value": .string(to), "allowed": json(statuses)]
+                "to_status '\(to.clipped)' is not a status of this company's workflow; use one of \(Self.listed(statuses))",
+                details: ["field": "to_status", "value": .string(to.clipped), "allowed": json(statuses)]
             )
         }
 
