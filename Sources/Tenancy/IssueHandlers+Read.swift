@@ -43,8 +43,11 @@ extension IssueHandlers {
             let filters: [(column: String, value: String?)] = [
                 ("status", try listed(params.status, in: settings.statuses, field: "status")),
                 ("assignee_id", params.assigneeID), ("team_id", params.teamID),
-                ("type", try listed(params.type, in: settings.types, field: "type")),
-                ("priority", try listed(params.priority, in: settings.priorities, field: "priority")),
+                ("type", try listed(params.type, in: settings.types, orKept: "type", of: company.id, connection)),
+                (
+                    "priority",
+                    try listed(params.priority, in: settings.priorities, orKept: "priority", of: company.id, connection)
+                ),
             ]
             for filter in filters {
                 if let value = filter.value {
@@ -76,6 +79,29 @@ extension IssueHandlers {
 
     /// The size of the issues on one `issues.list` page, as JSON, past which the page ends early.
     static let pageBudgetBytes = 512 * 1024
+
+    /// Returns the name in `names` that `value` matches ignoring case, or else the spelling of a live
+    /// issue's `column` that it matches (a type or priority the company has since removed stays on its
+    /// issues), or throws INVALID_ARGUMENT listing the names.
+    private static func listed(
+        _ value: String?, in names: [String], orKept column: String, of companyID: String, _ connection: Connection
+    ) throws -> String? {
+        guard let value, !names.contains(where: { $0.caseFolded == value.caseFolded }) else {
+            return try listed(value, in: names, field: column)
+        }
+
+        let kept = try connection.queryOne(
+            """
+            SELECT \(column) AS name FROM issues
+            WHERE company_id = ? AND deleted_at_ms IS NULL AND \(column) = ? COLLATE NOCASE LIMIT 1
+            """,
+            [.text(companyID), .text(value)]
+        )
+        if let name = kept?.string("name") {
+            return name
+        }
+        return try listed(value, in: names, field: column)
+    }
 
     /// Returns the name in `names` that `value` matches ignoring case, as stored, or throws
     /// INVALID_ARGUMENT listing the names. A filter on a name the company does not use would match

@@ -113,3 +113,25 @@ extension WorkspaceFixture {
             "companies.configure", ["company_id": .string(company.id), "settings": settings], as: .root)
     }
 }
+
+/// A type or priority the company removed stays on its issues, and the list can still find them.
+@Suite("Removed names")
+struct RemovedNameTests {
+    @Test func removedTypeCanStillBeFiltered() async throws {
+        let fixture = try WorkspaceFixture()
+        let company = try await fixture.provision("Removed Type Co", tier: .premium)
+        try await fixture.configure(company, ["types": ["Bug", "Epic"]])
+        let epic = try await fixture.createIssue(company, extra: ["type": "Epic"])
+        try await fixture.configure(company, ["types": ["Bug"]])
+
+        let listed = try await fixture.harness.call(
+            "issues.list", ["company_id": .string(company.id), "type": "epic"], as: company.owner)
+        let typo = await rpcFailure {
+            try await fixture.harness.call(
+                "issues.list", ["company_id": .string(company.id), "type": "Epik"], as: company.owner)
+        }
+
+        #expect(listed["issues"]?.arrayValue?.map { $0["issue_id"] } == [epic["issue_id"]])
+        #expect(typo?.status == .invalidArgument)
+    }
+}
