@@ -47,7 +47,7 @@ extension AuthHandlers {
             .unauthenticated,
             "API key is not valid: it is unknown, revoked, or its user or company is no longer active; "
                 + "use another key of yours, or ask an admin or owner of your company to mail you a new invitation "
-                + "with users.recoverAccess"
+                + "with users.recoverAccess (or, for a deactivated user, to reactivate you with users.reactivate)"
         )
         guard let keyID = SecretToken.keyID(in: apiKey) else {
             throw rejected

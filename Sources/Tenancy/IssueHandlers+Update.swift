@@ -11,7 +11,7 @@ extension IssueHandlers {
         guard params.changesSomething else {
             throw RPCError.invalidArgument(
                 field: "params",
-                "issues.update changes nothing; pass at least one of title, description, type, priority, team_id, custom_fields (status changes use issues.transition, assignment uses issues.assign)"
+                "issues.update changes nothing; pass at least one of title, description, type, priority, team_id, custom_fields with a value (a null counts as left out, except team_id: null, which removes the team; status changes use issues.transition, assignment uses issues.assign)"
             )
         }
         let companyID = try await reference.company(params.companyID, env: env, deadline: context.deadline)
