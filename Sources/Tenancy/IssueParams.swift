@@ -78,18 +78,12 @@ struct IssueListParams: Codable, Sendable {
 /// Result of `issues.list`.
 struct IssuePage: Codable, Sendable {
     var issues: [Issue]
-    /// The cursor of the next page, null when this page is the last one.
+    /// The cursor of the next page; absent on the last page, as in every list.
     var nextCursor: String?
 
     enum CodingKeys: String, CodingKey {
         case issues
         case nextCursor = "next_cursor"
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(issues, forKey: .issues)
-        try container.encode(nextCursor, forKey: .nextCursor)
     }
 }
 

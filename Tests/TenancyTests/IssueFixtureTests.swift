@@ -128,7 +128,7 @@ struct IssueFixtureTests {
         let teams = try await fixture.harness.call("teams.list", ["company_id": .string(company.id)], as: company.owner)
 
         #expect(page["issues"] == [])
-        #expect(page["next_cursor"] == .null)
+        #expect(page["next_cursor"] == nil)
         #expect(teams["teams"] == [])
         #expect(teams["count"] == 0)
     }

@@ -141,7 +141,7 @@ struct IssueListTests {
 
         #expect(first["next_cursor"] == "n:2")
         #expect(Self.titles(second) == ["issue 2", "issue 3"])
-        #expect(second["next_cursor"] == .null)
+        #expect(second["next_cursor"] == nil)
     }
 
     @Test("default page size is 50")
