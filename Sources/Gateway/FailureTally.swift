@@ -13,8 +13,8 @@ import TenantModel
 ///   `minimumCountedBudget`: a client that allows a few milliseconds learns nothing about the mesh's
 ///   health, and must not be able to page the operator. Client mistakes (bad params, unknown ids, missing permissions,
 ///   rate limits) are left out, because they reveal nothing about the mesh's health.
-/// - provisioning failures: `companies.provision` calls that failed with any error but UNAUTHENTICATED
-///   and PERMISSION_DENIED.
+/// - provisioning failures: `companies.provision` calls that failed with any error but UNAUTHENTICATED,
+///   PERMISSION_DENIED and the refusal of a suspended company's key.
 ///
 /// NOTE: like the API call counters, counts not yet flushed are lost if the gateway is killed.
 final class FailureTally: Sendable {
@@ -68,8 +68,10 @@ final class FailureTally: Sendable {
         // A caller that may not provision at all did not make a provisioning fail, so it cannot page the
         // operator by trying.
         let counted = FailureTally.countedStatuses.contains(status.name)
+        let suspendedCaller = (error as? RPCError)?.details?["reason"] == "company_suspended"
         let provisioning =
             method == "companies.provision" && status != .unauthenticated && status != .permissionDenied
+            && !suspendedCaller
         guard counted || provisioning else {
             return false
         }

@@ -35,6 +35,8 @@ extension MeshHome {
                 "could not open \(path) for appending: \(String(cString: strerror(errno))); make it and "
                     + "\(logDirectory) writable by this user, or free space on its disk")
         }
+        // A log made before, or under another umask, may be open to others; it becomes the owner's alone.
+        fchmod(descriptor, MeshHome.logFileMode)
         return FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
     }
 }

@@ -58,15 +58,13 @@ struct NotificationEvents: Sendable {
     /// `text` builds the words for an owner's name.
     ///
     /// The owners are the company's active owners, or its invited owners while none has accepted yet.
-    /// A company with neither (its events only named the provisioning owner) falls back to that owner.
+    /// A company left with neither (its owners were demoted or deactivated) gets no email, and its
+    /// webhook post greets the first owner by name.
     func ownerMessages(
         _ company: CompanyRecord, kind: MessageKind, dateMs: Int64, in connection: Connection,
         text: (_ ownerName: String) -> MessageText
     ) throws -> [OutgoingMessage] {
-        var owners = try CompanyUsers.ownerMailboxes(companyID: company.companyID, in: connection)
-        if owners.isEmpty {
-            owners = [try Mailbox(name: company.ownerName, address: company.ownerEmail, field: "owner.email")]
-        }
+        let owners = try CompanyUsers.ownerMailboxes(companyID: company.companyID, in: connection)
 
         var messages: [OutgoingMessage] = []
         if company.emailEnabled {
@@ -75,7 +73,7 @@ struct NotificationEvents: Sendable {
                     .email(kind, to: owner, text: text(owner.name), dateMs: dateMs, branding: company.activeBranding))
             }
         }
-        let chatText = text(owners[0].name)
+        let chatText = text(owners.first?.name ?? company.ownerName)
         if let url = company.activeWebhook, chatText.chat != nil {
             messages.append(OutgoingMessage(kind: kind, destination: .webhook(url), text: chatText, dateMs: dateMs))
         }

@@ -120,6 +120,8 @@ enum NotificationMigrations {
                 ) WITHOUT ROWID;
 
                 -- The provisioning owner of existing companies keeps getting their notices.
+                -- NOTE: owners added to a company before this migration have no row, and the later events
+                -- of a user without a row change nothing, so they get owner notices only once invited again.
                 INSERT INTO users (company_id, user_id, email, name, role, status, activated, status_at_ms)
                 SELECT company_id, owner_user_id, owner_email, owner_name, 'owner', 'active', 1, 0 FROM companies;
                 """

@@ -114,12 +114,12 @@ public struct CustomFieldValidator: Sendable {
             guard let text = value.stringValue else {
                 return .failure(mismatch)
             }
-            guard text.count <= Self.maximumTextLength else {
+            guard text.unicodeScalars.count <= Self.maximumTextLength else {
                 return .failure(
                     Problem(
                         field: path(name),
                         message:
-                            "custom field '\(name)' has \(text.count) characters; shorten it to at most \(Self.maximumTextLength)"
+                            "custom field '\(name)' has \(text.unicodeScalars.count) characters; shorten it to at most \(Self.maximumTextLength)"
                     )
                 )
             }

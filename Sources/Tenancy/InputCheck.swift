@@ -14,10 +14,10 @@ enum InputCheck {
         if let problem = lineProblem(trimmed, field: field) {
             throw RPCError.invalidArgument(field: field, problem)
         }
-        guard trimmed.count <= maximum else {
+        guard trimmed.unicodeScalars.count <= maximum else {
             throw RPCError.invalidArgument(
                 field: field,
-                "\(field) has \(trimmed.count) characters; shorten it to at most \(maximum)"
+                "\(field) has \(trimmed.unicodeScalars.count) characters; shorten it to at most \(maximum)"
             )
         }
         return trimmed
@@ -51,15 +51,19 @@ enum InputCheck {
         controlCharacter(in: text).map { "\(field) contains \($0); use one line of visible text" }
     }
 
-    /// Describes the first control character, bidirectional control or invisible separator in `text` by
-    /// kind and `U+XXXX`, or returns nil when there is none. With `allowingLineBreaks`, line feeds,
-    /// carriage returns and tabs are allowed.
+    /// Describes the first character in `text` that a name may not have, by kind and `U+XXXX`, or returns
+    /// nil when there is none: a control character, a line or paragraph separator, a bidirectional
+    /// control or an invisible mark.
+    ///
+    /// With `allowingLineBreaks`, for running text such as a description, only control characters
+    /// other than line feeds, carriage returns and tabs are refused: scripts such as Thai, Hebrew and
+    /// Arabic need the invisible marks and direction marks in their text.
     static func controlCharacter(in text: String, allowingLineBreaks: Bool = false) -> String? {
         let offending = text.unicodeScalars.first { scalar in
-            if allowingLineBreaks && (scalar == "\n" || scalar == "\r" || scalar == "\t") {
-                return false
-            }
             let category = scalar.properties.generalCategory
+            if allowingLineBreaks {
+                return category == .control && scalar != "\n" && scalar != "\r" && scalar != "\t"
+            }
             return category == .control || category == .lineSeparator || category == .paragraphSeparator
                 || String.bidiControls.contains(scalar.value) || invisibleMarks.contains(scalar.value)
         }
@@ -74,9 +78,10 @@ enum InputCheck {
         }
     }
 
-    /// The zero-width space and the byte order mark, which hide inside names. The zero-width joiner,
-    /// which emoji sequences need, is allowed.
-    private static let invisibleMarks: Set<UInt32> = [0x200B, 0xFEFF]
+    /// Characters that show nothing and would make two names look the same: the soft hyphen, the
+    /// Mongolian vowel separator, the zero-width space, the word joiner and the byte order mark. The
+    /// zero-width joiner, which emoji sequences need, is allowed.
+    private static let invisibleMarks: Set<UInt32> = [0x00AD, 0x180E, 0x200B, 0x2060, 0xFEFF]
 
     /// Validates an email address of the shape local@domain.tld and returns it lowercased.
     static func email(_ value: String, field: String) throws -> String {

@@ -24,8 +24,8 @@ struct IssueInputCheck {
     /// Returns the trimmed title, or records a problem and returns nil.
     mutating func title(_ title: String) -> String? {
         let trimmed = InputCheck.trimmed(title)
-        guard Self.titleLengths.contains(trimmed.count) else {
-            let detail = trimmed.isEmpty ? "is empty" : "has \(trimmed.count) characters"
+        guard Self.titleLengths.contains(trimmed.unicodeScalars.count) else {
+            let detail = trimmed.isEmpty ? "is empty" : "has \(trimmed.unicodeScalars.count) characters"
             problems.append(
                 Problem(
                     field: "title",
@@ -43,12 +43,12 @@ struct IssueInputCheck {
     }
 
     mutating func description(_ description: String) -> String? {
-        guard description.count <= Self.maximumDescriptionLength else {
+        guard description.unicodeScalars.count <= Self.maximumDescriptionLength else {
             problems.append(
                 Problem(
                     field: "description",
                     message:
-                        "description has \(description.count) characters; shorten it to at most \(Self.maximumDescriptionLength)"
+                        "description has \(description.unicodeScalars.count) characters; shorten it to at most \(Self.maximumDescriptionLength)"
                 )
             )
             return nil

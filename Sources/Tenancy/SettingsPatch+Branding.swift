@@ -94,8 +94,8 @@ extension SettingsPatch {
         let footer = InputCheck.trimmed(text)
         if footer.isEmpty {
             report(field, "is empty; leave footer out, or pass null, to keep the default sign-off")
-        } else if footer.count > maximum {
-            report(field, "has \(footer.count) characters; shorten it to at most \(maximum)")
+        } else if footer.unicodeScalars.count > maximum {
+            report(field, "has \(footer.unicodeScalars.count) characters; shorten it to at most \(maximum)")
         } else if let code = InputCheck.controlCharacter(in: footer, allowingLineBreaks: true) {
             report(field, "contains \(code); only line breaks are allowed")
         } else {

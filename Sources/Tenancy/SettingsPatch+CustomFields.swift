@@ -18,7 +18,7 @@ extension SettingsPatch {
                     + "\(elements.count - maximum) or upgrade the tier with companies.changeTier",
                 details: [
                     "field": .string(field), "limit": "custom_fields", "allowed": .int(Int64(maximum)),
-                    "current": .int(Int64(elements.count)), "tier": .string(tier.rawValue),
+                    "requested": .int(Int64(elements.count)), "tier": .string(tier.rawValue),
                 ]
             )
         }
@@ -58,7 +58,7 @@ extension SettingsPatch {
         }
 
         let name = members["name"]?.stringValue.map(InputCheck.trimmed) ?? ""
-        if name.isEmpty || name.count > 50 {
+        if name.isEmpty || name.unicodeScalars.count > 50 {
             report("\(field).name", "must be a string of 1 to 50 characters besides spaces")
         } else if let control = InputCheck.controlCharacter(in: name) {
             report("\(field).name", "contains \(control); use one line of visible text")
@@ -111,7 +111,7 @@ extension SettingsPatch {
         var seen: Set<String> = []
         for (index, element) in elements.enumerated() {
             let option = element.stringValue.map(InputCheck.trimmed) ?? ""
-            if option.isEmpty || option.count > 50 {
+            if option.isEmpty || option.unicodeScalars.count > 50 {
                 report("\(field)[\(index)]", "must be a string of 1 to 50 characters besides spaces")
             } else if let control = InputCheck.controlCharacter(in: option) {
                 report("\(field)[\(index)]", "contains \(control); use one line of visible text")

@@ -106,7 +106,7 @@ struct SettingsPatch {
                 continue
             }
             let name = InputCheck.trimmed(text)
-            if name.isEmpty || name.count > 50 {
+            if name.isEmpty || name.unicodeScalars.count > 50 {
                 report(elementField, "must have 1 to 50 characters besides spaces")
                 continue
             }

@@ -74,6 +74,10 @@ import Testing
         tally.record(
             method: "companies.provision", error: RPCError(.permissionDenied, "root only"), budget: nil, deadline: nil)
         tally.record(
+            method: "companies.provision",
+            error: RPCError(.failedPrecondition, "company is suspended", details: ["reason": "company_suspended"]),
+            budget: nil, deadline: nil)
+        tally.record(
             method: "companies.get", error: RPCError(.unavailable, "tenancy is down"), budget: nil, deadline: nil)
         _ = try await tally.flush()
 

@@ -89,6 +89,20 @@ import Testing
         #expect(try await recipients(harness, of: reactivated) == ["boss@acme.example"])
     }
 
+    @Test func companyWithoutOwnersGetsNoOwnerEmail() async throws {
+        let harness = try NotificationHarness()
+        let now = harness.clock.nowMs()
+        try harness.deliver([
+            Fixture.provisioned("cmp_a", token: Fixture.token(), at: now),
+            userEvent("user.deactivated", "cmp_a_owner", at: now + 1),
+        ])
+
+        let change = Fixture.tierChanged("cmp_a", from: "basic", to: "premium", at: now + 2)
+        try harness.deliver([change])
+
+        #expect(try await recipients(harness, of: change).isEmpty)
+    }
+
     @Test func deactivatedOwnerGetsNothing() async throws {
         let harness = try NotificationHarness()
         let now = harness.clock.nowMs()

@@ -86,7 +86,8 @@ import Testing
 
         #expect(error?.details?["limit"] == "custom_fields")
         #expect(error?.details?["allowed"] == 5)
-        #expect(error?.details?["current"] == 6)
+        #expect(error?.details?["requested"] == 6)
+        #expect(error?.details?["current"] == 0)
         #expect(error?.message.contains("companies.changeTier") == true)
     }
 

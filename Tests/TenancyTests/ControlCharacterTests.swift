@@ -51,7 +51,7 @@ import Testing
         _ = try await fixture.createIssue(company, title: "Pairing with 👩‍💻")
     }
 
-    @Test(arguments: ["a\u{2028}b", "a\u{2029}b", "a\u{200B}b", "\u{FEFF}ab"])
+    @Test(arguments: ["a\u{2028}b", "a\u{2029}b", "a\u{200B}b", "\u{FEFF}ab", "Op\u{2060}en", "a\u{AD}b", "a\u{61C}b"])
     func titleWithInvisibleSeparatorIsRefused(_ title: String) async throws {
         let fixture = try WorkspaceFixture()
         let company = try await fixture.provision("Invisible Co")
@@ -63,11 +63,26 @@ import Testing
         #expect(error?.details?["field"] == "title")
     }
 
+    @Test func lengthsCountCodePointsNotLetters() async throws {
+        let fixture = try WorkspaceFixture()
+        let company = try await fixture.provision("Combining Co")
+
+        // One letter with 60,000 combining accents is one Character but 60,001 code points.
+        let error = await expectFailure(.invalidArgument) {
+            try await fixture.createIssue(
+                company, extra: ["description": .string("a" + String(repeating: "\u{301}", count: 60_000))])
+        }
+
+        #expect(error?.message.contains("60001 characters") == true)
+    }
+
     @Test func descriptionKeepsLineBreaksAndTabsOnly() async throws {
         let fixture = try WorkspaceFixture()
         let company = try await fixture.provision("Description Co")
 
         _ = try await fixture.createIssue(company, extra: ["description": "Steps:\n\t1. open\r\n\t2. close"])
+        // Thai breaks words with U+200B, and Hebrew and Arabic text needs direction marks.
+        _ = try await fixture.createIssue(company, extra: ["description": "ภาษาไทย\u{200B}ง่าย \u{200F}שלום"])
         let error = await expectFailure(.invalidArgument) {
             try await fixture.createIssue(company, extra: ["description": "a\u{0}b\u{1B}[31m"])
         }
