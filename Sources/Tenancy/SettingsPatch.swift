@@ -69,6 +69,14 @@ struct SettingsPatch {
             checkWebhookAllowed(next)
         }
         proposedStatuses = statusesRejected ? nil : next.statuses
+        // The settings travel whole in the configure event and twice in its audit entry, so their size
+        // is bounded whatever the tier allows.
+        let size = JSONWriter.string(next.json).utf8.count
+        if size > Self.maximumBytes {
+            report(
+                "settings",
+                "take \(size) bytes as JSON; keep them to at most \(Self.maximumBytes) (fewer or shorter names)")
+        }
         return problems.isEmpty ? next : nil
     }
 
@@ -77,6 +85,9 @@ struct SettingsPatch {
     mutating func report(_ field: String, _ problem: String) {
         problems.append(FieldProblem(field: field, problem: problem))
     }
+
+    /// The largest settings, as JSON, whatever the tier.
+    static let maximumBytes = 256 * 1024
 
     /// The most names a list of statuses, types or priorities, or a select field's options, may have.
     static let maximumNames = 50

@@ -44,6 +44,23 @@ struct LargeInputTests {
         #expect(fields.contains(field), "\(fields)")
     }
 
+    @Test func settingsAreBoundedWhateverTheTier() async throws {
+        let fixture = try WorkspaceFixture()
+        let company = try await fixture.provision("Huge Settings Co", tier: .platinum)
+        let options: [JSONValue] = (0..<50).map { .string(String(repeating: "😀", count: 48) + "\($0)") }
+        let fields: [JSONValue] = (0..<30).map {
+            ["name": .string("Field \($0)"), "type": "select", "options": .array(options)]
+        }
+
+        // 30 fields of 50 options of about 200 bytes each take about 300 KB, past the 256 KB bound.
+        let error = await rpcFailure {
+            try await fixture.configureReturning(company, ["custom_fields": .array(fields)])
+        }
+
+        #expect(error?.status == .invalidArgument)
+        #expect(error?.details?["field"] == "settings")
+    }
+
     @Test func customFieldValuesAreBoundedTogether() async throws {
         let fixture = try WorkspaceFixture()
         let company = try await fixture.provision("Many Fields Co", tier: .platinum)
