@@ -14,7 +14,9 @@ enum CallCommand {
             throw UsageError("call needs a method name, for example: mesh call companies.list '{}'")
         }
         try arguments.allowPositional(atMost: 2, command: "call")
-        let params = try parseParams(try paramsText(arguments.positional.dropFirst().first))
+        let source = arguments.positional.dropFirst().first
+        let params = try parseParams(
+            try paramsText(source), fromArgument: source.map { $0 != "-" && !$0.hasPrefix("@") } ?? true)
         let home = MeshCommand.home(arguments)
         let timeout = try arguments.option("timeout-ms").map { text throws(UsageError) -> Duration in
             guard let milliseconds = Int64(text), milliseconds >= 0 else {
@@ -133,8 +135,15 @@ enum CallCommand {
 
         let path = String(argument.dropFirst())
         guard let data = FileManager.default.contents(atPath: path) else {
+            // FileManager gives no reason, so errno from a plain open names it (No such file, say).
+            let descriptor = open(path, O_RDONLY)
+            let reason = descriptor < 0 ? String(cString: strerror(errno)) : "it could not be read whole"
+            if descriptor >= 0 {
+                close(descriptor)
+            }
             throw UsageError(
-                "could not read params from '\(path)'; name a readable file after @, or pass - for standard input")
+                "could not read params from '\(path)' (\(reason)); name a readable file after @, or pass - for "
+                    + "standard input")
         }
         return String(decoding: data, as: UTF8.self)
     }
@@ -151,7 +160,9 @@ enum CallCommand {
         return text
     }
 
-    static func parseParams(_ text: String?) throws(UsageError) -> JSONValue? {
+    /// Parses the params. `fromArgument` says whether they came on the command line, where a shell may
+    /// have removed their quotes, rather than from a file or standard input.
+    static func parseParams(_ text: String?, fromArgument: Bool = true) throws(UsageError) -> JSONValue? {
         guard let text else {
             return nil
         }
@@ -160,6 +171,9 @@ enum CallCommand {
             params = try JSONParser.parse(text)
         } catch {
             // Only broken syntax can come from a shell that removed the quotes. Other errors concern the content.
+            guard fromArgument else {
+                throw UsageError("params are not valid JSON (\(error)); fix the JSON in the file or input")
+            }
             guard error.kind == .syntax else {
                 throw UsageError("params are not valid JSON (\(error)); correct that value")
             }

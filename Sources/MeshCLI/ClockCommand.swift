@@ -47,7 +47,7 @@ enum ClockCommand {
             let readable = (try? MeshClock.checkClockFile(home.clockPath)) != nil
             if !readable {
                 Terminal.error(
-                    "mesh clock: the clock file was damaged, so whether \(value ?? "the new time") is earlier than "
+                    "mesh clock: the clock file was damaged, so whether \(value) is earlier than "
                         + "the time the processes last read could not be checked")
             }
             guard !readable || milliseconds >= clock.nowMs() || arguments.flag("backwards") else {

@@ -29,7 +29,10 @@ enum DemoCommand {
             Terminal.error("demo failed: \(error.message)\nlogs: \(home.logDirectory)")
             return 1
         }
-        Terminal.print("\n== demo finished; stopping the mesh")
+        Terminal.print(
+            arguments.flag("keep")
+                ? "\n== demo finished; stopping the mesh and keeping its home \(home.root)"
+                : "\n== demo finished; stopping the mesh")
         return 0
     }
 }

@@ -16,6 +16,10 @@ enum InvitationToken {
         }
     }
 
+    /// Where the command works: on the mesh's machine, with the mesh's home named.
+    static let whereToRun =
+        "Run it on the machine that runs the mesh, with MESH_HOME (or --home)\nnaming the mesh's home folder."
+
     /// The command that accepts the invitation, exactly as the recipient should type it.
     ///
     /// The token goes to standard input through the shell's built-in `echo`, which starts no process, so

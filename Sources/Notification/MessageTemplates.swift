@@ -21,6 +21,7 @@ enum MessageTemplates {
 
                 \(InvitationToken.acceptCommand(token))
 
+            \(InvitationToken.whereToRun)
             Accepting it returns your API key. The key is shown only once, so store it safely.
             The invitation works once and expires on \(EmailDate.readable(expiresAtMs)).
 
@@ -47,6 +48,7 @@ enum MessageTemplates {
 
                 \(InvitationToken.acceptCommand(token))
 
+            \(InvitationToken.whereToRun)
             Accepting it returns your API key. The key is shown only once, so store it safely.
             The invitation works once and expires on \(EmailDate.readable(expiresAtMs)).
 
@@ -73,6 +75,7 @@ enum MessageTemplates {
 
                 \(InvitationToken.acceptCommand(token))
 
+            \(InvitationToken.whereToRun)
             Accepting it returns your new API key. The key is shown only once, so store it safely.
             The invitation works once and expires on \(EmailDate.readable(expiresAtMs)). An earlier recovery \
             invitation stops working when this one is sent.

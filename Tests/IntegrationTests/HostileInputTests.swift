@@ -15,7 +15,7 @@ struct HostileInputTests {
     /// catch payloads (1.4 MB per round) or per-request state that are never freed.
     static let memoryGrowthBound = 64 << 20
 
-    @Test(.enabled(if: JSONCorpus.isPresent, "skipped: the JSON conformance corpus folder is absent"))
+    @Test(.enabled(if: JSONCorpus.isPresent, "skipped: the JSON conformance corpus was not found; set MESH_JSON_CORPUS to its folder"))
     func corpusGetsSpecifiedErrors() async throws {
         let cluster = try await MeshCluster()
         let files = try JSONCorpus.files()

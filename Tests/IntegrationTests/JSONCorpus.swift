@@ -9,16 +9,21 @@ enum JSONCorpus {
         .deletingLastPathComponent()
         .deletingLastPathComponent()
 
-    static let directory = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/corpora/json")
+    /// The folder MESH_JSON_CORPUS names, else the copy kept beside the package.
+    static let directory =
+        ProcessInfo.processInfo.environment["MESH_JSON_CORPUS"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
+        ?? packageRoot.deletingLastPathComponent().appendingPathComponent("shared/corpora/json")
 
     static var isPresent: Bool {
         var isDirectory: ObjCBool = false
-        return FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory) && isDirectory.boolValue
+        return FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory)
+            && isDirectory.boolValue
     }
 
     /// Reads every `.json` file of the corpus, sorted by name.
     static func files() throws -> [(name: String, bytes: [UInt8])] {
-        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".json") }.sorted()
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".json") }
+            .sorted()
         return try names.map { name in
             (name, [UInt8](try Data(contentsOf: directory.appendingPathComponent(name))))
         }

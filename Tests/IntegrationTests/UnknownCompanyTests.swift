@@ -35,3 +35,19 @@ struct UnknownCompanyTests {
         #expect(invoices["invoices"]?.arrayValue?.isEmpty == true)
     }
 }
+
+/// A method that needs no key ignores one, so a stale key cannot stop an invitation's acceptance.
+@Suite(.serialized)
+struct StaleKeyTests {
+    @Test func invitationIsAcceptedWithAStaleKey() async throws {
+        let cluster = try await MeshCluster()
+        let mesh = try MeshFixture(cluster: cluster)
+        _ = try await mesh.provision("Stale Key Co", email: "owner@stale-key.example")
+        let token = try await mesh.invitationToken(for: "owner@stale-key.example")
+
+        let accepted = try await mesh.root.with(apiKey: "tmk_left_over_from_yesterday").call(
+            "auth.acceptInvitation", ["token": .string(token)])
+
+        #expect(accepted["api_key"]?.stringValue?.hasPrefix("tmk_") == true)
+    }
+}

@@ -9,6 +9,15 @@ import Testing
         #expect(error?.message.contains("quote them for the shell") == true)
     }
 
+    @Test func brokenFileOrInputIsNotAboutQuoting() {
+        let error = #expect(throws: UsageError.self) {
+            try CallCommand.parseParams("{company_id: cmp_1}", fromArgument: false)
+        }
+
+        #expect(error?.message.contains("quote them for the shell") == false)
+        #expect(error?.message.contains("fix the JSON in the file or input") == true)
+    }
+
     @Test func numberOutOfRangeNamesTheValue() {
         let error = #expect(throws: UsageError.self) { try CallCommand.parseParams(#"{"estimate": 1e400}"#) }
 

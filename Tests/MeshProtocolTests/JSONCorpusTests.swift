@@ -19,7 +19,7 @@ struct JSONCorpusTests {
     }()
 
     @Test(
-        .enabled(if: ProtocolFiles.jsonCorpusIsPresent, "skipped: the JSON conformance corpus folder is absent")
+        .enabled(if: ProtocolFiles.jsonCorpusIsPresent, "skipped: the JSON conformance corpus was not found; set MESH_JSON_CORPUS to its folder")
     )
     func corpusHasEveryKindOfCase() {
         #expect(Self.files.contains { $0.hasPrefix("y_") })
@@ -28,7 +28,7 @@ struct JSONCorpusTests {
     }
 
     @Test(
-        .enabled(if: ProtocolFiles.jsonCorpusIsPresent, "skipped: the JSON conformance corpus folder is absent"),
+        .enabled(if: ProtocolFiles.jsonCorpusIsPresent, "skipped: the JSON conformance corpus was not found; set MESH_JSON_CORPUS to its folder"),
         arguments: files
     )
     func corpusFile(_ name: String) throws {

@@ -13,12 +13,16 @@ enum ProtocolFiles {
 
     static let specification = packageRoot.appendingPathComponent("protocol/SPEC.md")
 
-    /// The JSON conformance corpus, kept beside the package. It may be absent.
-    static let jsonCorpus = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/corpora/json")
+    /// The JSON conformance corpus: the folder MESH_JSON_CORPUS names, else the copy kept beside the
+    /// package. It may be absent.
+    static let jsonCorpus =
+        ProcessInfo.processInfo.environment["MESH_JSON_CORPUS"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
+        ?? packageRoot.deletingLastPathComponent().appendingPathComponent("shared/corpora/json")
 
     static var jsonCorpusIsPresent: Bool {
         var isDirectory: ObjCBool = false
-        return FileManager.default.fileExists(atPath: jsonCorpus.path, isDirectory: &isDirectory) && isDirectory.boolValue
+        return FileManager.default.fileExists(atPath: jsonCorpus.path, isDirectory: &isDirectory)
+            && isDirectory.boolValue
     }
 
     /// Reads the `cases` array of a vector file with the parser under test, which its own tests cover.
