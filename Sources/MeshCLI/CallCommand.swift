@@ -135,9 +135,15 @@ enum CallCommand {
 
         let path = String(argument.dropFirst())
         guard let data = FileManager.default.contents(atPath: path) else {
-            // FileManager gives no reason, so errno from a plain open names it (No such file, say).
+            // FileManager gives no reason, so errno from a plain open names it (No such file, say). A
+            // folder opens, so it is named apart.
+            var isFolder: ObjCBool = false
             let descriptor = open(path, O_RDONLY)
-            let reason = descriptor < 0 ? String(cString: strerror(errno)) : "it could not be read whole"
+            let reason =
+                descriptor < 0
+                ? String(cString: strerror(errno))
+                : FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && isFolder.boolValue
+                    ? "Is a directory" : "it could not be read whole"
             if descriptor >= 0 {
                 close(descriptor)
             }
@@ -145,13 +151,33 @@ enum CallCommand {
                 "could not read params from '\(path)' (\(reason)); name a readable file after @, or pass - for "
                     + "standard input")
         }
-        return String(decoding: data, as: UTF8.self)
+        return try utf8Text(data, from: "'\(path)'")
+    }
+
+    /// Returns `data` as text, or throws naming the first byte that is not UTF-8, which the protocol
+    /// refuses: decoding it leniently would store U+FFFD in place of the caller's text.
+    static func utf8Text(_ data: Data, from source: String) throws(UsageError) -> String {
+        var parser = Unicode.UTF8.ForwardParser()
+        var bytes = data.makeIterator()
+        var offset = 0
+        while true {
+            switch parser.parseScalar(from: &bytes) {
+            case .valid(let scalar):
+                offset += scalar.count
+            case .emptyInput:
+                return String(decoding: data, as: UTF8.self)
+            case .error:
+                throw UsageError(
+                    "params from \(source) are not UTF-8 (byte \(offset) is not); save them as UTF-8, for example "
+                        + "with iconv -f latin1 -t utf-8")
+            }
+        }
     }
 
     /// Returns the params read from standard input, or throws when there were none: an empty input is
     /// more likely a forgotten redirect than a wish to send no params.
     static func standardInputParams(_ data: Data) throws(UsageError) -> String {
-        let text = String(decoding: data, as: UTF8.self)
+        let text = try utf8Text(data, from: "standard input")
         guard !text.allSatisfy(\.isWhitespace) else {
             throw UsageError(
                 "standard input was empty, so - had no params to read; pipe the JSON in "

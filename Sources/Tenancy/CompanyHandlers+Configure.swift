@@ -45,7 +45,8 @@ extension CompanyHandlers {
                 }
                 throw limit
             }
-            patch.report(limit.details?["field"]?.stringValue ?? "settings.custom_fields", limit.message)
+            let field = limit.details?["field"]?.stringValue ?? "settings.custom_fields"
+            patch.report(field, String(limit.message.dropFirst(field.count + 1)))
         }
         guard let settings = patched, patch.problems.isEmpty else {
             let list = patch.problems.map { "\($0.field) \($0.problem)" }.joined(separator: "; ")

@@ -63,10 +63,11 @@ extension SettingsPatch {
         }
 
         let name = InputCheck.trimmed(text)
-        guard lengths.contains(name.count) else {
+        guard lengths.contains(name.unicodeScalars.count) else {
             report(
                 field,
-                "has \(name.count) characters besides spaces; give \(lengths.lowerBound) to \(lengths.upperBound)")
+                "has \(name.unicodeScalars.count) characters besides spaces; give \(lengths.lowerBound) to \(lengths.upperBound)"
+            )
             return nil
         }
         if let code = InputCheck.controlCharacter(in: name) {

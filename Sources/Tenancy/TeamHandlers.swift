@@ -192,10 +192,10 @@ enum TeamHandlers {
             throw RPCError.invalidArgument(
                 field: "name", "name is empty; give the team a name of 1 to \(maximumNameLength) characters")
         }
-        guard trimmed.count <= maximumNameLength else {
+        guard trimmed.unicodeScalars.count <= maximumNameLength else {
             throw RPCError.invalidArgument(
                 field: "name",
-                "name has \(trimmed.count) characters; shorten it to at most \(maximumNameLength)"
+                "name has \(trimmed.unicodeScalars.count) characters; shorten it to at most \(maximumNameLength)"
             )
         }
         if let problem = InputCheck.lineProblem(trimmed, field: "name") {

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import MeshCLI
@@ -16,6 +17,16 @@ import Testing
 
         #expect(error?.message.contains("quote them for the shell") == false)
         #expect(error?.message.contains("fix the JSON in the file or input") == true)
+    }
+
+    @Test func textThatIsNotUTF8IsRefused() throws {
+        let error = #expect(throws: UsageError.self) {
+            try CallCommand.utf8Text(
+                Data([0x7B, 0x22, 0x61, 0x22, 0x3A, 0x22, 0xFF, 0x22, 0x7D]), from: "standard input")
+        }
+
+        #expect(error?.message.contains("byte 6") == true)
+        #expect(try CallCommand.utf8Text(Data("{\"a\": \"é\"}".utf8), from: "standard input") == "{\"a\": \"é\"}")
     }
 
     @Test func numberOutOfRangeNamesTheValue() {

@@ -89,6 +89,21 @@ import Testing
         #expect(error?.details?["requested"] == 6)
         #expect(error?.details?["current"] == 0)
         #expect(error?.message.contains("companies.changeTier") == true)
+
+        // With another problem, the cap is listed among the problems instead.
+        let both = await expectFailure(.invalidArgument) {
+            try await harness.call(
+                "companies.configure",
+                [
+                    "company_id": .string(company.companyID),
+                    "settings": ["custom_fields": .array(fields), "types": []],
+                ],
+                as: company.owner)
+        }
+        let problems = both?.details?["problems"]?.arrayValue ?? []
+        let cap = problems.first { $0["field"] == "settings.custom_fields" }?["problem"]?.stringValue
+        #expect(cap?.hasPrefix("has 6 fields but the Basic tier allows 5") == true, "\(cap ?? "none")")
+        #expect(problems.contains { $0["field"] == "settings.types" })
     }
 
     @Test(arguments: invalidCases)

@@ -152,3 +152,27 @@ struct RemovedNameTests {
         #expect(typo?.status == .invalidArgument)
     }
 }
+
+/// Pages of companies with large settings end early, like pages of issues.
+@Suite("Company pages")
+struct CompanyPageTests {
+    @Test func pagesOfLargeSettingsEndEarly() async throws {
+        let fixture = try WorkspaceFixture()
+        let options: [JSONValue] = (0..<50).map { .string(String(repeating: "😀", count: 47) + "\($0)") }
+        let fields: [JSONValue] = (0..<20).map {
+            ["name": .string("Field \($0)"), "type": "select", "options": .array(options)]
+        }
+        for index in 0..<3 {
+            let company = try await fixture.provision("Big Settings \(index)", tier: .platinum)
+            try await fixture.configure(company, ["custom_fields": .array(fields)])
+        }
+
+        // Each company's settings take about 200 KB, so a 512 KB page holds two of them.
+        let first = try await fixture.harness.call("companies.list", ["limit": 50])
+        #expect(first["companies"]?.arrayValue?.count == 2)
+        let cursor = try #require(first["next_cursor"]?.stringValue)
+        let second = try await fixture.harness.call("companies.list", ["limit": 50, "cursor": .string(cursor)])
+        #expect(second["companies"]?.arrayValue?.count == 1)
+        #expect(second["next_cursor"] == nil)
+    }
+}
