@@ -119,8 +119,8 @@ int cmail_smtp_send(const char *url, const char *from, const char *recipient, co
     curl.easy_setopt(handle, CURLOPT_UPLOAD, 1L);
     curl.easy_setopt(handle, CURLOPT_TIMEOUT_MS, timeout_ms);
     curl.easy_setopt(handle, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
-    // The wait for each reply, QUIT's at the close included, which CURLOPT_TIMEOUT_MS does not bound:
-    // without it a relay that stops answering holds the attempt for libcurl's default of 120 s.
+    // Bounds the wait for each reply, QUIT's at the close included, which CURLOPT_TIMEOUT_MS does not
+    // bound. Without it, a relay that stops replying keeps the attempt for libcurl's default of 120 s.
     curl.easy_setopt(handle, CURLOPT_SERVER_RESPONSE_TIMEOUT, (timeout_ms + 999) / 1000);
     curl.easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
     curl.easy_setopt(handle, CURLOPT_ERRORBUFFER, curl_error);

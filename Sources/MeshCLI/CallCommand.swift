@@ -186,8 +186,8 @@ enum CallCommand {
         return text
     }
 
-    /// Parses the params. `fromArgument` says whether they came on the command line, where a shell may
-    /// have removed their quotes, rather than from a file or standard input.
+    /// Parses the params. `fromArgument` is true when they came on the command line, where a shell may
+    /// have removed their quotes, and false when they came from a file or standard input.
     static func parseParams(_ text: String?, fromArgument: Bool = true) throws(UsageError) -> JSONValue? {
         guard let text else {
             return nil

@@ -89,8 +89,8 @@ public final class EventRelay: Sendable {
                     lastSeenDirty = -1
                 }
             } catch {
-                // A subscriber that is down or restarting is routine; anything else stops this subscriber's
-                // events until it is fixed, so it is logged where an operator looks.
+                // A subscriber that is down or restarting is routine. Anything else stops this subscriber's
+                // events until it is fixed, so it is logged as an error, where an operator looks.
                 let routine =
                     (error as? RPCError).map { [.unavailable, .deadlineExceeded].contains($0.status) } ?? false
                 logger.log(

@@ -49,9 +49,9 @@ enum AuditHandlers {
                     size += (row.string("before")?.utf8.count ?? 0) + (row.string("after")?.utf8.count ?? 0) + 256
                     return size <= IssueHandlers.pageBudgetBytes
                 }.count
-                let kept = min(limit, max(1, fitting))
-                let entries = try rows.prefix(kept).map { try AuditEntry(row: $0) }
-                let next = rows.count > kept ? rows[kept - 1].int("seq").map { String($0) } : nil
+                let pageSize = min(limit, max(1, fitting))
+                let entries = try rows.prefix(pageSize).map { try AuditEntry(row: $0) }
+                let next = rows.count > pageSize ? rows[pageSize - 1].int("seq").map { String($0) } : nil
                 return Page(entries: entries, nextCursor: next)
             }
         }

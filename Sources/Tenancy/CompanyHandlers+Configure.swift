@@ -35,8 +35,8 @@ extension CompanyHandlers {
         let patched = patch.apply(params.settings, to: before)
         let next = patch.proposedStatuses.flatMap { try? Workflow(statuses: $0) }
         let moves = movesParam.map { patch.statusMoves($0, from: current, to: next, inUse: inUse) } ?? [:]
-        // Alone, the tier's cap is a limit like those on users and issues; with other problems, it is
-        // listed among them so that every problem is reported at once.
+        // Alone, the tier's cap is a limit like those on users and issues. With other problems, it is
+        // listed among them, so that every problem is reported at once.
         if var limit = patch.limitExceeded {
             guard !patch.problems.isEmpty else {
                 if case .object(var details)? = limit.details {

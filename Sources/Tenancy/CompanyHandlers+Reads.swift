@@ -63,7 +63,7 @@ extension CompanyHandlers {
         )
 
         // Settings may take up to 256 KB each, so like an issue page, a page of companies also ends once its
-        // settings take IssueHandlers.pageBudgetBytes; it always has at least one company.
+        // settings take IssueHandlers.pageBudgetBytes. It always has at least one company.
         var companies: [CompanyView] = []
         var size = 0
         for row in rows.prefix(limit) {

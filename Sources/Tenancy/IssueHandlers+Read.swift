@@ -61,16 +61,16 @@ extension IssueHandlers {
 
             var issues = try connection.query(sql, arguments).map { try Issue(row: $0) }
             // Long descriptions and custom fields can make a page of many issues pass the frame limit, so a
-            // page also ends once its issues take `pageBudgetBytes`; it always has at least one.
+            // page also ends once its issues take `pageBudgetBytes`. It always has at least one.
             var size = 0
             let fitting = issues.prefix { issue in
                 size += JSONWriter.string(issue.json).utf8.count
                 return size <= pageBudgetBytes
             }.count
-            let kept = min(limit, max(1, fitting))
+            let pageSize = min(limit, max(1, fitting))
             var nextCursor: String?
-            if issues.count > kept {
-                issues.removeLast(issues.count - kept)
+            if issues.count > pageSize {
+                issues.removeLast(issues.count - pageSize)
                 nextCursor = issues.last.map { IssueCursor(lastNumber: $0.number).text }
             }
             return IssuePage(issues: issues, nextCursor: nextCursor)
@@ -90,14 +90,14 @@ extension IssueHandlers {
             return try listed(value, in: names, field: column)
         }
 
-        let kept = try connection.queryOne(
+        let stored = try connection.queryOne(
             """
             SELECT \(column) AS name FROM issues
             WHERE company_id = ? AND deleted_at_ms IS NULL AND \(column) = ? COLLATE NOCASE LIMIT 1
             """,
             [.text(companyID), .text(value)]
         )
-        if let name = kept?.string("name") {
+        if let name = stored?.string("name") {
             return name
         }
         return try listed(value, in: names, field: column)

@@ -14,7 +14,7 @@ import TenantModel
 struct SettingsPatch {
     let tier: Tier
     private(set) var problems: [FieldProblem] = []
-    /// The RESOURCE_EXHAUSTED error when the patch asks for more custom fields than the tier allows.
+    /// The RESOURCE_EXHAUSTED error when the patch requests more custom fields than the tier allows.
     var limitExceeded: RPCError?
     /// The statuses the patch leaves the company with. `apply` sets them even when other members have
     /// problems, and leaves nil when the patch's own `statuses` are invalid or the patch is not an object.
@@ -89,7 +89,8 @@ struct SettingsPatch {
     /// The largest settings, as JSON, whatever the tier.
     static let maximumBytes = 256 * 1024
 
-    /// The most names a list of statuses, types or priorities, or a select field's options, may have.
+    /// The maximum number of names in a list of statuses, types or priorities, or of a select field's
+    /// options.
     static let maximumNames = 50
 
     /// Validates a non-empty list of at most `maximumNames` distinct one-line names of 1 to 50 characters.

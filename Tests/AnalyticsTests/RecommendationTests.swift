@@ -11,7 +11,7 @@ struct RecommendationTests {
 
     static func company(_ tier: String = "basic") throws -> ServiceHarness<Analytics> {
         let harness = try ServiceHarness<Analytics>(startMs: now)
-        // The owner accepted the invitation, so it holds a seat however long ago that was.
+        // The owner accepted the invitation, so it takes a seat however long ago that was.
         try harness.deliver([
             TestEvents.provisioned("cmp_r", tier: tier, at: utc(2026, 1, 1)),
             TestEvents.userActivated("cmp_r", "cmp_r_owner", at: utc(2026, 1, 2)),

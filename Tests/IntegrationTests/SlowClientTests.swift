@@ -85,7 +85,9 @@ struct SlowClientTests {
             )
         }
 
-        #expect(!outcome.finishedUnread, "the server read all \(Self.floodPings) requests while none of the replies was read")
+        #expect(
+            !outcome.finishedUnread,
+            "the server read all \(Self.floodPings) requests while none of the replies was read")
         #expect(outcome.framesAtStall < Self.floodPings)
         #expect(
             outcome.residentAtStall - before < Self.floodGrowthBound,
@@ -103,7 +105,8 @@ struct SlowClientTests {
         defer { try? FileManager.default.removeItem(atPath: home.root) }
         var limits = ServerLimits()
         limits.maximumOutboundBytes = 16 << 10
-        let host = try ServiceHost(Billing.self, home: home, logger: Logger(label: "billing", level: .error, sink: .memory()), limits: limits)
+        let host = try ServiceHost(
+            Billing.self, home: home, logger: Logger(label: "billing", level: .error, sink: .memory()), limits: limits)
         try host.start()
         defer { host.stop() }
 
@@ -146,7 +149,9 @@ struct SlowClientTests {
             return (used, try WireSocket.ping(path))
         }
         // A resource bound, not a speed: 3 s of waiting may cost a little CPU, not a busy core.
-        #expect(cpuWhileHalfClosed < 1.5, "billing used \(cpuWhileHalfClosed) s of CPU in 3 s while a half-closed client read nothing")
+        #expect(
+            cpuWhileHalfClosed < 1.5,
+            "billing used \(cpuWhileHalfClosed) s of CPU in 3 s while a half-closed client read nothing")
         #expect(stillServing == "pong")
         #expect(cluster.pid(of: "billing") == pid)
     }
@@ -156,7 +161,8 @@ struct SlowClientTests {
         defer { try? FileManager.default.removeItem(atPath: home.root) }
         var limits = ServerLimits()
         limits.maximumConnections = 8
-        let host = try ServiceHost(Billing.self, home: home, logger: Logger(label: "billing", level: .error, sink: .memory()), limits: limits)
+        let host = try ServiceHost(
+            Billing.self, home: home, logger: Logger(label: "billing", level: .error, sink: .memory()), limits: limits)
         try host.start()
         defer { host.stop() }
         let path = home.socketPath("billing")
@@ -175,8 +181,8 @@ struct SlowClientTests {
             open.removeFirst()
             var afterOneLeft: JSONValue?
             for _ in 0..<100 where afterOneLeft == nil {
-                // Until the server sees the close, it still refuses: it writes the refusal and closes,
-                // so the ping's write may fail with a broken pipe instead of reading the refusal.
+                // Until the server reads the close, it still rejects the connection: it writes the refusal and
+                // closes, so the ping's write may fail with a broken pipe instead of reading the refusal.
                 let next = try WireSocket(path: path)
                 let reply = try? next.call(ping)
                 if let reply, reply["result"] == "pong" {
@@ -205,7 +211,9 @@ struct SlowClientTests {
         defer { try? FileManager.default.removeItem(atPath: home.root) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", #"ulimit -n 48 && exec "$0" serve billing --home "$1""#, try MeshCluster.meshBinary(), home.root]
+        process.arguments = [
+            "-c", #"ulimit -n 48 && exec "$0" serve billing --home "$1""#, try MeshCluster.meshBinary(), home.root,
+        ]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try ProcessLauncher.run(process)

@@ -90,8 +90,8 @@ struct UnavailableServiceTests {
     }
 }
 
-/// A key check that tenancy cannot answer in time is reported as a service that did not reply, not as
-/// a deadline the caller could raise.
+/// A key check that tenancy does not reply to in time is reported as a service that did not reply, not
+/// as a deadline the caller could raise.
 @Suite(.serialized)
 struct KeyCheckTimeoutTests {
     @Test func pausedTenancyMakesTheKeyCheckUnavailable() async throws {

@@ -91,7 +91,7 @@ struct UsageAlertTests {
         )
         #expect(outcome.status == .unauthenticated)
 
-        // The gateway logs every counted provisioning failure as it answers, so the log shows which
+        // The gateway logs every counted provisioning failure before it replies, so the log shows which
         // of the two calls counted.
         _ = await CallOutcome.of(
             mesh.root, "companies.provision",

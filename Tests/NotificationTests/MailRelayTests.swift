@@ -101,7 +101,7 @@ import Testing
         defer { sink.stop() }
         let (harness, sender, start) = try welcomeWaiting(on: sink)
 
-        // The company is deleted while the relay holds its reply to the welcome email, then takes it.
+        // The company is deleted while the relay keeps back its reply to the welcome email, then takes it.
         let sending = Task { try await sender.sendDue() }
         try await sink.gate.waitUntilHolding()
         try harness.deliver([Fixture.deleted("cmp_a", at: start + 1)])

@@ -47,7 +47,7 @@ import Testing
 
         _ = try await fixture.createTeam(company, name: "Équipe ☕ 東京")
         _ = try await fixture.createIssue(company, title: "Crash in Größe-Berechnung")
-        // The zero-width joiner holds emoji sequences together.
+        // The zero-width joiner keeps emoji sequences together.
         _ = try await fixture.createIssue(company, title: "Pairing with 👩‍💻")
     }
 

@@ -105,7 +105,7 @@ struct LargeInputTests {
                 company, title: "Story \(index)", extra: ["description": .string(description)])
         }
 
-        // Each issue takes about 200 KB, so a 512 KB page holds two of them.
+        // Each issue takes about 200 KB, so a 512 KB page has room for two of them.
         let first = try await fixture.harness.call(
             "issues.list", ["company_id": .string(company.id), "limit": 50], as: company.owner)
         #expect(first["issues"]?.arrayValue?.count == 2)
@@ -167,7 +167,7 @@ struct CompanyPageTests {
             try await fixture.configure(company, ["custom_fields": .array(fields)])
         }
 
-        // Each company's settings take about 200 KB, so a 512 KB page holds two of them.
+        // Each company's settings take about 200 KB, so a 512 KB page has room for two of them.
         let first = try await fixture.harness.call("companies.list", ["limit": 50])
         #expect(first["companies"]?.arrayValue?.count == 2)
         let cursor = try #require(first["next_cursor"]?.stringValue)
