@@ -4,9 +4,9 @@ import Synchronization
 /// The gateway's `rpc.describe` result, shared by the calls that want it at the same time and kept for
 /// a few seconds.
 ///
-/// Each description asks the four services for theirs and parses replies of hundreds of kilobytes. Built
-/// once per call, 256 pipelined calls with full schemas took the gateway's memory past 140 MiB; shared,
-/// they cost one build. Only a description in which every service replied is kept, so a service that
+/// Each description requests the four services' methods and parses replies of hundreds of kilobytes.
+/// Built once per call, 256 pipelined calls with full schemas took the gateway's memory past 140 MiB.
+/// Shared, they cost one build. Only a description in which every service replied is kept, so a service that
 /// was down shows up as soon as it answers again.
 final class DescribeCache: Sendable {
     /// How long a complete description is reused. Services change their methods only when a new build

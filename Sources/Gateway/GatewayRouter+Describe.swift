@@ -51,7 +51,7 @@ extension GatewayRouter {
     /// less a reserve for the reply, whichever is shorter. A short budget therefore still gets the
     /// methods of the services that replied, and one with no reply in time is listed under `unavailable`.
     /// Calls at the same time share one description, and a complete one is kept for a few seconds (see
-    /// DescribeCache); the budget of the call that starts a description applies to it.
+    /// DescribeCache). The budget of the call that starts a description applies to it.
     func publicMethods(withSchemas: Bool, within budget: Duration?) async -> [String: JSONValue] {
         await describeCache.description(withSchemas: withSchemas) { [self] in
             await describeServices(withSchemas: withSchemas, within: budget)

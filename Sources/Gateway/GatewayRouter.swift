@@ -111,10 +111,10 @@ final class GatewayRouter: Sendable {
     /// Verifies the API key in `meta.api_key` and applies suspension, role and rate-limit rules.
     /// Returns nil for anonymous methods called without a key.
     ///
-    /// A call of a suspended company, or of one out of daily calls, is refused. The exception is a call
-    /// that repeats an idempotency key of a company write, because its first try may have been applied
-    /// before the refusal arose. For that call this returns the caller and the refusal, which the call
-    /// gets unless the write's stored result comes back.
+    /// Rejects a call of a suspended company, or of one out of daily calls, except a call that repeats
+    /// an idempotency key of a company write, because its first try may have been applied before the
+    /// refusal arose. For that call this returns the caller and the refusal, which the call gets unless
+    /// the write's stored result comes back.
     private func authenticate(method: String, described: PublicMethod, context: MethodContext) async throws -> (
         Caller?, refusal: RPCError?
     ) {

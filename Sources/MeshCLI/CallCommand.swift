@@ -155,7 +155,7 @@ enum CallCommand {
     }
 
     /// Returns `data` as text, or throws naming the first byte that is not UTF-8, which the protocol
-    /// refuses: decoding it leniently would store U+FFFD in place of the caller's text.
+    /// rejects. Decoding it leniently would store U+FFFD in place of the caller's text.
     static func utf8Text(_ data: Data, from source: String) throws(UsageError) -> String {
         var parser = Unicode.UTF8.ForwardParser()
         var bytes = data.makeIterator()

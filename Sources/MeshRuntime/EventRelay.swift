@@ -127,7 +127,7 @@ public final class EventRelay: Sendable {
         }
     }
 
-    /// Sends the next batch of unacknowledged events; returns how many were delivered and whether more may
+    /// Sends the next batch of unacknowledged events. Returns how many were delivered and whether more may
     /// be waiting.
     ///
     /// A batch whose request would pass the frame limit is cut in half until it fits, so large events go

@@ -21,7 +21,7 @@ extension MethodContext {
     /// Returns `pending` when tenancy has the company or fails to reply, else a final NOT_FOUND.
     ///
     /// Tenancy gets half the caller's remaining budget, and at most a second, so that a tenancy that
-    /// does not reply still leaves time to answer the retryable error.
+    /// does not reply still leaves time to return the retryable error.
     private func companyNotYetReceived(_ companyID: String, pending: RPCError) async -> RPCError {
         var meta = downstreamMeta(caller: .service)
         meta.timeoutMs = min((meta.timeoutMs ?? 2_000) / 2, 1_000)

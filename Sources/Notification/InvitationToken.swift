@@ -16,7 +16,7 @@ enum InvitationToken {
         }
     }
 
-    /// The line that tells where the command works: on the mesh's machine, with the mesh's home named.
+    /// The line naming where the command works: on the mesh's machine, with the mesh's home named.
     static let whereToRun =
         "Run it on the machine that runs the mesh, with MESH_HOME (or --home)\nnaming the mesh's home folder."
 

@@ -42,14 +42,8 @@ enum AuditHandlers {
                     "SELECT \(AuditEntry.columns) FROM audit WHERE company_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?",
                     [.text(params.companyID), .integer(before), .integer(Int64(limit + 1))]
                 )
-                // Entries carry whole snapshots of what changed, so a page also ends once its rows take
-                // IssueHandlers.pageBudgetBytes; it always has at least one.
-                var size = 0
-                let fitting = rows.prefix { row in
-                    size += (row.string("before")?.utf8.count ?? 0) + (row.string("after")?.utf8.count ?? 0) + 256
-                    return size <= IssueHandlers.pageBudgetBytes
-                }.count
-                let pageSize = min(limit, max(1, fitting))
+                // Entries carry whole snapshots of what changed.
+                let pageSize = PageBudget.rowsFitting(rows, limit: limit, columns: ["before", "after"])
                 let entries = try rows.prefix(pageSize).map { try AuditEntry(row: $0) }
                 let next = rows.count > pageSize ? rows[pageSize - 1].int("seq").map { String($0) } : nil
                 return Page(entries: entries, nextCursor: next)

@@ -35,18 +35,11 @@ extension CompanyHandlers {
         let patched = patch.apply(params.settings, to: before)
         let next = patch.proposedStatuses.flatMap { try? Workflow(statuses: $0) }
         let moves = movesParam.map { patch.statusMoves($0, from: current, to: next, inUse: inUse) } ?? [:]
-        // Alone, the tier's cap is a limit like those on users and issues. With other problems, it is
-        // listed among them, so that every problem is reported at once.
-        if var limit = patch.limitExceeded {
+        if let cap = patch.customFieldCap {
             guard !patch.problems.isEmpty else {
-                if case .object(var details)? = limit.details {
-                    details["current"] = .int(Int64(before.customFields.count))
-                    limit.details = .object(details)
-                }
-                throw limit
+                throw cap.error(current: before.customFields.count)
             }
-            let field = limit.details?["field"]?.stringValue ?? "settings.custom_fields"
-            patch.report(field, String(limit.message.dropFirst(field.count + 1)))
+            patch.report(cap.field, cap.problem)
         }
         guard let settings = patched, patch.problems.isEmpty else {
             let list = patch.problems.map { "\($0.field) \($0.problem)" }.joined(separator: "; ")

@@ -62,16 +62,10 @@ extension CompanyHandlers {
             ]
         )
 
-        // Settings may take up to 256 KB each, so like an issue page, a page of companies also ends once its
-        // settings take IssueHandlers.pageBudgetBytes. It always has at least one company.
-        var companies: [CompanyView] = []
-        var size = 0
-        for row in rows.prefix(limit) {
-            size += row.string("settings")?.utf8.count ?? 0
-            guard companies.isEmpty || size <= IssueHandlers.pageBudgetBytes else {
-                break
-            }
-            companies.append(try CompanyView.make(try CompanyRecord(row: row), atMs: now, in: connection))
+        // Settings may take up to 256 KB each.
+        let pageSize = PageBudget.rowsFitting(rows, limit: limit, columns: ["settings"])
+        let companies = try rows.prefix(pageSize).map { row in
+            try CompanyView.make(try CompanyRecord(row: row), atMs: now, in: connection)
         }
         let last = companies.last.map { PageCursor(createdAtMs: $0.createdAtMs, id: $0.companyID) }
         return CompanyPage(companies: companies, nextCursor: rows.count > companies.count ? last?.text : nil)

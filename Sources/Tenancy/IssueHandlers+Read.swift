@@ -59,30 +59,19 @@ extension IssueHandlers {
             sql += " ORDER BY number LIMIT ?"
             arguments.append(.integer(Int64(limit + 1)))
 
-            var issues = try connection.query(sql, arguments).map { try Issue(row: $0) }
-            // Long descriptions and custom fields can make a page of many issues pass the frame limit, so a
-            // page also ends once its issues take `pageBudgetBytes`. It always has at least one.
-            var size = 0
-            let fitting = issues.prefix { issue in
-                size += JSONWriter.string(issue.json).utf8.count
-                return size <= pageBudgetBytes
-            }.count
-            let pageSize = min(limit, max(1, fitting))
-            var nextCursor: String?
-            if issues.count > pageSize {
-                issues.removeLast(issues.count - pageSize)
-                nextCursor = issues.last.map { IssueCursor(lastNumber: $0.number).text }
-            }
-            return IssuePage(issues: issues, nextCursor: nextCursor)
+            let rows = try connection.query(sql, arguments)
+            let pageSize = PageBudget.rowsFitting(
+                rows, limit: limit, columns: ["title", "description", "custom_fields"])
+            let issues = try rows.prefix(pageSize).map { try Issue(row: $0) }
+            let more = rows.count > pageSize
+            return IssuePage(
+                issues: issues, nextCursor: more ? issues.last.map { IssueCursor(lastNumber: $0.number).text } : nil)
         }
     }
 
-    /// The size of the issues on one `issues.list` page, as JSON, past which the page ends early.
-    static let pageBudgetBytes = 512 * 1024
-
     /// Returns the name in `names` that `value` matches ignoring case, or else the spelling of a live
-    /// issue's `column` that it matches (a type or priority the company has since removed stays on its
-    /// issues), or throws INVALID_ARGUMENT listing the names.
+    /// issue's `column` that it matches, or throws INVALID_ARGUMENT listing the names. A type or priority
+    /// the company has since removed stays on its issues, so the list can still filter by it.
     private static func listed(
         _ value: String?, in names: [String], orKept column: String, of companyID: String, _ connection: Connection
     ) throws -> String? {

@@ -11,16 +11,7 @@ extension SettingsPatch {
         }
 
         if let maximum = tier.maximumCustomFields, elements.count > maximum {
-            // A tier limit, like those on users and issues, and not a mistake in the value.
-            limitExceeded = RPCError(
-                .resourceExhausted,
-                "\(field) has \(elements.count) fields but the \(tier.displayName) tier allows \(maximum); remove "
-                    + "\(elements.count - maximum) or upgrade the tier with companies.changeTier",
-                details: [
-                    "field": .string(field), "limit": "custom_fields", "allowed": .int(Int64(maximum)),
-                    "requested": .int(Int64(elements.count)), "tier": .string(tier.rawValue),
-                ]
-            )
+            customFieldCap = CustomFieldCap(field: field, requested: elements.count, allowed: maximum, tier: tier)
         }
 
         var result: [CompanySettings.CustomField] = []

@@ -14,8 +14,8 @@ import TenantModel
 struct SettingsPatch {
     let tier: Tier
     private(set) var problems: [FieldProblem] = []
-    /// The RESOURCE_EXHAUSTED error when the patch requests more custom fields than the tier allows.
-    var limitExceeded: RPCError?
+    /// Set when the patch requests more custom fields than the tier allows.
+    var customFieldCap: CustomFieldCap?
     /// The statuses the patch leaves the company with. `apply` sets them even when other members have
     /// problems, and leaves nil when the patch's own `statuses` are invalid or the patch is not an object.
     private(set) var proposedStatuses: [String]?

@@ -7,8 +7,8 @@ import Testing
 
 @Suite("System overview")
 struct SystemOverviewTests {
-    @Test("params are refused with a message saying it takes none")
-    func paramsRefused() async throws {
+    @Test("params rejected as taking none")
+    func paramsRejected() async throws {
         let harness = try ServiceHarness<Analytics>(startMs: utc(2026, 1, 20))
 
         do {

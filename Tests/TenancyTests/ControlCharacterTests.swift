@@ -52,7 +52,7 @@ import Testing
     }
 
     @Test(arguments: ["a\u{2028}b", "a\u{2029}b", "a\u{200B}b", "\u{FEFF}ab", "Op\u{2060}en", "a\u{AD}b", "a\u{61C}b"])
-    func titleWithInvisibleSeparatorIsRefused(_ title: String) async throws {
+    func titleWithInvisibleSeparatorIsRejected(_ title: String) async throws {
         let fixture = try WorkspaceFixture()
         let company = try await fixture.provision("Invisible Co")
 
