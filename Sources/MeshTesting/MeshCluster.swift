@@ -32,11 +32,9 @@ public final class MeshCluster: Sendable {
         // Waiting here would hold one of the test process's few cooperative threads while the mesh
         // shuts down, so a plain thread waits for the supervisor and then removes the home.
         let supervisor = self.supervisor
-        let root = home.root
         supervisor.signal(SIGTERM)
-        Thread.detachNewThread {
+        HomeRemoval.remove(home.root) {
             supervisor.waitUntilExit()
-            try? FileManager.default.removeItem(atPath: root)
         }
     }
 

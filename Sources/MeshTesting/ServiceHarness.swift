@@ -22,32 +22,57 @@ public final class ServiceHarness<Service: MeshService>: Sendable {
     public init(startMs: Int64 = 1_767_225_600_000, variables: [String: String] = [:]) throws {
         let root = NSTemporaryDirectory() + "mesh-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
         home = MeshHome(root: root)
-        try home.prepare()
-        try MeshClock.writeClockFile(home.clockPath, milliseconds: startMs)
+        let opened = try ServiceHarness.open(home: home, startMs: startMs)
         clock = home.clock()
-
-        store = try Database(path: home.databasePath(Service.name), migrations: Service.migrations)
-        loop = try EventLoop(name: "harness")
-        loop.start()
+        store = opened.store
+        loop = opened.loop
         peers = PeerDirectory(home: home, loop: loop)
-        let environment = ServiceEnvironment(
-            name: Service.name,
-            home: home,
-            store: store,
-            clock: clock,
-            logger: Logger(label: Service.name, level: .debug, sink: logs),
-            peers: peers,
-            variables: variables,
-            eventsPublished: {}
-        )
-        parts = try Service.make(environment)
+
+        // A throwing initializer skips deinit, so a service that rejects its settings must not leave
+        // the home behind.
+        do {
+            let environment = ServiceEnvironment(
+                name: Service.name,
+                home: home,
+                store: store,
+                clock: clock,
+                logger: Logger(label: Service.name, level: .debug, sink: logs),
+                peers: peers,
+                variables: variables,
+                eventsPublished: {}
+            )
+            parts = try Service.make(environment)
+        } catch {
+            ServiceHarness.close(home: home, store: store, loop: loop, peers: peers)
+            throw error
+        }
     }
 
-    deinit {
+    /// Prepares `home` with its clock at `startMs` and opens the service's store and an event loop,
+    /// removing the home again when a step fails.
+    private static func open(home: MeshHome, startMs: Int64) throws -> (store: Database, loop: EventLoop) {
+        do {
+            try home.prepare()
+            try MeshClock.writeClockFile(home.clockPath, milliseconds: startMs)
+            let store = try Database(path: home.databasePath(Service.name), migrations: Service.migrations)
+            let loop = try EventLoop(name: "harness")
+            loop.start()
+            return (store, loop)
+        } catch {
+            try? FileManager.default.removeItem(atPath: home.root)
+            throw error
+        }
+    }
+
+    private static func close(home: MeshHome, store: Database, loop: EventLoop, peers: PeerDirectory) {
         peers.closeAll()
         loop.stop()
         store.close()
         try? FileManager.default.removeItem(atPath: home.root)
+    }
+
+    deinit {
+        ServiceHarness.close(home: home, store: store, loop: loop, peers: peers)
     }
 
     /// Calls `method` as `caller`, exactly as a request arriving on the socket would be handled.

@@ -2,6 +2,7 @@ import Foundation
 import MeshProtocol
 import MeshRuntime
 import MeshStore
+import MeshTesting
 import Testing
 
 @testable import Gateway
@@ -10,12 +11,13 @@ import Testing
 @Suite struct FailureTallyTests {
     /// Returns a tally on a fresh gateway store, and a function that reads what it published.
     func tally() throws -> (FailureTally, () throws -> [JSONValue]) {
-        let root = NSTemporaryDirectory() + "tally-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
-        let home = MeshHome(root: root)
-        try home.prepare()
+        let scratch = try TemporaryHome("tally")
+        let home = scratch.home
         let store = try Database(path: home.databasePath("gateway"), migrations: Gateway.migrations)
         let published = {
-            try store.readSync { connection in
+            // The closure keeps the home until the test's last read of the outbox.
+            _ = scratch
+            return try store.readSync { connection in
                 try connection.query("SELECT payload FROM outbox WHERE topic = 'gateway.failures' ORDER BY seq")
                     .map { try JSONParser.parse(try $0.requireString("payload")) }
             }

@@ -2,6 +2,7 @@ import Foundation
 import MeshProtocol
 import MeshRuntime
 import MeshStore
+import MeshTesting
 import TenantModel
 import Testing
 
@@ -9,16 +10,14 @@ import Testing
 
 /// Checks the gateway's daily API call counts across day changes of a test clock.
 @Suite struct UsageCounterTests {
-    let home: MeshHome
+    let scratch: TemporaryHome
     let store: Database
     let clockPath: String
 
     init() throws {
-        let root = NSTemporaryDirectory() + "usage-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
-        home = MeshHome(root: root)
-        try home.prepare()
-        store = try Database(path: home.databasePath("gateway"), migrations: Gateway.migrations)
-        clockPath = root + "/clock"
+        scratch = try TemporaryHome("usage")
+        store = try Database(path: scratch.home.databasePath("gateway"), migrations: Gateway.migrations)
+        clockPath = scratch.home.clockPath
     }
 
     func setClock(_ milliseconds: Int64) throws {
