@@ -1,5 +1,5 @@
-import Dispatch
 import Glibc
+import MeshRuntime
 
 /// A minimal HTTP/1.1 client that POSTs one JSON body to a loopback address and reads the status line.
 ///
@@ -13,15 +13,13 @@ struct LoopbackHTTPClient: Sendable {
     /// Response headers past this size are not read; the status line is all the client needs.
     static let maximumResponseBytes = 65_536
 
-    /// POSTs `body` to `target` on a Dispatch thread, so the blocking socket calls never hold a thread of
-    /// the Swift concurrency pool.
+    /// POSTs `body` to `target` on a thread of its own, so the blocking socket calls never hold a thread
+    /// the rest of the process needs.
     func post(_ target: WebhookTarget, body: [UInt8], messageID: String) async -> DeliveryOutcome {
         let request = Self.request(target, body: body, messageID: messageID)
         let timeout = timeout
-        return await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(returning: Self.exchange(request, port: target.port, timeout: timeout))
-            }
+        return await BlockingThread.run {
+            Self.exchange(request, port: target.port, timeout: timeout)
         }
     }
 

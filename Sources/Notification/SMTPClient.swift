@@ -1,6 +1,6 @@
 import CMail
-import Dispatch
 import MeshProtocol
+import MeshRuntime
 
 /// Hands one message to the SMTP relay through libcurl's SMTP client.
 ///
@@ -13,19 +13,14 @@ struct SMTPClient: Sendable {
     /// The maximum time the whole transfer may take.
     let timeout: Duration
 
-    /// Sends `message` (a whole `.eml` file) from `sender` to `recipient` on a Dispatch thread, so the
-    /// blocking transfer never holds a thread of the Swift concurrency pool.
+    /// Sends `message` (a whole `.eml` file) from `sender` to `recipient` on a thread of its own, so the
+    /// blocking transfer never holds a thread the rest of the process needs.
     func send(_ message: [UInt8], from sender: String, to recipient: String) async -> DeliveryOutcome {
         let url = relay.connectURL
         let milliseconds = Int(timeout.milliseconds)
 
-        return await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(
-                    returning: Self.transfer(
-                        message, url: url, sender: sender, recipient: recipient, timeoutMs: milliseconds)
-                )
-            }
+        return await BlockingThread.run {
+            Self.transfer(message, url: url, sender: sender, recipient: recipient, timeoutMs: milliseconds)
         }
     }
 
