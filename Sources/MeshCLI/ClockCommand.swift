@@ -26,13 +26,14 @@ enum ClockCommand {
         switch action {
         case "show":
             try arguments.allowPositional(atMost: 1, command: "clock show")
+            try requireHome(home)
             try MeshClock.checkClockFile(home.clockPath)
             show(clock)
             return 0
 
         case "set":
             try requireTestClock(home)
-            let value = arguments.positional.dropFirst().first
+            let value = arguments.positional.dropFirst().first.map(midnightIfDateOnly)
             if let value, writtenTimeExists(value) == false {
                 throw UsageError(
                     "clock set \(value.clipped): no such date or time of day (check the day of the month and that "
@@ -40,8 +41,8 @@ enum ClockCommand {
             }
             guard let value, let milliseconds = parseTime(value) else {
                 throw UsageError(
-                    "clock set needs a time from 1970 to 9999: milliseconds since the epoch or ISO-8601 like "
-                        + "2027-01-31T00:00:00Z or 2027-01-31T00:00:00.250Z")
+                    "clock set needs a time from 1970 to 9999: milliseconds since the epoch, a date like "
+                        + "2027-01-31 (midnight UTC) or ISO-8601 like 2027-01-31T00:00:00Z or 2027-01-31T00:00:00.250Z")
             }
             // A damaged clock file has no time to go back from, so set may repair it either way.
             let readable = (try? MeshClock.checkClockFile(home.clockPath)) != nil
@@ -89,7 +90,15 @@ enum ClockCommand {
         Terminal.print("\(formatter.string(from: clock.now())) (\(clock.nowMs()) ms, \(mode))")
     }
 
+    private static func requireHome(_ home: MeshHome) throws {
+        guard FileManager.default.fileExists(atPath: home.root) else {
+            throw RuntimeFailure(
+                "no mesh home at \(home.root); pass --home or set MESH_HOME to the folder `mesh up` runs in")
+        }
+    }
+
     private static func requireTestClock(_ home: MeshHome) throws {
+        try requireHome(home)
         guard FileManager.default.fileExists(atPath: home.clockPath) else {
             throw RuntimeFailure(
                 "this mesh runs on the system clock; start it with `mesh up --test-clock` to move time")
@@ -99,6 +108,15 @@ enum ClockCommand {
     /// The times the test clock may show: 1970-01-01 to the end of 9999, in milliseconds since the epoch.
     /// Dates outside them break calendar arithmetic and the ISO-8601 text of every timestamp.
     static let validTimes = MeshClock.validTimes
+
+    /// Returns a bare date such as 2027-04-05 as midnight UTC of that day, and any other text unchanged.
+    static func midnightIfDateOnly(_ text: String) -> String {
+        let bytes = Array(text.utf8)
+        let isDate =
+            bytes.count == 10 && bytes[4] == UInt8(ascii: "-") && bytes[7] == UInt8(ascii: "-")
+            && bytes.enumerated().allSatisfy { $0.offset == 4 || $0.offset == 7 || (48...57).contains($0.element) }
+        return isDate ? text + "T00:00:00Z" : text
+    }
 
     /// Parses milliseconds since the epoch or ISO-8601, or returns nil for text outside `validTimes`.
     static func parseTime(_ text: String) -> Int64? {

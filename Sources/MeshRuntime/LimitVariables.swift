@@ -13,8 +13,13 @@ public enum LimitVariables {
         let apply: @Sendable (inout RPCServer.Configuration, Int) -> Void
     }
 
+    /// The largest frame limit `MESH_MAX_FRAME_BYTES` accepts, 64 MiB.
+    public static let largestFrameBytes = 67_108_864
+
     static let settings: [Setting] = [
-        Setting(variable: "MESH_MAX_FRAME_BYTES", range: 65_536...67_108_864) { $0.limits.maximumFrameBytes = $1 },
+        Setting(variable: "MESH_MAX_FRAME_BYTES", range: 65_536...largestFrameBytes) {
+            $0.limits.maximumFrameBytes = $1
+        },
         Setting(variable: "MESH_MAX_CONNECTIONS", range: 1...65_536) { $0.limits.maximumConnections = $1 },
         Setting(variable: "MESH_MAX_IN_FLIGHT", range: 1...65_536) { $0.maximumInFlight = $1 },
         Setting(variable: "MESH_MAX_OUTBOUND_BYTES", range: 65_536...1_073_741_824) {

@@ -88,16 +88,28 @@ enum MessageTemplates {
         return MessageText(subject: "Your new API key for \(company) on TenantMesh", body: body, chat: nil)
     }
 
-    static func tierChanged(company: String, ownerName: String, from: Tier, to: Tier, atMs: Int64) -> MessageText {
+    /// Returns the notice of a tier change. A suspended company pays nothing until it is reactivated,
+    /// so its notice says that instead of promising a proration.
+    static func tierChanged(
+        company: String,
+        ownerName: String,
+        from: Tier,
+        to: Tier,
+        suspended: Bool,
+        atMs: Int64
+    ) -> MessageText {
         let direction = to > from ? "upgraded" : "downgraded"
+        let billing =
+            suspended
+            ? "While \(company) is suspended nothing is charged. The new price applies from its reactivation onward."
+            : "The change is prorated over the rest of the current billing period and shows on the next invoice."
         let body = """
             \(greeting(ownerName))
 
             The plan of \(company) was \(direction) from \(from.displayName) to \(to.displayName) \
             on \(EmailDate.readable(atMs)).
 
-            The \(to.displayName) plan costs \(dollars(to.priceCents)) per month. The change is prorated over \
-            the rest of the current billing period and shows on the next invoice.
+            The \(to.displayName) plan costs \(dollars(to.priceCents)) per month. \(billing)
 
             \(signature)
             """

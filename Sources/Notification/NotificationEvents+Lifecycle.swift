@@ -19,7 +19,9 @@ extension NotificationEvents {
         try company.save(in: connection)
 
         let messages = try ownerMessages(company, kind: .tierChanged, dateMs: atMs, in: connection) { ownerName in
-            MessageTemplates.tierChanged(company: company.name, ownerName: ownerName, from: from, to: to, atMs: atMs)
+            MessageTemplates.tierChanged(
+                company: company.name, ownerName: ownerName, from: from, to: to,
+                suspended: company.status == .suspended, atMs: atMs)
         }
         try dispatcher.dispatch(messages, for: event, companyID: company.companyID, in: connection)
     }

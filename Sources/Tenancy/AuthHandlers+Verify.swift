@@ -66,9 +66,18 @@ extension AuthHandlers {
         else {
             throw rejected
         }
+        // The caller holds the key itself here, so naming a deleted company tells a stranger nothing.
+        let companyStatus = row.string("company_status").flatMap(CompanyStatus.init(rawValue:))
+        if companyStatus == .deleted {
+            throw RPCError(
+                .unauthenticated,
+                "API key belongs to company \(row.string("company_id") ?? "?"), which was deleted with all its "
+                    + "data and keys; no invitation can restore it, so ask a platform operator if the deletion "
+                    + "was a mistake"
+            )
+        }
         guard row.int("revoked_at_ms") == nil, row.string("user_status") == UserStatus.active.rawValue,
-            let companyStatus = row.string("company_status").flatMap(CompanyStatus.init(rawValue:)),
-            companyStatus != .deleted
+            let companyStatus
         else {
             throw rejected
         }

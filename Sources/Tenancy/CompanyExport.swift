@@ -60,11 +60,86 @@ enum CompanyExport {
         return export
     }
 
+    /// Returns the parts of the other services, or throws the first failure. When parts were too large
+    /// for a frame, the error instead gives the size of the whole export, counted from every part, so
+    /// one change of `MESH_MAX_FRAME_BYTES` is enough.
+    static func combine(_ parts: [String: Result<JSONValue, RPCError>], tenancyPart: [String: JSONValue]) throws
+        -> [String: JSONValue]
+    {
+        var sizes: [String: Int64] = ["tenancy": Int64(JSONWriter.serialize(.object(tenancyPart)).count)]
+        var tooLarge: RPCError?
+        var failures: [(service: String, error: RPCError)] = []
+        for (service, _) in peerExports {
+            switch parts[service] {
+            case .success(let value):
+                sizes[service] = Int64(JSONWriter.serialize(value).count)
+            case .failure(let error):
+                if error.status == .resourceExhausted, let size = error.details?["size"]?.intValue {
+                    sizes[service] = size
+                    tooLarge = error
+                } else {
+                    failures.append((service, error))
+                }
+            case nil:
+                continue
+            }
+        }
+
+        if failures.count > 1, failures.allSatisfy({ $0.error.status == .unavailable }) {
+            throw servicesDown(failures)
+        }
+        if let failure = failures.first {
+            throw failure.error
+        }
+        if let tooLarge {
+            throw wholeExportTooLarge(sizes: sizes, limit: tooLarge.details?["limit"]?.intValue)
+        }
+        return parts.compactMapValues { try? $0.get() }
+    }
+
+    private static func wholeExportTooLarge(sizes: [String: Int64], limit: Int64?) -> RPCError {
+        let total = sizes.values.reduce(0, +)
+        let listed = sizes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        let largest = Int64(LimitVariables.largestFrameBytes)
+        // NOTE: an export comes as one reply, so a company whose data passes 64 MiB (about 40,000
+        // issues with their audit entries and analytics rows) cannot be exported whole.
+        let remedy =
+            total < largest
+            ? "set MESH_MAX_FRAME_BYTES to at least \(total + total / 10) (up to \(largest)) for the mesh and "
+                + "its clients, restart the mesh and export again"
+            : "that is more than the largest frame the mesh accepts (\(largest) bytes), so this company "
+                + "cannot be exported as one document"
+        return RPCError(
+            .resourceExhausted,
+            "the export is about \(total) bytes in all (\(listed)), more than the frame limit of "
+                + "\(limit.map(String.init) ?? "this mesh"); \(remedy)",
+            details: [
+                "size": .int(total),
+                "limit": limit.map { .int($0) } ?? .null,
+                "parts": .object(sizes.mapValues { .int($0) }),
+            ],
+            retryable: false
+        )
+    }
+
+    /// Returns one UNAVAILABLE error naming every service whose part is missing.
+    private static func servicesDown(_ failures: [(service: String, error: RPCError)]) -> RPCError {
+        let names = failures.map(\.service)
+        let listed = names.dropLast().joined(separator: ", ") + " and " + (names.last ?? "")
+        return RPCError(
+            .unavailable,
+            "the export needs \(listed), which did not answer (\(failures[0].error.message)); retry when they "
+                + "are running",
+            details: ["services": .array(names.map { .string($0) })],
+            retryable: true
+        )
+    }
+
     /// Calls the export `method` of process `service` for the company. A service that does not respond
     /// fails the export with a retryable UNAVAILABLE naming it. The tenancy tests cover that path; the
     /// integration suite covers a successful export with all five processes running.
-    static func peer(_ service: String, method: String, companyID: String, context: MethodContext) async throws
-        -> JSONValue
+    static func peer(_ service: String, method: String, companyID: String, context: MethodContext)
+        async throws(RPCError) -> JSONValue
     {
         do {
             return try await context.peers.call(
@@ -72,7 +147,14 @@ enum CompanyExport {
                 meta: context.downstreamMeta(caller: .service)
             )
         } catch {
-            if [.unavailable, .deadlineExceeded, .cancelled, .methodNotFound].contains(error.status) {
+            // The call's budget came from the caller's own, so a passed deadline or a cancellation is
+            // the caller's, and keeps its status.
+            if [.deadlineExceeded, .cancelled].contains(error.status) {
+                throw RPCError(
+                    error.status, "\(method) to \(service) did not finish during the export: \(error.message)",
+                    details: ["service": .string(service)], retryable: error.retryable)
+            }
+            if [.unavailable, .methodNotFound].contains(error.status) {
                 throw RPCError(
                     .unavailable,
                     "the export needs \(service), which did not answer \(method) (\(error.message)); retry when \(service) is running",

@@ -18,22 +18,26 @@ extension CompanyHandlers {
             }
 
             // Each service owns its part of the data; all three are asked at once.
-            let parts = try await withThrowingTaskGroup(of: (String, JSONValue).self) { group in
+            let parts = await withTaskGroup(of: (String, Result<JSONValue, RPCError>).self) { group in
                 for (service, method) in CompanyExport.peerExports {
                     group.addTask {
-                        let part = try await CompanyExport.peer(
-                            service, method: method, companyID: params.companyID, context: context
-                        )
-                        return (service, part)
+                        do throws(RPCError) {
+                            let part = try await CompanyExport.peer(
+                                service, method: method, companyID: params.companyID, context: context
+                            )
+                            return (service, .success(part))
+                        } catch {
+                            return (service, .failure(error))
+                        }
                     }
                 }
-                var collected: [String: JSONValue] = [:]
-                for try await (service, part) in group {
+                var collected: [String: Result<JSONValue, RPCError>] = [:]
+                for await (service, part) in group {
                     collected[service] = part
                 }
                 return collected
             }
-            export.merge(parts) { local, _ in local }
+            try export.merge(CompanyExport.combine(parts, tenancyPart: export)) { local, _ in local }
             export["exported_at_ms"] = .int(env.clock.nowMs())
             return CompanyExportDocument(.object(export))
         }

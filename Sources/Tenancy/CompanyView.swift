@@ -11,9 +11,11 @@ struct CompanyView: Codable, Sendable, Hashable {
     var status: CompanyStatus
     var settings: CompanySettings
     var createdAtMs: Int64
+    var updatedAtMs: Int64
     var suspendedAtMs: Int64?
     var reactivateAtMs: Int64?
     var suspendReason: String?
+    var deletedAtMs: Int64?
     var limits: TierLimits
     var usage: CompanyUsage
 
@@ -25,9 +27,11 @@ struct CompanyView: Codable, Sendable, Hashable {
         case status
         case settings
         case createdAtMs = "created_at_ms"
+        case updatedAtMs = "updated_at_ms"
         case suspendedAtMs = "suspended_at_ms"
         case reactivateAtMs = "reactivate_at_ms"
         case suspendReason = "suspend_reason"
+        case deletedAtMs = "deleted_at_ms"
         case limits
         case usage
     }
@@ -40,9 +44,11 @@ struct CompanyView: Codable, Sendable, Hashable {
         status = company.status
         settings = company.settings
         createdAtMs = company.createdAtMs
+        updatedAtMs = company.updatedAtMs
         suspendedAtMs = company.suspendedAtMs
         reactivateAtMs = company.reactivateAtMs
         suspendReason = company.suspendReason
+        deletedAtMs = company.deletedAtMs
         limits = company.tier.limits
         self.usage = usage
     }

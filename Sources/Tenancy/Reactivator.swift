@@ -43,7 +43,9 @@ struct Reactivator: Sendable {
             var ids: [String] = []
             for row in rows {
                 let company = try CompanyRecord(row: row)
-                _ = try CompanyHandlers.reactivate(company, automatic: true, caller: .service, atMs: now, in: connection)
+                _ = try CompanyHandlers.reactivate(
+                    company, automatic: true, caller: .service, atMs: Reactivator.dueTime(of: company, now: now),
+                    in: connection)
                 ids.append(company.id)
             }
             return ids
@@ -53,5 +55,15 @@ struct Reactivator: Sendable {
             env.eventsPublished()
         }
         return reactivated
+    }
+
+    /// Returns when a due company became active again: its scheduled time, even when the check comes
+    /// later (the mesh was down, or a test clock jumped), so billing charges from that time. A change
+    /// to the company after the scheduled time moves it to that change, so events stay in time order.
+    static func dueTime(of company: CompanyRecord, now: Int64) -> Int64 {
+        guard let scheduled = company.reactivateAtMs else {
+            return now
+        }
+        return min(now, max(scheduled, company.updatedAtMs))
     }
 }

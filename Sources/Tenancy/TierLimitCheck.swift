@@ -25,7 +25,7 @@ enum TierLimitCheck {
                 Violation(
                     limit: "users", current: .int(Int64(seats)), allowed: .int(Int64(maximum)),
                     action:
-                        "deactivate \(seats - maximum) user(s) with users.deactivate; invitations neither accepted nor expired hold a seat too"
+                        "deactivate \(counted(seats - maximum, "user")) with users.deactivate; invitations neither accepted nor expired hold a seat too"
                 ))
         }
 
@@ -34,7 +34,7 @@ enum TierLimitCheck {
             found.append(
                 Violation(
                     limit: "issues", current: .int(Int64(issues)), allowed: .int(Int64(maximum)),
-                    action: "delete \(issues - maximum) issues with issues.delete"
+                    action: "delete \(counted(issues - maximum, "issue")) with issues.delete"
                 ))
         }
 
@@ -43,7 +43,7 @@ enum TierLimitCheck {
             found.append(
                 Violation(
                     limit: "custom_fields", current: .int(Int64(fields)), allowed: .int(Int64(maximum)),
-                    action: "remove \(fields - maximum) custom fields with companies.configure"
+                    action: "remove \(counted(fields - maximum, "custom field")) with companies.configure"
                 ))
         }
 
@@ -103,5 +103,10 @@ enum TierLimitCheck {
         let example = StatusMoves.example(for: used, from: company.settings.statuses, to: fixed)
         return "first call companies.configure with statuses \(statuses) and status_moves for the statuses "
             + "issues still use, for example \"status_moves\": \(JSONWriter.string(example)), then retry the downgrade"
+    }
+
+    /// Returns `count` followed by `noun`, with an s when the count is not one.
+    private static func counted(_ count: Int, _ noun: String) -> String {
+        count == 1 ? "1 \(noun)" : "\(count) \(noun)s"
     }
 }

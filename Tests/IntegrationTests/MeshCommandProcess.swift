@@ -18,6 +18,11 @@ final class MeshCommandProcess: Sendable {
         )
     }
 
+    deinit {
+        // A test that fails before stopping its process must not leave it running with no home.
+        process.signal(SIGTERM)
+    }
+
     var output: String {
         (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
     }

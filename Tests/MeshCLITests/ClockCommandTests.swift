@@ -1,3 +1,4 @@
+import MeshRuntime
 import Testing
 
 @testable import MeshCLI
@@ -22,6 +23,20 @@ import Testing
         #expect(ClockCommand.parseTime("2031-04-31T00:00:00Z") == nil)
         #expect(ClockCommand.parseTime("2031-01-01T24:00:00Z") == nil)
         #expect(ClockCommand.parseTime("2032-02-29T00:00:00Z") == 1_961_625_600_000)
+    }
+
+    @Test func bareDateMeansMidnight() {
+        #expect(ClockCommand.midnightIfDateOnly("2027-04-05") == "2027-04-05T00:00:00Z")
+        #expect(ClockCommand.midnightIfDateOnly("2027-04-05T10:00:00Z") == "2027-04-05T10:00:00Z")
+        #expect(ClockCommand.midnightIfDateOnly("1806883200000") == "1806883200000")
+        #expect(ClockCommand.parseTime(ClockCommand.midnightIfDateOnly("2027-04-05")) == 1_806_883_200_000)
+    }
+
+    @Test func missingHomeIsAnError() {
+        let error = #expect(throws: RuntimeFailure.self) {
+            _ = try ClockCommand.run(["show", "--home", "/tmp/no-such-mesh-home"])
+        }
+        #expect(error?.message.contains("no mesh home at /tmp/no-such-mesh-home") == true)
     }
 
     @Test func backwardsOnlyAppliesToSet() {

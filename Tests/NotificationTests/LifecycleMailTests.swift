@@ -78,7 +78,21 @@ import Testing
         #expect(email.header("Date") == EmailDate.rfc5322(event.payload["at_ms"]?.intValue ?? 0))
         #expect(email.body.contains("upgraded from Basic to Premium"))
         #expect(email.body.contains("$50.00 per month"))
+        #expect(email.body.contains("prorated"))
         #expect(try await kinds(harness) == ["tier_changed", "welcome"])
+    }
+
+    @Test func suspendedTierChangePromisesNoProration() async throws {
+        let harness = try provisionedHarness()
+        let now = harness.clock.nowMs()
+        let suspended = Fixture.suspended("cmp_a", reason: "unpaid invoice", reactivateAt: nil, at: now)
+        let changed = Fixture.tierChanged("cmp_a", from: "basic", to: "platinum", at: now + 1000)
+
+        try harness.deliver([suspended, changed])
+
+        let email = try email(harness, event: changed, to: "olivia@acme.example")
+        #expect(email.body.contains("nothing is charged"))
+        #expect(!email.body.contains("prorated"))
     }
 
     @Test func suspensionAndReactivationMailOwner() async throws {

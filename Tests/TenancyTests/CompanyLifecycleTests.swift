@@ -58,6 +58,42 @@ import Testing
         #expect(try await reactivator.reactivateDue().isEmpty)
     }
 
+    @Test func lateCheckDatesReactivationAtSchedule() async throws {
+        let harness = try TenancyHarness()
+        let company = try await harness.onboard()
+        let reactivateAt = harness.clock.nowMs() + 2 * 86_400_000
+        _ = try await harness.call(
+            "companies.suspend", ["company_id": .string(company.companyID), "reactivate_at_ms": .int(reactivateAt)]
+        )
+
+        try harness.advance(days: 10)
+        #expect(try await Reactivator(env: harness.environment).reactivateDue() == [company.companyID])
+
+        let event = try #require(try harness.published().first { $0.topic == EventTopic.companyReactivated })
+        #expect(event.payload["at_ms"] == .int(reactivateAt))
+        let shown = try await harness.call("companies.get", ["company_id": .string(company.companyID)])
+        #expect(shown["updated_at_ms"] == .int(reactivateAt))
+    }
+
+    @Test func changeAfterScheduleDatesReactivationAtChange() async throws {
+        let harness = try TenancyHarness()
+        let company = try await harness.onboard()
+        let reactivateAt = harness.clock.nowMs() + 86_400_000
+        _ = try await harness.call(
+            "companies.suspend", ["company_id": .string(company.companyID), "reactivate_at_ms": .int(reactivateAt)]
+        )
+
+        try harness.advance(days: 3)
+        let changedAt = harness.clock.nowMs()
+        _ = try await harness.call(
+            "companies.changeTier", ["company_id": .string(company.companyID), "tier": "platinum"])
+        try harness.advance(days: 1)
+        _ = try await Reactivator(env: harness.environment).reactivateDue()
+
+        let event = try #require(try harness.published().first { $0.topic == EventTopic.companyReactivated })
+        #expect(event.payload["at_ms"] == .int(changedAt))
+    }
+
     @Test func backgroundLoopReactivatesDueCompanies() async throws {
         let harness = try TenancyHarness()
         let company = try await harness.onboard()
