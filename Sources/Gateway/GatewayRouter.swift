@@ -153,6 +153,21 @@ final class GatewayRouter: Sendable {
             refusal = suspended
         }
 
+        // Every call with a user's key counts, a refused one too, so a key cannot call without limit by
+        // calling what its role may not. An upgrade is the way out of the limit, so it is counted but never
+        // refused. A suspended company's call is not counted, because it does nothing unless it replays a
+        // stored result.
+        let enforced = method != "companies.changeTier"
+        if refusal == nil,
+            let limited = usage.admit(
+                companyID: companyID, tier: Tier(rawValue: verified.companyTier), enforced: enforced)
+        {
+            guard mayReplay else {
+                throw limited
+            }
+            refusal = limited
+        }
+
         // A method that its service marks root-only is rejected like those in the table, so an operator
         // method missing from the table is still closed to users.
         if Permissions.rootOnly.contains(method) || described.isRootOnly {
@@ -172,19 +187,6 @@ final class GatewayRouter: Sendable {
                     "role": .string(role.rawValue),
                 ]
             )
-        }
-
-        // An upgrade is the way out of the limit, so it is counted but never refused. A suspended company's
-        // call is not counted, because it does nothing unless it replays a stored result.
-        let enforced = method != "companies.changeTier"
-        if refusal == nil,
-            let limited = usage.admit(
-                companyID: companyID, tier: Tier(rawValue: verified.companyTier), enforced: enforced)
-        {
-            guard mayReplay else {
-                throw limited
-            }
-            refusal = limited
         }
         return (caller, refusal)
     }

@@ -106,7 +106,8 @@ final class UsageCounter: Sendable {
                 let retryAfter = UsageCounter.millisecondsUntilNextDay(from: now)
                 return RPCError(
                     .resourceExhausted,
-                    "rate limited: company \(companyID) used all \(limit) API calls of its tier for \(key.day) (UTC); "
+                    "rate limited: company \(companyID) made \(current) API calls on \(key.day) (UTC), and its tier "
+                        + "allows \(limit) a day; "
                         + "calls resume at the next UTC midnight, or at once after an owner upgrades with companies.changeTier",
                     details: [
                         "reason": "rate_limited",

@@ -26,7 +26,50 @@ public enum TenancyAccess {
         if company.status == .suspended && !caller.isPrivileged && !caller.replayOnly {
             throw suspended(company)
         }
+        if !caller.isPrivileged {
+            try confirm(caller, in: connection)
+        }
         return company
+    }
+
+    /// Checks that a user caller's key, status and role, as the gateway verified them, are still the
+    /// stored ones. The gateway keeps a verified key for up to a second, so a call already on its way
+    /// could otherwise act with a role its user lost a moment before.
+    ///
+    /// - Throws: UNAUTHENTICATED for a revoked key or a user no longer active, and a retryable
+    ///   PERMISSION_DENIED for a role that changed, since a retry carries the new role.
+    static func confirm(_ caller: Caller, in connection: Connection) throws {
+        guard let userID = caller.userID else {
+            return
+        }
+
+        let row = try connection.queryOne(
+            """
+            SELECT u.role, u.status, (SELECT revoked_at_ms FROM api_keys WHERE id = ?) AS key_revoked_at_ms
+            FROM users u WHERE u.id = ?
+            """,
+            [caller.keyID.map { .text($0) } ?? .null, .text(userID)]
+        )
+        guard let row, row.string("status") == UserStatus.active.rawValue, row.int("key_revoked_at_ms") == nil
+        else {
+            throw RPCError(
+                .unauthenticated,
+                "the API key of user \(userID) was revoked, or the user deactivated, while this call was on its "
+                    + "way; use another key of yours, or ask an admin or owner of your company for access"
+            )
+        }
+
+        let stored = row.string("role") ?? "?"
+        guard stored == caller.role else {
+            throw RPCError(
+                .permissionDenied,
+                "the role of user \(userID) changed from \(caller.role ?? "none") to \(stored) while this call was "
+                    + "on its way, so it was not applied; retry it to act with the new role",
+                details: ["role": .string(stored), "previous_role": .string(caller.role ?? "none")],
+                retryAfterMs: 1_000,
+                retryable: true
+            )
+        }
     }
 
     /// Builds the error a user of a suspended company gets on every call.

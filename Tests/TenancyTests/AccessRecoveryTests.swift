@@ -91,8 +91,9 @@ import Testing
     @Test func adminRecoversOthersButNotAnOwner() async throws {
         let harness = try TenancyHarness()
         let company = try await lockedOutOwner(harness)
-        let admin = try await harness.addUser(to: company, email: "a@tech.example", role: .admin)
-        let member = try await harness.addUser(to: company, email: "m@tech.example")
+        // The owner's only key is revoked, so root invites the others.
+        let admin = try await harness.addUser(to: company, email: "a@tech.example", role: .admin, as: .root)
+        let member = try await harness.addUser(to: company, email: "m@tech.example", as: .root)
 
         let denied = await expectFailure(.permissionDenied) {
             try await recover(harness, company, company.ownerID, as: admin.caller)

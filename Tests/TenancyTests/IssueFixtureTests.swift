@@ -37,11 +37,20 @@ struct WorkspaceFixture {
         let companyID = try #require(result["company"]?["company_id"]?.stringValue)
         let keyPrefix = try #require(result["company"]?["key_prefix"]?.stringValue)
         let ownerID = try #require(result["owner"]?["user_id"]?.stringValue)
+        let keyID = try await accept(ownerID)
         return Company(
             id: companyID,
             keyPrefix: keyPrefix,
-            owner: Caller(kind: .user, companyID: companyID, userID: ownerID, role: Role.owner.rawValue)
+            owner: Caller(kind: .user, companyID: companyID, userID: ownerID, role: Role.owner.rawValue, keyID: keyID)
         )
+    }
+
+    /// Accepts the invitation of `userID`, as the gateway requires before it passes the user's calls on,
+    /// and returns the new key's id.
+    func accept(_ userID: String) async throws -> String {
+        let token = try harness.invitationToken(for: userID)
+        let accepted = try await harness.call("auth.acceptInvitation", ["token": .string(token)], as: nil)
+        return try #require(accepted["key_id"]?.stringValue)
     }
 
     /// Invites a user with `role` and returns a caller acting as that user.
@@ -57,7 +66,8 @@ struct WorkspaceFixture {
             as: company.owner
         )
         let userID = try #require(result["user"]?["user_id"]?.stringValue)
-        return Caller(kind: .user, companyID: company.id, userID: userID, role: role.rawValue)
+        let keyID = try await accept(userID)
+        return Caller(kind: .user, companyID: company.id, userID: userID, role: role.rawValue, keyID: keyID)
     }
 
     func deactivate(_ user: Caller, in company: Company) async throws {
