@@ -301,8 +301,11 @@ final class GatewayRouter: Sendable {
         } catch {
             // The message names what the gateway was waiting for, which the caller never asked for.
             let problem =
-                "the gateway could not learn the methods of \(service), which did not answer rpc.describe "
-                + "(\(error.status.name)); check that \(service) is running and responsive (mesh status), then retry"
+                error.status == .deadlineExceeded && budget != nil
+                ? "the call's budget (meta.timeout_ms) ran out while the gateway was learning the methods of "
+                    + "\(service), which it does once, on the first call to it; retry with a larger budget"
+                : "the gateway could not learn the methods of \(service), which did not answer rpc.describe "
+                    + "(\(error.status.name)); check that \(service) is running and responsive (mesh status), then retry"
             throw RPCError(
                 error.status == .deadlineExceeded ? .deadlineExceeded : .unavailable, problem,
                 details: ["service": .string(service)])

@@ -87,6 +87,16 @@ extension JSONValue {
         return "\(article) \(typeName) of \(text.utf8.count) bytes"
     }
 
+    /// The value for a message that expected an integer. A whole number written with a fraction or an
+    /// exponent (1.0, 1e2) is parsed as a double and would print as another text than was sent, so it
+    /// is described instead.
+    public var notIntegerText: String {
+        if case .double(let number) = self, number.rounded() == number {
+            return "a whole number written with a fraction or an exponent"
+        }
+        return brief
+    }
+
     /// The JSON type name used in error messages: "null", "boolean", "number", "string", "array" or "object".
     public var typeName: String {
         switch self {

@@ -108,7 +108,8 @@ public enum RPCEnvelope {
                         id: nil,
                         error: RPCError(
                             .invalidRequest,
-                            "id must be a string, a whole number within 64 bits or null, not \(rawID.brief)",
+                            "id must be a string, null or an integer within 64 bits written without a fraction or "
+                                + "an exponent (7, not 7.0 or 7e0), not \(rawID.notIntegerText)",
                             details: ["field": "id"]))
                 )
             }

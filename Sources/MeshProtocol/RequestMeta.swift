@@ -51,7 +51,8 @@ public struct RequestMeta: Sendable, Hashable {
                 guard case .int(let milliseconds) = member, milliseconds >= 0 else {
                     throw RPCError(
                         .invalidRequest,
-                        "meta.timeout_ms must be a whole number of milliseconds, 0 or more, not \(member.brief)",
+                        "meta.timeout_ms must be an integer number of milliseconds, 0 or more, written without a "
+                            + "fraction or an exponent (500, not 500.0 or 5e2), not \(member.notIntegerText)",
                         details: ["field": "meta.timeout_ms"]
                     )
                 }

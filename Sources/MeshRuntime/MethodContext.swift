@@ -44,10 +44,16 @@ public struct MethodContext: Sendable {
     /// Returns the verified caller, or throws UNAUTHENTICATED when the call came without one.
     public func requireCaller() throws(RPCError) -> Caller {
         guard let caller else {
+            // A caller member that could not be read is named, so the one who wrote it sees the mistake.
+            let sent = meta.caller.flatMap { Caller(json: $0) == nil ? $0 : nil }.map {
+                "; meta.caller \($0.brief) is not a caller: it needs kind root, user or service, and a user "
+                    + "needs company_id, user_id and role"
+            }
             throw RPCError(
                 .unauthenticated,
                 "\(method) needs an authenticated caller; call it through the gateway with an API key, or on the "
                     + "service's own socket with meta.caller set (mesh call --process, MeshClient.service)"
+                    + (sent ?? "")
             )
         }
         return caller

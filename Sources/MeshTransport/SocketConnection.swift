@@ -54,6 +54,10 @@ public final class SocketConnection: EventLoopHandler, EventLoopFlushable, @unch
     /// Set by the delegate while it takes no more frames; see `holdReading()`.
     public private(set) var isHeld = false
     private var closeWhenFlushed = false
+    /// Set once a close was asked for and everything queued was written: the sending side is shut
+    /// down, and what the peer still sends is read and dropped until it closes too or two seconds pass.
+    private var lingering = false
+    private var lingerDiscardedBytes = 0
     /// Set when the peer ended its stream while `answersAfterPeerFinishes` kept the connection open.
     private var peerFinishedSending = false
     private var flushScheduled = false
@@ -154,7 +158,7 @@ public final class SocketConnection: EventLoopHandler, EventLoopFlushable, @unch
         closeWhenFlushed = true
         pauseReading()
         if outboundBytes == 0 {
-            close()
+            linger()
         } else if !waitingForWritable {
             flush()
         }
@@ -231,9 +235,52 @@ public final class SocketConnection: EventLoopHandler, EventLoopFlushable, @unch
         lastActivity = .now
         setWaitingForWritable(false)
         if closeWhenFlushed {
-            close()
+            linger()
         } else if readingPaused {
             resumeReading()
+        }
+    }
+
+    /// Ends a connection whose last frame is written. Closing at once while the peer's requests are
+    /// still unread makes the kernel reset the connection, and a peer whose next write then fails may
+    /// never read that last frame (a refusal or a framing error). So the sending side shuts down first,
+    /// and the connection closes when the peer closes, after 1 MiB of input, or after two seconds.
+    private func linger() {
+        guard !isClosed, !lingering else {
+            return
+        }
+        guard Glibc.shutdown(descriptor, Int32(SHUT_WR)) == 0 else {
+            close()
+            return
+        }
+
+        lingering = true
+        loop.update(descriptor, readable: true, writable: false)
+        _ = loop.schedule(after: .seconds(2)) { [weak self] in
+            self?.close()
+        }
+    }
+
+    /// Reads and drops what a lingering connection's peer still sends.
+    private func discardInput() {
+        withUnsafeTemporaryAllocation(byteCount: 64 * 1024, alignment: 1) { chunk in
+            while !isClosed {
+                let count = Glibc.read(descriptor, chunk.baseAddress, chunk.count)
+                if count > 0 {
+                    lingerDiscardedBytes += count
+                    if lingerDiscardedBytes > 1 << 20 {
+                        close()
+                    }
+                    continue
+                }
+                if count == -1 && errno == EINTR {
+                    continue
+                }
+                if count == -1 && (errno == EAGAIN || errno == EWOULDBLOCK) {
+                    return
+                }
+                close()
+            }
         }
     }
 
@@ -290,6 +337,10 @@ public final class SocketConnection: EventLoopHandler, EventLoopFlushable, @unch
     // MARK: EventLoopHandler
 
     public func handleReadable() {
+        if lingering {
+            discardInput()
+            return
+        }
         guard !isClosed, !readingPaused, !isHeld, !peerFinishedSending else {
             return
         }
@@ -349,6 +400,10 @@ public final class SocketConnection: EventLoopHandler, EventLoopFlushable, @unch
 
     public func handleHangup() {
         guard !isClosed else {
+            return
+        }
+        if lingering {
+            close()
             return
         }
 

@@ -23,7 +23,8 @@ struct CustomFieldCap: Sendable {
             .resourceExhausted,
             "\(field) \(problem)",
             details: [
-                "field": .string(field), "limit": "custom_fields", "allowed": .int(Int64(allowed)),
+                "field": .string(field), "reason": "tier_limit", "limit": "custom_fields",
+                "allowed": .int(Int64(allowed)),
                 "current": .int(Int64(current)), "requested": .int(Int64(requested)), "tier": .string(tier.rawValue),
             ]
         )

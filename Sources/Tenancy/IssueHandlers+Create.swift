@@ -88,6 +88,7 @@ extension IssueHandlers {
                 .resourceExhausted,
                 "company \(company.id) has \(current) issues, the limit of the \(company.tier.displayName) tier (\(allowed)); delete issues or upgrade the tier with companies.changeTier",
                 details: [
+                    "reason": "tier_limit",
                     "limit": "issues",
                     "allowed": .int(Int64(allowed)),
                     "current": .int(current),

@@ -58,7 +58,10 @@ enum UserHandlers {
             throw RPCError(
                 .resourceExhausted,
                 "company \(company.id) has \(seats) of \(maximum) users allowed on the \(company.tier.displayName) tier (invited users count); deactivate a user or upgrade the tier",
-                details: ["limit": "users", "allowed": .int(Int64(maximum)), "current": .int(Int64(seats))]
+                details: [
+                    "reason": "tier_limit", "limit": "users", "allowed": .int(Int64(maximum)),
+                    "current": .int(Int64(seats)), "tier": .string(company.tier.rawValue),
+                ]
             )
         }
         try UsageWarnings.unitTaken(

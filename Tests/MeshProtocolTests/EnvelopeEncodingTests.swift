@@ -117,6 +117,8 @@ struct EnvelopeEncodingTests {
     @Test(arguments: [
         (#"{"jsonrpc":"2.0","method":"m","id":1,"meta":{"timeout_ms":"5000"}}"#, #"not "5000""#),
         (#"{"jsonrpc":"2.0","method":"m","id":1.5}"#, "not 1.5"),
+        (#"{"jsonrpc":"2.0","method":"m","id":1e2}"#, "not a whole number written with a fraction or an exponent"),
+        (#"{"jsonrpc":"2.0","method":"m","id":1,"meta":{"timeout_ms":5e2}}"#, "fraction or an exponent"),
     ])
     func wrongEnvelopeValueIsShown(text: String, ending: String) {
         guard case .failure(let failure) = RPCEnvelope.decodeIncoming(Array(text.utf8)) else {

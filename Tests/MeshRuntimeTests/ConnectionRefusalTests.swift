@@ -64,6 +64,33 @@ import Testing
         #expect(reply["error"]?["data"]?["status"] == "PERMISSION_DENIED", "\(reply)")
         #expect(fixture.clientLoop.runAndWait { connection.isClosed })
     }
+
+    /// A client that writes before it reads still gets the refusal, and can go on writing for a moment:
+    /// closing with its request unread would reset the connection, so the server shuts down its sending
+    /// side and reads what comes before it closes.
+    @Test func refusalSurvivesEarlyWrites() throws {
+        let path = "/tmp/rt-linger-\(UInt32.random(in: 0...UInt32.max)).sock"
+        let serverLoop = try EventLoop(name: "refusing")
+        serverLoop.start()
+        defer { serverLoop.stop() }
+        let server = UnixServer(
+            path: path, loop: serverLoop, trustedUIDs: [getuid() &+ 1], delegate: PeerCheckTests.RefusingDelegate())
+        try server.start()
+        defer { server.stop() }
+
+        let socket = try RawSocket(path: path)
+        let ping = FrameEncoder.frame(Array(#"{"jsonrpc":"2.0","id":1,"method":"rpc.ping"}"#.utf8))
+        socket.send(ping)
+        let refusal = socket.readJSON()
+        // The server has written its refusal by now, so this write comes after it.
+        let written = ping.withUnsafeBytes {
+            Glibc.send(socket.descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+        }
+
+        #expect(refusal?["error"]?["data"]?["status"] == "PERMISSION_DENIED", "\(String(describing: refusal))")
+        #expect(written == ping.count, "the write after the refusal failed with errno \(errno)")
+        #expect(socket.isClosedByPeer())
+    }
 }
 
 /// Keeps the frames a connection delivers, as JSON. Loop thread only.

@@ -92,6 +92,10 @@ enum EchoService: MeshService {
                 return NoteResult(id: id, count: count)
             }
         }
+        parts.methods.register("echo.whoami", summary: "Returns the caller's kind.", scope: .company) {
+            (_: NoParams, context) in
+            EchoResult(text: try context.requireCaller().kind.rawValue)
+        }
         // Each `echo.noted` event stores its payload's text, so event delivery can be tested end to end.
         parts.eventHandlers["echo.noted"] = { event, connection in
             try connection.execute(

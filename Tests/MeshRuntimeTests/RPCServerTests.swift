@@ -67,6 +67,7 @@ import Testing
         #expect(error?.status == .invalidArgument)
         #expect(error?.details?["field"] == "txet")
         #expect(error?.details?["unknown"] == ["txet"])
+        #expect(error?.details?["unknown_count"] == 1)
         #expect(error?.message.contains("accepted: repeat_count, text") == true)
     }
 

@@ -85,6 +85,7 @@ import Testing
         }
 
         #expect(error?.details?["limit"] == "custom_fields")
+        #expect(error?.details?["reason"] == "tier_limit")
         #expect(error?.details?["allowed"] == 5)
         #expect(error?.details?["requested"] == 6)
         #expect(error?.details?["current"] == 0)

@@ -1,8 +1,8 @@
 import MeshProtocol
 import MeshRuntime
 import MeshStore
-import Testing
 import TenantModel
+import Testing
 
 @testable import Tenancy
 
@@ -19,7 +19,10 @@ struct IssueLimitTests {
                     INSERT INTO issues (id, company_id, number, key, title, type, priority, status, created_at_ms, updated_at_ms)
                     VALUES (?, ?, ?, ?, 'seeded', 'Task', 'Low', 'Open', 0, 0)
                     """,
-                    [.text(Identifier.make(prefix: "iss")), .text(companyID), .integer(Int64(number)), .text("\(prefix)-\(number)")]
+                    [
+                        .text(Identifier.make(prefix: "iss")), .text(companyID), .integer(Int64(number)),
+                        .text("\(prefix)-\(number)"),
+                    ]
                 )
             }
         }
@@ -61,6 +64,7 @@ struct IssueLimitTests {
         #expect(failures.count == 49)
         #expect(failures.allSatisfy { $0.status == .resourceExhausted })
         #expect(failures.first?.details?["limit"] == "issues")
+        #expect(failures.first?.details?["reason"] == "tier_limit")
         #expect(failures.first?.details?["allowed"] == .int(Int64(limit)))
         #expect(failures.first?.details?["current"] == .int(Int64(limit)))
         #expect(try fixture.events(EventTopic.issueCreated).count == 1)
@@ -81,7 +85,8 @@ struct IssueLimitTests {
 
         let refused = await rpcFailure { try await fixture.createIssue(company, title: "one too many") }
         _ = try await fixture.harness.call(
-            "issues.delete", ["company_id": .string(company.id), "issue_id": last["issue_id"] ?? .null], as: company.owner
+            "issues.delete", ["company_id": .string(company.id), "issue_id": last["issue_id"] ?? .null],
+            as: company.owner
         )
         let after = try await fixture.createIssue(company, title: "fits again")
 

@@ -24,6 +24,7 @@ import Testing
 
         let error = await expectFailure(.resourceExhausted) { try await invite(harness, company, "six@tech.example") }
         #expect(error?.details?["limit"] == "users")
+        #expect(error?.details?["reason"] == "tier_limit")
         #expect(error?.details?["allowed"] == 5)
         #expect(error?.details?["current"] == 5)
         #expect(error?.message.contains("5 of 5") == true)
