@@ -40,6 +40,11 @@ final class ClientState: ConnectionDelegate {
     private var retryAfter: ContinuousClock.Instant?
     private var isShutDown = false
 
+    /// Calls written and waiting for their reply, and calls waiting for room in the window.
+    var callCounts: (sent: Int, queued: Int) {
+        (unanswered.count, queued.count - queueHead)
+    }
+
     init(path: String, options: RPCClient.Options) {
         self.path = path
         self.options = options

@@ -124,6 +124,14 @@ public final class RPCClient: Sendable {
         }
     }
 
+    /// Returns how many calls were written and wait for their reply, and how many wait for room in the
+    /// in-flight window, unsent.
+    public func callCounts() -> (sent: Int, queued: Int) {
+        loop.runAndWait {
+            state.value.callCounts
+        }
+    }
+
     /// Closes the connection; calls in flight fail with UNAVAILABLE.
     public func close() {
         loop.runAndWait {

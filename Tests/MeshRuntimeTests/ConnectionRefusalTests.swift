@@ -32,16 +32,12 @@ import Testing
     }
 
     /// The server may refuse and close before the client writes anything, so the write fails while
-    /// the refusal waits unread: the connection delivers it before closing.
+    /// the refusal waits unread: the connection delivers it before closing. The server keeps reading
+    /// for two seconds after its refusal, so the client writes later than that.
     @Test func refusalIsReadWhenTheWriteFails() async throws {
-        let path = "/tmp/rt-refuse-\(UInt32.random(in: 0...UInt32.max)).sock"
-        let serverLoop = try EventLoop(name: "refusing")
-        serverLoop.start()
-        defer { serverLoop.stop() }
-        let server = UnixServer(
-            path: path, loop: serverLoop, trustedUIDs: [getuid() &+ 1], delegate: PeerCheckTests.RefusingDelegate())
-        try server.start()
-        defer { server.stop() }
+        let refusing = try RefusingServer()
+        defer { withExtendedLifetime(refusing) {} }
+        let path = refusing.path
         let fixture = try RuntimeFixture()
         let received = FrameRecorder()
 
@@ -51,7 +47,7 @@ import Testing
             Result { () throws(TransportError) -> SocketConnection in
                 let connection = try SocketConnection.connect(to: path, loop: fixture.clientLoop)
                 connection.delegate = received
-                usleep(300_000)
+                usleep(2_500_000)
                 connection.send(Array(#"{"jsonrpc":"2.0","id":1,"method":"rpc.ping"}"#.utf8))
                 connection.flushWrites()
                 return connection
@@ -69,16 +65,10 @@ import Testing
     /// closing with its request unread would reset the connection, so the server shuts down its sending
     /// side and reads what comes before it closes.
     @Test func refusalSurvivesEarlyWrites() throws {
-        let path = "/tmp/rt-linger-\(UInt32.random(in: 0...UInt32.max)).sock"
-        let serverLoop = try EventLoop(name: "refusing")
-        serverLoop.start()
-        defer { serverLoop.stop() }
-        let server = UnixServer(
-            path: path, loop: serverLoop, trustedUIDs: [getuid() &+ 1], delegate: PeerCheckTests.RefusingDelegate())
-        try server.start()
-        defer { server.stop() }
+        let refusing = try RefusingServer()
+        defer { withExtendedLifetime(refusing) {} }
 
-        let socket = try RawSocket(path: path)
+        let socket = try RawSocket(path: refusing.path)
         let ping = FrameEncoder.frame(Array(#"{"jsonrpc":"2.0","id":1,"method":"rpc.ping"}"#.utf8))
         socket.send(ping)
         let refusal = socket.readJSON()
@@ -90,6 +80,26 @@ import Testing
         #expect(refusal?["error"]?["data"]?["status"] == "PERMISSION_DENIED", "\(String(describing: refusal))")
         #expect(written == ping.count, "the write after the refusal failed with errno \(errno)")
         #expect(socket.isClosedByPeer())
+    }
+}
+
+/// A server on a fresh socket path that refuses every peer, because it trusts only another uid.
+private final class RefusingServer {
+    let path = "/tmp/rt-refuse-\(UInt32.random(in: 0...UInt32.max)).sock"
+    let loop: EventLoop
+    let server: UnixServer
+
+    init() throws {
+        loop = try EventLoop(name: "refusing")
+        loop.start()
+        server = UnixServer(
+            path: path, loop: loop, trustedUIDs: [getuid() &+ 1], delegate: PeerCheckTests.RefusingDelegate())
+        try server.start()
+    }
+
+    deinit {
+        server.stop()
+        loop.stop()
     }
 }
 

@@ -62,13 +62,13 @@ import Testing
                 _ = try await client.call("echo.sleep", params: ["milliseconds": 30_000])
             }
         }
-        try await Task.sleep(for: .milliseconds(50))
+        try await Self.waitUntil { client.callCounts().sent == 1 }
         let unsent = Task {
             await Self.failure { () async throws(RPCError) in
                 _ = try await client.call("echo.note", params: ["text": "never sent"])
             }
         }
-        try await Task.sleep(for: .milliseconds(50))
+        try await Self.waitUntil { client.callCounts().queued == 1 }
         client.close()
 
         let sentError = await sent.value
@@ -78,6 +78,15 @@ import Testing
         let unsentError = await unsent.value
         #expect(unsentError?.status == .unavailable)
         #expect(unsentError?.message.contains("before the call was sent, so it was not applied") == true)
+    }
+
+    /// Polls `condition` until it holds, for up to 30 seconds, because the whole suite shares two cores.
+    static func waitUntil(_ condition: () -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while !condition() {
+            try #require(ContinuousClock.now < deadline, "the client did not reach the expected state")
+            try await Task.sleep(for: .milliseconds(5))
+        }
     }
 
     @Test func emptySocketPathIsInvalid() async throws {

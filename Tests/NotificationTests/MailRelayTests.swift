@@ -12,12 +12,16 @@ import Testing
         try NotificationHarness(variables: ["MESH_SMTP_URL": sink.url])
     }
 
-    func sender(_ harness: NotificationHarness, relay url: String) throws -> MessageSender {
+    /// Returns a sender whose relay replies may take `timeout`. A test that holds a reply back gives a
+    /// long one, because the whole test run shares two cores and the test may wait long for its turn.
+    func sender(
+        _ harness: NotificationHarness, relay url: String, timeout: Duration = .seconds(5)
+    ) throws -> MessageSender {
         MessageSender.mail(
             store: harness.store, clock: harness.clock,
             logger: Logger(label: "notification", level: .debug, sink: harness.logs),
             outbox: OutboxFolder(path: harness.home.outboxDirectory), relay: try MailRelayTarget.parse(url),
-            timeout: .seconds(5)
+            timeout: timeout
         )
     }
 
@@ -99,10 +103,12 @@ import Testing
     @Test func deliveredAfterDeletionIsRecordedSent() async throws {
         let sink = try SMTPSink(gate: ReplyGate(holding: 1))
         defer { sink.stop() }
-        let (harness, sender, start) = try welcomeWaiting(on: sink)
+        let (harness, _, start) = try welcomeWaiting(on: sink)
+        let patientSender = try sender(harness, relay: sink.url, timeout: .seconds(300))
 
         // The company is deleted while the relay keeps back its reply to the welcome email, then takes it.
-        let sending = Task { try await sender.sendDue() }
+        // High priority: see SenderStopTests.
+        let sending = Task(priority: .high) { try await patientSender.sendDue() }
         try await sink.gate.waitUntilHolding()
         try harness.deliver([Fixture.deleted("cmp_a", at: start + 1)])
         sink.gate.release()

@@ -10,6 +10,10 @@ import Testing
 @Suite struct SenderStopTests {
     typealias Fixture = NotificationEventsFixture
 
+    /// How long a sender waits for a reply. The receivers hold one back until the test releases it, and
+    /// the whole test run shares two cores, so the test may wait long for its turn meanwhile.
+    static let heldReplyTimeout: Duration = .seconds(300)
+
     /// One message row as the sender leaves it.
     struct Row: Equatable {
         let messageID: String
@@ -39,7 +43,9 @@ import Testing
         _ sender: MessageSender, gate: ReplyGate, channel: MessageChannel, harness: NotificationHarness
     ) async throws -> String {
         #expect(try rows(harness, channel).count == 20)
-        let running = Task { await sender.run(pollInterval: .milliseconds(10)) }
+        // High priority gives the sender, which stands for a process of its own, threads that the rest
+        // of the test run is not queued on.
+        let running = Task(priority: .high) { await sender.run(pollInterval: .milliseconds(10)) }
         defer { running.cancel() }
         try await gate.waitUntilHolding()
 
@@ -101,7 +107,8 @@ import Testing
             MessageSender.mail(
                 store: harness.store, clock: harness.clock,
                 logger: Logger(label: "notification", level: .debug, sink: harness.logs),
-                outbox: OutboxFolder(path: harness.home.outboxDirectory), relay: try MailRelayTarget.parse(sink.url)
+                outbox: OutboxFolder(path: harness.home.outboxDirectory), relay: try MailRelayTarget.parse(sink.url),
+                timeout: Self.heldReplyTimeout
             )
         }
 
@@ -134,7 +141,8 @@ import Testing
         func sender() -> MessageSender {
             MessageSender.webhooks(
                 store: harness.store, clock: harness.clock,
-                logger: Logger(label: "notification", level: .debug, sink: harness.logs))
+                logger: Logger(label: "notification", level: .debug, sink: harness.logs),
+                requestTimeout: Self.heldReplyTimeout)
         }
 
         let inFlight = try await stopWhileFifthIsHeld(
