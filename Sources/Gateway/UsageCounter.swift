@@ -12,8 +12,12 @@ import TenantModel
 /// written), so it does not grow with the days a mesh has run. The call that takes a company across 80%
 /// or 100% of its daily limit also queues a `usage.threshold_reached` event, published with that count.
 ///
-/// NOTE: a gateway killed between two flushes loses at most the last second of counted calls (and
-/// their warnings); the limit is then enforced from the last flushed figure.
+/// A company that makes 5% of its daily limit in calls since the last flush requests an early one.
+/// A gateway killed between two flushes then loses at most that share of a limited company's calls,
+/// however fast they come.
+///
+/// NOTE: a gateway killed between two flushes loses the calls counted since the last one (and their
+/// warnings); the limit is then enforced from the last flushed figure.
 final class UsageCounter: Sendable {
     static let topic = "usage.api_calls"
 
@@ -29,6 +33,10 @@ final class UsageCounter: Sendable {
         var dirty: Set<Key> = []
         /// `usage.threshold_reached` payloads waiting for the next flush.
         var warnings: [JSONValue] = []
+        /// Calls of limited companies counted since the last flush.
+        var unflushed: [Key: Int64] = [:]
+        /// Set when a company's unflushed calls reached 5% of its limit.
+        var flushRequested = false
     }
 
     private let store: Database
@@ -122,6 +130,13 @@ final class UsageCounter: Sendable {
             }
             state.counts[key] = current + 1
             state.dirty.insert(key)
+            if let limit {
+                let pending = state.unflushed[key, default: 0] + 1
+                state.unflushed[key] = pending
+                if pending >= max(1, Int64(limit) / 20) {
+                    state.flushRequested = true
+                }
+            }
             if let limit, let tier {
                 for percent in UsageThreshold.crossed(from: current, to: current + 1, of: Int64(limit)) {
                     state.warnings.append(
@@ -136,6 +151,12 @@ final class UsageCounter: Sendable {
         }
     }
 
+    /// Whether a company's calls since the last flush reached 5% of its limit, so the counts should be
+    /// written now rather than at the next second.
+    var wantsEarlyFlush: Bool {
+        state.withLock { $0.flushRequested }
+    }
+
     /// Writes the changed counters and the queued warnings; returns whether anything was written.
     func flush() async throws -> Bool {
         let (changed, warnings) = state.withLock { state -> ([(Key, Int64)], [JSONValue]) in
@@ -143,6 +164,8 @@ final class UsageCounter: Sendable {
             let warnings = state.warnings
             state.dirty.removeAll()
             state.warnings.removeAll()
+            state.unflushed.removeAll()
+            state.flushRequested = false
             return (keys.map { ($0, state.counts[$0, default: 0]) }, warnings)
         }
         guard !changed.isEmpty || !warnings.isEmpty else {

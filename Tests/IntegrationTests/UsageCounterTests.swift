@@ -37,6 +37,33 @@ import Testing
         }
     }
 
+    @Test func fivePercentOfLimitAsksForEarlyFlush() async throws {
+        try setClock(1_800_000_000_000)
+        let usage = try counter()
+
+        // Basic allows 1,000 calls a day, so 50 unflushed calls ask for a flush.
+        for _ in 0..<49 {
+            #expect(usage.admit(companyID: "cmp_a", tier: .basic) == nil)
+        }
+        #expect(!usage.wantsEarlyFlush)
+        #expect(usage.admit(companyID: "cmp_a", tier: .basic) == nil)
+        #expect(usage.wantsEarlyFlush)
+
+        _ = try await usage.flush()
+        #expect(!usage.wantsEarlyFlush)
+    }
+
+    @Test func unlimitedTierNeverAsksForEarlyFlush() throws {
+        try setClock(1_800_000_000_000)
+        let usage = try counter()
+
+        for _ in 0..<5_000 {
+            #expect(usage.admit(companyID: "cmp_a", tier: .platinum) == nil)
+        }
+
+        #expect(!usage.wantsEarlyFlush)
+    }
+
     @Test func dayGoneBackContinuesItsStoredCount() async throws {
         let firstDay: Int64 = 1_800_000_000_000 - 1_800_000_000_000 % 86_400_000
         try setClock(firstDay + 1_000)
