@@ -5,8 +5,8 @@ import MeshRuntime
 struct FlushLoop: Sendable {
     /// Each returns whether it wrote anything.
     let flushes: [String: @Sendable () async throws -> Bool]
-    /// Returns true when a writer has enough to write that it should not wait for the next second.
-    var wantsEarlyFlush: @Sendable () -> Bool = { false }
+    /// Woken by a writer that has enough to write that it should not wait for the next second.
+    var wake = FlushWake()
     let logger: Logger
     let afterPublish: @Sendable () -> Void
 
@@ -24,13 +24,12 @@ struct FlushLoop: Sendable {
         await Task { await flushAll() }.value
     }
 
-    /// Waits a second, checking every 50 ms whether a writer asked for an early pass.
+    /// Waits a second, or until a writer requests an early pass or the task is cancelled.
     private func waitForNextPass() async {
-        for _ in 0..<20 {
-            try? await Task.sleep(for: .milliseconds(50))
-            if Task.isCancelled || wantsEarlyFlush() {
-                return
-            }
+        await withTaskCancellationHandler {
+            await wake.wait(upTo: .seconds(1))
+        } onCancel: { [wake] in
+            wake.request()
         }
     }
 

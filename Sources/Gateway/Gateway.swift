@@ -87,7 +87,7 @@ public enum Gateway: MeshService {
         ]
         let flushLoop = FlushLoop(
             flushes: ["usage": usage.flush, "failures": failures.flush],
-            wantsEarlyFlush: { usage.wantsEarlyFlush },
+            wake: usage.wake,
             logger: environment.logger,
             afterPublish: environment.eventsPublished
         )

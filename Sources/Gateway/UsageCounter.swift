@@ -39,6 +39,8 @@ final class UsageCounter: Sendable {
         var flushRequested = false
     }
 
+    /// Woken when a company's unflushed calls reach 5% of its limit.
+    let wake = FlushWake()
     private let store: Database
     private let clock: MeshClock
     private let logger: Logger
@@ -108,6 +110,12 @@ final class UsageCounter: Sendable {
         let key = Key(companyID: companyID, day: UsageCounter.day(of: now))
         enter(key.day)
 
+        var wakeFlush = false
+        defer {
+            if wakeFlush {
+                wake.request()
+            }
+        }
         return state.withLock { state -> RPCError? in
             let current = state.counts[key, default: 0]
             if let limit, enforced, current >= Int64(limit) {
@@ -134,6 +142,7 @@ final class UsageCounter: Sendable {
                 let pending = state.unflushed[key, default: 0] + 1
                 state.unflushed[key] = pending
                 if pending >= max(1, Int64(limit) / 20) {
+                    wakeFlush = !state.flushRequested
                     state.flushRequested = true
                 }
             }

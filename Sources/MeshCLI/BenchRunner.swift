@@ -70,7 +70,8 @@ final class BenchRunner: @unchecked Sendable {
             in: .whitespacesAndNewlines)
         let root = try MeshClient(socketPath: home.socketPath("gateway"), apiKey: rootKey)
         let company = try await root.provisionCompany(
-            name: "Bench Corp", adminEmail: "bench@bench.example", adminName: "Bench", tier: "platinum")
+            name: "Bench Corp", adminEmail: "bench@bench.example", adminName: "Bench", tier: "platinum",
+            idempotencyKey: "bench-company")
         companyID = company["company"]?["company_id"]?.stringValue ?? ""
 
         let deadline = ContinuousClock.now + .seconds(20)

@@ -103,6 +103,12 @@ enum CallCommand {
                     "\(needs) uid \(geteuid()) may not read; only the user that runs the mesh can call its services "
                         + "directly, so call through the gateway with your API key instead")
             }
+            // Another user's 0700 home hides its key, which is not the same as a key that is missing.
+            if let owner = home.foreignOwner() {
+                throw UsageError(
+                    MeshHome.foreignOwner(home.root, owner: owner) + "; other users call through the gateway with "
+                        + "their API key")
+            }
             throw UsageError("\(needs) could not be read; start the mesh with mesh up, or pass the mesh's --home")
         }
         return Caller.root.json

@@ -20,7 +20,9 @@ enum ClockCommand {
         let action = arguments.positional.first ?? "show"
         let clock = home.clock()
         if action != "set" && arguments.flag("backwards") {
-            throw UsageError("--backwards applies to clock set only; the mesh's time never moves back by advance")
+            throw UsageError(
+                "--backwards applies to clock set only"
+                    + (action == "advance" ? "; the mesh's time never moves back by advance" : ""))
         }
 
         switch action {
@@ -45,16 +47,16 @@ enum ClockCommand {
                         + "2027-01-31 (midnight UTC) or ISO-8601 like 2027-01-31T00:00:00Z or 2027-01-31T00:00:00.250Z")
             }
             // A damaged clock file has no time to go back from, so set may repair it either way.
-            let readable = (try? MeshClock.checkClockFile(home.clockPath)) != nil
-            if !readable {
+            let clockFileIntact = (try? MeshClock.checkClockFile(home.clockPath)) != nil
+            if !clockFileIntact {
                 Terminal.error(
                     "mesh clock: the clock file was damaged, so whether \(value) is earlier than "
                         + "the time the processes last read could not be checked")
             }
-            guard !readable || milliseconds >= clock.nowMs() || arguments.flag("backwards") else {
+            guard !clockFileIntact || milliseconds >= clock.nowMs() || arguments.flag("backwards") else {
                 throw UsageError(
-                    "clock set \(value) is earlier than the mesh's current time; data already written assumes time "
-                        + "moves forward, so pass --backwards if you really mean it"
+                    "clock set \(value) is earlier than the mesh's current time, \(readable(clock)); data already "
+                        + "written assumes time moves forward, so pass --backwards if you really mean it"
                 )
             }
             try MeshClock.writeClockFile(home.clockPath, milliseconds: milliseconds)
@@ -82,12 +84,17 @@ enum ClockCommand {
     }
 
     private static func show(_ clock: MeshClock) {
+        let mode = clock.isTestClock ? "test clock" : "system clock"
+        Terminal.print("\(readable(clock)) (\(clock.nowMs()) ms, \(mode))")
+    }
+
+    /// Returns the clock's time in ISO-8601, with milliseconds when it has any.
+    private static func readable(_ clock: MeshClock) -> String {
         let formatter = ISO8601DateFormatter()
         if clock.nowMs() % 1000 != 0 {
             formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         }
-        let mode = clock.isTestClock ? "test clock" : "system clock"
-        Terminal.print("\(formatter.string(from: clock.now())) (\(clock.nowMs()) ms, \(mode))")
+        return formatter.string(from: clock.now())
     }
 
     private static func requireHome(_ home: MeshHome) throws {

@@ -63,7 +63,8 @@ struct CrashTestChaos: Sendable {
 
         let killedAt = ContinuousClock.now
         guard Glibc.kill(pid, SIGKILL) == 0 else {
-            throw RuntimeFailure("could not send SIGKILL to \(process) (pid \(pid)): \(String(cString: strerror(errno)))")
+            throw RuntimeFailure(
+                "could not send SIGKILL to \(process) (pid \(pid)): \(String(cString: strerror(errno)))")
         }
         let newPID = try await waitForRestart(process, oldPID: pid)
         return Crash(
@@ -81,7 +82,9 @@ struct CrashTestChaos: Sendable {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8),
             let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))
         else {
-            throw RuntimeFailure("\(path) is missing or contains no pid; check that the supervisor still runs (see \(home.logDirectory))")
+            throw RuntimeFailure(
+                "\(path) is missing or contains no pid; check that the supervisor still runs (see \(home.logDirectory))"
+            )
         }
         return pid
     }

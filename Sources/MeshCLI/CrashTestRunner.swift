@@ -49,7 +49,8 @@ final class CrashTestRunner: Sendable {
         defer { mesh.stop() }
         try await mesh.waitForGateway()
 
-        let rootKey = try String(contentsOfFile: home.rootKeyPath, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let rootKey = try String(contentsOfFile: home.rootKeyPath, encoding: .utf8).trimmingCharacters(
+            in: .whitespacesAndNewlines)
         let root = try MeshClient(socketPath: home.socketPath("gateway"), apiKey: rootKey)
         let tenants = try await setUpTenants(root)
         Terminal.print("== \(tenants.count) Platinum companies provisioned and their owners signed in")
@@ -62,11 +63,15 @@ final class CrashTestRunner: Sendable {
                 + "\(written.users.count) users, \(written.issues.count) issues); unacknowledged calls: \(describe(written.failures))"
         )
         if written.abandonedProvisions > 0 {
-            Terminal.print("   \(written.abandonedProvisions) provisionings returned no result after \(CrashTestWriter.provisionRetryLimit) of retries")
+            Terminal.print(
+                "   \(written.abandonedProvisions) provisionings returned no result after \(CrashTestWriter.provisionRetryLimit) of retries"
+            )
         }
 
         let snapshot = try await settle(root: root, tenantIDs: tenants.map(\.companyID))
-        Terminal.print("== verifying \(snapshot.companies.count) companies, their subscriptions, analytics and \(snapshot.mail.fileCount) messages")
+        Terminal.print(
+            "== verifying \(snapshot.companies.count) companies, their subscriptions, analytics and \(snapshot.mail.fileCount) messages"
+        )
         let verifier = CrashTestVerifier(
             ledger: written,
             snapshot: snapshot,
@@ -91,7 +96,8 @@ final class CrashTestRunner: Sendable {
                 idempotencyKey: "crashtest-tenant-\(index)"
             )
             guard let companyID = result["company"]?["company_id"]?.stringValue else {
-                throw RuntimeFailure("provisioning test company '\(name)' returned no company id: \(JSONWriter.string(result))")
+                throw RuntimeFailure(
+                    "provisioning test company '\(name)' returned no company id: \(JSONWriter.string(result))")
             }
 
             let token = try await invitationToken(for: email)
@@ -99,7 +105,8 @@ final class CrashTestRunner: Sendable {
             guard let key = accepted["api_key"]?.stringValue else {
                 throw RuntimeFailure("accepting the invitation of \(email) returned no api_key")
             }
-            tenants.append(CrashTestTenant(companyID: companyID, name: name, ownerEmail: email, owner: root.with(apiKey: key)))
+            tenants.append(
+                CrashTestTenant(companyID: companyID, name: name, ownerEmail: email, owner: root.with(apiKey: key)))
         }
         return tenants
     }
@@ -109,22 +116,30 @@ final class CrashTestRunner: Sendable {
         let directory = settings.home.outboxDirectory
         let deadline = ContinuousClock.now + .seconds(20)
         while ContinuousClock.now < deadline {
-            for file in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] where file.hasSuffix(".eml") {
+            for file in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+            where file.hasSuffix(".eml") {
                 let text = (try? String(contentsOfFile: directory + "/" + file, encoding: .utf8)) ?? ""
-                if CrashTestOutbox.recipient(in: text) == email, let range = text.range(of: #"tmi_[0-9a-f]{32}"#, options: .regularExpression) {
+                if CrashTestOutbox.recipient(in: text) == email,
+                    let range = text.range(of: #"tmi_[0-9a-f]{32}"#, options: .regularExpression)
+                {
                     return String(text[range])
                 }
             }
             try await Task.sleep(for: .milliseconds(100))
         }
-        throw RuntimeFailure("no welcome message to \(email) appeared in \(directory) within 20 s; see \(settings.home.logDirectory)")
+        throw RuntimeFailure(
+            "no welcome message to \(email) appeared in \(directory) within 20 s; see \(settings.home.logDirectory)")
     }
 
     // MARK: Load and crashes
 
     /// Runs the writers until the time is up and every crash is over; returns the crashes.
-    private func runLoad(root: MeshClient, tenants: [CrashTestTenant], ledger: CrashTestLedger) async throws -> [CrashTestChaos.Crash] {
-        Terminal.print("== load: \(settings.writers) writers for \(settings.seconds) s, \(settings.crashes) processes killed with SIGKILL")
+    private func runLoad(root: MeshClient, tenants: [CrashTestTenant], ledger: CrashTestLedger) async throws
+        -> [CrashTestChaos.Crash]
+    {
+        Terminal.print(
+            "== load: \(settings.writers) writers for \(settings.seconds) s, \(settings.crashes) processes killed with SIGKILL"
+        )
         let start = ContinuousClock.now
         let end = start + .seconds(settings.seconds)
         let chaos = CrashTestChaos(
@@ -208,7 +223,8 @@ final class CrashTestRunner: Sendable {
                 lastProgress = snapshot.progress
                 unchangedSince = now
             } else if now - unchangedSince > Self.stallLimit || now - start > Self.settleLimit {
-                Terminal.print("   the subscribers do not agree with tenancy and stopped changing; checking what differs")
+                Terminal.print(
+                    "   the subscribers do not agree with tenancy and stopped changing; checking what differs")
                 return snapshot
             }
             try await Task.sleep(for: .milliseconds(250))
@@ -218,7 +234,9 @@ final class CrashTestRunner: Sendable {
     // MARK: Verification reads
 
     /// Returns the companies in tenancy for which `billing.subscription` fails with NOT_FOUND.
-    private func companiesWithoutSubscription(_ snapshot: CrashTestSnapshot, root: MeshClient) async throws -> Set<String> {
+    private func companiesWithoutSubscription(_ snapshot: CrashTestSnapshot, root: MeshClient) async throws -> Set<
+        String
+    > {
         let ids = Set(snapshot.companies.map(\.companyID)).sorted()
         var missing: Set<String> = []
         // A bounded number of calls in flight at a time keeps the check from competing with itself.

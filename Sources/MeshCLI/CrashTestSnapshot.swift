@@ -57,7 +57,8 @@ struct CrashTestSnapshot: Sendable {
         return tenants.values.allSatisfy { tenant in
             let users = Int64(tenant.users.count)
             let issues = Int64(tenant.issues.count)
-            return tenant.analyticsUsers == users && tenant.analyticsIssues == issues && tenant.analyticsIssuesCreated == issues
+            return tenant.analyticsUsers == users && tenant.analyticsIssues == issues
+                && tenant.analyticsIssuesCreated == issues
         }
     }
 
@@ -74,7 +75,9 @@ struct CrashTestSnapshot: Sendable {
         return figures
     }
 
-    static func load(root: MeshClient, tenantIDs: [String], outbox: CrashTestOutbox) async throws(RPCError) -> CrashTestSnapshot {
+    static func load(root: MeshClient, tenantIDs: [String], outbox: CrashTestOutbox) async throws(RPCError)
+        -> CrashTestSnapshot
+    {
         var snapshot = CrashTestSnapshot()
 
         for company in try await pages(root, "companies.list", [:], member: "companies") {
@@ -109,7 +112,8 @@ struct CrashTestSnapshot: Sendable {
     private static func tenant(_ companyID: String, root: MeshClient) async throws(RPCError) -> Tenant {
         var tenant = Tenant()
         tenant.users = try await users(of: companyID, root: root)
-        tenant.issues = try await pages(root, "issues.list", ["company_id": .string(companyID)], member: "issues").map { issue in
+        tenant.issues = try await pages(root, "issues.list", ["company_id": .string(companyID)], member: "issues").map {
+            issue in
             Issue(
                 issueID: issue["issue_id"]?.stringValue ?? "",
                 key: issue["key"]?.stringValue ?? "",
@@ -120,8 +124,9 @@ struct CrashTestSnapshot: Sendable {
         // Analytics learns of a company from its first event, so NOT_FOUND only means "not yet".
         let report: JSONValue
         do {
-            report = try await root.call("analytics.companyReport", ["company_id": .string(companyID)], timeout: .seconds(10))
-        } catch where error.status == .notFound {
+            report = try await root.call(
+                "analytics.companyReport", ["company_id": .string(companyID)], timeout: .seconds(10))
+        } catch  where error.status == .notFound {
             return tenant
         }
         tenant.analyticsUsers = report["usage"]?["users"]?["current"]?.intValue ?? -1

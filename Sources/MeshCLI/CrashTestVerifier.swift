@@ -33,17 +33,24 @@ struct CrashTestVerifier: Sendable {
         for (name, copies) in Dictionary(grouping: snapshot.companies, by: \.name) {
             let ids = Set(copies.map(\.companyID))
             if ids.count > 1 {
-                report.duplicated(ids.count - 1, "company name '\(name)' belongs to \(ids.count) companies: \(ids.sorted().joined(separator: ", "))")
+                report.duplicated(
+                    ids.count - 1,
+                    "company name '\(name)' belongs to \(ids.count) companies: \(ids.sorted().joined(separator: ", "))")
             }
         }
 
         for company in ledger.companies {
             guard let found = byID[company.companyID]?.first else {
-                report.lost(1, "company \(company.companyID) '\(company.name)' was acknowledged but companies.list does not have it")
+                report.lost(
+                    1,
+                    "company \(company.companyID) '\(company.name)' was acknowledged but companies.list does not have it"
+                )
                 continue
             }
             if found.name != company.name {
-                report.lost(1, "company \(company.companyID) is named '\(found.name)' but was acknowledged as '\(company.name)'")
+                report.lost(
+                    1, "company \(company.companyID) is named '\(found.name)' but was acknowledged as '\(company.name)'"
+                )
             }
         }
     }
@@ -58,7 +65,10 @@ struct CrashTestVerifier: Sendable {
         for user in ledger.users {
             let found = snapshot.tenants[user.companyID]?.users.first { $0.userID == user.userID }
             guard let found else {
-                report.lost(1, "user \(user.userID) (\(user.email)) was acknowledged but users.list of \(user.companyID) does not have it")
+                report.lost(
+                    1,
+                    "user \(user.userID) (\(user.email)) was acknowledged but users.list of \(user.companyID) does not have it"
+                )
                 continue
             }
             if found.email != user.email {
@@ -71,21 +81,29 @@ struct CrashTestVerifier: Sendable {
         for (companyID, tenant) in snapshot.tenants {
             for (title, copies) in Dictionary(grouping: tenant.issues, by: \.title) where copies.count > 1 {
                 let keys = copies.map(\.key).joined(separator: ", ")
-                report.duplicated(copies.count - 1, "issue '\(title)' exists \(copies.count) times in company \(companyID): \(keys)")
+                report.duplicated(
+                    copies.count - 1, "issue '\(title)' exists \(copies.count) times in company \(companyID): \(keys)")
             }
             for (key, copies) in Dictionary(grouping: tenant.issues, by: \.key) where copies.count > 1 {
-                report.duplicated(copies.count - 1, "issue key \(key) is used \(copies.count) times in company \(companyID)")
+                report.duplicated(
+                    copies.count - 1, "issue key \(key) is used \(copies.count) times in company \(companyID)")
             }
         }
 
         for issue in ledger.issues {
             let found = snapshot.tenants[issue.companyID]?.issues.first { $0.issueID == issue.issueID }
             guard let found else {
-                report.lost(1, "issue \(issue.key) (\(issue.issueID)) was acknowledged but issues.list of \(issue.companyID) does not have it")
+                report.lost(
+                    1,
+                    "issue \(issue.key) (\(issue.issueID)) was acknowledged but issues.list of \(issue.companyID) does not have it"
+                )
                 continue
             }
             if found.key != issue.key || found.title != issue.title {
-                report.lost(1, "issue \(issue.issueID) is \(found.key) '\(found.title)' but was acknowledged as \(issue.key) '\(issue.title)'")
+                report.lost(
+                    1,
+                    "issue \(issue.issueID) is \(found.key) '\(found.title)' but was acknowledged as \(issue.key) '\(issue.title)'"
+                )
             }
         }
     }
@@ -105,7 +123,8 @@ struct CrashTestVerifier: Sendable {
 
     private func checkAnalytics(_ report: inout CrashTestReport) {
         let companies = Int64(Set(snapshot.companies.map(\.companyID)).count)
-        report.compare(found: snapshot.analyticsCompanies, expected: companies, "analytics.systemOverview total_companies")
+        report.compare(
+            found: snapshot.analyticsCompanies, expected: companies, "analytics.systemOverview total_companies")
 
         for companyID in snapshot.tenants.keys.sorted() {
             guard let tenant = snapshot.tenants[companyID] else {
@@ -116,7 +135,8 @@ struct CrashTestVerifier: Sendable {
             report.compare(found: tenant.analyticsUsers, expected: users, "analytics usage.users of \(companyID)")
             report.compare(found: tenant.analyticsIssues, expected: issues, "analytics usage.issues of \(companyID)")
             report.compare(
-                found: tenant.analyticsIssuesCreated, expected: issues, "analytics issues_created per day, summed, of \(companyID)"
+                found: tenant.analyticsIssuesCreated, expected: issues,
+                "analytics issues_created per day, summed, of \(companyID)"
             )
         }
     }

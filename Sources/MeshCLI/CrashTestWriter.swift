@@ -57,7 +57,8 @@ struct CrashTestWriter: Sendable {
                     "companies.provision", params, timeout: Self.callTimeout, idempotencyKey: key
                 )
                 guard let companyID = result["company"]?["company_id"]?.stringValue else {
-                    ledger.recordFailure("companies.provision", RPCError(.internal, "the result has no company.company_id"))
+                    ledger.recordFailure(
+                        "companies.provision", RPCError(.internal, "the result has no company.company_id"))
                     return
                 }
                 ledger.acknowledge(CrashTestLedger.Company(companyID: companyID, name: name, ownerEmail: email))
@@ -102,7 +103,8 @@ struct CrashTestWriter: Sendable {
                 ledger.recordFailure("issues.create", RPCError(.internal, "the result has no issue_id or key"))
                 return
             }
-            ledger.acknowledge(CrashTestLedger.Issue(companyID: tenant.companyID, issueID: issueID, key: key, title: title))
+            ledger.acknowledge(
+                CrashTestLedger.Issue(companyID: tenant.companyID, issueID: issueID, key: key, title: title))
         } catch {
             ledger.recordFailure("issues.create", error)
             await pauseAfterFailure()

@@ -63,9 +63,7 @@ final class MeshProcess: Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = ["up", "--home", home.root] + (testClock ? ["--test-clock"] : [])
-        let log = home.logPath("supervisor")
-        _ = FileManager.default.createFile(atPath: log, contents: nil)
-        let handle = FileHandle(forWritingAtPath: log)
+        let handle = try home.openLog("supervisor")
         process.standardOutput = handle
         process.standardError = handle
         try process.run()

@@ -1,3 +1,4 @@
+import Glibc
 import MeshProtocol
 import MeshRuntime
 import MeshTransport
@@ -14,6 +15,7 @@ enum StatusCommand {
 
         var allServing = true
         var anyAnswered = false
+        var anyDenied = false
         Terminal.print("mesh home: \(home.root)")
         for name in ProcessCatalog.startOrder {
             let client = RPCClient(path: home.socketPath(name), loop: loop)
@@ -33,13 +35,14 @@ enum StatusCommand {
                 allServing = allServing && status == "SERVING"
                 anyAnswered = true
             } catch {
+                anyDenied = anyDenied || error.status == .permissionDenied
                 let label = name.padding(toLength: 13, withPad: " ", startingAt: 0)
                 Terminal.print("\(label) \(failureLine(error, process: name, home: home))")
                 allServing = false
             }
         }
         if !anyAnswered {
-            Terminal.print(noAnswerAdvice(home))
+            Terminal.print(noAnswerAdvice(home, anyDenied: anyDenied))
         }
         return allServing ? 0 : 1
     }
@@ -69,12 +72,16 @@ enum StatusCommand {
     }
 
     /// Returns the advice when no process replied: run as the home's owner when it is another user's,
-    /// else start the mesh.
-    static func noAnswerAdvice(_ home: MeshHome) -> String {
+    /// else start the mesh. A process that denied the connection is running, so it is never "start".
+    static func noAnswerAdvice(_ home: MeshHome, anyDenied: Bool = false) -> String {
         do {
             try home.checkOwner()
         } catch {
             return "no process answered: \(error)"
+        }
+        if anyDenied {
+            return "no process answered: the mesh runs, but as a user that does not trust this one; run mesh as "
+                + "the user that started it, or ask them to add uid \(geteuid()) to MESH_TRUSTED_UIDS"
         }
         return "no process answered: start the mesh with `mesh up`, or check MESH_HOME and --home"
     }

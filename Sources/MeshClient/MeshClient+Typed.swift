@@ -8,7 +8,7 @@ extension MeshClient {
         adminEmail: String,
         adminName: String,
         tier: String = "basic",
-        idempotencyKey: String? = nil
+        idempotencyKey: String
     ) async throws(RPCError) -> JSONValue {
         try await call(
             "companies.provision",

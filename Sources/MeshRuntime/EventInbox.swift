@@ -54,6 +54,12 @@ enum EventInbox {
                 var duplicates = 0
                 var rejected = 0
                 for event in received {
+                    // The publisher's cursor covers this event, so it was delivered before; its inbox row
+                    // may already be pruned, and only the cursor still tells it is a repeat.
+                    if let prune, event.source == prune.source, let seq = event.seq, seq <= prune.through {
+                        duplicates += 1
+                        continue
+                    }
                     let isNew = try connection.recordInbox(
                         eventID: event.eventID, topic: event.topic, atMs: now, source: event.source, seq: event.seq)
                     guard isNew else {

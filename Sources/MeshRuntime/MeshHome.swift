@@ -90,9 +90,19 @@ public struct MeshHome: Sendable {
 
     /// Throws when `run/` exists and belongs to another user than this process's.
     public func checkOwner() throws {
-        if let owner = FileOwner.uid(of: runDirectory), owner != geteuid() {
+        if let owner = foreignOwner() {
             throw RuntimeFailure(MeshHome.foreignOwner(root, owner: owner))
         }
+    }
+
+    /// Returns the uid of the user the mesh in this home belongs to, when that is another user: the
+    /// owner of `run/`, or of the home itself when `run/` cannot be looked at (a 0700 home of another
+    /// user hides it).
+    public func foreignOwner() -> uid_t? {
+        guard let owner = FileOwner.uid(of: runDirectory) ?? FileOwner.uid(of: root), owner != geteuid() else {
+            return nil
+        }
+        return owner
     }
 
     /// Throws when the home, one of its folders or its root key belongs to another user than this

@@ -32,9 +32,12 @@ extension SocketConnection {
             let code = errno
             Glibc.close(descriptor)
             let folder = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
+            // Another user's 0700 home hides its run/ folder, but not its own owner.
+            let home = String(folder[..<(folder.lastIndex(of: "/") ?? folder.startIndex)])
+            let owner =
+                FileOwner.uid(of: folder.isEmpty ? "." : folder) ?? (home.isEmpty ? nil : FileOwner.uid(of: home))
             throw TransportError(
-                UnixSocketPath.connectFailure(
-                    path, errno: code, folderOwner: FileOwner.uid(of: folder.isEmpty ? "." : folder)),
+                UnixSocketPath.connectFailure(path, errno: code, folderOwner: owner),
                 isPermissionDenied: code == EACCES || code == EPERM, isNotASocket: UnixSocketPath.isNotASocket(path))
         }
 

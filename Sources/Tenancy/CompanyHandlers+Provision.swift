@@ -8,12 +8,22 @@ extension CompanyHandlers {
         methods.register(
             "companies.provision",
             summary:
-                "Creates a company, its owner (invited) and the owner's invitation; idempotent by meta.idempotency_key.",
+                "Creates a company, its owner (invited) and the owner's invitation; needs meta.idempotency_key.",
             scope: .root
         ) { (params: ProvisionParams, context) -> ProvisionResult in
             let caller = try TenancyAccess.require(context, method: context.method)
             let request = try ProvisionRequest(params)
-            let key = try context.meta.idempotencyKey.map(Idempotency.validate)
+            // Without a key, a retry after a lost reply would make a second company.
+            guard let sent = context.meta.idempotencyKey else {
+                throw RPCError(
+                    .invalidArgument,
+                    "companies.provision needs meta.idempotency_key (mesh call --idempotency-key KEY), so that a "
+                        + "retry returns the first company instead of making a second; use a new key for each new "
+                        + "company, such as a UUID or your own id for it",
+                    details: ["field": "meta.idempotency_key"]
+                )
+            }
+            let key = try Idempotency.validate(sent)
             let now = env.clock.nowMs()
 
             let result = try await env.store.write { connection in

@@ -16,7 +16,8 @@ struct MeshFixture {
     /// Provisions a company and returns its id.
     func provision(_ name: String, email: String, tier: String = "basic", key: String? = nil) async throws -> String {
         let result = try await root.provisionCompany(
-            name: name, adminEmail: email, adminName: "Admin of \(name)", tier: tier, idempotencyKey: key)
+            name: name, adminEmail: email, adminName: "Admin of \(name)", tier: tier,
+            idempotencyKey: key ?? "provision-\(UInt64.random(in: 0...UInt64.max))")
         guard let id = result["company"]?["company_id"]?.stringValue else {
             throw RPCError(.internal, "provision returned no company id: \(JSONWriter.string(result))")
         }

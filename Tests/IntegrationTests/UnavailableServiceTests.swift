@@ -32,7 +32,8 @@ struct UnavailableServiceTests {
 
         // Calls that need only the gateway and tenancy keep working.
         let provisioned = try await root.provisionCompany(
-            name: "Downtime Co", adminEmail: "ops@downtime.example", adminName: "Ops", tier: "premium"
+            name: "Downtime Co", adminEmail: "ops@downtime.example", adminName: "Ops", tier: "premium",
+            idempotencyKey: "downtime-co"
         )
         let companyID = try #require(provisioned["company"]?["company_id"]?.stringValue)
         #expect(try await root.company(companyID)["company_id"]?.stringValue == companyID)

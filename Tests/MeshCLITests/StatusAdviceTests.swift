@@ -30,6 +30,25 @@ import Testing
         #expect(!advice.contains("mesh up"))
     }
 
+    /// Another user's 0700 home hides its run/ folder, so the home's own owner names the user.
+    @Test(.enabled(if: geteuid() == 0)) func hiddenRunFolderFallsBackToHomeOwner() throws {
+        defer { scratch.remove() }
+        try FileManager.default.removeItem(atPath: home.runDirectory)
+        try #require(chown(home.root, 54_321, 54_321) == 0)
+
+        #expect(home.foreignOwner() == 54_321)
+        #expect(StatusCommand.noAnswerAdvice(home).contains("belongs to user 54321"))
+    }
+
+    @Test func deniedProcessesMeanTheMeshRuns() throws {
+        defer { scratch.remove() }
+
+        let advice = StatusCommand.noAnswerAdvice(home, anyDenied: true)
+
+        #expect(advice.contains("the mesh runs"))
+        #expect(!advice.contains("start the mesh"))
+    }
+
     @Test func refusalsAreNotCalledDown() throws {
         defer { scratch.remove() }
         let full = RPCError(

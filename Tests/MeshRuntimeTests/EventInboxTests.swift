@@ -63,6 +63,16 @@ import Testing
         #expect(try noteCount() == 3)
     }
 
+    @Test func eventsCoveredByCursorAreDuplicates() async throws {
+        let first = try await deliver([event(1)], deliveredThrough: 1)
+        let repeated = try await deliver([event(1)], deliveredThrough: 1)
+
+        #expect(first["duplicates"] == 1)
+        #expect(repeated["duplicates"] == 1)
+        #expect(repeated["applied"] == 0)
+        #expect(try noteCount() == 0)
+    }
+
     @Test func keepsOtherPublishersRows() async throws {
         _ = try await deliver([event(1, source: "other")], deliveredThrough: 0)
         _ = try await deliver([event(1), event(2)], deliveredThrough: 0)

@@ -71,10 +71,24 @@ import Testing
         #expect(result["invitation"]?["token"] == nil)
     }
 
+    @Test func missingKeyIsRejected() async throws {
+        let harness = try TenancyHarness()
+
+        let error = await expectFailure(.invalidArgument) {
+            try await harness.call(
+                "companies.provision", ["name": "Tiny", "admin_email": "t@tiny.example", "admin_name": "T"])
+        }
+
+        #expect(error?.details?["field"] == "meta.idempotency_key")
+        #expect(error?.message.contains("--idempotency-key") == true)
+        #expect(try harness.count("companies") == 0)
+    }
+
     @Test func basicDefaultsToThreeStatuses() async throws {
         let harness = try TenancyHarness()
         let result = try await harness.call(
-            "companies.provision", ["name": "Tiny", "admin_email": "t@tiny.example", "admin_name": "T"]
+            "companies.provision", ["name": "Tiny", "admin_email": "t@tiny.example", "admin_name": "T"],
+            idempotencyKey: "tiny"
         )
         #expect(result["company"]?["tier"] == "basic")
         #expect(result["company"]?["settings"]?["statuses"] == ["Open", "In Progress", "Closed"])

@@ -33,7 +33,8 @@ extension ServiceHarness where Service == Tenancy {
     ) async throws -> JSONValue {
         try await call(
             "companies.provision",
-            ["name": .string(name), "admin_email": .string(email), "admin_name": "Olivia Owner", "tier": .string(tier)]
+            ["name": .string(name), "admin_email": .string(email), "admin_name": "Olivia Owner", "tier": .string(tier)],
+            idempotencyKey: "provision-\(UInt64.random(in: 0...UInt64.max))"
         )
     }
 

@@ -32,7 +32,8 @@ struct WorkspaceFixture {
                 "admin_name": "Owner",
                 "tier": .string(tier.rawValue),
             ],
-            as: .root
+            as: .root,
+            idempotencyKey: "provision-\(name)-\(UInt64.random(in: 0...UInt64.max))"
         )
         let companyID = try #require(result["company"]?["company_id"]?.stringValue)
         let keyPrefix = try #require(result["company"]?["key_prefix"]?.stringValue)
