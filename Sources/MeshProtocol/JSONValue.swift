@@ -92,7 +92,9 @@ extension JSONValue {
     /// is described instead.
     public var notIntegerText: String {
         if case .double(let number) = self, number.rounded() == number {
-            return "a whole number written with a fraction or an exponent"
+            // A whole number past Int64 is parsed as a double too, whatever way it was written.
+            return abs(number) >= 9.2e18
+                ? "a whole number outside the 64-bit range" : "a whole number written with a fraction or an exponent"
         }
         return brief
     }

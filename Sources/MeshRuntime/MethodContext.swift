@@ -83,12 +83,16 @@ public struct MethodContext: Sendable {
     }
 
     /// Meta for a call this handler makes to another process: same trace, shrunken budget, caller kept.
+    ///
+    /// The budget passed on keeps back a tenth of what remains, at most 250 ms, so that a process that
+    /// does not answer runs out the downstream call first, and this handler can still reply naming it.
     public func downstreamMeta(caller: Caller? = nil) -> RequestMeta {
         var next = RequestMeta()
         next.traceID = meta.traceID
         next.caller = (caller ?? self.caller)?.json
         if let remaining {
-            next.timeoutMs = max(0, remaining.milliseconds)
+            let milliseconds = max(0, remaining.milliseconds)
+            next.timeoutMs = milliseconds - min(milliseconds / 10, 250)
         }
         return next
     }

@@ -61,11 +61,14 @@ enum CompanyExport {
     }
 
     /// Returns the parts of the other services, or throws the first failure. When parts were too large
-    /// for a frame, the error instead gives the size of the whole export, counted from every part, so
-    /// one change of `MESH_MAX_FRAME_BYTES` is enough.
-    static func combine(_ parts: [String: Result<JSONValue, RPCError>], tenancyPart: [String: JSONValue]) throws
-        -> [String: JSONValue]
-    {
+    /// for a frame, or all of them together are too large for `frameLimit`, the error instead gives the
+    /// size of the whole export, counted from every part, so one change of `MESH_MAX_FRAME_BYTES` is
+    /// enough.
+    static func combine(
+        _ parts: [String: Result<JSONValue, RPCError>],
+        tenancyPart: [String: JSONValue],
+        frameLimit: Int? = nil
+    ) throws -> [String: JSONValue] {
         var sizes: [String: Int64] = ["tenancy": Int64(JSONWriter.serialize(.object(tenancyPart)).count)]
         var tooLarge: RPCError?
         var failures: [(service: String, error: RPCError)] = []
@@ -93,6 +96,10 @@ enum CompanyExport {
         }
         if let tooLarge {
             throw wholeExportTooLarge(sizes: sizes, limit: tooLarge.details?["limit"]?.intValue)
+        }
+        // Every part fits, but the reply holds them all, with about a kilobyte of members around them.
+        if let frameLimit, sizes.values.reduce(0, +) + 1_024 > Int64(frameLimit) {
+            throw wholeExportTooLarge(sizes: sizes, limit: Int64(frameLimit))
         }
         return parts.compactMapValues { try? $0.get() }
     }

@@ -46,7 +46,7 @@ extension CompanyHandlers {
                 let list = violations.map { "\($0.limit) (\($0.action))" }.joined(separator: "; ")
                 throw RPCError(
                     .failedPrecondition,
-                    "company \(company.id) cannot move down to \(target.displayName): it is over \(violations.count) limit(s): \(list)",
+                    "company \(company.id) cannot move down to \(target.displayName): it is over \(violations.count == 1 ? "1 limit" : "\(violations.count) limits"): \(list)",
                     details: ["violations": try JSONValue(encoding: violations), "to_tier": .string(target.rawValue)]
                 )
             }

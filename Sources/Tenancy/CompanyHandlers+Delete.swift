@@ -21,7 +21,9 @@ extension CompanyHandlers {
         }
     }
 
-    static func delete(_ companyID: String, caller: Caller, atMs now: Int64, in connection: Connection) throws -> DeleteResult {
+    static func delete(_ companyID: String, caller: Caller, atMs now: Int64, in connection: Connection) throws
+        -> DeleteResult
+    {
         var company = try TenancyAccess.company(companyID, in: connection, for: caller)
         let before = company.status
 

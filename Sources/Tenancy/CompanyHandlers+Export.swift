@@ -37,7 +37,10 @@ extension CompanyHandlers {
                 }
                 return collected
             }
-            try export.merge(CompanyExport.combine(parts, tenancyPart: export)) { local, _ in local }
+            let frameLimit = try? LimitVariables.clientOptions(env.variables).maximumRequestBytes
+            try export.merge(CompanyExport.combine(parts, tenancyPart: export, frameLimit: frameLimit)) { local, _ in
+                local
+            }
             export["exported_at_ms"] = .int(env.clock.nowMs())
             return CompanyExportDocument(.object(export))
         }

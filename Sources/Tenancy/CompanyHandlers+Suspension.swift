@@ -52,7 +52,8 @@ extension CompanyHandlers {
                 guard company.status == .suspended else {
                     throw RPCError(
                         .failedPrecondition,
-                        "company \(company.id) is \(company.status.rawValue), not suspended; there is nothing to reactivate"
+                        "company \(company.id) is \(company.status.rawValue), not suspended (a scheduled reactivation "
+                            + "applies by itself once its time passes); there is nothing to reactivate"
                     )
                 }
                 return try CompanyView.make(

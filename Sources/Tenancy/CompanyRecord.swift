@@ -64,7 +64,8 @@ public struct CompanyRecord: Sendable, Hashable {
 
         let statusName = try row.requireString("status")
         guard let status = CompanyStatus(rawValue: statusName) else {
-            throw RPCError(.internal, "company \(id) contains an invalid status '\(statusName)'; repair the companies row")
+            throw RPCError(
+                .internal, "company \(id) contains an invalid status '\(statusName)'; repair the companies row")
         }
         self.status = status
 

@@ -25,7 +25,9 @@ extension CompanySettings {
             SettingsCache.shared.store(text, settings)
             return settings
         } catch {
-            throw RPCError(.internal, "the stored settings of company \(companyID) do not decode (\(error)); reconfigure the company")
+            throw RPCError(
+                .internal,
+                "the stored settings of company \(companyID) do not decode (\(error)); reconfigure the company")
         }
     }
 }

@@ -31,6 +31,7 @@ enum IdempotentWrite {
             throw Caller.noStoredResult
         }
         let (result, replayed) = try await env.store.write(deadline: context.deadline) { connection in
+            try Reactivator.reactivateIfDue(companyID, now: now, in: connection)
             let company = try TenancyAccess.company(companyID, in: connection, for: caller)
             return try Idempotency.once(
                 method: method, companyID: company.id, caller: caller, key: key, request: request, atMs: now,

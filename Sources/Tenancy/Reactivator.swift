@@ -57,6 +57,19 @@ struct Reactivator: Sendable {
         return reactivated
     }
 
+    /// Reactivates company `id` inside the caller's write when its scheduled time has passed, dated
+    /// at that time. A write that comes before the background check (a test clock moved past the time,
+    /// or a mesh that was down) then applies to, and is billed after, the reactivated company.
+    static func reactivateIfDue(_ id: String, now: Int64, in connection: Connection) throws {
+        guard let company = try CompanyRecord.load(id, in: connection), company.status == .suspended,
+            let scheduled = company.reactivateAtMs, scheduled <= now
+        else {
+            return
+        }
+        _ = try CompanyHandlers.reactivate(
+            company, automatic: true, caller: .service, atMs: dueTime(of: company, now: now), in: connection)
+    }
+
     /// Returns when a due company became active again: its scheduled time, even when the check comes
     /// later (the mesh was down, or a test clock jumped), so billing charges from that time. A change
     /// to the company after the scheduled time moves it to that change, so events stay in time order.

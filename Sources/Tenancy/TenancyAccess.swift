@@ -50,8 +50,14 @@ public enum TenancyAccess {
             """,
             [caller.keyID.map { .text($0) } ?? .null, .text(userID)]
         )
-        guard let row, row.string("status") == UserStatus.active.rawValue, row.int("key_revoked_at_ms") == nil
-        else {
+        guard let row else {
+            throw RPCError(
+                .unauthenticated,
+                "meta.caller names user \(userID), who does not exist; call through the gateway with an API key, "
+                    + "which sets the caller"
+            )
+        }
+        guard row.string("status") == UserStatus.active.rawValue, row.int("key_revoked_at_ms") == nil else {
             throw RPCError(
                 .unauthenticated,
                 "the API key of user \(userID) was revoked, or the user deactivated, while this call was on its "
@@ -64,7 +70,7 @@ public enum TenancyAccess {
             throw RPCError(
                 .permissionDenied,
                 "the role of user \(userID) changed from \(caller.role ?? "none") to \(stored) while this call was "
-                    + "on its way, so it was not applied; retry it to act with the new role",
+                    + "on its way, so it was not applied; retry it if the \(stored) role may make this call",
                 details: ["role": .string(stored), "previous_role": .string(caller.role ?? "none")],
                 retryAfterMs: 1_000,
                 retryable: true

@@ -118,6 +118,7 @@ struct EnvelopeEncodingTests {
         (#"{"jsonrpc":"2.0","method":"m","id":1,"meta":{"timeout_ms":"5000"}}"#, #"not "5000""#),
         (#"{"jsonrpc":"2.0","method":"m","id":1.5}"#, "not 1.5"),
         (#"{"jsonrpc":"2.0","method":"m","id":1e2}"#, "not a whole number written with a fraction or an exponent"),
+        (#"{"jsonrpc":"2.0","method":"m","id":12345678901234567890}"#, "not a whole number outside the 64-bit range"),
         (#"{"jsonrpc":"2.0","method":"m","id":1,"meta":{"timeout_ms":5e2}}"#, "fraction or an exponent"),
     ])
     func wrongEnvelopeValueIsShown(text: String, ending: String) {

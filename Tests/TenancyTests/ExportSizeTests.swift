@@ -60,6 +60,23 @@ import Testing
         #expect(error?.status == .unavailable)
     }
 
+    @Test func partsThatFitAloneButNotTogether() {
+        let parts: [String: Result<JSONValue, RPCError>] = [
+            "billing": .success(["a": .string(String(repeating: "x", count: 40_000))]),
+            "analytics": .success(["b": .string(String(repeating: "y", count: 40_000))]),
+            "notification": .success([:]),
+        ]
+
+        let error = #expect(throws: RPCError.self) {
+            _ = try CompanyExport.combine(parts, tenancyPart: tenancyPart, frameLimit: 65_536)
+        }
+
+        #expect(error?.status == .resourceExhausted)
+        #expect(error?.details?["limit"] == 65_536)
+        #expect(error?.details?["parts"]?["analytics"] != nil)
+        #expect(error?.message.contains("set MESH_MAX_FRAME_BYTES to at least") == true)
+    }
+
     @Test func fittingPartsAreReturned() throws {
         let parts: [String: Result<JSONValue, RPCError>] = [
             "billing": .success(["a": 1]),

@@ -1,7 +1,7 @@
 import MeshProtocol
 import MeshRuntime
-import Testing
 import TenantModel
+import Testing
 
 @testable import Tenancy
 
@@ -49,6 +49,18 @@ import TenantModel
 
         #expect(error?.message.contains("while this call was on its way") == true)
         #expect(try harness.count("issues", where: "company_id = ?", [.text(company.companyID)]) == 0)
+    }
+
+    @Test func unknownUserIsNamed() async throws {
+        let harness = try TenancyHarness()
+        let company = try await harness.onboard()
+        let stranger = Caller(kind: .user, companyID: company.companyID, userID: "usr_nobody", role: "owner")
+
+        let error = await expectFailure(.unauthenticated) {
+            try await harness.call("teams.list", ["company_id": .string(company.companyID)], as: stranger)
+        }
+
+        #expect(error?.message.contains("names user usr_nobody, who does not exist") == true)
     }
 
     @Test func revokedKeyCannotWrite() async throws {

@@ -438,10 +438,26 @@ class Client:
         notification. Replies may arrive in any order; they are matched by id.
         """
         prepared = [self._prepare(request) for request in requests]
-        # Each frame goes out as soon as the in-flight window has room for it.
-        for pending, message in prepared:
-            self._send_messages(message, [pending] if pending is not None else [])
-        return [pending.outcome() if pending is not None else None for pending, _ in prepared]
+        # Each frame goes out as soon as the in-flight window has room for it. When the connection
+        # closes on the way, the requests sent before keep their own outcomes, so the caller can tell
+        # which were acknowledged; this one and the rest get the error that closed it.
+        failure = None
+        failed_at = len(prepared)
+        for index, (pending, message) in enumerate(prepared):
+            try:
+                self._send_messages(message, [pending] if pending is not None else [])
+            except MeshError as error:
+                failure, failed_at = error, index
+                break
+        outcomes = []
+        for index, (pending, _) in enumerate(prepared):
+            if pending is None:
+                outcomes.append(None)
+            elif index >= failed_at:
+                outcomes.append(failure)
+            else:
+                outcomes.append(pending.outcome())
+        return outcomes
 
     def batch(self, requests):
         """Sends the requests as one JSON-RPC batch (one frame containing an array).

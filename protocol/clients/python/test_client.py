@@ -290,6 +290,23 @@ class GatewayTests(unittest.TestCase):
                 self.assertNotIsInstance(outcome, MeshError, f"{request.method} failed: {outcome}")
                 self.assertIsInstance(outcome, dict)
 
+    def test_call_many_after_close_returns_errors(self):
+        # A connection that closes on the way fails what was not sent, without losing the list.
+        client = Client(SOCKET, api_key=self.root_key, default_timeout_ms=10_000)
+        try:
+            self.assertEqual(client.call("rpc.ping"), "pong")
+            client._sock.shutdown(socket.SHUT_RDWR)
+            client._reader.join(timeout=10)
+
+            outcomes = client.call_many([Request("rpc.ping"), Request("rpc.ping"), Request("rpc.ping")])
+
+            self.assertEqual(len(outcomes), 3)
+            for outcome in outcomes:
+                self.assertIsInstance(outcome, MeshError)
+                self.assertEqual(outcome.status, "UNAVAILABLE")
+        finally:
+            client.close()
+
     def test_call_many_stays_within_the_in_flight_limit(self):
         # Four times the server's limit per connection: the rest wait in the client until replies arrive.
         requests = [Request("companies.list", {"limit": 1}, timeout_ms=30_000) for _ in range(1024)]
