@@ -97,10 +97,12 @@ enum ClockCommand {
         return formatter.string(from: clock.now())
     }
 
+    /// Throws unless `home` is a folder a mesh has run in, which has a `data/` folder.
     private static func requireHome(_ home: MeshHome) throws {
-        guard FileManager.default.fileExists(atPath: home.root) else {
+        guard FileManager.default.fileExists(atPath: home.dataDirectory) else {
             throw RuntimeFailure(
-                "no mesh home at \(home.root); pass --home or set MESH_HOME to the folder `mesh up` runs in")
+                "no mesh home at \(home.root) (it has no data/ folder); pass --home or set MESH_HOME to the folder "
+                    + "`mesh up` runs in")
         }
     }
 

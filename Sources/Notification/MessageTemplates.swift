@@ -7,6 +7,7 @@ import TenantModel
 enum MessageTemplates {
     static func welcome(
         company: String,
+        companyID: String,
         tier: Tier,
         ownerName: String,
         token: String,
@@ -16,6 +17,7 @@ enum MessageTemplates {
             \(greeting(ownerName))
 
             \(company) is now set up on TenantMesh with the \(tier.displayName) plan, and you are its owner.
+            Its company id is \(companyID).
 
             To activate your account, accept your invitation with the mesh command-line tool:
 

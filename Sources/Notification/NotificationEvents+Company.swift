@@ -40,7 +40,8 @@ extension NotificationEvents {
             in: connection)
 
         let text = MessageTemplates.welcome(
-            company: name, tier: tier, ownerName: mailbox.name, token: token, expiresAtMs: expiresAtMs
+            company: name, companyID: companyID, tier: tier, ownerName: mailbox.name, token: token,
+            expiresAtMs: expiresAtMs
         )
         let welcome = OutgoingMessage.email(
             .welcome, to: mailbox, text: text, dateMs: createdAtMs, branding: company.activeBranding)

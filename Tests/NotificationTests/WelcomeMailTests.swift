@@ -32,6 +32,7 @@ import Testing
         #expect(email.header("Date") == EmailDate.rfc5322(at))
         #expect(email.header("Message-ID") == "<\(messageID)@tenantmesh.invalid>")
         #expect(email.body.contains("expires on \(EmailDate.readable(at + 7 * Fixture.day))"))
+        #expect(email.body.contains("Its company id is cmp_a."))
 
         let listed = try await harness.call("notifications.list", ["company_id": "cmp_a"])
         let messages = try #require(listed["messages"]?.arrayValue)

@@ -103,4 +103,19 @@ import Testing
         }
         #expect(error?.message.contains("suspended") == true)
     }
+
+    @Test func deletedCompanyInvitationSaysSo() async throws {
+        let harness = try TenancyHarness()
+        let provisioned = try await harness.provision()
+        let companyID = try #require(provisioned["company"]?["company_id"]?.stringValue)
+        let token = try harness.invitationToken(for: try #require(provisioned["owner"]?["user_id"]?.stringValue))
+
+        _ = try await harness.call("companies.delete", ["company_id": .string(companyID)])
+        let error = await expectFailure(.failedPrecondition) {
+            try await harness.call("auth.acceptInvitation", ["token": .string(token)], as: nil)
+        }
+
+        #expect(error?.message.contains("which was deleted") == true)
+        #expect(error?.details?["status"] == "deleted")
+    }
 }
