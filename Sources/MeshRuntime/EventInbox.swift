@@ -54,8 +54,8 @@ enum EventInbox {
                 var duplicates = 0
                 var rejected = 0
                 for event in received {
-                    // The publisher's cursor covers this event, so it was delivered before; its inbox row
-                    // may already be pruned, and only the cursor still tells it is a repeat.
+                    // The publisher's cursor covers this event, so it was delivered before. Its inbox row may
+                    // already be pruned, which leaves the cursor as the only record of the repeat.
                     if let prune, event.source == prune.source, let seq = event.seq, seq <= prune.through {
                         duplicates += 1
                         continue

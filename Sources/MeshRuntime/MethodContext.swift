@@ -44,7 +44,7 @@ public struct MethodContext: Sendable {
     /// Returns the verified caller, or throws UNAUTHENTICATED when the call came without one.
     public func requireCaller() throws(RPCError) -> Caller {
         guard let caller else {
-            // A caller member that could not be read is named, so the one who wrote it sees the mistake.
+            // A caller member that could not be read is named, so that its author can find the mistake.
             let sent = meta.caller.flatMap { Caller(json: $0) == nil ? $0 : nil }.map {
                 "; meta.caller \($0.brief) is not a caller: it needs kind root, user or service, and a user "
                     + "needs company_id, user_id and role"
@@ -84,8 +84,8 @@ public struct MethodContext: Sendable {
 
     /// Meta for a call this handler makes to another process: same trace, shrunken budget, caller kept.
     ///
-    /// The budget passed on keeps back a tenth of what remains, at most 250 ms, so that a process that
-    /// does not answer runs out the downstream call first, and this handler can still reply naming it.
+    /// The budget passed on keeps back a tenth of what remains, at most 250 ms. When a process does not
+    /// reply, the downstream call then runs out first, and this handler can still reply naming it.
     public func downstreamMeta(caller: Caller? = nil) -> RequestMeta {
         var next = RequestMeta()
         next.traceID = meta.traceID

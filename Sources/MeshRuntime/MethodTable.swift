@@ -96,7 +96,7 @@ public struct MethodTable: Sendable {
         throw RPCError(
             .invalidArgument,
             "params.\(first.clipped) is not a parameter of \(method); \(accepted)",
-            // Error details keep at most 100 elements of a list, so the count says how many there were.
+            // Error details keep at most 100 elements of a list, so the count gives how many there were.
             details: [
                 "field": .string(first.clipped), "unknown": .array(unknown.map { .string($0.clipped) }),
                 "unknown_count": .int(Int64(unknown.count)),

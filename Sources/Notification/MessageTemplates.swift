@@ -91,7 +91,7 @@ enum MessageTemplates {
     }
 
     /// Returns the notice of a tier change. A suspended company pays nothing until it is reactivated,
-    /// so its notice says that instead of promising a proration.
+    /// so its notice states that instead of promising a proration.
     static func tierChanged(
         company: String,
         ownerName: String,

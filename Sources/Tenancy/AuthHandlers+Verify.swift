@@ -66,7 +66,7 @@ extension AuthHandlers {
         else {
             throw rejected
         }
-        // The caller holds the key itself here, so naming a deleted company tells a stranger nothing.
+        // The caller has the key itself here, so naming a deleted company reveals nothing to a stranger.
         let companyStatus = row.string("company_status").flatMap(CompanyStatus.init(rawValue:))
         if companyStatus == .deleted {
             throw RPCError(

@@ -97,7 +97,7 @@ enum CompanyExport {
         if let tooLarge {
             throw wholeExportTooLarge(sizes: sizes, limit: tooLarge.details?["limit"]?.intValue)
         }
-        // Every part fits, but the reply holds them all, with about a kilobyte of members around them.
+        // Every part fits, but the reply contains them all, with about a kilobyte of members around them.
         if let frameLimit, sizes.values.reduce(0, +) + 1_024 > Int64(frameLimit) {
             throw wholeExportTooLarge(sizes: sizes, limit: Int64(frameLimit))
         }

@@ -12,7 +12,7 @@ import Testing
         try NotificationHarness(variables: ["MESH_SMTP_URL": sink.url])
     }
 
-    /// Returns a sender whose relay replies may take `timeout`. A test that holds a reply back gives a
+    /// Returns a sender whose relay replies may take `timeout`. A test that keeps a reply back gives a
     /// long one, because the whole test run shares two cores and the test may wait long for its turn.
     func sender(
         _ harness: NotificationHarness, relay url: String, timeout: Duration = .seconds(5)
