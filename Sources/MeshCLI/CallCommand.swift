@@ -83,7 +83,10 @@ enum CallCommand {
     /// A service trusts the verified caller that the gateway sends along, and only processes of this
     /// user reach its socket. The CLI acts as root there only for someone who can read the mesh home's
     /// root key, the same person who could call as root through the gateway.
-    static func directCaller(_ arguments: CommandLineArguments, home: MeshHome) throws(UsageError) -> JSONValue {
+    ///
+    /// - Throws: UsageError for `--key` with `--process`; RuntimeFailure when the root key cannot be read,
+    ///   which is about the mesh home, not the command line.
+    static func directCaller(_ arguments: CommandLineArguments, home: MeshHome) throws -> JSONValue {
         guard arguments.option("key") == nil else {
             throw UsageError(
                 "--key works only through the gateway, which checks keys; with --process the call acts as root, "
@@ -99,17 +102,17 @@ enum CallCommand {
             let needs = "a call with --process acts as root and needs the root key at \(home.rootKeyPath), which"
             // A key that exists but cannot be read belongs to another user's mesh, which no start would fix.
             if access(home.rootKeyPath, F_OK) == 0 && access(home.rootKeyPath, R_OK) != 0 {
-                throw UsageError(
+                throw RuntimeFailure(
                     "\(needs) uid \(geteuid()) may not read; only the user that runs the mesh can call its services "
                         + "directly, so call through the gateway with your API key instead")
             }
             // Another user's 0700 home hides its key, which is not the same as a key that is missing.
             if let owner = home.foreignOwner() {
-                throw UsageError(
+                throw RuntimeFailure(
                     MeshHome.foreignOwner(home.root, owner: owner) + "; other users call through the gateway with "
                         + "their API key")
             }
-            throw UsageError("\(needs) could not be read; start the mesh with mesh up, or pass the mesh's --home")
+            throw RuntimeFailure("\(needs) could not be read; start the mesh with mesh up, or pass the mesh's --home")
         }
         return Caller.root.json
     }

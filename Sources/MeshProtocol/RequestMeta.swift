@@ -59,10 +59,13 @@ public struct RequestMeta: Sendable, Hashable {
                 timeoutMs = milliseconds
             case "idempotency_key":
                 // Counted in Unicode scalars so that every implementation counts the same way.
-                guard case .string(let text) = member, !text.isEmpty, text.unicodeScalars.count <= 200 else {
+                // A key of spaces alone is almost surely a client's empty variable, so it is refused too.
+                guard case .string(let text) = member, text.unicodeScalars.count <= 200,
+                    text.unicodeScalars.contains(where: { !$0.properties.isWhitespace })
+                else {
                     throw RPCError(
                         .invalidRequest,
-                        "meta.idempotency_key must be a string of 1 to 200 Unicode code points",
+                        "meta.idempotency_key must be a string of 1 to 200 Unicode code points, not only spaces",
                         details: ["field": "meta.idempotency_key"]
                     )
                 }

@@ -309,7 +309,7 @@ final class ClientState: ConnectionDelegate {
                 if response.id == nil || response.id == .null, case .failure(let error) = response.outcome {
                     // An error with no id is about the connection itself (a framing error, the
                     // connection limit): it applies to every call in flight.
-                    failAll(error)
+                    failAll(connectionError(error), unsent: error)
                 }
                 continue
             }
@@ -319,6 +319,23 @@ final class ClientState: ConnectionDelegate {
             entry.continuation.resume(returning: response.outcome)
         }
         sendQueued()
+    }
+
+    /// Returns what a call already sent gets when the server ends the connection with `error`. A bad
+    /// length prefix stops the server after it read the frames before it, so those calls may have been
+    /// applied, and they get a retryable UNAVAILABLE rather than the framing error. A refusal at
+    /// connect time (connection limit, untrusted uid) came before any request was read.
+    private func connectionError(_ error: RPCError) -> RPCError {
+        guard error.status == .invalidRequest else {
+            return error
+        }
+        return RPCError(
+            .unavailable,
+            "the server closed the connection to '\(path)' (\(error.message)) before the reply arrived; the request "
+                + "may or may not have been applied, so retry a write with the same idempotency key",
+            details: ["cause": .string(error.status.name)],
+            retryable: true
+        )
     }
 
     /// Returns the server's in-flight limit when `response` refuses a request for it, else nil. The server

@@ -51,6 +51,34 @@ import Testing
         }
     }
 
+    /// A request over the server's frame limit (the client was given a larger one) makes the server
+    /// close the connection. The calls already sent may have run, so their outcome is unknown.
+    @Test func framingErrorLeavesSentCallsUnknown() async throws {
+        var limits = ServerLimits()
+        limits.maximumFrameBytes = 65_536
+        let fixture = try RuntimeFixture(limits: limits)
+        var options = RPCClient.Options()
+        options.maximumRequestBytes = 1 << 20
+        let client = RPCClient(path: fixture.socketPath, loop: fixture.clientLoop, options: options)
+
+        let slow = Task {
+            await Self.failure { () async throws(RPCError) in
+                _ = try await client.call("echo.sleep", params: ["milliseconds": 30_000])
+            }
+        }
+        try await Self.waitUntil { client.callCounts().sent == 1 }
+        let big = await Self.failure { () async throws(RPCError) in
+            _ = try await client.call("echo.say", params: ["text": .string(String(repeating: "x", count: 100_000))])
+        }
+
+        let slowError = await slow.value
+        #expect(slowError?.status == .unavailable)
+        #expect(slowError?.details?["cause"] == "INVALID_REQUEST")
+        #expect(slowError?.retryable == true)
+        #expect(slowError?.message.contains("may or may not have been applied") == true)
+        #expect(big?.status == .unavailable)
+    }
+
     @Test func closeTellsSentFromUnsent() async throws {
         let fixture = try RuntimeFixture()
         var options = RPCClient.Options()

@@ -619,6 +619,16 @@ class Client:
                 f"the connection to {self.socket_path} closed before the reply came; reconnect and retry "
                 "(a write may have been applied, so retry it with the same idempotency key)",
             )
+        if failure.status == "INVALID_REQUEST" and not self._closing:
+            # A bad length prefix stops the server after it read the frames before it (section 5.6),
+            # so the calls waiting may have been applied: their outcome is unknown, not rejected.
+            failure = MeshError.local(
+                "UNAVAILABLE",
+                f"the server closed the connection to {self.socket_path} ({failure.message}) before the reply "
+                "came; the request may or may not have been applied, so retry a write with the same "
+                "idempotency key",
+                details={"cause": "INVALID_REQUEST"},
+            )
         self._fail_all(failure)
 
     def _handle_payload(self, payload):
