@@ -22,6 +22,8 @@ enum UpCommand {
             logger.info("supervisor.signal", ["signal": "\(signal)"])
             stopRequested.request()
         }
+        let ownerWatch = try OwnerWatch.start(logger: logger, stop: stopRequested)
+        defer { ownerWatch?.cancel() }
 
         let pidPath = home.runDirectory + "/supervisor.pid"
         try "\(getpid())\n".write(toFile: pidPath, atomically: true, encoding: .utf8)

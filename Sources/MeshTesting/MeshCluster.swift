@@ -18,11 +18,14 @@ public final class MeshCluster: Sendable {
         home = MeshHome(root: root)
         try home.prepare()
 
+        // A test process that dies without stopping the mesh takes the mesh with it.
+        var watched = variables
+        watched["MESH_WATCH_PID"] = watched["MESH_WATCH_PID"] ?? "\(getpid())"
         supervisor = try SpawnedProcess(
             executable: try MeshCluster.meshBinary(),
             arguments: ["up", "--test-clock", "--home", root],
             outputPath: home.logPath("supervisor"),
-            variables: variables
+            variables: watched
         )
 
         try await waitUntilUp()
