@@ -53,25 +53,12 @@ enum EventInbox {
                 var applied = 0
                 var duplicates = 0
                 var rejected = 0
-                // Each publisher's cursor: the highest recorded, or this batch's when higher. Read once per
-                // publisher and batch.
-                var cursors: [String: Int64] = [:]
-                func cursor(of source: String) throws -> Int64 {
-                    if let known = cursors[source] {
-                        return known
-                    }
-                    var found = try connection.inboxCursor(source: source) ?? 0
-                    if let prune, prune.source == source {
-                        found = max(found, prune.through)
-                    }
-                    cursors[source] = found
-                    return found
-                }
-
                 for event in received {
-                    // The publisher's cursor covers this event, so it was delivered before. Its inbox row may
-                    // be pruned, which leaves the cursor as the only record of the repeat.
-                    if let seq = event.seq, seq <= (try cursor(of: event.source)) {
+                    // The batch's cursor covers this event, so it was delivered before. Its inbox row may be
+                    // pruned, which leaves the cursor as the only record of the repeat. Only the batch's own
+                    // cursor counts: a publisher restored from a backup numbers new events again from an
+                    // older cursor, and a cursor kept from before would drop them.
+                    if let prune, event.source == prune.source, let seq = event.seq, seq <= prune.through {
                         duplicates += 1
                         continue
                     }

@@ -34,24 +34,10 @@ extension Connection {
     @discardableResult
     public func pruneInbox(source: String, deliveredThrough seq: Int64) throws -> Int {
         try execute(
-            """
-            INSERT INTO inbox_cursor (source, delivered_through) VALUES (?, ?)
-            ON CONFLICT (source) DO UPDATE SET delivered_through = max(delivered_through, excluded.delivered_through)
-            """,
-            [.text(source), .integer(seq)]
-        )
-        try execute(
             "DELETE FROM inbox WHERE source = ? AND seq IS NOT NULL AND seq <= ?",
             [.text(source), .integer(seq)]
         )
         return changes
-    }
-
-    /// Returns the highest cursor `source` has reported, or nil before its first. Its events at or below
-    /// it were delivered before.
-    public func inboxCursor(source: String) throws -> Int64? {
-        try queryOne("SELECT delivered_through FROM inbox_cursor WHERE source = ?", [.text(source)])?
-            .int("delivered_through")
     }
 
     /// Deletes inbox rows received before `receivedBeforeMs` and returns how many were deleted.

@@ -45,17 +45,5 @@ enum StoreMigrations {
                 CREATE INDEX inbox_by_source ON inbox (source, seq) WHERE seq IS NOT NULL;
                 """
         ),
-        Migration(
-            id: 4,
-            name: "store.inbox_cursor",
-            sql: """
-                -- Each publisher's highest reported cursor. Its events at or below it were delivered
-                -- before, so they are repeats even after their inbox rows are deleted.
-                CREATE TABLE inbox_cursor (
-                    source TEXT PRIMARY KEY,
-                    delivered_through INTEGER NOT NULL
-                );
-                """
-        ),
     ]
 }

@@ -73,17 +73,6 @@ import Testing
         #expect(try noteCount() == 0)
     }
 
-    @Test func prunedRepeatWithoutCursorStaysDuplicate() async throws {
-        _ = try await deliver([event(1)], deliveredThrough: nil)
-        _ = try await deliver([event(2)], deliveredThrough: 1)
-
-        // The row of event 1 is gone, and this batch sends no cursor: the recorded one still covers it.
-        let repeated = try await deliver([event(1)], deliveredThrough: nil)
-
-        #expect(repeated["duplicates"] == 1)
-        #expect(try noteCount() == 2)
-    }
-
     @Test func cursorCoversOnlyItsPublisher() async throws {
         let mixed = try await deliver([event(1, source: "other"), event(3)], deliveredThrough: 2)
 

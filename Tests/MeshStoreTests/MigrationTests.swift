@@ -41,7 +41,7 @@ import Testing
         let storeNames = try database.readSync { connection in
             try connection.query("SELECT name FROM store_migrations ORDER BY id").map { try $0.requireString("name") }
         }
-        #expect(storeNames == ["store.outbox", "store.inbox", "store.inbox_source", "store.inbox_cursor"])
+        #expect(storeNames == ["store.outbox", "store.inbox", "store.inbox_source"])
 
         let tables = try database.readSync { connection in
             try connection.query("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").compactMap {
