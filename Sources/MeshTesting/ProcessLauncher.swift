@@ -14,4 +14,12 @@ public enum ProcessLauncher {
             try process.run()
         }
     }
+
+    /// Runs `spawn` under the same lock, so that a `posix_spawn` of SpawnedProcess never overlaps a
+    /// `Process.run()` either.
+    static func serialized<Result>(_ spawn: () -> Result) -> Result {
+        lock.withLock { _ in
+            spawn()
+        }
+    }
 }

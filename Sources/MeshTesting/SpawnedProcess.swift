@@ -60,13 +60,17 @@ public final class SpawnedProcess: Sendable {
         }
 
         var child: pid_t = 0
-        let result = argv.withUnsafeBufferPointer { arguments in
-            envp.withUnsafeBufferPointer { environment in
-                posix_spawn(&child, executable, &actions, &attributes, arguments.baseAddress!, environment.baseAddress!)
+        let result = ProcessLauncher.serialized {
+            argv.withUnsafeBufferPointer { arguments in
+                envp.withUnsafeBufferPointer { environment in
+                    posix_spawn(
+                        &child, executable, &actions, &attributes, arguments.baseAddress!, environment.baseAddress!)
+                }
             }
         }
         guard result == 0 else {
-            throw BlockingSocketError(message: "posix_spawn of \(executable) failed: \(String(cString: strerror(result)))")
+            throw BlockingSocketError(
+                message: "posix_spawn of \(executable) failed: \(String(cString: strerror(result)))")
         }
         pid = child
     }

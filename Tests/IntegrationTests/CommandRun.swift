@@ -1,20 +1,18 @@
 import Foundation
 import MeshTesting
 
-/// Runs `command`, an executable's path and its arguments, to its end, started through the shared
-/// launch lock, and returns its exit status and its output and errors together.
+/// Runs `command`, an executable's path and its arguments, to its end and returns its exit status and
+/// its output and errors together. It starts with `posix_spawn` (SpawnedProcess), because Foundation's
+/// `Process.run()` crashed the test process now and then when many test threads were busy.
 func runToEnd(_ command: [String]) async throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: command[0])
-    process.arguments = Array(command.dropFirst())
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardError = output
-    try ProcessLauncher.run(process)
+    let outputPath = NSTemporaryDirectory() + "run-" + UUID().uuidString + ".out"
+    defer { unlink(outputPath) }
+    let process = try SpawnedProcess(
+        executable: command[0], arguments: Array(command.dropFirst()), outputPath: outputPath)
 
-    return try await onOwnThread {
-        let data = output.fileHandleForReading.readDataToEndOfFile()
+    let status = try await onOwnThread {
         process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        return process.exitStatus ?? -1
     }
+    return (status, (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "")
 }

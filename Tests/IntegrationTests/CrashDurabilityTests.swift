@@ -55,27 +55,13 @@ struct CrashDurabilityTests {
     /// Runs `mesh crashtest` with `arguments` and returns its exit status and its combined output.
     static func crashtest(_ arguments: [String]) async throws -> (status: Int32, output: String) {
         let outputPath = NSTemporaryDirectory() + "crashtest-" + UUID().uuidString + ".log"
-        _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
         defer { try? FileManager.default.removeItem(atPath: outputPath) }
-        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
-
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try MeshCluster.meshBinary())
-        process.arguments = ["crashtest"] + arguments
-        process.standardOutput = log
-        process.standardError = log
-        let status = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int32, any Error>) in
-            process.terminationHandler = { finished in
-                continuation.resume(returning: finished.terminationStatus)
-            }
-            do {
-                try ProcessLauncher.run(process)
-            } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: error)
-            }
+        let process = try SpawnedProcess(
+            executable: try MeshCluster.meshBinary(), arguments: ["crashtest"] + arguments, outputPath: outputPath)
+        let status = try await onOwnThread {
+            process.waitUntilExit()
+            return process.exitStatus ?? -1
         }
-        try? log.close()
         return (status, (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "")
     }
 }

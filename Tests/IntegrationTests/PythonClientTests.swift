@@ -107,50 +107,25 @@ struct PythonClientTests {
         outputPath: String,
         limit: Duration = .seconds(180)
     ) async throws -> Int32 {
-        _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
-        guard let output = FileHandle(forWritingAtPath: outputPath) else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: outputPath])
-        }
-        defer { try? output.close() }
+        // posix_spawn has no working directory of its own here, so a shell changes to the package root
+        // first. Foundation's Process.run() crashed the test process now and then, so it is not used.
+        let process = try SpawnedProcess(
+            executable: "/bin/sh",
+            arguments: ["-c", #"cd "$0" && exec "$@""#, packageRoot.path, executable] + arguments,
+            outputPath: outputPath,
+            variables: environment
+        )
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        process.currentDirectoryURL = packageRoot
-        process.standardOutput = output
-        process.standardError = output
-
-        let exited = AsyncStream<Int32> { continuation in
-            process.terminationHandler = { finished in
-                continuation.yield(finished.terminationStatus)
-                continuation.finish()
-            }
-        }
-        try ProcessLauncher.run(process)
-
-        return try await withThrowingTaskGroup(of: Int32?.self) { group in
-            group.addTask {
-                for await status in exited {
-                    return status
-                }
-                return nil
-            }
-            group.addTask {
-                try await Task.sleep(for: limit)
-                process.terminate()
-                return nil
-            }
-
-            // The first child to finish decides: the exit status, or nil when the watchdog fired.
-            let first = try await group.next() ?? nil
-            group.cancelAll()
-            guard let status = first else {
+        let deadline = ContinuousClock.now + limit
+        while process.isRunning {
+            guard ContinuousClock.now < deadline else {
+                process.signal(SIGKILL)
                 Issue.record(
                     "\(executable) \(arguments.joined(separator: " ")) ran longer than \(limit) and was terminated")
                 return -1
             }
-            return status
+            try await Task.sleep(for: .milliseconds(50))
         }
+        return process.exitStatus ?? -1
     }
 }

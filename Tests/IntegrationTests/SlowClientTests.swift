@@ -209,19 +209,18 @@ struct SlowClientTests {
         // A real billing process allowed only 48 open files, so that connections run it out of them.
         let home = MeshHome(root: "/tmp/sd-" + String(UInt64.random(in: 0...UInt64.max), radix: 36))
         defer { try? FileManager.default.removeItem(atPath: home.root) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = [
-            "-c", #"ulimit -n 48 && exec "$0" serve billing --home "$1""#, try MeshCluster.meshBinary(), home.root,
-        ]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try ProcessLauncher.run(process)
+        let process = try SpawnedProcess(
+            executable: "/bin/sh",
+            arguments: [
+                "-c", #"ulimit -n 48 && exec "$0" serve billing --home "$1""#, try MeshCluster.meshBinary(), home.root,
+            ],
+            outputPath: "/dev/null"
+        )
         defer {
-            process.terminate()
+            process.signal(SIGTERM)
             process.waitUntilExit()
         }
-        let pid = process.processIdentifier
+        let pid = process.pid
         let path = home.socketPath("billing")
 
         let (cpuWhileFull, servedAfter) = try await onOwnThread {
