@@ -16,8 +16,8 @@ import TenantModel
 /// A gateway killed between two flushes then loses at most that share of a limited company's calls,
 /// however fast they come.
 ///
-/// NOTE: a gateway killed between two flushes loses the calls counted since the last one (and their
-/// warnings); the limit is then enforced from the last flushed figure.
+/// NOTE: a gateway killed between two flushes loses the calls counted since the last one, and their
+/// warnings. After a restart the limit is enforced from the last flushed figure.
 final class UsageCounter: Sendable {
     static let topic = "usage.api_calls"
 

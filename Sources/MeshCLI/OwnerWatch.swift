@@ -29,9 +29,9 @@ enum OwnerWatch {
         }
     }
 
-    /// Returns whether a process with this pid exists and has not exited. `kill` with signal 0 checks without
-    /// sending anything, and an exited process that its parent has not yet reaped is a zombie (state Z
-    /// in /proc), which counts as gone.
+    /// Returns whether a process with this pid exists and has not exited. `kill` with signal 0 checks
+    /// without sending anything. An exited process that its parent has not reaped yet is a zombie
+    /// (state Z in /proc), which counts as gone.
     private static func isRunning(_ pid: Int32) -> Bool {
         guard kill(pid, 0) == 0 || errno == EPERM else {
             return false

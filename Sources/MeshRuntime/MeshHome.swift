@@ -95,9 +95,8 @@ public struct MeshHome: Sendable {
         }
     }
 
-    /// Returns the uid of the user the mesh in this home belongs to, when that is another user: the
-    /// owner of `run/`, or of the home itself when `run/` cannot be looked at (a 0700 home of another
-    /// user hides it).
+    /// Returns the uid of the other user the mesh in this home belongs to, or nil when it is this user's.
+    /// That is the owner of `run/`, or of the home itself, because another user's 0700 home hides `run/`.
     public func foreignOwner() -> uid_t? {
         guard let owner = FileOwner.uid(of: runDirectory) ?? FileOwner.uid(of: root), owner != geteuid() else {
             return nil

@@ -18,14 +18,11 @@ public final class MeshCluster: Sendable {
         home = MeshHome(root: root)
         try home.prepare()
 
-        // A test process that dies without stopping the mesh takes the mesh with it.
-        var watched = variables
-        watched["MESH_WATCH_PID"] = watched["MESH_WATCH_PID"] ?? "\(getpid())"
         supervisor = try SpawnedProcess(
             executable: try MeshCluster.meshBinary(),
             arguments: ["up", "--test-clock", "--home", root],
             outputPath: home.logPath("supervisor"),
-            variables: watched
+            variables: ProcessTie.tiedToThisProcess(variables)
         )
 
         try await waitUntilUp()

@@ -61,7 +61,13 @@ struct Reactivator: Sendable {
     /// at that time. A write that comes before the background check (a test clock moved past the time,
     /// or a mesh that was down) then applies to, and is billed after, the reactivated company.
     static func reactivateIfDue(_ id: String, now: Int64, in connection: Connection) throws {
-        guard let company = try CompanyRecord.load(id, in: connection), company.status == .suspended,
+        // Every company write runs this, so a cheap indexed look comes first and the full record, with
+        // its settings to parse, is loaded only for a company that is due.
+        let due = try connection.queryOne(
+            "SELECT 1 AS due FROM companies WHERE id = ? AND status = 'suspended' AND reactivate_at_ms <= ?",
+            [.text(id), .integer(now)]
+        )
+        guard due != nil, let company = try CompanyRecord.load(id, in: connection), company.status == .suspended,
             let scheduled = company.reactivateAtMs, scheduled <= now
         else {
             return

@@ -10,17 +10,11 @@ final class MeshCommandProcess: Sendable {
     /// `outputPath`, or to a new file in /tmp.
     init(_ arguments: [String], variables: [String: String] = [:], outputPath: String? = nil) throws {
         self.outputPath = outputPath ?? "/tmp/mesh-out-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
-        // A test process that crashes takes its meshes with it: `mesh up` stops when the process named
-        // by MESH_WATCH_PID exits, and `mesh serve` when the process named by MESH_SUPERVISOR_PID
-        // stops being its parent.
-        var watched = variables
-        watched["MESH_WATCH_PID"] = watched["MESH_WATCH_PID"] ?? "\(getpid())"
-        watched["MESH_SUPERVISOR_PID"] = watched["MESH_SUPERVISOR_PID"] ?? "\(getpid())"
         process = try SpawnedProcess(
             executable: try MeshCluster.meshBinary(),
             arguments: arguments,
             outputPath: self.outputPath,
-            variables: watched
+            variables: ProcessTie.tiedToThisProcess(variables)
         )
     }
 

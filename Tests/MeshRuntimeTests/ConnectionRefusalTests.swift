@@ -61,8 +61,8 @@ import Testing
         #expect(fixture.clientLoop.runAndWait { connection.isClosed })
     }
 
-    /// A client that writes before it reads still gets the refusal, and can go on writing for a moment:
-    /// closing with its request unread would reset the connection, so the server shuts down its sending
+    /// A client that writes before it reads still gets the refusal, and can go on writing for a moment.
+    /// Closing with its request unread would reset the connection, so the server shuts down its sending
     /// side and reads what comes before it closes.
     @Test func refusalSurvivesEarlyWrites() throws {
         let refusing = try RefusingServer()

@@ -71,8 +71,8 @@ import Testing
 
         let event = try #require(try harness.published().first { $0.topic == EventTopic.companyReactivated })
         #expect(event.payload["at_ms"] == .int(reactivateAt))
-        let shown = try await harness.call("companies.get", ["company_id": .string(company.companyID)])
-        #expect(shown["updated_at_ms"] == .int(reactivateAt))
+        let reactivated = try await harness.call("companies.get", ["company_id": .string(company.companyID)])
+        #expect(reactivated["updated_at_ms"] == .int(reactivateAt))
     }
 
     @Test func changeAfterScheduleReactivatesFirst() async throws {

@@ -440,7 +440,7 @@ class Client:
         prepared = [self._prepare(request) for request in requests]
         # Each frame goes out as soon as the in-flight window has room for it. When the connection
         # closes on the way, the requests sent before keep their own outcomes, so the caller can tell
-        # which were acknowledged; this one and the rest get the error that closed it.
+        # which were acknowledged. This one and the rest get the error that closed it.
         failure = None
         failed_at = len(prepared)
         for index, (pending, message) in enumerate(prepared):
