@@ -12,7 +12,7 @@ public enum Analytics: MeshService {
 
     public static var migrations: [Migration] {
         AnalyticsMigrations.all + AnalyticsMigrations.resolutionKey + AnalyticsMigrations.invitationExpiry
-            + AnalyticsMigrations.ownerInvitation
+            + AnalyticsMigrations.ownerInvitation + AnalyticsMigrations.assigneeTime
     }
 
     public static func make(_ environment: ServiceEnvironment) throws -> ServiceParts {

@@ -11,7 +11,9 @@ extension EventIngest {
         let createdAt = payload.int("created_at_ms") ?? payload.atMs
 
         // The update only runs on a row made by a later event that arrived first (creation_counted = 0),
-        // so a repeated issue.created is counted once.
+        // so a repeated issue.created is counted once. Every later event carries the issue's team then,
+        // so the row's team stands, even when null. The creation's status and assignee fill in only
+        // what no later status change or assignee change has set.
         try connection.execute(
             """
             INSERT INTO issues (company_id, issue_id, team_id, type, priority, status, assignee_id, created_at_ms,
@@ -19,11 +21,12 @@ extension EventIngest {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
             ON CONFLICT (company_id, issue_id) DO UPDATE SET
                 created_at_ms = excluded.created_at_ms,
-                team_id = COALESCE(issues.team_id, excluded.team_id),
                 type = COALESCE(issues.type, excluded.type),
                 priority = COALESCE(issues.priority, excluded.priority),
-                status = COALESCE(issues.status, excluded.status),
-                assignee_id = COALESCE(issues.assignee_id, excluded.assignee_id),
+                status = CASE WHEN issues.state_at_ms > excluded.state_at_ms THEN issues.status
+                              ELSE COALESCE(issues.status, excluded.status) END,
+                assignee_id = CASE WHEN issues.assignee_at_ms > 0 THEN issues.assignee_id
+                                   ELSE COALESCE(issues.assignee_id, excluded.assignee_id) END,
                 state_at_ms = MAX(issues.state_at_ms, excluded.state_at_ms),
                 creation_counted = 1
             WHERE issues.creation_counted = 0
@@ -58,6 +61,8 @@ extension EventIngest {
         if let assignee = changes?["assignee_id"] ?? changes?["assignee"], let target = assignee["to"] {
             assignments.append("assignee_id = ?")
             arguments.append(target.stringValue.map { .text($0) } ?? .null)
+            assignments.append("assignee_at_ms = ?")
+            arguments.append(.integer(max(payload.atMs, 1)))
         }
         guard !assignments.isEmpty else {
             return

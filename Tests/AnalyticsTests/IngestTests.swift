@@ -95,6 +95,38 @@ struct IngestTests {
         #expect(report.profile.status == "active")
     }
 
+    @Test("late issue.created keeps the newer status, team and assignee")
+    func lateCreationKeepsNewerState() async throws {
+        let harness = try ServiceHarness<Analytics>(startMs: Self.now)
+        let created = Self.now - 5 * hour
+        let updated = Self.now - 3 * hour
+        let resolved = Self.now - 2 * hour
+        let update = TestEvents.event(
+            "issue.updated",
+            [
+                "company_id": "cmp_a", "issue_id": "iss_1", "team_id": nil, "type": "Bug", "priority": "Medium",
+                "changes": [
+                    "team_id": ["from": "team_1", "to": nil], "assignee_id": ["from": "usr_1", "to": nil],
+                ],
+                "at_ms": .int(updated),
+            ],
+            at: updated)
+        try harness.deliver([
+            TestEvents.provisioned("cmp_a", tier: "premium", at: utc(2026, 3, 1)),
+            update,
+            TestEvents.issueResolved("cmp_a", "iss_1", created: created, resolved: resolved, resolution: "res_1"),
+            TestEvents.issueCreated("cmp_a", "iss_1", at: created, team: "team_1", assignee: "usr_1"),
+        ])
+
+        let export = try await harness.call("analytics.export", ["company_id": "cmp_a"], as: .service)
+        let issue = export["issues"]?.arrayValue?.first
+        #expect(issue?["status"] == .null)
+        #expect(issue?["team_id"] == .null)
+        #expect(issue?["assignee_id"] == .null)
+        #expect(issue?["created_at_ms"] == .int(created))
+        #expect(issue?["resolved_at_ms"] == .int(resolved))
+    }
+
     @Test("expired invitation frees its seat")
     func expiredInvitationFreesSeat() async throws {
         let harness = try ServiceHarness<Analytics>(startMs: Self.now)
