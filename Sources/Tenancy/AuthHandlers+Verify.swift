@@ -11,13 +11,24 @@ extension AuthHandlers {
         ) { (params: VerifyKeyParams, context) -> VerifyKeyResult in
             _ = try context.requireRoot()
             let apiKey = params.apiKey
-            let verified = try await env.store.read { connection in
-                try verify(apiKey, in: connection)
+            let now = env.clock.nowMs()
+            var verified = try await env.store.read { connection in
+                try verify(apiKey, now: now, in: connection)
+            }
+
+            // The background check reactivates a due company within a second. The company's own callers
+            // should not meet the suspension in that second, so a due reactivation is applied here.
+            if verified.reactivationDue {
+                let companyID = verified.result.caller.companyID
+                try await env.store.write(deadline: context.deadline) { connection in
+                    try Reactivator.reactivateIfDue(companyID, now: now, in: connection)
+                }
+                env.eventsPublished()
+                verified.result.companyStatus = .active
             }
 
             if verified.firstUse {
                 let keyID = verified.result.caller.keyID
-                let now = env.clock.nowMs()
                 do {
                     try await env.store.write(deadline: context.deadline) { connection in
                         try connection.execute(
@@ -39,9 +50,11 @@ extension AuthHandlers {
         }
     }
 
-    /// Resolves `apiKey` and reports whether this is the first time it is used, so the caller records that.
-    static func verify(_ apiKey: String, in connection: Connection) throws -> (result: VerifyKeyResult, firstUse: Bool)
-    {
+    /// Resolves `apiKey` and reports whether this is the first time it is used, so the caller records
+    /// that, and whether its company is suspended with a scheduled reactivation at or before `now`.
+    static func verify(_ apiKey: String, now: Int64, in connection: Connection) throws -> (
+        result: VerifyKeyResult, firstUse: Bool, reactivationDue: Bool
+    ) {
         // One message for every rejection, so a caller learns nothing about which part was wrong.
         let rejected = RPCError(
             .unauthenticated,
@@ -56,7 +69,7 @@ extension AuthHandlers {
         let row = try connection.queryOne(
             """
             SELECT k.key_hash, k.revoked_at_ms, k.first_used_at_ms, u.id AS user_id, u.role, u.status AS user_status,
-                c.id AS company_id, c.status AS company_status, c.tier
+                c.id AS company_id, c.status AS company_status, c.tier, c.reactivate_at_ms
             FROM api_keys k JOIN users u ON u.id = k.user_id JOIN companies c ON c.id = k.company_id
             WHERE k.id = ?
             """,
@@ -90,6 +103,7 @@ extension AuthHandlers {
             companyStatus: companyStatus,
             companyTier: try row.requireString("tier")
         )
-        return (result, row.int("first_used_at_ms") == nil)
+        let reactivationDue = companyStatus == .suspended && (row.int("reactivate_at_ms").map { $0 <= now } ?? false)
+        return (result, row.int("first_used_at_ms") == nil, reactivationDue)
     }
 }

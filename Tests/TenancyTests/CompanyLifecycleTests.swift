@@ -97,6 +97,25 @@ import Testing
         #expect(try await Reactivator(env: harness.environment).reactivateDue().isEmpty)
     }
 
+    @Test func keyCheckAfterScheduleReactivatesFirst() async throws {
+        let harness = try TenancyHarness()
+        let company = try await harness.onboard()
+        let reactivateAt = harness.clock.nowMs() + 86_400_000
+        _ = try await harness.call(
+            "companies.suspend", ["company_id": .string(company.companyID), "reactivate_at_ms": .int(reactivateAt)]
+        )
+        let params: JSONValue = ["api_key": .string(company.ownerKey)]
+        #expect(try await harness.call("auth.verifyKey", params, as: .service)["company_status"] == "suspended")
+
+        // The gateway checks the owner's key before the background check runs: the key works at once.
+        try harness.advance(days: 2)
+        #expect(try await harness.call("auth.verifyKey", params, as: .service)["company_status"] == "active")
+
+        let event = try #require(try harness.published().first { $0.topic == EventTopic.companyReactivated })
+        #expect(event.payload["at_ms"] == .int(reactivateAt))
+        #expect(try await Reactivator(env: harness.environment).reactivateDue().isEmpty)
+    }
+
     @Test func backgroundLoopReactivatesDueCompanies() async throws {
         let harness = try TenancyHarness()
         let company = try await harness.onboard()
