@@ -25,15 +25,20 @@ enum BillingMethods {
 
         methods.register(
             "billing.invoices",
-            summary: "A company's invoices with their lines, in number order, optionally filtered by status.",
+            summary:
+                "A company's invoices with their lines, in number order and in pages, optionally filtered by status.",
             scope: .company
         ) { (params: InvoicesParams, context) -> InvoiceList in
             try BillingAccess.requireCompany(params.companyID, context)
+            let limit = try PageLimit.check(params.limit)
+            let after = try PageLimit.sequence(params.cursor, method: context.method) ?? 0
             return try await context.confirmingCompany(params.companyID) {
                 try await store.read(deadline: context.deadline) { connection in
                     _ = try BillingAccess.subscription(params.companyID, connection)
-                    let invoices = try InvoiceView.list(companyID: params.companyID, status: params.status, connection)
-                    return InvoiceList(invoices: invoices)
+                    let page = try InvoiceView.list(
+                        companyID: params.companyID, status: params.status, afterSequence: after, limit: limit,
+                        connection)
+                    return InvoiceList(invoices: page.invoices, nextCursor: page.nextCursor)
                 }
             }
         }

@@ -15,21 +15,24 @@ extension InvoiceView {
         return try InvoiceView(row: row, connection)
     }
 
-    /// Returns a company's invoices in number order, optionally only those with `status`.
-    static func list(companyID: String, status: InvoiceStatus?, _ connection: Connection) throws -> [InvoiceView] {
-        let rows: [Row]
-        if let status {
-            rows = try connection.query(
-                "SELECT \(columns) FROM invoices WHERE company_id = ? AND status = ? ORDER BY sequence",
-                [.text(companyID), .text(status.rawValue)]
-            )
-        } else {
-            rows = try connection.query(
-                "SELECT \(columns) FROM invoices WHERE company_id = ? ORDER BY sequence",
-                [.text(companyID)]
-            )
-        }
-        return try rows.map { try InvoiceView(row: $0, connection) }
+    /// Returns a company's invoices in number order, optionally only those with `status`: at most
+    /// `limit` of them after number `afterSequence`, and the cursor of the next page when more follow.
+    static func list(
+        companyID: String, status: InvoiceStatus?, afterSequence: Int64 = 0, limit: Int = Int(Int32.max),
+        _ connection: Connection
+    ) throws -> (invoices: [InvoiceView], nextCursor: String?) {
+        // Reading one row more than the page tells whether another page follows.
+        let rows = try connection.query(
+            """
+            SELECT \(columns), sequence FROM invoices
+            WHERE company_id = ?1 AND (?2 IS NULL OR status = ?2) AND sequence > ?3
+            ORDER BY sequence LIMIT ?4
+            """,
+            [.text(companyID), SQLValue(status?.rawValue), .integer(afterSequence), .integer(Int64(limit) + 1)]
+        )
+        let page = rows.prefix(limit)
+        let next = rows.count > limit ? page.last?.int("sequence").map { String($0) } : nil
+        return (try page.map { try InvoiceView(row: $0, connection) }, next)
     }
 
     init(row: Row, _ connection: Connection) throws {

@@ -47,7 +47,7 @@ public struct MethodTable: Sendable {
             do {
                 decoded = try MethodTable.decodeParams(Params.self, from: raw, method: name)
             } catch let error as RPCError {
-                throw MethodTable.namingAllowedValues(error, schema: descriptor.paramsSchema)
+                throw MethodTable.namingAllowedValues(error, schema: descriptor.paramsSchema, params: raw)
             }
             let value = try await handler(decoded, context)
             if let json = value as? JSONValue {
@@ -67,8 +67,8 @@ public struct MethodTable: Sendable {
     }
 
     /// Adds the allowed values to an INVALID_ARGUMENT about a top-level member whose schema is an enum,
-    /// so the message lists the values that would be accepted.
-    static func namingAllowedValues(_ error: RPCError, schema: JSONValue) -> RPCError {
+    /// so the message lists the values that would be accepted after the value received.
+    static func namingAllowedValues(_ error: RPCError, schema: JSONValue, params: JSONValue?) -> RPCError {
         guard error.status == .invalidArgument,
             let field = error.details?["field"]?.stringValue,
             let allowed = schema["properties"]?[field]?["enum"]?.arrayValue
@@ -79,7 +79,10 @@ public struct MethodTable: Sendable {
         // An optional member's enum lists null too, which is how to leave the member out, not a value to use.
         let names = allowed.compactMap(\.stringValue)
         var named = error
-        named.message = "params.\(field) is not one of the allowed values; use one of \(names.joined(separator: ", "))"
+        let received = params?[field].map { " (received \(JSONWriter.string($0).clipped))" } ?? ""
+        named.message =
+            "params.\(field) is not one of the allowed values\(received); use one of \(names.joined(separator: ", "))"
+            + " (the case matters)"
         named.details = ["field": .string(field), "allowed": .array(names.map { .string($0) })]
         return named
     }

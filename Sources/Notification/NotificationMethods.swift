@@ -19,8 +19,8 @@ enum NotificationMethods {
         ) { (params: ListMessagesParams, context) -> MessagePage in
             try context.requireCompany(params.companyID)
 
-            let limit = try pageSize(params.limit)
-            let beforeSeq = try cursorSeq(params.cursor)
+            let limit = try PageLimit.check(params.limit, defaultLimit: defaultPageSize, maximum: maximumPageSize)
+            let beforeSeq = try PageLimit.sequence(params.cursor, method: context.method)
 
             let page = try await store.read { connection in
                 try rejectDeleted(params.companyID, in: connection)
@@ -74,8 +74,8 @@ enum NotificationMethods {
         ) { (params: ListAlertsParams, context) -> AlertPage in
             _ = try context.requireRoot()
 
-            let limit = try pageSize(params.limit)
-            let beforeSeq = try cursorSeq(params.cursor)
+            let limit = try PageLimit.check(params.limit, defaultLimit: defaultPageSize, maximum: maximumPageSize)
+            let beforeSeq = try PageLimit.sequence(params.cursor, method: context.method)
 
             let page = try await store.read { connection in
                 try AlertView.page(beforeSeq: beforeSeq, limit: limit, in: connection)
@@ -175,32 +175,5 @@ enum NotificationMethods {
             [.integer(now), .text(messageID)]
         )
         return try MessageView.load(messageID, in: connection)
-    }
-
-    static func pageSize(_ requested: Int?) throws(RPCError) -> Int {
-        guard let requested else {
-            return defaultPageSize
-        }
-        guard (1...maximumPageSize).contains(requested) else {
-            throw RPCError.invalidArgument(
-                field: "limit",
-                "limit \(requested) is out of range; pass 1 to \(maximumPageSize), or omit it for \(defaultPageSize)"
-            )
-        }
-        return requested
-    }
-
-    static func cursorSeq(_ cursor: String?) throws(RPCError) -> Int64? {
-        guard let cursor else {
-            return nil
-        }
-        guard let seq = Int64(cursor), seq > 0 else {
-            throw RPCError.invalidArgument(
-                field: "cursor",
-                "cursor '\(cursor.prefix(40))' is not one this method returned; pass next_cursor from the "
-                    + "previous page, or omit it for the first page"
-            )
-        }
-        return seq
     }
 }

@@ -33,8 +33,8 @@ enum AuditHandlers {
             scope: .company
         ) { (params: ListParams, context) -> Page in
             let caller = try TenancyAccess.require(context, method: context.method)
-            let limit = try InputCheck.limit(params.limit)
-            let before = try cursorSeq(params.cursor)
+            let limit = try PageLimit.check(params.limit)
+            let before = try PageLimit.sequence(params.cursor, method: context.method) ?? Int64.max
 
             return try await env.store.read { connection in
                 _ = try TenancyAccess.company(params.companyID, in: connection, for: caller)
@@ -49,19 +49,5 @@ enum AuditHandlers {
                 return Page(entries: entries, nextCursor: next)
             }
         }
-    }
-
-    /// Parses an audit cursor: the sequence number of the last entry of the previous page.
-    static func cursorSeq(_ cursor: String?) throws -> Int64 {
-        guard let cursor else {
-            return Int64.max
-        }
-        guard let seq = Int64(cursor), seq > 0 else {
-            throw RPCError.invalidArgument(
-                field: "cursor",
-                "cursor '\(cursor)' is not one audit.list returned; pass next_cursor from the previous page, or omit it"
-            )
-        }
-        return seq
     }
 }

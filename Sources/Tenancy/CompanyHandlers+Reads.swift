@@ -26,7 +26,7 @@ extension CompanyHandlers {
         ) { (params: ListCompaniesParams, context) -> CompanyPage in
             try TenancyAccess.require(context, method: context.method)
             let tier = try params.tier.map { try Tier.parse($0, field: "tier") }
-            let limit = try InputCheck.limit(params.limit)
+            let limit = try PageLimit.check(params.limit)
             let cursor = try PageCursor.parse(params.cursor)
             let now = env.clock.nowMs()
 

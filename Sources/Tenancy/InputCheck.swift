@@ -133,15 +133,4 @@ enum InputCheck {
         }
         return role
     }
-
-    /// Returns the page size `value`, or `defaultLimit` when absent. Values outside 1...maximum are invalid.
-    static func limit(_ value: Int?, defaultLimit: Int = 50, maximum: Int = 200) throws -> Int {
-        guard let value else {
-            return defaultLimit
-        }
-        guard (1...maximum).contains(value) else {
-            throw RPCError.invalidArgument(field: "limit", "limit \(value) is out of range; pass 1 to \(maximum)")
-        }
-        return value
-    }
 }

@@ -10,7 +10,7 @@ extension UserHandlers {
             scope: .company
         ) { (params: ListUsersParams, context) -> UserPage in
             let caller = try TenancyAccess.require(context, method: context.method)
-            let limit = try InputCheck.limit(params.limit)
+            let limit = try PageLimit.check(params.limit)
             let cursor = try PageCursor.parse(params.cursor)
 
             return try await env.store.read { connection in

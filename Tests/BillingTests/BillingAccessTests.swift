@@ -22,6 +22,42 @@ struct BillingAccessTests {
         #expect(invoices["invoices"]?.arrayValue?.count == 1)
     }
 
+    @Test("invoices come in pages")
+    func invoicePages() async throws {
+        let start = Fixture.utc(2026, 1, 1)
+        let harness = try Fixture.harness(at: start)
+        try harness.deliver([Fixture.provisioned("cmp_a", atMs: start)])
+        try harness.setClock(Fixture.utc(2026, 6, 1))
+        _ = try await harness.runCycle()
+
+        var numbers: [String] = []
+        var cursor: String?
+        var pages = 0
+        repeat {
+            var params: [String: JSONValue] = ["company_id": "cmp_a", "limit": 2]
+            params["cursor"] = cursor.map { .string($0) }
+            let page = try await harness.call("billing.invoices", .object(params))
+            numbers += page["invoices"]?.arrayValue?.compactMap { $0["number"]?.stringValue } ?? []
+            cursor = page["next_cursor"]?.stringValue
+            pages += 1
+        } while cursor != nil && pages < 10
+
+        #expect(pages == 3)
+        #expect(numbers == (1...5).map { "INV-ACME-000\($0)" })
+        let all = try await harness.call("billing.invoices", ["company_id": "cmp_a"])
+        #expect(all["invoices"]?.arrayValue?.count == 5)
+        #expect(all["next_cursor"] == nil)
+
+        for (params, field) in [
+            (["company_id": "cmp_a", "limit": 0], "limit"), (["company_id": "cmp_a", "cursor": "x"], "cursor"),
+        ] as [(JSONValue, String)] {
+            let error = await #expect(throws: RPCError.self) {
+                _ = try await harness.call("billing.invoices", params)
+            }
+            #expect(error?.details?["field"] == .string(field))
+        }
+    }
+
     @Test("other company is NOT_FOUND")
     func otherCompany() async throws {
         let start = Fixture.utc(2026, 4, 1)
@@ -97,5 +133,11 @@ struct BillingAccessTests {
         #expect(empty?.message.contains("company_id") == true)
         #expect(status?.status == .invalidArgument)
         #expect(status?.details?["allowed"] == ["open", "paid", "past_due"])
+        #expect(status?.message.contains(#"(received "overdue")"#) == true)
+
+        let number = await #expect(throws: RPCError.self) {
+            _ = try await harness.call("billing.invoices", ["company_id": "cmp_a", "status": 3])
+        }
+        #expect(number?.message.contains("(received 3)") == true)
     }
 }

@@ -63,7 +63,10 @@ enum Fixture {
     static func tierChanged(_ companyID: String, from: String, to: String, atMs: Int64) -> MeshEvent {
         event(
             "company.tier_changed",
-            ["company_id": .string(companyID), "from_tier": .string(from), "to_tier": .string(to), "at_ms": .int(atMs)],
+            [
+                "company_id": .string(companyID), "from_tier": .string(from), "to_tier": .string(to),
+                "at_ms": .int(atMs),
+            ],
             atMs: atMs
         )
     }
@@ -98,7 +101,7 @@ extension ServiceHarness where Service == Billing {
     }
 
     func invoices(_ companyID: String, status: String? = nil) async throws -> [JSONValue] {
-        var params: [String: JSONValue] = ["company_id": .string(companyID)]
+        var params: [String: JSONValue] = ["company_id": .string(companyID), "limit": 200]
         if let status {
             params["status"] = .string(status)
         }
@@ -118,7 +121,9 @@ extension ServiceHarness where Service == Billing {
     /// Returns the invoices as `billing.invoices` lists them, read from the store.
     func storedInvoices(_ companyID: String) throws -> [JSONValue] {
         try store.readSync { connection in
-            try InvoiceView.list(companyID: companyID, status: nil, connection).map { try JSONValue(encoding: $0) }
+            try InvoiceView.list(companyID: companyID, status: nil, connection).invoices.map {
+                try JSONValue(encoding: $0)
+            }
         }
     }
 
