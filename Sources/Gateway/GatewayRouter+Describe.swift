@@ -23,7 +23,7 @@ extension GatewayRouter {
         if let params, params.objectValue == nil {
             throw RPCError.invalidArgument(
                 field: "params",
-                "rpc.ping takes an object, {} or {\"service\": name}, not \(JSONWriter.string(params).prefix(60))"
+                "rpc.ping takes an object, {} or {\"service\": name}, not \(params.brief)"
             )
         }
         if let unknown = params?.objectValue?.keys.sorted().first(where: { $0 != "service" }) {
@@ -39,7 +39,7 @@ extension GatewayRouter {
         guard let name = service.stringValue, GatewayRouter.services.contains(name) else {
             throw RPCError.invalidArgument(
                 field: "service",
-                "service must be one of \(GatewayRouter.services.joined(separator: ", ")), not \(JSONWriter.string(service))"
+                "service must be one of \(GatewayRouter.services.joined(separator: ", ")), not \(service.brief)"
             )
         }
         return try await peers.call(name, "rpc.ping", meta: GatewayRouter.forwardedMeta(context, caller: nil))

@@ -68,7 +68,9 @@ final class GatewayRouter: Sendable {
                 details: ["method": .string(method.clipped)]
             )
         }
-        let described = try await requirePublic(method, on: service, within: context.remaining)
+        // Learning the methods keeps back part of the budget, as a forwarded call does, so a service that
+        // does not reply is named before the caller's deadline.
+        let described = try await requirePublic(method, on: service, withinMs: context.downstreamMeta().timeoutMs)
 
         var (caller, refusal) = try await authenticate(method: method, described: described, context: context)
         if refusal != nil {
@@ -264,10 +266,10 @@ final class GatewayRouter: Sendable {
 
     /// Rejects methods a service marks internal, so clients cannot reach event delivery or key checks,
     /// and returns what the service describes about `method`.
-    private func requirePublic(_ method: String, on service: String, within budget: Duration?) async throws
+    private func requirePublic(_ method: String, on service: String, withinMs budget: Int64?) async throws
         -> PublicMethod
     {
-        let known = try await describedMethods(of: service, within: budget)
+        let known = try await describedMethods(of: service, withinMs: budget)
         if let described = known[method], described.isInternal {
             throw RPCError(
                 .methodNotFound,
@@ -286,14 +288,15 @@ final class GatewayRouter: Sendable {
         return described
     }
 
-    /// Returns what `service` describes about its methods, asking it once, within the caller's `budget`.
-    private func describedMethods(of service: String, within budget: Duration?) async throws -> [String: PublicMethod] {
+    /// Returns what `service` describes about its methods, asking it once, within `budget` milliseconds
+    /// of the caller's.
+    private func describedMethods(of service: String, withinMs budget: Int64?) async throws -> [String: PublicMethod] {
         if let cached = knownMethods.withLock({ $0[service] }) {
             return cached
         }
 
         var meta = RequestMeta()
-        meta.timeoutMs = budget.map { max(0, $0.milliseconds) } ?? 5_000
+        meta.timeoutMs = budget ?? 5_000
         let description: JSONValue
         do {
             // Routing needs only each method's scope and param names, not the schemas.

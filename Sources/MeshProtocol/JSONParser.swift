@@ -104,12 +104,25 @@ struct JSONScanner {
             if index == 0 && bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF {
                 throw fail("the text starts with a UTF-8 byte order mark (EF BB BF); send the JSON without it")
             }
-            throw fail("unexpected character '\(printable(bytes[index]))'")
+            throw fail("unexpected \(unexpected(at: index))")
         }
     }
 
-    private func printable(_ byte: UInt8) -> String {
-        byte >= 0x20 && byte < 0x7F ? String(UnicodeScalar(byte)) : "\\x" + String(byte, radix: 16)
+    /// Names what is at `position` where a value should start: a visible ASCII character quoted,
+    /// any other character as `<U+XXXX>`, and a byte that starts no UTF-8 character by its hex value.
+    private func unexpected(at position: Int) -> String {
+        let byte = bytes[position]
+        if byte >= 0x20 && byte < 0x7F {
+            return "character '\(Character(UnicodeScalar(byte)))'"
+        }
+        var iterator = bytes[position..<min(position + 4, bytes.count)].makeIterator()
+        var decoder = UTF8()
+        guard case .scalarValue(let scalar) = decoder.decode(&iterator) else {
+            let hex = String(byte, radix: 16, uppercase: true)
+            return "byte 0x\(hex.count < 2 ? "0" : "")\(hex), which starts no UTF-8 character"
+        }
+        let hex = String(scalar.value, radix: 16, uppercase: true)
+        return "character <U+\(String(repeating: "0", count: max(0, 4 - hex.count)))\(hex)>"
     }
 
     private mutating func expectLiteral(_ literal: StaticString) throws(JSONParseError) {

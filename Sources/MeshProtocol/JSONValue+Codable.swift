@@ -74,15 +74,16 @@ extension JSONValue: Codable {
             return text
         }
 
+        // Only root and the mesh's own processes reach a service without the gateway's company.
+        func hint(_ field: String) -> String {
+            field == "params.company_id" ? " (the root key must name the company; a user's key fills in its own)" : ""
+        }
+
         switch error {
         case .keyNotFound(let key, let context):
             let field = path(context.codingPath, key)
-            // Only root and the mesh's own processes reach a service without the gateway's company.
-            let hint =
-                field == "params.company_id"
-                ? " (the root key must name the company; a user's key fills in its own)" : ""
             return RPCError(
-                .invalidArgument, "\(field) is missing; it is required\(hint)",
+                .invalidArgument, "\(field) is missing; it is required\(hint(field))",
                 details: ["field": .string(parameterField(field))])
         case .typeMismatch(let type, let context):
             let field = path(context.codingPath)
@@ -95,7 +96,7 @@ extension JSONValue: Codable {
             let field = path(context.codingPath)
             return RPCError(
                 .invalidArgument,
-                "\(field) is null; expected \(typeDescription(type))",
+                "\(field) is null; expected \(typeDescription(type))\(hint(field))",
                 details: ["field": .string(parameterField(field))]
             )
         case .dataCorrupted(let context):

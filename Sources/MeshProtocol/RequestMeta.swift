@@ -60,16 +60,26 @@ public struct RequestMeta: Sendable, Hashable {
             case "idempotency_key":
                 // Counted in Unicode scalars so that every implementation counts the same way.
                 // A key of spaces alone is almost surely a client's empty variable, so it is refused too.
-                guard case .string(let text) = member, text.unicodeScalars.count <= 200,
-                    text.unicodeScalars.contains(where: { !$0.properties.isWhitespace })
-                else {
-                    throw RPCError(
-                        .invalidRequest,
-                        "meta.idempotency_key must be a string of 1 to 200 Unicode code points, not only spaces",
-                        details: ["field": "meta.idempotency_key"]
-                    )
+                let received: String
+                switch member {
+                case .string(let text) where text.isEmpty:
+                    received = "an empty string"
+                case .string(let text) where text.unicodeScalars.count > 200:
+                    received = "\(text.unicodeScalars.count) code points"
+                case .string(let text) where !text.unicodeScalars.contains(where: { !$0.properties.isWhitespace }):
+                    received = "only white space"
+                case .string(let text):
+                    idempotencyKey = text
+                    continue
+                default:
+                    received = member.brief
                 }
-                idempotencyKey = text
+                throw RPCError(
+                    .invalidRequest,
+                    "meta.idempotency_key must be a string of 1 to 200 Unicode code points, not only spaces; "
+                        + "it is \(received)",
+                    details: ["field": "meta.idempotency_key"]
+                )
             case "trace_id":
                 guard case .string(let text) = member else {
                     throw RPCError(

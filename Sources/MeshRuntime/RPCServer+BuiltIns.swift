@@ -52,7 +52,7 @@ extension RPCServer {
         let first = params.objectValue?.keys.sorted().first
         throw RPCError(
             .invalidArgument,
-            "\(method) takes no params; send none or {}, not \(JSONWriter.string(params).prefix(60))",
+            "\(method) takes no params; send none or {}, not \(params.brief)",
             details: ["field": .string(first?.clipped ?? "params")]
         )
     }
@@ -66,7 +66,7 @@ extension RPCServer {
         guard let members = params.objectValue else {
             throw RPCError.invalidArgument(
                 field: "params",
-                "rpc.describe takes none, {} or {\"schemas\": false}, not \(JSONWriter.string(params).prefix(60))")
+                "rpc.describe takes none, {} or {\"schemas\": false}, not \(params.brief)")
         }
         if let extra = members.keys.sorted().first(where: { $0 != "schemas" }) {
             throw RPCError.invalidArgument(

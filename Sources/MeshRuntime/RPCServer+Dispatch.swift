@@ -73,7 +73,9 @@ extension RPCServer {
 
         let budget = request.meta.timeoutMs.map { Duration.milliseconds($0) } ?? configuration.defaultTimeout
         if let budget, budget <= .zero {
-            respond(.failure(deadlineExceeded(request.method, budgetSent: request.meta.timeoutMs != nil)))
+            let sentZero = request.meta.timeoutMs == 0
+            respond(
+                .failure(deadlineExceeded(request.method, budgetSent: request.meta.timeoutMs != nil, zero: sentZero)))
             return
         }
         let deadline = budget.map { ContinuousClock.now + $0 }
@@ -248,10 +250,11 @@ extension RPCServer {
 
     private func cancel(_ request: RPCRequest, on connection: SocketConnection) -> Result<JSONValue, RPCError> {
         guard let target = request.params?["id"], let id = RPCID(json: target), id != .null else {
+            let received = request.params?["id"].map { ", not \($0.notIntegerText)" } ?? ""
             return .failure(
                 RPCError(
                     .invalidArgument,
-                    "rpc.cancel needs params {\"id\": <id of the request to cancel>}, a string or an integer",
+                    "rpc.cancel needs params {\"id\": <id of the request to cancel>}, a string or an integer\(received)",
                     details: ["field": "id"])
             )
         }
@@ -282,8 +285,14 @@ extension RPCServer {
     }
 
     /// Returns the DEADLINE_EXCEEDED for `method`, naming the process's default budget when the
-    /// request sent no `meta.timeout_ms`.
-    func deadlineExceeded(_ method: String, budgetSent: Bool) -> RPCError {
+    /// request sent no `meta.timeout_ms`, and saying that the request did not run when it sent 0.
+    func deadlineExceeded(_ method: String, budgetSent: Bool, zero: Bool = false) -> RPCError {
+        if zero {
+            return RPCError(
+                .deadlineExceeded,
+                "\(method.clipped) arrived with meta.timeout_ms 0, no time left to run it, so it did not run; send a "
+                    + "larger meta.timeout_ms, or leave it out for the default")
+        }
         guard !budgetSent, let fallback = configuration.defaultTimeout else {
             return RPCError(
                 .deadlineExceeded,

@@ -188,7 +188,8 @@ final class ClientState: ConnectionDelegate {
             returning: .failure(
                 RPCError(
                     .deadlineExceeded,
-                    "\(problem); retry with a larger timeout, and the same idempotency key for a write"
+                    "\(problem); retry with a larger timeout, and the same idempotency key for a write",
+                    details: ["service": .string(peerName)]
                 )
             )
         )

@@ -1,4 +1,6 @@
 import MeshProtocol
+import MeshRuntime
+import TenantModel
 
 /// Params of the `companies.*` methods. Wire names are snake_case.
 struct ProvisionParams: Codable, Sendable {
@@ -67,4 +69,17 @@ struct SuspendParams: Codable, Sendable {
         case reason
         case reactivateAtMs = "reactivate_at_ms"
     }
+}
+
+/// The params that name a tier list the tier names in their schema.
+extension ProvisionParams: MemberSchemaProviding {
+    static var memberSchemas: [String: JSONValue] { [CodingKeys.tier.rawValue: Tier.nameSchema] }
+}
+
+extension ListCompaniesParams: MemberSchemaProviding {
+    static var memberSchemas: [String: JSONValue] { ["tier": Tier.nameSchema] }
+}
+
+extension ChangeTierParams: MemberSchemaProviding {
+    static var memberSchemas: [String: JSONValue] { [CodingKeys.tier.rawValue: Tier.nameSchema] }
 }

@@ -98,6 +98,12 @@ public enum Tier: String, Sendable, Codable, CaseIterable, Comparable {
         lhs.rank < rhs.rank
     }
 
+    /// The JSON Schema of a param that names a tier. Names are matched ignoring case, and the schema
+    /// lists them as they are written in replies.
+    public static var nameSchema: JSONValue {
+        ["type": "string", "enum": .array(allCases.map { .string($0.rawValue) })]
+    }
+
     /// Parses a tier name case-insensitively, or throws INVALID_ARGUMENT listing the valid names.
     public static func parse(_ name: String, field: String = "tier") throws(RPCError) -> Tier {
         guard let tier = Tier(rawValue: name.lowercased()) else {

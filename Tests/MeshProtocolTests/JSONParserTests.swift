@@ -196,6 +196,22 @@ struct JSONParserTests {
         #expect(error?.message.contains("byte order mark") == true)
     }
 
+    @Test(arguments: [
+        ([UInt8(ascii: "x")], "unexpected character 'x'"),
+        ([0x0B], "unexpected character <U+000B>"),
+        ([0xC2, 0xA0], "unexpected character <U+00A0>"),
+        ([0xF0, 0x9F, 0x98, 0x80], "unexpected character <U+1F600>"),
+        ([0xC2], "unexpected byte 0xC2, which starts no UTF-8 character"),
+        ([0x80], "unexpected byte 0x80, which starts no UTF-8 character"),
+    ])
+    func unexpectedCharacterIsNamed(_ bytes: [UInt8], _ named: String) {
+        let error = #expect(throws: JSONParseError.self) {
+            try JSONParser.parse(bytes)
+        }
+
+        #expect(error?.message.hasPrefix(named) == true, "\(String(describing: error?.message))")
+    }
+
     @Test func numbersKeepTheirKind() throws {
         #expect(try JSONParser.parse("7") == .int(7))
         #expect(try JSONParser.parse("7.0") == .double(7))

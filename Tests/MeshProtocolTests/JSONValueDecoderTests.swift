@@ -154,6 +154,13 @@ import Testing
                 == "params.company_id is missing; it is required (the root key must name the company; a user's key "
                 + "fills in its own)")
         #expect(noCompany?.details?["field"] == "company_id")
+
+        let nullCompany = #expect(throws: RPCError.self) {
+            try JSONValue.object(["company_id": nil, "name": "n"]).decode(Scoped.self)
+        }
+        #expect(
+            nullCompany?.message.hasSuffix("(the root key must name the company; a user's key fills in its own)")
+                == true)
     }
 
     @Test func mismatchShowsWhatWasSent() {

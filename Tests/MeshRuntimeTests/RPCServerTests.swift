@@ -131,9 +131,13 @@ import Testing
         let fixture = try RuntimeFixture()
         var meta = RequestMeta()
         meta.timeoutMs = 0
-        await #expect(throws: RPCError.self) {
+        let error = await #expect(throws: RPCError.self) {
             _ = try await fixture.client().call("echo.say", params: ["text": "x"], meta: meta)
         }
+
+        #expect(error?.status == .deadlineExceeded)
+        #expect(
+            error?.message.contains("echo.say arrived with meta.timeout_ms 0") == true, "\(String(describing: error))")
     }
 
     @Test func cancelStopsRequest() async throws {
@@ -152,8 +156,13 @@ import Testing
         #expect(confirmation["result"]?["cancelled"] == true)
     }
 
-    @Test(arguments: [#"{"id":2,"x":1}"#, #"{"id":null}"#, #"{"id":1.5}"#, #"{}"#])
-    func cancelRejectsBadParams(params: String) throws {
+    @Test(arguments: [
+        (#"{"id":2,"x":1}"#, "it takes only id"), (#"{"id":null}"#, "an integer, not null"),
+        (#"{"id":1.5}"#, "an integer, not 1.5"),
+        (#"{"id":1.0}"#, "an integer, not a whole number written with a fraction or an exponent"),
+        (#"{}"#, "a string or an integer"),
+    ])
+    func cancelRejectsBadParams(params: String, named: String) throws {
         let fixture = try RuntimeFixture()
         let socket = try fixture.rawSocket()
 
@@ -161,6 +170,7 @@ import Testing
         let reply = try #require(socket.readJSON())
 
         #expect(reply["error"]?["data"]?["status"] == "INVALID_ARGUMENT")
+        #expect(reply["error"]?["message"]?.stringValue?.hasSuffix(named) == true, "\(reply)")
     }
 
     @Test func cancelTellsLookalikeIDsApart() async throws {
