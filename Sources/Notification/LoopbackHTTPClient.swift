@@ -111,37 +111,67 @@ struct LoopbackHTTPClient: Sendable {
         return nil
     }
 
-    /// Reads until the end of the response headers (or the connection closes) and parses the status line.
+    /// Reads until the end of the final response's headers (or the connection closes) and parses its
+    /// status line.
+    ///
+    /// Interim 1xx responses (`100 Continue`, which some receivers send unasked) are skipped, as
+    /// RFC 9110 requires of a client. Once the whole request went out, the receiver may have the message,
+    /// so a response that cannot be read is uncertain, never retried.
     private static func readStatus(_ socketFD: Int32, deadline: ContinuousClock.Instant) -> DeliveryOutcome {
         var received: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)
-        while received.count < maximumResponseBytes, !received.containsHeaderEnd {
+        var closed = false
+        while true {
+            if let headerEnd = received.headerEnd {
+                guard let status = statusCode(of: received[..<headerEnd]) else {
+                    return .uncertain(
+                        "the receiver took the request, but its response did not start with an HTTP/1.x status line")
+                }
+                if (100..<200).contains(status) && status != 101 {
+                    received.removeFirst(headerEnd)
+                    continue
+                }
+                return (200..<300).contains(status)
+                    ? .delivered(status: status) : .failed("the receiver responded HTTP \(status)")
+            }
+            if closed || received.count >= maximumResponseBytes {
+                break
+            }
+
             guard limitWait(socketFD, until: deadline) else {
                 return .uncertain("the receiver took the request but sent no response: timed out")
             }
             let count = chunk.withUnsafeMutableBytes { buffer in
                 retryingInterrupts { Int32(recv(socketFD, buffer.baseAddress, buffer.count, 0)) }
             }
-            if count == 0 {
-                break
-            }
-            guard count > 0 else {
+            guard count >= 0 else {
                 return .uncertain("the receiver took the request but sent no response: \(errorText())")
             }
+            closed = count == 0
             received.append(contentsOf: chunk[..<Int(count)])
         }
 
         if received.isEmpty {
             return .uncertain("the receiver took the request and closed the connection without a response")
         }
-        let firstLine =
-            received.split(separator: 0x0d, maxSplits: 1).first.map { String(decoding: $0, as: UTF8.self) } ?? ""
-        let words = firstLine.split(separator: " ")
-        guard words.count >= 2, words[0].hasPrefix("HTTP/1."), let status = Int(words[1]) else {
-            return .failed("the receiver's response did not start with an HTTP/1.x status line")
+        // Headers cut short by the close or the size cap: the status line alone decides.
+        guard let status = statusCode(of: received[...]), !(100..<200).contains(status) else {
+            return .uncertain(
+                "the receiver took the request, but its response did not start with an HTTP/1.x status line")
         }
         return (200..<300).contains(status)
             ? .delivered(status: status) : .failed("the receiver responded HTTP \(status)")
+    }
+
+    /// Returns the status code of the response head `head`, or nil when it starts with no HTTP/1.x status line.
+    private static func statusCode(of head: ArraySlice<UInt8>) -> Int? {
+        let firstLine =
+            head.split(separator: 0x0d, maxSplits: 1).first.map { String(decoding: $0, as: UTF8.self) } ?? ""
+        let words = firstLine.split(separator: " ")
+        guard words.count >= 2, words[0].hasPrefix("HTTP/1."), let status = Int(words[1]) else {
+            return nil
+        }
+        return status
     }
 
     private static func retryingInterrupts(_ call: () -> Int32) -> Int32 {
@@ -162,16 +192,17 @@ struct LoopbackHTTPClient: Sendable {
 }
 
 extension [UInt8] {
-    fileprivate var containsHeaderEnd: Bool {
+    /// The index just past the first empty line (CRLF CRLF), which ends a response's headers.
+    fileprivate var headerEnd: Int? {
         guard count >= 4 else {
-            return false
+            return nil
         }
         for index in 0...(count - 4)
         where self[index] == 0x0d && self[index + 1] == 0x0a
             && self[index + 2] == 0x0d && self[index + 3] == 0x0a
         {
-            return true
+            return index + 4
         }
-        return false
+        return nil
     }
 }

@@ -41,7 +41,7 @@ struct MailRelayTarget: Sendable, Hashable {
             authority = authority.dropLast()
         }
         guard !authority.contains("/"), !authority.contains("?"), !authority.contains("#") else {
-            throw reject("must not have a path or query")
+            throw reject("must not have a path, a query or a fragment")
         }
         let (_, port) = try LoopbackURL.hostAndPort(authority, defaultPort: 25, reject: reject)
         return MailRelayTarget(url: text, port: port)

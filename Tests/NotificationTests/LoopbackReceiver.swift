@@ -7,8 +7,9 @@ import Synchronization
 /// A tiny HTTP/1.1 server on 127.0.0.1 (on a port the kernel picks). It responds 500 to its first
 /// `failFirst` requests and 200 afterwards, or, when `answers` is false, closes every connection
 /// without a response once it has read the request. With `drip`, it sends its response a byte at a time,
-/// `drip` apart. It keeps every request it received. Its `gate` can hold the response to one chosen
-/// request, so a test can stop the sender while it is in flight.
+/// `drip` apart. `interim` goes out before the response (an unasked `100 Continue`, say), and `response`
+/// replaces the response. It keeps every request it received. Its `gate` can hold the response to one
+/// chosen request, so a test can stop the sender while it is in flight.
 final class LoopbackReceiver: Sendable {
     struct Request: Sendable {
         let requestLine: String
@@ -24,6 +25,8 @@ final class LoopbackReceiver: Sendable {
     private let state: Mutex<State>
     private let answers: Bool
     private let drip: Duration?
+    private let interim: String
+    private let response: String?
     private let listener = Mutex<LoopbackListener?>(nil)
     let gate: ReplyGate
 
@@ -31,10 +34,15 @@ final class LoopbackReceiver: Sendable {
         listener.withLock { $0?.port ?? 0 }
     }
 
-    init(failFirst: Int, answers: Bool = true, drip: Duration? = nil, gate: ReplyGate = ReplyGate()) throws {
+    init(
+        failFirst: Int, answers: Bool = true, drip: Duration? = nil, interim: String = "", response: String? = nil,
+        gate: ReplyGate = ReplyGate()
+    ) throws {
         state = Mutex(State(failuresLeft: failFirst))
         self.answers = answers
         self.drip = drip
+        self.interim = interim
+        self.response = response
         self.gate = gate
         let started = try LoopbackListener { [self] connection in serve(connection) }
         listener.withLock { $0 = started }
@@ -83,10 +91,11 @@ final class LoopbackReceiver: Sendable {
         guard answers else {
             return
         }
-        let answer =
+        let status =
             fail
             ? "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
             : "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
+        let answer = interim + (response ?? status)
         let bytes = Array(answer.utf8)
         guard let drip else {
             _ = bytes.withUnsafeBytes { send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }

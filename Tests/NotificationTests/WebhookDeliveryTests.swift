@@ -80,6 +80,34 @@ import Testing
         #expect(receiver.requests.count == 1)
     }
 
+    @Test func interimContinueIsSkipped() async throws {
+        let receiver = try LoopbackReceiver(failFirst: 0, interim: "HTTP/1.1 100 Continue\r\n\r\n")
+        defer { receiver.stop() }
+        let harness = try premiumHarness(webhookURL: receiver.url())
+        try harness.deliver([Fixture.tierChanged("cmp_a", from: "premium", to: "platinum", at: harness.clock.nowMs())])
+
+        let report = try await sender(harness).sendDue()
+
+        #expect(report.deadLettered == 0)
+        #expect(try await onlyWebhookMessage(harness)["status"]?.stringValue == "sent")
+        #expect(receiver.requests.count == 1)
+    }
+
+    @Test func unreadableResponseIsNotSentAgain() async throws {
+        let receiver = try LoopbackReceiver(failFirst: 0, response: "OK THANKS\r\n\r\n")
+        defer { receiver.stop() }
+        let harness = try premiumHarness(webhookURL: receiver.url())
+        try harness.deliver([Fixture.tierChanged("cmp_a", from: "premium", to: "platinum", at: harness.clock.nowMs())])
+
+        let report = try await sender(harness).sendDue()
+
+        // The receiver read the whole request before its odd response, so it may have the message.
+        #expect(report.deadLettered == 1)
+        let message = try await onlyWebhookMessage(harness)
+        #expect(message["last_error"]?.stringValue?.contains("did not start with an HTTP/1.x status line") == true)
+        #expect(receiver.requests.count == 1)
+    }
+
     @Test func failedPostsRetryWithBackoff() async throws {
         let receiver = try LoopbackReceiver(failFirst: 2)
         defer { receiver.stop() }
