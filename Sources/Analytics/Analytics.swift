@@ -64,6 +64,18 @@ public enum Analytics: MeshService {
             }
         }
 
+        parts.methods.register(
+            "analytics.exportPage",
+            summary: "One page of the rows analytics holds about one company, for the company's data export in pages.",
+            scope: .internal
+        ) { (params: ExportPageParams, context) -> ExportPage in
+            try context.requireCompany(params.companyID)
+            let now = clock.nowMs()
+            return try await store.read { connection in
+                try CompanyExport.plan(companyID: params.companyID, nowMs: now).page(params, connection)
+            }
+        }
+
         return parts
     }
 }

@@ -75,54 +75,73 @@ extension CompanyExport {
     /// Reads the company's rows. A company analytics has not heard of yet (its first events are still on
     /// the way) has none: the lists are empty and `company` is null, matching the billing and notification exports.
     static func load(_ connection: Connection, companyID: String, nowMs: Int64) throws -> CompanyExport {
-        let id: [SQLValue] = [.text(companyID)]
-        func rows(_ sql: String) throws -> [JSONValue] {
-            try connection.query(sql, id).map(json)
-        }
-
-        let company = try connection.queryOne("SELECT * FROM companies WHERE id = ?", id).map(json)
-        let events = try connection.query(
-            "SELECT event_id, topic, at_ms, payload FROM events WHERE company_id = ? ORDER BY seq", id
-        ).map { row in
-            var members = json(row).objectValue ?? [:]
-            members["payload"] = row.string("payload").flatMap { try? JSONParser.parse($0) } ?? .null
-            return JSONValue.object(members)
+        func rows(_ list: ExportList) throws -> [JSONValue] {
+            try list.all(companyID: companyID, connection)
         }
 
         return CompanyExport(
             companyID: companyID,
             exportedAtMs: nowMs,
-            company: company,
-            users: try rows("SELECT * FROM users WHERE company_id = ? ORDER BY user_id"),
-            teams: try rows("SELECT * FROM teams WHERE company_id = ? ORDER BY team_id"),
-            teamMembers: try rows("SELECT * FROM team_members WHERE company_id = ? ORDER BY team_id, user_id"),
-            issues: try rows("SELECT * FROM issues WHERE company_id = ? ORDER BY issue_id"),
-            resolutions: try rows("SELECT * FROM resolutions WHERE company_id = ? ORDER BY resolved_at_ms, issue_id"),
-            daily: try rows("SELECT * FROM daily WHERE company_id = ? ORDER BY day"),
-            dailyActiveUsers: try rows("SELECT * FROM daily_active_users WHERE company_id = ? ORDER BY day, user_id"),
-            apiUsage: try rows("SELECT * FROM api_usage WHERE company_id = ? ORDER BY day"),
-            tierHistory: try rows("SELECT * FROM tier_history WHERE company_id = ? ORDER BY at_ms"),
-            events: events
+            company: try company(companyID, connection),
+            users: try rows(Lists.users),
+            teams: try rows(Lists.teams),
+            teamMembers: try rows(Lists.teamMembers),
+            issues: try rows(Lists.issues),
+            resolutions: try rows(Lists.resolutions),
+            daily: try rows(Lists.daily),
+            dailyActiveUsers: try rows(Lists.dailyActiveUsers),
+            apiUsage: try rows(Lists.apiUsage),
+            tierHistory: try rows(Lists.tierHistory),
+            events: try rows(Lists.events)
         )
     }
 
-    /// Converts a row to a JSON object keyed by column name.
-    static func json(_ row: Row) -> JSONValue {
-        var members: [String: JSONValue] = [:]
-        for column in row.columnNames {
-            switch row[column] {
-            case .null:
-                members[column] = .null
-            case .integer(let value):
-                members[column] = .int(value)
-            case .real(let value):
-                members[column] = .double(value)
-            case .text(let value):
-                members[column] = .string(value)
-            case .blob(let bytes):
-                members[column] = .string(Data(bytes).base64EncodedString())
-            }
+    /// Returns the plan of the same rows for an export in pages: the company row first, then the lists.
+    static func plan(companyID: String, nowMs: Int64) -> ExportPlan {
+        ExportPlan(
+            head: { connection in
+                [
+                    CodingKeys.companyID.rawValue: .string(companyID),
+                    CodingKeys.exportedAtMs.rawValue: .int(nowMs),
+                    CodingKeys.company.rawValue: try company(companyID, connection) ?? .null,
+                ]
+            },
+            lists: [
+                Lists.users, Lists.teams, Lists.teamMembers, Lists.issues, Lists.resolutions, Lists.daily,
+                Lists.dailyActiveUsers, Lists.apiUsage, Lists.tierHistory, Lists.events,
+            ]
+        )
+    }
+
+    private static func company(_ companyID: String, _ connection: Connection) throws -> JSONValue? {
+        try connection.queryOne("SELECT * FROM companies WHERE id = ?", [.text(companyID)]).map(ExportList.columns)
+    }
+
+    /// Each table's rows, named by their columns, in the order of a key unique within the company.
+    enum Lists {
+        static let users = list(.users, "users", key: ["user_id"])
+        static let teams = list(.teams, "teams", key: ["team_id"])
+        static let teamMembers = list(.teamMembers, "team_members", key: ["team_id", "user_id"])
+        static let issues = list(.issues, "issues", key: ["issue_id"])
+        static let resolutions = list(
+            .resolutions, "resolutions", key: ["resolved_at_ms", "issue_id", "resolution_key"])
+        static let daily = list(.daily, "daily", key: ["day"])
+        static let dailyActiveUsers = list(.dailyActiveUsers, "daily_active_users", key: ["day", "user_id"])
+        static let apiUsage = list(.apiUsage, "api_usage", key: ["day"])
+        static let tierHistory = list(.tierHistory, "tier_history", key: ["at_ms", "to_tier"])
+        /// The event log, oldest first, with each payload parsed back into JSON.
+        static let events = ExportList(
+            [CodingKeys.events.rawValue], select: "SELECT seq, event_id, topic, at_ms, payload FROM events",
+            key: ["seq"]
+        ) { row in
+            var members = ExportList.columns(row).objectValue ?? [:]
+            members["seq"] = nil
+            members["payload"] = row.string("payload").flatMap { try? JSONParser.parse($0) } ?? .null
+            return .object(members)
         }
-        return .object(members)
+
+        private static func list(_ member: CodingKeys, _ table: String, key: [String]) -> ExportList {
+            ExportList([member.rawValue], select: "SELECT * FROM \(table)", key: key)
+        }
     }
 }

@@ -86,6 +86,19 @@ enum BillingMethods {
         }
 
         methods.register(
+            "billing.exportPage",
+            summary: "One page of a company's billing rows, for the company's data export in pages.",
+            scope: .internal
+        ) { (params: ExportPageParams, context) -> ExportPage in
+            _ = try context.requireRoot()
+            try BillingAccess.requireCompany(params.companyID, context)
+            let now = clock.nowMs()
+            return try await store.read(deadline: context.deadline) { connection in
+                try ExportView.plan(companyID: params.companyID, exportedAtMs: now).page(params, connection)
+            }
+        }
+
+        methods.register(
             "billing.runCycle",
             summary: "Runs the invoice pass now: invoices every ended period and marks overdue invoices past due.",
             scope: .root

@@ -1,47 +1,43 @@
 import MeshProtocol
+import MeshRuntime
 import MeshStore
 
 extension ExportView {
     /// Collects the company's rows from every billing table, in the order they were written.
     static func collect(companyID: String, exportedAtMs: Int64, _ connection: Connection) throws -> ExportView {
-        let company: [SQLValue] = [.text(companyID)]
-        let subscription = try connection.queryOne("SELECT * FROM subscriptions WHERE company_id = ?", company)
-
-        return ExportView(
+        ExportView(
             companyID: companyID,
             exportedAtMs: exportedAtMs,
-            subscription: subscription.map(json(_:)) ?? .null,
-            history: try connection.query(
-                "SELECT * FROM subscription_history WHERE company_id = ? ORDER BY seq", company
-            ).map(json(_:)),
-            invoices: try connection.query(
-                "SELECT * FROM invoices WHERE company_id = ? ORDER BY sequence", company
-            ).map(json(_:)),
-            lineItems: try connection.query(
-                "SELECT * FROM line_items WHERE company_id = ? ORDER BY seq", company
-            ).map(json(_:))
+            subscription: try subscription(companyID: companyID, connection),
+            history: try history.all(companyID: companyID, connection),
+            invoices: try invoices.all(companyID: companyID, connection),
+            lineItems: try lineItems.all(companyID: companyID, connection)
         )
     }
 
-    /// Converts a row to a JSON object keyed by column name.
-    static func json(_ row: Row) -> JSONValue {
-        var members: [String: JSONValue] = [:]
-        for (name, value) in zip(row.columnNames, row.values) {
-            switch value {
-            case .null:
-                members[name] = .null
-            case .integer(let number):
-                members[name] = .int(number)
-            case .real(let number):
-                members[name] = .double(number)
-            case .text(let text):
-                members[name] = .string(text)
-            case .blob(let bytes):
-                // NOTE: billing stores no blobs; one would be exported as its hex digits.
-                let digits = bytes.map { byte in (byte < 16 ? "0" : "") + String(byte, radix: 16) }
-                members[name] = .string(digits.joined())
-            }
-        }
-        return .object(members)
+    /// Returns the plan of the same rows for an export in pages: the subscription first, then the lists.
+    static func plan(companyID: String, exportedAtMs: Int64) -> ExportPlan {
+        ExportPlan(
+            head: { connection in
+                [
+                    CodingKeys.companyID.rawValue: .string(companyID),
+                    CodingKeys.exportedAtMs.rawValue: .int(exportedAtMs),
+                    CodingKeys.subscription.rawValue: try subscription(companyID: companyID, connection),
+                ]
+            },
+            lists: [history, invoices, lineItems]
+        )
+    }
+
+    static let history = ExportList(
+        [CodingKeys.history.rawValue], select: "SELECT * FROM subscription_history", key: ["seq"])
+    static let invoices = ExportList(
+        [CodingKeys.invoices.rawValue], select: "SELECT * FROM invoices", key: ["sequence"])
+    static let lineItems = ExportList([CodingKeys.lineItems.rawValue], select: "SELECT * FROM line_items", key: ["seq"])
+
+    /// Returns the `subscriptions` row, or null when the company never had one.
+    private static func subscription(companyID: String, _ connection: Connection) throws -> JSONValue {
+        let row = try connection.queryOne("SELECT * FROM subscriptions WHERE company_id = ?", [.text(companyID)])
+        return row.map(ExportList.columns) ?? .null
     }
 }

@@ -99,6 +99,18 @@ enum NotificationMethods {
                 )
             }
         }
+
+        methods.register(
+            "notifications.exportPage",
+            summary: "One page of a company's recipients, channels and messages, for its data export in pages.",
+            scope: .internal
+        ) { (params: ExportPageParams, context) -> ExportPage in
+            try context.requireCompany(params.companyID)
+
+            return try await store.read { connection in
+                try NotificationExport.plan(companyID: params.companyID).page(params, connection)
+            }
+        }
     }
 
     /// Throws NOT_FOUND for a deleted company, as every other service does. Its messages stay stored

@@ -73,11 +73,4 @@ struct AuditEntry: Codable, Sendable, Hashable, MemberSchemaProviding {
         before = try row.string("before").map { try JSONParser.parse($0) }
         after = try row.string("after").map { try JSONParser.parse($0) }
     }
-
-    /// Reads every entry of a company, oldest first.
-    static func all(companyID: String, in connection: Connection) throws -> [AuditEntry] {
-        try connection.query(
-            "SELECT \(columns) FROM audit WHERE company_id = ? ORDER BY seq", [.text(companyID)]
-        ).map { try AuditEntry(row: $0) }
-    }
 }

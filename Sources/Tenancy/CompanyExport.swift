@@ -12,22 +12,44 @@ enum CompanyExport {
         ("notification", "notifications.export"),
     ]
 
+    /// Returns the internal method that reads a page of process `service`'s part: its export method
+    /// with `Page` appended, such as `billing.exportPage`.
+    static func pageMethod(of service: String) -> String {
+        (peerExports.first { $0.process == service }?.method ?? "\(service).export") + "Page"
+    }
+
+    /// Returns tenancy's whole part of the export of `company`.
     static func local(_ company: CompanyRecord, atMs now: Int64, in connection: Connection) throws
         -> [String: JSONValue]
     {
-        let id: SQLValue = .text(company.id)
+        try plan(company, atMs: now).whole(companyID: company.id, connection)
+    }
 
-        let users = try connection.query(
-            "SELECT \(UserRecord.columns) FROM users WHERE company_id = ? ORDER BY created_at_ms, id", [id]
-        ).map { try UserRecord(row: $0).view.json }
+    /// Tenancy's part: the company, its settings, and the teams with the last issue number, then the
+    /// lists of users, invitations, API keys, audit entries and issues.
+    static func plan(_ company: CompanyRecord, atMs now: Int64) -> ExportPlan {
+        ExportPlan(
+            head: { connection in
+                [
+                    "company": try JSONValue(encoding: CompanyView.make(company, atMs: now, in: connection)),
+                    "settings": company.settings.json,
+                    "workspace": try WorkspaceExport.head(companyID: company.id, connection: connection),
+                ]
+            },
+            lists: lists
+        )
+    }
 
-        let invitations = try connection.query(
-            """
-            SELECT id, user_id, invited_by, purpose, created_at_ms, expires_at_ms, used_at_ms FROM invitations
-            WHERE company_id = ? ORDER BY created_at_ms, id
-            """,
-            [id]
-        ).map { row -> JSONValue in
+    static let lists: [ExportList] = [
+        ExportList(["users"], select: "SELECT \(UserRecord.columns) FROM users", key: ["created_at_ms", "id"]) {
+            try UserRecord(row: $0).view.json
+        },
+        ExportList(
+            ["invitations"],
+            select:
+                "SELECT id, user_id, invited_by, purpose, created_at_ms, expires_at_ms, used_at_ms FROM invitations",
+            key: ["created_at_ms", "id"]
+        ) { row in
             [
                 "invitation_id": .string(try row.requireString("id")),
                 "user_id": .string(try row.requireString("user_id")),
@@ -37,28 +59,15 @@ enum CompanyExport {
                 "expires_at_ms": .int(try row.requireInt("expires_at_ms")),
                 "used_at_ms": row.int("used_at_ms").map { .int($0) } ?? .null,
             ]
-        }
-
-        let keys = try connection.query(
-            "SELECT \(KeyView.columns) FROM api_keys WHERE company_id = ? ORDER BY created_at_ms, id", [id]
-        ).map { try JSONValue(encoding: try KeyView(row: $0)) }
-
-        let audit = try AuditEntry.all(companyID: company.id, in: connection).map { try JSONValue(encoding: $0) }
-
-        var export: [String: JSONValue] = [
-            "company": try JSONValue(encoding: CompanyView.make(company, atMs: now, in: connection)),
-            "settings": company.settings.json,
-            "users": .array(users),
-            "invitations": .array(invitations),
-            "api_keys": .array(keys),
-            "audit": .array(audit),
-        ]
-        let workspace = try WorkspaceExport.export(companyID: company.id, connection: connection)
-        if !workspace.isNull {
-            export["workspace"] = workspace
-        }
-        return export
-    }
+        },
+        ExportList(["api_keys"], select: "SELECT \(KeyView.columns) FROM api_keys", key: ["created_at_ms", "id"]) {
+            try JSONValue(encoding: try KeyView(row: $0))
+        },
+        ExportList(["audit"], select: "SELECT \(AuditEntry.columns) FROM audit", key: ["seq"]) {
+            try JSONValue(encoding: try AuditEntry(row: $0))
+        },
+        WorkspaceExport.issues,
+    ]
 
     /// Returns the parts of the other services, or throws the first failure. When parts were too large
     /// for a frame, or all of them together are too large for `frameLimit`, the error instead gives the
@@ -108,14 +117,12 @@ enum CompanyExport {
         let total = sizes.values.reduce(0, +)
         let listed = sizes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         let largest = Int64(LimitVariables.largestFrameBytes)
-        // NOTE: an export comes as one reply, so a company whose data passes 64 MiB (about 40,000
-        // issues with their audit entries and analytics rows) cannot be exported whole.
+        let paged = "read it in pages with companies.exportPage, which takes any size"
         let remedy =
             total < largest
-            ? "set MESH_MAX_FRAME_BYTES to at least \(total + total / 10) (up to \(largest)) for the mesh and "
-                + "its clients, restart the mesh and export again"
-            : "that is more than the largest frame the mesh accepts (\(largest) bytes), so this company "
-                + "cannot be exported as one document"
+            ? "\(paged), or set MESH_MAX_FRAME_BYTES to at least \(total + total / 10) (up to \(largest)) for the "
+                + "mesh and its clients, restart the mesh and export again"
+            : "that is more than the largest frame the mesh accepts (\(largest) bytes), so \(paged)"
         return RPCError(
             .resourceExhausted,
             "the export is about \(total) bytes in all (\(listed)), more than the frame limit of "
@@ -142,15 +149,16 @@ enum CompanyExport {
         )
     }
 
-    /// Calls the export `method` of process `service` for the company. A service that does not respond
+    /// Calls the export `method` of process `service` for the company, with `params` when given and
+    /// `{company_id}` otherwise. A service that does not respond
     /// fails the export with a retryable UNAVAILABLE naming it. The tenancy tests cover that path; the
     /// integration suite covers a successful export with all five processes running.
-    static func peer(_ service: String, method: String, companyID: String, context: MethodContext)
-        async throws(RPCError) -> JSONValue
-    {
+    static func peer(
+        _ service: String, method: String, companyID: String, params: JSONValue? = nil, context: MethodContext
+    ) async throws(RPCError) -> JSONValue {
         do {
             return try await context.peers.call(
-                service, method, params: ["company_id": .string(companyID)],
+                service, method, params: params ?? ["company_id": .string(companyID)],
                 meta: context.downstreamMeta(caller: .service)
             )
         } catch {

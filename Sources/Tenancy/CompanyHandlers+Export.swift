@@ -44,5 +44,46 @@ extension CompanyHandlers {
             export["exported_at_ms"] = .int(env.clock.nowMs())
             return CompanyExportDocument(.object(export))
         }
+
+        methods.register(
+            "companies.exportPage",
+            summary: "One page of a company's data export, for companies too large for companies.export.",
+            scope: .company
+        ) { (params: ExportPageRequest, context) -> CompanyExportPage in
+            let caller = try TenancyAccess.require(context, method: context.method)
+            let cursor = try ExportCursor(parsing: params.cursor)
+            let pageBytes = try PageLimit.check(
+                params.pageBytes, defaultLimit: ExportPageParams.defaultMaximumBytes, maximum: 32 << 20, minimum: 1_024,
+                field: "page_bytes")
+            let now = env.clock.nowMs()
+
+            let company = try await env.store.read { connection in
+                try TenancyAccess.company(params.companyID, in: connection, for: caller)
+            }
+            var request: [String: JSONValue] = [
+                "company_id": .string(company.id), "maximum_bytes": .int(Int64(pageBytes)),
+            ]
+            request["position"] = cursor.position
+
+            let page: ExportPage
+            if cursor.service == "tenancy" {
+                let pageParams = try JSONValue.object(request).decode(ExportPageParams.self)
+                page = try await env.store.read { connection in
+                    try CompanyExport.plan(company, atMs: now).page(pageParams, connection)
+                }
+            } else {
+                let reply = try await CompanyExport.peer(
+                    cursor.service, method: CompanyExport.pageMethod(of: cursor.service), companyID: company.id,
+                    params: .object(request), context: context)
+                page = try reply.decode(ExportPage.self)
+            }
+
+            var document = cursor.service == "tenancy" ? page.part.objectValue ?? [:] : [cursor.service: page.part]
+            if cursor.service == "tenancy" && cursor.position == nil {
+                document["exported_at_ms"] = .int(now)
+            }
+            return CompanyExportPage(
+                page: .object(document), nextCursor: ExportCursor.after(cursor.service, next: page.next)?.text)
+        }
     }
 }

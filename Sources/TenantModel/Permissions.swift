@@ -35,6 +35,7 @@ public enum Permissions {
         "companies.configure": .admin,
         "companies.changeTier": .owner,
         "companies.export": .owner,
+        "companies.exportPage": .owner,
         "audit.list": .owner,
 
         // People and access.

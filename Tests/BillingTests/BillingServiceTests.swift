@@ -18,8 +18,9 @@ struct BillingServiceTests {
         #expect(scopes["billing.payInvoice"] == .root)
         #expect(scopes["billing.overview"] == .root)
         #expect(scopes["billing.export"] == .internal)
+        #expect(scopes["billing.exportPage"] == .internal)
         #expect(scopes["billing.runCycle"] == .root)
-        #expect(scopes.count == 6)
+        #expect(scopes.count == 7)
     }
 
     @Test("a method without params rejects any")

@@ -8,7 +8,7 @@ import Testing
 
 @Suite("Company isolation and export") struct CompanyAccessTests {
     static let companyMethods = [
-        "companies.get", "companies.export", "users.list", "audit.list", "companies.configure",
+        "companies.get", "companies.export", "companies.exportPage", "users.list", "audit.list", "companies.configure",
         "companies.changeTier", "users.invite", "users.get", "users.setRole", "users.deactivate",
     ]
 

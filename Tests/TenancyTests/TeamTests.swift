@@ -205,7 +205,9 @@ struct TeamTests {
         )
 
         let export = try fixture.harness.store.readSync { connection in
-            try WorkspaceExport.export(companyID: company.id, connection: connection)
+            let record = try #require(try CompanyRecord.load(company.id, in: connection))
+            return try CompanyExport.local(record, atMs: fixture.harness.clock.nowMs(), in: connection)["workspace"]
+                ?? .null
         }
 
         #expect(export["teams"]?.arrayValue?.first?["member_ids"] == [.string(erin.userID ?? "")])

@@ -1,0 +1,85 @@
+import MeshProtocol
+import MeshRuntime
+
+/// The result of `companies.exportPage`: part of a company's export, in the shape of the whole
+/// document, and the cursor of the next page.
+struct CompanyExportPage: Codable, Sendable, MemberSchemaProviding {
+    /// Members of the whole export with some of the rows of its lists. Appending each list's rows,
+    /// page after page, and taking every other member from the page that carries it gives the
+    /// document `companies.export` returns.
+    var page: JSONValue
+    /// Fetches the next page; absent on the last one.
+    var nextCursor: String?
+
+    enum CodingKeys: String, CodingKey {
+        case page
+        case nextCursor = "next_cursor"
+    }
+
+    static var memberSchemas: [String: JSONValue] {
+        [CodingKeys.page.rawValue: ["type": "object"]]
+    }
+}
+
+/// Params of `companies.exportPage`.
+struct ExportPageRequest: Codable, Sendable {
+    var companyID: String
+    /// The `next_cursor` of the previous page; absent for the first page.
+    var cursor: String?
+    /// The size, in bytes, that a page stops short of: 1,024 to 33,554,432, 524,288 when absent.
+    var pageBytes: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case companyID = "company_id"
+        case cursor
+        case pageBytes = "page_bytes"
+    }
+}
+
+/// The start of the next page of an export: the process whose part it reads, and the position inside
+/// that part. On the wire it is the JSON text `{"service": "billing", "position": {...}}`.
+struct ExportCursor: Sendable {
+    /// The processes in the order their parts come.
+    static let services = ["tenancy"] + CompanyExport.peerExports.map(\.process)
+
+    var service: String
+    var position: JSONValue?
+
+    var text: String {
+        JSONWriter.string(["service": .string(service), "position": position ?? .null])
+    }
+
+    init(service: String, position: JSONValue?) {
+        self.service = service
+        self.position = position
+    }
+
+    /// Parses the `cursor` param, or returns the start of the export for nil.
+    init(parsing text: String?) throws(RPCError) {
+        guard let text else {
+            self.init(service: "tenancy", position: nil)
+            return
+        }
+        guard let json = try? JSONParser.parse(text), let service = json["service"]?.stringValue,
+            Self.services.contains(service), json["position"]?.objectValue != nil || json["position"] == .null
+        else {
+            throw RPCError.invalidArgument(
+                field: "cursor",
+                "cursor '\(text.clipped(to: 60))' is not one companies.exportPage returned; pass next_cursor from "
+                    + "the previous page unchanged, or leave it out to start the export again")
+        }
+        self.init(service: service, position: json["position"] == .null ? nil : json["position"])
+    }
+
+    /// Returns the cursor after a page of `service` whose part ended at `next` (null when that part
+    /// is done), or nil when the export is complete.
+    static func after(_ service: String, next: JSONValue) -> ExportCursor? {
+        if next != .null {
+            return ExportCursor(service: service, position: next)
+        }
+        guard let index = services.firstIndex(of: service), index + 1 < services.count else {
+            return nil
+        }
+        return ExportCursor(service: services[index + 1], position: nil)
+    }
+}
