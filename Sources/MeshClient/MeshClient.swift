@@ -71,8 +71,8 @@ public final class MeshClient: Sendable {
     /// Calls any method by name.
     ///
     /// - Parameters:
-    ///   - timeout: the call's deadline budget, sent as `meta.timeout_ms`; the gateway applies its
-    ///     default (30 s) when nil.
+    ///   - timeout: the call's deadline budget, sent as `meta.timeout_ms`; the client waits that long
+    ///     plus half a second. When nil, the gateway applies its default (30 s) and the client waits 35 s.
     ///   - idempotencyKey: sent as `meta.idempotency_key`; a retried call with the same key returns the
     ///     first result without repeating the change, for methods that honour it.
     public func call(

@@ -278,7 +278,13 @@ extension RPCServer {
             connection.loop.cancelTimer(timer)
         }
         // The cancelled request still gets a response, so a batch it belongs to completes.
-        entry.respond(.failure(RPCError(.cancelled, "request \(id.description.clipped) was cancelled by rpc.cancel")))
+        entry.respond(
+            .failure(
+                RPCError(
+                    .cancelled,
+                    "request \(id.description.clipped) was cancelled by rpc.cancel; a write may have committed before "
+                        + "the cancel reached it, so send a write again with the same idempotency key to learn its outcome"
+                )))
         logger.debug("request.cancelled", ["id": id.description])
         startHeldNotifications(on: connection, requests: requests)
         return .success(["cancelled": true])

@@ -38,6 +38,8 @@ final class ClientState: ConnectionDelegate {
     private var cancelledBeforeStart: Set<Int64> = []
     private var backoff: Duration = .zero
     private var retryAfter: ContinuousClock.Instant?
+    /// The error of the last failed connect, repeated during its backoff when no retry can fix it.
+    private var lastConnectError: RPCError?
     private var isShutDown = false
 
     /// Calls written and waiting for their reply, and calls waiting for room in the window.
@@ -150,7 +152,13 @@ final class ClientState: ConnectionDelegate {
             connection.loop.cancelTimer(timer)
         }
         sendCancel(id: id)
-        entry.continuation.resume(returning: .failure(RPCError(.cancelled, "the call was cancelled by the caller")))
+        entry.continuation.resume(
+            returning: .failure(
+                RPCError(
+                    .cancelled,
+                    "the call was cancelled by the caller after it was sent; a write may have committed before the "
+                        + "cancel reached the server, so send a write again with the same idempotency key to learn "
+                        + "its outcome")))
     }
 
     func shutDown() {
@@ -236,6 +244,10 @@ final class ClientState: ConnectionDelegate {
 
         let now = ContinuousClock.now
         if let retryAfter, now < retryAfter {
+            // A failure that waiting cannot fix is repeated as it was, not turned into a retryable one.
+            if let lastConnectError, !lastConnectError.retryable {
+                return .failure(lastConnectError)
+            }
             return .failure(unavailable(detail: "recently failed to connect", retryIn: retryAfter - now))
         }
 
@@ -245,11 +257,14 @@ final class ClientState: ConnectionDelegate {
             connection = open
             backoff = .zero
             retryAfter = nil
+            lastConnectError = nil
             return .success(open)
         } catch {
             backoff = backoff == .zero ? options.initialBackoff : min(backoff * 2, options.maximumBackoff)
             retryAfter = now + backoff
-            return .failure(connectError(error, retryIn: backoff))
+            let failure = connectError(error, retryIn: backoff)
+            lastConnectError = failure
+            return .failure(failure)
         }
     }
 

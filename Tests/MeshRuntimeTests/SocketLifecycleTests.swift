@@ -76,8 +76,13 @@ import Testing
         loop.start()
         defer { loop.stop() }
 
+        let client = RPCClient(path: path, loop: loop)
         let error = await #expect(throws: RPCError.self) {
-            try await RPCClient(path: path, loop: loop).call("rpc.ping")
+            try await client.call("rpc.ping")
+        }
+        // The second call comes during the backoff after the first failure, and gets the same error.
+        let again = await #expect(throws: RPCError.self) {
+            try await client.call("rpc.ping")
         }
 
         #expect(error?.status == .failedPrecondition)
@@ -85,6 +90,8 @@ import Testing
         #expect(
             error?.message.contains("'\(path)' is not a socket, so check the path") == true,
             "\(String(describing: error))")
+        #expect(again?.status == .failedPrecondition)
+        #expect(again?.retryable == false)
     }
 
     @Test func clientFailsFastWhenServiceIsDown() async throws {

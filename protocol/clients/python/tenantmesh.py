@@ -45,6 +45,9 @@ def _limit_from_environment(name, default):
     return int(text) if text.isdigit() and int(text) > 0 else default
 MAX_IDEMPOTENCY_KEY_CODE_POINTS = 200
 
+# How long `cancel` waits for the answer to its rpc.cancel, in milliseconds.
+CANCEL_TIMEOUT_MS = 5000
+
 # How long past `timeout_ms` a call waits for the server's own DEADLINE_EXCEEDED before giving up
 # locally. The server checks budgets itself, so this margin only covers a reply lost on the way.
 LOCAL_GRACE_SECONDS = 1.0
@@ -484,7 +487,9 @@ class Client:
 
     def cancel(self, request_id):
         """Sends `rpc.cancel` for an earlier request on this connection; True when it was stopped."""
-        result = self.call("rpc.cancel", {"id": request_id}, api_key=None)
+        # The server answers rpc.cancel at once; the budget only bounds the wait for a server that
+        # has stopped answering.
+        result = self.call("rpc.cancel", {"id": request_id}, api_key=None, timeout_ms=CANCEL_TIMEOUT_MS)
         cancelled = isinstance(result, dict) and result.get("cancelled") is True
         if cancelled:
             # The request's own CANCELLED reply may come before or after this result (section 9.4). Fail
@@ -538,9 +543,11 @@ class Client:
         self._send_bytes(encode_frame(encode_json(message), self.max_frame_bytes), calls)
 
     def _send_bytes(self, data, calls):
-        # Take the calls' places in the window first; a reply or a closed connection frees places.
+        # Take the calls' places in the window first; a reply or a closed connection frees places. A call
+        # with a budget waits for a place no longer than that budget.
         counted = [pending for pending in calls if pending._counted]
-        self._take_places(len(counted))
+        budgets = [pending.timeout_ms for pending in counted if pending.timeout_ms is not None]
+        self._take_places(len(counted), min(budgets) if budgets else None, calls)
 
         # Register before sending: the reply may arrive before sendall returns.
         with self._lock:
@@ -729,12 +736,21 @@ class Client:
         self._give_places(1)
         return True
 
-    def _take_places(self, count):
+    def _take_places(self, count, budget_ms, calls):
         if count == 0:
             return
         with self._window_changed:
-            self._window_changed.wait_for(lambda: self._window_free >= count)
-            self._window_free -= count
+            wait = None if budget_ms is None else budget_ms / 1000
+            if self._window_changed.wait_for(lambda: self._window_free >= count, timeout=wait):
+                self._window_free -= count
+                return
+        method = calls[0].method if calls else "the call"
+        raise MeshError.local(
+            "DEADLINE_EXCEEDED",
+            f"{method} waited {budget_ms} ms, its timeout_ms, for one of this connection's {self.max_in_flight} "
+            "places for requests in flight and was never sent; retry when replies have come back",
+            details={"method": method, "source": "client"},
+        )
 
     def _give_places(self, count):
         if count == 0:

@@ -171,6 +171,17 @@ class CancelOrderTests(unittest.TestCase):
         self.assertEqual(self.client.call("marker", {}, timeout_ms=5000), "done")
         self.assertEqual(self.client.unmatched, [])
 
+    def test_full_window_keeps_to_the_budget(self):
+        for _ in range(8):
+            self.client.start("slow.method", {})
+
+        with self.assertRaises(MeshError) as raised:
+            self.client.call("slow.method", {}, timeout_ms=300)
+
+        self.assertEqual(raised.exception.status, "DEADLINE_EXCEEDED")
+        self.assertEqual(raised.exception.details.get("source"), "client")
+        self.assertIn("was never sent", raised.exception.message)
+
 
 class GatewayTests(unittest.TestCase):
     """Calls through a live gateway."""
