@@ -44,12 +44,26 @@ public struct CustomFieldValidator: Sendable {
     ) -> (values: [String: JSONValue], problems: [Problem]) {
         var merged = current
         var problems: [Problem] = []
+        // Field names are unique ignoring case, so `sev` names the field `Sev`; each field is set once.
+        var givenAs: [String: String] = [:]
 
         for name in changes.keys.sorted() {
             let value = changes[name] ?? .null
-            let definition = definitions.first(where: { $0.name == name })
+            let definition = definition(named: name)
+            if let definition {
+                if let earlier = givenAs[definition.name] {
+                    problems.append(
+                        Problem(
+                            field: path(name),
+                            message:
+                                "custom field '\(definition.name)' is given twice, as '\(earlier)' and '\(name)'; give it once"
+                        ))
+                    continue
+                }
+                givenAs[definition.name] = name
+            }
             if value.isNull && (definition != nil || current[name] != nil) {
-                merged[name] = nil
+                merged[definition?.name ?? name] = nil
                 continue
             }
             guard let definition else {
@@ -59,7 +73,7 @@ public struct CustomFieldValidator: Sendable {
 
             switch normalize(value, for: definition) {
             case .success(let normalized):
-                merged[name] = normalized
+                merged[definition.name] = normalized
             case .failure(let problem):
                 problems.append(problem)
             }
@@ -88,6 +102,11 @@ public struct CustomFieldValidator: Sendable {
             )
         }
         return (merged, problems)
+    }
+
+    /// Returns the definition named `name`, spelled exactly or, failing that, ignoring case.
+    private func definition(named name: String) -> CompanySettings.CustomField? {
+        definitions.first { $0.name == name } ?? definitions.first { $0.name.caseFolded == name.caseFolded }
     }
 
     private func unknownField(_ name: String) -> Problem {

@@ -29,14 +29,13 @@ extension SettingsPatch {
     }
 
     /// Checks that the patched settings may carry their `webhook_url`: the tier must allow a webhook
-    /// integration, and `slack_webhook` or `webhook` must be enabled. Skipped when either member
-    /// already has a problem of its own, so one mistake is not reported twice.
+    /// integration, and `slack_webhook` or `webhook` must be enabled. Skipped when the URL already has
+    /// a problem of its own. The second check is also skipped when `integrations` has one, so that one
+    /// mistake is not reported twice; the tier's refusal is reported beside it, since fixing the list
+    /// does not fix the URL.
     mutating func checkWebhookAllowed(_ settings: CompanySettings) {
         let field = "settings.webhook_url"
-        let alreadyReported = problems.contains {
-            $0.field.hasPrefix(field) || $0.field.hasPrefix("settings.integrations")
-        }
-        guard let url = settings.webhookURL, !alreadyReported else {
+        guard let url = settings.webhookURL, !problems.contains(where: { $0.field.hasPrefix(field) }) else {
             return
         }
 
@@ -45,6 +44,9 @@ extension SettingsPatch {
                 field,
                 "is set, but the \(tier.displayName) tier has no webhook integrations (slack_webhook, webhook); upgrade to Premium or remove webhook_url"
             )
+            return
+        }
+        if problems.contains(where: { $0.field.hasPrefix("settings.integrations") }) {
             return
         }
         let enabled = Set(settings.integrations.compactMap(Integration.init(rawValue:)))

@@ -57,7 +57,9 @@ extension UserHandlers {
     }
 
     /// Reactivates a deactivated user. A user who once accepted an invitation comes back active. One who
-    /// never did comes back invited, and their invitation works again until it expires.
+    /// never did comes back invited, and their invitation works again until it expires. One whose
+    /// invitation has expired takes no seat, like any invited user after the expiry, so the tier's user
+    /// limit is not checked; `users.invite` sends a new invitation within the limit.
     static func reactivate(_ params: UserIDParams, caller: Caller, atMs now: Int64, in connection: Connection) throws
         -> UserView
     {
@@ -70,7 +72,6 @@ extension UserHandlers {
             throw RPCError(
                 .failedPrecondition, "user \(user.id) is \(user.status.rawValue), not deactivated; nothing changed")
         }
-        try requireSeat(company, atMs: now, in: connection)
 
         // A recovery token mailed before the deactivation stays unusable: the user asks for a new one.
         try Invitations.expireRecoveries(userID: user.id, atMs: now, in: connection)
@@ -78,6 +79,9 @@ extension UserHandlers {
             try connection.queryOne(
                 "SELECT 1 FROM invitations WHERE user_id = ? AND used_at_ms IS NOT NULL", [.text(user.id)]
             ) != nil
+        if try accepted || Invitations.hasLive(userID: user.id, atMs: now, in: connection) {
+            try requireSeat(company, atMs: now, in: connection)
+        }
         return try changeStatus(
             user, to: accepted ? .active : .invited, topic: EventTopic.userReactivated, action: "users.reactivate",
             caller: caller, atMs: now, in: connection)

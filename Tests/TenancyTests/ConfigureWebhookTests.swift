@@ -107,6 +107,20 @@ import Testing
         let problems = error?.details?["problems"]?.arrayValue ?? []
         #expect(problems.compactMap { $0["field"]?.stringValue } == ["settings.webhook_url"])
         #expect(problems.first?["problem"]?.stringValue?.contains("Basic") == true)
+
+        // A webhook integration the tier lacks and the URL are two problems, reported together.
+        let both = await expectFailure(.invalidArgument) {
+            try await harness.call(
+                "companies.configure",
+                [
+                    "company_id": .string(company.companyID),
+                    "settings": ["integrations": ["email", "slack_webhook"], "webhook_url": .string(Self.goodURL)],
+                ],
+                as: company.owner
+            )
+        }
+        let fields = both?.details?["problems"]?.arrayValue?.compactMap { $0["field"]?.stringValue } ?? []
+        #expect(fields == ["settings.integrations[1]", "settings.webhook_url"])
     }
 
     @Test func urlNeedsWebhookIntegration() async throws {

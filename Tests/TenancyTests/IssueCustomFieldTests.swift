@@ -97,6 +97,22 @@ struct IssueCustomFieldTests {
         #expect(outcome.problems.first?.message.contains("'severity'") == true)
     }
 
+    @Test("field names match ignoring case")
+    func namesIgnoreCase() {
+        let validator = CustomFieldValidator(definitions: [
+            .init(name: "Sev", type: .select, required: true, options: ["Low", "High"]),
+            .init(name: "Due", type: .date, required: false),
+        ])
+
+        let outcome = validator.validate(["sev": "high", "DUE": "2026-03-31"])
+        let twice = validator.validate(["Sev": "Low", "sev": "High"])
+
+        #expect(outcome.problems.isEmpty, "\(outcome.problems)")
+        #expect(outcome.values == ["Sev": "High", "Due": "2026-03-31"])
+        #expect(twice.problems.map(\.field) == ["custom_fields.sev"])
+        #expect(twice.problems.first?.message.contains("given twice") == true)
+    }
+
     @Test("every problem listed")
     func severalProblems() {
         let definitions = Self.definitions + [.init(name: "component", type: .text, required: true)]
@@ -110,10 +126,11 @@ struct IssueCustomFieldTests {
         ])
 
         let fields = Set(outcome.problems.map(\.field))
-        #expect(fields == [
-            "custom_fields.estimate", "custom_fields.due", "custom_fields.severity", "custom_fields.colour",
-            "custom_fields.component",
-        ])
+        #expect(
+            fields == [
+                "custom_fields.estimate", "custom_fields.due", "custom_fields.severity", "custom_fields.colour",
+                "custom_fields.component",
+            ])
     }
 
     @Test("update merges and removes with null")
@@ -121,7 +138,8 @@ struct IssueCustomFieldTests {
         let validator = CustomFieldValidator(definitions: Self.definitions)
         let current: [String: JSONValue] = ["notes": "old", "estimate": 5]
 
-        let outcome = validator.validate(changes: ["notes": "new", "estimate": .null, "blocking": true], current: current)
+        let outcome = validator.validate(
+            changes: ["notes": "new", "estimate": .null, "blocking": true], current: current)
 
         #expect(outcome.problems.isEmpty)
         #expect(outcome.values == ["notes": "new", "blocking": true])

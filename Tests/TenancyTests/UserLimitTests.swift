@@ -81,6 +81,30 @@ import Testing
         }
     }
 
+    @Test func userWhoseInvitationExpiredComesBackWithoutASeat() async throws {
+        let harness = try TenancyHarness()
+        let company = try await harness.onboard()
+        let invited = try await invite(harness, company, "late@tech.example")
+        let userID = try #require(invited["user"]?["user_id"])
+        let target: JSONValue = ["company_id": .string(company.companyID), "user_id": userID]
+        _ = try await harness.call("users.deactivate", target, as: company.owner)
+        try harness.advance(days: 8)
+        for index in 2...5 {
+            _ = try await invite(harness, company, "user\(index)@tech.example")
+        }
+
+        // The company is full, but the user's invitation has expired, so coming back takes no seat.
+        let back = try await harness.call("users.reactivate", target, as: company.owner)
+        #expect(back["status"] == "invited")
+        let read = try await harness.call("companies.get", ["company_id": .string(company.companyID)])
+        #expect(read["usage"]?["users"] == 5)
+
+        // A new invitation would take a seat, and none is free.
+        _ = await expectFailure(.resourceExhausted) {
+            try await invite(harness, company, "late@tech.example")
+        }
+    }
+
     @Test func reactivatedUserWhoHadAcceptedIsActive() async throws {
         let harness = try TenancyHarness()
         let company = try await harness.onboard()
