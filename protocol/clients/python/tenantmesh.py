@@ -499,6 +499,28 @@ class Client:
             ), expect_late_reply=True)
         return cancelled
 
+    def export_company(self, company_id=None, *, page_bytes=None, timeout_ms=None):
+        """Returns a company's whole data export, read page by page with `companies.exportPage`.
+
+        Works for exports of any size. `company_id` may be left out with a user's key; `page_bytes` is
+        the size each page stops short of. The result has the shape `companies.export` returns.
+        """
+        document = {}
+        cursor = None
+        while True:
+            params = {}
+            if company_id is not None:
+                params["company_id"] = company_id
+            if cursor is not None:
+                params["cursor"] = cursor
+            if page_bytes is not None:
+                params["page_bytes"] = page_bytes
+            reply = self.call("companies.exportPage", params, timeout_ms=timeout_ms)
+            merge_export_page(reply.get("page", {}), document)
+            cursor = reply.get("next_cursor")
+            if cursor is None:
+                return document
+
     def describe(self, schemas=True):
         """Returns the process's `rpc.describe`: protocol version, limits and methods with their schemas.
 
@@ -768,6 +790,19 @@ class Client:
                     self._sock.sendall(encode_frame(encode_json(pending._message), self.max_frame_bytes))
             except OSError:
                 pass  # the reader sees the closed connection and fails every waiting call
+
+
+def merge_export_page(page, document):
+    """Adds one page of `companies.exportPage` to `document`: lists get the page's rows appended,
+    objects are merged member by member, and other members are taken from the page."""
+    for name, value in page.items():
+        earlier = document.get(name)
+        if isinstance(earlier, list) and isinstance(value, list):
+            earlier.extend(value)
+        elif isinstance(earlier, dict) and isinstance(value, dict):
+            merge_export_page(value, earlier)
+        else:
+            document[name] = value
 
 
 def gateway_socket(home=None):

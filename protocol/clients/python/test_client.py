@@ -245,6 +245,18 @@ class GatewayTests(unittest.TestCase):
         listed = self.root.call("companies.list", {"limit": 200}, timeout_ms=5000)
         self.assertIn(company_id, [company["company_id"] for company in listed["companies"]])
 
+    def test_export_in_pages_matches_the_whole_export(self):
+        _, result = self.provision("Python Export")
+        company_id = result["company"]["company_id"]
+
+        paged = self.root.export_company(company_id, page_bytes=1024, timeout_ms=10_000)
+        whole = self.root.call("companies.export", {"company_id": company_id}, timeout_ms=10_000)
+
+        self.assertEqual(paged["company"]["company_id"], company_id)
+        for name in ("users", "invitations", "api_keys", "audit", "workspace"):
+            self.assertEqual(paged[name], whole[name], name)
+        self.assertEqual(set(paged), set(whole))
+
     def test_provision_idempotent_repeat(self):
         key = f"provision-{RUN}"
         params, first = self.provision("Python Once", idempotency_key=key)
