@@ -31,8 +31,8 @@ extension SettingsPatch {
     /// Checks that the patched settings may carry their `webhook_url`: the tier must allow a webhook
     /// integration, and `slack_webhook` or `webhook` must be enabled. Skipped when the URL already has
     /// a problem of its own. The second check is also skipped when `integrations` has one, so that one
-    /// mistake is not reported twice; the tier's refusal is reported beside it, since fixing the list
-    /// does not fix the URL.
+    /// mistake is not reported twice. The tier's refusal is reported beside such a problem, because
+    /// fixing the list does not fix the URL.
     mutating func checkWebhookAllowed(_ settings: CompanySettings) {
         let field = "settings.webhook_url"
         guard let url = settings.webhookURL, !problems.contains(where: { $0.field.hasPrefix(field) }) else {

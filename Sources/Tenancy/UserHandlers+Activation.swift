@@ -58,8 +58,8 @@ extension UserHandlers {
 
     /// Reactivates a deactivated user. A user who once accepted an invitation comes back active. One who
     /// never did comes back invited, and their invitation works again until it expires. One whose
-    /// invitation has expired takes no seat, like any invited user after the expiry, so the tier's user
-    /// limit is not checked; `users.invite` sends a new invitation within the limit.
+    /// invitation has expired takes no seat, like any invited user after the expiry. The tier's user
+    /// limit is therefore not checked, and `users.invite` sends a new invitation within the limit.
     static func reactivate(_ params: UserIDParams, caller: Caller, atMs now: Int64, in connection: Connection) throws
         -> UserView
     {
