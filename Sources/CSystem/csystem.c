@@ -109,6 +109,7 @@ int csystem_unblock_termination(void) {
     sigemptyset(&set);
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGHUP);
     return pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 }
 
@@ -119,7 +120,8 @@ int csystem_catch_termination(int write_fd) {
     action.sa_handler = on_termination;
     sigemptyset(&action.sa_mask);
     action.sa_flags = SA_RESTART;
-    if (sigaction(SIGTERM, &action, NULL) != 0 || sigaction(SIGINT, &action, NULL) != 0) {
+    if (sigaction(SIGTERM, &action, NULL) != 0 || sigaction(SIGINT, &action, NULL) != 0
+        || sigaction(SIGHUP, &action, NULL) != 0) {
         return -1;
     }
     signal(SIGPIPE, SIG_IGN);

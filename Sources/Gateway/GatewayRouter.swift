@@ -305,13 +305,17 @@ final class GatewayRouter: Sendable {
             // The message names what the gateway was waiting for, which the caller never asked for.
             let problem =
                 error.status == .deadlineExceeded && budget != nil
-                ? "the call's budget (meta.timeout_ms) ran out while the gateway was learning the methods of "
-                    + "\(service), which it does once, on the first call to it; retry with a larger budget"
-                : "the gateway could not learn the methods of \(service), which did not answer rpc.describe "
-                    + "(\(error.status.name)); check that \(service) is running and responsive (mesh status), then retry"
+                ? "the call's budget (meta.timeout_ms, or the gateway's default when the call sent none) ran "
+                    + "out while the gateway was learning the methods of \(service), which it does once, on the "
+                    + "first call to it; check that \(service) is responsive (mesh status), or retry with a larger "
+                    + "budget"
+                : "the gateway could not learn the methods of \(service): \(error.message); check that \(service) "
+                    + "is running (mesh status), then retry"
+            var details: [String: JSONValue] = ["service": .string(service)]
+            details["socket"] = error.details?["socket"]
             throw RPCError(
-                error.status == .deadlineExceeded ? .deadlineExceeded : .unavailable, problem,
-                details: ["service": .string(service)])
+                error.status == .deadlineExceeded ? .deadlineExceeded : .unavailable, problem, details: .object(details)
+            )
         }
         var found: [String: PublicMethod] = [:]
         for method in description["methods"]?.arrayValue ?? [] {

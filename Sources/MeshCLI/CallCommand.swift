@@ -71,7 +71,7 @@ enum CallCommand {
             var text = Terminal.describe(error, socket: socket)
             let keyMatters = process == "gateway" && !Permissions.anonymous.contains(method)
             if keyMatters && (error.status == .unauthenticated || error.status == .permissionDenied) {
-                text += "\n" + keyHint(source: keySource)
+                text += "\n" + keyHint(source: keySource, home: home)
             }
             Terminal.error(text)
             return 1
@@ -240,7 +240,7 @@ enum CallCommand {
     }
 
     /// Says which key the call used, so a rejected key can be traced to the option or file it came from.
-    static func keyHint(source: String?) -> String {
+    static func keyHint(source: String?, home: MeshHome) -> String {
         switch source {
         case "--key":
             return "the call used the key given with --key"
@@ -248,6 +248,11 @@ enum CallCommand {
             return "the call used the key in MESH_API_KEY; unset it to use the root key from the mesh home"
         case let path?:
             return "the call used the root key from \(path)"
+        case nil where access(home.rootKeyPath, F_OK) != 0 && access(home.root, W_OK) == 0:
+            // This user could read the root key, but there is none: the gateway writes it when it starts.
+            return "the call sent no key: \(home.rootKeyPath) does not exist, and the gateway writes a new one "
+                + "when it starts; start or restart the mesh with mesh up, or set MESH_API_KEY to your API key "
+                + "(or pass --key)"
         case nil:
             return
                 "the call sent no key: set MESH_API_KEY to your API key (or pass --key), or run mesh call as the user that runs the mesh"

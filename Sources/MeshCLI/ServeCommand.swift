@@ -40,7 +40,7 @@ enum ServeCommand {
 
         let stop = Stopper()
         SignalWaiter.start { signal in
-            logger.info("service.signal", ["signal": "\(signal)"])
+            logger.info("service.signal", ["signal": Process.signalName(signal)])
             stop.request()
         }
         let watch = supervisorWatch(logger: logger, stop: stop)

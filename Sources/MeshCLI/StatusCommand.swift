@@ -36,6 +36,10 @@ enum StatusCommand {
                 anyAnswered = true
             } catch {
                 anyDenied = anyDenied || error.status == .permissionDenied
+                // A busy or stuck process runs, so "start the mesh" would be wrong advice.
+                anyAnswered =
+                    anyAnswered || error.status == .deadlineExceeded
+                    || error.details?["reason"]?.stringValue == "connections"
                 let label = name.padding(toLength: 13, withPad: " ", startingAt: 0)
                 Terminal.print("\(label) \(failureLine(error, process: name, home: home))")
                 allServing = false

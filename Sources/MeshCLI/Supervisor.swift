@@ -35,6 +35,13 @@ final class Supervisor: Sendable {
     /// Starts every process in order and waits for each to report SERVING.
     func startAll() async throws {
         for name in ProcessCatalog.startOrder {
+            // A process started by hand on this home (`mesh serve`) would answer the readiness check in
+            // place of the child, which then fails to bind and restarts for as long as the other runs.
+            if await answers(name) {
+                throw RuntimeFailure(
+                    "another process already serves \(name) on \(home.socketPath(name)), for example a mesh serve "
+                        + "\(name) started by hand on this home; stop it, then start the mesh again")
+            }
             try launch(name)
             try await waitUntilServing(name, timeout: .seconds(30))
             logger.info("supervisor.process_ready", ["process": name])
@@ -211,6 +218,18 @@ final class Supervisor: Sendable {
         }
         throw RuntimeFailure(
             "\(name) did not report SERVING within \(timeout) (\(lastError)); see \(home.logPath(name))")
+    }
+
+    /// Returns whether a process already answers on `name`'s socket.
+    private func answers(_ name: String) async -> Bool {
+        let client = RPCClient(path: home.socketPath(name), loop: loop)
+        defer { client.close() }
+        do {
+            _ = try await client.call("rpc.ping", meta: RequestMeta(), timeout: .seconds(2))
+            return true
+        } catch {
+            return false
+        }
     }
 
     private func pidPath(_ name: String) -> String {

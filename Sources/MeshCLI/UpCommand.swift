@@ -19,7 +19,7 @@ enum UpCommand {
         let supervisor = try Supervisor(home: home, logger: logger)
         let stopRequested = Stopper()
         SignalWaiter.start { signal in
-            logger.info("supervisor.signal", ["signal": "\(signal)"])
+            logger.info("supervisor.signal", ["signal": Process.signalName(signal)])
             stopRequested.request()
         }
         let ownerWatch = try OwnerWatch.start(logger: logger, stop: stopRequested)

@@ -2,7 +2,8 @@ import CSystem
 import Foundation
 import Glibc
 
-/// Turns SIGTERM and SIGINT into a call on a dedicated thread, and ignores SIGPIPE.
+/// Turns SIGTERM, SIGINT and SIGHUP (a closed terminal) into a call on a dedicated thread, and ignores
+/// SIGPIPE.
 ///
 /// A C signal handler writes the signal number into a pipe and a thread reads it. Blocking the
 /// signals with a mask would not do: the Swift runtime starts threads before `main` runs, and any

@@ -42,6 +42,18 @@ struct DirectCallTests {
         #expect(exported.output.contains("MESH_API_KEY is ignored with --process, which acts as root"))
     }
 
+    @Test func missingRootKeyIsNamed() async throws {
+        let cluster = try await MeshCluster()
+        try FileManager.default.removeItem(atPath: cluster.home.rootKeyPath)
+
+        let result = try await mesh(cluster, ["call", "companies.list", "{}"], environment: ["MESH_API_KEY": ""])
+
+        #expect(result.status == 1)
+        #expect(
+            result.output.contains("\(cluster.home.rootKeyPath) does not exist, and the gateway writes a new one"),
+            "\(result.output)")
+    }
+
     @Test func paramsMustBeAnObject() async throws {
         let cluster = try await MeshCluster()
 

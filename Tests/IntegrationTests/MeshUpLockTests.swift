@@ -48,4 +48,45 @@ struct MeshUpLockTests {
         }
         #expect(try await winner.stop() == 0)
     }
+
+    /// A `mesh serve` started by hand would answer for the process `mesh up` starts on the same socket.
+    @Test func meshUpRefusesAProcessAlreadyServing() async throws {
+        let home = MeshHome(root: "/tmp/mt-serve-" + String(UInt64.random(in: 0...UInt64.max), radix: 36))
+        try home.prepare()
+        defer { try? FileManager.default.removeItem(atPath: home.root) }
+        let serve = try MeshCommandProcess(["serve", "billing", "--home", home.root])
+        defer { serve.process.signal(SIGTERM) }
+        let deadline = ContinuousClock.now + .seconds(30)
+        while (try? await MeshProbe.health(home.socketPath("billing"))) != "SERVING" {
+            try #require(ContinuousClock.now < deadline, "mesh serve billing did not start: \(serve.output)")
+            try await Task.sleep(for: .milliseconds(100))
+        }
+
+        let up = try MeshCommandProcess(["up", "--home", home.root])
+        #expect(try await up.exitStatus(within: .seconds(60)) == 1)
+        #expect(
+            up.output.contains("another process already serves billing on \(home.socketPath("billing"))"),
+            "\(up.output)")
+        #expect(try await serve.stop() == 0)
+    }
+
+    /// Closing the terminal sends SIGHUP, which stops the mesh as Ctrl-C does.
+    @Test func hangUpStopsTheMesh() async throws {
+        let home = MeshHome(root: "/tmp/mt-hup-" + String(UInt64.random(in: 0...UInt64.max), radix: 36))
+        try home.prepare()
+        defer { try? FileManager.default.removeItem(atPath: home.root) }
+        let up = try MeshCommandProcess(["up", "--home", home.root])
+        defer { up.process.signal(SIGTERM) }
+        let deadline = ContinuousClock.now + .seconds(60)
+        while !up.output.contains("mesh is up") {
+            try #require(up.process.isRunning && ContinuousClock.now < deadline, "mesh up did not start: \(up.output)")
+            try await Task.sleep(for: .milliseconds(100))
+        }
+
+        up.process.signal(SIGHUP)
+
+        #expect(try await up.exitStatus(within: .seconds(60)) == 0)
+        #expect(up.output.contains("mesh stopped"), "\(up.output)")
+        #expect(home.recordedPID("billing") == nil)
+    }
 }

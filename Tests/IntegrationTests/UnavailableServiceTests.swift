@@ -57,6 +57,10 @@ struct UnavailableServiceTests {
                 #expect(error.retryable, "\(method): \(error.message)")
                 #expect(
                     error.message.contains("billing"), "\(method) does not name the missing service: \(error.message)")
+                if method == "billing.subscription" {
+                    // The first call to billing is the gateway's first look at its methods.
+                    #expect(error.details?["socket"]?.stringValue == home.socketPath("billing"), "\(error.message)")
+                }
             }
         }
 

@@ -27,11 +27,11 @@ int csystem_connect_unix(int fd, const char *path);
 /// The largest path length in bytes that fits `sun_path` with its terminating NUL.
 int csystem_unix_path_max(void);
 
-/// Installs a handler for SIGTERM and SIGINT that writes the signal number as one byte to `write_fd`
+/// Installs a handler for SIGTERM, SIGINT and SIGHUP that writes the signal number as one byte to `write_fd`
 /// (a pipe), and ignores SIGPIPE. A handler works whichever thread the kernel picks, unlike masks.
 int csystem_catch_termination(int write_fd);
 
-/// Unblocks SIGTERM and SIGINT for the calling thread. A process started from a thread that blocks
+/// Unblocks SIGTERM, SIGINT and SIGHUP for the calling thread. A process started from a thread that blocks
 /// signals (Swift's concurrency threads do) inherits that mask, and the signals would never arrive.
 int csystem_unblock_termination(void);
 
