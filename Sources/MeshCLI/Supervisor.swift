@@ -35,7 +35,7 @@ final class Supervisor: Sendable {
     /// Starts every process in order and waits for each to report SERVING.
     func startAll() async throws {
         for name in ProcessCatalog.startOrder {
-            // A process started by hand on this home (`mesh serve`) would answer the readiness check in
+            // A process started by hand on this home (`mesh serve`) would reply to the readiness check in
             // place of the child, which then fails to bind and restarts for as long as the other runs.
             if await answers(name) {
                 throw RuntimeFailure(
@@ -220,7 +220,7 @@ final class Supervisor: Sendable {
             "\(name) did not report SERVING within \(timeout) (\(lastError)); see \(home.logPath(name))")
     }
 
-    /// Returns whether a process already answers on `name`'s socket.
+    /// Returns whether a process already replies on the socket of `name`.
     private func answers(_ name: String) async -> Bool {
         let client = RPCClient(path: home.socketPath(name), loop: loop)
         defer { client.close() }

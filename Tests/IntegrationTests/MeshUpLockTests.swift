@@ -49,7 +49,7 @@ struct MeshUpLockTests {
         #expect(try await winner.stop() == 0)
     }
 
-    /// A `mesh serve` started by hand would answer for the process `mesh up` starts on the same socket.
+    /// A `mesh serve` started by hand would reply in place of the process `mesh up` starts on the same socket.
     @Test func meshUpRefusesAProcessAlreadyServing() async throws {
         let home = MeshHome(root: "/tmp/mt-serve-" + String(UInt64.random(in: 0...UInt64.max), radix: 36))
         try home.prepare()
