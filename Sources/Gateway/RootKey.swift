@@ -19,9 +19,13 @@ struct RootKey {
         let path = home.rootKeyPath
         if let text = try readKeyFile(path, logger: logger) {
             let key = text.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard key.hasPrefix("tmr_"), key.count > 20 else {
+            let suffix = key.dropFirst(4)
+            guard key.hasPrefix("tmr_"), suffix.count >= 17,
+                suffix.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F })
+            else {
                 throw RuntimeFailure(
-                    "\(path) does not hold a root key (tmr_...); delete it and restart to create a new one")
+                    "\(path) does not hold a root key: one is tmr_ followed by at least 17 printable ASCII "
+                        + "characters without spaces; fix it, or delete it and restart to create a new one")
             }
             let hash = SecretHash.sha256Hex(key)
             try save(hash: hash, store: store, clock: clock)

@@ -138,7 +138,8 @@ final class CrashTestRunner: Sendable {
         -> [CrashTestChaos.Crash]
     {
         Terminal.print(
-            "== load: \(settings.writers) writers for \(settings.seconds) s, \(settings.crashes) processes killed with SIGKILL"
+            "== load: \(settings.writers) writers for \(settings.seconds) s, \(settings.crashes) "
+                + "\(settings.crashes == 1 ? "process" : "processes") killed with SIGKILL"
         )
         let start = ContinuousClock.now
         let end = start + .seconds(settings.seconds)

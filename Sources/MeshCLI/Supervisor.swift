@@ -106,6 +106,8 @@ final class Supervisor: Sendable {
                 return
             }
 
+            // The pid is no longer the process's, and could be given to another one during the delay.
+            unlink(pidPath(name))
             let uptime = now - child.startedAt
             let delay = child.policy.processExited(after: uptime)
             child.restartAt = now + delay
@@ -154,10 +156,11 @@ final class Supervisor: Sendable {
         try process.run()
         try? log.close()
 
-        try? "\(process.processIdentifier)\n".write(toFile: pidPath(name), atomically: true, encoding: .utf8)
-        // Users in MESH_TRUSTED_UIDS may pass through run/, so the file is writable by its owner only,
-        // whatever the umask.
-        chmod(pidPath(name), 0o644)
+        if let problem = Supervisor.writePIDFile(pidPath(name), pid: process.processIdentifier) {
+            logger.warning(
+                "supervisor.pid_file_failed",
+                ["process": name, "path": pidPath(name), "error": "\(problem); remove it so the pid can be written"])
+        }
         children.withLock { children in
             var child = children[name] ?? Child(process: process, startedAt: .now)
             child.process = process
@@ -230,6 +233,22 @@ final class Supervisor: Sendable {
         } catch {
             return false
         }
+    }
+
+    /// Writes `pid` to the file at `path`, owner-writable only, and returns what went wrong, if anything.
+    /// Users in MESH_TRUSTED_UIDS may pass through run/, so the mode does not follow the umask.
+    static func writePIDFile(_ path: String, pid: Int32) -> String? {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            return String(cString: strerror(errno))
+        }
+        defer { close(descriptor) }
+        fchmod(descriptor, 0o644)
+        let text = Array("\(pid)\n".utf8)
+        guard write(descriptor, text, text.count) == text.count else {
+            return String(cString: strerror(errno))
+        }
+        return nil
     }
 
     private func pidPath(_ name: String) -> String {

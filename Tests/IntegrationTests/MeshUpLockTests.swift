@@ -70,6 +70,24 @@ struct MeshUpLockTests {
         #expect(try await serve.stop() == 0)
     }
 
+    /// A folder where a pid file belongs is reported and left as it was.
+    @Test func pidPathThatIsAFolderIsReported() async throws {
+        let home = MeshHome(root: "/tmp/mt-pid-" + String(UInt64.random(in: 0...UInt64.max), radix: 36))
+        try home.prepare()
+        defer { try? FileManager.default.removeItem(atPath: home.root) }
+        let folder = home.runDirectory + "/tenancy.pid"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
+        chmod(folder, 0o700)
+        let up = try MeshCommandProcess(["up", "--home", home.root])
+        defer { up.process.signal(SIGTERM) }
+        try await Self.waitUntilUp(up)
+
+        #expect(up.output.contains("supervisor.pid_file_failed error=\"Is a directory"), "\(up.output)")
+        let mode = try FileManager.default.attributesOfItem(atPath: folder)[.posixPermissions] as? Int
+        #expect(mode == 0o700)
+        #expect(try await up.stop() == 0)
+    }
+
     /// Closing the terminal sends SIGHUP, which stops the mesh as Ctrl-C does.
     @Test func hangUpStopsTheMesh() async throws {
         let home = MeshHome(root: "/tmp/mt-hup-" + String(UInt64.random(in: 0...UInt64.max), radix: 36))
@@ -77,16 +95,21 @@ struct MeshUpLockTests {
         defer { try? FileManager.default.removeItem(atPath: home.root) }
         let up = try MeshCommandProcess(["up", "--home", home.root])
         defer { up.process.signal(SIGTERM) }
-        let deadline = ContinuousClock.now + .seconds(60)
-        while !up.output.contains("mesh is up") {
-            try #require(up.process.isRunning && ContinuousClock.now < deadline, "mesh up did not start: \(up.output)")
-            try await Task.sleep(for: .milliseconds(100))
-        }
+        try await Self.waitUntilUp(up)
 
         up.process.signal(SIGHUP)
 
         #expect(try await up.exitStatus(within: .seconds(60)) == 0)
         #expect(up.output.contains("mesh stopped"), "\(up.output)")
         #expect(home.recordedPID("billing") == nil)
+    }
+
+    /// Waits until `up` prints that the mesh is up, and fails when it exits first or takes a minute.
+    static func waitUntilUp(_ up: MeshCommandProcess) async throws {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while !up.output.contains("mesh is up") {
+            try #require(up.process.isRunning && ContinuousClock.now < deadline, "mesh up did not start: \(up.output)")
+            try await Task.sleep(for: .milliseconds(100))
+        }
     }
 }

@@ -90,6 +90,30 @@ import Testing
         #expect(mode == 0o755, "the folder's mode is left alone")
     }
 
+    @Test(arguments: [
+        "tmk_123456789012345678", "tmr_1234567890123456", "tmr_ 12345678901234567", "tmr_123456789012345678é",
+    ])
+    func fileThatIsNoKeyIsReported(_ text: String) throws {
+        defer { cleanUp() }
+        try (text + "\n").write(toFile: home.rootKeyPath, atomically: true, encoding: .utf8)
+        chmod(home.rootKeyPath, 0o600)
+
+        let error = #expect(throws: RuntimeFailure.self) { try ensure() }
+
+        #expect(error?.message.contains("does not hold a root key: one is tmr_ followed by at least 17") == true)
+        #expect(try storedKeys() == 0)
+    }
+
+    @Test func keyOfYourOwnIsTaken() throws {
+        defer { cleanUp() }
+        try "tmr_12345678901234567\n".write(toFile: home.rootKeyPath, atomically: true, encoding: .utf8)
+        chmod(home.rootKeyPath, 0o600)
+
+        let key = try ensure()
+
+        #expect(key.hash == SecretHash.sha256Hex("tmr_12345678901234567"))
+    }
+
     /// A FIFO would block an ordinary open until something writes to it.
     @Test func fifoInPlaceOfTheKeyIsReported() throws {
         defer { cleanUp() }
