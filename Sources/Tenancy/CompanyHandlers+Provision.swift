@@ -44,47 +44,19 @@ extension CompanyHandlers {
         /// Checks every member and throws one INVALID_ARGUMENT listing all problems, so an operator
         /// fixes them in one go (each failed call also counts toward the provisioning alert).
         init(_ params: ProvisionParams) throws {
-            var problems: [RPCError] = []
-            func checked<T>(_ check: () throws -> T) -> T? {
-                do {
-                    return try check()
-                } catch {
-                    problems.append(error as? RPCError ?? RPCError(.invalidArgument, "\(error)"))
-                    return nil
-                }
-            }
-
-            let name = checked { try InputCheck.text(params.name, field: "name") }
-            let adminEmail = checked { try InputCheck.email(params.adminEmail, field: "admin_email") }
-            let adminName = checked { try InputCheck.text(params.adminName, field: "admin_name") }
-            let tier = checked { try params.tier.map { try Tier.parse($0, field: "tier") } ?? .basic }
+            var problems = ParamProblems()
+            let name = problems.check { try InputCheck.text(params.name, field: "name") }
+            let adminEmail = problems.check { try InputCheck.email(params.adminEmail, field: "admin_email") }
+            let adminName = problems.check { try InputCheck.text(params.adminName, field: "admin_name") }
+            let tier = problems.check { try params.tier.map { try Tier.parse($0, field: "tier") } ?? .basic }
             guard let name, let adminEmail, let adminName, let tier else {
-                throw ProvisionRequest.combined(problems)
+                throw problems.combined(method: "companies.provision")
             }
 
             self.name = name
             self.adminEmail = adminEmail
             self.adminName = adminName
             self.tier = tier
-        }
-
-        /// Returns one problem as it is, and several as one error whose message lists them all.
-        private static func combined(_ problems: [RPCError]) -> RPCError {
-            guard problems.count > 1 else {
-                return problems.first ?? RPCError(.invalidArgument, "companies.provision params are not valid")
-            }
-            let listed = problems.map {
-                FieldProblem(field: $0.details?["field"]?.stringValue ?? "params", problem: $0.message)
-            }
-            return RPCError(
-                .invalidArgument,
-                "companies.provision has \(problems.count) problems: "
-                    + problems.map(\.message).joined(separator: "; "),
-                details: [
-                    "field": .string(listed.first?.field ?? "params"),
-                    "problems": (try? JSONValue(encoding: listed)) ?? .null,
-                ]
-            )
         }
 
         var json: JSONValue {

@@ -12,9 +12,13 @@ extension UserHandlers {
             scope: .company
         ) { (params: InviteParams, context) -> InviteResult in
             let caller = try TenancyAccess.require(context, method: context.method)
-            let email = try InputCheck.email(params.email, field: "email")
-            let name = try InputCheck.text(params.name, field: "name")
-            let role = try InputCheck.role(params.role ?? Role.member.rawValue)
+            var problems = ParamProblems()
+            let email = problems.check { try InputCheck.email(params.email, field: "email") }
+            let name = problems.check { try InputCheck.text(params.name, field: "name") }
+            let role = problems.check { try InputCheck.role(params.role ?? Role.member.rawValue) }
+            guard let email, let name, let role else {
+                throw problems.combined(method: "users.invite")
+            }
             if role == .owner {
                 try requireOwnerPower(caller, for: "invite an owner", method: "users.invite")
             }

@@ -105,6 +105,22 @@ import Testing
         }
     }
 
+    @Test func everyInviteProblemIsListed() async throws {
+        let harness = try TenancyHarness()
+        let company = try await harness.onboard()
+
+        let error = await expectFailure(.invalidArgument) {
+            try await harness.call(
+                "users.invite",
+                ["company_id": .string(company.companyID), "email": "nope", "name": "", "role": "boss"],
+                as: company.owner)
+        }
+
+        let fields = error?.details?["problems"]?.arrayValue?.compactMap { $0["field"]?.stringValue }
+        #expect(fields == ["email", "name", "role"], "\(String(describing: error))")
+        #expect(error?.message.hasPrefix("users.invite has 3 problems: ") == true)
+    }
+
     @Test func reactivatedUserWhoHadAcceptedIsActive() async throws {
         let harness = try TenancyHarness()
         let company = try await harness.onboard()
