@@ -89,7 +89,12 @@ extension IssueHandlers {
         if let name = stored?.string("name") {
             return name
         }
-        return try listed(value, in: names, field: column)
+        // The names the filter takes: the company's, then those only its live issues still carry.
+        let kept = try connection.query(
+            "SELECT DISTINCT \(column) AS name FROM issues WHERE company_id = ? AND deleted_at_ms IS NULL ORDER BY 1",
+            [.text(companyID)]
+        ).compactMap { $0.string("name") }.filter { name in !names.contains { $0.caseFolded == name.caseFolded } }
+        return try listed(value, in: names + kept, field: column)
     }
 
     /// Returns the name in `names` that `value` matches ignoring case, as stored, or throws

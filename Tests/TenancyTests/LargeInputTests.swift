@@ -150,6 +150,8 @@ struct RemovedNameTests {
 
         #expect(listed["issues"]?.arrayValue?.map { $0["issue_id"] } == [epic["issue_id"]])
         #expect(typo?.status == .invalidArgument)
+        // The names the filter takes include the one its issues still carry.
+        #expect(typo?.details?["allowed"] == ["Bug", "Epic"])
     }
 }
 
