@@ -70,7 +70,7 @@ final class GatewayRouter: Sendable {
         }
         // Learning the methods keeps back part of the budget, as a forwarded call does, so a service that
         // does not reply is named before the caller's deadline.
-        let described = try await requirePublic(method, on: service, withinMs: context.downstreamMeta().timeoutMs)
+        let described = try await requirePublic(method, on: service, withinMs: context.downstreamBudgetMs)
 
         var (caller, refusal) = try await authenticate(method: method, described: described, context: context)
         if refusal != nil {

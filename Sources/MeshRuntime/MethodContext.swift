@@ -90,10 +90,16 @@ public struct MethodContext: Sendable {
         var next = RequestMeta()
         next.traceID = meta.traceID
         next.caller = (caller ?? self.caller)?.json
-        if let remaining {
-            let milliseconds = max(0, remaining.milliseconds)
-            next.timeoutMs = milliseconds - min(milliseconds / 10, 250)
-        }
+        next.timeoutMs = downstreamBudgetMs
         return next
+    }
+
+    /// The budget, in milliseconds, for a call this handler makes: what remains less the part kept back
+    /// (a tenth, at most 250 ms). Nil when the request has no deadline.
+    public var downstreamBudgetMs: Int64? {
+        remaining.map { remaining in
+            let milliseconds = max(0, remaining.milliseconds)
+            return milliseconds - min(milliseconds / 10, 250)
+        }
     }
 }
