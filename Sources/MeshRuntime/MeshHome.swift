@@ -60,6 +60,13 @@ public struct MeshHome: Sendable {
             do {
                 try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
             } catch {
+                // A file in the way is no matter of permissions.
+                var status = stat()
+                if lstat(directory, &status) == 0 && (status.st_mode & S_IFMT) != S_IFDIR {
+                    throw RuntimeFailure(
+                        "\(directory) is a file, not a folder; move it away so the mesh can create the folder, "
+                            + "or choose another home (MESH_HOME or --home)")
+                }
                 throw RuntimeFailure(
                     "could not create or enter \(directory) (\((error as NSError).localizedDescription)); the user "
                         + "that runs the mesh (uid \(getuid())) needs write and search permission on the home and "

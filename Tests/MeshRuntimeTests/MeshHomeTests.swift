@@ -70,7 +70,7 @@ import Testing
         #expect(try mode(home.root) == 0o700)
     }
 
-    @Test func folderThatCannotBeMadeIsNamed() throws {
+    @Test func fileWhereAFolderBelongsIsNamed() throws {
         let root = "/tmp/home-file-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
         defer { try? FileManager.default.removeItem(atPath: root) }
         // A plain file where the home's data folder belongs.
@@ -79,7 +79,7 @@ import Testing
 
         let error = #expect(throws: RuntimeFailure.self) { try MeshHome(root: root).prepare() }
 
-        #expect(error?.message.contains("could not create or enter \(root)/data") == true)
+        #expect(error?.message.contains("\(root)/data is a file, not a folder; move it away") == true)
         #expect(error?.message.contains("choose another home") == true)
     }
 }
