@@ -9,7 +9,8 @@ struct VerifiedKey: Sendable {
 }
 
 /// Verified keys by hash for one second, so a revoked key, a deactivated user or a suspension stops
-/// working within a second, while a busy client does not cost a tenancy round trip per call.
+/// working within a second, while a busy client does not cost a tenancy round trip per call. Keys of
+/// suspended companies are not kept, so a scheduled reactivation lets them in at once.
 final class AuthCache: Sendable {
     static let lifetime: Duration = .seconds(1)
 

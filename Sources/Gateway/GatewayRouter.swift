@@ -226,7 +226,11 @@ final class GatewayRouter: Sendable {
             companyStatus: result["company_status"]?.stringValue ?? "active",
             companyTier: result["company_tier"]?.stringValue ?? "basic"
         )
-        cache.store(hash: hash, key: verified)
+        // A suspension can end on its own at a scheduled time, which tenancy's check applies, so the
+        // refusal is not kept: the company's next call checks again.
+        if verified.companyStatus != "suspended" {
+            cache.store(hash: hash, key: verified)
+        }
         return verified
     }
 

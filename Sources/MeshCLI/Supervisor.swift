@@ -34,14 +34,15 @@ final class Supervisor: Sendable {
 
     /// Starts every process in order and waits for each to report SERVING.
     func startAll() async throws {
+        // A process started by hand on this home (`mesh serve`) would reply to the readiness check in
+        // place of the child, which then fails to bind and restarts for as long as the other runs. All
+        // sockets are checked before any process starts.
+        for name in ProcessCatalog.startOrder where await answers(name) {
+            throw RuntimeFailure(
+                "another process already serves \(name) on \(home.socketPath(name)), for example a mesh serve "
+                    + "\(name) started by hand on this home; stop it, then start the mesh again")
+        }
         for name in ProcessCatalog.startOrder {
-            // A process started by hand on this home (`mesh serve`) would reply to the readiness check in
-            // place of the child, which then fails to bind and restarts for as long as the other runs.
-            if await answers(name) {
-                throw RuntimeFailure(
-                    "another process already serves \(name) on \(home.socketPath(name)), for example a mesh serve "
-                        + "\(name) started by hand on this home; stop it, then start the mesh again")
-            }
             try launch(name)
             try await waitUntilServing(name, timeout: .seconds(30))
             logger.info("supervisor.process_ready", ["process": name])

@@ -54,7 +54,11 @@ public struct ExportPlan: Sendable {
             let rows = try list.rows(companyID: companyID, after: current.after, limit: Self.batchRows, connection)
             for row in rows {
                 let item = try list.item(row)
-                let itemSize = JSONWriter.serialize(item).count + 1
+                var itemSize = JSONWriter.serialize(item).count + 1
+                if !filled || current.after == nil {
+                    // The list's name, and the objects around it, come with its first row on the page.
+                    itemSize += list.path.reduce(0) { $0 + $1.utf8.count + 6 }
+                }
                 if filled && size + itemSize > maximumBytes {
                     return (part, current)
                 }
@@ -109,13 +113,16 @@ public struct ExportPosition: Sendable, Equatable {
         return ["list": .int(Int64(list)), "after": values.map { .array($0) } ?? .null]
     }
 
+    /// The error for a position that no page returned.
+    static let invalid = RPCError.invalidArgument(
+        field: "cursor",
+        "cursor holds a position this export never returned; pass next_cursor from the previous page "
+            + "unchanged, or leave it out to start the export again")
+
     /// Reads a position written by `json`. A position comes only from the cursor of
     /// `companies.exportPage`, so an invalid one is reported as an invalid `cursor`.
     public init(json: JSONValue) throws(RPCError) {
-        let invalid = RPCError.invalidArgument(
-            field: "cursor",
-            "cursor holds a position this export never returned; pass next_cursor from the previous page "
-                + "unchanged, or leave it out to start the export again")
+        let invalid = Self.invalid
         guard let list = json["list"]?.intValue, list >= 0, list < Int64(Int32.max) else {
             throw invalid
         }
@@ -178,6 +185,12 @@ extension ExportPlan {
     /// Reads the page that `params` names.
     public func page(_ params: ExportPageParams, _ connection: Connection) throws -> ExportPage {
         let position = try params.position.map { json throws(RPCError) in try ExportPosition(json: json) }
+        // A position names one of these lists, with a value for each column of its key.
+        if let position,
+            position.list >= lists.count || (position.after.map { $0.count != lists[position.list].key.count } ?? false)
+        {
+            throw ExportPosition.invalid
+        }
         let maximumBytes = min(max(params.maximumBytes ?? ExportPageParams.defaultMaximumBytes, 1_024), 64 << 20)
         let page = try page(companyID: params.companyID, from: position, maximumBytes: maximumBytes, connection)
         return ExportPage(part: .object(page.part), next: page.next?.json ?? .null)

@@ -25,8 +25,8 @@ enum CompanyExport {
         try plan(company, atMs: now).whole(companyID: company.id, connection)
     }
 
-    /// Tenancy's part: the company, its settings, and the teams with the last issue number, then the
-    /// lists of users, invitations, API keys, audit entries and issues.
+    /// Tenancy's part: the company, its settings and the last issue number, then the lists of users,
+    /// invitations, API keys, audit entries, teams and issues.
     static func plan(_ company: CompanyRecord, atMs now: Int64) -> ExportPlan {
         ExportPlan(
             head: { connection in
@@ -66,6 +66,7 @@ enum CompanyExport {
         ExportList(["audit"], select: "SELECT \(AuditEntry.columns) FROM audit", key: ["seq"]) {
             try JSONValue(encoding: try AuditEntry(row: $0))
         },
+        Team.exportList,
         WorkspaceExport.issues,
     ]
 
@@ -142,8 +143,8 @@ enum CompanyExport {
         let listed = names.dropLast().joined(separator: ", ") + " and " + (names.last ?? "")
         return RPCError(
             .unavailable,
-            "the export needs \(listed), which did not answer (\(failures[0].error.message)); retry when they "
-                + "are running",
+            "the export needs \(listed), which did not answer; retry when they are running (mesh status shows "
+                + "each process)",
             details: ["services": .array(names.map { .string($0) })],
             retryable: true
         )

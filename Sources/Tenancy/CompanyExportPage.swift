@@ -36,50 +36,63 @@ struct ExportPageRequest: Codable, Sendable {
     }
 }
 
-/// The start of the next page of an export: the process whose part it reads, and the position inside
-/// that part. On the wire it is the JSON text `{"service": "billing", "position": {...}}`.
+/// The start of the next page of a company's export: the process whose part it reads, and the
+/// position inside that part. On the wire it is the JSON text
+/// `{"company": "cmp_...", "service": "billing", "position": {...}}`.
 struct ExportCursor: Sendable {
     /// The processes in the order their parts come.
     static let services = ["tenancy"] + CompanyExport.peerExports.map(\.process)
 
+    var companyID: String
     var service: String
     var position: JSONValue?
 
     var text: String {
-        JSONWriter.string(["service": .string(service), "position": position ?? .null])
+        JSONWriter.string([
+            "company": .string(companyID), "service": .string(service), "position": position ?? .null,
+        ])
     }
 
-    init(service: String, position: JSONValue?) {
+    init(companyID: String, service: String, position: JSONValue?) {
+        self.companyID = companyID
         self.service = service
         self.position = position
     }
 
-    /// Parses the `cursor` param, or returns the start of the export for nil.
-    init(parsing text: String?) throws(RPCError) {
+    /// Parses the `cursor` param of the export of company `companyID`, or returns the start of the
+    /// export for nil. A cursor of another company's export is refused: its positions mean nothing here.
+    init(parsing text: String?, companyID: String) throws(RPCError) {
         guard let text else {
-            self.init(service: "tenancy", position: nil)
+            self.init(companyID: companyID, service: "tenancy", position: nil)
             return
         }
         guard let json = try? JSONParser.parse(text), let service = json["service"]?.stringValue,
-            Self.services.contains(service), json["position"]?.objectValue != nil || json["position"] == .null
+            Self.services.contains(service), json["position"]?.objectValue != nil || json["position"] == .null,
+            let company = json["company"]?.stringValue
         else {
             throw RPCError.invalidArgument(
                 field: "cursor",
                 "cursor '\(text.clipped(to: 60))' is not one companies.exportPage returned; pass next_cursor from "
                     + "the previous page unchanged, or leave it out to start the export again")
         }
-        self.init(service: service, position: json["position"] == .null ? nil : json["position"])
+        guard company == companyID else {
+            throw RPCError.invalidArgument(
+                field: "cursor",
+                "cursor belongs to the export of company \(company.clipped(to: 60)), not \(companyID); pass the "
+                    + "next_cursor of this company's previous page, or leave it out to start its export")
+        }
+        self.init(companyID: companyID, service: service, position: json["position"] == .null ? nil : json["position"])
     }
 
-    /// Returns the cursor after a page of `service` whose part ended at `next` (null when that part
-    /// is done), or nil when the export is complete.
-    static func after(_ service: String, next: JSONValue) -> ExportCursor? {
+    /// Returns the cursor after a page of this cursor's service whose part ended at `next` (null when
+    /// that part is done), or nil when the export is complete.
+    func after(next: JSONValue) -> ExportCursor? {
         if next != .null {
-            return ExportCursor(service: service, position: next)
+            return ExportCursor(companyID: companyID, service: service, position: next)
         }
-        guard let index = services.firstIndex(of: service), index + 1 < services.count else {
+        guard let index = Self.services.firstIndex(of: service), index + 1 < Self.services.count else {
             return nil
         }
-        return ExportCursor(service: services[index + 1], position: nil)
+        return ExportCursor(companyID: companyID, service: Self.services[index + 1], position: nil)
     }
 }

@@ -51,15 +51,18 @@ extension CompanyHandlers {
             scope: .company
         ) { (params: ExportPageRequest, context) -> CompanyExportPage in
             let caller = try TenancyAccess.require(context, method: context.method)
-            let cursor = try ExportCursor(parsing: params.cursor)
-            let pageBytes = try PageLimit.check(
+            let requested = try PageLimit.check(
                 params.pageBytes, defaultLimit: ExportPageParams.defaultMaximumBytes, maximum: 32 << 20, minimum: 1_024,
                 field: "page_bytes")
+            // A page must fit in a reply, with room for its cursor and the envelope.
+            let frameLimit = (try? LimitVariables.clientOptions(env.variables).maximumRequestBytes) ?? 1 << 20
+            let pageBytes = max(1_024, min(requested, frameLimit - 64 * 1_024))
             let now = env.clock.nowMs()
 
             let company = try await env.store.read { connection in
                 try TenancyAccess.company(params.companyID, in: connection, for: caller)
             }
+            let cursor = try ExportCursor(parsing: params.cursor, companyID: company.id)
             var request: [String: JSONValue] = [
                 "company_id": .string(company.id), "maximum_bytes": .int(Int64(pageBytes)),
             ]
@@ -83,7 +86,7 @@ extension CompanyHandlers {
                 document["exported_at_ms"] = .int(now)
             }
             return CompanyExportPage(
-                page: .object(document), nextCursor: ExportCursor.after(cursor.service, next: page.next)?.text)
+                page: .object(document), nextCursor: cursor.after(next: page.next)?.text)
         }
     }
 }

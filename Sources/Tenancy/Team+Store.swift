@@ -1,4 +1,5 @@
 import MeshProtocol
+import MeshRuntime
 import MeshStore
 
 extension Team {
@@ -60,6 +61,22 @@ extension Team {
     private static func memberIDs(of teamID: String, in connection: Connection) throws -> [String] {
         try connection.query("SELECT user_id FROM team_members WHERE team_id = ? ORDER BY user_id", [.text(teamID)])
             .map { try $0.requireString("user_id") }
+    }
+
+    /// The company's teams for its data export, with their member ids, in the order they were created.
+    static let exportList = ExportList(
+        ["workspace", "teams"],
+        select: """
+            SELECT id, company_id, name, created_at_ms,
+                (SELECT group_concat(user_id, ',') FROM (
+                    SELECT user_id FROM team_members WHERE team_id = teams.id ORDER BY user_id)) AS member_ids
+            FROM teams
+            """,
+        key: ["created_at_ms", "id"]
+    ) { row in
+        // User ids are `usr_` and hex digits, so a comma never occurs in one.
+        let members = row.string("member_ids")?.split(separator: ",").map(String.init) ?? []
+        return try Team(row: row, memberIDs: members).json
     }
 
     private init(row: Row, memberIDs: [String]) throws {

@@ -4,15 +4,14 @@ import MeshStore
 
 /// The teams and issues part of a company's data export, under `workspace`.
 enum WorkspaceExport {
-    /// Returns `{teams, last_issue_number}`: the teams with their member ids, and the number the
-    /// company's last issue took.
+    /// Returns `{last_issue_number}`: the number the company's last issue took. The teams and issues
+    /// follow as lists.
     static func head(companyID: String, connection: Connection) throws -> JSONValue {
-        let teams = try Team.list(companyID: companyID, in: connection).map(\.json)
         let lastNumber = try connection.scalarInt(
             "SELECT last_number FROM issue_counters WHERE company_id = ?",
             [.text(companyID)]
         )
-        return ["teams": .array(teams), "last_issue_number": .int(lastNumber ?? 0)]
+        return ["last_issue_number": .int(lastNumber ?? 0)]
     }
 
     /// Every issue in number order, deleted ones included with `deleted_at_ms` set, because an export

@@ -12,6 +12,16 @@ import Testing
         for index in 1...4 {
             _ = try await harness.addUser(to: company, email: "user\(index)@tech.example")
         }
+        // Teams have no tier limit, so they come in pages like every other list.
+        for index in 1...12 {
+            _ = try await harness.call(
+                "teams.create",
+                [
+                    "company_id": .string(company.companyID),
+                    "name": .string("Team \(index) " + String(repeating: "t", count: 80)),
+                ],
+                as: company.owner)
+        }
 
         var document: [String: JSONValue] = [:]
         var cursor: String?
@@ -29,7 +39,8 @@ import Testing
             let record = try #require(try CompanyRecord.load(company.companyID, in: connection))
             return try CompanyExport.local(record, atMs: harness.clock.nowMs(), in: connection)
         }
-        #expect(pages > 3, "\(pages) pages")
+        #expect(pages > 6, "\(pages) pages")
+        #expect(document["workspace"]?["teams"]?.arrayValue?.count == 12)
         #expect(document["exported_at_ms"] != nil)
         document["exported_at_ms"] = nil
         #expect(JSONValue.object(document) == JSONValue.object(local))
@@ -56,6 +67,28 @@ import Testing
                 as: company.owner)
         }
         #expect(error?.details?["field"] == "cursor")
+    }
+
+    @Test func cursorOfAnotherCompanyOrListIsRejected() async throws {
+        let harness = try TenancyHarness()
+        let mine = try await harness.onboard(name: "Mine")
+        let theirs = try await harness.onboard(name: "Theirs")
+        let first = try await harness.call(
+            "companies.exportPage", ["company_id": .string(theirs.companyID), "page_bytes": 1_024], as: theirs.owner)
+        let cursor = try #require(first["next_cursor"]?.stringValue)
+        let wrongKey = JSONWriter.string([
+            "company": .string(mine.companyID), "service": "tenancy", "position": ["list": 0, "after": [1]],
+        ])
+
+        for (text, named) in [(cursor, "belongs to the export of company"), (wrongKey, "never returned")] {
+            let error = await expectFailure(.invalidArgument) {
+                try await harness.call(
+                    "companies.exportPage", ["company_id": .string(mine.companyID), "cursor": .string(text)],
+                    as: mine.owner)
+            }
+            #expect(error?.details?["field"] == "cursor")
+            #expect(error?.message.contains(named) == true, "\(String(describing: error))")
+        }
     }
 
     @Test func pageBytesOutOfRangeIsRejected() async throws {
