@@ -153,6 +153,12 @@ public struct ExportPageParams: Codable, Sendable, MemberSchemaProviding {
 
     public static let defaultMaximumBytes = 512 * 1024
 
+    public init(companyID: String, position: JSONValue?, maximumBytes: Int?) {
+        self.companyID = companyID
+        self.position = position
+        self.maximumBytes = maximumBytes
+    }
+
     enum CodingKeys: String, CodingKey {
         case companyID = "company_id"
         case position

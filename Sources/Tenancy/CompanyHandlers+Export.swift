@@ -63,21 +63,17 @@ extension CompanyHandlers {
                 try TenancyAccess.company(params.companyID, in: connection, for: caller)
             }
             let cursor = try ExportCursor(parsing: params.cursor, companyID: company.id)
-            var request: [String: JSONValue] = [
-                "company_id": .string(company.id), "maximum_bytes": .int(Int64(pageBytes)),
-            ]
-            request["position"] = cursor.position
+            let request = ExportPageParams(companyID: company.id, position: cursor.position, maximumBytes: pageBytes)
 
             let page: ExportPage
             if cursor.service == "tenancy" {
-                let pageParams = try JSONValue.object(request).decode(ExportPageParams.self)
                 page = try await env.store.read { connection in
-                    try CompanyExport.plan(company, atMs: now).page(pageParams, connection)
+                    try CompanyExport.plan(company, atMs: now).page(request, connection)
                 }
             } else {
                 let reply = try await CompanyExport.peer(
                     cursor.service, method: CompanyExport.pageMethod(of: cursor.service), companyID: company.id,
-                    params: .object(request), context: context)
+                    params: try JSONValue(encoding: request), context: context)
                 page = try reply.decode(ExportPage.self)
             }
 
