@@ -7,7 +7,10 @@ import Testing
 @Suite struct OwnerWatchTests {
     @Test func meshStopsWhenItsOwnerExits() async throws {
         let scratch = try TemporaryHome("mt-owner")
-        let owner = try SpawnedProcess(executable: "/bin/sleep", arguments: ["600"], outputPath: "/dev/null")
+        // The owner also ends with this test process, so a test run that crashes leaves no mesh behind.
+        let owner = try SpawnedProcess(
+            executable: "/bin/sh", arguments: ["-c", "while kill -0 \(getpid()) 2>/dev/null; do sleep 1; done"],
+            outputPath: "/dev/null")
         defer { owner.signal(SIGKILL) }
         let up = try MeshCommandProcess(
             ["up", "--test-clock", "--home", scratch.home.root], variables: ["MESH_WATCH_PID": "\(owner.pid)"],
