@@ -85,16 +85,23 @@ enum ClockCommand {
 
     private static func show(_ clock: MeshClock) {
         let mode = clock.isTestClock ? "test clock" : "system clock"
-        Terminal.print("\(readable(clock)) (\(clock.nowMs()) ms, \(mode))")
+        // One reading for both forms, so they name the same millisecond.
+        let milliseconds = clock.nowMs()
+        Terminal.print("\(readable(milliseconds)) (\(milliseconds) ms, \(mode))")
     }
 
     /// Returns the clock's time in ISO-8601, with milliseconds when it has any.
     private static func readable(_ clock: MeshClock) -> String {
+        readable(clock.nowMs())
+    }
+
+    /// Returns `milliseconds` since the epoch in ISO-8601, with milliseconds when it has any.
+    private static func readable(_ milliseconds: Int64) -> String {
         let formatter = ISO8601DateFormatter()
-        if clock.nowMs() % 1000 != 0 {
+        if milliseconds % 1000 != 0 {
             formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         }
-        return formatter.string(from: clock.now())
+        return formatter.string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
     }
 
     /// Throws unless `home` is a folder a mesh has run in, which has a `data/` folder.

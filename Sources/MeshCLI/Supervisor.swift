@@ -32,16 +32,19 @@ final class Supervisor: Sendable {
         loop.start()
     }
 
-    /// Starts every process in order and waits for each to report SERVING.
-    func startAll() async throws {
-        // A process started by hand on this home (`mesh serve`) would reply to the readiness check in
-        // place of the child, which then fails to bind and restarts for as long as the other runs. All
-        // sockets are checked before any process starts.
+    /// Throws when a process already replies on one of the sockets. A process started by hand on this
+    /// home (`mesh serve`) would reply to the readiness check in place of the child, which then fails to
+    /// bind and restarts for as long as the other runs.
+    func refuseForeignProcesses() async throws {
         for name in ProcessCatalog.startOrder where await answers(name) {
             throw RuntimeFailure(
                 "another process already serves \(name) on \(home.socketPath(name)), for example a mesh serve "
                     + "\(name) started by hand on this home; stop it, then start the mesh again")
         }
+    }
+
+    /// Starts every process in order and waits for each to report SERVING.
+    func startAll() async throws {
         for name in ProcessCatalog.startOrder {
             try launch(name)
             try await waitUntilServing(name, timeout: .seconds(30))
@@ -79,7 +82,7 @@ final class Supervisor: Sendable {
                     process.waitUntilExit()
                 }
             }
-            unlink(pidPath(name))
+            removePIDFile(name)
             logger.info("supervisor.process_stopped", ["process": name])
         }
         loop.stop()
@@ -108,7 +111,7 @@ final class Supervisor: Sendable {
             }
 
             // The pid is no longer the process's, and could be given to another one during the delay.
-            unlink(pidPath(name))
+            removePIDFile(name)
             let uptime = now - child.startedAt
             let delay = child.policy.processExited(after: uptime)
             child.restartAt = now + delay
@@ -239,17 +242,39 @@ final class Supervisor: Sendable {
     /// Writes `pid` to the file at `path`, owner-writable only, and returns what went wrong, if anything.
     /// Users in MESH_TRUSTED_UIDS may pass through run/, so the mode does not follow the umask.
     static func writePIDFile(_ path: String, pid: Int32) -> String? {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        if !isRegularFileOrAbsent(path) {
+            return "it is not a regular file"
+        }
+        // Non-blocking, so that a FIFO put there meanwhile cannot hold the supervisor.
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
             return String(cString: strerror(errno))
         }
         defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else {
+            return "it is not a regular file"
+        }
+        ftruncate(descriptor, 0)
         fchmod(descriptor, 0o644)
         let text = Array("\(pid)\n".utf8)
         guard write(descriptor, text, text.count) == text.count else {
             return String(cString: strerror(errno))
         }
         return nil
+    }
+
+    /// Removes `name`'s pid file, and leaves alone anything else at its path.
+    private func removePIDFile(_ name: String) {
+        var status = stat()
+        if lstat(pidPath(name), &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG {
+            unlink(pidPath(name))
+        }
+    }
+
+    private static func isRegularFileOrAbsent(_ path: String) -> Bool {
+        var status = stat()
+        return lstat(path, &status) != 0 || (status.st_mode & S_IFMT) == S_IFREG
     }
 
     private func pidPath(_ name: String) -> String {

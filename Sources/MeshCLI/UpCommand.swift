@@ -13,10 +13,12 @@ enum UpCommand {
         let lock = try MeshLock.acquire(home)
         defer { withExtendedLifetime(lock) {} }
         try await waitForLeftovers(home)
-        try configureClock(home, test: arguments.flag("test-clock"))
-
         let logger = Logger(label: "supervisor")
         let supervisor = try Supervisor(home: home, logger: logger)
+        // A refusal changes nothing in the home, so this check comes before the clock is set up.
+        try await supervisor.refuseForeignProcesses()
+        try configureClock(home, test: arguments.flag("test-clock"))
+
         let stopRequested = Stopper()
         SignalWaiter.start { signal in
             logger.info("supervisor.signal", ["signal": Process.signalName(signal)])

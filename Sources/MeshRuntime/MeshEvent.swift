@@ -49,11 +49,22 @@ public struct MeshEvent: Sendable {
         guard let payload = json["payload"], case .object = payload else {
             throw RPCError.invalidArgument(field: "events[].payload", "event \(eventID) needs an object payload")
         }
+        // A handler dates a change by the payload's time, or by the event's when the payload has none,
+        // so an event without its time would be dated at the epoch.
+        guard let createdAtMs = json["created_at_ms"]?.intValue, createdAtMs >= 0 else {
+            throw RPCError.invalidArgument(
+                field: "events[].created_at_ms",
+                "event \(eventID) needs created_at_ms, the publisher's time in milliseconds since the epoch")
+        }
+        guard let source = json["source"]?.stringValue, !source.isEmpty else {
+            throw RPCError.invalidArgument(
+                field: "events[].source", "event \(eventID) needs source, the name of its publisher such as tenancy")
+        }
         self.eventID = eventID
         self.topic = topic
         self.payload = payload
-        self.createdAtMs = json["created_at_ms"]?.intValue ?? 0
-        self.source = json["source"]?.stringValue ?? "unknown"
+        self.createdAtMs = createdAtMs
+        self.source = source
         if let seq = json["seq"], seq != .null {
             guard let number = seq.intValue, number >= 1 else {
                 throw RPCError.invalidArgument(

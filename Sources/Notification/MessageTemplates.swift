@@ -26,6 +26,8 @@ enum MessageTemplates {
             \(InvitationToken.whereToRun)
             Accepting it returns your API key. The key is shown only once, so store it safely.
             The invitation works once and expires on \(EmailDate.readable(expiresAtMs)).
+            If the reply is lost, run the command again before you use the key: it returns a new key
+            in place of the first.
 
             If you did not expect this message, ignore it: nothing happens until the invitation is accepted.
 
@@ -53,6 +55,8 @@ enum MessageTemplates {
             \(InvitationToken.whereToRun)
             Accepting it returns your API key. The key is shown only once, so store it safely.
             The invitation works once and expires on \(EmailDate.readable(expiresAtMs)).
+            If the reply is lost, run the command again before you use the key: it returns a new key
+            in place of the first.
 
             If you did not expect this message, ignore it: nothing happens until the invitation is accepted.
 
@@ -79,7 +83,9 @@ enum MessageTemplates {
 
             \(InvitationToken.whereToRun)
             Accepting it returns your new API key. The key is shown only once, so store it safely.
-            The invitation works once and expires on \(EmailDate.readable(expiresAtMs)). An earlier recovery \
+            The invitation works once and expires on \(EmailDate.readable(expiresAtMs)).
+            If the reply is lost, run the command again before you use the key: it returns a new key
+            in place of the first. An earlier recovery \
             invitation stops working when this one is sent.
 
             If you did not expect this message, tell an owner of \(company): nothing happens until the \

@@ -48,6 +48,8 @@ extension AuthHandlers {
         guard now < (try row.requireInt("expires_at_ms")) else {
             throw expired(purpose)
         }
+        // A suspension whose scheduled end has passed ends here, as before any other write of the company.
+        try Reactivator.reactivateIfDue(companyID, now: now, in: connection)
         if row.int("used_at_ms") != nil {
             return try acceptAgain(
                 invitationID: invitationID, companyID: companyID, keyID: row.string("key_id"), purpose: purpose,

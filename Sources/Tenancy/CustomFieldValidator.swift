@@ -62,8 +62,14 @@ public struct CustomFieldValidator: Sendable {
                 }
                 givenAs[definition.name] = name
             }
-            if value.isNull && (definition != nil || current[name] != nil) {
-                merged[definition?.name ?? name] = nil
+            // A null also removes the value of a field the company has since removed, named in any case.
+            let storedName =
+                definition?.name ?? current.keys.first { $0 == name }
+                ?? current.keys.first {
+                    $0.caseFolded == name.caseFolded
+                }
+            if value.isNull, let storedName, definition != nil || current[storedName] != nil {
+                merged[storedName] = nil
                 continue
             }
             guard let definition else {

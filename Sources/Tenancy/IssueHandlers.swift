@@ -8,7 +8,7 @@ enum IssueHandlers {
         methods.register(
             "issues.create",
             summary:
-                "Create an issue in the workflow's first status, within the tier's issue limit; idempotent by meta.idempotency_key",
+                "Creates an issue in the workflow's first status, within the tier's issue limit; idempotent by meta.idempotency_key.",
             scope: .company
         ) { (params: IssueCreateParams, context) in
             try await create(params, context: context, env: env)
@@ -16,7 +16,7 @@ enum IssueHandlers {
 
         methods.register(
             "issues.get",
-            summary: "Read one issue by issue_id or by key (for example TECH-42)",
+            summary: "Reads one issue by issue_id or by key (for example TECH-42).",
             scope: .company
         ) { (params: IssueTargetParams, context) in
             try await get(params, context: context, env: env)
@@ -24,7 +24,7 @@ enum IssueHandlers {
 
         methods.register(
             "issues.list",
-            summary: "List issues in number order with optional filters, one page per call, resumed by cursor",
+            summary: "Lists issues in number order with optional filters, one page per call, resumed by cursor.",
             scope: .company
         ) { (params: IssueListParams, context) in
             try await list(params, context: context, env: env)
@@ -33,7 +33,7 @@ enum IssueHandlers {
         methods.register(
             "issues.update",
             summary:
-                "Change an issue's title, description, type, priority, team or custom field values; idempotent by meta.idempotency_key",
+                "Changes an issue's title, description, type, priority, team or custom field values; idempotent by meta.idempotency_key.",
             scope: .company
         ) { (params: IssueUpdateParams, context) in
             try await update(params, context: context, env: env)
@@ -42,7 +42,7 @@ enum IssueHandlers {
         methods.register(
             "issues.transition",
             summary:
-                "Move an issue to another status: one step forward, any steps back, or straight to the final status; idempotent by meta.idempotency_key",
+                "Moves an issue to another status: one step forward, any steps back, or straight to the final status; idempotent by meta.idempotency_key.",
             scope: .company
         ) { (params: IssueTransitionParams, context) in
             try await transition(params, context: context, env: env)
@@ -51,7 +51,7 @@ enum IssueHandlers {
         methods.register(
             "issues.assign",
             summary:
-                "Assign an issue to an invited or active user of the company, or unassign it with null; idempotent by meta.idempotency_key",
+                "Assigns an issue to an invited or active user of the company, or unassigns it with null; idempotent by meta.idempotency_key.",
             scope: .company
         ) { (params: IssueAssignParams, context) in
             try await assign(params, context: context, env: env)
@@ -60,7 +60,7 @@ enum IssueHandlers {
         methods.register(
             "issues.delete",
             summary:
-                "Delete an issue; its number is never reused and it no longer counts against the issue limit; idempotent by meta.idempotency_key",
+                "Deletes an issue; its number is never reused and it no longer counts against the issue limit; idempotent by meta.idempotency_key.",
             scope: .company
         ) { (params: IssueTargetParams, context) in
             try await delete(params, context: context, env: env)

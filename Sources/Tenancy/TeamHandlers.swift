@@ -13,7 +13,7 @@ enum TeamHandlers {
         methods.register(
             "teams.create",
             summary:
-                "Create a team in a company; names are unique per company, ignoring case; idempotent by meta.idempotency_key",
+                "Creates a team in a company; names are unique per company, ignoring case; idempotent by meta.idempotency_key.",
             scope: .company
         ) { (params: TeamCreateParams, context) in
             try await create(params, context: context, env: env)
@@ -21,7 +21,7 @@ enum TeamHandlers {
 
         methods.register(
             "teams.list",
-            summary: "List a company's teams with their member ids and member counts",
+            summary: "Lists a company's teams with their member ids and member counts.",
             scope: .company
         ) { (params: TeamListParams, context) in
             let caller = try TenancyAccess.require(context, method: "teams.list")
@@ -35,7 +35,7 @@ enum TeamHandlers {
         methods.register(
             "teams.addMember",
             summary:
-                "Add an invited or active user of the company to a team; a user may join several teams; idempotent by meta.idempotency_key",
+                "Adds an invited or active user of the company to a team; a user may join several teams; idempotent by meta.idempotency_key.",
             scope: .company
         ) { (params: TeamMemberParams, context) in
             try await addMember(params, context: context, env: env)
@@ -43,7 +43,7 @@ enum TeamHandlers {
 
         methods.register(
             "teams.removeMember",
-            summary: "Remove a user from a team; idempotent by meta.idempotency_key",
+            summary: "Removes a user from a team; idempotent by meta.idempotency_key.",
             scope: .company
         ) { (params: TeamMemberParams, context) in
             try await removeMember(params, context: context, env: env)

@@ -57,7 +57,7 @@ enum UserHandlers {
         guard seats < maximum else {
             throw RPCError(
                 .resourceExhausted,
-                "company \(company.id) has \(seats) of \(maximum) users allowed on the \(company.tier.displayName) tier (invited users count); deactivate a user or upgrade the tier",
+                "company \(company.id) has \(seats) of \(maximum) users allowed on the \(company.tier.displayName) tier (invited users count until their invitation expires); deactivate a user or upgrade the tier",
                 details: [
                     "reason": "tier_limit", "limit": "users", "allowed": .int(Int64(maximum)),
                     "current": .int(Int64(seats)), "tier": .string(company.tier.rawValue),

@@ -1,3 +1,7 @@
+import MeshProtocol
+import MeshRuntime
+import TenantModel
+
 /// Params and results of the `users.*` methods. Wire names are snake_case.
 struct InviteParams: Codable, Sendable {
     var companyID: String
@@ -64,4 +68,13 @@ struct SetRoleParams: Codable, Sendable {
         case userID = "user_id"
         case role
     }
+}
+
+/// The params that name a role list the role names in their schema.
+extension InviteParams: MemberSchemaProviding {
+    static var memberSchemas: [String: JSONValue] { [CodingKeys.role.rawValue: Role.nameSchema] }
+}
+
+extension SetRoleParams: MemberSchemaProviding {
+    static var memberSchemas: [String: JSONValue] { [CodingKeys.role.rawValue: Role.nameSchema] }
 }

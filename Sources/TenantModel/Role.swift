@@ -1,3 +1,5 @@
+import MeshProtocol
+
 /// A user's role inside one company. Root (platform operators) is not a role of a company.
 public enum Role: String, Sendable, Codable, CaseIterable, Comparable {
     case owner
@@ -16,5 +18,10 @@ public enum Role: String, Sendable, Codable, CaseIterable, Comparable {
 
     public static func < (lhs: Role, rhs: Role) -> Bool {
         lhs.rank < rhs.rank
+    }
+
+    /// The JSON Schema of a param that names a role.
+    public static var nameSchema: JSONValue {
+        ["type": "string", "enum": .array(allCases.map { .string($0.rawValue) })]
     }
 }

@@ -54,7 +54,7 @@ struct MeshUpLockTests {
         let home = MeshHome(root: "/tmp/mt-serve-" + String(UInt64.random(in: 0...UInt64.max), radix: 36))
         try home.prepare()
         defer { try? FileManager.default.removeItem(atPath: home.root) }
-        let serve = try MeshCommandProcess(["serve", "billing", "--home", home.root])
+        let serve = try MeshCommandProcess(["serve", "billing", "--home", home.root, "--test-clock"])
         defer { serve.process.signal(SIGTERM) }
         let deadline = ContinuousClock.now + .seconds(30)
         while (try? await MeshProbe.health(home.socketPath("billing"))) != "SERVING" {
@@ -67,10 +67,12 @@ struct MeshUpLockTests {
         #expect(
             up.output.contains("another process already serves billing on \(home.socketPath("billing"))"),
             "\(up.output)")
+        // The refusal changed nothing: the test clock of the running billing is still there.
+        #expect(FileManager.default.fileExists(atPath: home.clockPath))
         #expect(try await serve.stop() == 0)
     }
 
-    /// A folder where a pid file belongs is reported and left as it was.
+    /// A folder or a FIFO where a pid file belongs is reported and left as it was.
     @Test func pidPathThatIsAFolderIsReported() async throws {
         let home = MeshHome(root: "/tmp/mt-pid-" + String(UInt64.random(in: 0...UInt64.max), radix: 36))
         try home.prepare()
@@ -78,14 +80,18 @@ struct MeshUpLockTests {
         let folder = home.runDirectory + "/tenancy.pid"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
         chmod(folder, 0o700)
+        // A FIFO would block a writer until something reads it.
+        let fifo = home.runDirectory + "/billing.pid"
+        try #require(mkfifo(fifo, 0o600) == 0)
         let up = try MeshCommandProcess(["up", "--home", home.root])
         defer { up.process.signal(SIGTERM) }
         try await Self.waitUntilUp(up)
 
-        #expect(up.output.contains("supervisor.pid_file_failed error=\"Is a directory"), "\(up.output)")
+        #expect(up.output.contains("supervisor.pid_file_failed error=\"it is not a regular file"), "\(up.output)")
         let mode = try FileManager.default.attributesOfItem(atPath: folder)[.posixPermissions] as? Int
         #expect(mode == 0o700)
         #expect(try await up.stop() == 0)
+        #expect(FileManager.default.fileExists(atPath: fifo), "the FIFO was removed")
     }
 
     /// Closing the terminal sends SIGHUP, which stops the mesh as Ctrl-C does.

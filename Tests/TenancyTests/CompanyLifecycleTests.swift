@@ -116,6 +116,27 @@ import Testing
         #expect(try await Reactivator(env: harness.environment).reactivateDue().isEmpty)
     }
 
+    @Test func acceptingAnInvitationAfterScheduleReactivatesFirst() async throws {
+        let harness = try TenancyHarness()
+        let company = try await harness.onboard()
+        let invited = try await harness.call(
+            "users.invite",
+            ["company_id": .string(company.companyID), "email": "late@tech.example", "name": "Late", "role": "member"],
+            as: company.owner)
+        let userID = try #require(invited["user"]?["user_id"]?.stringValue)
+        _ = try await harness.call(
+            "companies.suspend",
+            ["company_id": .string(company.companyID), "reactivate_at_ms": .int(harness.clock.nowMs() + 60_000)])
+
+        try harness.advance(days: 1)
+        let accepted = try await harness.call(
+            "auth.acceptInvitation", ["token": .string(try harness.invitationToken(for: userID))], as: nil)
+
+        #expect(accepted["api_key"]?.stringValue != nil)
+        #expect(
+            try await harness.call("companies.get", ["company_id": .string(company.companyID)])["status"] == "active")
+    }
+
     @Test func backgroundLoopReactivatesDueCompanies() async throws {
         let harness = try TenancyHarness()
         let company = try await harness.onboard()

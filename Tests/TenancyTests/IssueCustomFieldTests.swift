@@ -111,6 +111,11 @@ struct IssueCustomFieldTests {
         #expect(outcome.values == ["Sev": "High", "Due": "2026-03-31"])
         #expect(twice.problems.map(\.field) == ["custom_fields.sev"])
         #expect(twice.problems.first?.message.contains("given twice") == true)
+
+        // A null removes the value of a field the company no longer defines, named in another case too.
+        let removed = validator.validate(changes: ["old": nil], current: ["Old": true, "Sev": "High"])
+        #expect(removed.problems.isEmpty, "\(removed.problems)")
+        #expect(removed.values == ["Sev": "High"])
     }
 
     @Test("every problem listed")
