@@ -12,7 +12,7 @@ extension EventIngest {
 
         // The update only runs on a row made by a later event that arrived first (creation_counted = 0),
         // so a repeated issue.created is counted once. Every later event carries the issue's team then,
-        // so the row's team stands, even when null. The creation's status and assignee fill in only
+        // so the row's team is kept, even when null. The creation's status and assignee fill in only
         // what no later status change or assignee change has set.
         try connection.execute(
             """

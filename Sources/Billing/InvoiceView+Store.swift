@@ -21,7 +21,7 @@ extension InvoiceView {
         companyID: String, status: InvoiceStatus?, afterSequence: Int64 = 0, limit: Int = Int(Int32.max),
         _ connection: Connection
     ) throws -> (invoices: [InvoiceView], nextCursor: String?) {
-        // Reading one row more than the page tells whether another page follows.
+        // Reading one row more than the page shows whether another page follows.
         let rows = try connection.query(
             """
             SELECT \(columns), sequence FROM invoices

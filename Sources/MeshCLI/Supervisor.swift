@@ -35,7 +35,7 @@ final class Supervisor: Sendable {
     /// Throws when a process already replies on one of the sockets. A process started by hand on this
     /// home (`mesh serve`) would reply to the readiness check in place of the child, which then fails to
     /// bind and restarts for as long as the other runs.
-    func refuseForeignProcesses() async throws {
+    func rejectForeignProcesses() async throws {
         for name in ProcessCatalog.startOrder where await answers(name) {
             throw RuntimeFailure(
                 "another process already serves \(name) on \(home.socketPath(name)), for example a mesh serve "

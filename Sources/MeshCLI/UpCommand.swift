@@ -16,7 +16,7 @@ enum UpCommand {
         let logger = Logger(label: "supervisor")
         let supervisor = try Supervisor(home: home, logger: logger)
         // A refusal changes nothing in the home, so this check comes before the clock is set up.
-        try await supervisor.refuseForeignProcesses()
+        try await supervisor.rejectForeignProcesses()
         try configureClock(home, test: arguments.flag("test-clock"))
 
         let stopRequested = Stopper()

@@ -90,11 +90,11 @@ extension IssueHandlers {
             return name
         }
         // The names the filter takes: the company's, then those only its live issues still carry.
-        let kept = try connection.query(
+        let stillUsed = try connection.query(
             "SELECT DISTINCT \(column) AS name FROM issues WHERE company_id = ? AND deleted_at_ms IS NULL ORDER BY 1",
             [.text(companyID)]
         ).compactMap { $0.string("name") }.filter { name in !names.contains { $0.caseFolded == name.caseFolded } }
-        return try listed(value, in: names + kept, field: column)
+        return try listed(value, in: names + stillUsed, field: column)
     }
 
     /// Returns the name in `names` that `value` matches ignoring case, as stored, or throws

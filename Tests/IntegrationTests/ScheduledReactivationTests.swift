@@ -17,8 +17,8 @@ struct ScheduledReactivationTests {
             "companies.suspend", ["company_id": .string(companyID), "reactivate_at_ms": .int(reactivateAt)])
 
         // The refusal comes right before the clock passes the scheduled time; it must not be kept.
-        let refused = await CallOutcome.of(owner, "companies.get", [:])
-        #expect(refused.status == .failedPrecondition, "\(String(describing: refused.error))")
+        let rejected = await CallOutcome.of(owner, "companies.get", [:])
+        #expect(rejected.status == .failedPrecondition, "\(String(describing: rejected.error))")
         try cluster.advanceClock(milliseconds: 2 * 3_600_000)
 
         let company = try await owner.call("companies.get", [:])

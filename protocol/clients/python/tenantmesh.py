@@ -45,7 +45,7 @@ def _limit_from_environment(name, default):
     return int(text) if text.isdigit() and int(text) > 0 else default
 MAX_IDEMPOTENCY_KEY_CODE_POINTS = 200
 
-# How long `cancel` waits for the answer to its rpc.cancel, in milliseconds.
+# How long `cancel` waits for the reply to its rpc.cancel, in milliseconds.
 CANCEL_TIMEOUT_MS = 5000
 
 # How long past `timeout_ms` a call waits for the server's own DEADLINE_EXCEEDED before giving up
@@ -487,8 +487,8 @@ class Client:
 
     def cancel(self, request_id):
         """Sends `rpc.cancel` for an earlier request on this connection; True when it was stopped."""
-        # The server answers rpc.cancel at once; the budget only bounds the wait for a server that
-        # has stopped answering.
+        # The server replies to rpc.cancel at once, so the budget only bounds the wait for a server
+        # that has stopped replying.
         result = self.call("rpc.cancel", {"id": request_id}, api_key=None, timeout_ms=CANCEL_TIMEOUT_MS)
         cancelled = isinstance(result, dict) and result.get("cancelled") is True
         if cancelled:
