@@ -22,10 +22,12 @@ enum NotificationMethods {
             let limit = try PageLimit.check(params.limit, defaultLimit: defaultPageSize, maximum: maximumPageSize)
             let beforeSeq = try PageLimit.sequence(params.cursor, method: context.method)
 
-            let page = try await store.read { connection in
-                try rejectDeleted(params.companyID, in: connection)
-                return try MessageView.page(
-                    companyID: params.companyID, beforeSeq: beforeSeq, limit: limit, in: connection)
+            let page = try await context.confirmingCompany(params.companyID) {
+                try await store.read { connection in
+                    try requireKnown(params.companyID, in: connection)
+                    return try MessageView.page(
+                        companyID: params.companyID, beforeSeq: beforeSeq, limit: limit, in: connection)
+                }
             }
             return MessagePage(messages: page.messages, nextCursor: page.nextCursor)
         }
@@ -115,6 +117,23 @@ enum NotificationMethods {
 
     /// Throws NOT_FOUND for a deleted company, as every other service does. Its messages stay stored
     /// for `notifications.export` only. Operator alerts (company id "") belong to no company.
+    /// Throws a retryable NOT_FOUND for a company notification has not heard of: one provisioned a
+    /// moment ago, whose event is on its way, or an id that does not exist, which `confirmingCompany`
+    /// tells apart. Throws NOT_FOUND for a deleted company, like `rejectDeleted`.
+    static func requireKnown(_ companyID: String, in connection: Connection) throws {
+        guard try CompanyRecord.load(companyID, in: connection) != nil else {
+            throw RPCError(
+                .notFound,
+                "company '\(companyID.clipped)' is not known to notification yet; it learns of a company shortly "
+                    + "after provisioning, so retry in a few seconds, and check the id if it persists",
+                details: ["kind": "company", "company_id": .string(companyID.clipped)],
+                retryAfterMs: 1_000,
+                retryable: true
+            )
+        }
+        try rejectDeleted(companyID, in: connection)
+    }
+
     static func rejectDeleted(_ companyID: String, in connection: Connection) throws {
         if let company = try CompanyRecord.load(companyID, in: connection), company.status == .deleted {
             throw RPCError.notFound("company", companyID)

@@ -4,11 +4,11 @@ import MeshProtocol
 import MeshTesting
 import Testing
 
-/// Billing and analytics learn of companies from events, so a company they have no row of may be on its
-/// way. They ask tenancy before they tell the caller to retry.
+/// Billing, analytics and notification learn of companies from events, so a company they have no row
+/// of may be on its way. They ask tenancy before they tell the caller to retry.
 @Suite(.serialized)
 struct UnknownCompanyTests {
-    @Test(arguments: ["billing.subscription", "billing.invoices", "analytics.companyReport"])
+    @Test(arguments: ["billing.subscription", "billing.invoices", "analytics.companyReport", "notifications.list"])
     func mistypedIdIsFinal(method: String) async throws {
         let cluster = try await MeshCluster()
         let mesh = try MeshFixture(cluster: cluster)

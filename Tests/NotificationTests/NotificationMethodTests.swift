@@ -16,9 +16,24 @@ import Testing
         let now = harness.clock.nowMs()
         try harness.deliver([
             Fixture.provisioned("cmp_a", token: Fixture.token(), at: now),
-            Fixture.provisioned("cmp_b", name: "Beta Labs", ownerEmail: "bea@beta.example", token: Fixture.token(), at: now),
+            Fixture.provisioned(
+                "cmp_b", name: "Beta Labs", ownerEmail: "bea@beta.example", token: Fixture.token(), at: now),
         ])
         return harness
+    }
+
+    /// A company notification has not heard of gets a retryable NOT_FOUND; the harness has no tenancy to
+    /// confirm that the id does not exist at all.
+    @Test func unknownCompanyIsNotFound() async throws {
+        let harness = try twoCompanies()
+
+        let error = await #expect(throws: RPCError.self) {
+            try await harness.call("notifications.list", ["company_id": "cmp_nope"])
+        }
+
+        #expect(error?.status == .notFound)
+        #expect(error?.retryable == true)
+        #expect(error?.message.contains("is not known to notification yet") == true)
     }
 
     @Test func anotherCompanysMessagesAreNotFound() async throws {
@@ -38,11 +53,13 @@ import Testing
         let ofB = try await harness.call("notifications.list", ["company_id": "cmp_b"])
         let messageOfB = try #require(ofB["messages"]?.arrayValue?.first?["message_id"])
         let underOwnID = await #expect(throws: RPCError.self) {
-            try await harness.call("notifications.get", ["company_id": "cmp_a", "message_id": messageOfB], as: Self.userOfA)
+            try await harness.call(
+                "notifications.get", ["company_id": "cmp_a", "message_id": messageOfB], as: Self.userOfA)
         }
         #expect(underOwnID?.status == .notFound)
         let underTheirID = await #expect(throws: RPCError.self) {
-            try await harness.call("notifications.get", ["company_id": "cmp_b", "message_id": messageOfB], as: Self.userOfA)
+            try await harness.call(
+                "notifications.get", ["company_id": "cmp_b", "message_id": messageOfB], as: Self.userOfA)
         }
         #expect(underTheirID?.status == .notFound)
     }
@@ -52,7 +69,8 @@ import Testing
         let listed = try await harness.call("notifications.list", ["company_id": "cmp_a"], as: Self.userOfA)
         let messageID = try #require(listed["messages"]?.arrayValue?.first?["message_id"])
 
-        let message = try await harness.call("notifications.get", ["company_id": "cmp_a", "message_id": messageID], as: Self.userOfA)
+        let message = try await harness.call(
+            "notifications.get", ["company_id": "cmp_a", "message_id": messageID], as: Self.userOfA)
 
         #expect(message["subject"]?.stringValue == "Welcome to TenantMesh: activate Acme Tools")
         #expect(message["status"]?.stringValue == "sent")
