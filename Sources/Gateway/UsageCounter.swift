@@ -103,7 +103,8 @@ final class UsageCounter: Sendable {
     }
 
     /// Counts one call for `companyID` and returns nil, or returns the error to send when the call would
-    /// pass the daily limit of `tier`. An unenforced limit counts the call but never refuses it.
+    /// pass the daily limit of `tier`. An unenforced limit (a tier change) counts the call but never
+    /// refuses it, and sends no usage warning.
     func admit(companyID: String, tier: Tier?, enforced: Bool = true) -> RPCError? {
         let limit = tier?.maximumAPICallsPerDay
         let now = clock.nowMs()
@@ -146,7 +147,9 @@ final class UsageCounter: Sendable {
                     state.flushRequested = true
                 }
             }
-            if let limit, let tier {
+            // A tier change is the way out of the limit, and its owner hears of it by its own message, so
+            // it warns of nothing: after an upgrade the old tier's warning would be wrong.
+            if let limit, let tier, enforced {
                 for percent in UsageThreshold.crossed(from: current, to: current + 1, of: Int64(limit)) {
                     state.warnings.append(
                         UsageThreshold.payload(

@@ -55,6 +55,25 @@ import Testing
         #expect(!usage.wantsEarlyFlush)
     }
 
+    @Test func tierChangeAtAThresholdWarnsOfNothing() async throws {
+        try setClock(1_800_000_000_000)
+        let usage = try counter()
+        for _ in 0..<799 {
+            #expect(usage.admit(companyID: "cmp_a", tier: .basic) == nil)
+        }
+
+        // The 800th call is an upgrade, which the owner hears of by its own message.
+        #expect(usage.admit(companyID: "cmp_a", tier: .basic, enforced: false) == nil)
+        _ = try await usage.flush()
+
+        let warnings = try store.readSync { connection in
+            try connection.scalarInt(
+                "SELECT COUNT(*) FROM outbox WHERE topic = ?", [.text(EventTopic.usageThresholdReached)])
+        }
+        #expect(warnings == 0)
+        #expect(try storedCalls(UsageCounter.day(of: 1_800_000_000_000)) == 800)
+    }
+
     @Test func unlimitedTierNeverAsksForEarlyFlush() throws {
         try setClock(1_800_000_000_000)
         let usage = try counter()
