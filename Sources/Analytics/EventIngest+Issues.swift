@@ -11,9 +11,9 @@ extension EventIngest {
         let createdAt = payload.int("created_at_ms") ?? payload.atMs
 
         // The update only runs on a row made by a later event that arrived first (creation_counted = 0),
-        // so a repeated issue.created is counted once. Every later event carries the issue's team then,
-        // so the row's team is kept, even when null. The creation's status and assignee fill in only
-        // what no later status change or assignee change has set.
+        // so a repeated issue.created is counted once. Every issue event carries the issue's current
+        // team, so the row's team is kept, even when null. The creation's status and assignee fill in
+        // only what no later status change or assignee change has set.
         try connection.execute(
             """
             INSERT INTO issues (company_id, issue_id, team_id, type, priority, status, assignee_id, created_at_ms,

@@ -117,9 +117,9 @@ enum NotificationMethods {
 
     /// Throws NOT_FOUND for a deleted company, as every other service does. Its messages stay stored
     /// for `notifications.export` only. Operator alerts (company id "") belong to no company.
-    /// Throws a retryable NOT_FOUND for a company notification has not heard of: one provisioned a
-    /// moment ago, whose event is on its way, or an id that does not exist, which `confirmingCompany`
-    /// tells apart. Throws NOT_FOUND for a deleted company, like `rejectDeleted`.
+    /// Throws a retryable NOT_FOUND for a company notification has no record of. That is a company
+    /// provisioned a moment ago, whose event is on its way, or an id that does not exist, and
+    /// `confirmingCompany` separates the two. Throws NOT_FOUND for a deleted company, like `rejectDeleted`.
     static func requireKnown(_ companyID: String, in connection: Connection) throws {
         guard try CompanyRecord.load(companyID, in: connection) != nil else {
             throw RPCError(
