@@ -64,16 +64,27 @@ extension BillingEvents {
 
     /// Cancels the subscription now: credits the rest of the period and issues the final invoice at once.
     /// The rows stay, marked canceled, for export.
+    ///
+    /// A deletion at the very start of a period, with no item pending, issues no final invoice: the
+    /// invoice of the period before is the last, since nothing of the new one was used.
     static func deleted(_ fields: EventFields, _ ledger: BillingLedger) throws {
         try update(fields, ledger) { subscription, atMs in
             let historySeq = try ledger.recordHistory(
                 subscription, kind: .canceled, fromStatus: subscription.status, toStatus: .canceled, atMs: atMs,
                 eventID: fields.event.eventID
             )
-            _ = try ledger.changeRate(&subscription, to: 0, atMs: atMs, reason: .cancellation, historySeq: historySeq)
-
             let endMs = max(atMs, subscription.periodStartMs)
-            _ = try ledger.issueInvoice(subscription, periodEndMs: endMs)
+            let pending = try LineView.pending(subscriptionID: subscription.id, ledger.connection)
+            let nothingUsed = endMs == subscription.periodStartMs && pending.isEmpty
+
+            if nothingUsed {
+                subscription.rateCents = 0
+            } else {
+                _ = try ledger.changeRate(
+                    &subscription, to: 0, atMs: atMs, reason: .cancellation, historySeq: historySeq
+                )
+                _ = try ledger.issueInvoice(subscription, periodEndMs: endMs)
+            }
             subscription.status = .canceled
             subscription.canceledAtMs = atMs
             subscription.periodEndMs = endMs

@@ -115,4 +115,26 @@ struct LifecycleBillingTests {
         #expect(try harness.storedInvoices("cmp_a").count == 1)
         #expect(try harness.storedSubscription("cmp_a")["tier"] == "premium")
     }
+
+    @Test("deletion at renewal skips final invoice")
+    func deletionAtRenewal() async throws {
+        let start = Fixture.utc(2026, 4, 1)
+        let harness = try Fixture.harness(at: start)
+        try harness.deliver([Fixture.provisioned("cmp_a", tier: "premium", atMs: start)])
+
+        let renewal = Fixture.utc(2026, 5, 1)
+        try harness.setClock(renewal)
+        try harness.deliver([Fixture.deleted("cmp_a", atMs: renewal)])
+
+        // April's invoice is the last one; May began as the company was deleted.
+        let invoices = try harness.storedInvoices("cmp_a")
+        #expect(invoices.count == 1)
+        #expect(invoices.first?["period_end_ms"]?.intValue == renewal)
+        #expect(invoices.first?.lineAmounts == [5_000])
+        let subscription = try harness.storedSubscription("cmp_a")
+        #expect(subscription["status"] == "canceled")
+        #expect(subscription["mrr_cents"] == 0)
+        #expect(subscription["pending_items"] == [])
+        #expect(try await harness.runCycle()["generated"] == [])
+    }
 }
