@@ -131,8 +131,8 @@ public final class EventRelay: Sendable {
     /// be waiting.
     ///
     /// A batch whose request would pass the frame limit is cut in half until it fits, so large events go
-    /// out a few at a time. An event too large for a frame of its own cannot be delivered, and the
-    /// subscriber's later events wait behind it.
+    /// out a few at a time. `publish` stores no event too large for a frame of its own, so a batch of one
+    /// always fits.
     private func deliverBatch(to subscriber: String, topics: Set<String>, scanned: inout Int64) async throws -> (
         Int, more: Bool
     ) {

@@ -79,10 +79,30 @@ public struct MeshEvent: Sendable {
 
 extension Connection {
     /// Appends an event to this database's outbox; call it inside the write that makes the change.
+    ///
+    /// - Throws: RESOURCE_EXHAUSTED when the payload is larger than the store's event limit, which
+    ///   follows the frame limit. The relay could never deliver such an event, and every later event
+    ///   for its subscribers would wait behind it, so the write that makes it fails instead.
     @discardableResult
     public func publish(_ topic: String, _ payload: JSONValue, atMs: Int64) throws -> String {
+        let text = JSONWriter.string(payload)
+        let size = text.utf8.count
+        guard size <= maximumEventPayloadBytes else {
+            throw RPCError(
+                .resourceExhausted,
+                "this change makes a \(topic) event of \(size) bytes, more than the \(maximumEventPayloadBytes) "
+                    + "that fit a frame of MESH_MAX_FRAME_BYTES, so it was not made; make a smaller change "
+                    + "(shorter values, fewer at once) or raise MESH_MAX_FRAME_BYTES for the mesh",
+                details: [
+                    "limit": .int(Int64(maximumEventPayloadBytes)), "size": .int(Int64(size)),
+                    "topic": .string(topic),
+                ],
+                retryable: false
+            )
+        }
+
         let eventID = Identifier.make(prefix: "evt")
-        _ = try appendOutbox(eventID: eventID, topic: topic, payload: JSONWriter.string(payload), createdAtMs: atMs)
+        _ = try appendOutbox(eventID: eventID, topic: topic, payload: text, createdAtMs: atMs)
         return eventID
     }
 }

@@ -39,6 +39,9 @@ public final class ServiceHost: Sendable {
         try home.prepare(sharedWith: otherUIDs)
         try MeshClock.checkClockFile(home.clockPath)
         let clock = home.clock()
+        var storeOptions = storeOptions
+        storeOptions.maximumEventPayloadBytes = EventDelivery.maximumPayloadBytes(
+            frameBytes: configuration.limits.maximumFrameBytes)
         let store: Database
         do {
             store = try Database(path: home.databasePath(name), migrations: Service.migrations, options: storeOptions)

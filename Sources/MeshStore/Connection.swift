@@ -21,6 +21,8 @@ public final class Connection {
     let handle: OpaquePointer
     let path: String
     let hooks = ConnectionHooks()
+    /// The largest event payload this connection's outbox stores (`StoreOptions.maximumEventPayloadBytes`).
+    public let maximumEventPayloadBytes: Int
     private var statementCache: [String: Statement] = [:]
     /// `BEGIN`, `COMMIT`, `ROLLBACK`: kept apart from `statementCache` so that a body's own `COMMIT`
     /// is prepared fresh, and rejected by the authorizer, instead of reusing the store's statement.
@@ -44,6 +46,7 @@ public final class Connection {
         }
         self.handle = openedHandle
         self.path = path
+        self.maximumEventPayloadBytes = options.maximumEventPayloadBytes
 
         // From here on a throw runs deinit, which closes the handle.
         try configure(role: role, options: options)

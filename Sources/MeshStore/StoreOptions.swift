@@ -32,6 +32,9 @@ public struct StoreOptions: Sendable {
     public var journalSizeLimitBytes: Int64 = 64 << 20
     /// The maximum number of `write` calls the writer commits in one transaction.
     public var maxWriteBatch: Int = 256
+    /// The largest event payload, in UTF-8 bytes, that the outbox stores. A service sets it from its
+    /// frame limit, so that every stored event fits a delivery request.
+    public var maximumEventPayloadBytes: Int = .max
 
     public init() {}
 
