@@ -25,26 +25,28 @@ extension MeshClient {
         try await call("auth.acceptInvitation", ["token": .string(token)])
     }
 
-    public func company(_ companyID: String) async throws(RPCError) -> JSONValue {
-        try await call("companies.get", ["company_id": .string(companyID)])
+    /// Returns the company. A company-scoped helper's `companyID` may be nil with a user's key, since the
+    /// gateway then fills in the key's own company; root names the company.
+    public func company(_ companyID: String? = nil) async throws(RPCError) -> JSONValue {
+        try await call("companies.get", Self.companyParams(companyID))
     }
 
-    public func changeTier(companyID: String, to tier: String, idempotencyKey: String? = nil) async throws(RPCError)
-        -> JSONValue
+    public func changeTier(companyID: String? = nil, to tier: String, idempotencyKey: String? = nil)
+        async throws(RPCError) -> JSONValue
     {
         try await call(
-            "companies.changeTier", ["company_id": .string(companyID), "tier": .string(tier)],
+            "companies.changeTier", Self.companyParams(companyID, ["tier": .string(tier)]),
             idempotencyKey: idempotencyKey)
     }
 
     /// Suspends the company; `reactivateAtMs` schedules its reactivation.
     public func suspend(
-        companyID: String,
+        companyID: String? = nil,
         reason: String? = nil,
         reactivateAtMs: Int64? = nil,
         idempotencyKey: String? = nil
     ) async throws(RPCError) -> JSONValue {
-        var params: [String: JSONValue] = ["company_id": .string(companyID)]
+        var params = Self.companyFields(companyID)
         if let reason {
             params["reason"] = .string(reason)
         }
@@ -54,12 +56,14 @@ extension MeshClient {
         return try await call("companies.suspend", .object(params), idempotencyKey: idempotencyKey)
     }
 
-    public func reactivate(companyID: String, idempotencyKey: String? = nil) async throws(RPCError) -> JSONValue {
-        try await call("companies.reactivate", ["company_id": .string(companyID)], idempotencyKey: idempotencyKey)
+    public func reactivate(companyID: String? = nil, idempotencyKey: String? = nil) async throws(RPCError)
+        -> JSONValue
+    {
+        try await call("companies.reactivate", Self.companyParams(companyID), idempotencyKey: idempotencyKey)
     }
 
     public func inviteUser(
-        companyID: String,
+        companyID: String? = nil,
         email: String,
         name: String,
         role: String = "member",
@@ -67,24 +71,38 @@ extension MeshClient {
     ) async throws(RPCError) -> JSONValue {
         try await call(
             "users.invite",
-            ["company_id": .string(companyID), "email": .string(email), "name": .string(name), "role": .string(role)],
+            Self.companyParams(companyID, ["email": .string(email), "name": .string(name), "role": .string(role)]),
             idempotencyKey: idempotencyKey
         )
     }
 
-    public func subscription(companyID: String) async throws(RPCError) -> JSONValue {
-        try await call("billing.subscription", ["company_id": .string(companyID)])
+    public func subscription(companyID: String? = nil) async throws(RPCError) -> JSONValue {
+        try await call("billing.subscription", Self.companyParams(companyID))
     }
 
-    public func companyReport(companyID: String) async throws(RPCError) -> JSONValue {
-        try await call("analytics.companyReport", ["company_id": .string(companyID)])
+    public func companyReport(companyID: String? = nil) async throws(RPCError) -> JSONValue {
+        try await call("analytics.companyReport", Self.companyParams(companyID))
     }
 
     public func systemOverview() async throws(RPCError) -> JSONValue {
         try await call("analytics.systemOverview", [:])
     }
 
-    public func notifications(companyID: String) async throws(RPCError) -> JSONValue {
-        try await call("notifications.list", ["company_id": .string(companyID)])
+    public func notifications(companyID: String? = nil) async throws(RPCError) -> JSONValue {
+        try await call("notifications.list", Self.companyParams(companyID))
+    }
+
+    /// Returns `fields` with `company_id` added when `companyID` is given.
+    private static func companyFields(_ companyID: String?, _ fields: [String: JSONValue] = [:]) -> [String: JSONValue]
+    {
+        var params = fields
+        if let companyID {
+            params["company_id"] = .string(companyID)
+        }
+        return params
+    }
+
+    private static func companyParams(_ companyID: String?, _ fields: [String: JSONValue] = [:]) -> JSONValue {
+        .object(companyFields(companyID, fields))
     }
 }

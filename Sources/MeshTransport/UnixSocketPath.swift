@@ -32,6 +32,11 @@ public enum UnixSocketPath {
         if isNotASocket(path) {
             return failure + "; '\(path)' is not a socket, so check the path (the mesh home, MESH_HOME or --home)"
         }
+        if code == ENOENT, let folder = missingFolder(of: path) {
+            return failure
+                + "; the folder '\(folder)' does not exist, so no mesh has run there: check the mesh home "
+                + "(MESH_HOME or --home), or start a mesh in it with mesh up"
+        }
         guard code == EACCES || code == EPERM else {
             return failure + "; is the process serving it running?"
         }
@@ -46,6 +51,16 @@ public enum UnixSocketPath {
         return failure
             + "; only the user that started the mesh can connect: run mesh as that user, or check the modes of "
             + "the socket and its folder"
+    }
+
+    /// Returns the socket's folder when it does not exist, or nil when it does.
+    static func missingFolder(of path: String) -> String? {
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")), slash != path.utf8.startIndex else {
+            return nil
+        }
+        let folder = String(path[..<slash])
+        var status = stat()
+        return stat(folder, &status) == 0 ? nil : folder
     }
 
     /// Tells whether `path` exists and is something other than a socket (a regular file, a folder).

@@ -63,7 +63,15 @@ extension AuthHandlers {
                 + "with users.recoverAccess (or, for a deactivated user, to reactivate you with users.reactivate)"
         )
         guard let keyID = SecretToken.keyID(in: apiKey) else {
-            throw rejected
+            // The shape of a key is no secret, so a malformed one gets its own message. The key itself
+            // is not repeated, since it may be a real key cut short.
+            throw RPCError(
+                .unauthenticated,
+                "the API key sent (\(apiKey.count) characters) is not one the mesh issues: a user's key is "
+                    + "tmk_<key id>_<64 hex digits> and the root key is tmr_<48 hex digits>; check that it was "
+                    + "copied whole, from auth.acceptInvitation, auth.createKey or the mesh home's root.key",
+                details: ["reason": "malformed_key"]
+            )
         }
 
         let row = try connection.queryOne(

@@ -43,9 +43,10 @@ extension CompanyHandlers {
         }
         guard let settings = patched, patch.problems.isEmpty else {
             let list = patch.problems.map { "\($0.field) \($0.problem)" }.joined(separator: "; ")
+            let count = patch.problems.count == 1 ? "1 problem" : "\(patch.problems.count) problems"
             throw RPCError(
                 .invalidArgument,
-                "settings were not changed because of \(patch.problems.count) problem(s): \(list)",
+                "settings were not changed because of \(count): \(list)",
                 details: [
                     "field": .string(patch.problems.first?.field ?? "settings"),
                     "problems": try JSONValue(encoding: patch.problems),

@@ -1,12 +1,14 @@
+import Foundation
 import MeshProtocol
 import MeshStore
 
 /// Chooses the prefix of a company's issue keys (`TECH` in `TECH-42`) from its name.
 enum KeyPrefix {
-    /// Returns the first four ASCII letters of `name`, uppercased. Names with fewer than two letters are
-    /// padded with `X`.
+    /// Returns the first four ASCII letters of `name` without its accents, uppercased (`Österreich`
+    /// gives `OSTE`, `Straße` gives `STRA`). Names with fewer than two such letters are padded with `X`.
     static func base(for name: String) -> String {
-        let letters = name.uppercased().unicodeScalars.filter { ("A"..."Z").contains($0) }
+        let folded = name.folding(options: [.diacriticInsensitive], locale: nil).uppercased()
+        let letters = folded.unicodeScalars.filter { ("A"..."Z").contains($0) }
         var base = String(String.UnicodeScalarView(letters.prefix(4)))
         while base.count < 2 {
             base += "X"

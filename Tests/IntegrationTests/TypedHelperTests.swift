@@ -26,4 +26,32 @@ import Testing
         let scheduled = suspended["reactivate_at_ms"] ?? suspended["company"]?["reactivate_at_ms"]
         #expect(scheduled == 4_102_444_800_000, "\(suspended)")
     }
+
+    @Test func ownerHelpersNeedNoCompanyID() async throws {
+        let cluster = try await MeshCluster()
+        let mesh = try MeshFixture(cluster: cluster)
+        let companyID = try await mesh.provision("Own Co", email: "owner@own.example", tier: "premium")
+        let owner = try await mesh.signIn("owner@own.example")
+
+        let company = try await owner.company()
+        let invited = try await owner.inviteUser(email: "dev@own.example", name: "Dev", idempotencyKey: "dev")
+        let subscription = try await owner.subscription()
+
+        #expect(company["company_id"]?.stringValue == companyID, "\(company)")
+        #expect(invited["user"]?["company_id"]?.stringValue == companyID, "\(invited)")
+        #expect(subscription["company_id"]?.stringValue == companyID, "\(subscription)")
+    }
+
+    @Test func rootKeyIsReadFromHome() throws {
+        let home = NSTemporaryDirectory() + "mesh-root-key-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: home) }
+
+        let missing = #expect(throws: RPCError.self) { try MeshClient.readRootKey(home: home) }
+        try "tmk_root_example\n".write(toFile: home + "/root.key", atomically: true, encoding: .utf8)
+
+        #expect(missing?.status == .unauthenticated)
+        #expect(missing?.details?["path"]?.stringValue == home + "/root.key")
+        #expect(try MeshClient.readRootKey(home: home) == "tmk_root_example")
+    }
 }

@@ -130,8 +130,16 @@ import Testing
 
     @Test(arguments: [ENOENT, ECONNREFUSED])
     func missingSocketAsksWhetherItRuns(_ code: Int32) {
-        let message = UnixSocketPath.connectFailure(socket, errno: code, folderOwner: nil)
+        // The folder exists, so only the socket is missing.
+        let message = UnixSocketPath.connectFailure("/tmp/gateway.sock", errno: code, folderOwner: nil)
 
         #expect(message.hasSuffix("; is the process serving it running?"))
+    }
+
+    @Test func missingHomeSaysNoMeshRan() {
+        let message = UnixSocketPath.connectFailure(socket, errno: ENOENT, folderOwner: nil)
+
+        #expect(message.contains("the folder '/srv/mesh/run' does not exist, so no mesh has run there"))
+        #expect(!message.contains("is the process serving it running"))
     }
 }

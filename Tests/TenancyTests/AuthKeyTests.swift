@@ -100,7 +100,9 @@ import Testing
     @Test(arguments: ["", "tmk_", "tmk_keyabc_short", "Bearer something"])
     func malformedKeyIsRejected(_ key: String) async throws {
         let harness = try TenancyHarness()
-        _ = await expectFailure(.unauthenticated) { try await verify(harness, key) }
+        let error = await expectFailure(.unauthenticated) { try await verify(harness, key) }
+        #expect(error?.details?["reason"] == "malformed_key")
+        #expect(error?.message.contains("tmk_<key id>_<64 hex digits>") == true)
     }
 
     @Test func tamperedSecretIsRejected() async throws {
@@ -108,7 +110,8 @@ import Testing
         let company = try await harness.onboard()
         var tampered = Array(company.ownerKey)
         tampered[tampered.count - 1] = tampered.last == "0" ? "1" : "0"
-        _ = await expectFailure(.unauthenticated) { try await verify(harness, String(tampered)) }
+        let error = await expectFailure(.unauthenticated) { try await verify(harness, String(tampered)) }
+        #expect(error?.message.hasPrefix("API key is not valid: it is unknown, revoked,") == true)
     }
 
     @Test func usersCannotCallVerifyKey() async throws {

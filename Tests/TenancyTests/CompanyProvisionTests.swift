@@ -162,6 +162,11 @@ import Testing
         #expect(try harness.count("companies") == 3)
     }
 
+    @Test(arguments: [("Österreich AG", "OSTE"), ("Ñandú", "NAND"), ("Ça va", "CAVA"), ("東京", "XX")])
+    func accentedNameGivesPlainPrefix(_ name: String, _ prefix: String) {
+        #expect(KeyPrefix.base(for: name) == prefix)
+    }
+
     @Test func usersCannotProvision() async throws {
         let harness = try TenancyHarness()
         let company = try await harness.onboard()
