@@ -83,9 +83,12 @@ final class GatewayRouter: Sendable {
 
         var meta = GatewayRouter.forwardedMeta(context, caller: caller)
         meta.idempotencyKey = context.meta.idempotencyKey
+        // Each company's calls queue apart while the window to the service is full, so one company's
+        // slow calls never hold up all of another's. Root and anonymous callers have a lane each.
+        let lane = caller.map { $0.companyID.map { "company:" + $0 } ?? "root" } ?? "anonymous"
         let result: JSONValue
         do {
-            result = try await peers.call(service, method, params: forwardedParams, meta: meta)
+            result = try await peers.call(service, method, params: forwardedParams, meta: meta, lane: lane)
         } catch {
             if let refusal, error.details?["reason"] == "no_stored_result" {
                 throw refusal

@@ -45,16 +45,18 @@ public final class PeerDirectory: Sendable {
         }
     }
 
-    /// Calls `method` on `process`, passing `meta` and waiting at most its remaining budget.
+    /// Calls `method` on `process`, passing `meta` and waiting at most its remaining budget. `lane` names
+    /// the caller, whose calls queue apart from other callers' while the window to `process` is full.
     public func call(
         _ process: String,
         _ method: String,
         params: JSONValue? = nil,
-        meta: RequestMeta = RequestMeta()
+        meta: RequestMeta = RequestMeta(),
+        lane: String = ""
     ) async throws(RPCError) -> JSONValue {
         let timeout = meta.timeoutMs.map { Duration.milliseconds($0) }
         do {
-            return try await client(process).call(method, params: params, meta: meta, timeout: timeout)
+            return try await client(process).call(method, params: params, meta: meta, timeout: timeout, lane: lane)
         } catch {
             // A process that could not be reached is named, for a caller several hops away.
             guard error.status == .unavailable, var details = error.details?.objectValue, details["socket"] != nil

@@ -20,6 +20,8 @@ final class ClientState: ConnectionDelegate {
         let continuation: Reply
         let timer: TimerHeap.Token?
         let budget: Budget?
+        /// The caller's lane in the queue for room in the window.
+        let lane: String
     }
 
     private let path: String
@@ -32,9 +34,8 @@ final class ClientState: ConnectionDelegate {
     /// How many requests go out at once: `maximumInFlight`, lowered to the server's own limit once the
     /// server names a smaller one.
     private var window: Int
-    /// Requests waiting for room in the window, oldest first, with their encoded frames.
-    private var queued: [(id: Int64, payload: [UInt8])] = []
-    private var queueHead = 0
+    /// Requests waiting for room in the window, with their encoded frames, in one lane per caller.
+    private var queued = FairQueue()
     private var cancelledBeforeStart: Set<Int64> = []
     private var backoff: Duration = .zero
     private var retryAfter: ContinuousClock.Instant?
@@ -44,7 +45,7 @@ final class ClientState: ConnectionDelegate {
 
     /// Calls written and waiting for their reply, and calls waiting for room in the window.
     var callCounts: (sent: Int, queued: Int) {
-        (unanswered.count, queued.count - queueHead)
+        (unanswered.count, queued.count)
     }
 
     init(path: String, options: RPCClient.Options) {
@@ -53,11 +54,13 @@ final class ClientState: ConnectionDelegate {
         self.window = max(options.maximumInFlight, 1)
     }
 
+    /// Sends request `id`, or queues it in `lane` while the window is full.
     func start(
         id: Int64,
         payload: [UInt8],
         budget: Budget? = nil,
         timeout: Duration?,
+        lane: String = "",
         loop: EventLoop,
         continuation: Reply
     ) {
@@ -98,38 +101,29 @@ final class ClientState: ConnectionDelegate {
                 self?.expire(id: id, after: timeout)
             }
         }
-        pending[id] = Pending(continuation: continuation, timer: timer, budget: budget)
+        pending[id] = Pending(continuation: continuation, timer: timer, budget: budget, lane: lane)
         if unanswered.count < window {
             unanswered[id] = payload
             connection.send(payload)
         } else {
-            queued.append((id, payload))
+            queued.append(FairQueue.Entry(id: id, payload: payload), lane: lane)
         }
     }
 
-    /// Sends queued requests while the window has room. A request that was cancelled or timed out while
-    /// queued is dropped without being sent.
+    /// Sends queued requests, the lanes in turn, while the window has room. A request that was cancelled
+    /// or timed out while queued is dropped without being sent.
     private func sendQueued() {
         guard let connection, !connection.isClosed else {
             return
         }
-        while unanswered.count < window && queueHead < queued.count {
-            let (id, queuedPayload) = queued[queueHead]
-            queueHead += 1
-            guard let entry = pending[id] else {
+        while unanswered.count < window, let (queuedEntry, _) = queued.popNext() {
+            guard let entry = pending[queuedEntry.id] else {
                 continue
             }
             // The budget went on running while the request waited, so it goes out with what is left.
-            let payload = entry.budget?.payload() ?? queuedPayload
-            unanswered[id] = payload
+            let payload = entry.budget?.payload() ?? queuedEntry.payload
+            unanswered[queuedEntry.id] = payload
             connection.send(payload)
-        }
-        if queueHead == queued.count {
-            queued.removeAll(keepingCapacity: true)
-            queueHead = 0
-        } else if queueHead > 1024 && queueHead * 2 > queued.count {
-            queued.removeFirst(queueHead)
-            queueHead = 0
         }
     }
 
@@ -318,7 +312,7 @@ final class ClientState: ConnectionDelegate {
                 // The server runs fewer requests at once than this client sends (MESH_MAX_IN_FLIGHT was
                 // lowered): send at most that many from now on, and this request again when there is room.
                 window = max(1, min(window, limit))
-                queued.insert((id, payload), at: queueHead)
+                queued.putBack(FairQueue.Entry(id: id, payload: payload), lane: pending[id]?.lane ?? "")
                 continue
             }
             guard case .int(let id) = response.id, let entry = pending.removeValue(forKey: id) else {
@@ -399,7 +393,6 @@ final class ClientState: ConnectionDelegate {
         pending.removeAll()
         unanswered.removeAll()
         queued.removeAll()
-        queueHead = 0
         for (id, entry) in entries {
             if let timer = entry.timer, let connection {
                 connection.loop.cancelTimer(timer)

@@ -51,11 +51,14 @@ public final class RPCClient: Sendable {
     ///
     /// - Parameter timeout: how long to wait before failing with DEADLINE_EXCEEDED (and cancelling the
     ///   request on the server). Nil waits until the reply or the connection closes.
+    /// - Parameter lane: the caller the call is made for. While the in-flight window is full, calls wait
+    ///   in one queue per lane, served in turn, so no caller's calls wait behind all of another's.
     public func call(
         _ method: String,
         params: JSONValue? = nil,
         meta: RequestMeta = RequestMeta(),
-        timeout: Duration? = nil
+        timeout: Duration? = nil,
+        lane: String = ""
     ) async throws(RPCError) -> JSONValue {
         let id = nextID.wrappingAdd(1, ordering: .relaxed).oldValue
         let payload = RPCEnvelope.encodeRequest(id: .int(id), method: method, params: params, meta: meta)
@@ -69,26 +72,27 @@ public final class RPCClient: Sendable {
                 return RPCEnvelope.encodeRequest(id: .int(id), method: method, params: params, meta: current)
             }
         }
-        let outcome = await send(id: id, payload: payload, budget: budget, timeout: timeout)
+        let outcome = await send(id: id, payload: payload, budget: budget, timeout: timeout, lane: lane)
         return try outcome.get()
     }
 
     /// Sends an already encoded request whose id is `id` and waits for its reply.
     public func send(id: Int64, payload: [UInt8], timeout: Duration?) async -> Result<JSONValue, RPCError> {
-        await send(id: id, payload: payload, budget: nil, timeout: timeout)
+        await send(id: id, payload: payload, budget: nil, timeout: timeout, lane: "")
     }
 
     private func send(
         id: Int64,
         payload: [UInt8],
         budget: ClientState.Budget?,
-        timeout: Duration?
+        timeout: Duration?,
+        lane: String
     ) async -> Result<JSONValue, RPCError> {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Result<JSONValue, RPCError>, Never>) in
                 let started = loop.executeIfRunning { [state, loop] in
                     state.value.start(
-                        id: id, payload: payload, budget: budget, timeout: timeout, loop: loop,
+                        id: id, payload: payload, budget: budget, timeout: timeout, lane: lane, loop: loop,
                         continuation: continuation)
                 }
                 if !started {
