@@ -63,7 +63,7 @@ extension CompanyHandlers {
         )
 
         // Settings may take up to 256 KB each.
-        let pageSize = PageBudget.rowsFitting(rows, limit: limit, columns: ["settings"])
+        let pageSize = PageBudget.rowsFitting(rows, limit: limit, jsonColumns: ["settings"])
         let companies = try rows.prefix(pageSize).map { row in
             try CompanyView.make(try CompanyRecord(row: row), atMs: now, in: connection)
         }

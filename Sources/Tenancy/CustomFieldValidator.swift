@@ -62,14 +62,16 @@ public struct CustomFieldValidator: Sendable {
                 }
                 givenAs[definition.name] = name
             }
+            // A value may be stored under an older spelling of the name, from before an admin changed
+            // its case, so a change replaces the value under every spelling.
+            let folded = (definition?.name ?? name).caseFolded
+            let spellings = merged.keys.filter { $0.caseFolded == folded }
+
             // A null also removes the value of a field the company has since removed, named in any case.
-            let storedName =
-                definition?.name ?? current.keys.first { $0 == name }
-                ?? current.keys.first {
-                    $0.caseFolded == name.caseFolded
+            if value.isNull, definition != nil || !spellings.isEmpty {
+                for spelling in spellings {
+                    merged[spelling] = nil
                 }
-            if value.isNull, let storedName, definition != nil || current[storedName] != nil {
-                merged[storedName] = nil
                 continue
             }
             guard let definition else {
@@ -79,6 +81,9 @@ public struct CustomFieldValidator: Sendable {
 
             switch normalize(value, for: definition) {
             case .success(let normalized):
+                for spelling in spellings {
+                    merged[spelling] = nil
+                }
                 merged[definition.name] = normalized
             case .failure(let problem):
                 problems.append(problem)
@@ -87,7 +92,9 @@ public struct CustomFieldValidator: Sendable {
 
         for definition in definitions where definition.required {
             let isInvalidChange = problems.contains { $0.field == path(definition.name) }
-            if merged[definition.name] == nil && !isInvalidChange {
+            let folded = definition.name.caseFolded
+            let isStored = merged.keys.contains { $0.caseFolded == folded }
+            if !isStored && !isInvalidChange {
                 problems.append(
                     Problem(
                         field: path(definition.name),
@@ -147,6 +154,13 @@ public struct CustomFieldValidator: Sendable {
                             "custom field '\(name)' has \(text.unicodeScalars.count) characters; shorten it to at most \(Self.maximumTextLength)"
                     )
                 )
+            }
+            // A text value follows the rule of a description: line breaks and tabs, but no other control.
+            if let control = InputCheck.controlCharacter(in: text, allowingLineBreaks: true) {
+                return .failure(
+                    Problem(
+                        field: path(name),
+                        message: "custom field '\(name)' contains \(control); keep to text with line breaks and tabs"))
             }
             return .success(value)
 

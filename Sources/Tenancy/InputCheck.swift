@@ -56,13 +56,16 @@ enum InputCheck {
     /// control or an invisible mark.
     ///
     /// With `allowingLineBreaks`, for running text such as a description, only control characters
-    /// other than line feeds, carriage returns and tabs are refused: scripts such as Thai, Hebrew and
-    /// Arabic need the invisible marks and direction marks in their text.
+    /// other than line feeds, carriage returns and tabs are rejected, and the bidirectional embeddings
+    /// and overrides (U+202A to U+202E), which can make text display in another order than it is
+    /// stored. Scripts such as Thai, Hebrew and Arabic need the invisible marks, the direction marks
+    /// (U+200E, U+200F, U+061C) and the isolates (U+2066 to U+2069), so those are kept.
     static func controlCharacter(in text: String, allowingLineBreaks: Bool = false) -> String? {
         let offending = text.unicodeScalars.first { scalar in
             let category = scalar.properties.generalCategory
             if allowingLineBreaks {
-                return category == .control && scalar != "\n" && scalar != "\r" && scalar != "\t"
+                return (category == .control && scalar != "\n" && scalar != "\r" && scalar != "\t")
+                    || (0x202A...0x202E).contains(scalar.value)
             }
             return category == .control || category == .lineSeparator || category == .paragraphSeparator
                 || String.bidiControls.contains(scalar.value) || invisibleMarks.contains(scalar.value)

@@ -42,7 +42,6 @@ extension IssueHandlers {
             let settings = company.settings
             let filters: [(column: String, value: String?)] = [
                 ("status", try listed(params.status, in: settings.statuses, field: "status")),
-                ("assignee_id", params.assigneeID), ("team_id", params.teamID),
                 ("type", try listed(params.type, in: settings.types, orKept: "type", of: company.id, connection)),
                 (
                     "priority",
@@ -55,13 +54,24 @@ extension IssueHandlers {
                     arguments.append(.text(value))
                 }
             }
+            // An explicit null selects the issues without an assignee, or without a team.
+            for (column, filter) in [("assignee_id", params.assigneeID), ("team_id", params.teamID)] {
+                switch filter {
+                case .none:
+                    break
+                case .some(.none):
+                    sql += " AND \(column) IS NULL"
+                case .some(.some(let value)):
+                    sql += " AND \(column) = ?"
+                    arguments.append(.text(value))
+                }
+            }
             // Fetching one row past the page shows whether another page follows.
             sql += " ORDER BY number LIMIT ?"
             arguments.append(.integer(Int64(limit + 1)))
 
             let rows = try connection.query(sql, arguments)
-            let pageSize = PageBudget.rowsFitting(
-                rows, limit: limit, columns: ["title", "description", "custom_fields"])
+            let pageSize = PageBudget.rowsFitting(rows, limit: limit, jsonColumns: ["custom_fields"])
             let issues = try rows.prefix(pageSize).map { try Issue(row: $0) }
             let more = rows.count > pageSize
             return IssuePage(

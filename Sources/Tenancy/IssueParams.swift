@@ -54,8 +54,10 @@ struct IssueTargetParams: Codable, Sendable {
 struct IssueListParams: Codable, Sendable {
     var companyID: String
     var status: String?
-    var assigneeID: String?
-    var teamID: String?
+    /// nil when `assignee_id` is absent (any assignee), `.some(nil)` for an explicit null (unassigned).
+    var assigneeID: String??
+    /// nil when `team_id` is absent (any team), `.some(nil)` for an explicit null (no team).
+    var teamID: String??
     var type: String?
     var priority: String?
     /// Issues per page, 1 to 200, or 50 when absent.
@@ -72,6 +74,22 @@ struct IssueListParams: Codable, Sendable {
         case priority
         case limit
         case cursor
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        companyID = try container.decode(String.self, forKey: .companyID)
+        status = try container.decodeIfPresent(String.self, forKey: .status)
+        type = try container.decodeIfPresent(String.self, forKey: .type)
+        priority = try container.decodeIfPresent(String.self, forKey: .priority)
+        limit = try container.decodeIfPresent(Int.self, forKey: .limit)
+        cursor = try container.decodeIfPresent(String.self, forKey: .cursor)
+
+        // decodeIfPresent alone cannot tell an absent filter from an explicit null.
+        assigneeID =
+            container.contains(.assigneeID)
+            ? .some(try container.decodeIfPresent(String.self, forKey: .assigneeID)) : nil
+        teamID = container.contains(.teamID) ? .some(try container.decodeIfPresent(String.self, forKey: .teamID)) : nil
     }
 }
 

@@ -90,4 +90,19 @@ import Testing
         #expect(error?.details?["field"] == "description")
         #expect(error?.message.contains("U+0000") == true)
     }
+
+    @Test(arguments: ["a\u{202E}b", "a\u{202A}b"])
+    func descriptionRejectsDirectionOverride(_ description: String) async throws {
+        let fixture = try WorkspaceFixture()
+        let company = try await fixture.provision("Override Co")
+
+        // Isolates remain allowed, since right-to-left text uses them.
+        _ = try await fixture.createIssue(company, extra: ["description": "\u{2067}שלום\u{2069} ok"])
+        let error = await expectFailure(.invalidArgument) {
+            try await fixture.createIssue(company, extra: ["description": .string(description)])
+        }
+
+        #expect(error?.details?["field"] == "description")
+        #expect(error?.message.contains("the bidirectional control") == true)
+    }
 }

@@ -118,6 +118,36 @@ struct IssueCustomFieldTests {
         #expect(removed.values == ["Sev": "High"])
     }
 
+    @Test("renamed field keeps one value")
+    func renamedByCase() {
+        // An admin renamed `Sev` to `SEV` after a value was stored under the old spelling.
+        let validator = CustomFieldValidator(definitions: [.init(name: "SEV", type: .text, required: true)])
+        let current: [String: JSONValue] = ["Sev": "high"]
+
+        let set = validator.validate(changes: ["sev": "low"], current: current)
+        // A removed field `Due` was later defined again as `due`: a null removes both spellings.
+        let removed = validator.validate(
+            changes: ["DUE": nil], current: ["Due": "2025-01-01", "due": 3, "Sev": "high"])
+        let untouched = validator.validate(changes: [:], current: current)
+
+        #expect(set.problems.isEmpty, "\(set.problems)")
+        #expect(set.values == ["SEV": "low"])
+        #expect(removed.problems.isEmpty, "\(removed.problems)")
+        #expect(removed.values == ["Sev": "high"])
+        #expect(untouched.problems.isEmpty, "\(untouched.problems)")
+    }
+
+    @Test("text value rejects controls", arguments: ["a\u{0}b", "red\u{1B}[31m", "a\u{202E}b"])
+    func textControls(_ text: String) {
+        let validator = CustomFieldValidator(definitions: [.init(name: "Notes", type: .text, required: false)])
+
+        let rejected = validator.validate(["Notes": .string(text)])
+        let kept = validator.validate(["Notes": "line one\n\tline two"])
+
+        #expect(rejected.problems.map(\.field) == ["custom_fields.Notes"])
+        #expect(kept.problems.isEmpty)
+    }
+
     @Test("every problem listed")
     func severalProblems() {
         let definitions = Self.definitions + [.init(name: "component", type: .text, required: true)]

@@ -65,6 +65,18 @@ struct IssueListTests {
                 "bug low mine"
             ])
         #expect(Self.titles(try await Self.list(fixture, company, ["type": "Epic"])) == [])
+        #expect(
+            Self.titles(try await Self.list(fixture, company, ["assignee_id": .null])) == [
+                "bug high web", "task plain",
+            ])
+        #expect(
+            Self.titles(try await Self.list(fixture, company, ["team_id": .null])) == [
+                "bug low mine", "task plain",
+            ])
+        #expect(
+            Self.titles(try await Self.list(fixture, company, ["team_id": .null, "assignee_id": .null])) == [
+                "task plain"
+            ])
     }
 
     @Test("filters match names ignoring case and reject unknown ones")

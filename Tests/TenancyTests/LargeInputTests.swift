@@ -121,6 +121,25 @@ struct LargeInputTests {
         #expect(audit["entries"]?.arrayValue?.count == 2)
         #expect(audit["next_cursor"]?.stringValue != nil)
     }
+
+    @Test func escapedTextsCountTheirJSONSize() async throws {
+        let fixture = try WorkspaceFixture()
+        let company = try await fixture.provision("Quoted Co", tier: .premium)
+        // A quote takes two bytes as JSON, so each description takes about 19.5 KB in a reply.
+        let description = String(repeating: "\"", count: 9_727)
+        for index in 0..<50 {
+            try await fixture.createIssue(
+                company, title: "Quoted \(index)", extra: ["description": .string(description)])
+        }
+
+        let page = try await fixture.harness.call(
+            "issues.list", ["company_id": .string(company.id), "limit": 50], as: company.owner)
+
+        let count = try #require(page["issues"]?.arrayValue?.count)
+        #expect(count < 50)
+        #expect(page["next_cursor"]?.stringValue != nil)
+        #expect(JSONWriter.string(page).utf8.count <= PageBudget.bytes + 64 * 1024)
+    }
 }
 
 extension WorkspaceFixture {
