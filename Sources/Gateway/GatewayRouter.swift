@@ -324,6 +324,17 @@ final class GatewayRouter: Sendable {
                 error.status == .deadlineExceeded ? .deadlineExceeded : .unavailable, problem, details: .object(details)
             )
         }
+        // A socket path that leads to another process (a link put there by hand) must not teach the gateway
+        // that process's methods under this service's name.
+        if let answered = description["service"]?.stringValue, answered != service {
+            peers.reset(service)
+            throw RPCError(
+                .unavailable,
+                "the socket of \(service) is served by \(answered.clipped), so the gateway cannot route calls to "
+                    + "\(service); check \(service)'s socket in the mesh home's run folder (mesh status), then retry",
+                details: ["service": .string(service), "served_by": .string(answered)]
+            )
+        }
         var found: [String: PublicMethod] = [:]
         for method in description["methods"]?.arrayValue ?? [] {
             guard let name = method["name"]?.stringValue, !name.hasPrefix("rpc."),

@@ -22,12 +22,20 @@ enum StatusCommand {
             defer { client.close() }
             do {
                 let health = try await client.call("rpc.health", meta: RequestMeta(), timeout: .seconds(3))
+                let label = name.padding(toLength: 13, withPad: " ", startingAt: 0)
+                if let served = health["service"]?.stringValue, served != name {
+                    // The socket path leads to another process, which would look healthy in this row.
+                    Terminal.print(
+                        "\(label) WRONG  its socket \(home.socketPath(name)) is served by \(served.clipped); "
+                            + "remove what is at that path, and \(name) binds its socket again within a second")
+                    allServing = false
+                    anyAnswered = true
+                    continue
+                }
                 let status = health["status"]?.stringValue ?? "UNKNOWN"
                 let uptime = (health["uptime_ms"]?.intValue ?? 0) / 1000
                 let store = health["store"]?["state"]?.stringValue ?? "?"
-                Terminal.print(
-                    "\(name.padding(toLength: 13, withPad: " ", startingAt: 0)) \(status)  store=\(store)  uptime=\(uptime)s"
-                )
+                Terminal.print("\(label) \(status)  store=\(store)  uptime=\(uptime)s")
                 // The detail of a failing store goes on a line of its own, so the table stays readable.
                 if store != "ok", let detail = health["store"]?["detail"]?.stringValue {
                     Terminal.print("              \(detail)")

@@ -18,10 +18,13 @@ enum EventDelivery {
 
     /// - Parameter deliveredThrough: the subscriber's cursor in the outbox. Every event up to it has been
     ///   delivered and recorded, so the subscriber may forget them.
+    /// - Parameter recipient: the subscriber's name, sent as `to` so that a process reached by mistake
+    ///   rejects the batch.
     static func encodeRequest(
         id: Int64,
         events: [OutboxEvent],
         source: String,
+        recipient: String? = nil,
         deliveredThrough: Int64,
         meta: RequestMeta
     ) -> [UInt8] {
@@ -35,7 +38,12 @@ enum EventDelivery {
                 }
                 append(event, source: source, to: &output)
             }
-            output.append(contentsOf: "]}".utf8)
+            output.append(UInt8(ascii: "]"))
+            if let recipient {
+                output.append(contentsOf: #","to":"#.utf8)
+                JSONWriter.appendString(recipient, to: &output)
+            }
+            output.append(UInt8(ascii: "}"))
         }
     }
 

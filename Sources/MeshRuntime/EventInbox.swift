@@ -14,8 +14,12 @@ enum EventInbox {
         let rejected: Int
     }
 
+    /// - Parameter recipient: this process's name. A delivery whose `to` names another process is
+    ///   rejected, so events that reach the wrong process (its socket path leads elsewhere) are not
+    ///   recorded here as received, and wait in the publisher's outbox instead.
     static func register(
         into methods: inout MethodTable,
+        recipient: String,
         handlers: [String: EventHandler],
         store: Database,
         clock: MeshClock,
@@ -30,6 +34,7 @@ enum EventInbox {
                 "properties": [
                     "events": ["type": "array", "items": ["type": "object"]],
                     "delivered_through": ["type": "integer", "minimum": 0],
+                    "to": ["type": "string"],
                 ],
                 "required": ["events"],
             ],
@@ -39,6 +44,15 @@ enum EventInbox {
             _ = try context.requireRoot()
             guard let list = params?["events"]?.arrayValue else {
                 throw RPCError.invalidArgument(field: "events", "events.deliver needs params {\"events\": [...]}")
+            }
+            if let to = params?["to"], to != .string(recipient) {
+                throw RPCError(
+                    .failedPrecondition,
+                    "events for \(to.stringValue?.clipped ?? to.typeName) reached \(recipient), so none were applied; "
+                        + "the socket path that the publisher uses for \(to.stringValue?.clipped ?? "it") leads to this "
+                        + "process, so check that path in the mesh home's run folder",
+                    details: ["to": to, "recipient": .string(recipient)]
+                )
             }
             var events: [MeshEvent] = []
             for item in list {

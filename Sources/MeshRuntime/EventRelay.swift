@@ -93,6 +93,11 @@ public final class EventRelay: Sendable {
                 // events until it is fixed, so it is logged as an error, where an operator looks.
                 let routine =
                     (error as? RPCError).map { [.unavailable, .deadlineExceeded].contains($0.status) } ?? false
+                if let rpcError = error as? RPCError, rpcError.details?["recipient"] != nil {
+                    // Another process replied for the subscriber, so connect again, to whatever the path
+                    // leads to by the next try.
+                    peers.reset(subscriber)
+                }
                 logger.log(
                     routine ? .debug : .error, "relay.delivery_failed",
                     ["subscriber": subscriber, "error": "\(error)", "retry_ms": "\(backoff.milliseconds)"])
@@ -164,11 +169,12 @@ public final class EventRelay: Sendable {
         let id = client.makeID()
         var batch = events[...]
         var request = EventDelivery.encodeRequest(
-            id: id, events: Array(batch), source: source, deliveredThrough: cursor, meta: meta)
+            id: id, events: Array(batch), source: source, recipient: subscriber, deliveredThrough: cursor, meta: meta)
         while request.count > client.maximumRequestBytes && batch.count > 1 {
             batch = batch.prefix(batch.count / 2)
             request = EventDelivery.encodeRequest(
-                id: id, events: Array(batch), source: source, deliveredThrough: cursor, meta: meta)
+                id: id, events: Array(batch), source: source, recipient: subscriber, deliveredThrough: cursor,
+                meta: meta)
         }
         _ = try await client.send(id: id, payload: request, timeout: .milliseconds(meta.timeoutMs ?? 10_000)).get()
 

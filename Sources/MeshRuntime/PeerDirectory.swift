@@ -70,6 +70,13 @@ public final class PeerDirectory: Sendable {
         }
     }
 
+    /// Closes the connection to `process`, failing its calls in flight, so the next call connects again.
+    /// For a connection that reached the wrong process, whose socket path led elsewhere when it opened.
+    public func reset(_ process: String) {
+        let removed = clients.withLock { $0.removeValue(forKey: process) }
+        removed?.close()
+    }
+
     public func closeAll() {
         let all = clients.withLock { clients in
             let taken = Array(clients.values)

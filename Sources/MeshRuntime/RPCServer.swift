@@ -65,6 +65,28 @@ public final class RPCServer: ServerDelegate, @unchecked Sendable {
         logger.trace("connection.accepted", ["fd": "\(connection.descriptor)"])
     }
 
+    public func server(_ server: UnixServer, socketFileChanged change: SocketFileChange) {
+        switch change {
+        case .restored:
+            logger.warning(
+                "socket.restored",
+                [
+                    "path": server.path,
+                    "advice": "the socket file was removed while the process ran; it was bound again",
+                ])
+        case .replaced:
+            logger.error(
+                "socket.replaced",
+                [
+                    "path": server.path,
+                    "advice": "another file now has this process's socket path, so clients reach that instead; "
+                        + "remove it, and this process binds its socket again within a second",
+                ])
+        case .restoreFailed(let message):
+            logger.error("socket.restore_failed", ["path": server.path, "error": message])
+        }
+    }
+
     public func connection(_ connection: SocketConnection, didReceive payload: UnsafeRawBufferPointer) {
         switch RPCEnvelope.decodeIncoming(payload) {
         case .failure(let failure):

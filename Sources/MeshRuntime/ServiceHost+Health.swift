@@ -6,25 +6,61 @@ extension ServiceHost {
     ///
     /// NOT_SERVING when the health query fails, and also when the last write failed because of the
     /// files or the disk and no write transaction has committed since. The process may still serve
-    /// reads, but it cannot save anything.
+    /// reads, but it cannot save anything. SERVING with the store `degraded` while checkpoints fail.
     static func storeHealth(_ store: Database, process: String) -> (status: String, store: JSONValue) {
         if case .failure(let error) = store.healthCheck() {
             return ("NOT_SERVING", ["state": "error", "detail": .string(describe(error, process: process))])
         }
-        guard let failure = store.lastWriteFailure else {
-            return ("SERVING", ["state": "ok"])
+        if let failure = store.lastWriteFailure {
+            let report = failureReport(
+                failure, state: "error", what: "a write", process: process,
+                consequence: "this report stays until a write succeeds")
+            return ("NOT_SERVING", report)
         }
+        // Writes still commit while checkpoints fail, but the WAL grows and the database file falls behind.
+        if let failure = store.lastCheckpointFailure {
+            let report = failureReport(
+                failure, state: "degraded", what: "a checkpoint", process: process,
+                consequence: "writes still commit into the WAL file, which grows until a checkpoint succeeds")
+            return ("SERVING", report)
+        }
+        return ("SERVING", ["state": "ok"])
+    }
 
+    /// Returns the `store` member for a recorded storage failure of `what` (a write, a checkpoint).
+    private static func failureReport(
+        _ failure: WriteFailure,
+        state: String,
+        what: String,
+        process: String,
+        consequence: String
+    ) -> JSONValue {
         let time = UTCTime.iso8601(milliseconds: Int64((failure.date.timeIntervalSince1970 * 1000).rounded(.down)))
-        let report: JSONValue = [
-            "state": "error",
+        return [
+            "state": .string(state),
             "detail": .string(
-                "a write failed at \(time): \(describe(failure.error, process: process)); "
-                    + "this report stays until a write succeeds"),
+                "\(what) failed at \(time): \(describe(failure.error, process: process)); \(consequence)"),
             "reason": .string(StorageCondition(failure.error)?.reason ?? "storage"),
             "failed_at": .string(time),
         ]
-        return ("NOT_SERVING", report)
+    }
+
+    /// Logs, every 5 seconds while it lasts, that checkpoints of `store` fail, and once that they work
+    /// again, until the task is cancelled.
+    static func watchCheckpoints(_ store: Database, logger: Logger, process: String) async {
+        var failing = false
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(5))
+            if let failure = store.lastCheckpointFailure {
+                failing = true
+                logger.error(
+                    "store.checkpoint_failed",
+                    ["error": describe(failure.error, process: process), "advice": "writes go on into the growing WAL"])
+            } else if failing {
+                failing = false
+                logger.notice("store.checkpoint_recovered")
+            }
+        }
     }
 
     /// Describes what failed and the fix, without the SQL.

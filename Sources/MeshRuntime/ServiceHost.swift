@@ -72,6 +72,7 @@ public final class ServiceHost: Sendable {
         if !parts.eventHandlers.isEmpty {
             EventInbox.register(
                 into: &parts.methods,
+                recipient: name,
                 handlers: parts.eventHandlers,
                 store: store,
                 clock: clock,
@@ -141,6 +142,8 @@ public final class ServiceHost: Sendable {
         }
 
         tasks.add(Task { [relay] in await relay.run() })
+        tasks.add(
+            Task { [store, logger, name] in await ServiceHost.watchCheckpoints(store, logger: logger, process: name) })
         for work in background {
             tasks.add(Task { await work() })
         }

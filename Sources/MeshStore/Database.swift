@@ -90,6 +90,13 @@ public final class Database: Sendable {
         writer.failures.last
     }
 
+    /// The last checkpoint that failed because of the files or the disk while the WAL grew past its
+    /// usual size, or nil when there was none or a checkpoint has succeeded since. Writes still commit
+    /// into the WAL meanwhile, but the WAL keeps growing and the database file is not updated.
+    public var lastCheckpointFailure: WriteFailure? {
+        writer.checkpoints.failures.last
+    }
+
     /// Counters of the writer's group commit since the database was opened.
     public var writerStatistics: WriterStatistics {
         writer.statistics.snapshot

@@ -12,6 +12,7 @@ final class Writer: Sendable {
     let thread: ConnectionThread
     let statistics: WriterStatisticsRecorder
     let failures: WriteFailureRecorder
+    let checkpoints: CheckpointWatch
 
     /// Opens the writer connection, switches the file to WAL, checks that it can write, applies the
     /// store's and the service's migrations, and starts serving the queue.
@@ -22,6 +23,8 @@ final class Writer: Sendable {
         self.statistics = statistics
         let failures = WriteFailureRecorder()
         self.failures = failures
+        let checkpoints = CheckpointWatch(databasePath: path, options: options)
+        self.checkpoints = checkpoints
 
         thread = try ConnectionThread(
             name: "MeshStore.writer",
@@ -33,7 +36,8 @@ final class Writer: Sendable {
                 return connection
             },
             serve: { connection in
-                let loop = WriterLoop(connection: connection, statistics: statistics, failures: failures)
+                let loop = WriterLoop(
+                    connection: connection, statistics: statistics, failures: failures, checkpoints: checkpoints)
                 while let jobs = queue.take(maximum: options.maxWriteBatch) {
                     loop.process(jobs)
                 }

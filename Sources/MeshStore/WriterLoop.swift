@@ -16,6 +16,7 @@ struct WriterLoop {
     let connection: Connection
     let statistics: WriterStatisticsRecorder
     let failures: WriteFailureRecorder
+    let checkpoints: CheckpointWatch
 
     func process(_ jobs: [WriterJob]) {
         var index = 0
@@ -78,6 +79,8 @@ struct WriterLoop {
             for outcome in outcomes {
                 outcome.deliver(nil)
             }
+            // After the callers are resumed, so a checkpoint the watch runs delays none of them.
+            checkpoints.afterCommit(connection)
             return
         }
     }

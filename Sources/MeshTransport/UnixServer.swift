@@ -21,6 +21,10 @@ public final class UnixServer: EventLoopHandler, @unchecked Sendable {
     private var connections: [Int32: SocketConnection] = [:]
     private var sweepTimer: TimerHeap.Token?
     private var acceptingPaused = false
+    /// The socket file this server bound, to tell it from a file put in its place.
+    private var boundFile: FileIdentity?
+    /// The last problem the delegate heard of, so it hears of each once until the file is back.
+    private var lastReported: SocketFileChange?
 
     public init(
         path: String,
@@ -46,10 +50,35 @@ public final class UnixServer: EventLoopHandler, @unchecked Sendable {
     }
 
     /// Binds and listens. Throws when the path is too long, not a socket, or served by a live process.
+    ///
+    /// Once a second the server checks that its socket file is still at the path. When it was removed
+    /// (a cleaner of /tmp, a mistaken `rm`), the server binds a new one, because otherwise nothing could
+    /// reach the process although it runs. When another file took the path, it leaves that alone. The
+    /// delegate hears of both.
     public func start() throws(TransportError) {
         try UnixSocketPath.validate(path)
         try UnixSocketPath.clearStale(path)
+        let descriptor = try bindAndListen()
 
+        listenDescriptor = descriptor
+        boundFile = FileIdentity(path)
+        let failure: SystemError? = runOnLoop {
+            do throws(SystemError) {
+                try loop.register(descriptor, handler: self)
+                scheduleSweep()
+                return nil
+            } catch {
+                return error
+            }
+        }
+        if let error = failure {
+            close(descriptor)
+            throw TransportError("could not watch '\(path)': \(error)")
+        }
+    }
+
+    /// Creates the socket file at `path` under a restrictive umask and listens on it.
+    private func bindAndListen() throws(TransportError) -> Int32 {
         let descriptor = csystem_socket_unix()
         guard descriptor >= 0 else {
             throw TransportError("socket() failed: \(String(cString: strerror(errno)))")
@@ -71,24 +100,55 @@ public final class UnixServer: EventLoopHandler, @unchecked Sendable {
             close(descriptor)
             throw TransportError("listen failed on '\(path)': \(reason)")
         }
+        return descriptor
+    }
 
-        listenDescriptor = descriptor
-        let failure: SystemError? = runOnLoop {
+    /// Binds a new socket file when this server's file is gone from the path, and reports to the
+    /// delegate when another file took its place.
+    private func checkSocketFile() {
+        guard listenDescriptor >= 0, let boundFile else {
+            return
+        }
+        let current = FileIdentity(path)
+        if current == boundFile {
+            lastReported = nil
+            return
+        }
+        if current != nil {
+            report(.replaced)
+            return
+        }
+
+        do throws(TransportError) {
+            let descriptor = try bindAndListen()
             do throws(SystemError) {
                 try loop.register(descriptor, handler: self)
-                scheduleSweep()
-                return nil
             } catch {
-                return error
+                close(descriptor)
+                throw TransportError("could not watch '\(path)': \(error)")
             }
-        }
-        if let error = failure {
-            close(descriptor)
-            throw TransportError("could not watch '\(path)': \(error)")
+            loop.deregister(listenDescriptor)
+            close(listenDescriptor)
+            listenDescriptor = descriptor
+            acceptingPaused = false
+            self.boundFile = FileIdentity(path)
+            lastReported = nil
+            delegate.server(self, socketFileChanged: .restored)
+        } catch {
+            report(.restoreFailed(error.description))
         }
     }
 
-    /// Stops accepting, closes every connection and removes the socket file.
+    private func report(_ change: SocketFileChange) {
+        guard change != lastReported else {
+            return
+        }
+        lastReported = change
+        delegate.server(self, socketFileChanged: change)
+    }
+
+    /// Stops accepting, closes every connection and removes the socket file, unless another file has
+    /// taken its path.
     public func stop() {
         let _: Void = runOnLoop {
             if let sweepTimer {
@@ -98,7 +158,9 @@ public final class UnixServer: EventLoopHandler, @unchecked Sendable {
                 loop.deregister(listenDescriptor)
                 close(listenDescriptor)
                 listenDescriptor = -1
-                unlink(path)
+                if let boundFile, FileIdentity(path) == boundFile {
+                    unlink(path)
+                }
             }
             for connection in Array(connections.values) {
                 connection.close()
@@ -216,8 +278,10 @@ public final class UnixServer: EventLoopHandler, @unchecked Sendable {
         }
     }
 
-    /// Closes connections stalled in the middle of a frame or idle past the limits.
+    /// Closes connections stalled in the middle of a frame or idle past the limits, and checks the socket
+    /// file.
     private func sweep() {
+        checkSocketFile()
         let now = ContinuousClock.now
         for connection in Array(connections.values) {
             let quiet = now - connection.lastActivity
@@ -246,4 +310,36 @@ public final class UnixServer: EventLoopHandler, @unchecked Sendable {
 /// Hears about connections a server accepted. Called on the server's loop thread.
 public protocol ServerDelegate: ConnectionDelegate {
     func server(_ server: UnixServer, didAccept connection: SocketConnection)
+    func server(_ server: UnixServer, socketFileChanged change: SocketFileChange)
+}
+
+extension ServerDelegate {
+    public func server(_ server: UnixServer, socketFileChanged change: SocketFileChange) {}
+}
+
+/// What happened to a server's socket file while it ran.
+public enum SocketFileChange: Sendable, Equatable {
+    /// The file was gone from the path, and the server bound a new one.
+    case restored
+    /// Another file took the path, so clients reach that instead of this server.
+    case replaced
+    /// The file was gone, and binding a new one failed with this message.
+    case restoreFailed(String)
+}
+
+/// The device and inode of a file, which tell one file from another put at the same path.
+struct FileIdentity: Equatable {
+    let device: UInt64
+    let inode: UInt64
+
+    /// Reads the identity of the file at `path` without following a symbolic link, or returns nil when
+    /// nothing is there.
+    init?(_ path: String) {
+        var status = stat()
+        guard lstat(path, &status) == 0 else {
+            return nil
+        }
+        device = UInt64(status.st_dev)
+        inode = UInt64(status.st_ino)
+    }
 }

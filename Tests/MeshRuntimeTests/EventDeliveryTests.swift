@@ -48,7 +48,7 @@ import Testing
         let meta = RequestMeta()
 
         let direct = EventDelivery.encodeRequest(
-            id: 1, events: [event], source: "billing", deliveredThrough: 6, meta: meta)
+            id: 1, events: [event], source: "billing", recipient: "analytics", deliveredThrough: 6, meta: meta)
         let generic = RPCEnvelope.encodeRequest(
             id: .int(1), method: "events.deliver",
             params: [
@@ -60,6 +60,7 @@ import Testing
                     )
                     .json
                 ],
+                "to": "analytics",
             ],
             meta: meta)
 

@@ -20,12 +20,17 @@ import Testing
         ).json
     }
 
-    private func deliver(_ events: [JSONValue], deliveredThrough: Int64?) async throws(RPCError) -> JSONValue {
+    private func deliver(_ events: [JSONValue], deliveredThrough: Int64?, to recipient: String? = nil)
+        async throws(RPCError) -> JSONValue
+    {
         var meta = RequestMeta()
         meta.caller = Caller.service.json
         var params: [String: JSONValue] = ["events": .array(events)]
         if let deliveredThrough {
             params["delivered_through"] = .int(deliveredThrough)
+        }
+        if let recipient {
+            params["to"] = .string(recipient)
         }
         return try await fixture.client().call(
             "events.deliver", params: .object(params), meta: meta, timeout: .seconds(5))
@@ -39,6 +44,18 @@ import Testing
 
     private func noteCount() throws -> Int64 {
         try fixture.host.store.readSync { try $0.scalarInt("SELECT count(*) FROM notes") } ?? 0
+    }
+
+    @Test func eventsForAnotherProcessAreRejected() async throws {
+        let misrouted = await #expect(throws: RPCError.self) {
+            try await deliver([event(1)], deliveredThrough: 0, to: "billing")
+        }
+        let addressed = try await deliver([event(2)], deliveredThrough: 0, to: EchoService.name)
+
+        #expect(misrouted?.status == .failedPrecondition)
+        #expect(misrouted?.message.contains("events for billing reached \(EchoService.name)") == true)
+        #expect(addressed["applied"] == 1)
+        #expect(try inboxIDs() == ["evt_publisher_2"])
     }
 
     @Test func prunesRowsUpToCursor() async throws {

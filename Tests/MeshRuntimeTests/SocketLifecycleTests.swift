@@ -57,6 +57,58 @@ import Testing
         #expect(try await RPCClient(path: path, loop: loop).call("rpc.ping") == "pong")
     }
 
+    /// Starts an echo service in a new home whose log lines stay in `sink`.
+    private func startEcho(_ sink: LogSink) throws -> (MeshHome, ServiceHost) {
+        let home = MeshHome(root: "/tmp/rt-gone-" + String(UInt32.random(in: 0...UInt32.max), radix: 36))
+        let host = try ServiceHost(EchoService.self, home: home, logger: Logger(label: "echo", sink: sink))
+        try host.start()
+        return (home, host)
+    }
+
+    /// Waits up to 10 seconds for a log line containing `text`.
+    private func waitForLine(_ text: String, in sink: LogSink) async throws -> Bool {
+        for _ in 0..<100 where !sink.captured.contains(where: { $0.contains(text) }) {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return sink.captured.contains { $0.contains(text) }
+    }
+
+    @Test func removedSocketIsBoundAgain() async throws {
+        let sink = LogSink.memory()
+        let (home, host) = try startEcho(sink)
+        defer {
+            host.stop()
+            try? FileManager.default.removeItem(atPath: home.root)
+        }
+        let path = home.socketPath(EchoService.name)
+
+        unlink(path)
+        let restored = try await waitForLine("socket.restored", in: sink)
+        let loop = try EventLoop(name: "gone")
+        loop.start()
+        defer { loop.stop() }
+
+        #expect(restored)
+        #expect(try await RPCClient(path: path, loop: loop).call("rpc.ping") == "pong")
+    }
+
+    @Test func fileInSocketPlaceIsLeftAlone() async throws {
+        let sink = LogSink.memory()
+        let (home, host) = try startEcho(sink)
+        defer { try? FileManager.default.removeItem(atPath: home.root) }
+        let path = home.socketPath(EchoService.name)
+
+        // A rename puts the file in place of the socket in one step, so the server never sees the path empty.
+        try "someone else's".write(toFile: path + ".new", atomically: false, encoding: .utf8)
+        #expect(rename(path + ".new", path) == 0)
+        let reported = try await waitForLine("socket.replaced", in: sink)
+        host.stop()
+
+        #expect(reported)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "someone else's")
+        #expect(sink.captured.filter { $0.contains("socket.replaced") }.count == 1)
+    }
+
     @Test func tooLongSocketPathNamesTheFix() throws {
         let long = "/tmp/" + String(repeating: "x", count: 120)
         do {

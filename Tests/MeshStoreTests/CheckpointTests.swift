@@ -80,4 +80,55 @@ import Testing
         #expect(pages.walPages > 0)
         #expect(pages.checkpointedPages == pages.walPages)
     }
+
+    @Test func failingCheckpointIsReported() async throws {
+        var options = StoreOptions()
+        options.synchronous = .normal
+        options.walAutocheckpointPages = 16
+        options.journalSizeLimitBytes = 64 * 1024
+        let path = directory.path("store.sqlite")
+        let database = try Database(path: path, migrations: [itemsMigration], options: options)
+        defer { database.close() }
+        guard ImmutableAttribute.set(path) else {
+            try Test.cancel("skipped: the immutable attribute is not available here, and root can write any file")
+        }
+        defer { ImmutableAttribute.clear(path) }
+
+        // About 800 KB go into the WAL, whose checkpoints cannot write the immutable database file.
+        for number in 0..<50 {
+            try await database.write { connection in
+                try connection.execute(
+                    "INSERT INTO items (label, size) VALUES (?, ?)",
+                    [.text("\(number)-" + String(repeating: "z", count: 16 * 1024)), .integer(Int64(number))]
+                )
+            }
+        }
+        // The watch checks at most once a second.
+        try await Task.sleep(for: .milliseconds(1_100))
+        try await database.write { try $0.execute("INSERT INTO items (label) VALUES ('last')") }
+
+        let failure = try #require(await eventually { database.lastCheckpointFailure })
+        #expect(failure.error.isStorageFailure)
+        #expect(database.lastWriteFailure == nil)
+        #expect(try fileSize(path + "-wal") > 256 * 1024)
+
+        ImmutableAttribute.clear(path)
+        try await Task.sleep(for: .milliseconds(1_100))
+        try await database.write { try $0.execute("INSERT INTO items (label) VALUES ('after')") }
+        let recovered = await eventually { database.lastCheckpointFailure == nil ? true : nil }
+
+        #expect(recovered == true)
+    }
+
+    /// Returns the first non-nil value of `read`, polled for up to 5 seconds, since the writer checks
+    /// checkpoints just after it resumes the callers of a commit.
+    private func eventually<T>(_ read: () -> T?) async -> T? {
+        for _ in 0..<50 {
+            if let value = read() {
+                return value
+            }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        return read()
+    }
 }
