@@ -88,7 +88,9 @@ enum DescribeCommand {
         for (name, member) in (schema["properties"]?.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {
             let marker = required.contains(name) ? "" : "?"
             let note = member["description"]?.stringValue.map { "  (\($0))" } ?? ""
-            lines.append("\(indent)\(name)\(marker): \(typeName(member))\(note)")
+            // An optional member may also be null, which the ? after its name already shows.
+            let type = typeName(member, showingNull: required.contains(name))
+            lines.append("\(indent)\(name)\(marker): \(type)\(note)")
 
             let nested = member["items"] ?? member
             if nested["properties"]?.objectValue?.isEmpty == false {
@@ -97,23 +99,25 @@ enum DescribeCommand {
         }
     }
 
-    static func typeName(_ schema: JSONValue) -> String {
+    /// Returns the type of `schema` as `mesh describe` prints it, with `|null` when it takes null and
+    /// `showingNull` is set.
+    static func typeName(_ schema: JSONValue, showingNull: Bool = true) -> String {
         if let values = schema["enum"]?.arrayValue {
             return values.compactMap(\.stringValue).joined(separator: "|")
         }
-        // An optional member may also be null, which the ? after its name already shows.
         let types = schema["type"]?.arrayValue?.compactMap(\.stringValue) ?? schema["type"]?.stringValue.map { [$0] }
         let named = (types ?? []).filter { $0 != "null" }
+        let suffix = showingNull && types?.contains("null") == true ? "|null" : ""
         guard let type = named.first else {
             return "any"
         }
         if type == "array", let items = schema["items"] {
-            return "[\(typeName(items))]"
+            return "[\(typeName(items))]" + suffix
         }
         // A map with any member names, such as custom field values.
         if type == "object", let values = schema["additionalProperties"], values.objectValue != nil {
-            return "{name: \(typeName(values))}"
+            return "{name: \(typeName(values))}" + suffix
         }
-        return named.joined(separator: "|")
+        return named.joined(separator: "|") + suffix
     }
 }

@@ -80,7 +80,7 @@ struct IssueTransitionParams: Codable, Sendable {
 }
 
 /// Params of `issues.assign`: `assignee_id` is required, null to unassign.
-struct IssueAssignParams: Codable, Sendable {
+struct IssueAssignParams: Codable, Sendable, MemberSchemaProviding {
     /// The issue's company, which root may leave out because the key prefix or issue id names it.
     var companyID: String?
     var issueID: String?
@@ -102,10 +102,16 @@ struct IssueAssignParams: Codable, Sendable {
         companyID = try container.decodeIfPresent(String.self, forKey: .companyID)
         issueID = try container.decodeIfPresent(String.self, forKey: .issueID)
         key = try container.decodeIfPresent(String.self, forKey: .key)
+        // `decode` of an optional, not `decodeIfPresent`, marks the member required in the schema, and a
+        // missing one is left for the handler to reject with a message of its own.
         if container.contains(.assigneeID) {
-            assigneeID = .some(try container.decodeIfPresent(String.self, forKey: .assigneeID))
+            assigneeID = .some(try container.decode(String?.self, forKey: .assigneeID))
         } else {
             assigneeID = nil
         }
+    }
+
+    static var memberSchemas: [String: JSONValue] {
+        [CodingKeys.assigneeID.rawValue: ["type": ["string", "null"]]]
     }
 }

@@ -30,10 +30,14 @@ extension IssueHandlers {
             if let description = params.description, let valid = check.description(description) {
                 after.description = valid
             }
-            if let type = params.type, let valid = check.type(type) {
+            // A type or priority the company has since removed stays valid on the issues that have it, so
+            // sending the issue's own value back changes nothing instead of failing.
+            if let type = params.type, type.caseFolded != before.type.caseFolded, let valid = check.type(type) {
                 after.type = valid
             }
-            if let priority = params.priority, let valid = check.priority(priority) {
+            if let priority = params.priority, priority.caseFolded != before.priority.caseFolded,
+                let valid = check.priority(priority)
+            {
                 after.priority = valid
             }
             if let customFields = params.customFields {

@@ -4,15 +4,17 @@ import Testing
 @testable import MeshCLI
 
 @Suite struct DescribeCommandTests {
-    @Test func typeNamesShowEveryTypeButNull() {
+    @Test func typeNamesShowEveryType() {
         #expect(DescribeCommand.typeName(["type": ["string", "integer"]]) == "string|integer")
-        #expect(DescribeCommand.typeName(["type": ["string", "null"]]) == "string")
+        #expect(DescribeCommand.typeName(["type": ["string", "null"]]) == "string|null")
+        #expect(DescribeCommand.typeName(["type": ["string", "null"]], showingNull: false) == "string")
         #expect(DescribeCommand.typeName(["type": "array", "items": ["type": "integer"]]) == "[integer]")
         #expect(DescribeCommand.typeName([:]) == "any")
+        // The map itself is optional, so its null is left to the ? after its name; its values' is shown.
         #expect(
-            DescribeCommand.typeName([
-                "type": ["object", "null"], "additionalProperties": ["type": ["string", "number", "null"]],
-            ]) == "{name: string|number}")
+            DescribeCommand.typeName(
+                ["type": ["object", "null"], "additionalProperties": ["type": ["string", "number", "null"]]],
+                showingNull: false) == "{name: string|number|null}")
     }
 
     @Test func renderIndentsTheMembersOfNestedObjects() throws {

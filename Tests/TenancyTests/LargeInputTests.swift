@@ -172,6 +172,29 @@ struct RemovedNameTests {
         // The names the filter takes include the one its issues still carry.
         #expect(typo?.details?["allowed"] == ["Bug", "Epic"])
     }
+
+    @Test func removedTypeSentBackChangesNothing() async throws {
+        let fixture = try WorkspaceFixture()
+        let company = try await fixture.provision("Kept Type Co", tier: .premium)
+        try await fixture.configure(company, ["types": ["Bug", "Epic"]])
+        let epic = try await fixture.createIssue(company, extra: ["type": "Epic"])
+        try await fixture.configure(company, ["types": ["Bug"]])
+
+        let updated = try await fixture.harness.call(
+            "issues.update",
+            ["company_id": .string(company.id), "issue_id": epic["issue_id"] ?? .null, "type": "epic"],
+            as: company.owner)
+        let moved = await rpcFailure {
+            try await fixture.harness.call(
+                "issues.update",
+                ["company_id": .string(company.id), "issue_id": epic["issue_id"] ?? .null, "type": "Story"],
+                as: company.owner)
+        }
+
+        #expect(updated["type"] == "Epic")
+        #expect(updated["updated_at_ms"] == epic["updated_at_ms"])
+        #expect(moved?.status == .invalidArgument)
+    }
 }
 
 /// Pages of companies with large settings end early, like pages of issues.

@@ -21,4 +21,12 @@ import Testing
 
         #expect(schema["enum"]?.arrayValue?.contains("viewer") == true, "\(schema)")
     }
+
+    @Test func assigneeIsRequiredButNullable() throws {
+        let harness = try TenancyHarness()
+        let schema = try #require(harness.parts.methods["issues.assign"]?.descriptor.paramsSchema)
+
+        #expect(schema["required"]?.arrayValue?.contains("assignee_id") == true, "\(schema)")
+        #expect(schema["properties"]?["assignee_id"]?["type"] == ["string", "null"], "\(schema)")
+    }
 }
