@@ -16,27 +16,55 @@ extension Team {
         return try Team(row: row, memberIDs: memberIDs(of: id, in: connection))
     }
 
-    /// Reads every team of company `companyID` with its members, ordered by name.
-    static func list(companyID: String, in connection: Connection) throws -> [Team] {
+    /// Reads a page of company `companyID`'s teams with their members, ordered by name, after the team
+    /// `cursor` names (the last of the previous page).
+    ///
+    /// Teams are never renamed or deleted, so the cursor's team always gives its place in the order. A
+    /// page ends early, with at least one team, once its teams take about `PageBudget.bytes` as JSON.
+    static func page(companyID: String, after cursor: String?, limit: Int, in connection: Connection) throws
+        -> TeamList
+    {
+        var after: (name: String, id: String) = ("", "")
+        if let cursor {
+            guard
+                let row = try connection.queryOne(
+                    "SELECT name FROM teams WHERE id = ? AND company_id = ?", [.text(cursor), .text(companyID)]),
+                let name = row.string("name")
+            else {
+                throw RPCError.invalidArgument(
+                    field: "cursor",
+                    "cursor '\(cursor.clipped(to: 40))' is not one teams.list returned for this company; pass "
+                        + "next_cursor from the previous page, or omit it for the first page")
+            }
+            after = (name, cursor)
+        }
+
         let rows = try connection.query(
-            "SELECT id, company_id, name, created_at_ms FROM teams WHERE company_id = ? ORDER BY name COLLATE NOCASE, id",
-            [.text(companyID)]
-        )
-        let memberRows = try connection.query(
             """
-            SELECT m.team_id, m.user_id FROM team_members m JOIN teams t ON t.id = m.team_id
-            WHERE t.company_id = ? ORDER BY m.user_id
+            SELECT id, company_id, name, created_at_ms FROM teams
+            WHERE company_id = ? AND (? IS NULL OR name COLLATE NOCASE > ? OR (name COLLATE NOCASE = ? AND id > ?))
+            ORDER BY name COLLATE NOCASE, id LIMIT ?
             """,
-            [.text(companyID)]
+            [
+                .text(companyID), cursor == nil ? .null : .text(after.name), .text(after.name), .text(after.name),
+                .text(after.id), .integer(Int64(limit + 1)),
+            ]
         )
 
-        var members: [String: [String]] = [:]
-        for row in memberRows {
-            members[try row.requireString("team_id"), default: []].append(try row.requireString("user_id"))
+        var teams: [Team] = []
+        var size = 0
+        for row in rows.prefix(limit) {
+            let team = try Team(row: row, memberIDs: memberIDs(of: try row.requireString("id"), in: connection))
+            size += 256 + PageBudget.escapedSize(team.name) + team.memberIDs.reduce(0) { $0 + $1.utf8.count + 3 }
+            guard teams.isEmpty || size <= PageBudget.bytes else {
+                break
+            }
+            teams.append(team)
         }
-        return try rows.map { row in
-            try Team(row: row, memberIDs: members[try row.requireString("id")] ?? [])
-        }
+
+        let total = try connection.scalarInt("SELECT count(*) FROM teams WHERE company_id = ?", [.text(companyID)]) ?? 0
+        let more = rows.count > teams.count
+        return TeamList(teams: teams, count: Int(total), nextCursor: more ? teams.last?.id : nil)
     }
 
     /// Returns the name of company `companyID`'s team that `name` matches, if any.

@@ -21,14 +21,14 @@ enum TeamHandlers {
 
         methods.register(
             "teams.list",
-            summary: "Lists a company's teams with their member ids and member counts.",
+            summary: "Lists a company's teams by name with their member ids and member counts, a page at a time.",
             scope: .company
         ) { (params: TeamListParams, context) in
             let caller = try TenancyAccess.require(context, method: "teams.list")
+            let limit = try PageLimit.check(params.limit)
             return try await env.store.read(deadline: context.deadline) { connection in
                 _ = try TenancyAccess.company(params.companyID, in: connection, for: caller)
-                let teams = try Team.list(companyID: params.companyID, in: connection)
-                return TeamList(teams: teams, count: teams.count)
+                return try Team.page(companyID: params.companyID, after: params.cursor, limit: limit, in: connection)
             }
         }
 

@@ -105,6 +105,42 @@ struct TeamTests {
         #expect(webMembers == [alice.userID ?? "", bob.userID ?? ""])
     }
 
+    @Test("list pages by name")
+    func listPages() async throws {
+        let fixture = try WorkspaceFixture()
+        let company = try await fixture.provision("Paged Teams Co")
+        for name in ["delta", "Alpha", "charlie", "Echo", "bravo"] {
+            _ = try await fixture.createTeam(company, name: name)
+        }
+
+        var names: [JSONValue] = []
+        var counts: [JSONValue] = []
+        var cursor: JSONValue = .null
+        var pages = 0
+        repeat {
+            var params: [String: JSONValue] = ["company_id": .string(company.id), "limit": 2]
+            if cursor != .null {
+                params["cursor"] = cursor
+            }
+            let page = try await fixture.harness.call("teams.list", .object(params), as: company.owner)
+            names += page["teams"]?.arrayValue?.compactMap { $0["name"] } ?? []
+            counts.append(page["count"] ?? .null)
+            cursor = page["next_cursor"] ?? .null
+            pages += 1
+        } while cursor != .null && pages < 10
+
+        let badCursor = await rpcFailure {
+            try await fixture.harness.call(
+                "teams.list", ["company_id": .string(company.id), "cursor": "team_nope"], as: company.owner)
+        }
+
+        #expect(names == ["Alpha", "bravo", "charlie", "delta", "Echo"])
+        #expect(pages == 3)
+        #expect(counts == [5, 5, 5])
+        #expect(badCursor?.status == .invalidArgument)
+        #expect(badCursor?.details?["field"] == "cursor")
+    }
+
     @Test("remove member")
     func removeMember() async throws {
         let fixture = try WorkspaceFixture()
