@@ -46,11 +46,13 @@ enum ClockCommand {
                     "clock set needs a time from 1970 to 9999: milliseconds since the epoch, a date like "
                         + "2027-01-31 (midnight UTC) or ISO-8601 like 2027-01-31T00:00:00Z or 2027-01-31T00:00:00.250Z")
             }
-            // A damaged clock file has no time to go back from, so set may repair it either way.
-            let clockFileIntact = (try? MeshClock.checkClockFile(home.clockPath)) != nil
+            // A damaged or deleted clock file has no time to go back from, so set may repair it either way.
+            let clockFileIntact =
+                FileManager.default.fileExists(atPath: home.clockPath)
+                && (try? MeshClock.checkClockFile(home.clockPath)) != nil
             if !clockFileIntact {
                 Terminal.error(
-                    "mesh clock: the clock file was damaged, so whether \(value) is earlier than "
+                    "mesh clock: the clock file was damaged or deleted, so whether \(value) is earlier than "
                         + "the time the processes last read could not be checked")
             }
             guard !clockFileIntact || milliseconds >= clock.nowMs() || arguments.flag("backwards") else {
@@ -115,7 +117,11 @@ enum ClockCommand {
 
     private static func requireTestClock(_ home: MeshHome) throws {
         try requireHome(home)
-        guard FileManager.default.fileExists(atPath: home.clockPath) else {
+        // A mesh up --test-clock whose clock file was deleted may have it written back.
+        guard
+            FileManager.default.fileExists(atPath: home.clockPath)
+                || FileManager.default.fileExists(atPath: home.testClockMarkerPath)
+        else {
             throw RuntimeFailure(
                 "this mesh runs on the system clock; start it with `mesh up --test-clock` to move time")
         }

@@ -25,6 +25,21 @@ enum ServeCommand {
         guard ProcessCatalog.startOrder.contains(name) else {
             throw ProcessCatalog.unknownProcess(name)
         }
+        // Started by `mesh up --test-clock`, a process without the clock file would run on the system
+        // clock while the others keep the test time. `mesh up` tries again a second later.
+        if ProcessInfo.processInfo.environment[testClockVariable] == "1"
+            && !FileManager.default.fileExists(atPath: home.clockPath)
+        {
+            logger.log(
+                .error, "service.start_failed",
+                [
+                    "error": "the mesh runs on the test clock, but its file \(home.clockPath) is missing, so this "
+                        + "process would run on the system clock while the others keep the test time; write it "
+                        + "back with `mesh clock set TIME`, at the time the mesh was at, and mesh up starts this "
+                        + "process on it"
+                ], clipping: false)
+            return 1
+        }
         let host: ServiceHost
         do {
             guard let made = try ProcessCatalog.host(named: name, home: home, logger: logger) else {
@@ -53,6 +68,9 @@ enum ServeCommand {
 
     /// The variable `mesh up` sets to its own pid for the processes it starts.
     static let supervisorVariable = "MESH_SUPERVISOR_PID"
+
+    /// The variable `mesh up --test-clock` sets to 1 for the processes it starts.
+    static let testClockVariable = "MESH_TEST_CLOCK"
 
     /// Stops this process once the supervisor that started it is gone (killed with SIGKILL, say), so no
     /// process of a mesh outlives its supervisor and blocks the next `mesh up` on the same home. Returns

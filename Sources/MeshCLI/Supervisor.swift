@@ -18,14 +18,17 @@ final class Supervisor: Sendable {
     }
 
     let home: MeshHome
+    /// Whether the mesh runs on the home's test clock, which every process it starts must then find.
+    let testClock: Bool
     private let executable: String
     private let logger: Logger
     private let children = Mutex<[String: Child]>([:])
     private let stopping = Atomic<Bool>(false)
     private let loop: EventLoop
 
-    init(home: MeshHome, logger: Logger) throws {
+    init(home: MeshHome, logger: Logger, testClock: Bool = false) throws {
         self.home = home
+        self.testClock = testClock
         self.logger = logger
         self.executable = Supervisor.currentExecutable()
         self.loop = try EventLoop(name: "supervisor")
@@ -156,6 +159,7 @@ final class Supervisor: Sendable {
         process.standardInput = FileHandle.nullDevice
         var environment = ProcessInfo.processInfo.environment
         environment[ServeCommand.supervisorVariable] = "\(getpid())"
+        environment[ServeCommand.testClockVariable] = testClock ? "1" : nil
         process.environment = environment
         try process.run()
         try? log.close()

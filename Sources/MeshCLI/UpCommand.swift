@@ -14,10 +14,14 @@ enum UpCommand {
         defer { withExtendedLifetime(lock) {} }
         try await waitForLeftovers(home)
         let logger = Logger(label: "supervisor")
-        let supervisor = try Supervisor(home: home, logger: logger)
+        let supervisor = try Supervisor(home: home, logger: logger, testClock: arguments.flag("test-clock"))
         // A refusal changes nothing in the home, so this check comes before the clock is set up.
         try await supervisor.rejectForeignProcesses()
         try configureClock(home, test: arguments.flag("test-clock"))
+        unlink(home.testClockMarkerPath)
+        if arguments.flag("test-clock") {
+            _ = FileManager.default.createFile(atPath: home.testClockMarkerPath, contents: nil)
+        }
 
         let stopRequested = Stopper()
         SignalWaiter.start { signal in
@@ -44,6 +48,7 @@ enum UpCommand {
         supervisor.stop()
         monitor.cancel()
         unlink(pidPath)
+        unlink(home.testClockMarkerPath)
         Terminal.print("mesh stopped")
         return 0
     }

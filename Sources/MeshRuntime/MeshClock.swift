@@ -90,9 +90,10 @@ public struct MeshClock: Sendable {
         Date(timeIntervalSince1970: Double(nowMs()) / 1000)
     }
 
-    /// Writes `milliseconds` to a clock file atomically (temporary file, then rename).
+    /// Writes `milliseconds` to a clock file atomically (temporary file, then rename). The temporary
+    /// file is named after this process, since several processes may write the same clock at once.
     public static func writeClockFile(_ path: String, milliseconds: Int64) throws {
-        let temporary = path + ".tmp"
+        let temporary = path + ".tmp.\(getpid())"
         try Data("\(milliseconds)\n".utf8).write(to: URL(fileURLWithPath: temporary))
         guard rename(temporary, path) == 0 else {
             throw RuntimeFailure("could not move \(temporary) to \(path): \(String(cString: strerror(errno)))")

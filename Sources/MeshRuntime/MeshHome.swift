@@ -31,6 +31,9 @@ public struct MeshHome: Sendable {
     public var logDirectory: String { root + "/logs" }
     public var rootKeyPath: String { root + "/root.key" }
     public var clockPath: String { root + "/clock" }
+    /// A file `mesh up --test-clock` keeps while it runs, so that `mesh clock set` may write back a clock
+    /// file deleted meanwhile.
+    public var testClockMarkerPath: String { runDirectory + "/test-clock" }
 
     public func socketPath(_ process: String) -> String { runDirectory + "/" + process + ".sock" }
     public func databasePath(_ process: String) -> String { root + "/" + Self.databaseName(process) }
