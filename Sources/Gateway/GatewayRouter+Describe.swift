@@ -42,6 +42,9 @@ extension GatewayRouter {
                 "service must be one of \(GatewayRouter.services.joined(separator: ", ")), not \(service.brief)"
             )
         }
+        // The ping's "pong" does not say who sent it, so the service's name is checked the way routed
+        // calls check it, once per connection.
+        _ = try await describedMethods(of: name, withinMs: context.downstreamBudgetMs)
         return try await peers.call(name, "rpc.ping", meta: GatewayRouter.forwardedMeta(context, caller: nil))
     }
 

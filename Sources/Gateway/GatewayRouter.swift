@@ -12,7 +12,9 @@ final class GatewayRouter: Sendable {
     private let logger: Logger
     private let cache = AuthCache()
     let describeCache = DescribeCache()
-    private let knownMethods = Mutex<[String: [String: PublicMethod]]>([:])
+    /// The methods each service described, with the number of connections the gateway had made to it
+    /// then. A later connection may reach another process, so it is checked again.
+    private let knownMethods = Mutex<[String: (methods: [String: PublicMethod], connection: Int)]>([:])
 
     /// The processes behind the gateway, in the order `rpc.describe` lists them.
     static let services = ["tenancy", "billing", "analytics", "notification"]
@@ -297,9 +299,10 @@ final class GatewayRouter: Sendable {
 
     /// Returns what `service` describes about its methods, asking it once, within `budget` milliseconds
     /// of the caller's.
-    private func describedMethods(of service: String, withinMs budget: Int64?) async throws -> [String: PublicMethod] {
-        if let cached = knownMethods.withLock({ $0[service] }) {
-            return cached
+    func describedMethods(of service: String, withinMs budget: Int64?) async throws -> [String: PublicMethod] {
+        let connection = peers.client(service).connectionsMade
+        if let cached = knownMethods.withLock({ $0[service] }), cached.connection == connection {
+            return cached.methods
         }
 
         var meta = RequestMeta()
@@ -344,7 +347,9 @@ final class GatewayRouter: Sendable {
             }
             found[name] = described
         }
-        knownMethods.withLock { $0[service] = found }
+        // The describe call itself may have connected again, so the count is read after it.
+        let described = peers.client(service).connectionsMade
+        knownMethods.withLock { $0[service] = (found, described) }
         return found
     }
 }

@@ -29,6 +29,7 @@ enum ClockCommand {
         case "show":
             try arguments.allowPositional(atMost: 1, command: "clock show")
             try requireHome(home)
+            try requireClockFileUnlessSystem(home)
             try MeshClock.checkClockFile(home.clockPath)
             show(clock)
             return 0
@@ -67,6 +68,8 @@ enum ClockCommand {
 
         case "advance":
             try requireTestClock(home)
+            // Without the file there is no time to advance from: the system clock would move the mesh.
+            try requireClockFileUnlessSystem(home)
             try MeshClock.checkClockFile(home.clockPath)
             guard let value = arguments.positional.dropFirst().first, let step = parseDuration(value) else {
                 throw UsageError("clock advance needs a duration like 90s, 15m, 2h or 31d")
@@ -113,6 +116,19 @@ enum ClockCommand {
                 "no mesh home at \(home.root) (it has no data/ folder); pass --home or set MESH_HOME to the folder "
                     + "`mesh up` runs in")
         }
+    }
+
+    /// Throws when `mesh up --test-clock` runs on the home (its marker is there) but the clock file is
+    /// gone. Its processes keep the last time they read, which only `clock set` can write back.
+    private static func requireClockFileUnlessSystem(_ home: MeshHome) throws {
+        guard !FileManager.default.fileExists(atPath: home.clockPath),
+            FileManager.default.fileExists(atPath: home.testClockMarkerPath)
+        else {
+            return
+        }
+        throw RuntimeFailure(
+            "the test clock file \(home.clockPath) is missing while mesh up --test-clock runs; its processes keep "
+                + "the last time they read, so write the file back with `mesh clock set TIME` at that time")
     }
 
     private static func requireTestClock(_ home: MeshHome) throws {

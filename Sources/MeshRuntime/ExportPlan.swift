@@ -33,7 +33,8 @@ public struct ExportPlan: Sendable {
     /// page), and the position of the next page, nil after the last.
     ///
     /// A page stops before the item that would take its JSON past `maximumBytes`, but always has at
-    /// least one item, so a page can be larger when a single row is.
+    /// least one item (the part's other members, on the first page), so a page can be larger when a
+    /// single row is.
     public func page(companyID: String, from position: ExportPosition?, maximumBytes: Int, _ connection: Connection)
         throws -> (part: [String: JSONValue], next: ExportPosition?)
     {
@@ -48,7 +49,9 @@ public struct ExportPlan: Sendable {
             size = JSONWriter.serialize(.object(part)).count
         }
 
-        var filled = false
+        // The first page's members count as its first item, so a row that would take it past
+        // `maximumBytes` waits for the next page.
+        var filled = position == nil
         while current.list < lists.count {
             let list = lists[current.list]
             let rows = try list.rows(companyID: companyID, after: current.after, limit: Self.batchRows, connection)

@@ -86,23 +86,30 @@ extension Connection {
     @discardableResult
     public func publish(_ topic: String, _ payload: JSONValue, atMs: Int64) throws -> String {
         let text = JSONWriter.string(payload)
-        let size = text.utf8.count
-        guard size <= maximumEventPayloadBytes else {
-            throw RPCError(
-                .resourceExhausted,
-                "this change makes a \(topic) event of \(size) bytes, more than the \(maximumEventPayloadBytes) "
-                    + "that fit a frame of MESH_MAX_FRAME_BYTES, so it was not made; make a smaller change "
-                    + "(shorter values, fewer at once) or raise MESH_MAX_FRAME_BYTES for the mesh",
-                details: [
-                    "limit": .int(Int64(maximumEventPayloadBytes)), "size": .int(Int64(size)),
-                    "topic": .string(topic),
-                ],
-                retryable: false
-            )
-        }
+        try requireFrameRoom(for: text.utf8.count, what: "an event", of: ("topic", topic))
 
         let eventID = Identifier.make(prefix: "evt")
         _ = try appendOutbox(eventID: eventID, topic: topic, payload: text, createdAtMs: atMs)
         return eventID
+    }
+
+    /// Throws RESOURCE_EXHAUSTED when a stored record of `size` bytes, `what` (an event, an audit entry)
+    /// of `kind`, would not fit a frame of its own under this process's frame limit. A reader of the
+    /// record, which gets at least one per page or delivery, could never receive it.
+    public func requireFrameRoom(for size: Int, what: String, of kind: (name: String, value: String)) throws(RPCError) {
+        guard size > maximumEventPayloadBytes else {
+            return
+        }
+        throw RPCError(
+            .resourceExhausted,
+            "this change makes \(what) of \(size) bytes (\(kind.value)), more than the \(maximumEventPayloadBytes) "
+                + "that fit a frame of MESH_MAX_FRAME_BYTES, so it was not made; make a smaller change "
+                + "(shorter values, fewer at once) or raise MESH_MAX_FRAME_BYTES for the mesh",
+            details: [
+                "limit": .int(Int64(maximumEventPayloadBytes)), "size": .int(Int64(size)),
+                kind.name: .string(kind.value),
+            ],
+            retryable: false
+        )
     }
 }

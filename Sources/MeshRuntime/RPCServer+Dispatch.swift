@@ -57,6 +57,15 @@ extension RPCServer {
             )
             return
         }
+        // A spent budget is rejected before the method is looked up, in the order the spec gives, so the
+        // gateway and a service return the same error for the same request.
+        let budget = request.meta.timeoutMs.map { Duration.milliseconds($0) } ?? configuration.defaultTimeout
+        if let budget, budget <= .zero {
+            let sentZero = request.meta.timeoutMs == 0
+            respond(
+                .failure(deadlineExceeded(request.method, budgetSent: request.meta.timeoutMs != nil, zero: sentZero)))
+            return
+        }
         guard let entry = methods[request.method] ?? builtInEntry(request.method) ?? fallbackEntry(request.method)
         else {
             respond(
@@ -71,13 +80,6 @@ extension RPCServer {
             return
         }
 
-        let budget = request.meta.timeoutMs.map { Duration.milliseconds($0) } ?? configuration.defaultTimeout
-        if let budget, budget <= .zero {
-            let sentZero = request.meta.timeoutMs == 0
-            respond(
-                .failure(deadlineExceeded(request.method, budgetSent: request.meta.timeoutMs != nil, zero: sentZero)))
-            return
-        }
         let deadline = budget.map { ContinuousClock.now + $0 }
 
         run(entry, request, deadline: deadline, on: connection, requests: requests, respond: respond)

@@ -21,7 +21,8 @@ extension ServiceHost {
         if let failure = store.lastCheckpointFailure {
             let report = failureReport(
                 failure, state: "degraded", what: "a checkpoint", process: process,
-                consequence: "writes still commit into the WAL file, which grows until a checkpoint succeeds")
+                consequence: "writes still commit into the WAL file, which grows until a checkpoint succeeds; "
+                    + "a database file made immutable (lsattr shows i; chattr -i clears it) fails checkpoints too")
             return ("SERVING", report)
         }
         return ("SERVING", ["state": "ok"])
@@ -55,7 +56,11 @@ extension ServiceHost {
                 failing = true
                 logger.error(
                     "store.checkpoint_failed",
-                    ["error": describe(failure.error, process: process), "advice": "writes go on into the growing WAL"])
+                    [
+                        "error": describe(failure.error, process: process),
+                        "advice": "writes go on into the growing WAL; check the database file's attributes (lsattr) "
+                            + "and the disk",
+                    ])
             } else if failing {
                 failing = false
                 logger.notice("store.checkpoint_recovered")

@@ -1,4 +1,5 @@
 import MeshProtocol
+import Synchronization
 
 /// The loop-confined half of `RPCClient`: the connection, the calls waiting for replies and the
 /// reconnect backoff.
@@ -48,10 +49,14 @@ final class ClientState: ConnectionDelegate {
         (unanswered.count, queued.count)
     }
 
-    init(path: String, options: RPCClient.Options) {
+    /// Counts the connections made, so callers can tell when the client connected again.
+    let connectionsMade: ConnectionCounter
+
+    init(path: String, options: RPCClient.Options, connectionsMade: ConnectionCounter = ConnectionCounter()) {
         self.path = path
         self.options = options
         self.window = max(options.maximumInFlight, 1)
+        self.connectionsMade = connectionsMade
     }
 
     /// Sends request `id`, or queues it in `lane` while the window is full.
@@ -249,6 +254,7 @@ final class ClientState: ConnectionDelegate {
             let open = try SocketConnection.connect(to: path, loop: loop, maximumFrameBytes: options.maximumFrameBytes)
             open.delegate = self
             connection = open
+            connectionsMade.value.add(1, ordering: .releasing)
             backoff = .zero
             retryAfter = nil
             lastConnectError = nil
@@ -401,4 +407,9 @@ final class ClientState: ConnectionDelegate {
             entry.continuation.resume(returning: .failure(outcome))
         }
     }
+}
+
+/// The number of connections a client has made, readable from any thread.
+final class ConnectionCounter: Sendable {
+    let value = Atomic<Int>(0)
 }

@@ -39,12 +39,19 @@ public final class RPCClient: Sendable {
     }
     private let nextID = Atomic<Int64>(1)
     private let state: LoopBound<ClientState>
+    private let connections = ConnectionCounter()
+
+    /// How many connections the client has made so far. A caller that checked who serves the socket
+    /// checks again when the number has grown, since the path may lead to another process by then.
+    public var connectionsMade: Int {
+        connections.value.load(ordering: .acquiring)
+    }
 
     public init(path: String, loop: EventLoop, options: Options = Options()) {
         self.path = path
         self.loop = loop
         self.options = options
-        self.state = LoopBound(ClientState(path: path, options: options))
+        self.state = LoopBound(ClientState(path: path, options: options, connectionsMade: connections))
     }
 
     /// Sends `method` and waits for its reply.

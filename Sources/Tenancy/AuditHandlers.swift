@@ -43,7 +43,8 @@ enum AuditHandlers {
                     [.text(params.companyID), .integer(before), .integer(Int64(limit + 1))]
                 )
                 // Entries carry whole snapshots of what changed.
-                let pageSize = PageBudget.rowsFitting(rows, limit: limit, jsonColumns: ["before", "after"])
+                let pageSize = PageBudget.rowsFitting(
+                    rows, limit: limit, jsonColumns: ["before", "after"], budget: PageBudget.bytes(for: connection))
                 let entries = try rows.prefix(pageSize).map { try AuditEntry(row: $0) }
                 let next = rows.count > pageSize ? rows[pageSize - 1].int("seq").map { String($0) } : nil
                 return Page(entries: entries, nextCursor: next)

@@ -20,6 +20,14 @@ public enum AuditLog {
         after: JSONValue?,
         atMs: Int64
     ) throws {
+        let beforeText = before.map { JSONWriter.string($0) }
+        let afterText = after.map { JSONWriter.string($0) }
+
+        // An entry must fit a page of audit.list or of an export on its own. That limit binds only
+        // under a lowered MESH_MAX_FRAME_BYTES: the inputs' own bounds keep entries far below 1 MiB.
+        let size = (beforeText?.utf8.count ?? 0) + (afterText?.utf8.count ?? 0)
+        try connection.requireFrameRoom(for: size, what: "an audit entry", of: ("action", action))
+
         try connection.execute(
             """
             INSERT INTO audit (id, company_id, at_ms, actor_kind, actor_id, action, target_type, target_id, before, after)
@@ -34,8 +42,8 @@ public enum AuditLog {
                 .text(action),
                 .text(targetType),
                 .text(targetID),
-                SQLValue(before.map { JSONWriter.string($0) }),
-                SQLValue(after.map { JSONWriter.string($0) }),
+                SQLValue(beforeText),
+                SQLValue(afterText),
             ]
         )
     }

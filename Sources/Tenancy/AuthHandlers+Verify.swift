@@ -62,14 +62,24 @@ extension AuthHandlers {
                 + "use another key of yours, or ask an admin or owner of your company to mail you a new invitation "
                 + "with users.recoverAccess (or, for a deactivated user, to reactivate you with users.reactivate)"
         )
+        // The gateway compares root keys itself, so one that reaches tenancy is not this mesh's. An
+        // operator may choose a root key of any shape after tmr_, so it gets no message about shape.
+        if apiKey.hasPrefix("tmr_") {
+            throw RPCError(
+                .unauthenticated,
+                "the root key sent does not match this mesh's root key; use the key in the mesh home's root.key, "
+                    + "or `mesh call`, which reads it",
+                details: ["reason": "wrong_root_key"]
+            )
+        }
         guard let keyID = SecretToken.keyID(in: apiKey) else {
             // The shape of a key is no secret, so a malformed one gets its own message. The key itself
             // is not repeated, since it may be a real key cut short.
             throw RPCError(
                 .unauthenticated,
                 "the API key sent (\(apiKey.count) characters) is not one the mesh issues: a user's key is "
-                    + "tmk_<key id>_<64 hex digits> and the root key is tmr_<48 hex digits>; check that it was "
-                    + "copied whole, from auth.acceptInvitation, auth.createKey or the mesh home's root.key",
+                    + "tmk_<key id>_<64 hex digits>, and the root key starts with tmr_; check that it was copied "
+                    + "whole, from auth.acceptInvitation, auth.createKey or the mesh home's root.key",
                 details: ["reason": "malformed_key"]
             )
         }

@@ -63,7 +63,8 @@ extension CompanyHandlers {
         )
 
         // Settings may take up to 256 KB each.
-        let pageSize = PageBudget.rowsFitting(rows, limit: limit, jsonColumns: ["settings"])
+        let pageSize = PageBudget.rowsFitting(
+            rows, limit: limit, jsonColumns: ["settings"], budget: PageBudget.bytes(for: connection))
         let companies = try rows.prefix(pageSize).map { row in
             try CompanyView.make(try CompanyRecord(row: row), atMs: now, in: connection)
         }

@@ -160,7 +160,9 @@ public struct CustomFieldValidator: Sendable {
                 return .failure(
                     Problem(
                         field: path(name),
-                        message: "custom field '\(name)' contains \(control); keep to text with line breaks and tabs"))
+                        message:
+                            "custom field '\(name)' contains \(control); remove it (running text keeps line breaks, tabs, direction marks and isolates)"
+                    ))
             }
             return .success(value)
 

@@ -71,7 +71,8 @@ extension IssueHandlers {
             arguments.append(.integer(Int64(limit + 1)))
 
             let rows = try connection.query(sql, arguments)
-            let pageSize = PageBudget.rowsFitting(rows, limit: limit, jsonColumns: ["custom_fields"])
+            let pageSize = PageBudget.rowsFitting(
+                rows, limit: limit, jsonColumns: ["custom_fields"], budget: PageBudget.bytes(for: connection))
             let issues = try rows.prefix(pageSize).map { try Issue(row: $0) }
             let more = rows.count > pageSize
             return IssuePage(

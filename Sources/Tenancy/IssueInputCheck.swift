@@ -59,7 +59,9 @@ struct IssueInputCheck {
             problems.append(
                 Problem(
                     field: "description",
-                    message: "description contains \(control); keep to text with line breaks and tabs"))
+                    message:
+                        "description contains \(control); remove it (running text keeps line breaks, tabs, direction marks and isolates)"
+                ))
             return nil
         }
         return description

@@ -3,9 +3,15 @@ import MeshStore
 /// The size past which a page of a list ends early, so that long texts never make a page too large
 /// for a frame.
 enum PageBudget {
-    /// The size of one page's rows as JSON, in bytes: half the default frame limit, which leaves room
-    /// for what a row's result adds beyond its stored columns.
+    /// The size of one page's rows as JSON, in bytes, under the default frame limit: half of it, which
+    /// leaves room for what a row's result adds beyond its stored columns.
     static let bytes = 512 * 1024
+
+    /// Returns the page size for `connection`'s process: `bytes`, or half the frame limit when
+    /// `MESH_MAX_FRAME_BYTES` lowered it.
+    static func bytes(for connection: Connection) -> Int {
+        min(bytes, connection.maximumEventPayloadBytes / 2)
+    }
 
     /// Returns how many of `rows`, at most `limit`, fit on a page. A row counts the size that each of
     /// its text columns takes as a JSON string, quotes and escapes included, and a small allowance for
@@ -13,7 +19,7 @@ enum PageBudget {
     ///
     /// `jsonColumns` hold JSON text that the result embeds as it is (custom field values, audit
     /// entries), so they count their stored size.
-    static func rowsFitting(_ rows: [Row], limit: Int, jsonColumns: Set<String> = []) -> Int {
+    static func rowsFitting(_ rows: [Row], limit: Int, jsonColumns: Set<String> = [], budget: Int) -> Int {
         var size = 0
         var fitting = 0
         for row in rows.prefix(limit) {
@@ -24,7 +30,7 @@ enum PageBudget {
                 }
                 size += jsonColumns.contains(column) ? text.utf8.count : escapedSize(text)
             }
-            guard fitting == 0 || size <= bytes else {
+            guard fitting == 0 || size <= budget else {
                 break
             }
             fitting += 1

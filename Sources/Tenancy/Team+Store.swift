@@ -20,7 +20,7 @@ extension Team {
     /// `cursor` names (the last of the previous page).
     ///
     /// Teams are never renamed or deleted, so the cursor's team always gives its place in the order. A
-    /// page ends early, with at least one team, once its teams take about `PageBudget.bytes` as JSON.
+    /// page ends early, with at least one team, once its teams take about `PageBudget.bytes(for:)` as JSON.
     static func page(companyID: String, after cursor: String?, limit: Int, in connection: Connection) throws
         -> TeamList
     {
@@ -53,10 +53,11 @@ extension Team {
 
         var teams: [Team] = []
         var size = 0
+        let budget = PageBudget.bytes(for: connection)
         for row in rows.prefix(limit) {
             let team = try Team(row: row, memberIDs: memberIDs(of: try row.requireString("id"), in: connection))
             size += 256 + PageBudget.escapedSize(team.name) + team.memberIDs.reduce(0) { $0 + $1.utf8.count + 3 }
-            guard teams.isEmpty || size <= PageBudget.bytes else {
+            guard teams.isEmpty || size <= budget else {
                 break
             }
             teams.append(team)

@@ -20,6 +20,9 @@ struct SocketMixUpTests {
         let routed = await #expect(throws: RPCError.self) {
             try await mesh.root.call("billing.overview", [:])
         }
+        let pinged = await #expect(throws: RPCError.self) {
+            try await mesh.root.call("rpc.ping", ["service": "billing"])
+        }
         let outputPath = cluster.home.root + "/status.out"
         let status = try await PythonClientTests.run(
             try MeshCluster.meshBinary(), arguments: ["status", "--home", cluster.home.root], environment: [:],
@@ -28,6 +31,7 @@ struct SocketMixUpTests {
 
         #expect(routed?.status == .unavailable)
         #expect(routed?.details?["served_by"] == "analytics", "\(String(describing: routed))")
+        #expect(pinged?.details?["served_by"] == "analytics", "\(String(describing: pinged))")
         #expect(status != 0)
         #expect(statusOutput.contains("billing       WRONG"), "\(statusOutput)")
 
@@ -36,6 +40,7 @@ struct SocketMixUpTests {
         let subscription = try await mesh.eventually { try await mesh.root.subscription(companyID: companyID) }
 
         #expect(subscription["company_id"]?.stringValue == companyID)
+        #expect(try await mesh.root.call("rpc.ping", ["service": "billing"]) == "pong")
         #expect(cluster.log(of: "tenancy").contains("events for billing reached analytics"))
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import MeshRuntime
 import Testing
 
@@ -53,5 +54,27 @@ import Testing
             _ = try ClockCommand.run(["advance", "-1d", "--home", "/tmp/no-such-mesh-home"])
         }
         #expect(error?.message.contains("mesh clock set TIME --backwards") == true)
+    }
+
+    @Test func deletedTestClockIsNotAdvancedFromTheSystemClock() throws {
+        let scratch = try ScratchHome("clock-gone")
+        defer { scratch.remove() }
+        let home = scratch.home
+        // mesh up --test-clock runs (its marker is there), and the clock file was deleted.
+        #expect(FileManager.default.createFile(atPath: home.testClockMarkerPath, contents: nil))
+
+        let advance = #expect(throws: RuntimeFailure.self) {
+            _ = try ClockCommand.run(["advance", "1d", "--home", home.root])
+        }
+        let show = #expect(throws: RuntimeFailure.self) {
+            _ = try ClockCommand.run(["show", "--home", home.root])
+        }
+        let set = try ClockCommand.run(["set", "2030-01-01", "--home", home.root])
+
+        #expect(advance?.message.contains("mesh clock set TIME") == true)
+        #expect(show?.message.contains("is missing while mesh up --test-clock runs") == true)
+        #expect(FileManager.default.fileExists(atPath: home.clockPath))
+        #expect(set == 0)
+        #expect(MeshClock.file(home.clockPath).nowMs() == 1_893_456_000_000)
     }
 }

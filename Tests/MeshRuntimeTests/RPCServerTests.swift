@@ -140,6 +140,18 @@ import Testing
             error?.message.contains("echo.say arrived with meta.timeout_ms 0") == true, "\(String(describing: error))")
     }
 
+    @Test func zeroBudgetComesBeforeMethodLookup() async throws {
+        let fixture = try RuntimeFixture()
+        var meta = RequestMeta()
+        meta.timeoutMs = 0
+
+        let error = await #expect(throws: RPCError.self) {
+            _ = try await fixture.client().call("no.such", meta: meta)
+        }
+
+        #expect(error?.status == .deadlineExceeded)
+    }
+
     @Test func cancelStopsRequest() async throws {
         let fixture = try RuntimeFixture()
         let socket = try fixture.rawSocket()

@@ -105,6 +105,15 @@ import Testing
         #expect(error?.message.contains("tmk_<key id>_<64 hex digits>") == true)
     }
 
+    @Test func wrongRootKeyIsNotCalledMalformed() async throws {
+        let harness = try TenancyHarness()
+
+        let error = await expectFailure(.unauthenticated) { try await verify(harness, "tmr_MyOwnRootKey-2026!y") }
+
+        #expect(error?.details?["reason"] == "wrong_root_key")
+        #expect(error?.message.contains("does not match this mesh's root key") == true)
+    }
+
     @Test func tamperedSecretIsRejected() async throws {
         let harness = try TenancyHarness()
         let company = try await harness.onboard()

@@ -162,7 +162,10 @@ import Testing
         #expect(try harness.count("companies") == 3)
     }
 
-    @Test(arguments: [("Österreich AG", "OSTE"), ("Ñandú", "NAND"), ("Ça va", "CAVA"), ("東京", "XX")])
+    @Test(arguments: [
+        ("Österreich AG", "OSTE"), ("Ñandú", "NAND"), ("Ça va", "CAVA"), ("東京", "XX"), ("Øresund", "ORES"),
+        ("Łódź Software", "LODZ"), ("Ærø", "AERO"),
+    ])
     func accentedNameGivesPlainPrefix(_ name: String, _ prefix: String) {
         #expect(KeyPrefix.base(for: name) == prefix)
     }

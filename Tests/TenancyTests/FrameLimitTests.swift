@@ -1,0 +1,57 @@
+import Foundation
+import MeshProtocol
+import MeshRuntime
+import MeshStore
+import Testing
+
+@testable import Tenancy
+
+/// Under a lowered frame limit, tenancy stores no audit entry too large for a page of its own, and its
+/// pages shrink with the frame.
+@Suite struct FrameLimitTests {
+    /// Opens tenancy's database in a new folder with the limits of a 64 KiB frame.
+    private func openStore() throws -> (Database, String) {
+        let folder = NSTemporaryDirectory() + "mesh-frame-limit-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        var options = StoreOptions()
+        options.synchronous = .normal
+        options.maximumEventPayloadBytes = 65_536 - 4_096
+        return (
+            try Database(path: folder + "/tenancy.sqlite", migrations: Tenancy.migrations, options: options), folder
+        )
+    }
+
+    @Test func oversizedAuditEntryFailsItsWrite() async throws {
+        let (store, folder) = try openStore()
+        defer {
+            store.close()
+            try? FileManager.default.removeItem(atPath: folder)
+        }
+        let settings: JSONValue = ["notes": .string(String(repeating: "x", count: 40_000))]
+
+        let error = await #expect(throws: RPCError.self) {
+            try await store.write { connection in
+                try AuditLog.record(
+                    connection: connection, companyID: "cmp_a", actor: .root, action: "companies.configure",
+                    targetType: "company", targetID: "cmp_a", before: settings, after: settings, atMs: 1)
+            }
+        }
+        let entries = try await store.read { try $0.scalarInt("SELECT count(*) FROM audit") }
+
+        #expect(error?.status == .resourceExhausted)
+        #expect(error?.details?["action"] == "companies.configure")
+        #expect(entries == 0)
+    }
+
+    @Test func pagesShrinkWithTheFrame() async throws {
+        let (store, folder) = try openStore()
+        defer {
+            store.close()
+            try? FileManager.default.removeItem(atPath: folder)
+        }
+
+        let budget = try await store.read { PageBudget.bytes(for: $0) }
+
+        #expect(budget == (65_536 - 4_096) / 2)
+    }
+}
