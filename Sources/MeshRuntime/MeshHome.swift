@@ -30,6 +30,8 @@ public struct MeshHome: Sendable {
     public var outboxDirectory: String { root + "/outbox" }
     public var logDirectory: String { root + "/logs" }
     public var rootKeyPath: String { root + "/root.key" }
+    /// The key that seals the cursors of paged lists, shared by the processes of the home.
+    public var cursorKeyPath: String { dataDirectory + "/cursor.key" }
     public var clockPath: String { root + "/clock" }
     /// A file `mesh up --test-clock` keeps while it runs, so that `mesh clock set` may write back a clock
     /// file deleted meanwhile.

@@ -14,6 +14,8 @@ public struct ServiceEnvironment: Sendable {
     public let eventsPublished: @Sendable () -> Void
     /// The environment variables the service reads its settings from: the process's own when served.
     public let variables: [String: String]
+    /// Seals the cursors of the service's paged lists with the home's cursor key.
+    public let cursors: CursorSeal
 
     public init(
         name: String,
@@ -24,7 +26,8 @@ public struct ServiceEnvironment: Sendable {
         peers: PeerDirectory,
         variables: [String: String] = ProcessInfo.processInfo.environment,
         eventsPublished: @escaping @Sendable () -> Void
-    ) {
+    ) throws {
+        self.cursors = try CursorSeal.forHome(home)
         self.name = name
         self.home = home
         self.store = store

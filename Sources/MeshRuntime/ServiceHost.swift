@@ -58,7 +58,7 @@ public final class ServiceHost: Sendable {
         )
 
         let relayBox = RelayBox()
-        let environment = ServiceEnvironment(
+        let environment = try ServiceEnvironment(
             name: name,
             home: home,
             store: store,

@@ -31,7 +31,7 @@ public final class ServiceHarness<Service: MeshService>: Sendable {
         // A throwing initializer skips deinit, so a service that rejects its settings must not leave
         // the home behind.
         do {
-            let environment = ServiceEnvironment(
+            let environment = try ServiceEnvironment(
                 name: Service.name,
                 home: home,
                 store: store,

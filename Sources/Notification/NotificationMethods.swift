@@ -20,7 +20,10 @@ enum NotificationMethods {
             try context.requireCompany(params.companyID)
 
             let limit = try PageLimit.check(params.limit, defaultLimit: defaultPageSize, maximum: maximumPageSize)
-            let beforeSeq = try PageLimit.sequence(params.cursor, method: context.method)
+            // Message numbers count every company's messages, so the cursor is sealed: in the clear, its gaps
+            // would tell how much other companies were sent.
+            let beforeSeq = try env.cursors.sequence(
+                params.cursor, method: context.method, companyID: params.companyID)
 
             let page = try await context.confirmingCompany(params.companyID) {
                 try await store.read { connection in
@@ -29,7 +32,10 @@ enum NotificationMethods {
                         companyID: params.companyID, beforeSeq: beforeSeq, limit: limit, in: connection)
                 }
             }
-            return MessagePage(messages: page.messages, nextCursor: page.nextCursor)
+            let next = page.nextCursor.flatMap { Int64($0) }.map {
+                env.cursors.sequenceCursor($0, method: context.method, companyID: params.companyID)
+            }
+            return MessagePage(messages: page.messages, nextCursor: next)
         }
 
         methods.register(

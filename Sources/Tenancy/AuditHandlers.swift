@@ -34,7 +34,11 @@ enum AuditHandlers {
         ) { (params: ListParams, context) -> Page in
             let caller = try TenancyAccess.require(context, method: context.method)
             let limit = try PageLimit.check(params.limit)
-            let before = try PageLimit.sequence(params.cursor, method: context.method) ?? Int64.max
+            // Entry numbers count every company's entries, so the cursor is sealed: in the clear, its gaps
+            // would tell how much other companies did.
+            let before =
+                try env.cursors.sequence(params.cursor, method: context.method, companyID: params.companyID)
+                ?? Int64.max
 
             return try await env.store.read { connection in
                 _ = try TenancyAccess.company(params.companyID, in: connection, for: caller)
@@ -46,7 +50,11 @@ enum AuditHandlers {
                 let pageSize = PageBudget.rowsFitting(
                     rows, limit: limit, jsonColumns: ["before", "after"], budget: PageBudget.bytes(for: connection))
                 let entries = try rows.prefix(pageSize).map { try AuditEntry(row: $0) }
-                let next = rows.count > pageSize ? rows[pageSize - 1].int("seq").map { String($0) } : nil
+                let next =
+                    rows.count > pageSize
+                    ? rows[pageSize - 1].int("seq").map {
+                        env.cursors.sequenceCursor($0, method: context.method, companyID: params.companyID)
+                    } : nil
                 return Page(entries: entries, nextCursor: next)
             }
         }

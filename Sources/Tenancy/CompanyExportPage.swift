@@ -47,10 +47,17 @@ struct ExportCursor: Sendable {
     var service: String
     var position: JSONValue?
 
-    var text: String {
-        JSONWriter.string([
+    /// Returns the cursor as a client gets it: sealed, since positions hold sequence numbers that every
+    /// company's rows share, and bound to this company's export.
+    func text(sealedWith seal: CursorSeal) -> String {
+        let plain = JSONWriter.string([
             "company": .string(companyID), "service": .string(service), "position": position ?? .null,
         ])
+        return seal.seal(plain, context: Self.context(companyID))
+    }
+
+    private static func context(_ companyID: String) -> String {
+        "companies.exportPage\n" + companyID
     }
 
     init(companyID: String, service: String, position: JSONValue?) {
@@ -61,10 +68,14 @@ struct ExportCursor: Sendable {
 
     /// Parses the `cursor` param of the export of company `companyID`, or returns the start of the
     /// export for nil. A cursor of another company's export is refused: its positions mean nothing here.
-    init(parsing text: String?, companyID: String) throws(RPCError) {
-        guard let text else {
+    init(parsing sealed: String?, companyID: String, seal: CursorSeal) throws(RPCError) {
+        guard let sealed else {
             self.init(companyID: companyID, service: "tenancy", position: nil)
             return
+        }
+        // A cursor of another company's export does not open, since the company is part of its seal.
+        guard let text = seal.open(sealed, context: Self.context(companyID)) else {
+            throw CursorSeal.invalid(sealed, method: "companies.exportPage")
         }
         guard let json = try? JSONParser.parse(text), let service = json["service"]?.stringValue,
             Self.services.contains(service), json["position"]?.objectValue != nil || json["position"] == .null,

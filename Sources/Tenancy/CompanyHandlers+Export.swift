@@ -62,7 +62,7 @@ extension CompanyHandlers {
             let company = try await env.store.read { connection in
                 try TenancyAccess.company(params.companyID, in: connection, for: caller)
             }
-            let cursor = try ExportCursor(parsing: params.cursor, companyID: company.id)
+            let cursor = try ExportCursor(parsing: params.cursor, companyID: company.id, seal: env.cursors)
             let request = ExportPageParams(companyID: company.id, position: cursor.position, maximumBytes: pageBytes)
 
             let page: ExportPage
@@ -82,7 +82,7 @@ extension CompanyHandlers {
                 document["exported_at_ms"] = .int(now)
             }
             return CompanyExportPage(
-                page: .object(document), nextCursor: cursor.after(next: page.next)?.text)
+                page: .object(document), nextCursor: cursor.after(next: page.next)?.text(sealedWith: env.cursors))
         }
     }
 }

@@ -90,6 +90,15 @@ struct OverviewExportTests {
         #expect(lines.filter { $0["invoice_id"] == .null }.count == 1)
         let everyRow = [export["subscription"] ?? .null] + history + invoices + lines
         #expect(everyRow.allSatisfy { $0["company_id"] == "cmp_a" })
+
+        // B's rows came between A's, but A's numbers count A's rows only, and a line names its history
+        // row by A's number for it.
+        #expect(history.map { $0["seq"] } == [1, 2, 3])
+        #expect(lines.map { $0["seq"] } == [1, 2, 3])
+        let proration = try #require(lines.first { $0["kind"] == "proration_charge" })
+        #expect(proration["history_seq"] == 2)
+        #expect(lines.first { $0["kind"] == "subscription" }?["history_seq"] == .null)
+        #expect(history.allSatisfy { $0["company_seq"] == nil })
     }
 
     @Test("empty export and user access")

@@ -186,7 +186,7 @@ import Testing
         #expect(try await onlyMessage(harness)["status"] == "pending")
 
         // The process starts again on the same store, now without MESH_SMTP_URL.
-        let restarted = ServiceEnvironment(
+        let restarted = try ServiceEnvironment(
             name: NotificationService.name, home: harness.home, store: harness.store, clock: harness.clock,
             logger: Logger(label: "notification", level: .debug, sink: harness.logs), peers: harness.peers,
             variables: [:], eventsPublished: {}

@@ -107,6 +107,23 @@ import Testing
         #expect(kinds == ["tier_changed", "reactivated", "suspended", "tier_changed", "welcome"])
     }
 
+    @Test func cursorRevealsNoCountAndStaysWithItsCompany() async throws {
+        let harness = try twoCompanies()
+        let now = harness.clock.nowMs()
+        try harness.deliver([Fixture.tierChanged("cmp_a", from: "basic", to: "premium", at: now + 1)])
+
+        let page = try await harness.call("notifications.list", ["company_id": "cmp_a", "limit": 1])
+        let cursor = try #require(page["next_cursor"]?.stringValue)
+        let borrowed = await #expect(throws: RPCError.self) {
+            try await harness.call("notifications.list", ["company_id": "cmp_b", "cursor": .string(cursor)])
+        }
+
+        // Message numbers count every company's messages, so the cursor must not show one.
+        #expect(cursor.hasPrefix("c1."))
+        #expect(Int(cursor) == nil)
+        #expect(borrowed?.details?["field"]?.stringValue == "cursor")
+    }
+
     @Test(arguments: [0, 201, -5])
     func outOfRangeLimitIsRejected(limit: Int64) async throws {
         let harness = try twoCompanies()

@@ -81,6 +81,31 @@ import Testing
         #expect(second["next_cursor"] == nil)
     }
 
+    @Test func cursorRevealsNoCountAndStaysWithItsCompany() async throws {
+        let harness = try TenancyHarness()
+        let mine = try await harness.onboard(name: "Mine", tier: "premium")
+        let theirs = try await harness.onboard(name: "Theirs", tier: "premium")
+        for index in 0..<3 {
+            _ = try await harness.call(
+                "users.invite",
+                ["company_id": .string(theirs.companyID), "email": .string("t\(index)@theirs.example"), "name": "T"],
+                as: theirs.owner
+            )
+        }
+
+        let page = try await harness.call("audit.list", ["company_id": .string(theirs.companyID), "limit": 1])
+        let cursor = try #require(page["next_cursor"]?.stringValue)
+        let borrowed = await expectFailure(.invalidArgument) {
+            try await harness.call(
+                "audit.list", ["company_id": .string(mine.companyID), "cursor": .string(cursor)], as: mine.owner)
+        }
+
+        // Entry numbers count every company's entries, so the cursor must not show one.
+        #expect(cursor.hasPrefix("c1."))
+        #expect(Int(cursor) == nil)
+        #expect(borrowed?.details?["field"] == "cursor")
+    }
+
     @Test func adminCannotReadTheAuditLog() async throws {
         let harness = try TenancyHarness()
         let company = try await harness.onboard()

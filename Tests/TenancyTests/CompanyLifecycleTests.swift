@@ -43,7 +43,7 @@ import Testing
         _ = try await harness.call(
             "companies.suspend", ["company_id": .string(company.companyID), "reactivate_at_ms": .int(reactivateAt)]
         )
-        let reactivator = Reactivator(env: harness.environment)
+        let reactivator = Reactivator(env: try harness.environment)
 
         try harness.advance(days: 1)
         #expect(try await reactivator.reactivateDue().isEmpty)
@@ -67,7 +67,7 @@ import Testing
         )
 
         try harness.advance(days: 10)
-        #expect(try await Reactivator(env: harness.environment).reactivateDue() == [company.companyID])
+        #expect(try await Reactivator(env: try harness.environment).reactivateDue() == [company.companyID])
 
         let event = try #require(try harness.published().first { $0.topic == EventTopic.companyReactivated })
         #expect(event.payload["at_ms"] == .int(reactivateAt))
@@ -94,7 +94,7 @@ import Testing
         #expect(topics == [EventTopic.companyReactivated, EventTopic.companyTierChanged])
         let event = try #require(try harness.published().first { $0.topic == EventTopic.companyReactivated })
         #expect(event.payload["at_ms"] == .int(reactivateAt))
-        #expect(try await Reactivator(env: harness.environment).reactivateDue().isEmpty)
+        #expect(try await Reactivator(env: try harness.environment).reactivateDue().isEmpty)
     }
 
     @Test func keyCheckAfterScheduleReactivatesFirst() async throws {
@@ -113,7 +113,7 @@ import Testing
 
         let event = try #require(try harness.published().first { $0.topic == EventTopic.companyReactivated })
         #expect(event.payload["at_ms"] == .int(reactivateAt))
-        #expect(try await Reactivator(env: harness.environment).reactivateDue().isEmpty)
+        #expect(try await Reactivator(env: try harness.environment).reactivateDue().isEmpty)
     }
 
     @Test func acceptingAnInvitationAfterScheduleReactivatesFirst() async throws {
@@ -148,8 +148,9 @@ import Testing
 
         // High priority keeps the loop, which stands for tenancy's own background task, off the queue that
         // the rest of the test run waits on.
+        let reactivator = Reactivator(env: try harness.environment, interval: .milliseconds(10))
         let loop = Task(priority: .high) {
-            await Reactivator(env: harness.environment, interval: .milliseconds(10)).run()
+            await reactivator.run()
         }
         defer { loop.cancel() }
         var status: JSONValue?

@@ -33,18 +33,23 @@ extension ServiceHarness where Service == Tenancy {
     ) async throws -> JSONValue {
         try await call(
             "companies.provision",
-            ["name": .string(name), "admin_email": .string(email), "admin_name": "Olivia Owner", "tier": .string(tier)],
+            [
+                "name": .string(name), "admin_email": .string(email), "admin_name": "Olivia Owner",
+                "tier": .string(tier),
+            ],
             idempotencyKey: "provision-\(UInt64.random(in: 0...UInt64.max))"
         )
     }
 
     /// Provisions a company and accepts the owner's invitation.
     func onboard(name: String = "Tech Corp", tier: String = "basic") async throws -> OnboardedCompany {
-        let result = try await provision(name: name, email: "owner@\(name.lowercased().filter(\.isLetter)).example", tier: tier)
+        let result = try await provision(
+            name: name, email: "owner@\(name.lowercased().filter(\.isLetter)).example", tier: tier)
         let companyID = try #require(result["company"]?["company_id"]?.stringValue)
         let ownerID = try #require(result["owner"]?["user_id"]?.stringValue)
 
-        let accepted = try await call("auth.acceptInvitation", ["token": .string(try invitationToken(for: ownerID))], as: nil)
+        let accepted = try await call(
+            "auth.acceptInvitation", ["token": .string(try invitationToken(for: ownerID))], as: nil)
         let key = try #require(accepted["api_key"]?.stringValue)
         let keyID = try #require(accepted["key_id"]?.stringValue)
         let owner = Caller(kind: .user, companyID: companyID, userID: ownerID, role: "owner", keyID: keyID)
@@ -67,7 +72,8 @@ extension ServiceHarness where Service == Tenancy {
             as: inviter ?? company.owner
         )
         let userID = try #require(invited["user"]?["user_id"]?.stringValue)
-        let accepted = try await call("auth.acceptInvitation", ["token": .string(try invitationToken(for: userID))], as: nil)
+        let accepted = try await call(
+            "auth.acceptInvitation", ["token": .string(try invitationToken(for: userID))], as: nil)
         let key = try #require(accepted["api_key"]?.stringValue)
         let caller = Caller(
             kind: .user, companyID: company.companyID, userID: userID, role: role.rawValue,
@@ -87,10 +93,12 @@ extension ServiceHarness where Service == Tenancy {
 
     /// The environment `Tenancy.make` received, rebuilt from the harness's parts.
     var environment: ServiceEnvironment {
-        ServiceEnvironment(
-            name: Tenancy.name, home: home, store: store, clock: clock,
-            logger: Logger(label: "test", level: .debug, sink: logs), peers: peers, eventsPublished: {}
-        )
+        get throws {
+            try ServiceEnvironment(
+                name: Tenancy.name, home: home, store: store, clock: clock,
+                logger: Logger(label: "test", level: .debug, sink: logs), peers: peers, eventsPublished: {}
+            )
+        }
     }
 
     /// Calls `method` as root with `meta.idempotency_key` set, as a client retrying a request would.
@@ -122,7 +130,8 @@ func expectFailure(
 ) async -> RPCError? {
     do {
         let value = try await body()
-        Testing.Issue.record("expected \(status.name) but the call succeeded with \(value)", sourceLocation: sourceLocation)
+        Testing.Issue.record(
+            "expected \(status.name) but the call succeeded with \(value)", sourceLocation: sourceLocation)
         return nil
     } catch let error as RPCError {
         #expect(error.status == status, "\(error.message)", sourceLocation: sourceLocation)

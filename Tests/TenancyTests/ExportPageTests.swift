@@ -26,6 +26,11 @@ import Testing
         var document: [String: JSONValue] = [:]
         var cursor: String?
         var pages = 0
+        let seal = try harness.environment.cursors
+        // Cursors are sealed; opening one tells whose part comes next.
+        func nextService(_ cursor: String?) throws -> String? {
+            try cursor.map { try ExportCursor(parsing: $0, companyID: company.companyID, seal: seal).service }
+        }
         repeat {
             var params: [String: JSONValue] = ["company_id": .string(company.companyID), "page_bytes": 1_024]
             params["cursor"] = cursor.map { .string($0) }
@@ -33,7 +38,7 @@ import Testing
             ExportPages.merge(reply["page"]?.objectValue ?? [:], into: &document)
             cursor = reply["next_cursor"]?.stringValue
             pages += 1
-        } while cursor?.contains(#""service":"tenancy""#) == true && pages < 100
+        } while try nextService(cursor) == "tenancy" && pages < 100
 
         let local = try harness.store.readSync { connection in
             let record = try #require(try CompanyRecord.load(company.companyID, in: connection))
@@ -76,11 +81,11 @@ import Testing
         let first = try await harness.call(
             "companies.exportPage", ["company_id": .string(theirs.companyID), "page_bytes": 1_024], as: theirs.owner)
         let cursor = try #require(first["next_cursor"]?.stringValue)
-        let wrongKey = JSONWriter.string([
-            "company": .string(mine.companyID), "service": "tenancy", "position": ["list": 0, "after": [1]],
-        ])
+        // A cursor sealed by this mesh, but with a position no page returned.
+        let wrongKey = ExportCursor(companyID: mine.companyID, service: "tenancy", position: ["list": 0, "after": [1]])
+            .text(sealedWith: try harness.environment.cursors)
 
-        for (text, named) in [(cursor, "belongs to the export of company"), (wrongKey, "never returned")] {
+        for (text, named) in [(cursor, "is not one companies.exportPage returned"), (wrongKey, "never returned")] {
             let error = await expectFailure(.invalidArgument) {
                 try await harness.call(
                     "companies.exportPage", ["company_id": .string(mine.companyID), "cursor": .string(text)],
