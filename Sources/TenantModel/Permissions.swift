@@ -61,6 +61,10 @@ public enum Permissions {
 
         // Billing.
         "billing.invoices": .admin,
+
+        // The mail log names every recipient and carries the owner's billing notices.
+        "notifications.list": .admin,
+        "notifications.get": .admin,
     ]
 
     /// The lowest role allowed to call `method`, `.viewer` for reads open to every role.
