@@ -74,6 +74,14 @@ extension SettingsPatch {
             report(field, "contains \(code); use one line of visible text")
             return nil
         }
+        // Mail from a company must not pass for mail from the platform, which sends every company's.
+        let letters = String(name.caseFolded.unicodeScalars.filter { $0.properties.isAlphabetic }.map(Character.init))
+        if letters.contains("tenantmesh") {
+            report(
+                field,
+                "names the platform, TenantMesh; use the company's own name, so mail cannot pass for the platform's")
+            return nil
+        }
         return name
     }
 

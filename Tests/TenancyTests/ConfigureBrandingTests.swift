@@ -83,6 +83,8 @@ import Testing
         (["display_name": "Acme\r\nBcc: x@y.example"], ["settings.branding.display_name"]),
         (["display_name": "Acme\u{202E}troppus"], ["settings.branding.display_name"]),
         (["display_name": 7], ["settings.branding.display_name"]),
+        (["display_name": "TenantMesh Security Team"], ["settings.branding.display_name"]),
+        (["display_name": "Tenant-Mesh support"], ["settings.branding.display_name"]),
         (
             ["display_name": "Acme", "footer": .string(String(repeating: "f", count: 501))],
             ["settings.branding.footer"]
