@@ -47,22 +47,25 @@ enum ClockCommand {
                     "clock set needs a time from 1970 to 9999: milliseconds since the epoch, a date like "
                         + "2027-01-31 (midnight UTC) or ISO-8601 like 2027-01-31T00:00:00Z or 2027-01-31T00:00:00.250Z")
             }
-            // A damaged or deleted clock file has no time to go back from, so set may repair it either way.
+            // A deleted clock file leaves the time mesh up's marker recorded at the last move, which is the
+            // time the processes keep. A damaged one has no time to go back from, so set repairs it either way.
             let clockFileIntact =
                 FileManager.default.fileExists(atPath: home.clockPath)
                 && (try? MeshClock.checkClockFile(home.clockPath)) != nil
-            if !clockFileIntact {
+            let current = clockFileIntact ? clock.nowMs() : lastSetTime(home)
+            if current == nil {
                 Terminal.error(
                     "mesh clock: the clock file was damaged or deleted, so whether \(value) is earlier than "
                         + "the time the processes last read could not be checked")
             }
-            guard !clockFileIntact || milliseconds >= clock.nowMs() || arguments.flag("backwards") else {
+            guard current.map({ milliseconds >= $0 }) ?? true || arguments.flag("backwards") else {
                 throw UsageError(
-                    "clock set \(value) is earlier than the mesh's current time, \(readable(clock)); data already "
-                        + "written assumes time moves forward, so pass --backwards if you really mean it"
+                    "clock set \(value) is earlier than the mesh's current time, \(readable(current ?? 0)); data "
+                        + "already written assumes time moves forward, so pass --backwards if you really mean it"
                 )
             }
             try MeshClock.writeClockFile(home.clockPath, milliseconds: milliseconds)
+            recordLastSetTime(home, milliseconds)
             show(home.clock())
             return 0
 
@@ -80,6 +83,7 @@ enum ClockCommand {
                     "clock advance \(value) would move the mesh past the year 9999; advance by less")
             }
             try MeshClock.writeClockFile(home.clockPath, milliseconds: target)
+            recordLastSetTime(home, target)
             show(home.clock())
             return 0
 
@@ -126,9 +130,29 @@ enum ClockCommand {
         else {
             return
         }
-        throw RuntimeFailure(
-            "the test clock file \(home.clockPath) is missing while mesh up --test-clock runs; its processes keep "
-                + "the last time they read, so write the file back with `mesh clock set TIME` at that time")
+        throw RuntimeFailure(missingClockAdvice(home))
+    }
+
+    /// Describes a clock file missing while `mesh up --test-clock` runs, with the command that writes
+    /// it back at the time the processes keep.
+    static func missingClockAdvice(_ home: MeshHome) -> String {
+        let command = lastSetTime(home).map { "`mesh clock set \($0)` (\(readable($0)), the time it was last set to)" }
+        return "the test clock file \(home.clockPath) is missing while mesh up --test-clock runs; its processes keep "
+            + "the last time they read, so write it back with \(command ?? "`mesh clock set TIME` at that time")"
+    }
+
+    /// Returns the time the test clock was last set to, which `mesh up --test-clock` keeps in its marker.
+    static func lastSetTime(_ home: MeshHome) -> Int64? {
+        (try? String(contentsOfFile: home.testClockMarkerPath, encoding: .utf8))
+            .flatMap { Int64($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    }
+
+    /// Records `milliseconds` in the marker of a running `mesh up --test-clock`, if there is one.
+    static func recordLastSetTime(_ home: MeshHome, _ milliseconds: Int64) {
+        guard FileManager.default.fileExists(atPath: home.testClockMarkerPath) else {
+            return
+        }
+        try? "\(milliseconds)\n".write(toFile: home.testClockMarkerPath, atomically: true, encoding: .utf8)
     }
 
     private static func requireTestClock(_ home: MeshHome) throws {

@@ -33,10 +33,8 @@ enum ServeCommand {
             logger.log(
                 .error, "service.start_failed",
                 [
-                    "error": "the mesh runs on the test clock, but its file \(home.clockPath) is missing, so this "
-                        + "process would run on the system clock while the others keep the test time; write it "
-                        + "back with `mesh clock set TIME`, at the time the mesh was at, and mesh up starts this "
-                        + "process on it"
+                    "error": "this process would run on the system clock while the others keep the test time: "
+                        + ClockCommand.missingClockAdvice(home)
                 ], clipping: false)
             return 1
         }

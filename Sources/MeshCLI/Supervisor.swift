@@ -128,10 +128,11 @@ final class Supervisor: Sendable {
                 fields["start_failed"] = reason
             }
             // A clean exit (status 0, as after SIGTERM) is a stop someone asked for, not a failure.
+            // The reason is repeated whole, as in the process's own log.
             if child.process.terminationReason == .exit && child.process.terminationStatus == 0 {
-                logger.notice("supervisor.process_exited", fields)
+                logger.log(.notice, "supervisor.process_exited", fields, clipping: false)
             } else {
-                logger.error("supervisor.process_exited", fields)
+                logger.log(.error, "supervisor.process_exited", fields, clipping: false)
             }
         }
         guard relaunch, !stopping.load(ordering: .acquiring) else {

@@ -20,7 +20,9 @@ enum UpCommand {
         try configureClock(home, test: arguments.flag("test-clock"))
         unlink(home.testClockMarkerPath)
         if arguments.flag("test-clock") {
+            // The marker keeps the time the clock was last set to, for writing back a deleted clock file.
             _ = FileManager.default.createFile(atPath: home.testClockMarkerPath, contents: nil)
+            ClockCommand.recordLastSetTime(home, MeshClock.file(home.clockPath).nowMs())
         }
 
         let stopRequested = Stopper()

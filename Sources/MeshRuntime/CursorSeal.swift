@@ -8,7 +8,7 @@ import MeshProtocol
 /// A cursor often contains a sequence number that every company's rows share (audit entries, messages,
 /// billing history). Read in the clear, the gap between two of a company's cursors would tell it how
 /// much other companies did meanwhile. Sealed with ChaCha20-Poly1305 under a key kept in the mesh
-/// home, a cursor tells nothing, and one changed by hand, or taken from another company's list, fails
+/// home, a cursor reveals nothing, and one changed by hand, or taken from another company's list, fails
 /// to open. The key lives in `data/cursor.key`, shared by the processes of a home, since a cursor
 /// from one may be opened by another, and kept across restarts, so cursors outlive them.
 public struct CursorSeal: Sendable {
@@ -19,6 +19,9 @@ public struct CursorSeal: Sendable {
     static let tagBytes = 16
     /// The start of every sealed cursor, which sets it apart from other text.
     static let prefix = "c1."
+    /// The unit a cursor's plain text is padded to, and the byte it is padded with.
+    static let block = 128
+    static let padding = UInt8(ascii: " ")
 
     init(key: [UInt8]) {
         precondition(key.count == Self.keyBytes, "a cursor key has \(Self.keyBytes) bytes")
@@ -57,7 +60,10 @@ public struct CursorSeal: Sendable {
         for index in nonce.indices {
             nonce[index] = generator.next()
         }
-        let plainBytes = Array(plain.utf8)
+        // Padded to a multiple of 128 bytes, so that a cursor's length reveals nothing of how many digits
+        // its numbers have.
+        var plainBytes = Array(plain.utf8)
+        plainBytes += [UInt8](repeating: Self.padding, count: (Self.block - plainBytes.count % Self.block) % Self.block)
         let associated = Array(context.utf8)
         var sealed = [UInt8](repeating: 0, count: plainBytes.count + Self.tagBytes)
         ccrypto_seal(key, nonce, associated, associated.count, plainBytes, plainBytes.count, &sealed)
@@ -67,8 +73,10 @@ public struct CursorSeal: Sendable {
 
     /// Returns what `seal` sealed for `context`, or nil when `text` is no cursor of this mesh for it.
     public func open(_ text: String, context: String) -> String? {
-        guard text.hasPrefix(Self.prefix), let bytes = Self.fromBase64URL(String(text.dropFirst(Self.prefix.count))),
-            bytes.count >= Self.nonceBytes + Self.tagBytes
+        // Only the one spelling `seal` writes is accepted, not other base64 text of the same bytes.
+        let encoded = String(text.dropFirst(Self.prefix.count))
+        guard text.hasPrefix(Self.prefix), let bytes = Self.fromBase64URL(encoded),
+            bytes.count >= Self.nonceBytes + Self.tagBytes, Self.base64URL(bytes) == encoded
         else {
             return nil
         }
@@ -81,7 +89,11 @@ public struct CursorSeal: Sendable {
         guard ccrypto_open(key, nonce, associated, associated.count, sealed, length, &plain) == 1 else {
             return nil
         }
-        return String(decoding: plain.prefix(length), as: UTF8.self)
+        var end = length
+        while end > 0 && plain[end - 1] == Self.padding {
+            end -= 1
+        }
+        return String(decoding: plain.prefix(end), as: UTF8.self)
     }
 
     /// Returns the cursor of a page of `method` for company `companyID` that ends at row `sequence` of a

@@ -31,7 +31,7 @@ extension CompanyHandlers {
         let inUse = try CompanyUsage.issuesByStatus(company.id, in: connection)
         let movesParam = params.statusMoves.flatMap { $0.isNull ? nil : $0 }
 
-        var patch = SettingsPatch(tier: company.tier)
+        var patch = SettingsPatch(tier: company.tier, eventPayloadBytes: connection.maximumEventPayloadBytes)
         let patched = patch.apply(params.settings, to: before)
         let next = patch.proposedStatuses.flatMap { try? Workflow(statuses: $0) }
         let moves = movesParam.map { patch.statusMoves($0, from: current, to: next, inUse: inUse) } ?? [:]

@@ -75,8 +75,7 @@ extension SettingsPatch {
             return nil
         }
         // Mail from a company must not pass for mail from the platform, which sends every company's.
-        let letters = String(name.caseFolded.unicodeScalars.filter { $0.properties.isAlphabetic }.map(Character.init))
-        if letters.contains("tenantmesh") {
+        if PlatformName.appears(in: name) {
             report(
                 field,
                 "names the platform, TenantMesh; use the company's own name, so mail cannot pass for the platform's")

@@ -20,8 +20,22 @@ struct SettingsPatch {
     /// problems, and leaves nil when the patch's own `statuses` are invalid or the patch is not an object.
     private(set) var proposedStatuses: [String]?
 
-    init(tier: Tier) {
+    /// The largest settings this process takes, as JSON: `maximumBytes`, or less under a lowered
+    /// frame limit.
+    let maximumSettingsBytes: Int
+
+    /// - Parameter eventPayloadBytes: the store's event limit (`Connection.maximumEventPayloadBytes`),
+    ///   which follows the frame limit.
+    init(tier: Tier, eventPayloadBytes: Int = .max) {
         self.tier = tier
+        self.maximumSettingsBytes = Self.maximumBytes(eventPayloadBytes: eventPayloadBytes)
+    }
+
+    /// Returns the largest settings for a frame that fits `eventPayloadBytes` of event: 256 KB, or less
+    /// so that settings taken twice still fit with room to spare. An audit entry has them before and
+    /// after, and an export's first page in the company and on their own.
+    static func maximumBytes(eventPayloadBytes: Int) -> Int {
+        min(maximumBytes, (eventPayloadBytes - 8 * 1024) / 2)
     }
 
     /// Returns the patched settings, or nil when `problems` is not empty.
@@ -72,10 +86,15 @@ struct SettingsPatch {
         // The settings travel whole in the configure event and twice in its audit entry, so their size
         // is bounded whatever the tier allows.
         let size = JSONWriter.string(next.json).utf8.count
-        if size > Self.maximumBytes {
+        if size > maximumSettingsBytes {
+            let lowered =
+                maximumSettingsBytes < Self.maximumBytes
+                ? ", which the mesh's lowered MESH_MAX_FRAME_BYTES allows; raise it to allow up to \(Self.maximumBytes)"
+                : ""
             report(
                 "settings",
-                "take \(size) bytes as JSON; keep them to at most \(Self.maximumBytes) (fewer or shorter names)")
+                "take \(size) bytes as JSON; keep them to at most \(maximumSettingsBytes)\(lowered) (fewer or shorter "
+                    + "names, fewer custom fields or options)")
         }
         return problems.isEmpty ? next : nil
     }

@@ -22,7 +22,7 @@ struct ClockFileLossTests {
         var refused = false
         for _ in 0..<100 where !refused {
             try await Task.sleep(for: .milliseconds(100))
-            refused = cluster.log(of: "analytics").contains("the mesh runs on the test clock, but its file")
+            refused = cluster.log(of: "analytics").contains("is missing while mesh up --test-clock runs")
         }
         let outputPath = cluster.home.root + "/clock.out"
         let status = try await PythonClientTests.run(

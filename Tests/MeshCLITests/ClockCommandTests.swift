@@ -60,8 +60,9 @@ import Testing
         let scratch = try ScratchHome("clock-gone")
         defer { scratch.remove() }
         let home = scratch.home
-        // mesh up --test-clock runs (its marker is there), and the clock file was deleted.
-        #expect(FileManager.default.createFile(atPath: home.testClockMarkerPath, contents: nil))
+        // mesh up --test-clock runs (its marker keeps the time last set), and the clock file was deleted.
+        #expect(
+            FileManager.default.createFile(atPath: home.testClockMarkerPath, contents: Data("1900000000000\n".utf8)))
 
         let advance = #expect(throws: RuntimeFailure.self) {
             _ = try ClockCommand.run(["advance", "1d", "--home", home.root])
@@ -69,12 +70,15 @@ import Testing
         let show = #expect(throws: RuntimeFailure.self) {
             _ = try ClockCommand.run(["show", "--home", home.root])
         }
-        let set = try ClockCommand.run(["set", "2030-01-01", "--home", home.root])
+        let backwards = #expect(throws: UsageError.self) {
+            _ = try ClockCommand.run(["set", "2030-01-01", "--home", home.root])
+        }
+        let set = try ClockCommand.run(["set", "1900000000000", "--home", home.root])
 
-        #expect(advance?.message.contains("mesh clock set TIME") == true)
+        #expect(advance?.message.contains("`mesh clock set 1900000000000`") == true)
         #expect(show?.message.contains("is missing while mesh up --test-clock runs") == true)
-        #expect(FileManager.default.fileExists(atPath: home.clockPath))
+        #expect(backwards?.message.contains("--backwards") == true)
         #expect(set == 0)
-        #expect(MeshClock.file(home.clockPath).nowMs() == 1_893_456_000_000)
+        #expect(MeshClock.file(home.clockPath).nowMs() == 1_900_000_000_000)
     }
 }

@@ -42,4 +42,22 @@ import Testing
         #expect(status.st_mode & 0o777 == 0o600)
         #expect(try reopened.sequence(cursor, method: "audit.list", companyID: "cmp_a") == 7)
     }
+
+    @Test func cursorShowsNeitherLengthNorSpelling() throws {
+        let home = try home()
+        defer { try? FileManager.default.removeItem(atPath: home.root) }
+        let seal = try CursorSeal.forHome(home)
+
+        let short = seal.sequenceCursor(1, method: "audit.list", companyID: "cmp_a")
+        let long = seal.sequenceCursor(123_456_789_012, method: "audit.list", companyID: "cmp_a")
+
+        #expect(short.count == long.count)
+        #expect(throws: RPCError.self) { try seal.sequence(short + "==", method: "audit.list", companyID: "cmp_a") }
+        // The same bytes in standard base64, where the cursor has a - or _ to respell.
+        let respelled = short.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        if respelled != short {
+            #expect(throws: RPCError.self) { try seal.sequence(respelled, method: "audit.list", companyID: "cmp_a") }
+        }
+        #expect(try seal.sequence(long, method: "audit.list", companyID: "cmp_a") == 123_456_789_012)
+    }
 }

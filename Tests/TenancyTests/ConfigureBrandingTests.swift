@@ -146,4 +146,18 @@ import Testing
         let changed = try await harness.call("companies.changeTier", params, as: company.owner)
         #expect(changed["company"]?["tier"] == "premium")
     }
+
+    @Test(arguments: [
+        "TenantMesh Security Team", "T\u{435}nantMesh", "Ten\u{430}ntMesh", "\u{422}enantMesh", "TenantMe\u{455}h",
+        "TenantMesh", "ＴｅｎａｎｔＭｅｓｈ", "𝐓𝐞𝐧𝐚𝐧𝐭𝐌𝐞𝐬𝐡", "ⓉⓔⓝⓐⓝⓣⓂⓔⓢⓗ", "ᴛᴇɴᴀɴᴛᴍᴇꜱʜ", "TénantMesh",
+        "tenantrnesh", "Ten4ntMesh", "7enantMesh", "Tenant-Mesh support",
+    ])
+    func platformLookalikeIsDetected(_ name: String) {
+        #expect(PlatformName.appears(in: name), "\(PlatformName.skeleton(of: name))")
+    }
+
+    @Test(arguments: ["Acme Support", "Tenant Services", "Mesh Networks", "Tenants & Meshes"])
+    func ordinaryNameIsKept(_ name: String) {
+        #expect(!PlatformName.appears(in: name), "\(PlatformName.skeleton(of: name))")
+    }
 }

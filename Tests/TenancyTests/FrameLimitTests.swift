@@ -54,4 +54,22 @@ import Testing
 
         #expect(budget == (65_536 - 4_096) / 2)
     }
+
+    @Test func settingsShrinkWithTheFrame() {
+        let options: [JSONValue] = (0..<50).map { .string("option \($0) " + String(repeating: "o", count: 30)) }
+        let fields: [JSONValue] = (0..<20).map {
+            ["name": .string("Field \($0)"), "type": "select", "options": .array(options)]
+        }
+        var lowered = SettingsPatch(tier: .platinum, eventPayloadBytes: 65_536 - 4_096)
+        var usual = SettingsPatch(tier: .platinum)
+
+        // About 40 KB of settings: taken twice, they would not fit a 64 KiB frame.
+        let rejected = lowered.apply(["custom_fields": .array(fields)], to: .defaults(for: .platinum))
+        let accepted = usual.apply(["custom_fields": .array(fields)], to: .defaults(for: .platinum))
+
+        #expect(SettingsPatch.maximumBytes(eventPayloadBytes: 65_536 - 4_096) == (65_536 - 4_096 - 8_192) / 2)
+        #expect(rejected == nil)
+        #expect(lowered.problems.first?.problem.contains("lowered MESH_MAX_FRAME_BYTES") == true)
+        #expect(accepted != nil)
+    }
 }
