@@ -14,7 +14,7 @@ public enum MeshCommand {
           call <method> [json|-|@file] call a method through the gateway and print the result;
                                        - reads the params from standard input, @file from a file
                [--key KEY] [--timeout-ms N] [--process NAME (call that service's socket directly, as root)]
-               [--idempotency-key K (company writes and companies.provision; auth.createKey refuses it; ignored elsewhere)]
+               [--idempotency-key K (company writes, including root's; companies.provision needs one; auth.createKey refuses it; ignored by reads)]
           status                       show each process's health
           describe [process] [--json]  list methods with their parameters (default: the gateway)
           clock show|set <ms|ISO-8601>|advance <N>{s,m,h,d} [--backwards]

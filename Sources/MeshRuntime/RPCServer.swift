@@ -122,7 +122,12 @@ public final class RPCServer: ServerDelegate, @unchecked Sendable {
 
     public func connection(_ connection: SocketConnection, didFailFraming error: FrameError) {
         logger.debug("connection.framing_failed", ["error": error.description])
-        let reply = RPCError(.invalidRequest, "\(error); the connection will be closed")
+        var details: JSONValue?
+        if case .frameTooLarge(let length, let maximum) = error {
+            // A client can tell from these which of its requests was too large: that one was not run.
+            details = ["length": .int(Int64(length)), "limit": .int(Int64(maximum))]
+        }
+        let reply = RPCError(.invalidRequest, "\(error); the connection will be closed", details: details)
         connection.send(RPCEnvelope.encodeError(id: nil, error: reply))
         connection.closeAfterFlush()
     }

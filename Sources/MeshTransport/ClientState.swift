@@ -325,6 +325,7 @@ final class ClientState: ConnectionDelegate {
                 if response.id == nil || response.id == .null, case .failure(let error) = response.outcome {
                     // An error with no id is about the connection itself (a framing error, the
                     // connection limit): it applies to every call in flight.
+                    failOversized(error)
                     failAll(connectionError(error), unsent: error)
                 }
                 continue
@@ -335,6 +336,33 @@ final class ClientState: ConnectionDelegate {
             entry.continuation.resume(returning: response.outcome)
         }
         sendQueued()
+    }
+
+    /// Fails the call whose request the server refused for its length, when `error` names one. The
+    /// server read no more than that request's length prefix, so the call was not applied, and the
+    /// same request would fail the same way again.
+    private func failOversized(_ error: RPCError) {
+        guard let length = error.details?["length"]?.intValue, let limit = error.details?["limit"]?.intValue,
+            let id = unanswered.first(where: { Int64($0.value.count) == length })?.key,
+            let entry = pending.removeValue(forKey: id)
+        else {
+            return
+        }
+        unanswered[id] = nil
+        if let timer = entry.timer, let connection {
+            connection.loop.cancelTimer(timer)
+        }
+        entry.continuation.resume(
+            returning: .failure(
+                RPCError(
+                    .invalidRequest,
+                    "the request is \(length) bytes, more than the frame limit of \(limit) of '\(path)', so the server "
+                        + "read none of it and nothing was applied; send less, or set MESH_MAX_FRAME_BYTES=\(limit) for "
+                        + "this client too (mesh call reads it; a Swift program sets RPCClient.Options."
+                        + "maximumRequestBytes), which refuses such a request before sending it",
+                    details: ["length": .int(length), "limit": .int(limit)],
+                    retryable: false
+                )))
     }
 
     /// Returns what a call already sent gets when the server ends the connection with `error`. A bad

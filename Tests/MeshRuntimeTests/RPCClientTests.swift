@@ -61,6 +61,22 @@ import Testing
         #expect(try await refusals(count: 40, window: 256) == 0)
     }
 
+    @Test func requestOverServerFrameLimitIsNamed() async throws {
+        let fixture = try RuntimeFixture(variables: ["MESH_MAX_FRAME_BYTES": "65536"])
+        let client = fixture.client()
+
+        let error = await #expect(throws: RPCError.self) {
+            _ = try await client.call("echo.say", params: ["text": .string(String(repeating: "x", count: 100_000))])
+        }
+        let after = try await client.call("rpc.ping")
+
+        #expect(error?.status == .invalidRequest)
+        #expect(error?.retryable == false)
+        #expect(error?.details?["limit"] == 65_536)
+        #expect(error?.message.contains("nothing was applied") == true, "\(String(describing: error))")
+        #expect(after == "pong")
+    }
+
     @Test func queuedCallCarriesTheBudgetLeft() async throws {
         let fixture = try RuntimeFixture()
         let client = client(of: fixture) { $0.maximumInFlight = 1 }
