@@ -48,7 +48,7 @@ public struct CursorSeal: Sendable {
             usleep(20_000)
         }
         throw RuntimeFailure(
-            "\(path) does not hold a \(keyBytes)-byte cursor key; remove it while the mesh is stopped, and the next "
+            "\(path) does not contain a \(keyBytes)-byte cursor key; remove it while the mesh is stopped, and the next "
                 + "start writes a new one (cursors handed out before then stop working)")
     }
 

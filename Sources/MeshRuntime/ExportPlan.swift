@@ -33,8 +33,8 @@ public struct ExportPlan: Sendable {
     /// page), and the position of the next page, nil after the last.
     ///
     /// A page stops before the item that would take its JSON past `maximumBytes`, but always has at
-    /// least one item (the part's other members, on the first page), so a page can be larger when a
-    /// single row is.
+    /// least one item (the part's other members, on the first page), so a single large row makes a
+    /// page past `maximumBytes`.
     public func page(companyID: String, from position: ExportPosition?, maximumBytes: Int, _ connection: Connection)
         throws -> (part: [String: JSONValue], next: ExportPosition?)
     {

@@ -13,14 +13,14 @@ extension ServiceHost {
         }
         if let failure = store.lastWriteFailure {
             let report = failureReport(
-                failure, state: "error", what: "a write", process: process,
+                failure, state: "error", operation: "a write", process: process,
                 consequence: "this report stays until a write succeeds")
             return ("NOT_SERVING", report)
         }
         // Writes still commit while checkpoints fail, but the WAL grows and the database file falls behind.
         if let failure = store.lastCheckpointFailure {
             let report = failureReport(
-                failure, state: "degraded", what: "a checkpoint", process: process,
+                failure, state: "degraded", operation: "a checkpoint", process: process,
                 consequence: "writes still commit into the WAL file, which grows until a checkpoint succeeds; "
                     + "a database file made immutable (lsattr shows i; chattr -i clears it) fails checkpoints too")
             return ("SERVING", report)
@@ -28,11 +28,11 @@ extension ServiceHost {
         return ("SERVING", ["state": "ok"])
     }
 
-    /// Returns the `store` member for a recorded storage failure of `what` (a write, a checkpoint).
+    /// Returns the `store` member for a recorded storage failure of `operation` (a write, a checkpoint).
     private static func failureReport(
         _ failure: WriteFailure,
         state: String,
-        what: String,
+        operation: String,
         process: String,
         consequence: String
     ) -> JSONValue {
@@ -40,7 +40,7 @@ extension ServiceHost {
         return [
             "state": .string(state),
             "detail": .string(
-                "\(what) failed at \(time): \(describe(failure.error, process: process)); \(consequence)"),
+                "\(operation) failed at \(time): \(describe(failure.error, process: process)); \(consequence)"),
             "reason": .string(StorageCondition(failure.error)?.reason ?? "storage"),
             "failed_at": .string(time),
         ]

@@ -1,7 +1,7 @@
 import Glibc
 import Synchronization
 
-/// Checks after commits, at most once a second, that checkpoints keep the WAL file from growing.
+/// A check after commits, at most once a second, that checkpoints keep the WAL file from growing.
 ///
 /// SQLite runs its automatic checkpoints after commits and ignores their errors. When the database
 /// file cannot be written, for example because it was made immutable, commits still succeed into the

@@ -19,10 +19,10 @@ struct ClockFileLossTests {
         #expect(unlink(cluster.home.clockPath) == 0)
         try cluster.kill9("analytics")
         // The restarted process refuses to start while the file is missing.
-        var refused = false
-        for _ in 0..<100 where !refused {
+        var startRejected = false
+        for _ in 0..<100 where !startRejected {
             try await Task.sleep(for: .milliseconds(100))
-            refused = cluster.log(of: "analytics").contains("is missing while mesh up --test-clock runs")
+            startRejected = cluster.log(of: "analytics").contains("is missing while mesh up --test-clock runs")
         }
         let outputPath = cluster.home.root + "/clock.out"
         let status = try await PythonClientTests.run(
@@ -32,7 +32,7 @@ struct ClockFileLossTests {
         try await cluster.waitForRestart("analytics", oldPID: oldPID)
         let overview = try await mesh.eventually { try await mesh.root.systemOverview() }
 
-        #expect(refused)
+        #expect(startRejected)
         #expect(status == 0, "\((try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "")")
         #expect(overview["as_of_ms"]?.intValue == testTime, "\(overview)")
     }

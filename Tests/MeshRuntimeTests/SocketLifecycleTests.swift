@@ -98,7 +98,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: home.root) }
         let path = home.socketPath(EchoService.name)
 
-        // A rename puts the file in place of the socket in one step, so the server never sees the path empty.
+        // A rename puts the file in place of the socket in one step, so the server never finds the path empty.
         try "someone else's".write(toFile: path + ".new", atomically: false, encoding: .utf8)
         #expect(rename(path + ".new", path) == 0)
         let reported = try await waitForLine("socket.replaced", in: sink)

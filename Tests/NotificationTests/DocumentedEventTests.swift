@@ -6,7 +6,7 @@ import Testing
 
 @testable import Notification
 
-/// The hand-made event that docs/EVENTS.md shows is one notification applies, so the example works for
+/// Checks of the hand-made event in docs/EVENTS.md: notification applies it, so the example works for
 /// every service it is offered to.
 @Suite struct DocumentedEventTests {
     /// Returns the events of the example in docs/EVENTS.md.

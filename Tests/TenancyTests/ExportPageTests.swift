@@ -27,7 +27,7 @@ import Testing
         var cursor: String?
         var pages = 0
         let seal = try harness.environment.cursors
-        // Cursors are sealed; opening one tells whose part comes next.
+        // Cursors are sealed, so the test opens one to learn whose part comes next.
         func nextService(_ cursor: String?) throws -> String? {
             try cursor.map { try ExportCursor(parsing: $0, companyID: company.companyID, seal: seal).service }
         }

@@ -142,10 +142,10 @@ struct IssueCustomFieldTests {
         let validator = CustomFieldValidator(definitions: [.init(name: "Notes", type: .text, required: false)])
 
         let rejected = validator.validate(["Notes": .string(text)])
-        let kept = validator.validate(["Notes": "line one\n\tline two"])
+        let accepted = validator.validate(["Notes": "line one\n\tline two"])
 
         #expect(rejected.problems.map(\.field) == ["custom_fields.Notes"])
-        #expect(kept.problems.isEmpty)
+        #expect(accepted.problems.isEmpty)
     }
 
     @Test("every problem listed")
