@@ -106,6 +106,9 @@ extension SettingsPatch {
             report(field, "has \(footer.unicodeScalars.count) characters; shorten it to at most \(maximum)")
         } else if let code = InputCheck.controlCharacter(in: footer, allowingLineBreaks: true) {
             report(field, "contains \(code); only line breaks are allowed")
+        } else if PlatformName.appears(in: footer) {
+            // A sign-off that names the platform would make the company's mail pass for the platform's.
+            report(field, "names the platform, TenantMesh; sign with the company's own name")
         } else {
             return footer
         }

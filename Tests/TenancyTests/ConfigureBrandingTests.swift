@@ -84,6 +84,7 @@ import Testing
         (["display_name": "Acme\u{202E}troppus"], ["settings.branding.display_name"]),
         (["display_name": 7], ["settings.branding.display_name"]),
         (["display_name": "TenantMesh Security Team"], ["settings.branding.display_name"]),
+        (["display_name": "Acme Support", "footer": "The TenantMesh Security Team"], ["settings.branding.footer"]),
         (["display_name": "Tenant-Mesh support"], ["settings.branding.display_name"]),
         (
             ["display_name": "Acme", "footer": .string(String(repeating: "f", count: 501))],
@@ -150,13 +151,17 @@ import Testing
     @Test(arguments: [
         "TenantMesh Security Team", "T\u{435}nantMesh", "Ten\u{430}ntMesh", "\u{422}enantMesh", "TenantMe\u{455}h",
         "TenantMesh", "ＴｅｎａｎｔＭｅｓｈ", "𝐓𝐞𝐧𝐚𝐧𝐭𝐌𝐞𝐬𝐡", "ⓉⓔⓝⓐⓝⓣⓂⓔⓢⓗ", "ᴛᴇɴᴀɴᴛᴍᴇꜱʜ", "TénantMesh",
-        "tenantrnesh", "Ten4ntMesh", "7enantMesh", "Tenant-Mesh support",
+        "tenantrnesh", "Ten4ntMesh", "7enantMesh", "Tenant-Mesh support", "Ten\u{251}nt Mesh", "Tenant \u{13B7}esh",
+        "\u{13A2}enant Mesh", "TenantMes\u{127}", "Acme-TenantMesh",
     ])
     func platformLookalikeIsDetected(_ name: String) {
         #expect(PlatformName.appears(in: name), "\(PlatformName.skeleton(of: name))")
     }
 
-    @Test(arguments: ["Acme Support", "Tenant Services", "Mesh Networks", "Tenants & Meshes"])
+    @Test(arguments: [
+        "Acme Support", "Tenant Services", "Mesh Networks", "Tenants & Meshes", "Lieutenant Meshing",
+        "Contenant Mesh", "Sustenant Mesh", "Cornrnunity Bank",
+    ])
     func ordinaryNameIsKept(_ name: String) {
         #expect(!PlatformName.appears(in: name), "\(PlatformName.skeleton(of: name))")
     }
