@@ -305,6 +305,7 @@ class PendingCall:
         # full window never delays a cancel.
         self._counted = method != "rpc.cancel"
         self._message = None
+        self._frame_length = None
 
     def done(self):
         return self._future.done()
@@ -562,7 +563,11 @@ class Client:
         return pending, message
 
     def _send_messages(self, message, calls):
-        self._send_bytes(encode_frame(encode_json(message), self.max_frame_bytes), calls)
+        payload = encode_json(message)
+        # Kept so that a server refusing the frame for its length (section 5.6) names these calls.
+        for pending in calls:
+            pending._frame_length = len(payload)
+        self._send_bytes(encode_frame(payload, self.max_frame_bytes), calls)
 
     def _send_bytes(self, data, calls):
         # Take the calls' places in the window first; a reply or a closed connection frees places. A call
@@ -649,6 +654,7 @@ class Client:
                 "(a write may have been applied, so retry it with the same idempotency key)",
             )
         if failure.status == "INVALID_REQUEST" and not self._closing:
+            self._fail_oversized(failure)
             # A bad length prefix stops the server after it read the frames before it (section 5.6),
             # so the calls waiting may have been applied: their outcome is unknown, not rejected.
             failure = MeshError.local(
@@ -715,6 +721,27 @@ class Client:
         else:
             pending._future.set_result(result)
         return True
+
+    def _fail_oversized(self, failure):
+        """Fails the calls of the frame the server refused for its length: it read none of that frame,
+        so they were not applied, and sending them again would fail the same way."""
+        details = failure.details or {}
+        length, limit = details.get("length"), details.get("limit")
+        if not _is_integer(length) or not _is_integer(limit):
+            return
+        with self._lock:
+            refused = [p for p in self._pending.values() if p._frame_length == length]
+            for pending in refused:
+                del self._pending[pending.id]
+        for pending in refused:
+            self._free(pending)
+            pending._future.set_exception(MeshError.local(
+                "INVALID_REQUEST",
+                f"the request is {length} bytes, more than the frame limit of {limit} of {self.socket_path}, so "
+                f"the server read none of it and nothing was applied; send less, or set "
+                f"MESH_MAX_FRAME_BYTES={limit} for this client too, which refuses such a request before sending it",
+                details={"length": length, "limit": limit},
+            ))
 
     def _fail_all(self, failure):
         with self._lock:

@@ -183,6 +183,59 @@ class CancelOrderTests(unittest.TestCase):
         self.assertIn("was never sent", raised.exception.message)
 
 
+class SmallFrameServer:
+    """A one-connection server whose frame limit is 1,000 bytes: a longer length prefix gets the id-null
+    INVALID_REQUEST frame of section 5.6, with the length and the limit, and the connection is closed."""
+
+    limit = 1000
+
+    def __init__(self, folder):
+        self.path = os.path.join(folder, "small.sock")
+        self._listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self._listener.bind(self.path)
+        self._listener.listen(1)
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def close(self):
+        self._listener.close()
+
+    def _serve(self):
+        connection, _ = self._listener.accept()
+        with connection:
+            length = int.from_bytes(connection.recv(4, socket.MSG_WAITALL), "big")
+            error = {"code": -32600, "message": f"frame length {length} exceeds the maximum of {self.limit} bytes",
+                     "data": {"status": "INVALID_REQUEST", "retryable": False,
+                              "details": {"length": length, "limit": self.limit}}}
+            frame = {"jsonrpc": "2.0", "id": None, "error": error}
+            connection.sendall(tenantmesh.encode_frame(tenantmesh.encode_json(frame)))
+            connection.shutdown(socket.SHUT_WR)
+            time.sleep(0.2)
+
+
+class OversizedRequestTests(unittest.TestCase):
+    """A request over the server's frame limit fails alone, as not applied, naming the limit."""
+
+    def test_oversized_request_names_the_limit(self):
+        import tempfile
+
+        folder = tempfile.mkdtemp(prefix="py-small-")
+        server = SmallFrameServer(folder)
+        client = Client(server.path)
+        try:
+            with self.assertRaises(MeshError) as raised:
+                client.call("issues.create", {"title": "x" * 2000}, timeout_ms=5000)
+        finally:
+            client.close()
+            server.close()
+            os.unlink(server.path)
+            os.rmdir(folder)
+
+        self.assertEqual(raised.exception.status, "INVALID_REQUEST")
+        self.assertFalse(raised.exception.retryable)
+        self.assertEqual(raised.exception.details.get("limit"), 1000)
+        self.assertIn("nothing was applied", raised.exception.message)
+
+
 class GatewayTests(unittest.TestCase):
     """Calls through a live gateway."""
 
