@@ -30,7 +30,7 @@ enum ClockCommand {
             try arguments.allowPositional(atMost: 1, command: "clock show")
             try requireHome(home)
             try requireClockFileUnlessSystem(home)
-            try MeshClock.checkClockFile(home.clockPath)
+            try checkClockFile(home)
             show(clock)
             return 0
 
@@ -73,7 +73,7 @@ enum ClockCommand {
             try requireTestClock(home)
             // Without the file there is no time to advance from: the system clock would move the mesh.
             try requireClockFileUnlessSystem(home)
-            try MeshClock.checkClockFile(home.clockPath)
+            try checkClockFile(home)
             guard let value = arguments.positional.dropFirst().first, let step = parseDuration(value) else {
                 throw UsageError("clock advance needs a duration like 90s, 15m, 2h or 31d")
             }
@@ -131,6 +131,20 @@ enum ClockCommand {
             return
         }
         throw RuntimeFailure(missingClockAdvice(home))
+    }
+
+    /// Throws when the clock file is damaged, naming the time it was last set to when `mesh up
+    /// --test-clock` keeps it, so the repair needs no guess.
+    private static func checkClockFile(_ home: MeshHome) throws {
+        do {
+            try MeshClock.checkClockFile(home.clockPath)
+        } catch let failure as RuntimeFailure {
+            guard let last = lastSetTime(home) else {
+                throw failure
+            }
+            throw RuntimeFailure(
+                failure.message + "; it was last set to \(readable(last)), which `mesh clock set \(last)` writes back")
+        }
     }
 
     /// Describes a clock file missing while `mesh up --test-clock` runs, with the command that writes

@@ -73,11 +73,17 @@ import Testing
         let backwards = #expect(throws: UsageError.self) {
             _ = try ClockCommand.run(["set", "2030-01-01", "--home", home.root])
         }
+        try "garbage\n".write(toFile: home.clockPath, atomically: true, encoding: .utf8)
+        let damaged = #expect(throws: RuntimeFailure.self) {
+            _ = try ClockCommand.run(["show", "--home", home.root])
+        }
+        try FileManager.default.removeItem(atPath: home.clockPath)
         let set = try ClockCommand.run(["set", "1900000000000", "--home", home.root])
 
         #expect(advance?.message.contains("`mesh clock set 1900000000000`") == true)
         #expect(show?.message.contains("is missing while mesh up --test-clock runs") == true)
         #expect(backwards?.message.contains("--backwards") == true)
+        #expect(damaged?.message.contains("`mesh clock set 1900000000000` writes back") == true)
         #expect(set == 0)
         #expect(MeshClock.file(home.clockPath).nowMs() == 1_900_000_000_000)
     }
