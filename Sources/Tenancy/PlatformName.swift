@@ -1,7 +1,7 @@
 import Foundation
 
-/// Tells whether a name that a company's mail is sent under names the platform, TenantMesh, however it
-/// is written, so that a company cannot pass its mail for the platform's.
+/// The check that a name a company's mail is sent under does not name the platform, TenantMesh, however
+/// it is written, so that a company cannot pass its mail for the platform's.
 ///
 /// The name is reduced to a skeleton, in the manner of Unicode's confusable detection (UTS #39).
 /// Compatibility forms become plain letters (fullwidth, bold, circled), and accents go. Letters of
@@ -50,31 +50,19 @@ enum PlatformName {
             if !inWord {
                 wordStarts.insert(letters.count)
                 inWord = true
+            } else if latin == "n" && letters.last == "r" {
+                // `rn` inside a word reads as `m`.
+                letters.removeLast()
+                letters += "m"
+                continue
             }
             letters += latin
         }
-        // `rn` reads as `m`; each replacement shortens the text after it, so word starts are recounted.
-        let merged = letters.replacingOccurrences(of: "rn", with: "m")
-        guard merged.count != letters.count else {
-            return (letters, wordStarts)
-        }
-        return (merged, Set(wordStarts.map { start in start - countOccurrences(of: "rn", in: letters, before: start) }))
+        return (letters, wordStarts)
     }
 
-    /// Returns how many times `pattern` occurs in `text`, without overlaps, before offset `end`.
-    private static func countOccurrences(of pattern: String, in text: String, before end: Int) -> Int {
-        var count = 0
-        var index = text.startIndex
-        let limit = text.index(text.startIndex, offsetBy: end)
-        while let found = text.range(of: pattern, range: index..<limit) {
-            count += 1
-            index = found.upperBound
-        }
-        return count
-    }
-
-    /// Characters that look like the Latin letters of the platform's name, and those letters: Cyrillic
-    /// and Greek letters, small capitals, and digits, after case folding.
+    /// Characters that look like the Latin letters of the platform's name, and those letters: Cyrillic,
+    /// Greek, Cherokee and runic letters, small capitals, the Latin alpha, and digits, after case folding.
     private static let lookalikes: [Unicode.Scalar: String] = [
         // Cyrillic.
         "а": "a", "е": "e", "ѕ": "s", "о": "o", "т": "t", "м": "m", "н": "h", "һ": "h", "п": "n", "і": "i",

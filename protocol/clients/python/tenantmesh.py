@@ -723,17 +723,17 @@ class Client:
         return True
 
     def _fail_oversized(self, failure):
-        """Fails the calls of the frame the server refused for its length: it read none of that frame,
+        """Fails the calls of the frame the server rejected for its length. It read none of that frame,
         so they were not applied, and sending them again would fail the same way."""
         details = failure.details or {}
         length, limit = details.get("length"), details.get("limit")
         if not _is_integer(length) or not _is_integer(limit):
             return
         with self._lock:
-            refused = [p for p in self._pending.values() if p._frame_length == length]
-            for pending in refused:
+            rejected = [p for p in self._pending.values() if p._frame_length == length]
+            for pending in rejected:
                 del self._pending[pending.id]
-        for pending in refused:
+        for pending in rejected:
             self._free(pending)
             pending._future.set_exception(MeshError.local(
                 "INVALID_REQUEST",
