@@ -67,6 +67,10 @@ extension BillingEvents {
     ///
     /// A deletion at the very start of a period, with no item pending, issues no final invoice: the
     /// invoice of the period before is the last, since nothing of the new one was used.
+    ///
+    /// A deletion that arrives after the periods since its time were invoiced credits each of them its
+    /// share after the deletion, like any late change, and the current period whole. Its final invoice
+    /// then comes to less than zero: a refund, which stays on that invoice since no invoice follows.
     static func deleted(_ fields: EventFields, _ ledger: BillingLedger) throws {
         try update(fields, ledger) { subscription, atMs in
             let historySeq = try ledger.recordHistory(
@@ -74,8 +78,9 @@ extension BillingEvents {
                 eventID: fields.event.eventID
             )
             let endMs = max(atMs, subscription.periodStartMs)
+            let late = atMs < subscription.periodStartMs
             let pending = try LineView.pending(subscriptionID: subscription.id, ledger.connection)
-            let nothingUsed = endMs == subscription.periodStartMs && pending.isEmpty
+            let nothingUsed = !late && endMs == subscription.periodStartMs && pending.isEmpty
 
             if nothingUsed {
                 subscription.rateCents = 0
@@ -83,7 +88,7 @@ extension BillingEvents {
                 _ = try ledger.changeRate(
                     &subscription, to: 0, atMs: atMs, reason: .cancellation, historySeq: historySeq
                 )
-                _ = try ledger.issueInvoice(subscription, periodEndMs: endMs)
+                _ = try ledger.issueInvoice(subscription, periodEndMs: endMs, final: true)
             }
             subscription.status = .canceled
             subscription.canceledAtMs = atMs
@@ -111,7 +116,7 @@ extension BillingEvents {
         }
 
         // Periods that ended before the change are billed as they were, at the old rate.
-        let atMs = max(fields.time("at_ms"), subscription.startedAtMs)
+        let atMs = max(try fields.time("at_ms", notAfter: ledger.nowMs), subscription.startedAtMs)
         _ = try ledger.closePeriods(&subscription, endedBy: atMs)
 
         try change(&subscription, atMs)

@@ -27,7 +27,7 @@ enum BillingEvents {
     static func provisioned(_ fields: EventFields, _ ledger: BillingLedger) throws {
         let companyID = try fields.string("company_id")
         let tier = try fields.tier("tier")
-        let startedAtMs = fields.time("created_at_ms")
+        let startedAtMs = try fields.time("created_at_ms", notAfter: ledger.nowMs)
 
         let subscription = SubscriptionRecord(
             companyID: companyID,

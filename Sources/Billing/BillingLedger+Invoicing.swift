@@ -27,13 +27,15 @@ extension BillingLedger {
     /// `periodEndMs` is the scheduled end, or the cancellation time for a final invoice. The lines are
     /// the period's subscription charge at its opening rate, then every pending item. The invoice is
     /// dated at the period end and due 14 days later. A total of zero needs no payment, so it is created
-    /// paid. A negative total is brought to zero and the credit moves to the next invoice.
-    func issueInvoice(_ subscription: SubscriptionRecord, periodEndMs: Int64) throws -> String? {
+    /// paid. A negative total is brought to zero and the credit moves to the next invoice, except on a
+    /// `final` invoice, which has no next one: there it stays negative, a refund owed to the company.
+    func issueInvoice(_ subscription: SubscriptionRecord, periodEndMs: Int64, final: Bool = false) throws -> String? {
         let invoiceID = Identifier.make(prefix: "inv")
-        let sequence = try connection.scalarInt(
-            "SELECT COALESCE(MAX(sequence), 0) + 1 FROM invoices WHERE company_id = ?",
-            [.text(subscription.companyID)]
-        ) ?? 1
+        let sequence =
+            try connection.scalarInt(
+                "SELECT COALESCE(MAX(sequence), 0) + 1 FROM invoices WHERE company_id = ?",
+                [.text(subscription.companyID)]
+            ) ?? 1
         let number = "INV-\(subscription.keyPrefix ?? subscription.companyID)-\(CivilDate.padded(sequence, width: 4))"
 
         // UNIQUE (subscription_id, period_start_ms) makes a second invoice for a period impossible.
@@ -70,15 +72,20 @@ extension BillingLedger {
             [.text(invoiceID), .text(subscription.id)]
         )
 
-        try settleTotal(subscription, invoiceID: invoiceID, issuedAtMs: periodEndMs)
+        try settleTotal(subscription, invoiceID: invoiceID, issuedAtMs: periodEndMs, final: final)
         return invoiceID
     }
 
     /// Sums the invoice's lines into its total and sets its status from it.
-    private func settleTotal(_ subscription: SubscriptionRecord, invoiceID: String, issuedAtMs: Int64) throws {
+    private func settleTotal(
+        _ subscription: SubscriptionRecord,
+        invoiceID: String,
+        issuedAtMs: Int64,
+        final: Bool
+    ) throws {
         var total = try lineTotal(invoiceID)
 
-        if total < 0 {
+        if total < 0 && !final {
             let credit = -total
             try insertLine(
                 subscription, invoiceID: invoiceID, kind: .creditCarriedForward,
@@ -118,14 +125,15 @@ extension BillingLedger {
         return text
     }
 
-    /// Marks open invoices whose due date has passed as past due; returns their ids.
+    /// Marks open invoices whose due date has passed as past due; returns their ids. A refund (an open
+    /// final invoice below zero) is owed by the platform, not the company, so it never becomes past due.
     func markPastDue() throws -> [String] {
         let rows = try connection.query(
-            "SELECT id FROM invoices WHERE status = 'open' AND due_at_ms < ? ORDER BY due_at_ms, id",
+            "SELECT id FROM invoices WHERE status = 'open' AND total_cents > 0 AND due_at_ms < ? ORDER BY due_at_ms, id",
             [.integer(nowMs)]
         )
         try connection.execute(
-            "UPDATE invoices SET status = 'past_due' WHERE status = 'open' AND due_at_ms < ?",
+            "UPDATE invoices SET status = 'past_due' WHERE status = 'open' AND total_cents > 0 AND due_at_ms < ?",
             [.integer(nowMs)]
         )
         return try rows.map { try $0.requireString("id") }

@@ -31,8 +31,31 @@ struct EventFields {
         try Tier.parse(try string(name), field: "payload.\(name)")
     }
 
+    /// How far past billing's clock an event's time may lie and still count as now: the processes of a
+    /// mesh read one clock, so only a small skew between their readings is expected.
+    static let clockSkewMs: Int64 = 5 * 60 * 1_000
+
     /// Returns the time in the payload member `name`, or the event's creation time when it is absent.
-    func time(_ name: String) -> Int64 {
-        event.payload[name]?.intValue ?? event.createdAtMs
+    ///
+    /// A time later than `nowMs` by at most `clockSkewMs` is taken as `nowMs`, so no period is invoiced
+    /// before it ends. A later one is rejected: billing would otherwise invoice periods that have not
+    /// yet begun.
+    func time(_ name: String, notAfter nowMs: Int64) throws(RPCError) -> Int64 {
+        let value = event.payload[name] ?? .null
+        guard value == .null || value.intValue != nil else {
+            throw RPCError.invalidArgument(
+                field: "payload.\(name)",
+                "\(event.topic) event \(event.eventID) has \(name) \(value.notIntegerText), which is not an integer; it must be milliseconds since 1970 (UTC), or absent to use the event's created_at_ms"
+            )
+        }
+
+        let milliseconds = value.intValue ?? event.createdAtMs
+        guard milliseconds <= nowMs + Self.clockSkewMs else {
+            throw RPCError.invalidArgument(
+                field: "payload.\(name)",
+                "\(event.topic) event \(event.eventID) is dated \(UTCTime.iso8601(milliseconds: milliseconds)), after billing's clock (\(UTCTime.iso8601(milliseconds: nowMs))); send it once the clock has reached that time, or date it now"
+            )
+        }
+        return min(milliseconds, nowMs)
     }
 }

@@ -10,9 +10,10 @@ extension OverviewView {
         }
 
         var tierCounts: [String: Int64] = [:]
-        let mrr = try connection.scalarInt(
-            "SELECT COALESCE(SUM(price_cents), 0) FROM subscriptions WHERE status = 'active'"
-        ) ?? 0
+        let mrr =
+            try connection.scalarInt(
+                "SELECT COALESCE(SUM(price_cents), 0) FROM subscriptions WHERE status = 'active'"
+            ) ?? 0
         for row in try connection.query(
             "SELECT tier, COUNT(*) AS n FROM subscriptions WHERE status = 'active' GROUP BY tier"
         ) {
@@ -24,12 +25,20 @@ extension OverviewView {
         for row in try connection.query(
             """
             SELECT status, COUNT(*) AS n, COALESCE(SUM(total_cents), 0) AS total FROM invoices
-            WHERE status IN ('open', 'past_due') GROUP BY status
+            WHERE status IN ('open', 'past_due') AND total_cents > 0 GROUP BY status
             """
         ) {
             invoiceCounts[try row.requireString("status")] = try row.requireInt("n")
             outstanding += try row.requireInt("total")
         }
+
+        // Only a final invoice stays below zero (BillingLedger.issueInvoice), and it never becomes past due.
+        let refunds = try connection.queryOne(
+            """
+            SELECT COUNT(*) AS n, COALESCE(-SUM(total_cents), 0) AS owed FROM invoices
+            WHERE status = 'open' AND total_cents < 0
+            """
+        )
 
         return OverviewView(
             activeSubscriptions: statusCounts[SubscriptionStatus.active.rawValue] ?? 0,
@@ -44,6 +53,8 @@ extension OverviewView {
             openInvoices: invoiceCounts[InvoiceStatus.open.rawValue] ?? 0,
             pastDueInvoices: invoiceCounts[InvoiceStatus.pastDue.rawValue] ?? 0,
             outstandingCents: outstanding,
+            refundsDue: try refunds?.requireInt("n") ?? 0,
+            refundsDueCents: try refunds?.requireInt("owed") ?? 0,
             currency: SubscriptionRecord.currency
         )
     }

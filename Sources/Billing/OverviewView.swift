@@ -7,10 +7,15 @@ public struct OverviewView: Codable, Sendable {
     public let mrrCents: Int64
     /// Active subscriptions per tier.
     public let byTier: TierCounts
+    /// Open invoices the companies owe, refunds left out.
     public let openInvoices: Int64
     public let pastDueInvoices: Int64
-    /// The sum of open and past-due invoices' totals.
+    /// The sum of open and past-due invoices' totals, refunds left out.
     public let outstandingCents: Int64
+    /// Final invoices below zero not yet paid out: what the platform owes deleted companies.
+    public let refundsDue: Int64
+    /// The sum owed by `refundsDue`, as a positive amount.
+    public let refundsDueCents: Int64
     public let currency: String
 
     enum CodingKeys: String, CodingKey {
@@ -22,6 +27,8 @@ public struct OverviewView: Codable, Sendable {
         case openInvoices = "open_invoices"
         case pastDueInvoices = "past_due_invoices"
         case outstandingCents = "outstanding_cents"
+        case refundsDue = "refunds_due"
+        case refundsDueCents = "refunds_due_cents"
         case currency
     }
 }

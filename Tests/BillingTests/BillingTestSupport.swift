@@ -127,6 +127,22 @@ extension ServiceHarness where Service == Billing {
         }
     }
 
+    /// Delivers the events one by one, each once the clock has reached its time, as tenancy's relay does:
+    /// billing rejects an event dated later than its clock.
+    /// Returns how many were applied.
+    @discardableResult
+    func deliverInTurn(_ events: [MeshEvent]) throws -> Int {
+        var applied = 0
+        for event in events {
+            let atMs = event.payload["at_ms"]?.intValue ?? event.createdAtMs
+            if atMs > clock.nowMs() {
+                try setClock(atMs)
+            }
+            applied += try deliver([event])
+        }
+        return applied
+    }
+
     func runCycle() async throws -> JSONValue {
         try await call("billing.runCycle")
     }

@@ -45,9 +45,9 @@ struct InvoiceCycleTests {
     func clockJump() async throws {
         let start = Fixture.utc(2026, 4, 1)
         let harness = try Fixture.harness(at: start)
-        try harness.deliver([Fixture.provisioned("cmp_a", atMs: start)])
+        try harness.deliverInTurn([Fixture.provisioned("cmp_a", atMs: start)])
         let change = Fixture.tierChanged("cmp_a", from: "basic", to: "premium", atMs: Fixture.utc(2026, 4, 16))
-        try harness.deliver([change])
+        try harness.deliverInTurn([change])
 
         try harness.setClock(Fixture.utc(2026, 7, 1) + 3_600_000)
         let report = try await harness.runCycle()
@@ -56,9 +56,10 @@ struct InvoiceCycleTests {
         let generated = report["generated"]?.arrayValue ?? []
         let numbers = generated.compactMap { $0["number"]?.stringValue }
         #expect(numbers == ["INV-ACME-0001", "INV-ACME-0002", "INV-ACME-0003"])
-        #expect(generated.compactMap { $0["period_start_ms"]?.intValue } == [
-            Fixture.utc(2026, 4, 1), Fixture.utc(2026, 5, 1), Fixture.utc(2026, 6, 1),
-        ])
+        #expect(
+            generated.compactMap { $0["period_start_ms"]?.intValue } == [
+                Fixture.utc(2026, 4, 1), Fixture.utc(2026, 5, 1), Fixture.utc(2026, 6, 1),
+            ])
         #expect(generated.compactMap { $0["total_cents"]?.intValue } == [3_000, 5_000, 5_000])
         #expect(again["generated"] == [])
 

@@ -10,9 +10,9 @@ struct LifecycleBillingTests {
     func suspensionPausesBilling() async throws {
         let start = Fixture.utc(2026, 4, 1)
         let harness = try Fixture.harness(at: start)
-        try harness.deliver([Fixture.provisioned("cmp_a", atMs: start)])
+        try harness.deliverInTurn([Fixture.provisioned("cmp_a", atMs: start)])
 
-        try harness.deliver([Fixture.suspended("cmp_a", atMs: Fixture.utc(2026, 4, 16))])
+        try harness.deliverInTurn([Fixture.suspended("cmp_a", atMs: Fixture.utc(2026, 4, 16))])
         let suspended = try await harness.subscription("cmp_a")
         #expect(suspended["status"] == "suspended")
         #expect(suspended["mrr_cents"] == 0)
@@ -25,7 +25,7 @@ struct LifecycleBillingTests {
         #expect(april["total_cents"] == 500)
 
         // May has 31 days: reactivating at noon on May 16 leaves exactly half of it.
-        try harness.deliver([Fixture.reactivated("cmp_a", atMs: Fixture.utc(2026, 5, 16, hour: 12))])
+        try harness.deliverInTurn([Fixture.reactivated("cmp_a", atMs: Fixture.utc(2026, 5, 16, hour: 12))])
         #expect(try await harness.subscription("cmp_a")["status"] == "active")
         try harness.setClock(Fixture.utc(2026, 6, 1))
         let may = try #require(try await harness.runCycle()["generated"]?.arrayValue?.first)
@@ -52,11 +52,11 @@ struct LifecycleBillingTests {
     func repeatedStatusEvents() async throws {
         let start = Fixture.utc(2026, 4, 1)
         let harness = try Fixture.harness(at: start)
-        try harness.deliver([Fixture.provisioned("cmp_a", atMs: start)])
+        try harness.deliverInTurn([Fixture.provisioned("cmp_a", atMs: start)])
 
-        try harness.deliver([Fixture.reactivated("cmp_a", atMs: Fixture.utc(2026, 4, 5))])
-        try harness.deliver([Fixture.suspended("cmp_a", atMs: Fixture.utc(2026, 4, 16))])
-        try harness.deliver([Fixture.suspended("cmp_a", atMs: Fixture.utc(2026, 4, 20))])
+        try harness.deliverInTurn([Fixture.reactivated("cmp_a", atMs: Fixture.utc(2026, 4, 5))])
+        try harness.deliverInTurn([Fixture.suspended("cmp_a", atMs: Fixture.utc(2026, 4, 16))])
+        try harness.deliverInTurn([Fixture.suspended("cmp_a", atMs: Fixture.utc(2026, 4, 20))])
 
         #expect(try await harness.pendingItems("cmp_a").lineAmounts == [-500])
     }
@@ -65,9 +65,9 @@ struct LifecycleBillingTests {
     func tierChangeWhileSuspended() async throws {
         let start = Fixture.utc(2026, 4, 1)
         let harness = try Fixture.harness(at: start)
-        try harness.deliver([Fixture.provisioned("cmp_a", atMs: start)])
+        try harness.deliverInTurn([Fixture.provisioned("cmp_a", atMs: start)])
 
-        try harness.deliver([
+        try harness.deliverInTurn([
             Fixture.suspended("cmp_a", atMs: Fixture.utc(2026, 4, 11)),
             Fixture.tierChanged("cmp_a", from: "basic", to: "premium", atMs: Fixture.utc(2026, 4, 16)),
             Fixture.reactivated("cmp_a", atMs: Fixture.utc(2026, 4, 21)),
@@ -114,6 +114,39 @@ struct LifecycleBillingTests {
         #expect(try await harness.runCycle()["generated"] == [])
         #expect(try harness.storedInvoices("cmp_a").count == 1)
         #expect(try harness.storedSubscription("cmp_a")["tier"] == "premium")
+    }
+
+    @Test("late deletion refunds the invoiced days")
+    func lateDeletion() async throws {
+        let start = Fixture.utc(2026, 4, 1)
+        let harness = try Fixture.harness(at: start)
+        try harness.deliver([Fixture.provisioned("cmp_a", atMs: start)])
+
+        // April is invoiced in full before the deletion of April 20 arrives (billing was down).
+        try harness.setClock(Fixture.utc(2026, 5, 2))
+        _ = try await harness.runCycle()
+        try harness.deliver([Fixture.deleted("cmp_a", atMs: Fixture.utc(2026, 4, 20))])
+
+        // April's last 11 of 30 days come back (-366.67), and May is charged and credited whole.
+        let invoices = try harness.storedInvoices("cmp_a")
+        #expect(invoices.map { $0["total_cents"] } == [1_000, -367])
+        let final = try #require(invoices.last)
+        #expect(final.lineKinds == ["subscription", "cancellation_credit", "cancellation_credit"])
+        #expect(final.lineAmounts == [1_000, -367, -1_000])
+        #expect(final["status"] == "open")
+        #expect(try harness.storedSubscription("cmp_a")["pending_items"] == [])
+
+        // The refund is owed to the company: it never falls past due and is not outstanding.
+        try harness.setClock(Fixture.utc(2026, 7, 1))
+        #expect(try await harness.runCycle()["marked_past_due"] == [invoices.first?["invoice_id"] ?? .null])
+        let overview = try await harness.call("billing.overview")
+        #expect(overview["outstanding_cents"] == 1_000)
+        #expect(overview["refunds_due"] == 1)
+        #expect(overview["refunds_due_cents"] == 367)
+
+        let paidOut = try await harness.call("billing.payInvoice", ["invoice_id": final["invoice_id"] ?? .null])
+        #expect(paidOut["status"] == "paid")
+        #expect(try await harness.call("billing.overview")["refunds_due"] == 0)
     }
 
     @Test("deletion at renewal skips final invoice")

@@ -10,14 +10,14 @@ struct OverviewExportTests {
     func overview() async throws {
         let start = Fixture.utc(2026, 4, 1)
         let harness = try Fixture.harness(at: start)
-        try harness.deliver([
+        try harness.deliverInTurn([
             Fixture.provisioned("cmp_a", tier: "basic", atMs: start, keyPrefix: "AAA"),
             Fixture.provisioned("cmp_b", tier: "premium", atMs: start, keyPrefix: "BBB"),
             Fixture.provisioned("cmp_c", tier: "platinum", atMs: start, keyPrefix: "CCC"),
             Fixture.provisioned("cmp_d", tier: "premium", atMs: start, keyPrefix: "DDD"),
             Fixture.provisioned("cmp_e", tier: "premium", atMs: start, keyPrefix: "EEE"),
         ])
-        try harness.deliver([
+        try harness.deliverInTurn([
             Fixture.suspended("cmp_c", atMs: Fixture.utc(2026, 4, 10)),
             Fixture.deleted("cmp_d", atMs: Fixture.utc(2026, 4, 16)),
             Fixture.tierChanged("cmp_e", from: "premium", to: "platinum", atMs: Fixture.utc(2026, 4, 20)),
@@ -62,15 +62,15 @@ struct OverviewExportTests {
     func export() async throws {
         let start = Fixture.utc(2026, 4, 1)
         let harness = try Fixture.harness(at: start)
-        try harness.deliver([
+        try harness.deliverInTurn([
             Fixture.provisioned("cmp_a", tier: "basic", atMs: start, keyPrefix: "AAA"),
             Fixture.provisioned("cmp_b", tier: "premium", atMs: start, keyPrefix: "BBB"),
         ])
         let change = Fixture.tierChanged("cmp_a", from: "basic", to: "premium", atMs: Fixture.utc(2026, 4, 16))
-        try harness.deliver([change])
+        try harness.deliverInTurn([change])
         try harness.setClock(Fixture.utc(2026, 5, 1))
         _ = try await harness.runCycle()
-        try harness.deliver([Fixture.suspended("cmp_a", atMs: Fixture.utc(2026, 5, 11))])
+        try harness.deliverInTurn([Fixture.suspended("cmp_a", atMs: Fixture.utc(2026, 5, 11))])
 
         let export = try await harness.call("billing.export", ["company_id": "cmp_a"], as: .service)
 

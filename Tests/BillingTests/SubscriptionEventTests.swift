@@ -34,9 +34,9 @@ struct SubscriptionEventTests {
         let harness = try Fixture.harness(at: start)
         let first = Fixture.provisioned("cmp_a", tier: "basic", atMs: start)
 
-        #expect(try harness.deliver([first]) == 1)
-        #expect(try harness.deliver([first]) == 0)
-        try harness.deliver([Fixture.provisioned("cmp_a", tier: "platinum", atMs: start + 3 * Fixture.dayMs)])
+        #expect(try harness.deliverInTurn([first]) == 1)
+        #expect(try harness.deliverInTurn([first]) == 0)
+        try harness.deliverInTurn([Fixture.provisioned("cmp_a", tier: "platinum", atMs: start + 3 * Fixture.dayMs)])
 
         let subscription = try await harness.subscription("cmp_a")
         #expect(subscription["tier"] == "basic")
@@ -85,11 +85,11 @@ struct SubscriptionEventTests {
     func downgradeHalfway() async throws {
         let start = Fixture.utc(2026, 4, 1)
         let harness = try Fixture.harness(at: start)
-        try harness.deliver([Fixture.provisioned("cmp_a", tier: "premium", atMs: start)])
+        try harness.deliverInTurn([Fixture.provisioned("cmp_a", tier: "premium", atMs: start)])
 
         let change = Fixture.tierChanged("cmp_a", from: "premium", to: "basic", atMs: Fixture.utc(2026, 4, 16))
 
-        try harness.deliver([change])
+        try harness.deliverInTurn([change])
 
         let subscription = try await harness.subscription("cmp_a")
         #expect(subscription["price_cents"] == 1_000)
@@ -101,19 +101,19 @@ struct SubscriptionEventTests {
     func roundingThroughTheService() async throws {
         let start = Fixture.utc(2026, 4, 1)
         let harness = try Fixture.harness(at: start)
-        try harness.deliver([
+        try harness.deliverInTurn([
             Fixture.provisioned("cmp_a", tier: "basic", atMs: start),
             Fixture.provisioned("cmp_b", tier: "platinum", atMs: start, keyPrefix: "BETA"),
         ])
 
         // 10 of 30 days gone: 19000 * 20/30 = 12666.67 and -15000 * 20/30 = -10000 exactly.
         let changeAt = Fixture.utc(2026, 4, 11)
-        try harness.deliver([
+        try harness.deliverInTurn([
             Fixture.tierChanged("cmp_a", from: "basic", to: "platinum", atMs: changeAt),
             Fixture.tierChanged("cmp_b", from: "platinum", to: "premium", atMs: changeAt),
         ])
         // One third of the remaining 20 days later, back down: -19000 * (40/3 days) / 30 days = -8444.44.
-        try harness.deliver([
+        try harness.deliverInTurn([
             Fixture.tierChanged("cmp_a", from: "platinum", to: "basic", atMs: changeAt + 20 * Fixture.dayMs / 3)
         ])
 
@@ -125,11 +125,11 @@ struct SubscriptionEventTests {
     func repeatedTierChange() async throws {
         let start = Fixture.utc(2026, 4, 1)
         let harness = try Fixture.harness(at: start)
-        try harness.deliver([Fixture.provisioned("cmp_a", atMs: start)])
+        try harness.deliverInTurn([Fixture.provisioned("cmp_a", atMs: start)])
 
         let at = Fixture.utc(2026, 4, 16)
-        try harness.deliver([Fixture.tierChanged("cmp_a", from: "basic", to: "premium", atMs: at)])
-        try harness.deliver([Fixture.tierChanged("cmp_a", from: "basic", to: "premium", atMs: at)])
+        try harness.deliverInTurn([Fixture.tierChanged("cmp_a", from: "basic", to: "premium", atMs: at)])
+        try harness.deliverInTurn([Fixture.tierChanged("cmp_a", from: "basic", to: "premium", atMs: at)])
 
         #expect(try await harness.pendingItems("cmp_a").lineAmounts == [2_000])
         let export = try await harness.call("billing.export", ["company_id": "cmp_a"], as: .service)
@@ -153,5 +153,35 @@ struct SubscriptionEventTests {
         }
         #expect(badTier?.status == .invalidArgument)
         #expect(badTier?.message.contains("gold") == true)
+    }
+
+    @Test("events dated after the clock")
+    func futureEvents() async throws {
+        let start = Fixture.utc(2026, 4, 1)
+        let harness = try Fixture.harness(at: start)
+        try harness.deliver([Fixture.provisioned("cmp_a", atMs: start)])
+
+        // Years ahead: nothing is applied, and no period that has not begun is invoiced.
+        let future = #expect(throws: RPCError.self) {
+            try harness.deliver([
+                Fixture.tierChanged("cmp_a", from: "basic", to: "platinum", atMs: Fixture.utc(2030, 3, 17))
+            ])
+        }
+        #expect(future?.status == .invalidArgument)
+        #expect(future?.details?["field"] == "payload.at_ms")
+        #expect(future?.message.contains("2030-03-17T00:00:00.000Z") == true)
+        #expect(try harness.storedInvoices("cmp_a") == [])
+        #expect(try await harness.subscription("cmp_a")["tier"] == "basic")
+
+        // A minute ahead is a skew between two readings of the clock, so the change applies now: at the
+        // start of April, a whole month at Premium's price.
+        try harness.deliver([Fixture.tierChanged("cmp_a", from: "basic", to: "premium", atMs: start + 60_000)])
+        #expect(try await harness.pendingItems("cmp_a").lineAmounts == [4_000])
+
+        let textTime = Fixture.event("company.suspended", ["company_id": "cmp_a", "at_ms": "soon"], atMs: start)
+        let notInteger = #expect(throws: RPCError.self) { try harness.deliver([textTime]) }
+        #expect(notInteger?.details?["field"] == "payload.at_ms")
+        #expect(notInteger?.message.contains("not an integer") == true)
+        #expect(try await harness.subscription("cmp_a")["status"] == "active")
     }
 }
