@@ -12,6 +12,26 @@ enum EventInbox {
         let applied: Int
         let duplicates: Int
         let rejected: Int
+        /// The rejected events with their errors, in the order sent.
+        let rejections: [Rejection]
+    }
+
+    /// An event that a handler rejected for good, with the error it gave.
+    struct Rejection: Codable, Sendable, MemberSchemaProviding {
+        let eventID: String
+        let topic: String
+        let status: String
+        let message: String
+        let details: JSONValue?
+
+        enum CodingKeys: String, CodingKey {
+            case eventID = "event_id"
+            case topic, status, message, details
+        }
+
+        static var memberSchemas: [String: JSONValue] {
+            [CodingKeys.details.rawValue: ["type": ["object", "null"]]]
+        }
     }
 
     /// - Parameter recipient: this process's name. A delivery whose `to` names another process is
@@ -55,8 +75,12 @@ enum EventInbox {
                 )
             }
             var events: [MeshEvent] = []
-            for item in list {
-                events.append(try MeshEvent(json: item))
+            for (index, item) in list.enumerated() {
+                do throws(RPCError) {
+                    events.append(try MeshEvent(json: item))
+                } catch {
+                    throw error.atEvent(index)
+                }
             }
             let prune = try pruning(params, events: events)
 
@@ -66,7 +90,7 @@ enum EventInbox {
             let result = try await store.write { connection in
                 var applied = 0
                 var duplicates = 0
-                var rejected = 0
+                var rejections: [Rejection] = []
                 for event in received {
                     // The batch's cursor covers this event, so it was delivered before. Its inbox row may be
                     // pruned, which leaves the cursor as the only record of the repeat. Only the batch's own
@@ -91,7 +115,10 @@ enum EventInbox {
                         }
                         applied += 1
                     } catch let error as RPCError {
-                        rejected += 1
+                        rejections.append(
+                            Rejection(
+                                eventID: event.eventID, topic: event.topic, status: error.status.name,
+                                message: error.message, details: error.details))
                         logger.error(
                             "event.rejected",
                             ["event": event.eventID, "topic": event.topic, "error": error.description])
@@ -100,7 +127,8 @@ enum EventInbox {
                 if let prune {
                     try connection.pruneInbox(source: prune.source, deliveredThrough: prune.through)
                 }
-                return DeliverResult(applied: applied, duplicates: duplicates, rejected: rejected)
+                return DeliverResult(
+                    applied: applied, duplicates: duplicates, rejected: rejections.count, rejections: rejections)
             }
             afterCommit()
             return try JSONValue(encoding: result)

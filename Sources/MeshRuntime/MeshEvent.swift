@@ -113,3 +113,17 @@ extension Connection {
         )
     }
 }
+
+extension RPCError {
+    /// Returns the error of an invalid event with the event's position in the batch: `events[].source`
+    /// becomes `events[2].source`, and the message starts with `events[2]: `.
+    func atEvent(_ index: Int) -> RPCError {
+        var error = self
+        error.message = "events[\(index)]: " + message
+        if var details = details?.objectValue, let field = details["field"]?.stringValue {
+            details["field"] = .string(field.replacingOccurrences(of: "events[]", with: "events[\(index)]"))
+            error.details = .object(details)
+        }
+        return error
+    }
+}

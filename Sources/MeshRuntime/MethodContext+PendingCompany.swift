@@ -18,7 +18,8 @@ extension MethodContext {
         }
     }
 
-    /// Returns `pending` when tenancy has the company or fails to reply, else a final NOT_FOUND.
+    /// Returns `pending` when tenancy has the company, a final NOT_FOUND when it has not, and `pending`
+    /// with the reason added when tenancy does not reply.
     ///
     /// Tenancy gets half the caller's remaining budget, and at most a second, so that a tenancy that
     /// does not reply still leaves time to return the retryable error.
@@ -31,9 +32,25 @@ extension MethodContext {
             return pending
         } catch {
             guard error.status == .notFound else {
-                return pending
+                return unconfirmed(pending, tenancyError: error)
             }
             return RPCError.notFound("company", companyID)
         }
+    }
+
+    /// Returns `pending` with the reason that tenancy could not confirm the company. The company may
+    /// still exist, so the error stays retryable, but the id may as well be mistyped, and a service that
+    /// runs alone learns of companies only from events delivered to it.
+    private func unconfirmed(_ pending: RPCError, tenancyError: RPCError) -> RPCError {
+        var details = pending.details?.objectValue ?? [:]
+        details["tenancy_status"] = .string(tenancyError.status.name)
+
+        return RPCError(
+            pending.status,
+            "\(pending.message). Tenancy did not reply to confirm the company (\(tenancyError.status.name): \(tenancyError.message.clipped)); when this service runs alone, deliver the company's company.provisioned event to it first",
+            details: .object(details),
+            retryAfterMs: pending.retryAfterMs,
+            retryable: pending.retryable
+        )
     }
 }

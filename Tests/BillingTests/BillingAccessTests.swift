@@ -88,7 +88,13 @@ struct BillingAccessTests {
         }
 
         #expect(error?.status == .notFound)
+        #expect(error?.retryable == true)
         #expect(error?.message.contains("shortly after the company is provisioned") == true)
+
+        // The harness runs billing alone, so tenancy cannot confirm the company, and the message names that.
+        #expect(error?.message.contains("Tenancy did not reply") == true)
+        #expect(error?.message.contains("deliver the company's company.provisioned event") == true)
+        #expect(error?.details?["tenancy_status"] != nil)
     }
 
     @Test("invoices reject the member role")

@@ -97,9 +97,13 @@ enum EchoService: MeshService {
             EchoResult(text: try context.requireCaller().kind.rawValue)
         }
         // Each `echo.noted` event stores its payload's text, so event delivery can be tested end to end.
+        // An event without a text is rejected for good, as a service rejects an event it can never apply.
         parts.eventHandlers["echo.noted"] = { event, connection in
-            try connection.execute(
-                "INSERT INTO notes (text) VALUES (?)", [.text(event.payload["text"]?.stringValue ?? "")])
+            guard let text = event.payload["text"]?.stringValue else {
+                throw RPCError.invalidArgument(
+                    field: "payload.text", "echo.noted event \(event.eventID) needs a string text in its payload")
+            }
+            try connection.execute("INSERT INTO notes (text) VALUES (?)", [.text(text)])
         }
         return parts
     }

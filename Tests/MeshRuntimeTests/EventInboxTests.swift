@@ -124,6 +124,39 @@ import Testing
         #expect(try noteCount() == 0)
     }
 
+    @Test func replyNamesRejectedEvents() async throws {
+        var textless = event(2).objectValue ?? [:]
+        textless["payload"] = [:]
+
+        let reply = try await deliver([event(1), .object(textless)], deliveredThrough: nil)
+
+        #expect(reply["applied"] == 1)
+        #expect(reply["rejected"] == 1)
+        let rejection = try #require(reply["rejections"]?.arrayValue?.first)
+        #expect(reply["rejections"]?.arrayValue?.count == 1)
+        #expect(rejection["event_id"] == "evt_publisher_2")
+        #expect(rejection["topic"] == "echo.noted")
+        #expect(rejection["status"] == "INVALID_ARGUMENT")
+        #expect(rejection["message"]?.stringValue?.contains("needs a string text") == true)
+        #expect(rejection["details"]?["field"] == "payload.text")
+        // The rejected id stays in the inbox: sent again, it is a duplicate.
+        #expect(try inboxIDs() == ["evt_publisher_1", "evt_publisher_2"])
+    }
+
+    @Test func invalidEventNamesItsPosition() async throws {
+        var sourceless = event(2).objectValue ?? [:]
+        sourceless["source"] = nil
+
+        let error = await #expect(throws: RPCError.self) {
+            _ = try await deliver([event(1), .object(sourceless)], deliveredThrough: nil)
+        }
+
+        #expect(error?.status == .invalidArgument)
+        #expect(error?.details?["field"] == "events[1].source")
+        #expect(error?.message.hasPrefix("events[1]: event evt_publisher_2 needs source") == true)
+        #expect(try noteCount() == 0)
+    }
+
     @Test func rejectsSeqBelowOne() async throws {
         var bad = event(1).objectValue ?? [:]
         bad["seq"] = 0
