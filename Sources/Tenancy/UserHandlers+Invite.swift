@@ -30,8 +30,8 @@ extension UserHandlers {
                 request, companyID: params.companyID, caller: caller, atMs: now, context: context, env: env
             ) { _, connection in
                 try invite(
-                    companyID: params.companyID, email: email, name: name, role: role, caller: caller, atMs: now,
-                    in: connection
+                    companyID: params.companyID, email: email, name: name, role: role, roleGiven: params.role != nil,
+                    caller: caller, atMs: now, in: connection
                 )
             }
         }
@@ -39,11 +39,15 @@ extension UserHandlers {
 
     /// Invites a new user, or sends a fresh invitation to one who is still invited. Counting seats and
     /// inserting share one transaction, so concurrent invitations cannot pass the limit.
+    ///
+    /// - Parameter roleGiven: whether the call named `role`; a fresh invitation without one keeps the
+    ///   stored role.
     static func invite(
         companyID: String,
         email: String,
         name: String,
         role: Role,
+        roleGiven: Bool,
         caller: Caller,
         atMs now: Int64,
         in connection: Connection
@@ -64,6 +68,19 @@ extension UserHandlers {
                     .alreadyExists,
                     "\(email) is already a user of company \(company.id); \(hint)",
                     details: ["user_id": .string(existing.id), "email": .string(email)]
+                )
+            }
+            // A fresh invitation keeps the stored name and role, so a call that names others would
+            // succeed without doing what it requests.
+            guard existing.role == role || !roleGiven, existing.name == name else {
+                throw RPCError(
+                    .alreadyExists,
+                    "\(email) is already invited to company \(company.id) as \(existing.role.rawValue) under the name '\(existing.name.clipped)'; to send a fresh invitation, call users.invite with that name and role, and to change the role, call users.setRole for user \(existing.id) first",
+                    details: [
+                        "user_id": .string(existing.id), "email": .string(email),
+                        "role": .string(existing.role.rawValue),
+                        "name": .string(existing.name),
+                    ]
                 )
             }
             // Once every invitation of the user has expired, the user has no seat and takes one again.

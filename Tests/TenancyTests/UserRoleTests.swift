@@ -106,6 +106,45 @@ import Testing
         #expect(error?.message.contains("admin role") == true)
     }
 
+    @Test func reinviteWithAnotherRoleIsRejected() async throws {
+        let harness = try TenancyHarness()
+        let company = try await harness.onboard()
+        let invite: JSONValue = [
+            "company_id": .string(company.companyID), "email": "bob@tech.example", "name": "Bob", "role": "member",
+        ]
+        let first = try await harness.call("users.invite", invite, as: company.owner)
+        let userID = try #require(first["user"]?["user_id"]?.stringValue)
+
+        var promoted = invite.objectValue ?? [:]
+        promoted["role"] = "admin"
+        let roleError = await expectFailure(.alreadyExists) {
+            try await harness.call("users.invite", .object(promoted), as: company.owner)
+        }
+        #expect(roleError?.message.contains("already invited") == true)
+        #expect(roleError?.message.contains("as member under the name 'Bob'") == true)
+        #expect(roleError?.message.contains("users.setRole for user \(userID)") == true)
+        #expect(roleError?.details?["role"] == "member")
+
+        var renamed = invite.objectValue ?? [:]
+        renamed["name"] = "Robert"
+        _ = await expectFailure(.alreadyExists) {
+            try await harness.call("users.invite", .object(renamed), as: company.owner)
+        }
+
+        // The same name and role still send a fresh invitation, and so does leaving the role out.
+        let again = try await harness.call("users.invite", invite, as: company.owner)
+        #expect(again["user"]?["user_id"]?.stringValue == userID)
+        #expect(again["user"]?["role"] == "member")
+
+        var admin = invite.objectValue ?? [:]
+        admin["email"] = "ann@tech.example"
+        admin["role"] = "admin"
+        _ = try await harness.call("users.invite", .object(admin), as: company.owner)
+        admin["role"] = nil
+        let roleLeftOut = try await harness.call("users.invite", .object(admin), as: company.owner)
+        #expect(roleLeftOut["user"]?["role"] == "admin")
+    }
+
     @Test func everyRoleCanReadUsers() async throws {
         let harness = try TenancyHarness()
         let company = try await harness.onboard()
