@@ -116,14 +116,14 @@ public struct ExportPosition: Sendable, Equatable {
         return ["list": .int(Int64(list)), "after": values.map { .array($0) } ?? .null]
     }
 
-    /// The error for a position that no page returned.
+    /// The error for a position that no page returned. Tenancy seals each position into the cursor of
+    /// `companies.exportPage`, so only a direct call of a service's `exportPage` can send one.
     static let invalid = RPCError.invalidArgument(
-        field: "cursor",
-        "cursor holds a position this export never returned; pass next_cursor from the previous page "
-            + "unchanged, or leave it out to start the export again")
+        field: "position",
+        "position is not one that this export returned; pass the previous page's next unchanged, "
+            + "or leave it out to start the export again")
 
-    /// Reads a position written by `json`. A position comes only from the cursor of
-    /// `companies.exportPage`, so an invalid one is reported as an invalid `cursor`.
+    /// Reads a position written by `json`.
     public init(json: JSONValue) throws(RPCError) {
         let invalid = Self.invalid
         guard let list = json["list"]?.intValue, list >= 0, list < Int64(Int32.max) else {
@@ -151,7 +151,7 @@ public struct ExportPageParams: Codable, Sendable, MemberSchemaProviding {
     public var companyID: String
     /// The `next` of the previous page; absent for the first page.
     public var position: JSONValue?
-    /// The size a page stops short of, 512 KiB when absent.
+    /// The size a page stops short of, 1 KiB to 64 MiB, and 512 KiB when absent.
     public var maximumBytes: Int?
 
     public static let defaultMaximumBytes = 512 * 1024
@@ -200,7 +200,9 @@ extension ExportPlan {
         {
             throw ExportPosition.invalid
         }
-        let maximumBytes = min(max(params.maximumBytes ?? ExportPageParams.defaultMaximumBytes, 1_024), 64 << 20)
+        let maximumBytes = try PageLimit.check(
+            params.maximumBytes, defaultLimit: ExportPageParams.defaultMaximumBytes, maximum: 64 << 20, minimum: 1_024,
+            field: "maximum_bytes")
         let page = try page(companyID: params.companyID, from: position, maximumBytes: maximumBytes, connection)
         return ExportPage(part: .object(page.part), next: page.next?.json ?? .null)
     }

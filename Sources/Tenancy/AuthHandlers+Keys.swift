@@ -81,6 +81,11 @@ extension AuthHandlers {
             scope: .company
         ) { (params: RevokeKeyParams, context) -> KeyView in
             let caller = try TenancyAccess.require(context, method: context.method)
+            guard !params.keyID.allSatisfy(\.isWhitespace) else {
+                throw RPCError.invalidArgument(
+                    field: "key_id",
+                    "key_id is empty; pass the key_id of the key to revoke, as auth.listKeys returns it")
+            }
             let companyID = try companyID(params.companyID, caller: caller)
             let now = env.clock.nowMs()
 

@@ -66,15 +66,23 @@ extension CompanyHandlers {
             let request = ExportPageParams(companyID: company.id, position: cursor.position, maximumBytes: pageBytes)
 
             let page: ExportPage
-            if cursor.service == "tenancy" {
-                page = try await env.store.read { connection in
-                    try CompanyExport.plan(company, atMs: now).page(request, connection)
+            do {
+                if cursor.service == "tenancy" {
+                    page = try await env.store.read { connection in
+                        try CompanyExport.plan(company, atMs: now).page(request, connection)
+                    }
+                } else {
+                    let reply = try await CompanyExport.peer(
+                        cursor.service, method: CompanyExport.pageMethod(of: cursor.service), companyID: company.id,
+                        params: try JSONValue(encoding: request), context: context)
+                    page = try reply.decode(ExportPage.self)
                 }
-            } else {
-                let reply = try await CompanyExport.peer(
-                    cursor.service, method: CompanyExport.pageMethod(of: cursor.service), companyID: company.id,
-                    params: try JSONValue(encoding: request), context: context)
-                page = try reply.decode(ExportPage.self)
+            } catch let error as RPCError where error.details?["field"] == "position" {
+                // The position came from the caller's cursor, so the cursor is what to fix.
+                throw RPCError.invalidArgument(
+                    field: "cursor",
+                    "cursor holds a position this export never returned; pass next_cursor from the previous page unchanged, or leave it out to start the export again"
+                )
             }
 
             var document = cursor.service == "tenancy" ? page.part.objectValue ?? [:] : [cursor.service: page.part]

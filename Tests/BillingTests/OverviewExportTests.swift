@@ -115,4 +115,26 @@ struct OverviewExportTests {
         #expect(empty["line_items"] == [])
         #expect(byUser?.status == .permissionDenied)
     }
+
+    @Test("export page params checked")
+    func exportPageParams() async throws {
+        let start = Fixture.utc(2026, 4, 1)
+        let harness = try Fixture.harness(at: start)
+        try harness.deliver([Fixture.provisioned("cmp_a", atMs: start)])
+
+        for bytes in [-5, 0, 1_023, (64 << 20) + 1] {
+            let error = await #expect(throws: RPCError.self) {
+                try await harness.call(
+                    "billing.exportPage", ["company_id": "cmp_a", "maximum_bytes": .int(Int64(bytes))], as: .service)
+            }
+            #expect(error?.status == .invalidArgument)
+            #expect(error?.details?["field"] == "maximum_bytes")
+        }
+
+        let position = await #expect(throws: RPCError.self) {
+            try await harness.call("billing.exportPage", ["company_id": "cmp_a", "position": ["x": 1]], as: .service)
+        }
+        #expect(position?.details?["field"] == "position")
+        #expect(position?.message.contains("previous page's next") == true)
+    }
 }

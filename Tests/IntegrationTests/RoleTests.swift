@@ -46,6 +46,8 @@ struct RoleTests {
                         "\(name): \(outcome.summary)")
                     #expect(
                         outcome.error?.details?["role"]?.stringValue == role.rawValue, "\(name): \(outcome.summary)")
+                    #expect(
+                        outcome.error?.message.contains("users.setRole") == true, "\(name): \(outcome.summary)")
                 } else if role == minimum {
                     #expect(
                         outcome.status != .permissionDenied, "\(role.rawValue) may call \(name): \(outcome.summary)")

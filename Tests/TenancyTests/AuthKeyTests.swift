@@ -177,6 +177,19 @@ import Testing
         #expect(revoked["revoked_at_ms"]?.intValue == harness.clock.nowMs())
     }
 
+    @Test func emptyKeyIDIsInvalid() async throws {
+        let harness = try TenancyHarness()
+        let company = try await harness.onboard()
+
+        for keyID in ["", "  "] {
+            let error = await expectFailure(.invalidArgument) {
+                try await harness.call("auth.revokeKey", ["key_id": .string(keyID)], as: company.owner)
+            }
+            #expect(error?.details?["field"] == "key_id")
+            #expect(error?.message.contains("auth.listKeys") == true)
+        }
+    }
+
     @Test func viewerCannotCreateKeys() async throws {
         let harness = try TenancyHarness()
         let company = try await harness.onboard()
