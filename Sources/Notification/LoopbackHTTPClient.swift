@@ -125,7 +125,7 @@ struct LoopbackHTTPClient: Sendable {
             if let headerEnd = received.headerEnd {
                 guard let status = statusCode(of: received[..<headerEnd]) else {
                     return .uncertain(
-                        "the receiver took the request, but its response did not start with an HTTP/1.x status line")
+                        "the request went out, but the response did not start with an HTTP/1.x status line")
                 }
                 if (100..<200).contains(status) && status != 101 {
                     received.removeFirst(headerEnd)
@@ -139,25 +139,25 @@ struct LoopbackHTTPClient: Sendable {
             }
 
             guard limitWait(socketFD, until: deadline) else {
-                return .uncertain("the receiver took the request but sent no response: timed out")
+                return .uncertain("the request went out, but the receiver sent no response: timed out")
             }
             let count = chunk.withUnsafeMutableBytes { buffer in
                 retryingInterrupts { Int32(recv(socketFD, buffer.baseAddress, buffer.count, 0)) }
             }
             guard count >= 0 else {
-                return .uncertain("the receiver took the request but sent no response: \(errorText())")
+                return .uncertain("the request went out, but the receiver sent no response: \(errorText())")
             }
             closed = count == 0
             received.append(contentsOf: chunk[..<Int(count)])
         }
 
         if received.isEmpty {
-            return .uncertain("the receiver took the request and closed the connection without a response")
+            return .uncertain("the request went out, and the receiver closed the connection without a response")
         }
         // Headers cut short by the close or the size cap: the status line alone decides.
         guard let status = statusCode(of: received[...]), !(100..<200).contains(status) else {
             return .uncertain(
-                "the receiver took the request, but its response did not start with an HTTP/1.x status line")
+                "the request went out, but the response did not start with an HTTP/1.x status line")
         }
         return (200..<300).contains(status)
             ? .delivered(status: status) : .failed("the receiver responded HTTP \(status)")

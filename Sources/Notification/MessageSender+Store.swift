@@ -9,8 +9,21 @@ extension MessageSender {
     /// So an attempt still marked started when a pass begins was cut off: the process stopped in the middle
     /// of it, or its outcome could not be stored. The receiver may or may not have that message, and sending
     /// it again could deliver it twice, so it is dead until an operator retries it.
+    ///
+    /// A message abandoned while its attempt ran (its company changed its webhook) is dead already. It keeps
+    /// its status, and the note that the receiver may have it is added to its error.
     static func abandonCutOffAttempts(_ channel: MessageChannel, in connection: Connection) throws -> [String] {
-        try connection.query(
+        try connection.execute(
+            """
+            UPDATE messages SET attempt_started_ms = NULL,
+                last_error = last_error || '; attempt ' || attempts || ' was cut off before its outcome was '
+                    || 'stored, so the receiver may or may not have the message'
+            WHERE channel = ? AND status = 'dead' AND attempt_started_ms IS NOT NULL
+            """,
+            [.text(channel.rawValue)]
+        )
+
+        return try connection.query(
             """
             UPDATE messages SET status = 'dead', next_attempt_ms = NULL, attempt_started_ms = NULL,
                 last_error = 'attempt ' || attempts || ' was cut off before its outcome was stored, so the receiver '
@@ -117,7 +130,23 @@ extension MessageSender {
                 ]
             )
         }
-        return connection.changes == 1 ? status : nil
+        let changed = connection.changes == 1
+
+        // A message abandoned during the attempt is dead already, and only the attempt's mark is left to
+        // clear. When the receiver may have it, its error records that.
+        var note: SQLValue = .null
+        if case .uncertain(let problem) = outcome {
+            note = .text("attempt \(attempt.number) was under way: \(problem), so the receiver may have the message")
+        }
+        try connection.execute(
+            """
+            UPDATE messages SET attempt_started_ms = NULL,
+                last_error = CASE WHEN ? IS NULL THEN last_error ELSE last_error || '; ' || ? END
+            WHERE message_id = ? AND attempts = ? AND attempt_started_ms IS NOT NULL
+            """,
+            [note, note, .text(attempt.messageID), .integer(Int64(attempt.number))]
+        )
+        return changed ? status : nil
     }
 
     /// Makes the message of `attempt` dead with `reason`, unless it changed since the attempt began.

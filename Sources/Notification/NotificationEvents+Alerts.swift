@@ -17,6 +17,18 @@ extension NotificationEvents {
         let tier = try Tier.parse(try payload.string("tier"), field: payload.field("tier"))
         let atMs = payload.instant("at_ms")
 
+        // The gateway publishes call warnings up to a second late, and events of two publishers have no
+        // order, so a warning can arrive after a tier change. Its figures then describe the old tier.
+        guard tier == company.tier else {
+            logger.info(
+                "usage_warning.skipped",
+                [
+                    "company_id": company.companyID, "event": event.eventID, "warning_tier": tier.rawValue,
+                    "tier": company.tier.rawValue,
+                ])
+            return
+        }
+
         let messages = try ownerMessages(company, kind: .usageWarning, dateMs: atMs, in: connection) { ownerName in
             MessageTemplates.usageWarning(
                 company: company.name, ownerName: ownerName, limit: limit, percent: percent, current: current,

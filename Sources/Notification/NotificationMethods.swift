@@ -79,7 +79,7 @@ enum NotificationMethods {
             "notifications.alerts",
             summary: "Lists the operator alerts that fired, newest first, with the figures that fired them.",
             scope: .root
-        ) { (params: ListAlertsParams, context) -> AlertPage in
+        ) { (params: OperatorPageParams, context) -> AlertPage in
             _ = try context.requireRoot()
 
             let limit = try PageLimit.check(params.limit, defaultLimit: defaultPageSize, maximum: maximumPageSize)
@@ -89,6 +89,22 @@ enum NotificationMethods {
                 try AlertView.page(beforeSeq: beforeSeq, limit: limit, in: connection)
             }
             return AlertPage(alerts: page.alerts, nextCursor: page.nextCursor)
+        }
+
+        methods.register(
+            "notifications.deadLetters",
+            summary: "Lists the dead-lettered messages of every company and the operator's alerts, newest first.",
+            scope: .root
+        ) { (params: OperatorPageParams, context) -> MessagePage in
+            _ = try context.requireRoot()
+
+            let limit = try PageLimit.check(params.limit, defaultLimit: defaultPageSize, maximum: maximumPageSize)
+            let beforeSeq = try PageLimit.sequence(params.cursor, method: context.method)
+
+            let page = try await store.read { connection in
+                try MessageView.deadLetters(beforeSeq: beforeSeq, limit: limit, in: connection)
+            }
+            return MessagePage(messages: page.messages, nextCursor: page.nextCursor)
         }
 
         methods.register(
@@ -165,6 +181,19 @@ enum NotificationMethods {
                 .failedPrecondition,
                 "message \(messageID) is \(message.status.rawValue), not dead; only dead-lettered messages can be retried",
                 details: ["message_id": .string(messageID), "status": .string(message.status.rawValue)]
+            )
+        }
+        // A message abandoned while its attempt ran is dead, but that attempt may still deliver it, and a
+        // reset now would send it a second time.
+        let started = try connection.scalarInt(
+            "SELECT attempt_started_ms FROM messages WHERE message_id = ?", [.text(messageID)])
+        if let started {
+            throw RPCError(
+                .failedPrecondition,
+                "message \(messageID) is being sent right now (attempt \(message.attempts) began at \(UTCTime.iso8601(milliseconds: started))); wait for that attempt's outcome with notifications.get, and retry only if the message is still dead",
+                details: ["message_id": .string(messageID), "attempt": .int(Int64(message.attempts))],
+                retryAfterMs: 1_000,
+                retryable: true
             )
         }
         guard message.channel == .webhook || relayed else {

@@ -126,5 +126,13 @@ enum NotificationMigrations {
                 SELECT company_id, owner_user_id, owner_email, owner_name, 'owner', 'active', 1, 0 FROM companies;
                 """
         ),
+        Migration(
+            id: 7,
+            name: "dead letters index",
+            sql: """
+                -- notifications.deadLetters reads the few dead messages among all, newest first.
+                CREATE INDEX messages_dead ON messages (seq) WHERE status = 'dead';
+                """
+        ),
     ]
 }

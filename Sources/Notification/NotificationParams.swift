@@ -54,8 +54,8 @@ struct ExportParams: Codable, Sendable {
     }
 }
 
-/// Params of `notifications.alerts`.
-struct ListAlertsParams: Codable, Sendable {
+/// Params of the operator's lists, `notifications.alerts` and `notifications.deadLetters`.
+struct OperatorPageParams: Codable, Sendable {
     /// 1 to 200; 50 when absent.
     let limit: Int?
     /// `next_cursor` of the previous page.

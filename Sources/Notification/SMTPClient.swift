@@ -42,7 +42,9 @@ struct SMTPClient: Sendable {
 
         let reason = String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         if result == -2 {
-            return .uncertain("the SMTP relay at \(url) took the whole message but sent no final reply (\(reason))")
+            return .uncertain(
+                "the connection to the SMTP relay at \(url) failed during or after the message data, before the relay's final reply (\(reason))"
+            )
         }
         // A rejection's reply code is clearer than libcurl's wording for it. In SMTP a 5xx reply is a
         // permanent refusal and a 4xx one a temporary refusal.

@@ -17,6 +17,7 @@ public enum Permissions {
         "billing.runCycle",
         "notifications.retry",
         "notifications.alerts",
+        "notifications.deadLetters",
     ]
 
     /// Methods anyone may call without an API key.

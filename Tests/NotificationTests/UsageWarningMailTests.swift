@@ -65,6 +65,23 @@ import Testing
         #expect(mail.body.contains("until the next UTC midnight"))
     }
 
+    @Test func warningOfAnOldTierIsSkipped() async throws {
+        let harness = try NotificationHarness()
+        let now = harness.clock.nowMs()
+        try harness.deliver([Fixture.provisioned("cmp_a", token: Fixture.token(), at: now)])
+
+        // The upgrade arrives first, then the gateway's warning of the 800th Basic call of the day.
+        let stale = warning("api_calls_per_day", percent: 80, current: 800, allowed: 1_000, day: "2026-01-01", at: now)
+        try harness.deliver([Fixture.tierChanged("cmp_a", from: "basic", to: "premium", at: now + 1), stale])
+
+        let listed = try await harness.call("notifications.list", ["company_id": "cmp_a"])
+        let kinds = listed["messages"]?.arrayValue?.compactMap { $0["kind"]?.stringValue } ?? []
+        #expect(kinds == ["tier_changed", "welcome"])
+        #expect(
+            harness.logs.captured.contains { $0.contains("usage_warning.skipped") && $0.contains("warning_tier=basic") }
+        )
+    }
+
     @Test func customFieldWarningNamesTheWayOut() throws {
         let harness = try NotificationHarness()
         let now = harness.clock.nowMs()

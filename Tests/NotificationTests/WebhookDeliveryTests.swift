@@ -237,7 +237,7 @@ import Testing
         let outcome = await client.post(
             try WebhookTarget.parse(receiver.url()), body: Array(#"{"text":"slow"}"#.utf8), messageID: "msg_slow")
 
-        #expect(outcome == .uncertain("the receiver took the request but sent no response: timed out"))
+        #expect(outcome == .uncertain("the request went out, but the receiver sent no response: timed out"))
         #expect(receiver.requests.count == 1)
     }
 
@@ -284,6 +284,118 @@ import Testing
         }
         #expect(refused?.status == .failedPrecondition)
         #expect(receiver.requests.isEmpty)
+    }
+
+    @Test(arguments: [true, false])
+    func abandonedPostInFlightIsNotRetried(delivered: Bool) async throws {
+        let receiver = try LoopbackReceiver(failFirst: 0)
+        defer { receiver.stop() }
+        let harness = try premiumHarness(webhookURL: receiver.url("/a"))
+        let now = harness.clock.nowMs()
+        try harness.deliver([Fixture.tierChanged("cmp_a", from: "premium", to: "platinum", at: now)])
+        let attempt = try #require(
+            try harness.store.writeSync { try MessageSender.startNextAttempt(.webhook, now: now, in: $0) })
+
+        // While the post is under way, the company points its webhook elsewhere and straight back.
+        try harness.deliver([
+            Fixture.configured(
+                "cmp_a", integrations: ["email", "slack_webhook"], webhookURL: receiver.url("/b"), at: now),
+            Fixture.configured(
+                "cmp_a", integrations: ["email", "slack_webhook"], webhookURL: receiver.url("/a"), at: now),
+        ])
+        let abandoned = try await onlyWebhookMessage(harness)
+        #expect(abandoned["status"] == "dead")
+
+        let busy = await #expect(throws: RPCError.self) {
+            try await harness.call("notifications.retry", ["message_id": abandoned["message_id"] ?? .null])
+        }
+        #expect(busy?.status == .failedPrecondition)
+        #expect(busy?.retryable == true)
+        #expect(busy?.message.contains("is being sent right now") == true)
+
+        let outcome: DeliveryOutcome = delivered ? .delivered(status: 200) : .uncertain("the receiver sent no response")
+        try harness.store.writeSync { connection in
+            _ = try MessageSender.record(outcome, for: attempt, now: now, in: connection)
+        }
+        let settled = try await onlyWebhookMessage(harness)
+        if delivered {
+            // The post that was under way arrived, so the message is sent and is never posted again.
+            #expect(settled["status"] == "sent")
+            let sent = await #expect(throws: RPCError.self) {
+                try await harness.call("notifications.retry", ["message_id": settled["message_id"] ?? .null])
+            }
+            #expect(sent?.message.contains("not dead") == true)
+        } else {
+            #expect(settled["status"] == "dead")
+            #expect(settled["last_error"]?.stringValue?.contains("the receiver may have the message") == true)
+            let retried = try await harness.call("notifications.retry", ["message_id": settled["message_id"] ?? .null])
+            #expect(retried["status"] == "pending")
+        }
+        #expect(try await sender(harness).sendDue().delivered == (delivered ? 0 : 1))
+    }
+
+    @Test func abandonedPostCutOffCanBeRetried() async throws {
+        let receiver = try LoopbackReceiver(failFirst: 0)
+        defer { receiver.stop() }
+        let harness = try premiumHarness(webhookURL: receiver.url("/a"))
+        let now = harness.clock.nowMs()
+        try harness.deliver([Fixture.tierChanged("cmp_a", from: "premium", to: "platinum", at: now)])
+        _ = try harness.store.writeSync { try MessageSender.startNextAttempt(.webhook, now: now, in: $0) }
+        try harness.deliver([
+            Fixture.configured(
+                "cmp_a", integrations: ["email", "slack_webhook"], webhookURL: receiver.url("/b"), at: now),
+            Fixture.configured(
+                "cmp_a", integrations: ["email", "slack_webhook"], webhookURL: receiver.url("/a"), at: now),
+        ])
+
+        // The process stopped during the post, so the next pass finds the attempt's mark left behind.
+        #expect(try await sender(harness).sendDue().attempted == 0)
+        let dead = try await onlyWebhookMessage(harness)
+        #expect(dead["status"] == "dead")
+        #expect(dead["last_error"]?.stringValue?.contains("changed or removed its webhook") == true)
+        #expect(dead["last_error"]?.stringValue?.contains("attempt 1 was cut off") == true)
+
+        let retried = try await harness.call("notifications.retry", ["message_id": dead["message_id"] ?? .null])
+        #expect(retried["status"] == "pending")
+        #expect(try await sender(harness).sendDue().delivered == 1)
+        #expect(receiver.requests.count == 1)
+    }
+
+    @Test func deadLettersListEveryLiveCompany() async throws {
+        let receiver = try LoopbackReceiver(failFirst: 0)
+        defer { receiver.stop() }
+        let harness = try premiumHarness(webhookURL: receiver.url("/a"))
+        let now = harness.clock.nowMs()
+        try harness.deliver([
+            Fixture.provisioned("cmp_b", tier: "premium", token: Fixture.token(), at: now),
+            Fixture.configured(
+                "cmp_b", integrations: ["email", "slack_webhook"], webhookURL: receiver.url("/b"), at: now),
+            Fixture.tierChanged("cmp_a", from: "premium", to: "platinum", at: now),
+            Fixture.tierChanged("cmp_b", from: "premium", to: "platinum", at: now),
+            Fixture.tierChanged("cmp_a", from: "platinum", to: "premium", at: now + 1),
+            // cmp_a moves its webhook, which abandons its two posts; cmp_b is deleted, which abandons its one.
+            Fixture.configured(
+                "cmp_a", integrations: ["email", "slack_webhook"], webhookURL: receiver.url("/c"), at: now),
+            Fixture.deleted("cmp_b", at: now),
+        ])
+
+        let first = try await harness.call("notifications.deadLetters", ["limit": 1])
+        let cursor = try #require(first["next_cursor"])
+        let second = try await harness.call("notifications.deadLetters", ["limit": 1, "cursor": cursor])
+        let listed = (first["messages"]?.arrayValue ?? []) + (second["messages"]?.arrayValue ?? [])
+
+        #expect(listed.map { $0["company_id"] } == ["cmp_a", "cmp_a"])
+        #expect(listed.allSatisfy { $0["status"] == "dead" })
+        #expect(listed.allSatisfy { $0["channel"] == "webhook" })
+        #expect(second["next_cursor"] == nil)
+        let ids = listed.compactMap { $0["message_id"]?.stringValue }
+        #expect(Set(ids).count == 2)
+
+        let owner = Caller(kind: .user, companyID: "cmp_a", userID: "usr_owner", role: "owner")
+        let denied = await #expect(throws: RPCError.self) {
+            try await harness.call("notifications.deadLetters", [:], as: owner)
+        }
+        #expect(denied?.status == .permissionDenied)
     }
 
     @Test func basicTierNeverPostsWebhooks() async throws {
