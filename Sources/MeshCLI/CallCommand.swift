@@ -14,9 +14,10 @@ enum CallCommand {
             throw UsageError("call needs a method name, for example: mesh call companies.list '{}'")
         }
         try arguments.allowPositional(atMost: 2, command: "call")
-        let source = arguments.positional.dropFirst().first
+        let paramsSource = arguments.positional.dropFirst().first
         let params = try parseParams(
-            try paramsText(source), fromArgument: source.map { $0 != "-" && !$0.hasPrefix("@") } ?? true)
+            try paramsText(paramsSource),
+            fromArgument: paramsSource.map { $0 != "-" && !$0.hasPrefix("@") } ?? true)
         let home = MeshCommand.home(arguments)
         let timeout = try arguments.option("timeout-ms").map { text throws(UsageError) -> Duration in
             guard let milliseconds = Int64(text), milliseconds >= 0 else {
@@ -73,6 +74,9 @@ enum CallCommand {
             if keyMatters && (error.status == .unauthenticated || error.status == .permissionDenied) {
                 text += "\n" + keyHint(source: keySource, home: home)
             }
+            if paramsSource == nil, error.status == .invalidArgument, StandardInput.isPipeOrFile {
+                text += "\nstandard input was not read; pass - as the params argument to read the params from it"
+            }
             Terminal.error(text)
             return 1
         }
@@ -112,7 +116,14 @@ enum CallCommand {
                     MeshHome.foreignOwner(home.root, owner: owner) + "; other users call through the gateway with "
                         + "their API key")
             }
-            throw RuntimeFailure("\(needs) could not be read; start the mesh with mesh up, or pass the mesh's --home")
+            guard access(home.root, F_OK) == 0 else {
+                throw RuntimeFailure(
+                    "no mesh home exists at \(home.root); start a mesh there with mesh up (or one service with "
+                        + "mesh serve NAME), or pass the --home of a running one")
+            }
+            throw RuntimeFailure(
+                "\(needs) could not be read, and run/ there is not yours; start the mesh with mesh up (or one "
+                    + "service with mesh serve NAME), or pass the mesh's --home")
         }
         return Caller.root.json
     }

@@ -45,7 +45,8 @@ public struct MethodTable: Sendable {
             }
             let decoded: Params
             do {
-                decoded = try MethodTable.decodeParams(Params.self, from: raw, method: name)
+                let params = MethodTable.matchingEnumCase(raw, schema: descriptor.paramsSchema)
+                decoded = try MethodTable.decodeParams(Params.self, from: params, method: name)
             } catch let error as RPCError {
                 throw MethodTable.namingAllowedValues(error, schema: descriptor.paramsSchema, params: raw)
             }
@@ -66,6 +67,28 @@ public struct MethodTable: Sendable {
         entries[descriptor.name] = MethodEntry(descriptor: descriptor, handler: handler)
     }
 
+    /// Returns `params` with each top-level string whose schema is an enum written as the enum writes it,
+    /// when the two differ only in letter case. So `"Active"` and `"active"` are the same status, as tier
+    /// names already were.
+    static func matchingEnumCase(_ params: JSONValue?, schema: JSONValue) -> JSONValue? {
+        guard var members = params?.objectValue, let properties = schema["properties"]?.objectValue else {
+            return params
+        }
+
+        for (field, value) in members {
+            guard let text = value.stringValue, let allowed = properties[field]?["enum"]?.arrayValue,
+                !allowed.contains(value)
+            else {
+                continue
+            }
+            let folded = text.lowercased()
+            if let match = allowed.first(where: { $0.stringValue?.lowercased() == folded }) {
+                members[field] = match
+            }
+        }
+        return .object(members)
+    }
+
     /// Adds the allowed values to an INVALID_ARGUMENT about a top-level member whose schema is an enum,
     /// so the message lists the values that would be accepted after the value received.
     static func namingAllowedValues(_ error: RPCError, schema: JSONValue, params: JSONValue?) -> RPCError {
@@ -82,7 +105,6 @@ public struct MethodTable: Sendable {
         let received = params?[field].map { " (received \(JSONWriter.string($0).clipped))" } ?? ""
         named.message =
             "params.\(field) is not one of the allowed values\(received); use one of \(names.joined(separator: ", "))"
-            + " (the case matters)"
         named.details = ["field": .string(field), "allowed": .array(names.map { .string($0) })]
         return named
     }

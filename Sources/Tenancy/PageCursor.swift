@@ -14,13 +14,14 @@ struct PageCursor: Sendable, Hashable {
         "\(createdAtMs).\(id)"
     }
 
-    /// Parses `text`, or returns `start` for nil.
-    static func parse(_ text: String?) throws -> PageCursor {
+    /// Parses `text`, or returns `start` for nil. The id must carry `idPrefix`, the prefix of the listed
+    /// rows' ids (`usr_`, `cmp_`), so a cursor of another list is rejected.
+    static func parse(_ text: String?, idPrefix: String) throws -> PageCursor {
         guard let text else {
             return start
         }
         let parts = text.split(separator: ".", maxSplits: 1)
-        guard parts.count == 2, let createdAtMs = Int64(parts[0]), !parts[1].isEmpty else {
+        guard parts.count == 2, let createdAtMs = Int64(parts[0]), parts[1].hasPrefix(idPrefix) else {
             throw RPCError.invalidArgument(
                 field: "cursor",
                 "cursor '\(text)' is not one this service returned; pass next_cursor from the previous page, or omit it"

@@ -62,4 +62,42 @@ struct DirectCallTests {
         #expect(result.status != 0)
         #expect(result.output.contains("params must be a JSON object"), "\(result.output)")
     }
+
+    @Test func missingHomeIsNamed() async throws {
+        let cluster = try await MeshCluster()
+        let absent = cluster.home.root + "/no-such-home"
+        let outputPath = cluster.home.root + "/missing-home.out"
+
+        let status = try await PythonClientTests.run(
+            try MeshCluster.meshBinary(),
+            arguments: ["call", "--process", "billing", "billing.overview", "{}", "--home", absent],
+            environment: [:], outputPath: outputPath, limit: .seconds(60))
+        let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+
+        #expect(status != 0)
+        #expect(output.contains("no mesh home exists at \(absent)"), "\(output)")
+        #expect(output.contains("mesh serve NAME"), "\(output)")
+    }
+
+    @Test func unreadStandardInputIsNamed() async throws {
+        let cluster = try await MeshCluster()
+        let paramsPath = cluster.home.root + "/params.json"
+        try #"{"token": "tmi_00000000000000000000000000000000"}"#.write(
+            toFile: paramsPath, atomically: false, encoding: .utf8)
+        let outputPath = cluster.home.root + "/stdin.out"
+
+        // The params are piped in, but the command line leaves out the - that reads them.
+        let status = try await PythonClientTests.run(
+            "/bin/sh",
+            arguments: [
+                "-c", #"exec "$0" call auth.acceptInvitation --home "$1" < "$2""#, try MeshCluster.meshBinary(),
+                cluster.home.root, paramsPath,
+            ],
+            environment: ["MESH_API_KEY": ""], outputPath: outputPath, limit: .seconds(60))
+        let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+
+        #expect(status == 1)
+        #expect(output.contains("INVALID_ARGUMENT"), "\(output)")
+        #expect(output.contains("standard input was not read; pass - as the params argument"), "\(output)")
+    }
 }

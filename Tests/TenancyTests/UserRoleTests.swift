@@ -145,6 +145,44 @@ import Testing
         #expect(roleLeftOut["user"]?["role"] == "admin")
     }
 
+    @Test func enumParamsIgnoreLetterCase() async throws {
+        let harness = try TenancyHarness()
+        let company = try await harness.onboard()
+        _ = try await harness.call(
+            "users.invite",
+            ["company_id": .string(company.companyID), "email": "v@tech.example", "name": "V", "role": "Viewer"],
+            as: company.owner)
+
+        let invited = try await harness.call(
+            "users.list", ["company_id": .string(company.companyID), "status": "INVITED"], as: company.owner)
+        let users = invited["users"]?.arrayValue ?? []
+        #expect(users.map { $0["email"] } == ["v@tech.example"])
+        #expect(users.first?["role"] == "viewer")
+        #expect(users.first?["status"] == "invited")
+
+        let misspelt = await expectFailure(.invalidArgument) {
+            try await harness.call(
+                "users.list", ["company_id": .string(company.companyID), "status": "Invitd"], as: company.owner)
+        }
+        #expect(misspelt?.message.contains("received \"Invitd\"") == true)
+        #expect(misspelt?.details?["allowed"] == ["invited", "active", "deactivated"])
+    }
+
+    @Test func cursorOfAnotherListIsRejected() async throws {
+        let harness = try TenancyHarness()
+        let company = try await harness.onboard()
+        _ = try await harness.onboard(name: "Second")
+        let companies = try await harness.call("companies.list", ["limit": 1])
+        let cursor = try #require(companies["next_cursor"])
+
+        let error = await expectFailure(.invalidArgument) {
+            try await harness.call(
+                "users.list", ["company_id": .string(company.companyID), "cursor": cursor], as: company.owner)
+        }
+        #expect(error?.details?["field"] == "cursor")
+        #expect(error?.message.contains("is not one this service returned") == true)
+    }
+
     @Test func everyRoleCanReadUsers() async throws {
         let harness = try TenancyHarness()
         let company = try await harness.onboard()
