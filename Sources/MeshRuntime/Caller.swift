@@ -61,9 +61,17 @@ public struct Caller: Sendable, Hashable {
         return .object(members)
     }
 
+    /// Reads a caller written by `json`. Returns nil for an unknown kind, and for a user without
+    /// `company_id`, `user_id` or `role`, since no access check could place such a caller.
     public init?(json: JSONValue?) {
         guard let json, let kindName = json["kind"]?.stringValue, let kind = Kind(rawValue: kindName) else {
             return nil
+        }
+        if kind == .user {
+            let required = ["company_id", "user_id", "role"]
+            guard required.allSatisfy({ !(json[$0]?.stringValue ?? "").isEmpty }) else {
+                return nil
+            }
         }
         self.kind = kind
         self.companyID = json["company_id"]?.stringValue

@@ -24,6 +24,20 @@ import Testing
         #expect(message.contains(#"meta.caller {"kind":"bogus"} is not a caller"#), "\(message)")
     }
 
+    @Test func partialUserCallerIsNamed() throws {
+        let fixture = try RuntimeFixture()
+        let socket = try fixture.rawSocket()
+
+        socket.sendFrame(
+            #"{"jsonrpc":"2.0","id":1,"method":"echo.whoami","meta":{"caller":{"kind":"user","company_id":"cmp_a"}}}"#)
+
+        let error = socket.readJSON()?["error"]
+        #expect(error?["data"]?["status"] == "UNAUTHENTICATED")
+        let message = error?["message"]?.stringValue ?? ""
+        #expect(message.contains("is not a caller"), "\(message)")
+        #expect(message.contains("a user needs company_id, user_id and role"), "\(message)")
+    }
+
     @Test func missingCallerIsNotBlamedOnMeta() throws {
         let fixture = try RuntimeFixture()
         let socket = try fixture.rawSocket()
