@@ -11,6 +11,8 @@ final class LazySchemas: Sendable {
         let schema: JSONValue
         /// The member names the params schema allows, or nil when it lists none (free-form params).
         let members: Set<String>?
+        /// The values of each top-level member whose schema is an enum.
+        let enums: [String: [JSONValue]]
     }
 
     private let recordParams: @Sendable () -> JSONValue
@@ -32,7 +34,9 @@ final class LazySchemas: Sendable {
             if members == nil, schema["additionalProperties"] == false {
                 members = []
             }
-            return Params(schema: schema, members: members)
+            let properties = schema["properties"]?.objectValue ?? [:]
+            let enums = properties.compactMapValues { $0["enum"]?.arrayValue }
+            return Params(schema: schema, members: members, enums: enums)
         }
     }
 

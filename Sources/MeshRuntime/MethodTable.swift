@@ -45,7 +45,7 @@ public struct MethodTable: Sendable {
             }
             let decoded: Params
             do {
-                let params = MethodTable.matchingEnumCase(raw, schema: descriptor.paramsSchema)
+                let params = MethodTable.matchingEnumCase(raw, enums: descriptor.schemas.params.enums)
                 decoded = try MethodTable.decodeParams(Params.self, from: params, method: name)
             } catch let error as RPCError {
                 throw MethodTable.namingAllowedValues(error, schema: descriptor.paramsSchema, params: raw)
@@ -70,15 +70,13 @@ public struct MethodTable: Sendable {
     /// Returns `params` with each top-level string whose schema is an enum written as the enum writes it,
     /// when the two differ only in letter case. So `"Active"` and `"active"` are the same status, as tier
     /// names already were.
-    static func matchingEnumCase(_ params: JSONValue?, schema: JSONValue) -> JSONValue? {
-        guard var members = params?.objectValue, let properties = schema["properties"]?.objectValue else {
+    static func matchingEnumCase(_ params: JSONValue?, enums: [String: [JSONValue]]) -> JSONValue? {
+        guard !enums.isEmpty, var members = params?.objectValue else {
             return params
         }
 
         for (field, value) in members {
-            guard let text = value.stringValue, let allowed = properties[field]?["enum"]?.arrayValue,
-                !allowed.contains(value)
-            else {
+            guard let text = value.stringValue, let allowed = enums[field], !allowed.contains(value) else {
                 continue
             }
             let folded = text.lowercased()
