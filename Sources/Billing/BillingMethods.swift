@@ -31,14 +31,19 @@ enum BillingMethods {
         ) { (params: InvoicesParams, context) -> InvoiceList in
             try BillingAccess.requireCompany(params.companyID, context)
             let limit = try PageLimit.check(params.limit)
-            let after = try PageLimit.sequence(params.cursor, method: context.method) ?? 0
+            let cursors = environment.cursors
+            let after =
+                try cursors.sequence(params.cursor, method: context.method, companyID: params.companyID) ?? 0
             return try await context.confirmingCompany(params.companyID) {
                 try await store.read(deadline: context.deadline) { connection in
                     _ = try BillingAccess.subscription(params.companyID, connection)
                     let page = try InvoiceView.list(
                         companyID: params.companyID, status: params.status, afterSequence: after, limit: limit,
                         connection)
-                    return InvoiceList(invoices: page.invoices, nextCursor: page.nextCursor)
+                    let next = page.nextCursor.flatMap { Int64($0) }.map {
+                        cursors.sequenceCursor($0, method: context.method, companyID: params.companyID)
+                    }
+                    return InvoiceList(invoices: page.invoices, nextCursor: next)
                 }
             }
         }

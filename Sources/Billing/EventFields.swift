@@ -41,15 +41,15 @@ struct EventFields {
     /// before it ends. A later one is rejected: billing would otherwise invoice periods that have not
     /// yet begun.
     func time(_ name: String, notAfter nowMs: Int64) throws(RPCError) -> Int64 {
-        let value = event.payload[name] ?? .null
-        guard value == .null || value.intValue != nil else {
+        let value = event.payload[name]
+        if let value, value.intValue == nil {
             throw RPCError.invalidArgument(
                 field: "payload.\(name)",
                 "\(event.topic) event \(event.eventID) has \(name) \(value.notIntegerText), which is not an integer; it must be milliseconds since 1970 (UTC), or absent to use the event's created_at_ms"
             )
         }
 
-        let milliseconds = value.intValue ?? event.createdAtMs
+        let milliseconds = value?.intValue ?? event.createdAtMs
         guard milliseconds <= nowMs + Self.clockSkewMs else {
             throw RPCError.invalidArgument(
                 field: "payload.\(name)",

@@ -36,7 +36,8 @@ extension GatewayRouter {
         guard let service = params?["service"], service != .null else {
             return "pong"
         }
-        guard let name = service.stringValue, GatewayRouter.services.contains(name) else {
+        // Service names match ignoring letter case, like the values of every enum param.
+        guard let name = service.stringValue?.lowercased(), GatewayRouter.services.contains(name) else {
             throw RPCError.invalidArgument(
                 field: "service",
                 "service must be one of \(GatewayRouter.services.joined(separator: ", ")), not \(service.brief)"

@@ -67,6 +67,9 @@ enum CallCommand {
             let wait = timeout.map { max($0, .zero) + .milliseconds(500) } ?? .seconds(35)
             let result = try await client.call(method, params: params, meta: meta, timeout: wait)
             Terminal.print(Terminal.pretty(result))
+            if paramsSource == nil, StandardInput.hasUnreadInput {
+                Terminal.error("mesh call: \(unreadInputNote)")
+            }
             return 0
         } catch {
             var text = Terminal.describe(error, socket: socket)
@@ -74,8 +77,8 @@ enum CallCommand {
             if keyMatters && (error.status == .unauthenticated || error.status == .permissionDenied) {
                 text += "\n" + keyHint(source: keySource, home: home)
             }
-            if paramsSource == nil, error.status == .invalidArgument, StandardInput.isPipeOrFile {
-                text += "\nstandard input was not read; pass - as the params argument to read the params from it"
+            if paramsSource == nil, StandardInput.hasUnreadInput {
+                text += "\n" + unreadInputNote
             }
             Terminal.error(text)
             return 1
@@ -116,10 +119,17 @@ enum CallCommand {
                     MeshHome.foreignOwner(home.root, owner: owner) + "; other users call through the gateway with "
                         + "their API key")
             }
-            guard access(home.root, F_OK) == 0 else {
-                throw RuntimeFailure(
-                    "no mesh home exists at \(home.root); start a mesh there with mesh up (or one service with "
-                        + "mesh serve NAME), or pass the --home of a running one")
+            let start =
+                "start a mesh there with mesh up (or one service with mesh serve NAME), or pass the --home of a running one"
+            var status = stat()
+            guard stat(home.root, &status) == 0 else {
+                throw RuntimeFailure("no mesh home exists at \(home.root); \(start)")
+            }
+            guard status.st_mode & S_IFMT == S_IFDIR else {
+                throw RuntimeFailure("invalid mesh home \(home.root): it is not a folder; pass the --home folder of a mesh")
+            }
+            guard access(home.runDirectory, F_OK) == 0 else {
+                throw RuntimeFailure("no mesh has run in \(home.root), which has no run/ folder; \(start)")
             }
             throw RuntimeFailure(
                 "\(needs) could not be read, and run/ there is not yours; start the mesh with mesh up (or one "
@@ -127,6 +137,11 @@ enum CallCommand {
         }
         return Caller.root.json
     }
+
+    /// The note for params piped in without the `-` that reads them, which the call then went without.
+    static let unreadInputNote =
+        "standard input was not read, so the call went without the params piped in; pass - as the params "
+        + "argument to read them from it"
 
     /// Returns the params text: the argument itself, standard input for `-`, or the file named after
     /// `@`, for params too long for a command line.

@@ -62,6 +62,10 @@ enum EventInbox {
         )
         methods.add(descriptor) { params, context in
             _ = try context.requireRoot()
+            if let members = params?.objectValue {
+                try MethodTable.rejectUnknownMembers(
+                    members, known: ["events", "delivered_through", "to"], method: "events.deliver")
+            }
             guard let list = params?["events"]?.arrayValue else {
                 throw RPCError.invalidArgument(field: "events", "events.deliver needs params {\"events\": [...]}")
             }

@@ -39,7 +39,19 @@ public struct MeshEvent: Sendable {
         return .object(members)
     }
 
+    /// The members an event has on the wire.
+    static let members: Set<String> = ["event_id", "topic", "payload", "created_at_ms", "source", "seq"]
+
     public init(json: JSONValue) throws(RPCError) {
+        guard let members = json.objectValue else {
+            throw RPCError.invalidArgument(field: "events[]", "each event must be an object, not \(json.brief)")
+        }
+        if let unknown = members.keys.sorted().first(where: { !Self.members.contains($0) }) {
+            throw RPCError.invalidArgument(
+                field: "events[].\(unknown.clipped)",
+                "\(unknown.clipped) is not a member of an event; accepted: \(Self.members.sorted().joined(separator: ", "))"
+            )
+        }
         guard let eventID = json["event_id"]?.stringValue, !eventID.isEmpty else {
             throw RPCError.invalidArgument(field: "events[].event_id", "each event needs a non-empty string event_id")
         }

@@ -17,20 +17,4 @@ public enum PageLimit {
         }
         return value
     }
-
-    /// Parses the cursor of a list ordered by a sequence number: the `next_cursor` that `method` returned,
-    /// which is the sequence number of the previous page's last row. Returns nil for the first page.
-    public static func sequence(_ cursor: String?, method: String) throws(RPCError) -> Int64? {
-        guard let cursor else {
-            return nil
-        }
-        guard let sequence = Int64(cursor), sequence > 0 else {
-            throw RPCError.invalidArgument(
-                field: "cursor",
-                "cursor '\(cursor.clipped(to: 40))' is not one \(method) returned; pass next_cursor from the previous "
-                    + "page, or omit it for the first page"
-            )
-        }
-        return sequence
-    }
 }

@@ -80,15 +80,11 @@ enum NotificationMethods {
             summary: "Lists the operator alerts that fired, newest first, with the figures that fired them.",
             scope: .root
         ) { (params: OperatorPageParams, context) -> AlertPage in
-            _ = try context.requireRoot()
-
-            let limit = try PageLimit.check(params.limit, defaultLimit: defaultPageSize, maximum: maximumPageSize)
-            let beforeSeq = try PageLimit.sequence(params.cursor, method: context.method)
-
-            let page = try await store.read { connection in
-                try AlertView.page(beforeSeq: beforeSeq, limit: limit, in: connection)
+            let page = try await operatorPage(params, context: context, env: env) { beforeSeq, limit, connection in
+                let page = try AlertView.page(beforeSeq: beforeSeq, limit: limit, in: connection)
+                return (page.alerts, page.nextCursor)
             }
-            return AlertPage(alerts: page.alerts, nextCursor: page.nextCursor)
+            return AlertPage(alerts: page.items, nextCursor: page.nextCursor)
         }
 
         methods.register(
@@ -96,15 +92,11 @@ enum NotificationMethods {
             summary: "Lists the dead-lettered messages of every company and the operator's alerts, newest first.",
             scope: .root
         ) { (params: OperatorPageParams, context) -> MessagePage in
-            _ = try context.requireRoot()
-
-            let limit = try PageLimit.check(params.limit, defaultLimit: defaultPageSize, maximum: maximumPageSize)
-            let beforeSeq = try PageLimit.sequence(params.cursor, method: context.method)
-
-            let page = try await store.read { connection in
-                try MessageView.deadLetters(beforeSeq: beforeSeq, limit: limit, in: connection)
+            let page = try await operatorPage(params, context: context, env: env) { beforeSeq, limit, connection in
+                let page = try MessageView.deadLetters(beforeSeq: beforeSeq, limit: limit, in: connection)
+                return (page.messages, page.nextCursor)
             }
-            return MessagePage(messages: page.messages, nextCursor: page.nextCursor)
+            return MessagePage(messages: page.items, nextCursor: page.nextCursor)
         }
 
         methods.register(
@@ -135,6 +127,28 @@ enum NotificationMethods {
                 try NotificationExport.plan(companyID: params.companyID).page(params, connection)
             }
         }
+    }
+
+    /// Reads a page of one of root's lists, which span every company. Their cursors are sealed, like a
+    /// company's, for the company id "".
+    private static func operatorPage<Item: Sendable>(
+        _ params: OperatorPageParams,
+        context: MethodContext,
+        env: ServiceEnvironment,
+        _ read: @escaping @Sendable (Int64?, Int, Connection) throws -> (items: [Item], nextCursor: String?)
+    ) async throws -> (items: [Item], nextCursor: String?) {
+        _ = try context.requireRoot()
+
+        let limit = try PageLimit.check(params.limit, defaultLimit: defaultPageSize, maximum: maximumPageSize)
+        let beforeSeq = try env.cursors.sequence(params.cursor, method: context.method, companyID: "")
+
+        let page = try await env.store.read { connection in
+            try read(beforeSeq, limit, connection)
+        }
+        let next = page.nextCursor.flatMap { Int64($0) }.map {
+            env.cursors.sequenceCursor($0, method: context.method, companyID: "")
+        }
+        return (page.items, next)
     }
 
     /// Throws NOT_FOUND for a deleted company, as every other service does. Its messages stay stored

@@ -27,7 +27,7 @@ extension CompanyHandlers {
             try TenancyAccess.require(context, method: context.method)
             let tier = try params.tier.map { try Tier.parse($0, field: "tier") }
             let limit = try PageLimit.check(params.limit)
-            let cursor = try PageCursor.parse(params.cursor, idPrefix: "cmp_")
+            let cursor = try PageCursor.parse(params.cursor, idPrefix: "cmp_", method: context.method)
             let now = env.clock.nowMs()
 
             return try await env.store.read { connection in

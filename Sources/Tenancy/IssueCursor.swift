@@ -21,8 +21,8 @@ public struct IssueCursor: Sendable, Hashable {
         else {
             throw RPCError(
                 .invalidArgument,
-                "cursor '\(text)' is not a cursor returned by issues.list; pass next_cursor from the previous page unchanged, or omit cursor to start from the first page",
-                details: ["field": "cursor", "value": .string(text)]
+                "cursor '\(text.clipped(to: 40))' is not one issues.list returned; pass next_cursor from the previous page unchanged, or omit cursor to start from the first page",
+                details: ["field": "cursor", "value": .string(text.clipped(to: 40))]
             )
         }
         lastNumber = number

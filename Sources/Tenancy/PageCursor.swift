@@ -14,9 +14,9 @@ struct PageCursor: Sendable, Hashable {
         "\(createdAtMs).\(id)"
     }
 
-    /// Parses `text`, or returns `start` for nil. The id must carry `idPrefix`, the prefix of the listed
+    /// Parses `text`, a cursor of `method`, or returns `start` for nil. The id must carry `idPrefix`, the prefix of the listed
     /// rows' ids (`usr_`, `cmp_`), so a cursor of another list is rejected.
-    static func parse(_ text: String?, idPrefix: String) throws -> PageCursor {
+    static func parse(_ text: String?, idPrefix: String, method: String) throws -> PageCursor {
         guard let text else {
             return start
         }
@@ -24,7 +24,7 @@ struct PageCursor: Sendable, Hashable {
         guard parts.count == 2, let createdAtMs = Int64(parts[0]), parts[1].hasPrefix(idPrefix) else {
             throw RPCError.invalidArgument(
                 field: "cursor",
-                "cursor '\(text)' is not one this service returned; pass next_cursor from the previous page, or omit it"
+                "cursor '\(text.clipped(to: 40))' is not one \(method) returned; pass next_cursor from the previous page, or omit it"
             )
         }
         return PageCursor(createdAtMs: createdAtMs, id: String(parts[1]))

@@ -56,7 +56,8 @@ extension SettingsPatch {
         }
 
         let typeNames = CompanySettings.FieldType.allCases.map(\.rawValue).joined(separator: ", ")
-        let type = members["type"]?.stringValue.flatMap { CompanySettings.FieldType(rawValue: $0) }
+        // Like every value from a fixed list, a type matches ignoring letter case.
+        let type = members["type"]?.stringValue.flatMap { CompanySettings.FieldType(rawValue: $0.lowercased()) }
         if type == nil {
             report("\(field).type", "must be one of \(typeNames), not \(describe(members["type"]))")
         }

@@ -11,7 +11,7 @@ extension UserHandlers {
         ) { (params: ListUsersParams, context) -> UserPage in
             let caller = try TenancyAccess.require(context, method: context.method)
             let limit = try PageLimit.check(params.limit)
-            let cursor = try PageCursor.parse(params.cursor, idPrefix: "usr_")
+            let cursor = try PageCursor.parse(params.cursor, idPrefix: "usr_", method: context.method)
 
             return try await env.store.read { connection in
                 let company = try TenancyAccess.company(params.companyID, in: connection, for: caller)

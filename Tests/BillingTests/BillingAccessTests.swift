@@ -48,6 +48,16 @@ struct BillingAccessTests {
         #expect(all["invoices"]?.arrayValue?.count == 5)
         #expect(all["next_cursor"] == nil)
 
+        // A cursor is sealed for its list and company, so another company's list rejects it.
+        try harness.deliver([Fixture.provisioned("cmp_b", atMs: Fixture.utc(2026, 1, 1), keyPrefix: "BBB")])
+        let first = try await harness.call("billing.invoices", ["company_id": "cmp_a", "limit": 1])
+        let sealed = try #require(first["next_cursor"]?.stringValue)
+        #expect(sealed.hasPrefix("c1."))
+        let foreign = await #expect(throws: RPCError.self) {
+            _ = try await harness.call("billing.invoices", ["company_id": "cmp_b", "cursor": .string(sealed)])
+        }
+        #expect(foreign?.details?["field"] == "cursor")
+
         for (params, field) in [
             (["company_id": "cmp_a", "limit": 0], "limit"), (["company_id": "cmp_a", "cursor": "x"], "cursor"),
         ] as [(JSONValue, String)] {

@@ -182,6 +182,9 @@ struct SubscriptionEventTests {
         let notInteger = #expect(throws: RPCError.self) { try harness.deliver([textTime]) }
         #expect(notInteger?.details?["field"] == "payload.at_ms")
         #expect(notInteger?.message.contains("not an integer") == true)
+        let nullTime = Fixture.event("company.suspended", ["company_id": "cmp_a", "at_ms": .null], atMs: start)
+        let null = #expect(throws: RPCError.self) { try harness.deliver([nullTime]) }
+        #expect(null?.details?["field"] == "payload.at_ms")
         #expect(try await harness.subscription("cmp_a")["status"] == "active")
     }
 }

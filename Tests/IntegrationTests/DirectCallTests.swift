@@ -77,6 +77,23 @@ struct DirectCallTests {
         #expect(status != 0)
         #expect(output.contains("no mesh home exists at \(absent)"), "\(output)")
         #expect(output.contains("mesh serve NAME"), "\(output)")
+
+        // A folder where no mesh ran, and a file, get their own messages.
+        let empty = cluster.home.root + "/empty-home"
+        try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: false)
+        let notFolder = cluster.home.root + "/not-a-home"
+        try "text".write(toFile: notFolder, atomically: false, encoding: .utf8)
+        for (home, named) in [
+            (empty, "no mesh has run in \(empty)"), (notFolder, "invalid mesh home \(notFolder): it is not a folder"),
+        ] {
+            let status = try await PythonClientTests.run(
+                try MeshCluster.meshBinary(),
+                arguments: ["call", "--process", "billing", "billing.overview", "{}", "--home", home],
+                environment: [:], outputPath: outputPath, limit: .seconds(60))
+            let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+            #expect(status == 1)
+            #expect(output.contains(named), "\(output)")
+        }
     }
 
     @Test func unreadStandardInputIsNamed() async throws {
@@ -98,6 +115,19 @@ struct DirectCallTests {
 
         #expect(status == 1)
         #expect(output.contains("INVALID_ARGUMENT"), "\(output)")
-        #expect(output.contains("standard input was not read; pass - as the params argument"), "\(output)")
+        #expect(output.contains("standard input was not read, so the call went without the params"), "\(output)")
+
+        // A call that needs no params succeeds without them, and the note still follows.
+        try #"{"status": "suspended"}"#.write(toFile: paramsPath, atomically: false, encoding: .utf8)
+        let listed = try await PythonClientTests.run(
+            "/bin/sh",
+            arguments: [
+                "-c", #"exec "$0" call companies.list --home "$1" < "$2""#, try MeshCluster.meshBinary(),
+                cluster.home.root, paramsPath,
+            ],
+            environment: ["MESH_API_KEY": ""], outputPath: outputPath + ".list", limit: .seconds(60))
+        let listing = (try? String(contentsOfFile: outputPath + ".list", encoding: .utf8)) ?? ""
+        #expect(listed == 0)
+        #expect(listing.contains("mesh call: standard input was not read"), "\(listing)")
     }
 }

@@ -155,6 +155,34 @@ import Testing
         #expect(error?.details?["field"] == "events[1].source")
         #expect(error?.message.hasPrefix("events[1]: event evt_publisher_2 needs source") == true)
         #expect(try noteCount() == 0)
+
+        let number = await #expect(throws: RPCError.self) {
+            _ = try await deliver([event(1), 5], deliveredThrough: nil)
+        }
+        #expect(number?.details?["field"] == "events[1]")
+        #expect(number?.message == "events[1]: each event must be an object, not 5")
+
+        var extra = event(3).objectValue ?? [:]
+        extra["bogus"] = 1
+        let member = await #expect(throws: RPCError.self) {
+            _ = try await deliver([.object(extra)], deliveredThrough: nil)
+        }
+        #expect(member?.details?["field"] == "events[0].bogus")
+        #expect(member?.message.contains("bogus is not a member of an event") == true)
+        #expect(try noteCount() == 0)
+    }
+
+    @Test func unknownParamIsRejected() async throws {
+        var meta = RequestMeta()
+        meta.caller = Caller.service.json
+
+        let error = await #expect(throws: RPCError.self) {
+            _ = try await fixture.client().call(
+                "events.deliver", params: ["events": [], "foo": 1], meta: meta, timeout: .seconds(5))
+        }
+
+        #expect(error?.status == .invalidArgument)
+        #expect(error?.message.contains("foo") == true)
     }
 
     @Test func rejectsSeqBelowOne() async throws {

@@ -388,6 +388,10 @@ import Testing
         #expect(listed.allSatisfy { $0["status"] == "dead" })
         #expect(listed.allSatisfy { $0["channel"] == "webhook" })
         #expect(second["next_cursor"] == nil)
+        let misplaced = await #expect(throws: RPCError.self) {
+            try await harness.call("notifications.alerts", ["cursor": cursor])
+        }
+        #expect(misplaced?.details?["field"] == "cursor")
         let ids = listed.compactMap { $0["message_id"]?.stringValue }
         #expect(Set(ids).count == 2)
 

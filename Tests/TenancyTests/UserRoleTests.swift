@@ -180,7 +180,7 @@ import Testing
                 "users.list", ["company_id": .string(company.companyID), "cursor": cursor], as: company.owner)
         }
         #expect(error?.details?["field"] == "cursor")
-        #expect(error?.message.contains("is not one this service returned") == true)
+        #expect(error?.message.contains("is not one users.list returned") == true)
     }
 
     @Test func everyRoleCanReadUsers() async throws {
