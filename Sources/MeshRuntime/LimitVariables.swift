@@ -64,14 +64,20 @@ public enum LimitVariables {
         }
     }
 
-    /// Returns client options whose frame limits follow `MESH_MAX_FRAME_BYTES` and whose window follows
-    /// `MESH_MAX_IN_FLIGHT`. A client such as `mesh call` then reads every reply the processes may send,
-    /// sends no request too large for them, and never has a request rejected for the in-flight limit.
+    /// Returns client options whose frame limits follow `MESH_MAX_FRAME_BYTES`, whose window follows
+    /// `MESH_MAX_IN_FLIGHT`, and which replace a connection quiet for half of `MESH_IDLE_TIMEOUT_MS`.
+    ///
+    /// A client such as `mesh call` then reads every reply the processes may send and sends no request
+    /// too large for them. No request of it is rejected for the in-flight limit, and none is written to a
+    /// connection that a server is closing for idleness.
     public static func clientOptions(_ variables: [String: String]) throws(RPCError) -> RPCClient.Options {
-        // Only these two shape a client; the others concern servers, and a bad one is for them to report.
+        // Only these shape a client; the others concern servers, and a bad one is for them to report.
         let read = variables.filter { $0.key == "MESH_MAX_FRAME_BYTES" || $0.key == "MESH_MAX_IN_FLIGHT" }
         var configuration = RPCServer.Configuration(processName: "client")
         try apply(read, to: &configuration)
+        // The idle timeout only tunes when a connection is replaced, so a bad value keeps the default.
+        let idle = variables.filter { $0.key == "MESH_IDLE_TIMEOUT_MS" }
+        try? apply(idle, to: &configuration)
 
         var options = RPCClient.Options()
         if !(variables["MESH_MAX_FRAME_BYTES"] ?? "").isEmpty {
@@ -79,6 +85,7 @@ public enum LimitVariables {
         }
         options.maximumRequestBytes = configuration.limits.maximumFrameBytes
         options.maximumInFlight = configuration.maximumInFlight
+        options.replaceQuietConnectionAfter = configuration.limits.idleTimeout / 2
         return options
     }
 }

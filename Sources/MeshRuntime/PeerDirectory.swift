@@ -18,11 +18,14 @@ public final class PeerDirectory: Sendable {
     ///   - maximumInFlight: the requests written to a peer at once, the in-flight limit every process
     ///     applies per connection. Further calls wait here, so calls from many clients multiplexed onto
     ///     one connection are never refused for that connection's limit.
+    ///   - idleTimeout: the idle timeout every process applies. A connection to a peer that stayed quiet
+    ///     for half of it is replaced before the next call, which the peer could otherwise close under.
     public init(
         home: MeshHome,
         loop: EventLoop,
         maximumFrameBytes: Int = ServerLimits().maximumFrameBytes,
-        maximumInFlight: Int = RPCClient.Options().maximumInFlight
+        maximumInFlight: Int = RPCClient.Options().maximumInFlight,
+        idleTimeout: Duration = ServerLimits().idleTimeout
     ) {
         self.home = home
         self.loop = loop
@@ -30,6 +33,7 @@ public final class PeerDirectory: Sendable {
         options.maximumFrameBytes = maximumFrameBytes
         options.maximumRequestBytes = maximumFrameBytes
         options.maximumInFlight = maximumInFlight
+        options.replaceQuietConnectionAfter = idleTimeout / 2
         options.maximumPending = PeerDirectory.maximumPendingPerPeer
         self.options = options
     }

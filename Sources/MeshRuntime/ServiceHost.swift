@@ -54,7 +54,8 @@ public final class ServiceHost: Sendable {
             home: home,
             loop: loop,
             maximumFrameBytes: configuration.limits.maximumFrameBytes,
-            maximumInFlight: configuration.maximumInFlight
+            maximumInFlight: configuration.maximumInFlight,
+            idleTimeout: configuration.limits.idleTimeout
         )
 
         let relayBox = RelayBox()

@@ -227,7 +227,16 @@ final class ClientState: ConnectionDelegate {
 
     private func connected(loop: EventLoop) -> Result<SocketConnection, RPCError> {
         if let connection, !connection.isClosed {
-            return .success(connection)
+            guard let limit = options.replaceQuietConnectionAfter, pending.isEmpty,
+                ContinuousClock.now - connection.lastActivity > limit
+            else {
+                return .success(connection)
+            }
+            // The server may be about to close this quiet connection for idleness, so a new one carries
+            // the call. No call waits on the old one, and its close must not reach this client.
+            connection.delegate = nil
+            connection.close()
+            self.connection = nil
         }
         if isShutDown {
             return .failure(RPCError(.unavailable, "the client for '\(path)' was closed", retryable: false))
@@ -403,17 +412,20 @@ final class ClientState: ConnectionDelegate {
             self.connection = nil
         }
 
-        let reason = isShutDown ? "the client for '\(path)' was closed" : "the connection to '\(path)' closed"
+        // The process is named, not the socket path, since the gateway passes this error on to its clients.
+        let reason = isShutDown ? "the client for \(peerName) was closed" : "the connection to \(peerName) closed"
         failAll(
             RPCError(
                 .unavailable,
                 "\(reason) before the reply arrived; the request may or may not have been applied, so retry a write "
                     + "with the same idempotency key",
+                details: ["service": .string(peerName)],
                 retryable: !isShutDown
             ),
             unsent: RPCError(
                 .unavailable,
                 "\(reason) before the call was sent, so it was not applied",
+                details: ["service": .string(peerName)],
                 retryable: !isShutDown
             )
         )

@@ -25,6 +25,11 @@ public final class RPCClient: Sendable {
         /// being sent, instead of making the server close the connection of every call in flight. The
         /// default is the servers' default frame limit; set it to the mesh's `MESH_MAX_FRAME_BYTES`.
         public var maximumRequestBytes = FrameDecoder.defaultMaximumFrameLength
+        /// How long a connection may stay quiet, with no call waiting, before the next call replaces it
+        /// with a new one. A server closes a connection quiet for its idle timeout (300 s by default), and a
+        /// request written just as it does so would be lost with the connection, so the default is half
+        /// that. Set it below the mesh's `MESH_IDLE_TIMEOUT_MS`; nil keeps connections however long.
+        public var replaceQuietConnectionAfter: Duration? = .seconds(150)
 
         public init() {}
     }

@@ -95,6 +95,15 @@ public final class SocketConnection: EventLoopHandler, EventLoopFlushable, @unch
         outbound.count - outboundOffset
     }
 
+    /// Whether the peer sent bytes that this side has not read yet: a request on its way in.
+    public var hasUnreadBytes: Bool {
+        guard !isClosed else {
+            return false
+        }
+        var waiting: Int32 = 0
+        return ioctl(descriptor, UInt(FIONREAD), &waiting) == 0 && waiting > 0
+    }
+
     // MARK: Holding
 
     /// Stops delivering frames and reading the socket until `releaseReading()`, for a delegate that

@@ -297,7 +297,10 @@ public final class UnixServer: EventLoopHandler, @unchecked Sendable {
             } else if connection.partialFrameBytes > 0 && quiet > limits.partialFrameTimeout {
                 connection.close()
             } else if connection.inFlightCount == 0 && connection.outboundBytes == 0 && quiet > limits.idleTimeout {
-                connection.close()
+                // A request that arrived since the loop last read is not idleness: closing now would drop it.
+                if !connection.hasUnreadBytes {
+                    connection.close()
+                }
             }
         }
     }

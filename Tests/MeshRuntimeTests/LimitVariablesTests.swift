@@ -67,6 +67,7 @@ import Testing
         let options = try LimitVariables.clientOptions(["MESH_BUSY_POLL_US": "abc", "MESH_IDLE_TIMEOUT_MS": "x"])
 
         #expect(options.maximumInFlight == RPCClient.Options().maximumInFlight)
+        #expect(options.replaceQuietConnectionAfter == RPCClient.Options().replaceQuietConnectionAfter)
     }
 
     @Test func clientFrameLimitFollowsTheVariable() throws {

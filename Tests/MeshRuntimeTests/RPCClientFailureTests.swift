@@ -105,6 +105,8 @@ import Testing
         #expect(sentError?.status == .unavailable)
         #expect(sentError?.message.contains("may or may not have been applied") == true)
         #expect(sentError?.retryable == false)
+        #expect(sentError?.details?["service"] == .string(EchoService.name))
+        #expect(sentError?.message.contains(fixture.socketPath) == false)
         let unsentError = await unsent.value
         #expect(unsentError?.status == .unavailable)
         #expect(unsentError?.message.contains("before the call was sent, so it was not applied") == true)

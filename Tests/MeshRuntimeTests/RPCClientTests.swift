@@ -30,6 +30,34 @@ import Testing
         _ = try await slower.value
     }
 
+    @Test func quietConnectionIsReplaced() async throws {
+        let fixture = try RuntimeFixture()
+        let client = client(of: fixture) { $0.replaceQuietConnectionAfter = .milliseconds(500) }
+        _ = try await client.call("rpc.ping")
+        let first = client.connectionsMade
+
+        // Quiet for longer than the limit: the next call goes out on a new connection, and the old one closes.
+        try await Task.sleep(for: .milliseconds(1_500))
+        let reply = try await client.call("echo.say", params: ["text": "again"])
+        #expect(reply["text"] == "again")
+        #expect(client.connectionsMade > first)
+        #expect(try await fixture.openConnectionsOnceSettled(leaving: 1) == 1)
+
+        // While a call is in flight, the connection is kept for the next call, however quiet it is.
+        let slow = Task { try await client.call("echo.sleep", params: ["milliseconds": 3_000]) }
+        try await Task.sleep(for: .milliseconds(1_000))
+        let before = client.connectionsMade
+        _ = try await client.call("rpc.ping")
+        #expect(client.connectionsMade == before)
+        _ = try await slow.value
+    }
+
+    @Test func clientOptionsFollowTheIdleTimeout() throws {
+        let options = try LimitVariables.clientOptions(["MESH_IDLE_TIMEOUT_MS": "60000"])
+        #expect(options.replaceQuietConnectionAfter == .seconds(30))
+        #expect(try LimitVariables.clientOptions([:]).replaceQuietConnectionAfter == .seconds(150))
+    }
+
     /// Sends `count` concurrent one-second sleeps through a client whose window is `window` requests,
     /// to a server that allows 4 in flight, and returns how many were refused.
     func refusals(count: Int, window: Int) async throws -> Int {
