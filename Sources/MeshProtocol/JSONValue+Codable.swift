@@ -37,8 +37,9 @@ extension JSONValue: Codable {
     /// path from `root`, for example "params.tier: expected a string".
     ///
     /// - Parameter root: what the value is, as the first part of every path: `params` for a request's
-    ///   params, `result` for a reply's result decoded by a client.
-    public func decode<T: Decodable>(_ type: T.Type, root: String = "params") throws(RPCError) -> T {
+    ///   params (only a server passes it), `result` for a reply's result decoded by a client. The
+    ///   default, `value`, keeps a local mismatch from reading like a server's rejection of params.
+    public func decode<T: Decodable>(_ type: T.Type, root: String = "value") throws(RPCError) -> T {
         do {
             return try JSONValueDecoder.decode(T.self, from: self, at: [])
         } catch let error as DecodingError {

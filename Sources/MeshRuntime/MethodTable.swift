@@ -146,7 +146,7 @@ public struct MethodTable: Sendable {
         if let json = object as? Params {
             return json
         }
-        return try object.decode(Params.self)
+        return try object.decode(Params.self, root: "params")
     }
 }
 

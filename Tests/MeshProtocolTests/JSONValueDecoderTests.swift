@@ -85,7 +85,7 @@ import Testing
     @Test func errorNamesTheFieldPath() {
         let value: JSONValue = ["title": "a", "count": 1, "inner": ["name": 5]]
 
-        let error = #expect(throws: RPCError.self) { try value.decode(Sample.self) }
+        let error = #expect(throws: RPCError.self) { try value.decode(Sample.self, root: "params") }
 
         #expect(error?.details?["field"] == "inner.name")
         #expect(error?.message == "params.inner.name: expected a string, not 5")
@@ -94,7 +94,9 @@ import Testing
     @Test func fractionForIntegerNamesWholeNumber() {
         struct Page: Decodable { let limit: Int }
 
-        let error = #expect(throws: RPCError.self) { try JSONValue.object(["limit": .double(1.5)]).decode(Page.self) }
+        let error = #expect(throws: RPCError.self) {
+            try JSONValue.object(["limit": .double(1.5)]).decode(Page.self, root: "params")
+        }
 
         #expect(error?.message == "params.limit: expected a whole number, not 1.5")
     }
@@ -109,9 +111,9 @@ import Testing
         }
 
         let value: JSONValue = ["a": 255, "b": -128, "c": 65_535, "d": -300, "e": 7]
-        let decoded = try value.decode(Small.self)
+        let decoded = try value.decode(Small.self, root: "params")
         let tooLarge = #expect(throws: RPCError.self) {
-            try JSONValue.object(["d": 70_000]).decode([String: Int16].self)
+            try JSONValue.object(["d": 70_000]).decode([String: Int16].self, root: "params")
         }
 
         #expect(decoded == Small(a: 255, b: -128, c: 65_535, d: -300, e: 7))
@@ -127,7 +129,7 @@ import Testing
         let link = try JSONValue.object(["url": "http://127.0.0.1:8080/hook", "amount": .double(1.25)]).decode(
             Link.self)
         let badURL = #expect(throws: RPCError.self) {
-            try JSONValue.object(["url": 5, "amount": 1]).decode(Link.self)
+            try JSONValue.object(["url": 5, "amount": 1]).decode(Link.self, root: "params")
         }
 
         #expect(link.url.absoluteString == "http://127.0.0.1:8080/hook")
@@ -145,8 +147,12 @@ import Testing
             }
         }
 
-        let noName = #expect(throws: RPCError.self) { try JSONValue.object(["company_id": "c"]).decode(Scoped.self) }
-        let noCompany = #expect(throws: RPCError.self) { try JSONValue.object(["name": "n"]).decode(Scoped.self) }
+        let noName = #expect(throws: RPCError.self) {
+            try JSONValue.object(["company_id": "c"]).decode(Scoped.self, root: "params")
+        }
+        let noCompany = #expect(throws: RPCError.self) {
+            try JSONValue.object(["name": "n"]).decode(Scoped.self, root: "params")
+        }
 
         #expect(noName?.message == "params.name is missing; it is required")
         #expect(
@@ -156,7 +162,7 @@ import Testing
         #expect(noCompany?.details?["field"] == "company_id")
 
         let nullCompany = #expect(throws: RPCError.self) {
-            try JSONValue.object(["company_id": nil, "name": "n"]).decode(Scoped.self)
+            try JSONValue.object(["company_id": nil, "name": "n"]).decode(Scoped.self, root: "params")
         }
         #expect(
             nullCompany?.message.hasSuffix("(the root key must name the company; a user's key fills in its own)")
@@ -167,11 +173,24 @@ import Testing
         struct Page: Decodable { let limit: Int }
         let long = String(repeating: "x", count: 100)
 
-        let quoted = #expect(throws: RPCError.self) { try JSONValue.object(["limit": "7"]).decode(Page.self) }
-        let sized = #expect(throws: RPCError.self) { try JSONValue.object(["limit": .string(long)]).decode(Page.self) }
+        let quoted = #expect(throws: RPCError.self) {
+            try JSONValue.object(["limit": "7"]).decode(Page.self, root: "params")
+        }
+        let sized = #expect(throws: RPCError.self) {
+            try JSONValue.object(["limit": .string(long)]).decode(Page.self, root: "params")
+        }
 
         #expect(quoted?.message == #"params.limit: expected an integer, not "7""#)
         #expect(sized?.message == "params.limit: expected an integer, not a string of 102 bytes")
+    }
+
+    @Test func defaultRootIsValue() {
+        struct Owner: Decodable { let company_id: String }
+
+        let error = #expect(throws: RPCError.self) { try JSONValue.object([:]).decode(Owner.self) }
+
+        #expect(error?.message == "value.company_id is missing; it is required")
+        #expect(error?.details?["field"] == "value.company_id")
     }
 
     @Test func resultErrorNamesTheResultPath() {
