@@ -15,9 +15,11 @@ public struct RequestMeta: Sendable, Hashable {
     public init() {}
 
     /// Sets `timeoutMs` to `budget` in whole milliseconds. A budget already spent becomes 0, which the
-    /// server rejects with DEADLINE_EXCEEDED without running the call.
+    /// server rejects with DEADLINE_EXCEEDED without running the call. A positive budget under a
+    /// millisecond becomes 1, since 0 would tell the server that no time is left at all.
     public mutating func setBudget(_ budget: Duration) {
-        timeoutMs = max(0, budget.milliseconds)
+        let milliseconds = budget.milliseconds
+        timeoutMs = milliseconds == 0 && budget > .zero ? 1 : max(0, milliseconds)
     }
 
     public var isEmpty: Bool {

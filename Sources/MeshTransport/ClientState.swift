@@ -82,7 +82,12 @@ final class ClientState: ConnectionDelegate {
                 returning: .failure(
                     RPCError(
                         .resourceExhausted,
-                        "\(pending.count) calls to '\(path)' are already waiting for replies; retry later",
+                        "\(pending.count) calls to \(peerName) are already waiting for replies in this client; retry "
+                            + "later, or raise RPCClient.Options.maximumPending",
+                        details: [
+                            "reason": "client_pending", "limit": .int(Int64(options.maximumPending)),
+                            "service": .string(peerName),
+                        ],
                         retryAfterMs: 10,
                         retryable: true
                     )
@@ -125,6 +130,22 @@ final class ClientState: ConnectionDelegate {
             guard let entry = pending[queuedEntry.id] else {
                 continue
             }
+            // A budget that ran out in the queue would only make the server refuse the request.
+            if let budget = entry.budget, budget.deadline <= .now {
+                pending[queuedEntry.id] = nil
+                if let timer = entry.timer {
+                    connection.loop.cancelTimer(timer)
+                }
+                entry.continuation.resume(
+                    returning: .failure(
+                        RPCError(
+                            .deadlineExceeded,
+                            "the call's budget ran out while it waited in this client's queue for \(peerName), so it "
+                                + "was never sent; retry with a larger timeout, or send fewer calls at once",
+                            details: ["service": .string(peerName)]
+                        )))
+                continue
+            }
             // The budget went on running while the request waited, so it goes out with what is left.
             let payload = entry.budget?.payload() ?? queuedEntry.payload
             unanswered[queuedEntry.id] = payload
@@ -150,6 +171,13 @@ final class ClientState: ConnectionDelegate {
         if let timer = entry.timer, let connection {
             connection.loop.cancelTimer(timer)
         }
+        // A call still queued in this client never reached the server, so nothing of it can have run.
+        guard unanswered[id] != nil else {
+            entry.continuation.resume(
+                returning: .failure(
+                    RPCError(.cancelled, "the call was cancelled by the caller before it was sent, so it did not run")))
+            return
+        }
         sendCancel(id: id)
         entry.continuation.resume(
             returning: .failure(
@@ -157,7 +185,7 @@ final class ClientState: ConnectionDelegate {
                     .cancelled,
                     "the call was cancelled by the caller after it was sent; a write may have committed before the "
                         + "cancel reached the server, so send a write again with the same idempotency key to learn "
-                        + "its outcome")))
+                        + "its outcome (a read changed nothing)")))
     }
 
     func shutDown() {

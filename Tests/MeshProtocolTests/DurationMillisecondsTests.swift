@@ -23,5 +23,8 @@ import Testing
 
         meta.setBudget(.seconds(-5))
         #expect(meta.timeoutMs == 0)
+
+        meta.setBudget(.microseconds(400))
+        #expect(meta.timeoutMs == 1)
     }
 }

@@ -51,6 +51,47 @@ import Testing
         }
     }
 
+    @Test func queuedCallsFailWithoutBeingSent() async throws {
+        let fixture = try RuntimeFixture()
+        var options = RPCClient.Options()
+        options.maximumInFlight = 1
+        let client = RPCClient(path: fixture.socketPath, loop: fixture.clientLoop, options: options)
+
+        let slow = Task {
+            await Self.failure { () async throws(RPCError) in
+                _ = try await client.call("echo.sleep", params: ["milliseconds": 30_000])
+            }
+        }
+        try await Self.waitUntil { client.callCounts().sent == 1 }
+        var meta = RequestMeta()
+        meta.setBudget(.milliseconds(100))
+        let expired = Task {
+            await Self.failure { () async throws(RPCError) in
+                _ = try await client.call("echo.note", params: ["text": "late"], meta: meta, timeout: .seconds(20))
+            }
+        }
+        let cancelled = Task {
+            await Self.failure { () async throws(RPCError) in
+                _ = try await client.call("echo.note", params: ["text": "cancelled"], timeout: .seconds(20))
+            }
+        }
+        try await Self.waitUntil { client.callCounts().queued == 2 }
+        cancelled.cancel()
+
+        let cancelError = await cancelled.value
+        #expect(cancelError?.status == .cancelled)
+        #expect(cancelError?.message.contains("before it was sent, so it did not run") == true)
+
+        // Once the slow call is cancelled and answered, the other queued call's budget is long spent.
+        try await Task.sleep(for: .milliseconds(200))
+        slow.cancel()
+        #expect(await slow.value?.status == .cancelled)
+        let expiredError = await expired.value
+        #expect(expiredError?.status == .deadlineExceeded)
+        #expect(expiredError?.message.contains("ran out while it waited in this client's queue") == true)
+        #expect(try fixture.host.store.readSync { try $0.scalarInt("SELECT count(*) FROM notes") } == 0)
+    }
+
     /// A request over the server's frame limit (the client was given a larger one) makes the server
     /// close the connection. The calls already sent may have run, so their outcome is unknown, while the
     /// oversized one was not read and fails for its size.

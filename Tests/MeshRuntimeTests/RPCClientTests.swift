@@ -25,6 +25,9 @@ import Testing
         } catch {
             #expect(error.status == .resourceExhausted)
             #expect(error.retryable)
+            #expect(error.details?["reason"] == "client_pending")
+            #expect(error.details?["limit"] == 2)
+            #expect(error.message.contains("RPCClient.Options.maximumPending"))
         }
         _ = try await slow.value
         _ = try await slower.value
