@@ -5,10 +5,13 @@ import MeshTesting
 final class MeshCommandProcess: Sendable {
     let process: SpawnedProcess
     let outputPath: String
+    /// Whether the output file is this object's own, in /tmp, and is removed with it.
+    private let ownsOutput: Bool
 
     /// Starts `mesh` with `arguments`, with `variables` added to its environment. The output goes to
-    /// `outputPath`, or to a new file in /tmp.
+    /// `outputPath`, or to a new file in /tmp that is removed when this object goes away.
     init(_ arguments: [String], variables: [String: String] = [:], outputPath: String? = nil) throws {
+        ownsOutput = outputPath == nil
         self.outputPath = outputPath ?? "/tmp/mesh-out-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
         process = try SpawnedProcess(
             executable: try MeshCluster.meshBinary(),
@@ -21,6 +24,9 @@ final class MeshCommandProcess: Sendable {
     deinit {
         // A test that fails before stopping its process must not leave it running with no home.
         process.signal(SIGTERM)
+        if ownsOutput {
+            unlink(outputPath)
+        }
     }
 
     var output: String {
