@@ -75,11 +75,14 @@ public final class MeshClient: Sendable {
     ///     plus half a second. When nil, the gateway applies its default (30 s) and the client waits 35 s.
     ///   - idempotencyKey: sent as `meta.idempotency_key`; a retried call with the same key returns the
     ///     first result without repeating the change, for methods that honour it.
+    ///   - traceID: sent as `meta.trace_id`; every process logs it with the call, to follow one request
+    ///     across the mesh's logs.
     public func call(
         _ method: String,
         _ params: JSONValue? = nil,
         timeout: Duration? = nil,
-        idempotencyKey: String? = nil
+        idempotencyKey: String? = nil,
+        traceID: String? = nil
     ) async throws(RPCError) -> JSONValue {
         var meta = RequestMeta()
         if let apiKey {
@@ -87,6 +90,7 @@ public final class MeshClient: Sendable {
         }
         meta.caller = caller
         meta.idempotencyKey = idempotencyKey
+        meta.traceID = traceID
         if let timeout {
             meta.setBudget(timeout)
         }

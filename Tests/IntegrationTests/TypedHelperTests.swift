@@ -27,6 +27,26 @@ import Testing
         #expect(scheduled == 4_102_444_800_000, "\(suspended)")
     }
 
+    @Test func traceIDReachesTheLogs() async throws {
+        let cluster = try await MeshCluster()
+        let mesh = try MeshFixture(cluster: cluster)
+
+        // A failed provisioning is logged, with the trace id the client sent.
+        _ = try? await mesh.root.call(
+            "companies.provision",
+            ["name": "Traced", "admin_email": "a@traced.example", "admin_name": "A", "tier": "gold"],
+            idempotencyKey: "traced-1", traceID: "trace-helper-1")
+
+        let logged = try await mesh.eventually { () throws -> String in
+            let log = cluster.log(of: "gateway")
+            guard log.contains("trace=trace-helper-1") else {
+                throw RPCError(.unavailable, "the gateway has not logged the call yet")
+            }
+            return log
+        }
+        #expect(logged.contains("provision.failed"))
+    }
+
     @Test func ownerHelpersNeedNoCompanyID() async throws {
         let cluster = try await MeshCluster()
         let mesh = try MeshFixture(cluster: cluster)
