@@ -46,7 +46,7 @@ extension AuthHandlers {
         let purpose = try invitationPurpose(row, invitationID: invitationID)
 
         guard now < (try row.requireInt("expires_at_ms")) else {
-            throw expired(purpose)
+            throw try expiredToken(row, invitationID: invitationID, purpose: purpose, atMs: now, in: connection)
         }
         // A suspension whose scheduled end has passed ends here, as before any other write of the company.
         try Reactivator.reactivateIfDue(companyID, now: now, in: connection)

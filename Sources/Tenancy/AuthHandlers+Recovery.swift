@@ -46,6 +46,45 @@ extension AuthHandlers {
         return purpose
     }
 
+    /// Builds the error for an expired token, naming what to do next. A token accepted before it expired
+    /// belongs to an active user, who needs a key, not another invitation. A join token that a later
+    /// invitation replaced points to that one.
+    static func expiredToken(
+        _ row: Row,
+        invitationID: String,
+        purpose: Invitations.Purpose,
+        atMs now: Int64,
+        in connection: Connection
+    ) throws -> RPCError {
+        if row.int("used_at_ms") != nil {
+            return RPCError(
+                .failedPrecondition,
+                "invitation \(invitationID) was accepted and has expired since; call with the API key it gave you, "
+                    + "or if none works, ask an admin or owner of your company to mail you a new invitation with "
+                    + "users.recoverAccess",
+                details: ["invitation_id": .string(invitationID)]
+            )
+        }
+
+        // A fresh invitation expires the earlier ones, so another live one of the user replaced this one.
+        let replaced = try connection.queryOne(
+            "SELECT 1 AS live FROM invitations WHERE user_id = ? AND purpose = ? AND id != ? AND expires_at_ms > ? LIMIT 1",
+            [
+                .text(try row.requireString("user_id")), .text(purpose.rawValue), .text(invitationID),
+                .integer(now),
+            ]
+        )
+        if purpose == .join, replaced != nil {
+            return RPCError(
+                .failedPrecondition,
+                "invitation \(invitationID) was replaced by a newer invitation, which was mailed to you; accept "
+                    + "the token from the newest invitation email",
+                details: ["invitation_id": .string(invitationID)]
+            )
+        }
+        return expired(purpose)
+    }
+
     /// Builds the error for an expired token, naming the way to a new one.
     static func expired(_ purpose: Invitations.Purpose) -> RPCError {
         switch purpose {

@@ -63,7 +63,9 @@ extension UserHandlers {
             guard existing.status == .invited else {
                 let hint =
                     existing.status == .deactivated
-                    ? "reactivate user \(existing.id) with users.reactivate" : "user \(existing.id) is already active"
+                    ? "reactivate user \(existing.id) with users.reactivate"
+                    : "user \(existing.id) is already active; if they lost their API key, mail them a new invitation "
+                        + "with users.recoverAccess"
                 throw RPCError(
                     .alreadyExists,
                     "\(email) is already a user of company \(company.id); \(hint)",

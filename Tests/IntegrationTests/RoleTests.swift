@@ -48,6 +48,8 @@ struct RoleTests {
                         outcome.error?.details?["role"]?.stringValue == role.rawValue, "\(name): \(outcome.summary)")
                     #expect(
                         outcome.error?.message.contains("users.setRole") == true, "\(name): \(outcome.summary)")
+                    let helper = minimum == .owner ? "ask an owner of" : "ask an owner or admin of"
+                    #expect(outcome.error?.message.contains(helper) == true, "\(name): \(outcome.summary)")
                 } else if role == minimum {
                     #expect(
                         outcome.status != .permissionDenied, "\(role.rawValue) may call \(name): \(outcome.summary)")

@@ -82,6 +82,46 @@ import Testing
         #expect(try harness.count("users", where: "status = 'active'") == 0)
     }
 
+    @Test func acceptedTokenPointsToRecovery() async throws {
+        let harness = try TenancyHarness()
+        let company = try await harness.onboard()
+        let token = try harness.invitationToken(for: company.ownerID)
+
+        // The owner accepted and used the key; after the expiry, the token leads to a key, not an invitation.
+        try harness.advance(days: 8)
+        let error = await expectFailure(.failedPrecondition) {
+            try await harness.call("auth.acceptInvitation", ["token": .string(token)], as: nil)
+        }
+        #expect(error?.message.contains("was accepted and has expired since") == true)
+        #expect(error?.message.contains("users.recoverAccess") == true)
+    }
+
+    @Test func replacedInvitationNamesTheNewOne() async throws {
+        let harness = try TenancyHarness()
+        let company = try await harness.onboard()
+        let invite: JSONValue = ["company_id": .string(company.companyID), "email": "cy@tech.example", "name": "Cy"]
+        let first = try await harness.call("users.invite", invite, as: company.owner)
+        let userID = try #require(first["user"]?["user_id"]?.stringValue)
+        let firstToken = try harness.invitationToken(for: userID)
+        _ = try await harness.call("users.invite", invite, as: company.owner)
+
+        let error = await expectFailure(.failedPrecondition) {
+            try await harness.call("auth.acceptInvitation", ["token": .string(firstToken)], as: nil)
+        }
+        #expect(error?.message.contains("was replaced by a newer invitation") == true)
+
+        let owner = try await harness.call(
+            "users.get", ["company_id": .string(company.companyID), "user_id": .string(company.ownerID)],
+            as: company.owner)
+        let active = await expectFailure(.alreadyExists) {
+            try await harness.call(
+                "users.invite",
+                ["company_id": .string(company.companyID), "email": owner["email"] ?? .null, "name": "Owner"],
+                as: company.owner)
+        }
+        #expect(active?.message.contains("users.recoverAccess") == true)
+    }
+
     @Test(arguments: ["tmi_00000000000000000000000000000000", "", "hello"])
     func unknownTokenIsUnauthenticated(_ token: String) async throws {
         let harness = try TenancyHarness()
