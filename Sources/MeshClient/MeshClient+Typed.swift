@@ -80,16 +80,33 @@ extension MeshClient {
         try await call("billing.subscription", Self.companyParams(companyID))
     }
 
-    public func companyReport(companyID: String? = nil) async throws(RPCError) -> JSONValue {
-        try await call("analytics.companyReport", Self.companyParams(companyID))
+    /// Returns the company's report over the last `days` days (capped by the tier's reporting history),
+    /// or over the tier's default window when `days` is nil.
+    public func companyReport(companyID: String? = nil, days: Int? = nil) async throws(RPCError) -> JSONValue {
+        var fields: [String: JSONValue] = [:]
+        if let days {
+            fields["days"] = .int(Int64(days))
+        }
+        return try await call("analytics.companyReport", .object(Self.companyFields(companyID, fields)))
     }
 
     public func systemOverview() async throws(RPCError) -> JSONValue {
         try await call("analytics.systemOverview", [:])
     }
 
-    public func notifications(companyID: String? = nil) async throws(RPCError) -> JSONValue {
-        try await call("notifications.list", Self.companyParams(companyID))
+    /// Returns a page of the company's messages, newest first: at most `limit` (50 when nil), after
+    /// `cursor`, the `next_cursor` of the page before.
+    public func notifications(companyID: String? = nil, limit: Int? = nil, cursor: String? = nil)
+        async throws(RPCError) -> JSONValue
+    {
+        var fields: [String: JSONValue] = [:]
+        if let limit {
+            fields["limit"] = .int(Int64(limit))
+        }
+        if let cursor {
+            fields["cursor"] = .string(cursor)
+        }
+        return try await call("notifications.list", .object(Self.companyFields(companyID, fields)))
     }
 
     /// Returns `fields` with `company_id` added when `companyID` is given.

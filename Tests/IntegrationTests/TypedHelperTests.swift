@@ -60,6 +60,21 @@ import Testing
         #expect(company["company_id"]?.stringValue == companyID, "\(company)")
         #expect(invited["user"]?["company_id"]?.stringValue == companyID, "\(invited)")
         #expect(subscription["company_id"]?.stringValue == companyID, "\(subscription)")
+
+        // The report helper takes a window, and the mail log helper pages: welcome, then the invitation.
+        let report = try await mesh.eventually { try await owner.companyReport(days: 3) }
+        #expect(report["window"]?["days"] == 3, "\(report)")
+        let first = try await mesh.eventually { () throws -> JSONValue in
+            let page = try await owner.notifications(limit: 1)
+            guard page["next_cursor"]?.stringValue != nil else {
+                throw RPCError(.unavailable, "the invitation is not in the mail log yet")
+            }
+            return page
+        }
+        let cursor = try #require(first["next_cursor"]?.stringValue)
+        let second = try await owner.notifications(limit: 1, cursor: cursor)
+        #expect(first["messages"]?.arrayValue?.first?["kind"] == "invitation", "\(first)")
+        #expect(second["messages"]?.arrayValue?.first?["kind"] == "welcome", "\(second)")
     }
 
     @Test func rootKeyIsReadFromHome() throws {
