@@ -43,10 +43,10 @@ public struct MeshEvent: Sendable {
     static let members: Set<String> = ["event_id", "topic", "payload", "created_at_ms", "source", "seq"]
 
     public init(json: JSONValue) throws(RPCError) {
-        guard let members = json.objectValue else {
+        guard let object = json.objectValue else {
             throw RPCError.invalidArgument(field: "events[]", "each event must be an object, not \(json.brief)")
         }
-        if let unknown = members.keys.sorted().first(where: { !Self.members.contains($0) }) {
+        if let unknown = object.keys.sorted().first(where: { !Self.members.contains($0) }) {
             throw RPCError.invalidArgument(
                 field: "events[].\(unknown.clipped)",
                 "\(unknown.clipped) is not a member of an event; accepted: \(Self.members.sorted().joined(separator: ", "))"
