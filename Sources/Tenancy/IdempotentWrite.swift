@@ -33,14 +33,22 @@ enum IdempotentWrite {
         let (result, replayed) = try await env.store.write(deadline: context.deadline) { connection in
             try Reactivator.reactivateIfDue(companyID, now: now, in: connection)
             let company = try TenancyAccess.company(companyID, in: connection, for: caller)
-            return try Idempotency.once(
-                method: method, companyID: company.id, caller: caller, key: key, request: request, atMs: now,
-                in: connection
-            ) {
-                guard !caller.replayOnly else {
-                    throw Caller.noStoredResult
+            do {
+                return try Idempotency.once(
+                    method: method, companyID: company.id, caller: caller, key: key, request: request, atMs: now,
+                    in: connection
+                ) {
+                    guard !caller.replayOnly else {
+                        throw Caller.noStoredResult
+                    }
+                    return try body(company, connection)
                 }
-                return try body(company, connection)
+            } catch let error as RPCError
+                where caller.replayOnly && error.status == .alreadyExists && error.details?["idempotency_key"] != nil
+            {
+                // A key reused with other params has no stored result for these params either, so the
+                // gateway answers with its own refusal (a suspended company, a rate limit), the real reason.
+                throw Caller.noStoredResult
             }
         }
 

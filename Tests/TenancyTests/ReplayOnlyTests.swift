@@ -31,8 +31,12 @@ struct ReplayOnlyTests {
         let replayed = try await fixture.harness.call("teams.create", params, as: replaying, idempotencyKey: "k-1")
         #expect(replayed == first)
 
+        // A stored key with other params has no stored result for them either.
+        let otherParams: JSONValue = ["company_id": .string(company.id), "name": "Other"]
         let listParams: JSONValue = ["company_id": .string(company.id)]
-        for (method, key, arguments) in [("teams.create", "k-2", params), ("teams.list", "k-1", listParams)] {
+        for (method, key, arguments) in [
+            ("teams.create", "k-2", params), ("teams.list", "k-1", listParams), ("teams.create", "k-1", otherParams),
+        ] {
             do {
                 _ = try await fixture.harness.call(method, arguments, as: replaying, idempotencyKey: key)
                 Issue.record("\(method) ran for a replay-only caller without a stored result")
