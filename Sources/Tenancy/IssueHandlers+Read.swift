@@ -62,6 +62,12 @@ extension IssueHandlers {
                 case .some(.none):
                     sql += " AND \(column) IS NULL"
                 case .some(.some(let value)):
+                    // An id that is not the company's is a mistake, not a filter that matches nothing.
+                    if column == "team_id" {
+                        _ = try Team.load(value, companyID: company.id, in: connection)
+                    } else {
+                        _ = try UserRecord.require(value, companyID: company.id, in: connection)
+                    }
                     sql += " AND \(column) = ?"
                     arguments.append(.text(value))
                 }

@@ -1,7 +1,7 @@
 import MeshProtocol
 import MeshRuntime
-import Testing
 import TenantModel
+import Testing
 
 @testable import Tenancy
 
@@ -82,10 +82,16 @@ struct IssueCrossCompanyTests {
         let theirTeam = try await fixture.createTeam(theirs, name: "Hidden")
         try await fixture.createIssue(theirs, extra: ["team_id": .string(theirTeam)])
 
-        let page = try await fixture.harness.call(
-            "issues.list", ["company_id": .string(mine.id), "team_id": .string(theirTeam)], as: mine.owner
-        )
-
-        #expect(page["issues"] == [])
+        // Another company's team is not found, exactly like an id that exists nowhere.
+        let theirError = await expectFailure(.notFound) {
+            try await fixture.harness.call(
+                "issues.list", ["company_id": .string(mine.id), "team_id": .string(theirTeam)], as: mine.owner)
+        }
+        let madeUpError = await expectFailure(.notFound) {
+            try await fixture.harness.call(
+                "issues.list", ["company_id": .string(mine.id), "team_id": "team_made_up"], as: mine.owner)
+        }
+        #expect(theirError?.details?["kind"] == madeUpError?.details?["kind"])
+        #expect(theirError?.message.replacingOccurrences(of: theirTeam, with: "team_made_up") == madeUpError?.message)
     }
 }

@@ -94,6 +94,23 @@ struct IssueListTests {
         #expect(error?.details?["allowed"] == ["Open", "In Progress", "Closed"])
     }
 
+    @Test("unknown team or assignee ids are not found", arguments: ["team_id", "assignee_id"])
+    func unknownIDFilters(field: String) async throws {
+        let fixture = try WorkspaceFixture()
+        let company = try await fixture.provision("Ids Co")
+        let other = try await fixture.provision("Other Co")
+        let otherTeam = try await fixture.harness.call(
+            "teams.create", ["company_id": .string(other.id), "name": "Theirs"], as: other.owner)
+        let foreignID = field == "team_id" ? otherTeam["team_id"] ?? .null : .string(other.owner.userID ?? "")
+
+        for value in [foreignID, "garbage"] {
+            let error = await expectFailure(.notFound) {
+                try await Self.list(fixture, company, [field: value])
+            }
+            #expect(error?.details?["kind"] == (field == "team_id" ? "team" : "user"))
+        }
+    }
+
     @Test("deleted issues are not listed")
     func deletedHidden() async throws {
         let fixture = try WorkspaceFixture()
