@@ -47,7 +47,7 @@ enum IdempotentWrite {
                 where caller.replayOnly && error.status == .alreadyExists && error.details?["idempotency_key"] != nil
             {
                 // A key reused with other params has no stored result for these params either, so the
-                // gateway answers with its own refusal (a suspended company, a rate limit), the real reason.
+                // gateway returns its own refusal (a suspended company, a rate limit), the real reason.
                 throw Caller.noStoredResult
             }
         }
