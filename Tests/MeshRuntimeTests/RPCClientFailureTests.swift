@@ -82,7 +82,7 @@ import Testing
         #expect(cancelError?.status == .cancelled)
         #expect(cancelError?.message.contains("before it was sent, so it did not run") == true)
 
-        // Once the slow call is cancelled and answered, the other queued call's budget is long spent.
+        // Once the slow call is cancelled and its reply arrives, the budget of the other queued call is spent.
         try await Task.sleep(for: .milliseconds(200))
         slow.cancel()
         #expect(await slow.value?.status == .cancelled)
