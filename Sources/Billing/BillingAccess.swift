@@ -23,7 +23,7 @@ enum BillingAccess {
             let needed = Permissions.requiredRole(context.method)
             throw RPCError(
                 .permissionDenied,
-                "\(context.method) needs the role \(needed.rawValue) or higher, and your role is \(role.rawValue); ask an owner of your company",
+                "\(context.method) needs \(needed.requirement), and your role is \(role.rawValue); ask an owner of your company",
                 details: ["required_role": .string(needed.rawValue), "role": .string(role.rawValue)]
             )
         }

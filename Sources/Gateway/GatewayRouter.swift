@@ -188,7 +188,7 @@ final class GatewayRouter: Sendable {
             let needed = Permissions.requiredRole(method)
             throw RPCError(
                 .permissionDenied,
-                "\(method) needs the \(needed.rawValue) role or higher; your role is \(role.rawValue), so ask \(needed == .owner ? "an owner" : "an owner or admin") of your company to make the call or to raise your role with users.setRole",
+                "\(method) needs \(needed.requirement); your role is \(role.rawValue), so ask \(needed == .owner ? "an owner" : "an owner or admin") of your company to make the call or to raise your role with users.setRole",
                 details: [
                     "method": .string(method), "required_role": .string(needed.rawValue),
                     "role": .string(role.rawValue),

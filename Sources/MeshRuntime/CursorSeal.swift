@@ -114,17 +114,18 @@ public struct CursorSeal: Sendable {
         guard let plain = open(cursor, context: method + "\n" + companyID), let sequence = Int64(plain),
             sequence > 0
         else {
-            throw Self.invalid(cursor, method: method)
+            throw Self.invalid(cursor, method: method, ofCompany: !companyID.isEmpty)
         }
         return sequence
     }
 
-    /// Returns the INVALID_ARGUMENT error for a cursor that is not one `method` returned for the company.
-    public static func invalid(_ cursor: String, method: String) -> RPCError {
+    /// Returns the INVALID_ARGUMENT error for a cursor that is not one `method` returned, for the company
+    /// when the list is one company's (`ofCompany`), not root's list across companies.
+    public static func invalid(_ cursor: String, method: String, ofCompany: Bool = true) -> RPCError {
         RPCError.invalidArgument(
             field: "cursor",
-            "cursor '\(cursor.clipped(to: 40))' is not one \(method) returned for this company; pass next_cursor from "
-                + "the previous page unchanged, or omit it for the first page")
+            "cursor '\(cursor.clipped(to: 40))' is not one \(method) returned\(ofCompany ? " for this company" : ""); "
+                + "pass next_cursor from the previous page unchanged, or omit it for the first page")
     }
 
     /// Creates the key file with new random bytes, owner-only, and returns true; returns false when

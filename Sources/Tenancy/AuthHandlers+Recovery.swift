@@ -1,6 +1,7 @@
 import MeshProtocol
 import MeshRuntime
 import MeshStore
+import TenantModel
 
 extension AuthHandlers {
     /// Accepts a recovery invitation from `users.recoverAccess`: the active user gets a new key and keeps
@@ -46,9 +47,9 @@ extension AuthHandlers {
         return purpose
     }
 
-    /// Builds the error for an expired token, naming what to do next. A token accepted before it expired
-    /// belongs to an active user, who needs a key, not another invitation. A join token that a later
-    /// invitation replaced points to that one.
+    /// Builds the error for an expired token, naming what to do next for the user as they are now. After
+    /// a join token, an active user needs a key, not another invitation, a deactivated one needs
+    /// reactivating, and an invited one the newest invitation or a new one. Only an owner helps an owner.
     static func expiredToken(
         _ row: Row,
         invitationID: String,
@@ -56,45 +57,63 @@ extension AuthHandlers {
         atMs now: Int64,
         in connection: Connection
     ) throws -> RPCError {
-        if row.int("used_at_ms") != nil {
+        let userID = try row.requireString("user_id")
+        let user = try connection.queryOne("SELECT status, role FROM users WHERE id = ?", [.text(userID)])
+        let helper =
+            user?.string("role") == Role.owner.rawValue
+            ? "an owner of your company or the platform operator" : "an admin or owner of your company"
+        let details: JSONValue = ["invitation_id": .string(invitationID)]
+
+        // A recovery token is for an active user by design, so only a join token's user status matters.
+        switch purpose == .join ? user?.string("status") : nil {
+        case UserStatus.active.rawValue?:
             return RPCError(
                 .failedPrecondition,
-                "invitation \(invitationID) was accepted and has expired since; call with the API key it gave you, "
-                    + "or if none works, ask an admin or owner of your company to mail you a new invitation with "
+                "invitation \(invitationID) has expired, and your account is active already; call with your API "
+                    + "key, or if none works, ask \(helper) to mail you a new invitation with "
                     + "users.recoverAccess",
-                details: ["invitation_id": .string(invitationID)]
+                details: details
             )
+        case UserStatus.deactivated.rawValue?:
+            return RPCError(
+                .failedPrecondition,
+                "invitation \(invitationID) has expired, and your account is deactivated; ask \(helper) to "
+                    + "reactivate it with users.reactivate",
+                details: details
+            )
+        default:
+            break
         }
 
         // A fresh invitation expires the earlier ones, so another live one of the user replaced this one.
         let replaced = try connection.queryOne(
             "SELECT 1 AS live FROM invitations WHERE user_id = ? AND purpose = ? AND id != ? AND expires_at_ms > ? LIMIT 1",
-            [
-                .text(try row.requireString("user_id")), .text(purpose.rawValue), .text(invitationID),
-                .integer(now),
-            ]
+            [.text(userID), .text(purpose.rawValue), .text(invitationID), .integer(now)]
         )
         if purpose == .join, replaced != nil {
             return RPCError(
                 .failedPrecondition,
                 "invitation \(invitationID) was replaced by a newer invitation, which was mailed to you; accept "
                     + "the token from the newest invitation email",
-                details: ["invitation_id": .string(invitationID)]
+                details: details
             )
         }
-        return expired(purpose)
+        return expired(purpose, helper: helper)
     }
 
-    /// Builds the error for an expired token, naming the way to a new one.
-    static func expired(_ purpose: Invitations.Purpose) -> RPCError {
+    /// Builds the error for an expired token, naming the way to a new one and `helper`, who can send it.
+    static func expired(_ purpose: Invitations.Purpose, helper: String = "an admin or owner of your company")
+        -> RPCError
+    {
         switch purpose {
         case .join:
-            return RPCError(.failedPrecondition, "invitation has expired; ask an admin to invite you again")
+            return RPCError(
+                .failedPrecondition, "invitation has expired; ask \(helper) to invite you again")
         case .recovery:
             return RPCError(
                 .failedPrecondition,
                 "recovery invitation has expired or a newer one replaced it; use the newest one mailed to you, or "
-                    + "ask an admin or owner of your company to call users.recoverAccess again"
+                    + "ask \(helper) to call users.recoverAccess again"
             )
         }
     }

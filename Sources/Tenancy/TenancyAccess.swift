@@ -118,7 +118,7 @@ public enum TenancyAccess {
         guard Permissions.allows(role, method) else {
             throw RPCError(
                 .permissionDenied,
-                "\(method) needs the \(required.rawValue) role or higher, but the caller's role is \(role.rawValue); ask an owner of the company to change the role or to make the call",
+                "\(method) needs \(required.requirement), but the caller's role is \(role.rawValue); ask an owner of the company to change the role or to make the call",
                 details: [
                     "method": .string(method), "required_role": .string(required.rawValue),
                     "role": .string(role.rawValue),

@@ -16,6 +16,12 @@ public enum Role: String, Sendable, Codable, CaseIterable, Comparable {
         }
     }
 
+    /// The requirement of a method that needs this role, as messages word it: "the member role or
+    /// higher", and "the owner role" for the highest.
+    public var requirement: String {
+        self == .owner ? "the owner role" : "the \(rawValue) role or higher"
+    }
+
     public static func < (lhs: Role, rhs: Role) -> Bool {
         lhs.rank < rhs.rank
     }

@@ -50,6 +50,9 @@ struct RoleTests {
                         outcome.error?.message.contains("users.setRole") == true, "\(name): \(outcome.summary)")
                     let helper = minimum == .owner ? "ask an owner of" : "ask an owner or admin of"
                     #expect(outcome.error?.message.contains(helper) == true, "\(name): \(outcome.summary)")
+                    let needs =
+                        minimum == .owner ? "needs the owner role;" : "needs the \(minimum.rawValue) role or higher"
+                    #expect(outcome.error?.message.contains(needs) == true, "\(name): \(outcome.summary)")
                 } else if role == minimum {
                     #expect(
                         outcome.status != .permissionDenied, "\(role.rawValue) may call \(name): \(outcome.summary)")

@@ -392,6 +392,7 @@ import Testing
             try await harness.call("notifications.alerts", ["cursor": cursor])
         }
         #expect(misplaced?.details?["field"] == "cursor")
+        #expect(misplaced?.message.contains("is not one notifications.alerts returned;") == true)
         let ids = listed.compactMap { $0["message_id"]?.stringValue }
         #expect(Set(ids).count == 2)
 

@@ -78,7 +78,10 @@ import Testing
         let error = await expectFailure(.failedPrecondition) {
             try await harness.call("auth.acceptInvitation", ["token": .string(token)], as: nil)
         }
-        #expect(error?.message == "invitation has expired; ask an admin to invite you again")
+        // The provisioning owner is invited as an owner, and only an owner or the operator invites one.
+        #expect(
+            error?.message
+                == "invitation has expired; ask an owner of your company or the platform operator to invite you again")
         #expect(try harness.count("users", where: "status = 'active'") == 0)
     }
 
@@ -92,8 +95,9 @@ import Testing
         let error = await expectFailure(.failedPrecondition) {
             try await harness.call("auth.acceptInvitation", ["token": .string(token)], as: nil)
         }
-        #expect(error?.message.contains("was accepted and has expired since") == true)
+        #expect(error?.message.contains("has expired, and your account is active already") == true)
         #expect(error?.message.contains("users.recoverAccess") == true)
+        #expect(error?.message.contains("an owner of your company or the platform operator") == true)
     }
 
     @Test func replacedInvitationNamesTheNewOne() async throws {
@@ -109,6 +113,15 @@ import Testing
             try await harness.call("auth.acceptInvitation", ["token": .string(firstToken)], as: nil)
         }
         #expect(error?.message.contains("was replaced by a newer invitation") == true)
+
+        // Once the newer invitation is accepted, the old token points to the key instead.
+        let newestToken = try harness.invitationToken(for: userID)
+        _ = try await harness.call("auth.acceptInvitation", ["token": .string(newestToken)], as: nil)
+        let afterAccept = await expectFailure(.failedPrecondition) {
+            try await harness.call("auth.acceptInvitation", ["token": .string(firstToken)], as: nil)
+        }
+        #expect(afterAccept?.message.contains("your account is active already") == true)
+        #expect(afterAccept?.message.contains("an admin or owner of your company") == true)
 
         let owner = try await harness.call(
             "users.get", ["company_id": .string(company.companyID), "user_id": .string(company.ownerID)],

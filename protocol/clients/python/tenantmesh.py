@@ -583,8 +583,10 @@ class Client:
                 for pending in calls:
                     self._pending[pending.id] = pending
         if closed is not None:
+            # The request never left this client, so unlike the calls the close cut off, it was not applied.
             self._give_places(len(counted))
-            message = f"the connection is closed ({closed.message}); open a new Client"
+            message = (f"the connection closed before this call was sent, so it was not applied; open a new "
+                       f"Client and send it there (the close: {closed.message})")
             raise MeshError(closed.status, closed.code, message, closed.retryable, closed.retry_after_ms,
                             closed.details, closed.data)
 
