@@ -130,7 +130,7 @@ final class ClientState: ConnectionDelegate {
             guard let entry = pending[queuedEntry.id] else {
                 continue
             }
-            // A budget that ran out in the queue would only make the server refuse the request.
+            // A budget that ran out in the queue would only make the server reject the request.
             if let budget = entry.budget, budget.deadline <= .now {
                 pending[queuedEntry.id] = nil
                 if let timer = entry.timer {
