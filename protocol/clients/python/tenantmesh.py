@@ -23,6 +23,7 @@ import os
 import socket
 import struct
 import threading
+import time
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
@@ -37,6 +38,8 @@ MAX_BATCH = 256
 MAX_IN_FLIGHT = 256
 # The largest frame limit a mesh accepts (MESH_MAX_FRAME_BYTES); replies up to this size are read.
 MAX_REPLY_FRAME_BYTES = 64 * 1024 * 1024
+# How long a server keeps a quiet connection open (section 12), in milliseconds.
+IDLE_TIMEOUT_MS = 300_000
 
 
 def _limit_from_environment(name, default):
@@ -352,17 +355,22 @@ class Client:
     `api_key` goes into `meta.api_key` of every call unless a call passes its own (None sends no
     key). `default_timeout_ms`, when set, is the budget of calls that give none. At most
     `max_in_flight` calls wait for replies at once, the server's limit per connection; a call past
-    that waits in the client until a reply frees a place. The client is safe to use from several
-    threads; close it when done, or use it in a `with` block.
+    that waits in the client until a reply frees a place. A call made after the connection was quiet
+    for half of `idle_timeout_ms`, the server's idle timeout, goes out on a new connection, so that it
+    never meets the server's idle close. A call after a connection that closed while quiet opens a
+    new one too. The client is safe to use from several threads; close it when done, or use it in a
+    `with` block.
     """
 
     def __init__(self, socket_path, api_key=None, *, default_timeout_ms=None, connect_timeout=5.0,
-                 max_frame_bytes=None, max_in_flight=None):
+                 max_frame_bytes=None, max_in_flight=None, idle_timeout_ms=None):
         # Unset, the limits follow the environment the mesh was started with, like `mesh call`.
         if max_frame_bytes is None:
             max_frame_bytes = _limit_from_environment("MESH_MAX_FRAME_BYTES", MAX_FRAME_BYTES)
         if max_in_flight is None:
             max_in_flight = _limit_from_environment("MESH_MAX_IN_FLIGHT", MAX_IN_FLIGHT)
+        if idle_timeout_ms is None:
+            idle_timeout_ms = _limit_from_environment("MESH_IDLE_TIMEOUT_MS", IDLE_TIMEOUT_MS)
         if not _is_integer(max_in_flight) or max_in_flight < 1:
             raise ValueError(f"max_in_flight must be a whole number of at least 1, not {max_in_flight!r}")
         self.socket_path = socket_path
@@ -370,6 +378,10 @@ class Client:
         self.default_timeout_ms = default_timeout_ms
         self.max_frame_bytes = max_frame_bytes
         self.max_in_flight = max_in_flight
+        self.idle_timeout_ms = idle_timeout_ms
+        self.connect_timeout = connect_timeout
+        # Connections this client opened, counting the first and each one that replaced a quiet one.
+        self.connections_opened = 0
         # Free places in the in-flight window. A send takes all the places it needs at once, so two
         # batches waiting for room can never each hold part of the window.
         self._window_free = max_in_flight
@@ -387,24 +399,14 @@ class Client:
         self._abandoned = set()
         self._next_id = 1
         self._closed_error = None
+        # Set when the connection ended with no call waiting after a quiet spell (the server's idle
+        # close), so that the next call opens a new one instead of failing.
+        self._ended_quiet = False
         self._closing = False
 
-        self._sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        try:
-            self._sock.settimeout(connect_timeout)
-            self._sock.connect(socket_path)
-            self._sock.settimeout(None)
-        except OSError as error:
-            self._sock.close()
-            raise MeshError.local(
-                "UNAVAILABLE",
-                f"could not connect to {socket_path}: {error.strerror or error}; "
-                "check that the mesh is running (`mesh up`) and that MESH_HOME points at its home folder",
-                details={"socket_path": socket_path},
-            ) from None
-
-        self._reader = threading.Thread(target=self._read_loop, name=f"tenantmesh-reader {socket_path}", daemon=True)
-        self._reader.start()
+        self._sock = self._connect()
+        self._last_traffic = time.monotonic()
+        self._reader = self._start_reader(self._sock)
 
     def __enter__(self):
         return self
@@ -535,13 +537,83 @@ class Client:
             if self._closing:
                 return
             self._closing = True
+            sock, reader = self._sock, self._reader
         try:
-            self._sock.shutdown(socket.SHUT_RDWR)
+            sock.shutdown(socket.SHUT_RDWR)
         except OSError:
             pass
-        if threading.current_thread() is not self._reader:
-            self._reader.join()
-        self._sock.close()
+        if threading.current_thread() is not reader:
+            reader.join()
+        sock.close()
+
+    # -- the connection ------------------------------------------------------------------------------
+
+    def _connect(self):
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            sock.settimeout(self.connect_timeout)
+            sock.connect(self.socket_path)
+            sock.settimeout(None)
+        except OSError as error:
+            sock.close()
+            raise MeshError.local(
+                "UNAVAILABLE",
+                f"could not connect to {self.socket_path}: {error.strerror or error}; "
+                "check that the mesh is running (`mesh up`) and that MESH_HOME points at its home folder",
+                details={"socket_path": self.socket_path},
+            ) from None
+        self.connections_opened += 1
+        return sock
+
+    def _start_reader(self, sock):
+        reader = threading.Thread(target=self._read_loop, args=(sock,), name=f"tenantmesh-reader {self.socket_path}",
+                                  daemon=True)
+        reader.start()
+        return reader
+
+    def _replace_if_quiet(self):
+        """Opens a new connection in place of one quiet for half the idle timeout, before a call goes out.
+
+        The server closes a connection quiet for its idle timeout, and a request written just as it does
+        is lost with the connection. Only a connection with no call waiting is replaced, so nothing is
+        cut off. A connection that already closed that way is replaced too, and when the new one cannot
+        be opened, the call fails with the reason. A live quiet connection stays in use instead.
+        """
+        if not self._quiet_enough():
+            return
+        with self._send_lock:
+            with self._lock:
+                ended = self._closed_error is not None
+                busy = self._pending or self._resend or self._closing or (ended and not self._ended_quiet)
+                if busy or not self._quiet_enough():
+                    return
+            try:
+                sock = self._connect()
+            except MeshError:
+                if ended:
+                    raise
+                return
+            with self._lock:
+                if self._closing:
+                    sock.close()
+                    return
+                old_sock, old_reader = self._sock, self._reader
+                self._sock = sock
+                self._reader = self._start_reader(sock)
+                self._last_traffic = time.monotonic()
+                self._closed_error = None
+                self._ended_quiet = False
+
+        # The old reader sees its socket replaced and ends without failing any call.
+        try:
+            old_sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        old_reader.join()
+        old_sock.close()
+
+    def _quiet_enough(self):
+        return (time.monotonic() - self._last_traffic) * 1000 >= self.idle_timeout_ms / 2
 
     # -- sending -------------------------------------------------------------------------------------
 
@@ -574,6 +646,7 @@ class Client:
         # with a budget waits for a place no longer than that budget.
         counted = [pending for pending in calls if pending._counted]
         budgets = [pending.timeout_ms for pending in counted if pending.timeout_ms is not None]
+        self._replace_if_quiet()
         self._take_places(len(counted), min(budgets) if budgets else None, calls)
 
         # Register before sending: the reply may arrive before sendall returns.
@@ -593,6 +666,7 @@ class Client:
         try:
             with self._send_lock:
                 self._sock.sendall(data)
+                self._last_traffic = time.monotonic()
         except OSError as error:
             # A server that refuses a connection sends its reason, then closes (section 5.6), and a
             # write after the close fails. The reader still reads that reason, so give it a moment.
@@ -625,15 +699,16 @@ class Client:
 
     # -- receiving -----------------------------------------------------------------------------------
 
-    def _read_loop(self):
+    def _read_loop(self, sock):
         decoder = FrameDecoder(max(self.max_frame_bytes, MAX_REPLY_FRAME_BYTES))
         last_orphan = None
         failure = None
         try:
             while True:
-                data = self._sock.recv(65536)
+                data = sock.recv(65536)
                 if not data:
                     break
+                self._last_traffic = time.monotonic()
                 for payload in decoder.feed(data):
                     last_orphan = self._handle_payload(payload)
                 if decoder.error is not None:
@@ -646,6 +721,13 @@ class Client:
         except Exception as error:  # a bug or a malformed reply must not leave callers waiting forever
             failure = MeshError.local("INTERNAL", f"the reply could not be handled: {error!r}")
 
+        with self._lock:
+            replaced = sock is not self._sock
+        if replaced:
+            # A quiet connection closed by `_replace_if_quiet`, with no call waiting on it.
+            return
+        with self._lock:
+            self._ended_quiet = not self._pending and not self._closing and self._quiet_enough()
         if self._closing:
             failure = MeshError.local("CANCELLED", "the client was closed before the reply came")
         elif failure is None:

@@ -562,6 +562,48 @@ class GatewayTests(unittest.TestCase):
             self.assertIn("companies", outcome)
         self.assertEqual(self.root.call("rpc.health", timeout_ms=5000)["status"], "SERVING")
 
+    def test_quiet_connection_replaced_before_call(self):
+        # With a 400 ms idle timeout, a call after 250 ms of quiet goes out on a new connection.
+        client = Client(SOCKET, idle_timeout_ms=400)
+        try:
+            self.assertEqual(client.call("rpc.ping"), "pong")
+            self.assertEqual(client.call("rpc.ping"), "pong")
+            self.assertEqual(client.connections_opened, 1)
+
+            time.sleep(0.25)
+            self.assertEqual(client.call("rpc.ping"), "pong")
+            self.assertEqual(client.connections_opened, 2)
+            self.assertEqual(client.unmatched, [])
+        finally:
+            client.close()
+
+    def test_connection_closed_while_quiet_replaced(self):
+        # A close after a quiet spell, as the server's idle close, leaves nothing unsure: the next call
+        # opens a new connection instead of failing.
+        client = Client(SOCKET, idle_timeout_ms=400)
+        try:
+            self.assertEqual(client.call("rpc.ping"), "pong")
+            time.sleep(0.25)
+            client._sock.shutdown(socket.SHUT_RDWR)
+            client._reader.join(timeout=10)
+
+            self.assertEqual(client.call("rpc.ping"), "pong")
+            self.assertEqual(client.connections_opened, 2)
+        finally:
+            client.close()
+
+    def test_waiting_calls_keep_their_connection(self):
+        # Half of a 2 ms idle timeout passes between most calls, but a connection with calls waiting
+        # is never replaced, so each of these gets its own reply.
+        client = Client(SOCKET, idle_timeout_ms=2)
+        try:
+            outcomes = client.call_many([Request("rpc.ping", timeout_ms=10_000) for _ in range(200)])
+            self.assertEqual(outcomes, ["pong"] * 200)
+            self.assertEqual(client.unmatched, [])
+            self.assertGreaterEqual(client.connections_opened, 1)
+        finally:
+            client.close()
+
     def test_call_after_close_cancelled(self):
         client = Client(SOCKET)
         client.close()
