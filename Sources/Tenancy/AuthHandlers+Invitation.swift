@@ -52,8 +52,8 @@ extension AuthHandlers {
         try Reactivator.reactivateIfDue(companyID, now: now, in: connection)
         if row.int("used_at_ms") != nil {
             return try acceptAgain(
-                invitationID: invitationID, companyID: companyID, keyID: row.string("key_id"), purpose: purpose,
-                atMs: now, in: connection
+                invitationID: invitationID, companyID: companyID, userID: try row.requireString("user_id"),
+                keyID: row.string("key_id"), purpose: purpose, atMs: now, in: connection
             )
         }
 
@@ -75,7 +75,8 @@ extension AuthHandlers {
         guard user.status == .invited else {
             throw RPCError(
                 .failedPrecondition,
-                "user \(user.id) is \(user.status.rawValue), so this invitation cannot be accepted; ask an admin to reactivate you"
+                "user \(user.id) is \(user.status.rawValue), so this invitation cannot be accepted; ask "
+                    + "\(helper(forRole: user.role.rawValue)) to reactivate you with users.reactivate"
             )
         }
 
@@ -107,6 +108,7 @@ extension AuthHandlers {
     private static func acceptAgain(
         invitationID: String,
         companyID: String,
+        userID: String,
         keyID: String?,
         purpose: Invitations.Purpose,
         atMs now: Int64,
@@ -115,8 +117,9 @@ extension AuthHandlers {
         let spent = RPCError(
             .failedPrecondition,
             "invitation \(invitationID) has already been accepted and the API key it gave has been used or revoked "
-                + "since, so the token is spent; call with an API key of yours, or if none works, ask an admin or "
-                + "owner of the company to mail you a new invitation with users.recoverAccess",
+                + "since, so the token is spent; call with an API key of yours, or if none works, ask "
+                + "\(try helper(forUser: userID, in: connection)) to mail you a new invitation with "
+                + "users.recoverAccess",
             details: ["invitation_id": .string(invitationID)]
         )
         guard let keyID,

@@ -59,9 +59,7 @@ extension AuthHandlers {
     ) throws -> RPCError {
         let userID = try row.requireString("user_id")
         let user = try connection.queryOne("SELECT status, role FROM users WHERE id = ?", [.text(userID)])
-        let helper =
-            user?.string("role") == Role.owner.rawValue
-            ? "an owner of your company or the platform operator" : "an admin or owner of your company"
+        let helper = helper(forRole: user?.string("role"))
         let details: JSONValue = ["invitation_id": .string(invitationID)]
 
         // A recovery token is for an active user by design, so only a join token's user status matters.
@@ -99,6 +97,18 @@ extension AuthHandlers {
             )
         }
         return expired(purpose, helper: helper)
+    }
+
+    /// Returns who can help a user of `role` back in. For an owner, only an owner or the operator can.
+    static func helper(forRole role: String?) -> String {
+        role == Role.owner.rawValue
+            ? "an owner of your company or the platform operator" : "an admin or owner of your company"
+    }
+
+    /// Returns who can help user `userID` back in, by their role.
+    static func helper(forUser userID: String, in connection: Connection) throws -> String {
+        let user = try connection.queryOne("SELECT role FROM users WHERE id = ?", [.text(userID)])
+        return helper(forRole: user?.string("role"))
     }
 
     /// Builds the error for an expired token, naming the way to a new one and `helper`, who can send it.

@@ -47,6 +47,8 @@ import Testing
         _ = try await verify(apiKey)
         let again = await expectFailure(.failedPrecondition) { try await accept() }
         #expect(again?.message.contains("has already been accepted") == true)
+        // The token was an owner's, and only an owner or the operator can help an owner back in.
+        #expect(again?.message.contains("ask an owner of your company or the platform operator") == true)
 
         #expect(try harness.count("api_keys", where: "revoked_at_ms IS NULL") == 1)
         #expect(try harness.published().filter { $0.topic == EventTopic.userActivated }.count == 1)
