@@ -88,8 +88,9 @@ enum DescribeCommand {
         for (name, member) in (schema["properties"]?.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {
             let marker = required.contains(name) ? "" : "?"
             let note = member["description"]?.stringValue.map { "  (\($0))" } ?? ""
-            // An optional member may also be null, which the ? after its name already shows.
-            let type = typeName(member, showingNull: required.contains(name))
+            // Some optional members take null with a meaning of its own (null removes a team), and
+            // others reject it, so `|null` is shown for optional members too.
+            let type = typeName(member)
             lines.append("\(indent)\(name)\(marker): \(type)\(note)")
 
             let nested = member["items"] ?? member
@@ -99,15 +100,14 @@ enum DescribeCommand {
         }
     }
 
-    /// Returns the type of `schema` as `mesh describe` prints it, with `|null` when it takes null and
-    /// `showingNull` is set.
-    static func typeName(_ schema: JSONValue, showingNull: Bool = true) -> String {
+    /// Returns the type of `schema` as `mesh describe` prints it, with `|null` when it takes null.
+    static func typeName(_ schema: JSONValue) -> String {
         if let values = schema["enum"]?.arrayValue {
             return values.compactMap(\.stringValue).joined(separator: "|")
         }
         let types = schema["type"]?.arrayValue?.compactMap(\.stringValue) ?? schema["type"]?.stringValue.map { [$0] }
         let named = (types ?? []).filter { $0 != "null" }
-        let suffix = showingNull && types?.contains("null") == true ? "|null" : ""
+        let suffix = types?.contains("null") == true ? "|null" : ""
         guard let type = named.first else {
             return "any"
         }

@@ -53,10 +53,11 @@ enum EventInbox {
                 "type": "object",
                 "properties": [
                     "events": ["type": "array", "items": ["type": "object"]],
-                    "delivered_through": ["type": "integer", "minimum": 0],
+                    "delivered_through": ["type": ["integer", "null"], "minimum": 0],
                     "to": ["type": "string"],
                 ],
                 "required": ["events"],
+                "additionalProperties": false,
             ],
             resultSchema: SchemaRecorder.schema(for: DeliverResult.self)
         )
@@ -70,11 +71,16 @@ enum EventInbox {
                 throw RPCError.invalidArgument(field: "events", "events.deliver needs params {\"events\": [...]}")
             }
             if let to = params?["to"], to != .string(recipient) {
+                guard let name = to.stringValue else {
+                    throw RPCError.invalidArgument(
+                        field: "to",
+                        "to must name the process the events are for, such as \"\(recipient)\", not \(to.brief)")
+                }
                 throw RPCError(
                     .failedPrecondition,
-                    "events for \(to.stringValue?.clipped ?? to.typeName) reached \(recipient), so none were applied; "
-                        + "the socket path that the publisher uses for \(to.stringValue?.clipped ?? "it") leads to this "
-                        + "process, so check that path in the mesh home's run folder",
+                    "events for \(name.clipped) reached \(recipient), so none were applied; the socket path that the "
+                        + "publisher uses for \(name.clipped) leads to this process, so check that path in the mesh "
+                        + "home's run folder",
                     details: ["to": to, "recipient": .string(recipient)]
                 )
             }

@@ -1,7 +1,7 @@
 import MeshProtocol
 
 /// Who may call a method through the gateway.
-public enum MethodScope: String, Sendable {
+public enum MethodScope: String, Sendable, CaseIterable {
     /// Platform operators only.
     case root
     /// Users of a company (acting on their own company) and root.

@@ -141,8 +141,53 @@ extension RPCServer {
         paramsSchema: [
             "type": "object", "properties": ["schemas": ["type": ["boolean", "null"]]], "additionalProperties": false,
         ],
-        resultSchema: ["type": "object", "required": ["protocol", "service", "limits", "methods"]]
+        resultSchema: describeResultSchema
     )
+
+    /// The hello document's shape. The gateway adds `service` to each method it routes and lists the
+    /// services that did not answer under `unavailable`. A method's `params` and `result` are JSON
+    /// Schemas, whose members depend on the method.
+    private static var describeResultSchema: JSONValue {
+        let limitNames: [JSONValue] = [
+            "max_frame_bytes", "max_batch", "max_in_flight", "idle_timeout_ms", "partial_frame_timeout_ms",
+            "max_connections", "max_outbound_bytes",
+        ]
+        let method: JSONValue = [
+            "type": "object",
+            "properties": [
+                "name": ["type": "string"],
+                "summary": ["type": "string"],
+                "scope": ["type": "string", "enum": .array(MethodScope.allCases.map { .string($0.rawValue) })],
+                "service": ["type": "string"],
+                "params": ["type": "object"],
+                "result": ["type": "object"],
+                "param_names": ["type": "array", "items": ["type": "string"]],
+            ],
+            "required": ["name", "summary", "scope"],
+            "additionalProperties": false,
+        ]
+        return [
+            "type": "object",
+            "properties": [
+                "protocol": ["type": "string"],
+                "service": ["type": "string"],
+                "limits": [
+                    "type": "object",
+                    "properties": .object(
+                        Dictionary(
+                            uniqueKeysWithValues: limitNames.compactMap(\.stringValue).map { ($0, ["type": "integer"]) }
+                        )
+                    ),
+                    "required": .array(limitNames),
+                    "additionalProperties": false,
+                ],
+                "methods": ["type": "array", "items": method],
+                "unavailable": ["type": "array", "items": ["type": "string"]],
+            ],
+            "required": ["protocol", "service", "limits", "methods"],
+            "additionalProperties": false,
+        ]
+    }
 
     static let cancelDescriptor = MethodDescriptor(
         name: "rpc.cancel",

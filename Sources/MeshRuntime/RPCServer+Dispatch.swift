@@ -251,7 +251,9 @@ extension RPCServer {
     }
 
     private func cancel(_ request: RPCRequest, on connection: SocketConnection) -> Result<JSONValue, RPCError> {
-        guard let target = request.params?["id"], let id = RPCID(json: target), id != .null else {
+        // Like any integer param, the id may be a whole number written with a fraction (7.0).
+        let target = request.params?["id"].map { $0.intValue.map(JSONValue.int) ?? $0 }
+        guard let target, let id = RPCID(json: target), id != .null else {
             let received = request.params?["id"].map { ", not \($0.notIntegerText)" } ?? ""
             return .failure(
                 RPCError(

@@ -38,10 +38,12 @@ struct CompanyExportDocument: Codable, Sendable, JSONSchemaProviding {
             "workspace": [
                 "type": "object",
                 "properties": [
-                    "teams": ["type": "array", "items": ["type": "object"]],
-                    "issues": ["type": "array", "items": ["type": "object"]],
+                    "teams": list(Team.self),
+                    "issues": ["type": "array", "items": exportedIssueSchema],
                     "last_issue_number": ["type": "integer"],
                 ],
+                "required": ["teams", "issues", "last_issue_number"],
+                "additionalProperties": false,
             ],
             "exported_at_ms": ["type": "integer"],
         ]
@@ -49,13 +51,22 @@ struct CompanyExportDocument: Codable, Sendable, JSONSchemaProviding {
             properties[process] = ["type": "object"]
         }
 
-        let optional: Set<String> = ["workspace"]
         return [
             "type": "object",
             "properties": .object(properties),
-            "required": .array(properties.keys.filter { !optional.contains($0) }.sorted().map { .string($0) }),
+            "required": .array(properties.keys.sorted().map { .string($0) }),
             "additionalProperties": false,
         ]
+    }
+
+    /// One issue as `WorkspaceExport.issues` writes it: the issue, and when it was deleted, if it was.
+    private static var exportedIssueSchema: JSONValue {
+        var schema = SchemaRecorder.schema(for: Issue.self).objectValue ?? [:]
+        var properties = schema["properties"]?.objectValue ?? [:]
+        properties["deleted_at_ms"] = ["type": ["integer", "null"]]
+        schema["properties"] = .object(properties)
+        schema["required"] = .array((schema["required"]?.arrayValue ?? []) + ["deleted_at_ms"])
+        return .object(schema)
     }
 
     /// One invitation as `CompanyExport.local` writes it.

@@ -7,7 +7,7 @@ struct CompanyView: Codable, Sendable, Hashable {
     var companyID: String
     var name: String
     var keyPrefix: String
-    var tier: String
+    var tier: Tier
     var status: CompanyStatus
     var settings: CompanySettings
     var createdAtMs: Int64
@@ -40,7 +40,7 @@ struct CompanyView: Codable, Sendable, Hashable {
         companyID = company.id
         name = company.name
         keyPrefix = company.keyPrefix
-        tier = company.tier.rawValue
+        tier = company.tier
         status = company.status
         settings = company.settings
         createdAtMs = company.createdAtMs

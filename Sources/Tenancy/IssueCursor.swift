@@ -19,10 +19,9 @@ public struct IssueCursor: Sendable, Hashable {
         guard text.hasPrefix("n:"), let number = Int64(text.dropFirst(2)), number >= 0,
             String(number) == text.dropFirst(2)
         else {
-            throw RPCError(
-                .invalidArgument,
-                "cursor '\(text.clipped(to: 40))' is not one issues.list returned; pass next_cursor from the previous page unchanged, or omit cursor to start from the first page",
-                details: ["field": "cursor", "value": .string(text.clipped(to: 40))]
+            throw RPCError.invalidArgument(
+                field: "cursor",
+                "cursor '\(text.clipped(to: 40))' is not one issues.list returned; pass next_cursor from the previous page unchanged, or omit cursor to start from the first page"
             )
         }
         lastNumber = number

@@ -73,7 +73,7 @@ struct UserRecord: Sendable, Hashable {
 
     var view: UserView {
         UserView(
-            userID: id, companyID: companyID, email: email, name: name, role: role.rawValue, status: status,
+            userID: id, companyID: companyID, email: email, name: name, role: role, status: status,
             createdAtMs: createdAtMs, updatedAtMs: updatedAtMs
         )
     }

@@ -1,4 +1,5 @@
 import MeshProtocol
+import TenantModel
 
 /// A user as methods return it.
 struct UserView: Codable, Sendable, Hashable {
@@ -6,7 +7,7 @@ struct UserView: Codable, Sendable, Hashable {
     var companyID: String
     var email: String
     var name: String
-    var role: String
+    var role: Role
     var status: UserStatus
     var createdAtMs: Int64
     var updatedAtMs: Int64

@@ -35,9 +35,20 @@ struct ResultSchemaTests {
             + Self.last.compactMap { name in methods.first { $0["name"]?.stringValue == name } }
         // Every process's own description too, with its internal methods (the per-service exports).
         var everyMethod = methods
+        var descriptions = [
+            "gateway": description, "gateway short": try await mesh.root.call("rpc.describe", ["schemas": false]),
+        ]
         for process in ["tenancy", "billing", "analytics", "notification"] {
             let direct = try MeshClient(socketPath: cluster.home.socketPath(process), apiKey: nil)
-            everyMethod += try await direct.call("rpc.describe")["methods"]?.arrayValue ?? []
+            descriptions[process] = try await direct.call("rpc.describe")
+            everyMethod += descriptions[process]?["methods"]?.arrayValue ?? []
+        }
+        // rpc.describe's own reply, full and short, from the gateway and each service.
+        let describeSchema =
+            (description["methods"]?.arrayValue ?? []).first { $0["name"] == "rpc.describe" }?["result"] ?? [:]
+        for (process, reply) in descriptions {
+            let problems = SchemaCheck.problems(reply, describeSchema)
+            #expect(problems.isEmpty, "rpc.describe of \(process): \(problems.prefix(5))")
         }
         let open = everyMethod.flatMap { method in
             let name = method["name"]?.stringValue ?? ""
@@ -45,6 +56,13 @@ struct ResultSchemaTests {
                 + SchemaCheck.openSchemas(method["result"] ?? [:], at: "\(name) result")
         }
         #expect(open.isEmpty, "these schemas accept any value and tell a client nothing: \(open)")
+        // Every method rejects params it does not know, so its schema must set additionalProperties.
+        let loose = everyMethod.compactMap { method -> String? in
+            let params = method["params"] ?? [:]
+            return params["type"] == "object" && params["additionalProperties"] != false
+                ? method["name"]?.stringValue : nil
+        }
+        #expect(loose.isEmpty, "these params schemas accept members the methods reject: \(loose)")
 
         let builder = SchemaParams(ids: company.ids, plain: ["tier": "platinum", "to_status": "In Progress"])
 

@@ -7,14 +7,12 @@ import Testing
     @Test func typeNamesShowEveryType() {
         #expect(DescribeCommand.typeName(["type": ["string", "integer"]]) == "string|integer")
         #expect(DescribeCommand.typeName(["type": ["string", "null"]]) == "string|null")
-        #expect(DescribeCommand.typeName(["type": ["string", "null"]], showingNull: false) == "string")
         #expect(DescribeCommand.typeName(["type": "array", "items": ["type": "integer"]]) == "[integer]")
         #expect(DescribeCommand.typeName([:]) == "any")
-        // The map itself is optional, so its null is left to the ? after its name; its values' is shown.
         #expect(
             DescribeCommand.typeName(
-                ["type": ["object", "null"], "additionalProperties": ["type": ["string", "number", "null"]]],
-                showingNull: false) == "{name: string|number|null}")
+                ["type": ["object", "null"], "additionalProperties": ["type": ["string", "number", "null"]]])
+                == "{name: string|number|null}|null")
     }
 
     @Test func renderIndentsTheMembersOfNestedObjects() throws {
@@ -64,7 +62,10 @@ import Testing
                     "name": "issues.list", "scope": "company", "service": "tenancy", "summary": "List issues",
                     "params": [
                         "type": "object",
-                        "properties": ["company_id": ["type": ["string", "null"], "description": "left out: own"]],
+                        "properties": [
+                            "company_id": ["type": ["string", "null"], "description": "left out: own"],
+                            "limit": ["type": "integer"],
+                        ],
                     ],
                 ]
             ],
@@ -73,6 +74,8 @@ import Testing
         let text = DescribeCommand.render(description)
 
         #expect(text.contains("issues.list  [company, served by tenancy]"))
-        #expect(text.contains("company_id?: string  (left out: own)"))
+        // An optional member that takes null shows it, and one that rejects null does not.
+        #expect(text.contains("company_id?: string|null  (left out: own)"))
+        #expect(text.split(separator: "\n").contains("    limit?: integer"))
     }
 }

@@ -58,6 +58,23 @@ import Testing
         #expect(try inboxIDs() == ["evt_publisher_2"])
     }
 
+    @Test func mistypedRecipientIsInvalid() async throws {
+        var meta = RequestMeta()
+        meta.caller = Caller.service.json
+        let client = try await fixture.client()
+        let call = { (params: JSONValue) async throws(RPCError) -> JSONValue in
+            try await client.call("events.deliver", params: params, meta: meta, timeout: .seconds(5))
+        }
+
+        let numbered = await #expect(throws: RPCError.self) { try await call(["events": [], "to": 5]) }
+        let noCursor = try await call(["events": [], "delivered_through": .null])
+
+        #expect(numbered?.status == .invalidArgument)
+        #expect(numbered?.details?["field"] == "to")
+        #expect(numbered?.message.contains("not 5") == true)
+        #expect(noCursor["applied"] == 0)
+    }
+
     @Test func prunesRowsUpToCursor() async throws {
         _ = try await deliver([event(1), event(2)], deliveredThrough: 0)
         #expect(try inboxIDs() == ["evt_publisher_1", "evt_publisher_2"])

@@ -168,10 +168,23 @@ import Testing
         #expect(confirmation["result"]?["cancelled"] == true)
     }
 
+    @Test func cancelTakesWholeNumberWithFraction() async throws {
+        let fixture = try RuntimeFixture()
+        let socket = try fixture.rawSocket()
+        socket.sendFrame(#"{"jsonrpc":"2.0","id":7,"method":"echo.sleep","params":{"milliseconds":600000}}"#)
+        try await Task.sleep(for: .milliseconds(100))
+        socket.sendFrame(#"{"jsonrpc":"2.0","id":8,"method":"rpc.cancel","params":{"id":7.0}}"#)
+
+        let replies = [try #require(socket.readJSON()), try #require(socket.readJSON())]
+
+        #expect(replies.first { $0["id"] == 7 }?["error"]?["data"]?["status"] == "CANCELLED")
+        #expect(replies.first { $0["id"] == 8 }?["result"]?["cancelled"] == true)
+    }
+
     @Test(arguments: [
         (#"{"id":2,"x":1}"#, "it takes only id"), (#"{"id":null}"#, "an integer, not null"),
         (#"{"id":1.5}"#, "an integer, not 1.5"),
-        (#"{"id":1.0}"#, "an integer, not a whole number written with a fraction or an exponent"),
+        (#"{"id":1e19}"#, "an integer, not a whole number outside the 64-bit range"),
         (#"{}"#, "a string or an integer"),
     ])
     func cancelRejectsBadParams(params: String, named: String) throws {
