@@ -17,6 +17,14 @@ enum StatusCommand {
         var anyAnswered = false
         var anyDenied = false
         Terminal.print("mesh home: \(home.root)")
+        // Without a run folder no process has a socket, so one line reports that instead of one per process.
+        var status = stat()
+        if stat(home.runDirectory, &status) != 0 && errno == ENOENT {
+            Terminal.print(
+                "no mesh has run here: the folder \(home.runDirectory) does not exist; start the mesh with `mesh up`, "
+                    + "or check MESH_HOME and --home")
+            return 1
+        }
         for name in ProcessCatalog.startOrder {
             let client = RPCClient(path: home.socketPath(name), loop: loop)
             defer { client.close() }

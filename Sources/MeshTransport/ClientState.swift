@@ -313,18 +313,22 @@ final class ClientState: ConnectionDelegate {
             return RPCError(.failedPrecondition, error.message, details: ["socket": .string(path)])
         }
         guard error.isPermissionDenied else {
-            return unavailable(detail: error.message, retryIn: retryIn)
+            return unavailable(detail: error.message, retryIn: retryIn, suggestingRetry: !error.isFolderMissing)
         }
         return RPCError(.permissionDenied, error.message, details: ["socket": .string(path)])
     }
 
-    private func unavailable(detail: String, retryIn: Duration) -> RPCError {
+    /// Returns UNAVAILABLE for `detail`. Without `suggestingRetry` the message leaves out the retry
+    /// delay, as for a home where no mesh has run, which a mesh up may still change.
+    private func unavailable(detail: String, retryIn: Duration, suggestingRetry: Bool = true) -> RPCError {
         let milliseconds = retryIn.milliseconds
         // A connect failure already names the socket, so it is not repeated.
         let message =
-            detail.contains(path)
-            ? "\(detail) (retry in \(max(1, milliseconds)) ms)"
-            : "service at '\(path)' is unavailable (\(detail)); retry shortly"
+            !suggestingRetry
+            ? detail
+            : detail.contains(path)
+                ? "\(detail) (retry in \(max(1, milliseconds)) ms)"
+                : "service at '\(path)' is unavailable (\(detail)); retry shortly"
         return RPCError(
             .unavailable,
             message,

@@ -38,7 +38,8 @@ extension SocketConnection {
                 FileOwner.uid(of: folder.isEmpty ? "." : folder) ?? (home.isEmpty ? nil : FileOwner.uid(of: home))
             throw TransportError(
                 UnixSocketPath.connectFailure(path, errno: code, folderOwner: owner),
-                isPermissionDenied: code == EACCES || code == EPERM, isNotASocket: UnixSocketPath.isNotASocket(path))
+                isPermissionDenied: code == EACCES || code == EPERM, isNotASocket: UnixSocketPath.isNotASocket(path),
+                isFolderMissing: code == ENOENT && UnixSocketPath.missingFolder(of: path) != nil)
         }
 
         let connection = SocketConnection(

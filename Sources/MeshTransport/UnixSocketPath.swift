@@ -54,7 +54,7 @@ public enum UnixSocketPath {
     }
 
     /// Returns the socket's folder when it does not exist, or nil when it does.
-    static func missingFolder(of path: String) -> String? {
+    public static func missingFolder(of path: String) -> String? {
         guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")), slash != path.utf8.startIndex else {
             return nil
         }
@@ -109,14 +109,18 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
     public let isPermissionDenied: Bool
     /// True when the path names a file that is not a socket, which no retry changes either.
     public let isNotASocket: Bool
+    /// True when the socket's folder does not exist, so no mesh has run there yet.
+    public let isFolderMissing: Bool
 
     public init(
-        _ message: String, isAddressInUse: Bool = false, isPermissionDenied: Bool = false, isNotASocket: Bool = false
+        _ message: String, isAddressInUse: Bool = false, isPermissionDenied: Bool = false, isNotASocket: Bool = false,
+        isFolderMissing: Bool = false
     ) {
         self.message = message
         self.isAddressInUse = isAddressInUse
         self.isPermissionDenied = isPermissionDenied
         self.isNotASocket = isNotASocket
+        self.isFolderMissing = isFolderMissing
     }
 
     public var description: String { message }

@@ -28,7 +28,7 @@ extension SettingsPatch {
             let tiers = Tier.allCases.filter(\.hasWhiteLabel).map(\.displayName).joined(separator: ", ")
             report(
                 field,
-                "white-label branding is not available on the \(tier.displayName) tier (only on \(tiers)); upgrade to use it"
+                "is not available on the \(tier.displayName) tier (white-label branding is only on \(tiers)); upgrade to use it"
             )
         }
         let accepted = Branding.CodingKeys.allCases.map(\.rawValue)

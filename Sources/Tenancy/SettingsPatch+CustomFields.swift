@@ -25,7 +25,7 @@ extension SettingsPatch {
             // one round of fixes covers every problem.
             let name = element["name"]?.stringValue.map(InputCheck.trimmed) ?? ""
             if !name.isEmpty, !seen.insert(name.caseFolded).inserted {
-                report("\(elementField).name", "'\(name)' appears twice (ignoring case); keep one")
+                report("\(elementField).name", "repeats '\(name)' (ignoring case); keep one")
                 continue
             }
             if let definition {
@@ -85,13 +85,13 @@ extension SettingsPatch {
     ) -> [String]? {
         guard type == .select else {
             if let value, !value.isNull {
-                report(field, "only select fields have options; remove them or make the field a select")
+                report(field, "are only for select fields; remove them or make the field a select")
             }
             return nil
         }
 
         guard let value, let elements = value.arrayValue, !elements.isEmpty else {
-            report(field, "a select field needs a non-empty list of options")
+            report(field, "must be a non-empty list for a select field")
             return nil
         }
         if elements.count > Self.maximumNames {
@@ -108,7 +108,7 @@ extension SettingsPatch {
             } else if let control = InputCheck.controlCharacter(in: option) {
                 report("\(field)[\(index)]", "contains \(control); use one line of visible text")
             } else if !seen.insert(option.caseFolded).inserted {
-                report("\(field)[\(index)]", "'\(option)' appears twice (ignoring case); keep one")
+                report("\(field)[\(index)]", "repeats '\(option)' (ignoring case); keep one")
             } else {
                 options.append(option)
             }

@@ -31,7 +31,7 @@ extension SettingsPatch {
             guard let source = old.canonical(InputCheck.trimmed(key)) else {
                 report(
                     memberField,
-                    "'\(key)' is not a current status; a key is a status that settings.statuses drops, one of \(Workflow.listed(old.statuses))"
+                    "names '\(key)', which is not a current status; a key is a status that settings.statuses drops, one of \(Workflow.listed(old.statuses))"
                 )
                 continue
             }
@@ -49,14 +49,14 @@ extension SettingsPatch {
             guard removed.contains(source) else {
                 report(
                     memberField,
-                    "'\(source)' stays in the statuses, so its issues keep it; a move is only for a status that settings.statuses drops"
+                    "moves '\(source)', which stays in the statuses, so its issues keep it; a move is only for a status that settings.statuses drops"
                 )
                 continue
             }
             guard let target = new.canonical(InputCheck.trimmed(name)) else {
                 report(
                     memberField,
-                    "'\(name)' is not in the new statuses; move '\(source)' to one of \(Workflow.listed(new.statuses))"
+                    "names '\(name)', which is not in the new statuses; move '\(source)' to one of \(Workflow.listed(new.statuses))"
                 )
                 continue
             }

@@ -22,7 +22,10 @@ extension SettingsPatch {
             return nil
         }
         if let problem = Self.webhookURLProblem(text) {
-            report(field, "\(problem); use http://127.0.0.1:PORT/path or http://localhost:PORT/path")
+            // A problem that shows an example already needs no second one.
+            let advice =
+                problem.contains("for example") ? "" : "; use http://127.0.0.1:PORT/path or http://localhost:PORT/path"
+            report(field, problem + advice)
             return nil
         }
         return .some(text)
@@ -85,7 +88,7 @@ extension SettingsPatch {
         let host = String(hostAndPort[0]).lowercased()
         guard webhookHosts.contains(host) else {
             return
-                "points at host '\(host.prefix(100))', which is not this machine's loopback; use 127.0.0.1 or localhost"
+                "points at host '\(host.prefix(100))', which is not this machine's loopback"
         }
         guard hostAndPort.count == 2, !hostAndPort[1].isEmpty else {
             return "has no port; write the port after the host, for example http://127.0.0.1:8080/hooks"

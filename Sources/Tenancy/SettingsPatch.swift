@@ -146,7 +146,7 @@ struct SettingsPatch {
                 continue
             }
             if !seen.insert(name.caseFolded).inserted {
-                report(elementField, "'\(name)' appears twice (ignoring case); keep one")
+                report(elementField, "repeats '\(name)' (ignoring case); keep one")
                 continue
             }
             result.append(name)
@@ -163,7 +163,8 @@ struct SettingsPatch {
             let fixed = CompanySettings.basicStatuses.joined(separator: ", ")
             report(
                 field,
-                "the \(tier.displayName) tier keeps the statuses \(fixed); upgrade to Premium for a custom workflow")
+                "cannot change on the \(tier.displayName) tier, which keeps the statuses \(fixed); upgrade to Premium for a custom workflow"
+            )
         }
     }
 
@@ -184,11 +185,11 @@ struct SettingsPatch {
                 continue
             }
             guard let integration = Integration(rawValue: name.lowercased()) else {
-                report(elementField, "'\(name)' is not an integration; known: \(known)")
+                report(elementField, "names '\(name)', which is not an integration; known: \(known)")
                 continue
             }
             if result.contains(integration.rawValue) {
-                report(elementField, "'\(name)' appears twice; keep one")
+                report(elementField, "repeats '\(name)'; keep one")
                 continue
             }
             // NOTE: sso only records that the company wants single sign-on. The mesh has no identity
@@ -196,7 +197,7 @@ struct SettingsPatch {
             if !tier.allowedIntegrations.contains(integration) {
                 report(
                     elementField,
-                    "'\(integration.rawValue)' is not available on the \(tier.displayName) tier (allowed: \(allowed)); upgrade to use it"
+                    "names '\(integration.rawValue)', which the \(tier.displayName) tier does not include (allowed: \(allowed)); upgrade to use it"
                 )
                 continue
             }

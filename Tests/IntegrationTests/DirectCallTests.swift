@@ -94,6 +94,18 @@ struct DirectCallTests {
             #expect(status == 1)
             #expect(output.contains(named), "\(output)")
         }
+
+        // Through the gateway, and in mesh status, a home where no mesh ran gets no advice to retry.
+        for arguments in [["call", "companies.list"], ["status"]] {
+            let status = try await PythonClientTests.run(
+                try MeshCluster.meshBinary(), arguments: arguments + ["--home", empty], environment: [:],
+                outputPath: outputPath, limit: .seconds(60))
+            let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+            #expect(status == 1)
+            #expect(output.contains("no mesh has run"), "\(output)")
+            #expect(!output.contains("retry in"), "\(output)")
+            #expect(!output.contains("DOWN"), "\(output)")
+        }
     }
 
     @Test func unreadStandardInputIsNamed() async throws {

@@ -120,6 +120,16 @@ import Testing
         #expect(missingError.message.contains("(retry in 50 ms)"))
     }
 
+    @Test func missingRunFolderGetsNoRetryDelay() {
+        let state = ClientState(path: socket, options: RPCClient.Options())
+        let missing = TransportError("connect to '\(socket)' failed: no mesh has run there", isFolderMissing: true)
+
+        let error = state.connectError(missing, retryIn: .milliseconds(50))
+
+        #expect(error.status == .unavailable)
+        #expect(!error.message.contains("retry in"))
+    }
+
     @Test(arguments: [EACCES, EPERM])
     func ownFolderDenialPointsAtModes(_ code: Int32) {
         let message = UnixSocketPath.connectFailure(socket, errno: code, folderOwner: geteuid())

@@ -125,6 +125,12 @@ import Testing
         for field in invalid.fields {
             #expect(error?.message.contains(field) == true)
         }
+        // Each problem reads on from its field's name, as in "settings.colour is not a setting".
+        for problem in problems.compactMap({ $0["problem"]?.stringValue }) {
+            let first = problem.prefix { $0 != " " }
+            #expect(!["a", "an", "the", "only"].contains(first), "\(problem)")
+            #expect(!first.hasPrefix("'"), "\(problem)")
+        }
 
         let after = try await harness.call("companies.get", ["company_id": .string(company.companyID)])
         #expect(after["settings"] == before["settings"])
