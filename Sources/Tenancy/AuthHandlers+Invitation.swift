@@ -45,6 +45,15 @@ extension AuthHandlers {
         let companyID = try row.requireString("company_id")
         let purpose = try invitationPurpose(row, invitationID: invitationID)
 
+        // A deleted company no longer exists, which matters more than whether the token expired.
+        if let record = try CompanyRecord.load(companyID, in: connection), record.status == .deleted {
+            throw RPCError(
+                .failedPrecondition,
+                "this invitation is for company \(companyID), which was deleted with all its data, so it can no "
+                    + "longer be accepted; ask a platform operator if the deletion was a mistake",
+                details: ["company_id": .string(companyID), "status": "deleted"]
+            )
+        }
         guard now < (try row.requireInt("expires_at_ms")) else {
             throw try expiredToken(row, invitationID: invitationID, purpose: purpose, atMs: now, in: connection)
         }
@@ -57,15 +66,7 @@ extension AuthHandlers {
             )
         }
 
-        // A member of a suspended company may not start using it; a deleted one no longer exists.
-        if let record = try CompanyRecord.load(companyID, in: connection), record.status == .deleted {
-            throw RPCError(
-                .failedPrecondition,
-                "this invitation is for company \(companyID), which was deleted with all its data, so it can no "
-                    + "longer be accepted; ask a platform operator if the deletion was a mistake",
-                details: ["company_id": .string(companyID), "status": "deleted"]
-            )
-        }
+        // A member of a suspended company may not start using it.
         let company = try TenancyAccess.company(
             companyID, in: connection, for: Caller(kind: .user, companyID: companyID))
         var user = try UserRecord.require(try row.requireString("user_id"), companyID: company.id, in: connection)

@@ -17,7 +17,9 @@ extension CompanyHandlers {
 
             return try await IdempotentWrite.run(
                 params, companyID: params.companyID, caller: caller, atMs: now, context: context, env: env
-            ) { _, connection in
+            ) { company, connection in
+                // A suspended company cannot take new terms, whatever they are, so that comes first.
+                try requireSuspendable(company)
                 // Checked only for a new call: a retry gets the first result even once the time has passed.
                 if let reactivateAtMs = params.reactivateAtMs, reactivateAtMs <= now {
                     throw RPCError.invalidArgument(
@@ -64,6 +66,16 @@ extension CompanyHandlers {
         }
     }
 
+    /// Throws FAILED_PRECONDITION unless `company` is active, the only status a suspension starts from.
+    static func requireSuspendable(_ company: CompanyRecord) throws {
+        guard company.status == .active else {
+            throw RPCError(
+                .failedPrecondition,
+                "company \(company.id) is already suspended; reactivate it first to suspend it with new terms"
+            )
+        }
+    }
+
     static func suspend(
         _ companyID: String,
         reason: String?,
@@ -73,12 +85,7 @@ extension CompanyHandlers {
         in connection: Connection
     ) throws -> CompanyView {
         var company = try TenancyAccess.company(companyID, in: connection, for: caller)
-        guard company.status == .active else {
-            throw RPCError(
-                .failedPrecondition,
-                "company \(company.id) is already suspended; reactivate it first to suspend it with new terms"
-            )
-        }
+        try requireSuspendable(company)
 
         company.status = .suspended
         company.suspendedAtMs = now

@@ -159,13 +159,16 @@ import Testing
         #expect(error?.message.contains("suspended") == true)
     }
 
-    @Test func deletedCompanyInvitationSaysSo() async throws {
+    /// An expired token of a deleted company names the deletion, since no new invitation can follow.
+    @Test(arguments: [0, 8])
+    func deletedCompanyInvitationSaysSo(daysLater: Int) async throws {
         let harness = try TenancyHarness()
         let provisioned = try await harness.provision()
         let companyID = try #require(provisioned["company"]?["company_id"]?.stringValue)
         let token = try harness.invitationToken(for: try #require(provisioned["owner"]?["user_id"]?.stringValue))
 
         _ = try await harness.call("companies.delete", ["company_id": .string(companyID)])
+        try harness.advance(days: daysLater)
         let error = await expectFailure(.failedPrecondition) {
             try await harness.call("auth.acceptInvitation", ["token": .string(token)], as: nil)
         }

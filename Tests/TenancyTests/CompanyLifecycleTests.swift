@@ -173,6 +173,19 @@ import Testing
         #expect(error?.details?["field"] == "reactivate_at_ms")
     }
 
+    @Test func suspendedCompanyNamesSuspensionBeforeTime() async throws {
+        let harness = try TenancyHarness()
+        let company = try await harness.onboard()
+        _ = try await harness.call("companies.suspend", ["company_id": .string(company.companyID)])
+
+        let error = await expectFailure(.failedPrecondition) {
+            try await harness.call(
+                "companies.suspend", ["company_id": .string(company.companyID), "reactivate_at_ms": 1000])
+        }
+
+        #expect(error?.message.contains("is already suspended") == true)
+    }
+
     @Test func reactivationTimeMustBeBeforeYear10000() async throws {
         let harness = try TenancyHarness()
         let company = try await harness.onboard()
