@@ -288,9 +288,10 @@ final class GatewayRouter: Sendable {
             )
         }
         guard let described = known[method] else {
+            let hint = NameSuggestion.hint(for: method, among: known.filter { !$0.value.isInternal }.keys)
             throw RPCError(
                 .methodNotFound,
-                "method '\(method.clipped)' does not exist; rpc.describe on the gateway lists every public method",
+                "method '\(method.clipped)' does not exist\(hint); rpc.describe on the gateway lists every public method",
                 details: ["method": .string(method.clipped)]
             )
         }

@@ -1,3 +1,5 @@
+import MeshProtocol
+
 /// The arguments of one command: positional values and `--name value` / `--flag` options.
 struct CommandLineArguments {
     private(set) var positional: [String] = []
@@ -48,7 +50,8 @@ struct CommandLineArguments {
         let accepted = (valued.map { "--\($0) VALUE" } + flags.map { "--\($0)" }).sorted()
         let list =
             accepted.isEmpty ? "this command takes no options" : "its options are " + accepted.joined(separator: ", ")
-        return UsageError("unknown option \(written ?? "--" + name); \(list)")
+        let hint = NameSuggestion.closest(to: name, among: valued.union(flags)).map { " (did you mean --\($0)?)" } ?? ""
+        return UsageError("unknown option \(written ?? "--" + name)\(hint); \(list)")
     }
 
     /// Throws when more than `count` positional arguments were given, naming the first extra one.

@@ -64,12 +64,13 @@ public enum MeshCommand {
                 Terminal.print(usage)
                 return 0
             default:
-                throw UsageError("unknown command '\(name)'")
+                throw UsageError("unknown command '\(name)'\(NameSuggestion.hint(for: name, among: commandNames))")
             }
         } catch let error as UsageError {
-            // The whole usage text helps when the command itself is wrong. After a mistake in one
-            // argument it would bury the message.
-            let help = commandNames.contains(name) ? "run `mesh help` for every command and option" : usage
+            // The whole usage text helps when the command itself is wrong, unless it is a typo of one.
+            // After a mistake in one argument it would bury the message.
+            let known = commandNames.contains(name) || NameSuggestion.closest(to: name, among: commandNames) != nil
+            let help = known ? "run `mesh help` for every command and option" : usage
             Terminal.error("mesh: \(error.message)\n\n\(help)")
             return 64
         } catch {

@@ -118,7 +118,8 @@ public struct MethodTable: Sendable {
             : "accepted: \(known.sorted().joined(separator: ", "))"
         throw RPCError(
             .invalidArgument,
-            "params.\(first.clipped) is not a parameter of \(method); \(accepted)",
+            "params.\(first.clipped) is not a parameter of \(method)\(NameSuggestion.hint(for: first, among: known)); "
+                + accepted,
             // Error details keep at most 100 elements of a list, so the count gives how many there were.
             details: [
                 "field": .string(first.clipped), "unknown": .array(unknown.map { .string($0.clipped) }),

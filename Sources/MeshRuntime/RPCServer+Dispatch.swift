@@ -68,11 +68,13 @@ extension RPCServer {
         }
         guard let entry = methods[request.method] ?? builtInEntry(request.method) ?? fallbackEntry(request.method)
         else {
+            let hint = NameSuggestion.hint(for: request.method, among: methods.descriptors.map(\.name))
             respond(
                 .failure(
                     RPCError(
                         .methodNotFound,
-                        "method '\(request.method.clipped)' does not exist on \(configuration.processName); rpc.describe lists the methods",
+                        "method '\(request.method.clipped)' does not exist on \(configuration.processName)\(hint); "
+                            + "rpc.describe lists the methods",
                         details: ["method": .string(request.method.clipped)]
                     )
                 )

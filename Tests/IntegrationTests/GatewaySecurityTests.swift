@@ -69,6 +69,13 @@ struct GatewaySecurityTests {
             #expect(error.status == .methodNotFound)
             #expect(error.message.contains("mesh call --process tenancy auth.verifyKey"), "\(error.message)")
         }
+        // A typo of a public method names it, and never an internal one.
+        for (typed, meant) in [("companies.provison", "companies.provision"), ("auth.verifyKy", nil)] {
+            let error = await #expect(throws: RPCError.self) { try await root.call(typed, [:]) }
+            #expect(error?.status == .methodNotFound)
+            #expect(error?.message.contains("did you mean") == (meant != nil), "\(String(describing: error))")
+            #expect(meant.map { error?.message.contains("did you mean \($0)?") == true } ?? true)
+        }
     }
 
     @Test func rootKeyFileIsOwnerOnly() async throws {

@@ -43,6 +43,14 @@ import Testing
         #expect(error?.message == "unknown option --verbose; this command takes no options")
     }
 
+    @Test func suggestsCloseOption() {
+        let error = #expect(throws: UsageError.self) {
+            try CommandLineArguments(["--keyy", "k"], valued: ["key", "home"])
+        }
+
+        #expect(error?.message.hasPrefix("unknown option --keyy (did you mean --key?);") == true)
+    }
+
     @Test func rejectsExtraPositional() throws {
         let arguments = try CommandLineArguments(["rpc.ping", "{}", "{}"], valued: [])
 

@@ -69,6 +69,7 @@ import Testing
         #expect(error?.details?["unknown"] == ["txet"])
         #expect(error?.details?["unknown_count"] == 1)
         #expect(error?.message.contains("accepted: repeat_count, text") == true)
+        #expect(error?.message.contains("(did you mean text?)") == true)
     }
 
     @Test func unknownMethodIsMethodNotFound() async throws {
