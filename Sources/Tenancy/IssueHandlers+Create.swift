@@ -37,13 +37,19 @@ extension IssueHandlers {
         let customFields = check.customFields(params.customFields ?? [:], current: [:])
         try check.throwIfProblems(method: "issues.create")
 
-        if let teamID = params.teamID {
-            _ = try Team.load(teamID, companyID: company.id, in: connection)
-        }
-        if let assigneeID = params.assigneeID {
-            try WorkspaceHandlers.requireWorkingUser(
-                assigneeID, companyID: company.id, field: "assignee_id", in: connection)
-        }
+        try WorkspaceHandlers.checkAll([
+            {
+                if let teamID = params.teamID {
+                    _ = try Team.load(teamID, companyID: company.id, in: connection)
+                }
+            },
+            {
+                if let assigneeID = params.assigneeID {
+                    try WorkspaceHandlers.requireWorkingUser(
+                        assigneeID, companyID: company.id, field: "assignee_id", in: connection)
+                }
+            },
+        ])
         try checkIssueLimit(company, atMs: now, in: connection)
 
         let number = try Issue.nextNumber(companyID: company.id, in: connection)

@@ -55,6 +55,7 @@ extension IssueHandlers {
                 }
             }
             // An explicit null selects the issues without an assignee, or without a team.
+            var checks: [() throws -> Void] = []
             for (column, filter) in [("assignee_id", params.assigneeID), ("team_id", params.teamID)] {
                 switch filter {
                 case .none:
@@ -63,15 +64,18 @@ extension IssueHandlers {
                     sql += " AND \(column) IS NULL"
                 case .some(.some(let value)):
                     // An id that is not the company's is a mistake, not a filter that matches nothing.
-                    if column == "team_id" {
-                        _ = try Team.load(value, companyID: company.id, in: connection)
-                    } else {
-                        _ = try UserRecord.require(value, companyID: company.id, in: connection)
+                    checks.append {
+                        if column == "team_id" {
+                            _ = try Team.load(value, companyID: company.id, in: connection)
+                        } else {
+                            _ = try UserRecord.require(value, companyID: company.id, in: connection)
+                        }
                     }
                     sql += " AND \(column) = ?"
                     arguments.append(.text(value))
                 }
             }
+            try WorkspaceHandlers.checkAll(checks)
             // Fetching one row past the page shows whether another page follows.
             sql += " ORDER BY number LIMIT ?"
             arguments.append(.integer(Int64(limit + 1)))

@@ -9,6 +9,31 @@ enum WorkspaceHandlers {
         IssueHandlers.register(into: &methods, env: env)
     }
 
+    /// Runs every check, so that a call with several wrong ids learns of all of them at once. Throws
+    /// the only error, or for several, one with the first one's status and every message in turn.
+    static func checkAll(_ checks: [() throws -> Void]) throws {
+        var failures: [RPCError] = []
+        for check in checks {
+            do {
+                try check()
+            } catch let error as RPCError {
+                failures.append(error)
+            }
+        }
+        guard let first = failures.first else {
+            return
+        }
+        guard failures.count > 1 else {
+            throw first
+        }
+        var combined = first
+        combined.message = failures.map(\.message).joined(separator: "; also, ")
+        combined.details = [
+            "problems": .array(failures.map { ["status": .string($0.status.name), "details": $0.details ?? .null] })
+        ]
+        throw combined
+    }
+
     /// Checks that `userID` is a user of company `companyID` who is invited or active.
     ///
     /// - Parameter field: the parameter that carried the id, named in the error.

@@ -176,6 +176,21 @@ struct IssueCreateTests {
         #expect(try fixture.events(EventTopic.issueCreated).isEmpty)
     }
 
+    @Test("both wrong references named at once")
+    func bothReferencesNamed() async throws {
+        let fixture = try WorkspaceFixture()
+        let company = try await fixture.provision("Both Refs Co")
+
+        let error = await rpcFailure {
+            try await fixture.createIssue(company, extra: ["team_id": "team_missing", "assignee_id": "usr_missing"])
+        }
+
+        #expect(error?.status == .notFound)
+        #expect(error?.message.contains("team 'team_missing' was not found") == true)
+        #expect(error?.message.contains("also, assignee_id 'usr_missing' is not a user of company") == true)
+        #expect(error?.details?["problems"]?.arrayValue?.count == 2)
+    }
+
     @Test("viewer cannot create issues")
     func viewerRejected() async throws {
         let fixture = try WorkspaceFixture()
