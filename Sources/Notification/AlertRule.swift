@@ -8,6 +8,9 @@ public enum AlertRule: String, Sendable, Codable, CaseIterable, JSONSchemaProvid
     case provisioningFailures = "provisioning_failures"
     /// More than 5 companies are suspended.
     case suspendedCompanies = "suspended_companies"
+    /// A message to a company is dead: its attempt was cut off, or it failed for good, and it is sent
+    /// again only when an operator retries it.
+    case deadMessages = "dead_messages"
 
     /// The failure count in the window that `gatewayFailures` must exceed.
     static let maximumFailures: Int64 = 10
@@ -21,7 +24,7 @@ public enum AlertRule: String, Sendable, Codable, CaseIterable, JSONSchemaProvid
             return 5 * 60_000
         case .provisioningFailures:
             return 60 * 60_000
-        case .suspendedCompanies:
+        case .suspendedCompanies, .deadMessages:
             return nil
         }
     }
@@ -35,6 +38,8 @@ public enum AlertRule: String, Sendable, Codable, CaseIterable, JSONSchemaProvid
             return "a companies.provision call failed within the last hour"
         case .suspendedCompanies:
             return "more than \(AlertRule.maximumSuspended) companies are suspended"
+        case .deadMessages:
+            return "messages to companies are dead and are sent again only when retried"
         }
     }
 
@@ -49,6 +54,9 @@ public enum AlertRule: String, Sendable, Codable, CaseIterable, JSONSchemaProvid
                 "The caller of companies.provision got the error; the provision.failed lines of logs/gateway.log in the mesh home have the time, status and message."
         case .suspendedCompanies:
             return "companies.list with the root key shows each company's status and its reactivation date."
+        case .deadMessages:
+            return
+                "notifications.deadLetters with the root key lists them with their last error; once the cause is fixed, notifications.retry sends one again. A message whose attempt was cut off may have arrived already."
         }
     }
 }

@@ -28,7 +28,8 @@ public enum Notification: MeshService {
         NotificationMethods.register(into: &parts.methods, env: env, relayed: relay != nil)
 
         let webhooks = MessageSender.webhooks(store: env.store, clock: env.clock, logger: env.logger)
-        parts.background = [{ await webhooks.run() }]
+        let deadLetters = DeadLetterWatch(store: env.store, clock: env.clock, alerts: alerts, logger: env.logger)
+        parts.background = [{ await webhooks.run() }, { await deadLetters.run() }]
         if let relay {
             let mail = MessageSender.mail(
                 store: env.store, clock: env.clock, logger: env.logger, outbox: outbox, relay: relay)

@@ -171,6 +171,51 @@ import Testing
         #expect(fired.first?["event_id"]?.stringValue == again.eventID)
     }
 
+    /// Delivers a company whose webhook post is abandoned by a move of its webhook, so it is dead.
+    func deadWebhookPost(_ companyID: String, _ harness: NotificationHarness) throws {
+        let now = harness.clock.nowMs()
+        try harness.deliver([
+            Fixture.provisioned(
+                companyID, tier: "premium", ownerEmail: "owner@\(companyID).example", token: Fixture.token(), at: now),
+            Fixture.configured(
+                companyID, integrations: ["email", "slack_webhook"], webhookURL: "http://127.0.0.1:9/a", at: now),
+            Fixture.tierChanged(companyID, from: "premium", to: "platinum", at: now),
+            Fixture.configured(
+                companyID, integrations: ["email", "slack_webhook"], webhookURL: "http://127.0.0.1:9/b", at: now),
+        ])
+    }
+
+    @Test func deadMessagesAlertUntilNoneIsLeft() async throws {
+        let harness = try NotificationHarness()
+        let logger = Logger(label: "notification", level: .debug, sink: harness.logs)
+        let dispatcher = MessageDispatcher(
+            outbox: OutboxFolder(path: harness.home.outboxDirectory), clock: harness.clock, logger: logger)
+        let watch = DeadLetterWatch(
+            store: harness.store, clock: harness.clock,
+            alerts: OperatorAlerts(dispatcher: dispatcher, operatorMailbox: try OperatorMailbox.from([:])),
+            logger: logger)
+
+        try await watch.check()
+        #expect(try await alerts(harness).isEmpty)
+
+        try deadWebhookPost("cmp_a", harness)
+        try await watch.check()
+        try await watch.check()
+        var fired = try await alerts(harness)
+        #expect(fired.map { $0["rule"] } == ["dead_messages"])
+        #expect(fired.first?["figures"]?["dead_messages"] == 1)
+        #expect(fired.first?["summary"] == "1 message is dead.")
+
+        // Once the only dead message's company is deleted, the rule stops holding, and the next dead
+        // message fires it again.
+        try harness.deliver([Fixture.deleted("cmp_a", at: harness.clock.nowMs())])
+        try await watch.check()
+        try deadWebhookPost("cmp_b", harness)
+        try await watch.check()
+        fired = try await alerts(harness)
+        #expect(fired.count == 2)
+    }
+
     @Test func alertsAreForTheRootOnly() async throws {
         let harness = try NotificationHarness()
         let user = Caller(kind: .user, companyID: "cmp_a", userID: "usr_a", role: "owner", keyID: "key_a")
