@@ -45,8 +45,7 @@ public enum Analytics: MeshService {
             let now = clock.nowMs()
             return try await context.confirmingCompany(params.companyID) {
                 try await store.read { connection in
-                    try CompanyReport.load(
-                        connection, companyID: params.companyID, requestedDays: params.days, nowMs: now)
+                    try CompanyReport.load(connection, params: params, nowMs: now)
                 }
             }
         }

@@ -4,9 +4,10 @@ import TenantModel
 extension CompanyReport {
     /// Builds the report of `companyID` as of `nowMs` (the mesh clock) over `requestedDays` days, as the
     /// company's current tier may see it (see `limited(to:)`).
-    static func load(_ connection: Connection, companyID: String, requestedDays: Int?, nowMs: Int64) throws
-        -> CompanyReport
-    {
+    static func load(_ connection: Connection, params: CompanyReportParams, nowMs: Int64) throws -> CompanyReport {
+        let companyID = params.companyID
+        let requestedDays = params.days
+        let teamsLimit = try params.validTeamsLimit()
         let reader = CompanyReportReader(connection: connection, companyID: companyID, nowMs: nowMs)
         let (profile, tier, customFields) = try reader.company()
         let window = try ReportWindow.resolve(requested: requestedDays, tier: tier, nowMs: nowMs)
@@ -54,6 +55,9 @@ extension CompanyReport {
             staleUnassigned: stale.count,
             oldestStaleCreatedAtMs: stale.oldest
         )
+        let teams =
+            tier.hasTeamAnalytics
+            ? try reader.teams(window, limit: teamsLimit, afterTeamID: params.teamsCursor) : nil
 
         return CompanyReport(
             profile: profile,
@@ -63,7 +67,8 @@ extension CompanyReport {
             issuesPerWeek: WeekActivity.group(days),
             resolutionTime: resolutionTime,
             distribution: try reader.distribution(),
-            teams: tier.hasTeamAnalytics ? try reader.teams(window) : nil,
+            teams: teams?.teams,
+            teamsNextCursor: teams?.nextCursor,
             teamsNote: tier.hasTeamAnalytics ? nil : teamsNote,
             activeUsers: users.active,
             trends: trends,

@@ -13,6 +13,8 @@ public struct CompanyReport: Codable, Sendable, Equatable {
     public var distribution: IssueDistribution
     /// Per-team figures; nil on tiers without team analytics, with `teams_note` saying why.
     public var teams: [TeamFigures]?
+    /// The cursor that lists the teams after `teams` when passed as `teams_cursor`; absent after the last team.
+    public var teamsNextCursor: String?
     public var teamsNote: String?
     /// Users whose status is active (invitation accepted, not deactivated).
     public var activeUsers: Int64
@@ -32,6 +34,7 @@ public struct CompanyReport: Codable, Sendable, Equatable {
         case resolutionTime = "resolution_time"
         case distribution
         case teams
+        case teamsNextCursor = "teams_next_cursor"
         case teamsNote = "teams_note"
         case activeUsers = "active_users"
         case trends
@@ -51,6 +54,7 @@ public struct CompanyReport: Codable, Sendable, Equatable {
         try container.encode(resolutionTime, forKey: .resolutionTime)
         try container.encode(distribution, forKey: .distribution)
         try container.encodeOrNull(teams, forKey: .teams)
+        try container.encodeIfPresent(teamsNextCursor, forKey: .teamsNextCursor)
         try container.encodeOrNull(teamsNote, forKey: .teamsNote)
         try container.encode(activeUsers, forKey: .activeUsers)
         try container.encodeOrNull(trends, forKey: .trends)

@@ -81,11 +81,20 @@ extension MeshClient {
     }
 
     /// Returns the company's report over the last `days` days (capped by the tier's reporting history),
-    /// or over the tier's default window when `days` is nil.
-    public func companyReport(companyID: String? = nil, days: Int? = nil) async throws(RPCError) -> JSONValue {
+    /// or over the tier's default window when `days` is nil. Its teams come in pages of `teamsLimit`
+    /// (1,000 when nil); pass a report's `teams_next_cursor` as `teamsCursor` for the teams after it.
+    public func companyReport(
+        companyID: String? = nil, days: Int? = nil, teamsLimit: Int? = nil, teamsCursor: String? = nil
+    ) async throws(RPCError) -> JSONValue {
         var fields: [String: JSONValue] = [:]
         if let days {
             fields["days"] = .int(Int64(days))
+        }
+        if let teamsLimit {
+            fields["teams_limit"] = .int(Int64(teamsLimit))
+        }
+        if let teamsCursor {
+            fields["teams_cursor"] = .string(teamsCursor)
         }
         return try await call("analytics.companyReport", .object(Self.companyFields(companyID, fields)))
     }

@@ -241,6 +241,47 @@ struct CompanyReportTests {
         )
     }
 
+    @Test("teams come in pages")
+    func teamsInPages() async throws {
+        let harness = try Self.premiumCompany()
+        let at = utc(2026, 3, 10)
+        try harness.deliver(
+            ["team_c", "team_a", "team_b"].map { TestEvents.teamCreated("cmp_p", $0, at: at) } + [
+                TestEvents.issueCreated("cmp_p", "c_1", at: at, team: "team_c")
+            ])
+        let page = { (cursor: JSONValue) in
+            try await harness.call(
+                "analytics.companyReport", ["company_id": "cmp_p", "teams_limit": 2, "teams_cursor": cursor])
+        }
+
+        let first = try await page(.null)
+        let second = try await page(try #require(first["teams_next_cursor"]))
+        let whole = try await harness.reportJSON("cmp_p")
+
+        #expect(first["teams"]?.arrayValue?.map { $0["team_id"] } == ["team_a", "team_b"])
+        #expect(second["teams"]?.arrayValue?.map { $0["team_id"] } == ["team_c"])
+        #expect(second["teams"]?.arrayValue?.first?["open_issues"] == 1)
+        #expect(second["teams_next_cursor"] == nil)
+        #expect(whole["teams"]?.arrayValue?.count == 3)
+        #expect(whole["teams_next_cursor"] == nil)
+    }
+
+    @Test("bad teams page params rejected")
+    func badTeamsPageParams() async throws {
+        let harness = try Self.premiumCompany()
+
+        let limit = await #expect(throws: RPCError.self) {
+            try await harness.call("analytics.companyReport", ["company_id": "cmp_p", "teams_limit": 1001])
+        }
+        let cursor = await #expect(throws: RPCError.self) {
+            try await harness.call("analytics.companyReport", ["company_id": "cmp_p", "teams_cursor": "team_nope"])
+        }
+
+        #expect(limit?.details?["field"] == "teams_limit")
+        #expect(cursor?.details?["field"] == "teams_cursor")
+        #expect(cursor?.message.contains("is not one analytics.companyReport returned") == true)
+    }
+
     @Test("usage against limits")
     func usageAgainstLimits() async throws {
         let harness = try ServiceHarness<Analytics>(startMs: Self.now)
