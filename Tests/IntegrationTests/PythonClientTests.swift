@@ -44,13 +44,7 @@ struct PythonClientTests {
     /// A gateway at its connection limit refuses with an error frame and closes. The Python client
     /// reports that refusal, whether its first write went out before the close or failed after it.
     @Test func pythonClientReportsARefusal() async throws {
-        guard let python = Self.findExecutable("python3") else {
-            Issue.record(
-                "python3 is not on PATH, so the Python client could not be checked; install python3 3.8 or later")
-            return
-        }
         let cluster = try await MeshCluster(variables: ["MESH_MAX_CONNECTIONS": "4"])
-        let outputPath = cluster.home.root + "/python-refusal.log"
         let script = """
             import socket, sys, time
             sys.path.insert(0, sys.argv[2])
@@ -72,17 +66,58 @@ struct PythonClientTests {
                 client.close()
             """
 
-        let status = try await Self.run(
-            python,
-            arguments: ["-c", script, cluster.gatewaySocket, Self.packageRoot.path + "/protocol/clients/python"],
-            environment: ["PYTHONDONTWRITEBYTECODE": "1"], outputPath: outputPath)
+        guard let (status, output) = try await Self.runScript(script, on: cluster, log: "python-refusal.log") else {
+            return
+        }
 
-        let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "(no output)"
         let lines = output.split(separator: "\n").filter { !$0.isEmpty }
         #expect(status == 0, "\(output)")
         #expect(lines.count == 5, "\(output)")
         #expect(lines.allSatisfy { $0.hasPrefix("UNAVAILABLE") }, "\(output)")
         #expect(lines.allSatisfy { $0.contains("too many connections (limit 4)") }, "\(output)")
+    }
+
+    /// A Python client that does not know the mesh's shorter idle timeout still recovers after each
+    /// idle close: the next call opens a new connection, since no call was cut off.
+    @Test func pythonClientRecoversFromIdleClose() async throws {
+        let cluster = try await MeshCluster(variables: ["MESH_IDLE_TIMEOUT_MS": "1000"])
+        let script = """
+            import sys, time
+            sys.path.insert(0, sys.argv[2])
+            import tenantmesh
+            client = tenantmesh.Client(sys.argv[1], idle_timeout_ms=300000)
+            for _ in range(2):
+                print(client.call("rpc.ping"))
+                time.sleep(2.5)  # the server closes the quiet connection within 2 s
+            print(client.call("rpc.ping"), client.connections_opened)
+            client.close()
+            """
+
+        guard let (status, output) = try await Self.runScript(script, on: cluster, log: "python-idle.log") else {
+            return
+        }
+
+        #expect(status == 0, "\(output)")
+        #expect(output.split(separator: "\n") == ["pong", "pong", "pong 3"], "\(output)")
+    }
+
+    /// Runs `script` with python3 against the cluster's gateway socket (its first argument) and the
+    /// client's folder (its second), and returns its exit status and output. Returns nil, recording an
+    /// issue, when python3 is missing.
+    static func runScript(_ script: String, on cluster: MeshCluster, log name: String) async throws -> (
+        status: Int32, output: String
+    )? {
+        guard let python = findExecutable("python3") else {
+            Issue.record(
+                "python3 is not on PATH, so the Python client could not be checked; install python3 3.8 or later")
+            return nil
+        }
+        let outputPath = cluster.home.root + "/" + name
+        let status = try await run(
+            python,
+            arguments: ["-c", script, cluster.gatewaySocket, packageRoot.path + "/protocol/clients/python"],
+            environment: ["PYTHONDONTWRITEBYTECODE": "1"], outputPath: outputPath)
+        return (status, (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "(no output)")
     }
 
     /// Returns the first executable named `name` in PATH, or nil when there is none.

@@ -357,8 +357,8 @@ class Client:
     `max_in_flight` calls wait for replies at once, the server's limit per connection; a call past
     that waits in the client until a reply frees a place. A call made after the connection was quiet
     for half of `idle_timeout_ms`, the server's idle timeout, goes out on a new connection, so that it
-    never meets the server's idle close. A call after a connection that closed while quiet opens a
-    new one too. The client is safe to use from several threads; close it when done, or use it in a
+    never meets the server's idle close. A call after a connection that closed with no call waiting
+    opens a new one too. The client is safe to use from several threads; close it when done, or use it in a
     `with` block.
     """
 
@@ -399,8 +399,8 @@ class Client:
         self._abandoned = set()
         self._next_id = 1
         self._closed_error = None
-        # Set when the connection ended with no call waiting after a quiet spell (the server's idle
-        # close), so that the next call opens a new one instead of failing.
+        # Set when the connection ended with no call waiting, as at the server's idle close, so that the
+        # next call opens a new one instead of failing: nothing was cut off.
         self._ended_quiet = False
         self._closing = False
 
@@ -576,16 +576,17 @@ class Client:
 
         The server closes a connection quiet for its idle timeout, and a request written just as it does
         is lost with the connection. Only a connection with no call waiting is replaced, so nothing is
-        cut off. A connection that already closed that way is replaced too, and when the new one cannot
-        be opened, the call fails with the reason. A live quiet connection stays in use instead.
+        cut off. A connection that closed with no call waiting (the server's idle close, whatever its
+        timeout) is replaced too, and when the new one cannot be opened, the call fails with the reason.
+        A live quiet connection stays in use instead.
         """
-        if not self._quiet_enough():
+        if not self._quiet_enough() and not self._ended_quiet:
             return
         with self._send_lock:
             with self._lock:
                 ended = self._closed_error is not None
                 busy = self._pending or self._resend or self._closing or (ended and not self._ended_quiet)
-                if busy or not self._quiet_enough():
+                if busy or not (ended or self._quiet_enough()):
                     return
             try:
                 sock = self._connect()
@@ -727,7 +728,10 @@ class Client:
             # A quiet connection closed by `_replace_if_quiet`, with no call waiting on it.
             return
         with self._lock:
-            self._ended_quiet = not self._pending and not self._closing and self._quiet_enough()
+            # The server closes an idle connection with a plain end of stream, without an error frame.
+            # Such an end while no call waited cut nothing off.
+            plain_end = failure is None and last_orphan is None
+            self._ended_quiet = plain_end and not self._pending and not self._closing
         if self._closing:
             failure = MeshError.local("CANCELLED", "the client was closed before the reply came")
         elif failure is None:
