@@ -16,7 +16,7 @@ extension EventIngest {
     static func applyProvisioned(_ payload: EventPayload, _ companyID: String, _ connection: Connection) throws {
         let name = try payload.requireString("name")
         let tier = try Tier.parse(try payload.requireString("tier"), field: "payload.tier")
-        let createdAt = payload.int("created_at_ms") ?? payload.atMs
+        let createdAt = try payload.int("created_at_ms") ?? payload.atMs
 
         // A second company.provisioned for the same id (a retried publish) changes nothing, not even an owner
         // or tier that differs from the first.
@@ -64,7 +64,7 @@ extension EventIngest {
         let integrations =
             settings["integrations"]?.arrayValue?.compactMap(\.stringValue) ?? [Integration.email.rawValue]
         let customFields = settings["custom_fields"]?.arrayValue?.count ?? 0
-        let atMs = payload.atMs
+        let atMs = try payload.atMs
 
         try ensureCompany(companyID, connection)
         try connection.execute(
@@ -85,7 +85,7 @@ extension EventIngest {
         let source = try payload.string("from_tier").map { name throws(RPCError) in
             try Tier.parse(name, field: "payload.from_tier")
         }
-        let atMs = payload.atMs
+        let atMs = try payload.atMs
 
         try ensureCompany(companyID, connection)
         try connection.execute(
@@ -96,7 +96,7 @@ extension EventIngest {
     }
 
     static func applySuspended(_ payload: EventPayload, _ companyID: String, _ connection: Connection) throws {
-        let atMs = payload.atMs
+        let atMs = try payload.atMs
 
         try ensureCompany(companyID, connection)
         // Suspending a suspended company keeps the time of the first suspension.
@@ -115,7 +115,7 @@ extension EventIngest {
     }
 
     static func applyReactivated(_ payload: EventPayload, _ companyID: String, _ connection: Connection) throws {
-        let atMs = payload.atMs
+        let atMs = try payload.atMs
 
         try ensureCompany(companyID, connection)
         try connection.execute(
@@ -130,7 +130,7 @@ extension EventIngest {
     /// Removes every row of the company except its companies row, which stays as a tombstone (no name,
     /// status deleted) so the overview can tell it apart from a company it has never seen.
     static func applyDeleted(_ payload: EventPayload, _ companyID: String, _ connection: Connection) throws {
-        let atMs = payload.atMs
+        let atMs = try payload.atMs
 
         try ensureCompany(companyID, connection)
         for table in [

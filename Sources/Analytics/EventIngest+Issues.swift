@@ -8,7 +8,7 @@ import MeshStore
 extension EventIngest {
     static func applyIssueCreated(_ payload: EventPayload, _ companyID: String, _ connection: Connection) throws {
         let issueID = try payload.requireString("issue_id")
-        let createdAt = payload.int("created_at_ms") ?? payload.atMs
+        let createdAt = try payload.int("created_at_ms") ?? payload.atMs
 
         // The update only runs on a row made by a later event that arrived first (creation_counted = 0),
         // so a repeated issue.created is counted once. Every issue event carries the issue's current
@@ -62,7 +62,7 @@ extension EventIngest {
             assignments.append("assignee_id = ?")
             arguments.append(target.stringValue.map { .text($0) } ?? .null)
             assignments.append("assignee_at_ms = ?")
-            arguments.append(.integer(max(payload.atMs, 1)))
+            arguments.append(.integer(max(try payload.atMs, 1)))
         }
         guard !assignments.isEmpty else {
             return
@@ -77,8 +77,8 @@ extension EventIngest {
     static func applyIssueTransitioned(_ payload: EventPayload, _ companyID: String, _ connection: Connection) throws {
         let issueID = try payload.requireString("issue_id")
         let target = try payload.requireString("to_status")
-        let resolvedAt = payload.int("resolved_at_ms")
-        let atMs = payload.atMs
+        let resolvedAt = try payload.int("resolved_at_ms")
+        let atMs = try payload.atMs
         try ensureIssue(companyID, issueID, payload, connection)
 
         try connection.execute(
@@ -103,7 +103,7 @@ extension EventIngest {
     static func applyIssueResolved(_ payload: EventPayload, _ companyID: String, _ connection: Connection) throws {
         let issueID = try payload.requireString("issue_id")
         let resolvedAt = try payload.requireInt("resolved_at_ms")
-        let createdAt = payload.int("created_at_ms")
+        let createdAt = try payload.int("created_at_ms")
         try ensureIssue(companyID, issueID, payload, connection)
 
         try connection.execute(
@@ -122,7 +122,7 @@ extension EventIngest {
     /// Reopening clears the resolution time of the issue; the earlier resolution stays counted on its day.
     static func applyIssueReopened(_ payload: EventPayload, _ companyID: String, _ connection: Connection) throws {
         let issueID = try payload.requireString("issue_id")
-        let atMs = payload.atMs
+        let atMs = try payload.atMs
         try ensureIssue(companyID, issueID, payload, connection)
 
         try connection.execute(
@@ -136,7 +136,7 @@ extension EventIngest {
 
     static func applyIssueDeleted(_ payload: EventPayload, _ companyID: String, _ connection: Connection) throws {
         let issueID = try payload.requireString("issue_id")
-        let atMs = payload.atMs
+        let atMs = try payload.atMs
         try ensureIssue(companyID, issueID, payload, connection)
 
         try connection.execute(

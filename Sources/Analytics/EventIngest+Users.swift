@@ -56,23 +56,23 @@ extension EventIngest {
 
     static func applyUserInvited(_ payload: EventPayload, _ companyID: String, _ connection: Connection) throws {
         let userID = try payload.requireString("user_id")
-        let atMs = payload.atMs
+        let atMs = try payload.atMs
 
         try upsertUser(
-            companyID, userID, role: payload.string("role"), status: "invited", atMs: atMs, invitedAtMs: atMs,
+            companyID, userID, role: payload.role(), status: "invited", atMs: atMs, invitedAtMs: atMs,
             connection
         )
         try recordInvitationExpiry(payload, companyID, userID, atMs: atMs, connection)
 
         // The inviter acted that day; "root" is an operator, not a user of the company.
-        if let inviter = payload.string("invited_by"), inviter != "root" {
+        if let inviter = try payload.string("invited_by"), inviter != "root" {
             try markActive(companyID, userID: inviter, atMs: atMs, connection)
         }
     }
 
     static func applyUserActivated(_ payload: EventPayload, _ companyID: String, _ connection: Connection) throws {
         let userID = try payload.requireString("user_id")
-        let atMs = payload.atMs
+        let atMs = try payload.atMs
 
         try upsertUser(companyID, userID, role: nil, status: "active", atMs: atMs, activatedAtMs: atMs, connection)
         try markActive(companyID, userID: userID, atMs: atMs, connection)
@@ -82,7 +82,7 @@ extension EventIngest {
     /// is unknown and counting it under a guessed status would distort the user figures.
     static func applyUserUpdated(_ payload: EventPayload, _ companyID: String, _ connection: Connection) throws {
         let userID = try payload.requireString("user_id")
-        guard let role = payload.string("role") else {
+        guard let role = try payload.role() else {
             return
         }
 
@@ -94,7 +94,7 @@ extension EventIngest {
 
     static func applyUserDeactivated(_ payload: EventPayload, _ companyID: String, _ connection: Connection) throws {
         let userID = try payload.requireString("user_id")
-        let atMs = payload.atMs
+        let atMs = try payload.atMs
 
         try upsertUser(
             companyID, userID, role: nil, status: "deactivated", atMs: atMs, deactivatedAtMs: atMs, connection)

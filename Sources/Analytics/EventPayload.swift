@@ -1,5 +1,6 @@
 import MeshProtocol
 import MeshRuntime
+import TenantModel
 
 /// Typed reads of one event's payload. A missing or mistyped required member throws INVALID_ARGUMENT
 /// naming the event, the member and what was expected, which rejects the event for good.
@@ -16,29 +17,54 @@ struct EventPayload {
 
     /// The time the fact happened: `at_ms`, else the publisher's time of the event.
     var atMs: Int64 {
-        int("at_ms") ?? event.createdAtMs
+        get throws(RPCError) { try int("at_ms") ?? event.createdAtMs }
     }
 
-    func string(_ member: String) -> String? {
-        guard let text = event.payload[member]?.stringValue, !text.isEmpty else {
+    /// Returns member `member` when it is a non-empty string, and nil when it is absent, null or empty.
+    /// Throws for any other value, so that a mistyped member is rejected rather than read as missing.
+    func string(_ member: String) throws(RPCError) -> String? {
+        guard let value = event.payload[member], value != .null else {
             return nil
         }
-        return text
+        guard let text = value.stringValue else {
+            throw invalid(member, expected: "a string or null")
+        }
+        return text.isEmpty ? nil : text
     }
 
-    func int(_ member: String) -> Int64? {
-        event.payload[member]?.intValue
+    /// Returns member `member` when it is an integer, and nil when it is absent or null. Throws for any
+    /// other value.
+    func int(_ member: String) throws(RPCError) -> Int64? {
+        guard let value = event.payload[member], value != .null else {
+            return nil
+        }
+        guard let number = value.intValue else {
+            throw invalid(member, expected: "an integer or null")
+        }
+        return number
+    }
+
+    /// Returns member `role` when it names a role, and nil when it is absent or null.
+    func role() throws(RPCError) -> String? {
+        guard let name = try string("role") else {
+            return nil
+        }
+        guard Role(rawValue: name) != nil else {
+            let roles = Role.allCases.map(\.rawValue).joined(separator: ", ")
+            throw invalid("role", expected: "one of \(roles)")
+        }
+        return name
     }
 
     func requireString(_ member: String) throws(RPCError) -> String {
-        guard let text = string(member) else {
+        guard let text = try string(member) else {
             throw invalid(member, expected: "a non-empty string")
         }
         return text
     }
 
     func requireInt(_ member: String) throws(RPCError) -> Int64 {
-        guard let number = int(member) else {
+        guard let number = try int(member) else {
             throw invalid(member, expected: "an integer")
         }
         return number

@@ -53,7 +53,7 @@ struct EventFields {
         guard milliseconds <= nowMs + Self.clockSkewMs else {
             throw RPCError.invalidArgument(
                 field: "payload.\(name)",
-                "\(event.topic) event \(event.eventID) is dated \(UTCTime.iso8601(milliseconds: milliseconds)), after billing's clock (\(UTCTime.iso8601(milliseconds: nowMs))); send it once the clock has reached that time, or date it now"
+                "\(event.topic) event \(event.eventID) is dated \(UTCTime.iso8601(milliseconds: milliseconds)), after billing's clock (\(UTCTime.iso8601(milliseconds: nowMs))); send it under a new event_id once the clock has reached that time, or dated now (this id is used up)"
             )
         }
         return min(milliseconds, nowMs)

@@ -317,9 +317,9 @@ final class GatewayRouter: Sendable {
             let problem =
                 error.status == .deadlineExceeded && budget != nil
                 ? "the call's budget (meta.timeout_ms, or the gateway's default when the call sent none) ran "
-                    + "out while the gateway was learning the methods of \(service), which it does once, on the "
-                    + "first call to it; check that \(service) is responsive (mesh status), or retry with a larger "
-                    + "budget"
+                    + "out while the gateway was learning the methods of \(service), which it does on the first "
+                    + "call after each new connection to it; check that \(service) is responsive (mesh status), or "
+                    + "retry with a larger budget"
                 : "the gateway could not learn the methods of \(service): \(error.message); check that \(service) "
                     + "is running (mesh status), then retry"
             var details: [String: JSONValue] = ["service": .string(service)]

@@ -103,7 +103,8 @@ enum DescribeCommand {
     /// Returns the type of `schema` as `mesh describe` prints it, with `|null` when it takes null.
     static func typeName(_ schema: JSONValue) -> String {
         if let values = schema["enum"]?.arrayValue {
-            return values.compactMap(\.stringValue).joined(separator: "|")
+            let null = values.contains(.null) ? "|null" : ""
+            return values.compactMap(\.stringValue).joined(separator: "|") + null
         }
         let types = schema["type"]?.arrayValue?.compactMap(\.stringValue) ?? schema["type"]?.stringValue.map { [$0] }
         let named = (types ?? []).filter { $0 != "null" }

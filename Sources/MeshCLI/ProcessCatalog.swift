@@ -1,17 +1,20 @@
 import Analytics
 import Billing
 import Gateway
+import MeshProtocol
 import MeshRuntime
 import Notification
 import Tenancy
 
 /// The five processes of the mesh, in start order: services first, the gateway last.
 public enum ProcessCatalog {
-    public static let startOrder = ["tenancy", "billing", "analytics", "notification", "gateway"]
+    public static let startOrder = MeshHome.processNames
 
     /// The usage error for a process name that is not one of `startOrder`.
     static func unknownProcess(_ name: String) -> UsageError {
-        UsageError("no process named '\(name)'; use one of \(startOrder.joined(separator: ", "))")
+        UsageError(
+            "no process named '\(name)'\(NameSuggestion.hint(for: name, among: startOrder)); use one of "
+                + startOrder.joined(separator: ", "))
     }
 
     /// Builds the host of process `name`, or nil when no process has that name.

@@ -68,13 +68,16 @@ enum EventInbox {
                     members, known: ["events", "delivered_through", "to"], method: "events.deliver")
             }
             guard let list = params?["events"]?.arrayValue else {
-                throw RPCError.invalidArgument(field: "events", "events.deliver needs params {\"events\": [...]}")
+                let received = params?["events"].map { ", not \($0.brief)" } ?? ""
+                throw RPCError.invalidArgument(
+                    field: "events", "events.deliver needs params {\"events\": [...]}, a list of events\(received)")
             }
             if let to = params?["to"], to != .string(recipient) {
-                guard let name = to.stringValue else {
+                guard let name = to.stringValue, MeshHome.processNames.contains(name) else {
+                    let hint = to.stringValue.map { NameSuggestion.hint(for: $0, among: MeshHome.processNames) } ?? ""
                     throw RPCError.invalidArgument(
                         field: "to",
-                        "to must name the process the events are for, such as \"\(recipient)\", not \(to.brief)")
+                        "to must name the process the events are for, such as \"\(recipient)\", not \(to.brief)\(hint)")
                 }
                 throw RPCError(
                     .failedPrecondition,

@@ -53,24 +53,33 @@ public struct MeshEvent: Sendable {
             )
         }
         guard let eventID = json["event_id"]?.stringValue, !eventID.isEmpty else {
-            throw RPCError.invalidArgument(field: "events[].event_id", "each event needs a non-empty string event_id")
+            throw RPCError.invalidArgument(
+                field: "events[].event_id",
+                "each event needs a non-empty string event_id, not \(Self.received(json["event_id"]))")
         }
         guard let topic = json["topic"]?.stringValue, !topic.isEmpty else {
-            throw RPCError.invalidArgument(field: "events[].topic", "event \(eventID) needs a non-empty string topic")
+            throw RPCError.invalidArgument(
+                field: "events[].topic",
+                "event \(eventID) needs a non-empty string topic, not \(Self.received(json["topic"]))")
         }
         guard let payload = json["payload"], case .object = payload else {
-            throw RPCError.invalidArgument(field: "events[].payload", "event \(eventID) needs an object payload")
+            throw RPCError.invalidArgument(
+                field: "events[].payload",
+                "event \(eventID) needs an object payload, not \(Self.received(json["payload"]))")
         }
         // A handler dates a change by the payload's time, or by the event's when the payload has none,
         // so an event without its time would be dated at the epoch.
         guard let createdAtMs = json["created_at_ms"]?.intValue, createdAtMs >= 0 else {
             throw RPCError.invalidArgument(
                 field: "events[].created_at_ms",
-                "event \(eventID) needs created_at_ms, the publisher's time in milliseconds since the epoch")
+                "event \(eventID) needs created_at_ms, the publisher's time in milliseconds since the epoch, not "
+                    + Self.received(json["created_at_ms"]))
         }
         guard let source = json["source"]?.stringValue, !source.isEmpty else {
             throw RPCError.invalidArgument(
-                field: "events[].source", "event \(eventID) needs source, the name of its publisher such as tenancy")
+                field: "events[].source",
+                "event \(eventID) needs source, the name of its publisher such as tenancy, not \(Self.received(json["source"]))"
+            )
         }
         self.eventID = eventID
         self.topic = topic
@@ -80,12 +89,20 @@ public struct MeshEvent: Sendable {
         if let seq = json["seq"], seq != .null {
             guard let number = seq.intValue, number >= 1 else {
                 throw RPCError.invalidArgument(
-                    field: "events[].seq", "event \(eventID) needs a seq of 1 or more, or none")
+                    field: "events[].seq",
+                    "event \(eventID) needs a seq of 1 or more, or none, not \(seq.notIntegerText)")
             }
             self.seq = number
         } else {
             self.seq = nil
         }
+    }
+}
+
+extension MeshEvent {
+    /// Describes a member's value for a message: the value, or "nothing" when it is absent.
+    fileprivate static func received(_ value: JSONValue?) -> String {
+        value.map { $0.notIntegerText } ?? "nothing"
     }
 }
 

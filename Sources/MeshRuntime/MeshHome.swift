@@ -9,6 +9,9 @@ import MeshTransport
 public struct MeshHome: Sendable {
     public let root: String
 
+    /// The five processes of a mesh, in start order: services first, the gateway last.
+    public static let processNames = ["tenancy", "billing", "analytics", "notification", "gateway"]
+
     public init(root: String) {
         let absolute = root.hasPrefix("/") ? root : FileManager.default.currentDirectoryPath + "/" + root
         self.root = URL(fileURLWithPath: absolute).standardizedFileURL.path

@@ -19,11 +19,11 @@ struct CompanyBranding: Sendable, Hashable {
     ///
     /// - Throws: INVALID_ARGUMENT naming the member when `display_name` is missing or not a string.
     init?(settings: EventPayload) throws(RPCError) {
-        guard let branding = settings.optionalObject("branding") else {
+        guard let branding = try settings.optionalObject("branding") else {
             return nil
         }
         displayName = try branding.string("display_name")
-        footer = branding.optionalString("footer")
+        footer = try branding.optionalString("footer")
     }
 
     init(displayName: String, footer: String?) {

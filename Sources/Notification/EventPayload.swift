@@ -28,8 +28,10 @@ struct EventPayload {
         return text
     }
 
-    func optionalString(_ key: String) -> String? {
-        value[key]?.stringValue
+    /// Returns member `key` when it is a string, nil when it is absent or null, and throws for any
+    /// other value, so a mistyped member is rejected rather than read as missing.
+    func optionalString(_ key: String) throws(RPCError) -> String? {
+        try optional(key, "a string or null") { $0.stringValue }
     }
 
     func int(_ key: String) throws(RPCError) -> Int64 {
@@ -39,12 +41,20 @@ struct EventPayload {
         return number
     }
 
-    func optionalInt(_ key: String) -> Int64? {
-        value[key]?.intValue
+    /// Returns member `key` as a count: an integer of zero or more.
+    func count(_ key: String) throws(RPCError) -> Int64 {
+        guard let number = value[key]?.intValue, number >= 0 else {
+            throw missing(key, "a count of zero or more")
+        }
+        return number
     }
 
-    func optionalBool(_ key: String) -> Bool? {
-        value[key]?.boolValue
+    func optionalInt(_ key: String) throws(RPCError) -> Int64? {
+        try optional(key, "an integer or null") { $0.intValue }
+    }
+
+    func optionalBool(_ key: String) throws(RPCError) -> Bool? {
+        try optional(key, "true, false or null") { $0.boolValue }
     }
 
     func object(_ key: String) throws(RPCError) -> EventPayload {
@@ -54,16 +64,30 @@ struct EventPayload {
         return EventPayload(event: event, value: member, path: path + "." + key)
     }
 
-    func optionalObject(_ key: String) -> EventPayload? {
-        guard let member = value[key], case .object = member else {
+    func optionalObject(_ key: String) throws(RPCError) -> EventPayload? {
+        guard try optional(key, "an object or null", { $0.objectValue }) != nil, let member = value[key] else {
             return nil
         }
         return EventPayload(event: event, value: member, path: path + "." + key)
     }
 
     /// Returns the instant the event describes: member `key` when present, else the publishing time.
-    func instant(_ key: String) -> Int64 {
-        optionalInt(key) ?? event.createdAtMs
+    func instant(_ key: String) throws(RPCError) -> Int64 {
+        try optionalInt(key) ?? event.createdAtMs
+    }
+
+    /// Reads member `key` with `read`: nil when the member is absent or null, and an error naming
+    /// `expected` when `read` finds no value in it.
+    private func optional<Value>(_ key: String, _ expected: String, _ read: (JSONValue) -> Value?) throws(RPCError)
+        -> Value?
+    {
+        guard let member = value[key], member != .null else {
+            return nil
+        }
+        guard let result = read(member) else {
+            throw missing(key, expected)
+        }
+        return result
     }
 
     func field(_ key: String) -> String {
@@ -71,7 +95,7 @@ struct EventPayload {
     }
 
     private func missing(_ key: String, _ expected: String) -> RPCError {
-        let found = value[key].map { "a \($0.typeName)" } ?? "nothing"
+        let found = value[key].map { $0.brief } ?? "nothing"
         return RPCError.invalidArgument(
             field: field(key),
             "event \(event.eventID) (\(event.topic)) needs \(expected) at \(field(key)) but has \(found); "

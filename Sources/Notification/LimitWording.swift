@@ -1,4 +1,5 @@
 import MeshProtocol
+import TenantModel
 
 /// The words a usage warning uses for one counted tier limit.
 struct LimitWording: Sendable {
@@ -12,6 +13,17 @@ struct LimitWording: Sendable {
     let whileFull: String
     /// The owner's ways to get under the limit again.
     let remedy: String
+
+    /// Returns what `tier` allows of `limit`, or nil when the tier sets no such limit.
+    static func allowed(_ limit: String, on tier: Tier) -> Int? {
+        switch limit {
+        case "users": return tier.maximumUsers
+        case "issues": return tier.maximumIssues
+        case "api_calls_per_day": return tier.maximumAPICallsPerDay
+        case "custom_fields": return tier.maximumCustomFields
+        default: return nil
+        }
+    }
 
     /// Picks the words for `limit` (`users`, `issues`, `custom_fields` or `api_calls_per_day`).
     ///

@@ -16,6 +16,6 @@ struct MailedInvitation {
         token = try invitation.string("token")
         try InvitationToken.validate(token, field: invitation.field("token"))
         expiresAtMs = try invitation.int("expires_at_ms")
-        atMs = payload.instant("at_ms")
+        atMs = try payload.instant("at_ms")
     }
 }

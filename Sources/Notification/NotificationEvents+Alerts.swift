@@ -10,12 +10,24 @@ extension NotificationEvents {
         guard let company = try liveCompany(payload, in: connection) else {
             return
         }
-        let limit = try LimitWording(try payload.string("limit"), field: payload.field("limit"))
+        let limitName = try payload.string("limit")
+        let limit = try LimitWording(limitName, field: payload.field("limit"))
         let percent = try payload.int("threshold_percent")
-        let current = try payload.int("current")
-        let allowed = try payload.int("allowed")
+        let current = try payload.count("current")
+        let allowed = try payload.count("allowed")
         let tier = try Tier.parse(try payload.string("tier"), field: payload.field("tier"))
-        let atMs = payload.instant("at_ms")
+        guard percent == 80 || percent == 100 else {
+            throw RPCError.invalidArgument(
+                field: payload.field("threshold_percent"),
+                "event \(event.eventID) has threshold_percent \(percent); usage warnings are sent at 80 and 100 only")
+        }
+        guard LimitWording.allowed(limitName, on: tier) != nil else {
+            throw RPCError.invalidArgument(
+                field: payload.field("tier"),
+                "event \(event.eventID) warns about the \(limitName) limit of the \(tier.displayName) tier, which has "
+                    + "none, so no usage warning applies")
+        }
+        let atMs = try payload.instant("at_ms")
 
         // The gateway publishes call warnings up to a second late, and events of two publishers have no
         // order, so a warning can arrive after a tier change. Its figures then describe the old tier.
@@ -41,9 +53,9 @@ extension NotificationEvents {
     /// Keeps the gateway's failure counts for an hour and applies the two rules over them.
     func gatewayFailures(_ event: MeshEvent, _ connection: Connection) throws {
         let payload = EventPayload(event)
-        let failures = try payload.int("failures")
-        let provisioningFailures = try payload.int("provisioning_failures")
-        let atMs = payload.instant("at_ms")
+        let failures = try payload.count("failures")
+        let provisioningFailures = try payload.count("provisioning_failures")
+        let atMs = try payload.instant("at_ms")
 
         try connection.execute(
             """

@@ -18,7 +18,7 @@ extension NotificationEvents {
         let token = try invitation.string("token")
         try InvitationToken.validate(token, field: invitation.field("token"))
         let expiresAtMs = try invitation.int("expires_at_ms")
-        let createdAtMs = payload.instant("created_at_ms")
+        let createdAtMs = try payload.instant("created_at_ms")
 
         var company =
             try CompanyRecord.load(companyID, in: connection)
@@ -72,7 +72,7 @@ extension NotificationEvents {
         let integrations = Set(settings.value["integrations"]?.arrayValue?.compactMap(\.stringValue) ?? [])
         // Email needs both the preference and the email integration; settings without a member keep
         // what the company had.
-        let wantsEmail = settings.optionalObject("notifications")?.optionalBool("email") ?? company.emailEnabled
+        let wantsEmail = try settings.optionalObject("notifications")?.optionalBool("email") ?? company.emailEnabled
         let allowsEmail = settings.value["integrations"] == nil || integrations.contains(Integration.email.rawValue)
         company.emailEnabled = wantsEmail && allowsEmail
 
@@ -84,7 +84,7 @@ extension NotificationEvents {
         company.webhookURL = nil
         company.webhookProblem = nil
         if let integration {
-            if let url = settings.optionalString("webhook_url") {
+            if let url = try settings.optionalString("webhook_url") {
                 do throws(RPCError) {
                     company.webhookURL = try WebhookTarget.parse(url, field: settings.field("webhook_url")).url
                 } catch {
@@ -101,7 +101,7 @@ extension NotificationEvents {
         }
 
         company.branding = try CompanyBranding(settings: settings)
-        company.updatedAtMs = payload.instant("at_ms")
+        company.updatedAtMs = try payload.instant("at_ms")
         try company.save(in: connection)
 
         if let previousWebhook, previousWebhook != company.activeWebhook {
@@ -133,7 +133,7 @@ extension NotificationEvents {
             return
         }
 
-        let deletedAtMs = payload.instant("at_ms")
+        let deletedAtMs = try payload.instant("at_ms")
         company.status = .deleted
         company.deletedAtMs = deletedAtMs
         company.updatedAtMs = deletedAtMs

@@ -12,7 +12,7 @@ extension NotificationEvents {
         }
         let from = try Tier.parse(try payload.string("from_tier"), field: payload.field("from_tier"))
         let to = try Tier.parse(try payload.string("to_tier"), field: payload.field("to_tier"))
-        let atMs = payload.instant("at_ms")
+        let atMs = try payload.instant("at_ms")
 
         company.tier = to
         company.updatedAtMs = atMs
@@ -32,9 +32,9 @@ extension NotificationEvents {
         guard var company = try liveCompany(payload, in: connection) else {
             return
         }
-        let reason = payload.optionalString("reason").flatMap { $0.isEmpty ? nil : $0 } ?? "no reason was given"
-        let reactivateAtMs = payload.optionalInt("reactivate_at_ms")
-        let atMs = payload.instant("at_ms")
+        let reason = try payload.optionalString("reason").flatMap { $0.isEmpty ? nil : $0 } ?? "no reason was given"
+        let reactivateAtMs = try payload.optionalInt("reactivate_at_ms")
+        let atMs = try payload.instant("at_ms")
 
         company.status = .suspended
         company.updatedAtMs = atMs
@@ -54,8 +54,8 @@ extension NotificationEvents {
         guard var company = try liveCompany(payload, in: connection) else {
             return
         }
-        let automatic = payload.optionalBool("automatic") ?? false
-        let atMs = payload.instant("at_ms")
+        let automatic = try payload.optionalBool("automatic") ?? false
+        let atMs = try payload.instant("at_ms")
 
         company.status = .active
         company.updatedAtMs = atMs

@@ -93,6 +93,20 @@ struct IssueListParams: Codable, Sendable {
     }
 }
 
+extension IssueListParams: MemberSchemaProviding {
+    /// The two filters where null has a meaning of its own, described for `rpc.describe`.
+    static var memberSchemas: [String: JSONValue] {
+        [
+            CodingKeys.assigneeID.rawValue: [
+                "type": ["string", "null"], "description": "null lists the issues without an assignee",
+            ],
+            CodingKeys.teamID.rawValue: [
+                "type": ["string", "null"], "description": "null lists the issues without a team",
+            ],
+        ]
+    }
+}
+
 /// Result of `issues.list`.
 struct IssuePage: Codable, Sendable {
     var issues: [Issue]

@@ -308,6 +308,17 @@ struct IngestTests {
                 "payload.calls"
             ),
             ("team.member_added", ["company_id": "cmp_a", "team_id": "t"] as JSONValue, "payload.user_id"),
+            // A member of the wrong type is rejected, not read as missing.
+            ("issue.created", ["company_id": "cmp_a", "issue_id": "i", "team_id": 5] as JSONValue, "payload.team_id"),
+            (
+                "issue.created", ["company_id": "cmp_a", "issue_id": "i", "created_at_ms": "yesterday"] as JSONValue,
+                "payload.created_at_ms"
+            ),
+            ("company.suspended", ["company_id": "cmp_a", "reason": 7] as JSONValue, "payload.reason"),
+            (
+                "user.updated", ["company_id": "cmp_a", "user_id": "u", "role": "superuser"] as JSONValue,
+                "payload.role"
+            ),
         ]
     )
     func malformedEventRejected(topic: String, payload: JSONValue, field: String) async throws {

@@ -43,6 +43,10 @@ struct ResultSchemaTests {
             descriptions[process] = try await direct.call("rpc.describe")
             everyMethod += descriptions[process]?["methods"]?.arrayValue ?? []
         }
+        // A filter whose null has a meaning of its own describes that meaning.
+        let issuesList = methods.first { $0["name"] == "issues.list" }?["params"]?["properties"]
+        #expect(issuesList?["assignee_id"]?["description"] == "null lists the issues without an assignee")
+
         // rpc.describe's own reply, full and short, from the gateway and each service.
         let describeSchema =
             (description["methods"]?.arrayValue ?? []).first { $0["name"] == "rpc.describe" }?["result"] ?? [:]

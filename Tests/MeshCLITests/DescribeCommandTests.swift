@@ -9,6 +9,8 @@ import Testing
         #expect(DescribeCommand.typeName(["type": ["string", "null"]]) == "string|null")
         #expect(DescribeCommand.typeName(["type": "array", "items": ["type": "integer"]]) == "[integer]")
         #expect(DescribeCommand.typeName([:]) == "any")
+        #expect(DescribeCommand.typeName(["type": ["string", "null"], "enum": ["a", "b", nil]]) == "a|b|null")
+        #expect(DescribeCommand.typeName(["type": "string", "enum": ["a", "b"]]) == "a|b")
         #expect(
             DescribeCommand.typeName(
                 ["type": ["object", "null"], "additionalProperties": ["type": ["string", "number", "null"]]])

@@ -67,11 +67,14 @@ import Testing
         }
 
         let numbered = await #expect(throws: RPCError.self) { try await call(["events": [], "to": 5]) }
+        let mistyped = await #expect(throws: RPCError.self) { try await call(["events": [], "to": "biling"]) }
         let noCursor = try await call(["events": [], "delivered_through": .null])
 
         #expect(numbered?.status == .invalidArgument)
         #expect(numbered?.details?["field"] == "to")
         #expect(numbered?.message.contains("not 5") == true)
+        #expect(mistyped?.status == .invalidArgument)
+        #expect(mistyped?.message.contains("(did you mean billing?)") == true)
         #expect(noCursor["applied"] == 0)
     }
 
