@@ -14,6 +14,15 @@ enum EventInbox {
         let rejected: Int
         /// The rejected events with their errors, in the order sent.
         let rejections: [Rejection]
+        /// Events of topics this process takes no part in: recorded as received, and otherwise skipped.
+        let ignored: Int
+        /// Those events' topics, each once, sorted, so that a mistyped topic shows.
+        let ignoredTopics: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case applied, duplicates, rejected, rejections, ignored
+            case ignoredTopics = "ignored_topics"
+        }
     }
 
     /// An event that a handler rejected for good, with the error it gave.
@@ -104,6 +113,7 @@ enum EventInbox {
                 var applied = 0
                 var duplicates = 0
                 var rejections: [Rejection] = []
+                var ignoredTopics: [String] = []
                 for event in received {
                     // The batch's cursor covers this event, so it was delivered before. Its inbox row may be
                     // pruned, which leaves the cursor as the only record of the repeat. Only the batch's own
@@ -120,6 +130,7 @@ enum EventInbox {
                         continue
                     }
                     guard let handler = handlers[event.topic] else {
+                        ignoredTopics.append(event.topic)
                         continue
                     }
                     do {
@@ -141,7 +152,8 @@ enum EventInbox {
                     try connection.pruneInbox(source: prune.source, deliveredThrough: prune.through)
                 }
                 return DeliverResult(
-                    applied: applied, duplicates: duplicates, rejected: rejections.count, rejections: rejections)
+                    applied: applied, duplicates: duplicates, rejected: rejections.count, rejections: rejections,
+                    ignored: ignoredTopics.count, ignoredTopics: Set(ignoredTopics).sorted())
             }
             afterCommit()
             return try JSONValue(encoding: result)

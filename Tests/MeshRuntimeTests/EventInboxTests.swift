@@ -78,6 +78,21 @@ import Testing
         #expect(noCursor["applied"] == 0)
     }
 
+    @Test func unknownTopicIsCountedAsIgnored() async throws {
+        let known = try await deliver([event(1)], deliveredThrough: nil)
+        let unknown = try await deliver(
+            [
+                MeshEvent(
+                    eventID: "evt_typo", topic: "echo.notd", payload: [:], createdAtMs: 1, source: "publisher"
+                ).json
+            ], deliveredThrough: nil)
+
+        #expect(known["ignored"] == 0)
+        #expect(unknown["applied"] == 0)
+        #expect(unknown["ignored"] == 1)
+        #expect(unknown["ignored_topics"] == ["echo.notd"])
+    }
+
     @Test func prunesRowsUpToCursor() async throws {
         _ = try await deliver([event(1), event(2)], deliveredThrough: 0)
         #expect(try inboxIDs() == ["evt_publisher_1", "evt_publisher_2"])
