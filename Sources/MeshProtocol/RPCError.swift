@@ -34,7 +34,15 @@ extension RPCError {
         RPCError(.invalidArgument, message, details: ["field": .string(field)])
     }
 
+    /// Returns NOT_FOUND for the `kind` (team, user, ...) with id `identifier`. An empty id names
+    /// nothing, and "team '' was not found" would read like a lookup that missed, so that is
+    /// INVALID_ARGUMENT instead.
     public static func notFound(_ kind: String, _ identifier: String) -> RPCError {
+        guard !identifier.isEmpty else {
+            return RPCError(
+                .invalidArgument, "the \(kind) id is empty; pass the id of a \(kind)",
+                details: ["kind": .string(kind), "id": ""])
+        }
         let hint =
             kind == "company"
             ? " (a user's API key reaches only its own company, and deleted companies are gone); check the id"

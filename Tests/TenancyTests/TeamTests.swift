@@ -77,6 +77,20 @@ struct TeamTests {
         #expect(error?.details?["field"] == "name")
     }
 
+    @Test("empty team id rejected as invalid")
+    func emptyTeamID() async throws {
+        let fixture = try WorkspaceFixture()
+        let company = try await fixture.provision("Empty Id Co")
+
+        let error = await rpcFailure {
+            try await Self.member("teams.addMember", fixture, company, team: "", user: company.owner)
+        }
+
+        #expect(error?.status == .invalidArgument)
+        #expect(error?.details?["kind"] == "team")
+        #expect(error?.message == "the team id is empty; pass the id of a team")
+    }
+
     @Test("members in several teams")
     func membership() async throws {
         let fixture = try WorkspaceFixture()
