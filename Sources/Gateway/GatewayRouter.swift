@@ -211,7 +211,14 @@ final class GatewayRouter: Sendable {
             result = try await peers.call("tenancy", "auth.verifyKey", params: ["api_key": .string(key)], meta: meta)
         } catch {
             guard error.status == .deadlineExceeded, checkBudget == 5_000 else {
-                throw error
+                // The caller called another service, so the message says what tenancy was doing.
+                var named = error
+                if error.status == .deadlineExceeded {
+                    named.message =
+                        "the budget ran out while the gateway was checking the API key with tenancy: "
+                        + error.message
+                }
+                throw named
             }
             // The check has a fixed limit, so a larger timeout would not help; the caller should wait instead.
             throw RPCError(

@@ -115,5 +115,15 @@ struct KeyCheckTimeoutTests {
         #expect(outcome.status == .unavailable)
         #expect(outcome.error?.retryable == true)
         #expect(outcome.error?.message.contains("could not check the API key") == true)
+
+        // Within a shorter budget the caller's deadline runs out first, and the error says where it did.
+        let short = await #expect(throws: RPCError.self) {
+            try await fresh.call("analytics.companyReport", [:], timeout: .milliseconds(800))
+        }
+        #expect(short?.status == .deadlineExceeded)
+        #expect(short?.details?["service"] == "tenancy")
+        #expect(
+            short?.message.hasPrefix("the budget ran out while the gateway was checking the API key with tenancy")
+                == true, "\(String(describing: short))")
     }
 }
