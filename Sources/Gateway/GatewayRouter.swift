@@ -211,7 +211,7 @@ final class GatewayRouter: Sendable {
             result = try await peers.call("tenancy", "auth.verifyKey", params: ["api_key": .string(key)], meta: meta)
         } catch {
             guard error.status == .deadlineExceeded, checkBudget == 5_000 else {
-                // The caller called another service, so the message says what tenancy was doing.
+                // The caller called another service, so the message names what tenancy was doing.
                 var named = error
                 if error.status == .deadlineExceeded {
                     named.message =

@@ -116,7 +116,7 @@ struct KeyCheckTimeoutTests {
         #expect(outcome.error?.retryable == true)
         #expect(outcome.error?.message.contains("could not check the API key") == true)
 
-        // Within a shorter budget the caller's deadline runs out first, and the error says where it did.
+        // Within a shorter budget the caller's deadline runs out first, and the error names where it did.
         let short = await #expect(throws: RPCError.self) {
             try await fresh.call("analytics.companyReport", [:], timeout: .milliseconds(800))
         }
