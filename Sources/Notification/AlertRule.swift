@@ -8,8 +8,8 @@ public enum AlertRule: String, Sendable, Codable, CaseIterable, JSONSchemaProvid
     case provisioningFailures = "provisioning_failures"
     /// More than 5 companies are suspended.
     case suspendedCompanies = "suspended_companies"
-    /// A message to a company is dead: its attempt was cut off, or it failed for good, and it is sent
-    /// again only when an operator retries it.
+    /// A message to a company became dead: its attempt was cut off, or it failed for good, and it is
+    /// sent again only when an operator retries it.
     case deadMessages = "dead_messages"
 
     /// The failure count in the window that `gatewayFailures` must exceed.
@@ -39,7 +39,7 @@ public enum AlertRule: String, Sendable, Codable, CaseIterable, JSONSchemaProvid
         case .suspendedCompanies:
             return "more than \(AlertRule.maximumSuspended) companies are suspended"
         case .deadMessages:
-            return "messages to companies are dead and are sent again only when retried"
+            return "messages to companies became dead and are sent again only when retried"
         }
     }
 

@@ -5,14 +5,18 @@ import MeshStore
 /// Alerts the operator when messages to companies become dead, since nothing sends them again until
 /// an operator retries them.
 ///
-/// The rule is over current state, like the suspended-companies rule: it fires when the first such
-/// message becomes dead, and again only after every one was retried or its company deleted. Operator
-/// alerts themselves are left out, so an alert that cannot be mailed does not alert about itself.
+/// Each dead message is named in one alert, and again only after `notifications.retry` gave it new
+/// attempts and it died again. Alerts come at most once per `quietMs`: messages that die in between
+/// wait for the next alert, which names them all. Operator alerts themselves are left out, so an
+/// alert that cannot be mailed does not alert about itself, and so are deleted companies' messages.
 struct DeadLetterWatch: Sendable {
     let store: Database
     let clock: MeshClock
     let alerts: OperatorAlerts
     let logger: Logger
+
+    /// The shortest time between two alerts of the rule: 15 minutes.
+    static let quietMs: Int64 = 15 * 60_000
 
     /// Checks the rule every `pollInterval` until the task is cancelled.
     func run(pollInterval: Duration = .seconds(5)) async {
@@ -33,37 +37,51 @@ struct DeadLetterWatch: Sendable {
         }
     }
 
-    /// Applies the rule to the messages as they are now. Writes only when the rule's state changes.
+    /// Sends an alert naming the dead messages no alert has named yet, unless one went out within
+    /// `quietMs`. Writes nothing when there is nothing to name.
     func check() async throws {
         let now = clock.nowMs()
         try await store.write { [alerts] connection in
-            let dead = try connection.queryOne(
+            let unnamed = try connection.query(
                 """
-                SELECT COUNT(*) AS count, MAX(seq) AS newest FROM messages
+                SELECT message_id FROM messages
                 WHERE status = 'dead' AND kind != 'operator_alert'
                     AND company_id NOT IN (SELECT company_id FROM companies WHERE status = 'deleted')
+                    AND message_id NOT IN (SELECT message_id FROM dead_message_alerts)
+                ORDER BY seq
                 """
-            )
-            let count = dead?.int("count") ?? 0
-            let firing = try connection.scalarInt(
-                "SELECT firing FROM alert_rules WHERE rule = ?", [.text(AlertRule.deadMessages.rawValue)])
-            guard (count > 0) != ((firing ?? 0) != 0) else {
+            ).compactMap { $0.string("message_id") }
+            guard let first = unnamed.first else {
+                return
+            }
+            let lastAlert = try connection.scalarInt(
+                "SELECT MAX(fired_at_ms) FROM alerts WHERE rule = ?", [.text(AlertRule.deadMessages.rawValue)])
+            if let lastAlert, now - lastAlert < Self.quietMs {
                 return
             }
 
-            // The alert is keyed by the newest dead message, so a later spell of dead messages gets an
-            // alert of its own.
-            let newest = dead?.int("newest") ?? 0
+            // The time and the first message keep each alert's id apart, also for a message that died again.
             let event = MeshEvent(
-                eventID: "dead-messages-\(newest)", topic: "notification.dead_messages",
-                payload: ["dead_messages": .int(count)], createdAtMs: now, source: Notification.name)
+                eventID: "dead-messages-\(now)-\(first)", topic: "notification.dead_messages",
+                payload: ["dead_messages": .int(Int64(unnamed.count))], createdAtMs: now, source: Notification.name)
+            let listed = unnamed.prefix(10).joined(separator: ", ") + (unnamed.count > 10 ? ", ..." : "")
             try alerts.evaluate(
                 .deadMessages,
-                conditionMet: count > 0,
-                summary: count == 1 ? "1 message is dead." : "\(count) messages are dead.",
-                figures: ["dead_messages": .int(count)],
+                conditionMet: true,
+                heldBefore: false,
+                summary: unnamed.count == 1
+                    ? "1 message became dead: \(first)." : "\(unnamed.count) messages became dead: \(listed).",
+                figures: [
+                    "dead_messages": .int(Int64(unnamed.count)),
+                    "message_ids": .array(unnamed.prefix(100).map { .string($0) }),
+                ],
                 event: event, atMs: now, in: connection
             )
+            for messageID in unnamed {
+                try connection.execute(
+                    "INSERT INTO dead_message_alerts (message_id) VALUES (?) ON CONFLICT DO NOTHING", [.text(messageID)]
+                )
+            }
         }
     }
 }

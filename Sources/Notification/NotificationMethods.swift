@@ -254,6 +254,8 @@ enum NotificationMethods {
             """,
             [.integer(now), .text(messageID)]
         )
+        // If it dies again, the operator hears of it again.
+        try connection.execute("DELETE FROM dead_message_alerts WHERE message_id = ?", [.text(messageID)])
         return try MessageView.load(messageID, in: connection)
     }
 }

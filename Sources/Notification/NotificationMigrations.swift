@@ -134,5 +134,14 @@ enum NotificationMigrations {
                 CREATE INDEX messages_dead ON messages (seq) WHERE status = 'dead';
                 """
         ),
+        Migration(
+            id: 8,
+            name: "dead message alerts",
+            sql: """
+                -- The dead messages an operator alert has named. notifications.retry deletes a message's row,
+                -- so the message is named again if it dies again.
+                CREATE TABLE dead_message_alerts (message_id TEXT PRIMARY KEY) WITHOUT ROWID;
+                """
+        ),
     ]
 }
