@@ -34,23 +34,18 @@ final class GatewayRouter: Sendable {
         self.logger = logger
     }
 
+    /// The service that owns each area of method names, the part before the dot.
+    static let areaServices = [
+        "companies": "tenancy", "users": "tenancy", "auth": "tenancy", "teams": "tenancy", "issues": "tenancy",
+        "audit": "tenancy", "billing": "billing", "analytics": "analytics", "notifications": "notification",
+    ]
+
     /// The service that owns `method`, by its prefix.
     static func service(for method: String) -> String? {
         guard let dot = method.firstIndex(of: ".") else {
             return nil
         }
-        switch method[..<dot] {
-        case "companies", "users", "auth", "teams", "issues", "audit":
-            return "tenancy"
-        case "billing":
-            return "billing"
-        case "analytics":
-            return "analytics"
-        case "notifications":
-            return "notification"
-        default:
-            return nil
-        }
+        return areaServices[String(method[..<dot])]
     }
 
     func route(params: JSONValue?, context: MethodContext) async throws -> JSONValue {
@@ -64,9 +59,11 @@ final class GatewayRouter: Sendable {
                     details: ["method": .string(method.clipped)]
                 )
             }
+            let hint = NameSuggestion.hint(
+                for: method, among: await suggestibleMethods(for: method, withinMs: context.downstreamBudgetMs))
             throw RPCError(
                 .methodNotFound,
-                "method '\(method.clipped)' does not exist; rpc.describe on the gateway lists every public method",
+                "method '\(method.clipped)' does not exist\(hint); rpc.describe on the gateway lists every public method",
                 details: ["method": .string(method.clipped)]
             )
         }
@@ -280,6 +277,20 @@ final class GatewayRouter: Sendable {
 
     // MARK: Method visibility
 
+    /// Returns the methods that a call of `method`, whose area no service owns, may have meant. They are
+    /// the built-ins, and the public methods of the service whose area is closest to the one typed
+    /// ("Companies", "issue"). The gateway learns those within `budget` when it does not know them yet.
+    private func suggestibleMethods(for method: String, withinMs budget: Int64?) async -> [String] {
+        let area = String(method.prefix { $0 != "." })
+        guard let meant = NameSuggestion.closest(to: area, among: GatewayRouter.areaServices.keys),
+            let service = GatewayRouter.areaServices[meant],
+            let known = try? await describedMethods(of: service, withinMs: budget)
+        else {
+            return RPCServer.builtInMethodNames
+        }
+        return known.filter { !$0.value.isInternal }.map(\.key) + RPCServer.builtInMethodNames
+    }
+
     /// Rejects methods a service marks internal, so clients cannot reach event delivery or key checks,
     /// and returns what the service describes about `method`.
     private func requirePublic(_ method: String, on service: String, withinMs budget: Int64?) async throws
@@ -295,7 +306,8 @@ final class GatewayRouter: Sendable {
             )
         }
         guard let described = known[method] else {
-            let hint = NameSuggestion.hint(for: method, among: known.filter { !$0.value.isInternal }.keys)
+            let hint = NameSuggestion.hint(
+                for: method, among: known.filter { !$0.value.isInternal }.keys + RPCServer.builtInMethodNames)
             throw RPCError(
                 .methodNotFound,
                 "method '\(method.clipped)' does not exist\(hint); rpc.describe on the gateway lists every public method",

@@ -126,7 +126,8 @@ enum CallCommand {
                 throw RuntimeFailure("no mesh home exists at \(home.root); \(start)")
             }
             guard status.st_mode & S_IFMT == S_IFDIR else {
-                throw RuntimeFailure("invalid mesh home \(home.root): it is not a folder; pass the --home folder of a mesh")
+                throw RuntimeFailure(
+                    "invalid mesh home \(home.root): it is not a folder; pass the --home folder of a mesh")
             }
             guard access(home.runDirectory, F_OK) == 0 else {
                 throw RuntimeFailure("no mesh has run in \(home.root), which has no run/ folder; \(start)")

@@ -1,4 +1,5 @@
 import Foundation
+import MeshProtocol
 import MeshRuntime
 
 /// `mesh clock show|set|advance`: reads or moves the test clock every process of a home shares.
@@ -88,7 +89,8 @@ enum ClockCommand {
             return 0
 
         default:
-            throw UsageError("unknown clock action '\(action)'; use show, set or advance")
+            let hint = NameSuggestion.hint(for: action, among: ["show", "set", "advance"])
+            throw UsageError("unknown clock action '\(action)'\(hint); use show, set or advance")
         }
     }
 

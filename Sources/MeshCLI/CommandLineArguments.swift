@@ -16,6 +16,9 @@ struct CommandLineArguments {
                 let name = String(argument.dropFirst(2))
                 if let equals = name.firstIndex(of: "=") {
                     let key = String(name[..<equals])
+                    if known.contains(key) {
+                        throw UsageError("option --\(key) takes no value; write --\(key) alone")
+                    }
                     guard valued.contains(key) else {
                         throw Self.unknown(key, valued: valued, flags: known)
                     }
@@ -50,7 +53,10 @@ struct CommandLineArguments {
         let accepted = (valued.map { "--\($0) VALUE" } + flags.map { "--\($0)" }).sorted()
         let list =
             accepted.isEmpty ? "this command takes no options" : "its options are " + accepted.joined(separator: ", ")
-        let hint = NameSuggestion.closest(to: name, among: valued.union(flags)).map { " (did you mean --\($0)?)" } ?? ""
+        // `-test-clock` names a real option with one dash too few.
+        let meant =
+            valued.union(flags).contains(name) ? name : NameSuggestion.closest(to: name, among: valued.union(flags))
+        let hint = meant.map { " (did you mean --\($0)?)" } ?? ""
         return UsageError("unknown option \(written ?? "--" + name)\(hint); \(list)")
     }
 

@@ -64,12 +64,14 @@ public enum MeshCommand {
                 Terminal.print(usage)
                 return 0
             default:
-                throw UsageError("unknown command '\(name)'\(NameSuggestion.hint(for: name, among: commandNames))")
+                throw UsageError(
+                    "unknown command '\(name)'\(NameSuggestion.hint(for: name, among: commandNames + ["help"]))")
             }
         } catch let error as UsageError {
             // The whole usage text helps when the command itself is wrong, unless it is a typo of one.
             // After a mistake in one argument it would bury the message.
-            let known = commandNames.contains(name) || NameSuggestion.closest(to: name, among: commandNames) != nil
+            let known =
+                commandNames.contains(name) || NameSuggestion.closest(to: name, among: commandNames + ["help"]) != nil
             let help = known ? "run `mesh help` for every command and option" : usage
             Terminal.error("mesh: \(error.message)\n\n\(help)")
             return 64

@@ -1,4 +1,5 @@
 import Foundation
+import MeshProtocol
 import MeshRuntime
 
 /// `mesh serve <process>`: runs one process until SIGTERM or SIGINT.
@@ -11,7 +12,10 @@ enum ServeCommand {
         try arguments.allowPositional(atMost: 1, command: "serve")
         let levelName = arguments.option("log-level") ?? "info"
         guard let level = Logger.Level(name: levelName) else {
-            throw UsageError("--log-level must be trace, debug, info, notice, warning or error, not '\(levelName)'")
+            let levels = ["trace", "debug", "info", "notice", "warning", "error"]
+            throw UsageError(
+                "--log-level must be trace, debug, info, notice, warning or error, not '\(levelName)'"
+                    + NameSuggestion.hint(for: levelName, among: levels))
         }
         let home = MeshCommand.home(arguments)
         let logger = Logger(label: name, level: level)

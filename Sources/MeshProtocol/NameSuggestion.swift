@@ -3,10 +3,12 @@ public enum NameSuggestion {
     /// Names longer than this are not compared, which bounds the work a long name can cost.
     static let maximumLength = 100
 
-    /// Returns the candidate closest to `name` by edit distance (ignoring letter case), when it is close enough to be a typo: at
-    /// most 2 edits, and at most a third of `name`'s length. Returns nil when no candidate is that
-    /// close, when two are equally close, or when `name` is itself a candidate.
+    /// Returns the candidate closest to `name` by edit distance (ignoring letter case), when it is close
+    /// enough to be a typo: at most 2 edits, and at most a third of `name`'s length. A name of 3 or more characters that only
+    /// one candidate starts with is taken as cut short. Returns nil when no candidate is that close, or
+    /// when two are equally close.
     public static func closest(to name: String, among candidates: some Sequence<String>) -> String? {
+        let candidates = Array(candidates)
         let typed = Array(name.lowercased())
         guard !typed.isEmpty, typed.count <= maximumLength else {
             return nil
@@ -14,6 +16,14 @@ public enum NameSuggestion {
         let allowed = min(2, typed.count / 3)
         guard allowed > 0 else {
             return nil
+        }
+
+        // A name cut short ("crash" for "crashes") is a typo too, when only one candidate starts with it.
+        if typed.count >= 3 {
+            let extended = candidates.filter { $0.count > typed.count && $0.lowercased().hasPrefix(String(typed)) }
+            if extended.count == 1 {
+                return extended[0]
+            }
         }
 
         var best: (name: String, distance: Int)?

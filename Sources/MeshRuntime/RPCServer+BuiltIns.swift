@@ -84,6 +84,11 @@ extension RPCServer {
         }
     }
 
+    /// The names of the methods every process serves itself.
+    public static var builtInMethodNames: [String] {
+        [pingDescriptor, healthDescriptor, describeDescriptor, cancelDescriptor].map(\.name)
+    }
+
     /// The hello document: protocol version, limits and every method, with its schemas or, when
     /// `withSchemas` is false, only the names of its params.
     public func describe(withSchemas: Bool = true) -> JSONValue {

@@ -68,7 +68,8 @@ extension RPCServer {
         }
         guard let entry = methods[request.method] ?? builtInEntry(request.method) ?? fallbackEntry(request.method)
         else {
-            let hint = NameSuggestion.hint(for: request.method, among: methods.descriptors.map(\.name))
+            let hint = NameSuggestion.hint(
+                for: request.method, among: methods.descriptors.map(\.name) + Self.builtInMethodNames)
             respond(
                 .failure(
                     RPCError(

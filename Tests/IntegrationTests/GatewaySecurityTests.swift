@@ -70,7 +70,10 @@ struct GatewaySecurityTests {
             #expect(error.message.contains("mesh call --process tenancy auth.verifyKey"), "\(error.message)")
         }
         // A typo of a public method names it, and never an internal one.
-        for (typed, meant) in [("companies.provison", "companies.provision"), ("auth.verifyKy", nil)] {
+        for (typed, meant) in [
+            ("companies.provison", "companies.provision"), ("auth.verifyKy", nil), ("Companies.list", "companies.list"),
+            ("issue.list", "issues.list"), ("rpc.helth", "rpc.health"),
+        ] {
             let error = await #expect(throws: RPCError.self) { try await root.call(typed, [:]) }
             #expect(error?.status == .methodNotFound)
             #expect(error?.message.contains("did you mean") == (meant != nil), "\(String(describing: error))")

@@ -43,6 +43,22 @@ import Testing
         #expect(error?.message == "unknown option --verbose; this command takes no options")
     }
 
+    @Test func flagWithValueIsNamed() {
+        let error = #expect(throws: UsageError.self) {
+            try CommandLineArguments(["--test-clock=1"], valued: ["home"], flags: ["test-clock"])
+        }
+
+        #expect(error?.message == "option --test-clock takes no value; write --test-clock alone")
+    }
+
+    @Test func singleDashOptionIsNamed() {
+        let error = #expect(throws: UsageError.self) {
+            try CommandLineArguments(["-test-clock"], valued: ["home"], flags: ["test-clock"])
+        }
+
+        #expect(error?.message.hasPrefix("unknown option -test-clock (did you mean --test-clock?);") == true)
+    }
+
     @Test func suggestsCloseOption() {
         let error = #expect(throws: UsageError.self) {
             try CommandLineArguments(["--keyy", "k"], valued: ["key", "home"])

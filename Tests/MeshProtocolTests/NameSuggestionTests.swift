@@ -13,6 +13,11 @@ import Testing
         #expect(NameSuggestion.closest(to: typed, among: candidates) == expected)
     }
 
+    @Test func cutShortNameIsSuggested() {
+        #expect(NameSuggestion.closest(to: "crash", among: ["crashes", "seconds"]) == "crashes")
+        #expect(NameSuggestion.closest(to: "sec", among: ["seconds", "secret"]) == nil)
+    }
+
     @Test func tiedCandidatesSuggestNothing() {
         #expect(NameSuggestion.closest(to: "cat", among: ["bat", "hat"]) == nil)
         #expect(NameSuggestion.closest(to: "teams.lst", among: ["teams.list", "teams.get"]) == "teams.list")
