@@ -61,11 +61,14 @@ enum ServeCommand {
             stop.request()
         }
         let watch = supervisorWatch(logger: logger, stop: stop)
+        let walWatch = WALWatch.start(host: host, logger: logger, stop: stop)
         await stop.wait()
         watch?.cancel()
+        walWatch.cancel()
+        let walLost = await walWatch.value
 
         await host.stopAfterBackgroundWork()
-        return 0
+        return walLost ? 1 : 0
     }
 
     /// The variable `mesh up` sets to its own pid for the processes it starts.

@@ -1,3 +1,4 @@
+import Glibc
 import Synchronization
 
 /// A SQLite database owned by one process: one writer connection on its own thread that commits
@@ -116,6 +117,14 @@ public final class Database: Sendable {
             throw closedError()
         }
         return pages
+    }
+
+    /// Reports whether the WAL file is gone from the folder while the database is open, as after an `rm`
+    /// of it. SQLite then keeps writing commits to the deleted file, which a crash would lose, since
+    /// the next start finds no WAL to recover from.
+    public var walFileDeleted: Bool {
+        var status = stat()
+        return stat(path + "-wal", &status) != 0 && errno == ENOENT
     }
 
     func closedError() -> StoreError {
