@@ -1,3 +1,4 @@
+import MeshProtocol
 import MeshStore
 import TenantModel
 
@@ -55,6 +56,11 @@ extension CompanyReport {
             staleUnassigned: stale.count,
             oldestStaleCreatedAtMs: stale.oldest
         )
+        if !tier.hasTeamAnalytics, params.teamsCursor != nil {
+            throw RPCError.invalidArgument(
+                field: "teams_cursor",
+                "the \(tier.displayName) tier's report has no teams, so teams_cursor does not apply; leave it out")
+        }
         let teams =
             tier.hasTeamAnalytics
             ? try reader.teams(window, limit: teamsLimit, afterTeamID: params.teamsCursor) : nil

@@ -180,8 +180,8 @@ struct CompanyReportReader {
         return result
     }
 
-    /// Returns up to `limit` teams in name order, after the team `afterTeamID` when given, and the
-    /// cursor of the next page when more teams follow.
+    /// Returns up to `limit` teams in name order (ignoring ASCII letter case, as `teams.list` does),
+    /// after the team `afterTeamID` when given, and the cursor of the next page when more teams follow.
     ///
     /// - Throws: INVALID_ARGUMENT when `afterTeamID` is not a team of the company.
     func teams(_ window: ReportWindow, limit: Int, afterTeamID: String?) throws -> (
@@ -218,8 +218,10 @@ struct CompanyReportReader {
                 (SELECT SUM(r.resolution_ms) FROM resolutions r WHERE r.company_id = t.company_id AND r.team_id = t.team_id
                     AND r.resolved_at_ms >= ?1 AND r.resolved_at_ms < ?2) AS resolution_ms_sum
             FROM teams t
-            WHERE t.company_id = ?3 AND (?4 IS NULL OR (COALESCE(t.name, ''), t.team_id) > (?5, ?4))
-            ORDER BY COALESCE(t.name, ''), t.team_id
+            WHERE t.company_id = ?3 AND (
+                ?4 IS NULL OR COALESCE(t.name, '') > ?5 COLLATE NOCASE
+                OR (COALESCE(t.name, '') = ?5 COLLATE NOCASE AND t.team_id > ?4))
+            ORDER BY COALESCE(t.name, '') COLLATE NOCASE, t.team_id
             LIMIT ?6
             """,
             [

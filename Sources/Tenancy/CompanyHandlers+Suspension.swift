@@ -13,13 +13,13 @@ extension CompanyHandlers {
         ) { (params: SuspendParams, context) -> CompanyView in
             let caller = try TenancyAccess.require(context, method: context.method)
             let now = env.clock.nowMs()
-            let reason = try params.reason.map { try InputCheck.text($0, field: "reason", maximum: 500) }
 
             return try await IdempotentWrite.run(
                 params, companyID: params.companyID, caller: caller, atMs: now, context: context, env: env
             ) { company, connection in
                 // A suspended company cannot take new terms, whatever they are, so that comes first.
                 try requireSuspendable(company)
+                let reason = try params.reason.map { try InputCheck.text($0, field: "reason", maximum: 500) }
                 // Checked only for a new call: a retry gets the first result even once the time has passed.
                 if let reactivateAtMs = params.reactivateAtMs, reactivateAtMs <= now {
                     throw RPCError.invalidArgument(

@@ -266,6 +266,38 @@ struct CompanyReportTests {
         #expect(whole["teams_next_cursor"] == nil)
     }
 
+    @Test("teams ordered by name ignoring case")
+    func teamsIgnoreCase() async throws {
+        let harness = try Self.premiumCompany()
+        let at = utc(2026, 3, 10)
+        try harness.deliver(
+            [("team_1", "beta"), ("team_2", "Gamma"), ("team_3", "Alpha")].map { team, name in
+                TestEvents.event(
+                    "team.created",
+                    ["company_id": "cmp_p", "team_id": .string(team), "name": .string(name), "at_ms": .int(at)], at: at)
+            })
+
+        let first = try await harness.call("analytics.companyReport", ["company_id": "cmp_p", "teams_limit": 2])
+        let second = try await harness.call(
+            "analytics.companyReport",
+            ["company_id": "cmp_p", "teams_limit": 2, "teams_cursor": try #require(first["teams_next_cursor"])])
+
+        #expect(first["teams"]?.arrayValue?.map { $0["name"] } == ["Alpha", "beta"])
+        #expect(second["teams"]?.arrayValue?.map { $0["name"] } == ["Gamma"])
+    }
+
+    @Test("teams cursor rejected on Basic")
+    func teamsCursorOnBasic() async throws {
+        let harness = try ServiceHarness<Analytics>(startMs: Self.now)
+        try harness.deliver([TestEvents.provisioned("cmp_b", tier: "basic", at: utc(2026, 3, 1))])
+
+        let error = await #expect(throws: RPCError.self) {
+            try await harness.call("analytics.companyReport", ["company_id": "cmp_b", "teams_cursor": "team_x"])
+        }
+
+        #expect(error?.details?["field"] == "teams_cursor")
+    }
+
     @Test("bad teams page params rejected")
     func badTeamsPageParams() async throws {
         let harness = try Self.premiumCompany()

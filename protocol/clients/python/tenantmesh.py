@@ -44,7 +44,7 @@ IDLE_TIMEOUT_MS = 300_000
 
 def _limit_from_environment(name, default):
     """Returns the whole number in environment variable `name`, as `mesh up` passes it to the mesh."""
-    text = os.environ.get(name, "")
+    text = os.environ.get(name, "").strip()
     return int(text) if text.isdigit() and int(text) > 0 else default
 MAX_IDEMPOTENCY_KEY_CODE_POINTS = 200
 
@@ -373,6 +373,8 @@ class Client:
             idle_timeout_ms = _limit_from_environment("MESH_IDLE_TIMEOUT_MS", IDLE_TIMEOUT_MS)
         if not _is_integer(max_in_flight) or max_in_flight < 1:
             raise ValueError(f"max_in_flight must be a whole number of at least 1, not {max_in_flight!r}")
+        if not _is_integer(idle_timeout_ms) or idle_timeout_ms < 1:
+            raise ValueError(f"idle_timeout_ms must be a whole number of milliseconds, at least 1, not {idle_timeout_ms!r}")
         self.socket_path = socket_path
         self.api_key = api_key
         self.default_timeout_ms = default_timeout_ms

@@ -593,6 +593,12 @@ class GatewayTests(unittest.TestCase):
         finally:
             client.close()
 
+    def test_bad_idle_timeout_is_rejected(self):
+        for value in ["2000", 0, -1, 2.5, True]:
+            with self.subTest(value=value):
+                with self.assertRaises(ValueError):
+                    Client(SOCKET, idle_timeout_ms=value)
+
     def test_waiting_calls_keep_their_connection(self):
         # Half of a 2 ms idle timeout passes between most calls, but a connection with calls waiting
         # is never replaced, so each of these gets its own reply.
