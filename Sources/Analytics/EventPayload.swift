@@ -41,6 +41,10 @@ struct EventPayload {
         guard let number = value.intValue else {
             throw invalid(member, expected: "an integer or null")
         }
+        // A time member below zero is a date before 1970, which no publisher sends.
+        if member.hasSuffix("_ms") && number < 0 {
+            throw invalid(member, expected: "milliseconds since 1970, 0 or more")
+        }
         return number
     }
 

@@ -42,10 +42,10 @@ struct EventFields {
     /// yet begun.
     func time(_ name: String, notAfter nowMs: Int64) throws(RPCError) -> Int64 {
         let value = event.payload[name]
-        if let value, value.intValue == nil {
+        if let value, (value.intValue ?? -1) < 0 {
             throw RPCError.invalidArgument(
                 field: "payload.\(name)",
-                "\(event.topic) event \(event.eventID) has \(name) \(value.notIntegerText), which is not an integer; it must be milliseconds since 1970 (UTC), or absent to use the event's created_at_ms"
+                "\(event.topic) event \(event.eventID) has \(name) \(value.notIntegerText), which is not an integer of 0 or more; it must be milliseconds since 1970 (UTC), or absent to use the event's created_at_ms"
             )
         }
 

@@ -38,7 +38,15 @@ struct EventPayload {
         guard let number = value[key]?.intValue else {
             throw missing(key, "an integer")
         }
+        try requireTime(key, number)
         return number
+    }
+
+    /// Throws for a time member (`*_ms`) below zero, a date before 1970 that no publisher sends.
+    private func requireTime(_ key: String, _ number: Int64) throws(RPCError) {
+        if key.hasSuffix("_ms") && number < 0 {
+            throw missing(key, "milliseconds since 1970, 0 or more")
+        }
     }
 
     /// Returns member `key` as a count: an integer of zero or more.
@@ -50,7 +58,11 @@ struct EventPayload {
     }
 
     func optionalInt(_ key: String) throws(RPCError) -> Int64? {
-        try optional(key, "an integer or null") { $0.intValue }
+        let number = try optional(key, "an integer or null") { $0.intValue }
+        if let number {
+            try requireTime(key, number)
+        }
+        return number
     }
 
     func optionalBool(_ key: String) throws(RPCError) -> Bool? {

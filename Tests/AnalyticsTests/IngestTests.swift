@@ -316,6 +316,10 @@ struct IngestTests {
             ),
             ("company.suspended", ["company_id": "cmp_a", "reason": 7] as JSONValue, "payload.reason"),
             (
+                "issue.created", ["company_id": "cmp_a", "issue_id": "i", "created_at_ms": -100] as JSONValue,
+                "payload.created_at_ms"
+            ),
+            (
                 "user.updated", ["company_id": "cmp_a", "user_id": "u", "role": "superuser"] as JSONValue,
                 "payload.role"
             ),

@@ -185,6 +185,9 @@ struct SubscriptionEventTests {
         let nullTime = Fixture.event("company.suspended", ["company_id": "cmp_a", "at_ms": .null], atMs: start)
         let null = #expect(throws: RPCError.self) { try harness.deliver([nullTime]) }
         #expect(null?.details?["field"] == "payload.at_ms")
+        let pastTime = Fixture.event("company.suspended", ["company_id": "cmp_a", "at_ms": -1], atMs: start)
+        let past = #expect(throws: RPCError.self) { try harness.deliver([pastTime]) }
+        #expect(past?.details?["field"] == "payload.at_ms")
         #expect(try await harness.subscription("cmp_a")["status"] == "active")
     }
 }

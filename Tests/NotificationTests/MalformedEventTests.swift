@@ -16,6 +16,7 @@ import Testing
             "company.suspended", ["company_id": "cmp_a", "reason": "unpaid", "at_ms": "soon"] as JSONValue,
             "payload.at_ms"
         ),
+        ("company.suspended", ["company_id": "cmp_a", "reason": "unpaid", "at_ms": -5] as JSONValue, "payload.at_ms"),
         (
             "usage.threshold_reached",
             [
