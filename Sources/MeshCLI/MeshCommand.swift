@@ -65,7 +65,8 @@ public enum MeshCommand {
                 return 0
             default:
                 throw UsageError(
-                    "unknown command '\(name)'\(NameSuggestion.hint(for: name, among: commandNames + ["help"]))")
+                    "unknown command '\(name.clipped)'\(NameSuggestion.hint(for: name, among: commandNames + ["help"]))"
+                )
             }
         } catch let error as UsageError {
             // The whole usage text helps when the command itself is wrong, unless it is a typo of one.
@@ -73,12 +74,13 @@ public enum MeshCommand {
             let known =
                 commandNames.contains(name) || NameSuggestion.closest(to: name, among: commandNames + ["help"]) != nil
             let help = known ? "run `mesh help` for every command and option" : usage
-            Terminal.error("mesh: \(error.message)\n\n\(help)")
+            // Arguments are quoted in the message, so their control characters are shown, not obeyed.
+            Terminal.error("mesh: \(error.message.displaySafe)\n\n\(help)")
             return 64
         } catch {
             // An error that reaches here stopped the command (a bad MESH_ variable at start, say), and its
             // protocol status name would mean nothing to the person reading it.
-            Terminal.error("mesh \(name): \(message(of: error))")
+            Terminal.error("mesh \(name.clipped.displaySafe): \(message(of: error).displaySafe)")
             return 1
         }
     }

@@ -24,7 +24,15 @@ enum Terminal {
     /// `socket` is the path the command connected to. UNAVAILABLE naming it means nothing listens
     /// there. UNAVAILABLE naming another socket means a service behind the gateway is down.
     static func describe(_ error: RPCError, socket: String? = nil) -> String {
-        var text = "error \(error.status.name) (\(error.status.code)): \(error.message)"
+        var message = error.message
+        // On a command line the reconnect delay only matters when the mesh runs, which the advice below
+        // then names.
+        if socket.map({ !MeshLock.isHeld(runDirectory: ($0 as NSString).deletingLastPathComponent) }) ?? false,
+            let range = message.range(of: " (retry in ", options: .backwards), message.hasSuffix(" ms)")
+        {
+            message.removeSubrange(range.lowerBound...)
+        }
+        var text = "error \(error.status.name) (\(error.status.code)): \(message)"
         if let details = error.details {
             text += "\ndetails: " + pretty(details)
         }
@@ -45,7 +53,9 @@ enum Terminal {
                 text +=
                     "\nthe mesh's `mesh up` is running, so it restarts this process within seconds; retry, and see "
                     + "`mesh status` and the logs folder if it stays down"
-            } else if FileOwner.uid(of: folder).map({ $0 == geteuid() }) ?? true {
+            } else if FileOwner.uid(of: folder).map({ $0 == geteuid() }) ?? true,
+                !error.message.contains("no mesh has run")
+            {
                 text += "\nis the mesh running? start it with `mesh up` (and check MESH_HOME or --home)"
             }
         } else {

@@ -21,11 +21,24 @@ extension NotificationEvents {
                 field: payload.field("threshold_percent"),
                 "event \(event.eventID) has threshold_percent \(percent); usage warnings are sent at 80 and 100 only")
         }
-        guard LimitWording.allowed(limitName, on: tier) != nil else {
+        guard let tierLimit = LimitWording.allowed(limitName, on: tier) else {
             throw RPCError.invalidArgument(
                 field: payload.field("tier"),
                 "event \(event.eventID) warns about the \(limitName) limit of the \(tier.displayName) tier, which has "
                     + "none, so no usage warning applies")
+        }
+        guard allowed == tierLimit else {
+            throw RPCError.invalidArgument(
+                field: payload.field("allowed"),
+                "event \(event.eventID) has allowed \(allowed), but the \(tier.displayName) tier's \(limitName) limit is "
+                    + "\(tierLimit)")
+        }
+        // The warning is sent when usage crosses the threshold, so usage below it contradicts the event.
+        guard current * 100 >= percent * allowed else {
+            throw RPCError.invalidArgument(
+                field: payload.field("current"),
+                "event \(event.eventID) has current \(current) of \(allowed), which is below its threshold of "
+                    + "\(percent)%")
         }
         let atMs = try payload.instant("at_ms")
 

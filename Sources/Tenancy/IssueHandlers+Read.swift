@@ -56,7 +56,7 @@ extension IssueHandlers {
             }
             // An explicit null selects the issues without an assignee, or without a team.
             var checks: [() throws -> Void] = []
-            for (column, filter) in [("assignee_id", params.assigneeID), ("team_id", params.teamID)] {
+            for (column, filter) in [("team_id", params.teamID), ("assignee_id", params.assigneeID)] {
                 switch filter {
                 case .none:
                     break

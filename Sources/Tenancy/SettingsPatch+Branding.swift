@@ -18,7 +18,7 @@ extension SettingsPatch {
         guard let members = value.objectValue else {
             report(
                 field,
-                "must be an object such as {\"display_name\": \"Acme Support\", \"footer\": \"Acme Inc.\"}, or null to remove it, not \(value.typeName)"
+                "must be an object such as {\"display_name\": \"Acme Support\", \"footer\": \"Acme Inc.\"}, or null to remove it, not \(value.brief)"
             )
             return nil
         }
@@ -58,7 +58,7 @@ extension SettingsPatch {
         guard let text = value.stringValue else {
             report(
                 field,
-                "must be a string of \(lengths.lowerBound) to \(lengths.upperBound) characters, not \(value.typeName)")
+                "must be a string of \(lengths.lowerBound) to \(lengths.upperBound) characters, not \(value.brief)")
             return nil
         }
 
@@ -94,7 +94,7 @@ extension SettingsPatch {
         guard let text = value.stringValue else {
             report(
                 field,
-                "must be a string of up to \(maximum) characters, or null for the default sign-off, not \(value.typeName)"
+                "must be a string of up to \(maximum) characters, or null for the default sign-off, not \(value.brief)"
             )
             return nil
         }

@@ -6,7 +6,7 @@ extension SettingsPatch {
     /// Validates a whole `custom_fields` list: each definition, distinct names, and the tier's limit.
     mutating func customFields(_ value: JSONValue, field: String) -> [CompanySettings.CustomField]? {
         guard let elements = value.arrayValue else {
-            report(field, "must be a list of field definitions, not \(value.typeName)")
+            report(field, "must be a list of field definitions, not \(value.brief)")
             return nil
         }
 
@@ -39,7 +39,7 @@ extension SettingsPatch {
     /// and it needs at least one.
     private mutating func customField(_ value: JSONValue, field: String) -> CompanySettings.CustomField? {
         guard let members = value.objectValue else {
-            report(field, "must be an object {name, type, required, options}, not \(value.typeName)")
+            report(field, "must be an object {name, type, required, options}, not \(value.brief)")
             return nil
         }
 
@@ -59,7 +59,11 @@ extension SettingsPatch {
         // Like every value from a fixed list, a type matches ignoring letter case.
         let type = members["type"]?.stringValue.flatMap { CompanySettings.FieldType(rawValue: $0.lowercased()) }
         if type == nil {
-            report("\(field).type", "must be one of \(typeNames), not \(describe(members["type"]))")
+            if let given = members["type"] {
+                report("\(field).type", "must be one of \(typeNames), not \(describe(given))")
+            } else {
+                report("\(field).type", "is missing; use one of \(typeNames)")
+            }
         }
 
         var required = false
@@ -67,7 +71,7 @@ extension SettingsPatch {
             if let value = flag.boolValue {
                 required = value
             } else {
-                report("\(field).required", "must be true or false, not \(flag.typeName)")
+                report("\(field).required", "must be true or false, not \(flag.brief)")
             }
         }
 

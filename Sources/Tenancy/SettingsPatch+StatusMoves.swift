@@ -18,7 +18,7 @@ extension SettingsPatch {
         guard let members = value.objectValue else {
             report(
                 field,
-                "must be an object mapping each dropped status to a status of the new list, such as {\"Done\": \"Closed\"}, not \(value.typeName)"
+                "must be an object mapping each dropped status to a status of the new list, such as {\"Done\": \"Closed\"}, not \(value.brief)"
             )
             return [:]
         }
@@ -40,7 +40,7 @@ extension SettingsPatch {
                 continue
             }
             guard let name = member.stringValue else {
-                report(memberField, "must be the name of a status of the new list, not \(member.typeName)")
+                report(memberField, "must be the name of a status of the new list, not \(member.brief)")
                 continue
             }
             guard let new, let removed else {

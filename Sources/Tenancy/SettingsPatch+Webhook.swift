@@ -18,7 +18,7 @@ extension SettingsPatch {
         guard let text = value.stringValue else {
             report(
                 field,
-                "must be a URL string such as http://127.0.0.1:8080/hooks, or null to remove it, not \(value.typeName)")
+                "must be a URL string such as http://127.0.0.1:8080/hooks, or null to remove it, not \(value.brief)")
             return nil
         }
         if let problem = Self.webhookURLProblem(text) {

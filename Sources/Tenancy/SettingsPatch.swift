@@ -41,7 +41,7 @@ struct SettingsPatch {
     /// Returns the patched settings, or nil when `problems` is not empty.
     mutating func apply(_ patch: JSONValue, to current: CompanySettings) -> CompanySettings? {
         guard let members = patch.objectValue else {
-            report("settings", "must be an object of the members to change, not \(patch.typeName)")
+            report("settings", "must be an object of the members to change, not \(patch.brief)")
             return nil
         }
         if members.isEmpty {
@@ -55,7 +55,7 @@ struct SettingsPatch {
             switch CompanySettings.CodingKeys(rawValue: name) {
             case .statuses?:
                 let before = problems.count
-                if let statuses = names(value, field: field) {
+                if let statuses = names(value, field: field, whenEmpty: Self.tooFewStatuses) {
                     checkStatuses(statuses, field: field)
                     next.statuses = statuses
                 }
@@ -112,14 +112,21 @@ struct SettingsPatch {
     /// options.
     static let maximumNames = 50
 
+    /// The problem of a status list with fewer than two statuses.
+    static let tooFewStatuses =
+        "needs at least 2 statuses: one to start in and a final one (the last) that resolves an issue"
+
     /// Validates a non-empty list of at most `maximumNames` distinct one-line names of 1 to 50 characters.
-    private mutating func names(_ value: JSONValue, field: String) -> [String]? {
+    /// An empty list is reported with `whenEmpty`.
+    private mutating func names(
+        _ value: JSONValue, field: String, whenEmpty: String = "is empty; give at least one name"
+    ) -> [String]? {
         guard let elements = value.arrayValue else {
-            report(field, "must be a list of names, not \(value.typeName)")
+            report(field, "must be a list of names, not \(value.brief)")
             return nil
         }
         if elements.isEmpty {
-            report(field, "is empty; give at least one name")
+            report(field, whenEmpty)
             return nil
         }
         if elements.count > Self.maximumNames {
@@ -133,7 +140,7 @@ struct SettingsPatch {
         for (index, element) in elements.enumerated() {
             let elementField = "\(field)[\(index)]"
             guard let text = element.stringValue else {
-                report(elementField, "must be a string, not \(element.typeName)")
+                report(elementField, "must be a string, not \(element.brief)")
                 continue
             }
             let name = InputCheck.trimmed(text)
@@ -156,8 +163,7 @@ struct SettingsPatch {
 
     private mutating func checkStatuses(_ statuses: [String], field: String) {
         if statuses.count < 2 {
-            report(
-                field, "needs at least 2 statuses: one to start in and a final one (the last) that resolves an issue")
+            report(field, Self.tooFewStatuses)
         }
         if !tier.allowsCustomStatuses && statuses != CompanySettings.basicStatuses {
             let fixed = CompanySettings.basicStatuses.joined(separator: ", ")
@@ -170,7 +176,7 @@ struct SettingsPatch {
 
     private mutating func integrations(_ value: JSONValue, field: String) -> [String]? {
         guard let elements = value.arrayValue else {
-            report(field, "must be a list of integration names, not \(value.typeName)")
+            report(field, "must be a list of integration names, not \(value.brief)")
             return nil
         }
 
@@ -181,7 +187,7 @@ struct SettingsPatch {
         for (index, element) in elements.enumerated() {
             let elementField = "\(field)[\(index)]"
             guard let name = element.stringValue else {
-                report(elementField, "must be a string, not \(element.typeName)")
+                report(elementField, "must be a string, not \(element.brief)")
                 continue
             }
             guard let integration = Integration(rawValue: name.lowercased()) else {
@@ -212,7 +218,7 @@ struct SettingsPatch {
         current: CompanySettings.Notifications
     ) -> CompanySettings.Notifications {
         guard let members = value.objectValue else {
-            report(field, "must be an object such as {\"email\": true}, not \(value.typeName)")
+            report(field, "must be an object such as {\"email\": true}, not \(value.brief)")
             return current
         }
 
@@ -223,7 +229,7 @@ struct SettingsPatch {
                 continue
             }
             guard let flag = member.boolValue else {
-                report("\(field).email", "must be true or false, not \(member.typeName)")
+                report("\(field).email", "must be true or false, not \(member.brief)")
                 continue
             }
             next.email = flag

@@ -28,9 +28,11 @@ enum WorkspaceHandlers {
         }
         var combined = first
         combined.message = failures.map(\.message).joined(separator: "; also, ")
-        combined.details = [
+        var details: [String: JSONValue] = [
             "problems": .array(failures.map { ["status": .string($0.status.name), "details": $0.details ?? .null] })
         ]
+        details["field"] = first.details?["field"]
+        combined.details = .object(details)
         throw combined
     }
 

@@ -4,19 +4,31 @@ import Testing
 
 /// A mistyped command of the `mesh` binary names the command it most likely meant.
 struct CommandTypoTests {
-    @Test func typoNamesTheCommand() async throws {
+    /// Runs the `mesh` binary with `arguments` and returns its exit status and output.
+    private func runMesh(_ arguments: [String]) async throws -> (status: Int32, output: String) {
         let outputPath = NSTemporaryDirectory() + "mesh-typo-" + UUID().uuidString
         defer { unlink(outputPath) }
-
         let status = try await PythonClientTests.run(
-            try MeshCluster.meshBinary(), arguments: ["stauts"], environment: [:], outputPath: outputPath,
+            try MeshCluster.meshBinary(), arguments: arguments, environment: [:], outputPath: outputPath,
             limit: .seconds(30))
-        let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+        return (status, (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "")
+    }
+
+    @Test func typoNamesTheCommand() async throws {
+        let (status, output) = try await runMesh(["stauts"])
 
         #expect(status == 64)
         #expect(output.contains("unknown command 'stauts' (did you mean status?)"), "\(output)")
         // The short pointer to the help replaces the whole usage text.
         #expect(output.contains("run `mesh help`"), "\(output)")
         #expect(!output.contains("commands:"), "\(output)")
+    }
+
+    @Test func controlCharactersAreShownNotObeyed() async throws {
+        let (status, output) = try await runMesh(["stat\u{1B}[31mus"])
+
+        #expect(status == 64)
+        #expect(output.contains("unknown command 'stat<U+001B>[31mus'"), "\(output)")
+        #expect(!output.contains("\u{1B}"), "\(output)")
     }
 }

@@ -10,6 +10,14 @@ import Testing
 @Suite struct MalformedEventTests {
     typealias Fixture = NotificationEventsFixture
 
+    /// Returns the payload of a user-limit warning with these figures.
+    static func warning(percent: Int64, current: Int64, allowed: Int64, tier: String) -> JSONValue {
+        [
+            "company_id": "cmp_a", "limit": "users", "threshold_percent": .int(percent), "current": .int(current),
+            "allowed": .int(allowed), "tier": .string(tier),
+        ]
+    }
+
     @Test(arguments: [
         ("gateway.failures", ["failures": -3, "provisioning_failures": 0] as JSONValue, "payload.failures"),
         (
@@ -18,18 +26,20 @@ import Testing
         ),
         ("company.suspended", ["company_id": "cmp_a", "reason": "unpaid", "at_ms": -5] as JSONValue, "payload.at_ms"),
         (
-            "usage.threshold_reached",
-            [
-                "company_id": "cmp_a", "limit": "users", "threshold_percent": 50, "current": 2, "allowed": 5,
-                "tier": "basic",
-            ] as JSONValue, "payload.threshold_percent"
+            "usage.threshold_reached", Self.warning(percent: 50, current: 2, allowed: 5, tier: "basic"),
+            "payload.threshold_percent"
         ),
         (
-            "usage.threshold_reached",
-            [
-                "company_id": "cmp_a", "limit": "users", "threshold_percent": 80, "current": 20, "allowed": 25,
-                "tier": "platinum",
-            ] as JSONValue, "payload.tier"
+            "usage.threshold_reached", Self.warning(percent: 80, current: 20, allowed: 25, tier: "platinum"),
+            "payload.tier"
+        ),
+        (
+            "usage.threshold_reached", Self.warning(percent: 100, current: 3, allowed: 25, tier: "premium"),
+            "payload.current"
+        ),
+        (
+            "usage.threshold_reached", Self.warning(percent: 80, current: 800, allowed: 1000, tier: "premium"),
+            "payload.allowed"
         ),
     ])
     func malformedEventRejected(topic: String, payload: JSONValue, field: String) throws {
