@@ -14,6 +14,10 @@ enum UpCommand {
         defer { withExtendedLifetime(lock) {} }
         try await waitForLeftovers(home)
         let logger = Logger(label: "supervisor")
+        for warning in UnknownVariables.warnings(in: ProcessInfo.processInfo.environment) {
+            Terminal.error("mesh up: \(warning)")
+            logger.warning("supervisor.unknown_variable", ["problem": warning])
+        }
         let supervisor = try Supervisor(home: home, logger: logger, testClock: arguments.flag("test-clock"))
         // A refusal changes nothing in the home, so this check comes before the clock is set up.
         try await supervisor.rejectForeignProcesses()

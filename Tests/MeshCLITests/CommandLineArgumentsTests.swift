@@ -113,3 +113,17 @@ import Testing
         }
     }
 }
+
+@Suite struct UnknownVariablesTests {
+    @Test func mistypedVariableIsNamed() {
+        let warnings = UnknownVariables.warnings(
+            in: ["MESH_MAX_FRAMES_BYTES": "1000", "MESH_HOME": "/tmp/h", "PATH": "/bin", "MESH_FOO": "bar"])
+
+        #expect(warnings.count == 2)
+        #expect(warnings.first?.hasPrefix("MESH_FOO is not a variable TenantMesh reads, so it has no effect") == true)
+        #expect(
+            warnings.last?.hasPrefix(
+                "MESH_MAX_FRAMES_BYTES is not a variable TenantMesh reads (did you mean MESH_MAX_FRAME_BYTES?)") == true
+        )
+    }
+}
