@@ -62,7 +62,7 @@ let package = Package(
         ),
 
         .testTarget(name: "MeshProtocolTests", dependencies: ["MeshProtocol"], swiftSettings: strict),
-        .testTarget(name: "MeshStoreTests", dependencies: ["MeshStore"], swiftSettings: strict),
+        .testTarget(name: "MeshStoreTests", dependencies: ["MeshStore", "MeshTesting"], swiftSettings: strict),
         .testTarget(
             name: "MeshRuntimeTests",
             dependencies: ["MeshRuntime", "MeshTransport", "MeshTesting"],

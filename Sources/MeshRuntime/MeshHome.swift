@@ -90,9 +90,18 @@ public struct MeshHome: Sendable {
             let shared = (directory == root || directory == runDirectory) && !others.isEmpty
             let mode: mode_t = shared ? 0o711 : 0o700
             guard chmod(directory, mode) == 0 else {
-                let reason = String(cString: strerror(errno))
+                let code = errno
+                let reason = String(cString: strerror(code))
                 if let owner = FileOwner.uid(of: directory), owner != geteuid() {
                     throw RuntimeFailure(MeshHome.foreignOwner(root, owner: owner))
+                }
+                // The folder is this user's, so a refusal comes from its attributes or its file system.
+                if code == EPERM || code == EROFS {
+                    throw RuntimeFailure(
+                        "could not set mode \(String(mode, radix: 8)) on \(directory) (\(reason)), though it belongs to "
+                            + "this user: it may be marked immutable, which lsattr -d shows as 'i' and chattr -i clears, "
+                            + "or be on a read-only file system; fix that, or choose another home (MESH_HOME or --home)"
+                    )
                 }
                 throw RuntimeFailure(
                     "could not set mode \(String(mode, radix: 8)) on \(directory) (\(reason)); the folder must belong to the user that "

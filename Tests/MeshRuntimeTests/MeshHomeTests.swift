@@ -1,5 +1,6 @@
 import Foundation
 import MeshRuntime
+import MeshTesting
 import Testing
 
 @testable import MeshTransport
@@ -45,6 +46,22 @@ import Testing
 
         #expect(error?.message.contains("\(path) belongs to user 54321") == true)
         #expect(error?.message.contains("choose another home") == true)
+    }
+
+    /// Root alone may mark a folder immutable, so the test needs root.
+    @Test(.enabled(if: geteuid() == 0)) func immutableDataFolderIsNamed() throws {
+        let home = MeshHome(root: "/tmp/immutable-" + String(UInt64.random(in: 0...UInt64.max), radix: 36))
+        defer { try? FileManager.default.removeItem(atPath: home.root) }
+        try home.prepare()
+        guard ImmutableAttribute.set(home.dataDirectory) else {
+            return  // a file system without the attribute
+        }
+        defer { ImmutableAttribute.clear(home.dataDirectory) }
+
+        let error = #expect(throws: RuntimeFailure.self) { try home.prepare() }
+
+        #expect(error?.message.contains("it may be marked immutable") == true, "\(String(describing: error))")
+        #expect(error?.message.contains("chown") == false)
     }
 
     @Test func foldersAreTheOwnersWhateverTheUmask() throws {

@@ -5,7 +5,7 @@ import Glibc
 ///
 /// It is set with ioctl, not by running chattr, because starting a process with Foundation's Process
 /// while other tests start theirs can crash the test run.
-enum ImmutableAttribute {
+public enum ImmutableAttribute {
     // FS_IOC_GETFLAGS, FS_IOC_SETFLAGS and FS_IMMUTABLE_FL from <linux/fs.h> on 64-bit Linux, whose
     // _IOR and _IOW macros Swift does not import.
     private static let getFlagsRequest: UInt = 0x8008_6601
@@ -14,12 +14,12 @@ enum ImmutableAttribute {
 
     /// Marks `path` immutable and returns true, or returns false when the system rejects it (no
     /// CAP_LINUX_IMMUTABLE, or a file system without the attribute).
-    static func set(_ path: String) -> Bool {
+    public static func set(_ path: String) -> Bool {
         changeFlags(of: path) { $0 | immutableFlag }
     }
 
     /// Clears the attribute, so the temporary folder can be removed.
-    static func clear(_ path: String) {
+    public static func clear(_ path: String) {
         _ = changeFlags(of: path) { $0 & ~immutableFlag }
     }
 
