@@ -85,7 +85,7 @@ struct DemoScript {
         _ params: JSONValue,
         idempotencyKey: String? = nil
     ) async throws -> JSONValue {
-        printRequest(title, method, params)
+        printRequest(title, method, params, idempotencyKey: idempotencyKey)
         do {
             let result = try await client.call(method, params, idempotencyKey: idempotencyKey)
             Terminal.print("<- " + Terminal.pretty(result))
@@ -112,9 +112,11 @@ struct DemoScript {
         }
     }
 
-    private func printRequest(_ title: String, _ method: String, _ params: JSONValue) {
+    /// Prints the request as `mesh call` arguments would give it, with its idempotency key when it has one.
+    private func printRequest(_ title: String, _ method: String, _ params: JSONValue, idempotencyKey: String? = nil) {
         Terminal.print("\n== \(title)")
-        Terminal.print("-> \(method) " + JSONWriter.string(params))
+        let key = idempotencyKey.map { " --idempotency-key \($0)" } ?? ""
+        Terminal.print("-> \(method) " + JSONWriter.string(params) + key)
     }
 
     /// Reads the invitation token from the welcome message once the notification service has written it.

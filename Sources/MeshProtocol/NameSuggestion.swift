@@ -4,9 +4,9 @@ public enum NameSuggestion {
     static let maximumLength = 100
 
     /// Returns the candidate closest to `name` by edit distance (ignoring letter case), when it is close
-    /// enough to be a typo: at most 2 edits, and at most a third of `name`'s length. A name of 3 or more characters that only
-    /// one candidate starts with is taken as cut short. Returns nil when no candidate is that close, or
-    /// when two are equally close.
+    /// enough to be a typo: at most 2 edits, and at most a third of `name`'s length. A name of 3 or more
+    /// characters that only one candidate starts with, or has as one of its `_` parts, is taken as cut
+    /// short. Returns nil when no candidate is that close, or when two are equally close.
     public static func closest(to name: String, among candidates: some Sequence<String>) -> String? {
         let candidates = Array(candidates)
         let typed = Array(name.lowercased())
@@ -23,6 +23,13 @@ public enum NameSuggestion {
             let extended = candidates.filter { $0.count > typed.count && $0.lowercased().hasPrefix(String(typed)) }
             if extended.count == 1 {
                 return extended[0]
+            }
+            // So is a name missing a part ("status" for "to_status"), when only one candidate has that part.
+            let containing = candidates.filter { candidate in
+                candidate.lowercased().split(separator: "_").contains { $0 == String(typed) }
+            }
+            if containing.count == 1, containing[0].lowercased() != String(typed) {
+                return containing[0]
             }
         }
 

@@ -2,7 +2,7 @@ import Foundation
 import MeshTesting
 import Testing
 
-/// A mistyped command of the `mesh` binary names the command it most likely meant.
+/// The `mesh` binary as a person at a terminal meets it: typos, control characters and the demo.
 struct CommandTypoTests {
     /// Runs the `mesh` binary with `arguments` and returns its exit status and output.
     private func runMesh(_ arguments: [String]) async throws -> (status: Int32, output: String) {
@@ -10,7 +10,7 @@ struct CommandTypoTests {
         defer { unlink(outputPath) }
         let status = try await PythonClientTests.run(
             try MeshCluster.meshBinary(), arguments: arguments, environment: [:], outputPath: outputPath,
-            limit: .seconds(30))
+            limit: .seconds(120))
         return (status, (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "")
     }
 
@@ -22,6 +22,14 @@ struct CommandTypoTests {
         // The short pointer to the help replaces the whole usage text.
         #expect(output.contains("run `mesh help`"), "\(output)")
         #expect(!output.contains("commands:"), "\(output)")
+    }
+
+    @Test func demoRunsAndPrintsItsKeys() async throws {
+        let (status, output) = try await runMesh(["demo"])
+
+        #expect(status == 0, "\(output)")
+        // A printed request can be pasted into mesh call as it is, idempotency key included.
+        #expect(output.contains("--idempotency-key demo-techstart-1"), "\(output)")
     }
 
     @Test func controlCharactersAreShownNotObeyed() async throws {

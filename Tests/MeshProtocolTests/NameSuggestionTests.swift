@@ -16,6 +16,8 @@ import Testing
     @Test func cutShortNameIsSuggested() {
         #expect(NameSuggestion.closest(to: "crash", among: ["crashes", "seconds"]) == "crashes")
         #expect(NameSuggestion.closest(to: "sec", among: ["seconds", "secret"]) == nil)
+        #expect(NameSuggestion.closest(to: "status", among: ["company_id", "key", "to_status"]) == "to_status")
+        #expect(NameSuggestion.closest(to: "id", among: ["company_id", "issue_id"]) == nil)
     }
 
     @Test func tiedCandidatesSuggestNothing() {
