@@ -150,7 +150,7 @@ extension RPCServer {
     )
 
     /// The hello document's shape. The gateway adds `service` to each method it routes and lists the
-    /// services that did not answer under `unavailable`. A method's `params` and `result` are JSON
+    /// services that did not reply under `unavailable`. A method's `params` and `result` are JSON
     /// Schemas, whose members depend on the method.
     private static var describeResultSchema: JSONValue {
         let limitNames: [JSONValue] = [

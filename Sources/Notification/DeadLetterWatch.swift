@@ -6,9 +6,9 @@ import MeshStore
 /// an operator retries them.
 ///
 /// Each dead message is named in one alert, and again only after `notifications.retry` gave it new
-/// attempts and it died again. Alerts come at most once per `quietMs`: messages that die in between
-/// wait for the next alert, which names them all. Operator alerts themselves are left out, so an
-/// alert that cannot be mailed does not alert about itself, and so are deleted companies' messages.
+/// attempts and it died again. Two alerts are at least `quietMs` apart, and messages that die in
+/// between are named together in the next one. Operator alerts themselves are left out, so an alert
+/// that cannot be mailed does not alert about itself, and so are deleted companies' messages.
 struct DeadLetterWatch: Sendable {
     let store: Database
     let clock: MeshClock
