@@ -40,6 +40,17 @@ enum StatusCommand {
                     anyAnswered = true
                     continue
                 }
+                if let bound = health["socket"]?.stringValue, bound != home.socketPath(name) {
+                    // The home was moved while the process ran. It replies here, but its peers and the
+                    // gateway still use the old paths, so calls fail.
+                    Terminal.print(
+                        "\(label) MOVED  it was started with its socket at \(bound.clipped), so this home was moved "
+                            + "while the mesh ran and calls through it fail; stop the mesh (Ctrl-C on mesh up) and "
+                            + "start it again here")
+                    allServing = false
+                    anyAnswered = true
+                    continue
+                }
                 let status = health["status"]?.stringValue ?? "UNKNOWN"
                 let uptime = (health["uptime_ms"]?.intValue ?? 0) / 1000
                 let store = health["store"]?["state"]?.stringValue ?? "?"

@@ -11,9 +11,17 @@ enum WALWatch {
     /// On a deleted WAL it requests the stop and returns true.
     static func start(host: ServiceHost, logger: Logger, stop: Stopper) -> Task<Bool, Never> {
         Task.detached {
+            // Two checks in a row must find it gone, so a WAL that SQLite removes and makes again while
+            // connections close and open is not taken for a deleted one.
+            var missedChecks = 0
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(1))
                 guard !Task.isCancelled, host.store.walFileDeleted else {
+                    missedChecks = 0
+                    continue
+                }
+                missedChecks += 1
+                guard missedChecks >= 2 else {
                     continue
                 }
 

@@ -133,6 +133,7 @@ extension RPCServer {
                 "service": ["type": "string"],
                 "store": ["type": "object"],
                 "uptime_ms": ["type": "integer"],
+                "socket": ["type": "string"],
             ],
             "required": ["status", "service", "store", "uptime_ms"],
         ]

@@ -96,8 +96,10 @@ public final class ServiceHost: Sendable {
             peers: peers,
             health: {
                 let (status, storeReport) = ServiceHost.storeHealth(store, process: name)
+                // With the socket path, `mesh status` can name a home moved under a running process.
                 var report: [String: JSONValue] = [
                     "service": .string(name), "status": .string(status), "store": storeReport,
+                    "socket": .string(home.socketPath(name)),
                 ]
                 if let healthDetails {
                     report.merge(healthDetails()) { current, _ in current }

@@ -123,7 +123,11 @@ public final class Database: Sendable {
     /// of it. SQLite then keeps writing commits to the deleted file, which a crash would lose, since
     /// the next start finds no WAL to recover from.
     public var walFileDeleted: Bool {
+        // A database file gone too means a moved or removed folder, which a restart would not mend.
         var status = stat()
+        guard stat(path, &status) == 0 else {
+            return false
+        }
         return stat(path + "-wal", &status) != 0 && errno == ENOENT
     }
 

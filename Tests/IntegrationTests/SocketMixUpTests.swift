@@ -43,4 +43,26 @@ struct SocketMixUpTests {
         #expect(try await mesh.root.call("rpc.ping", ["service": "billing"]) == "pong")
         #expect(cluster.log(of: "tenancy").contains("events for billing reached analytics"))
     }
+
+    @Test func movedHomeIsNamedByStatus() async throws {
+        let cluster = try await MeshCluster()
+        let moved = cluster.home.root + "-moved"
+        #expect(rename(cluster.home.root, moved) == 0)
+        // The cluster stops its processes by the original path, so the home goes back in any case.
+        defer { rename(moved, cluster.home.root) }
+
+        // Past the processes' once-a-second checks of their socket and WAL files, which must not stop them.
+        try await Task.sleep(for: .milliseconds(2_500))
+        let outputPath = NSTemporaryDirectory() + "mesh-moved-" + UUID().uuidString
+        defer { unlink(outputPath) }
+        let status = try await PythonClientTests.run(
+            try MeshCluster.meshBinary(), arguments: ["status", "--home", moved], environment: [:],
+            outputPath: outputPath, limit: .seconds(60))
+        let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+
+        #expect(status != 0)
+        #expect(output.contains("tenancy       MOVED"), "\(output)")
+        #expect(output.contains("this home was moved while the mesh ran"), "\(output)")
+        #expect(!output.contains("SERVING"), "\(output)")
+    }
 }
