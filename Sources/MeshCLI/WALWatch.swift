@@ -11,8 +11,8 @@ enum WALWatch {
     /// On a deleted WAL it requests the stop and returns true.
     static func start(host: ServiceHost, logger: Logger, stop: Stopper) -> Task<Bool, Never> {
         Task.detached {
-            // Two checks in a row must find it gone, so a WAL that SQLite removes and makes again while
-            // connections close and open is not taken for a deleted one.
+            // Two checks in a row must find it gone, so a WAL file missing for a moment does not stop the
+            // process.
             var missedChecks = 0
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(1))

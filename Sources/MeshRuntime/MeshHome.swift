@@ -95,7 +95,7 @@ public struct MeshHome: Sendable {
                 if let owner = FileOwner.uid(of: directory), owner != geteuid() {
                     throw RuntimeFailure(MeshHome.foreignOwner(root, owner: owner))
                 }
-                // The folder is this user's, so a refusal comes from its attributes or its file system.
+                // The folder is this user's, so the rejection comes from its attributes or its file system.
                 if code == EPERM || code == EROFS {
                     throw RuntimeFailure(
                         "could not set mode \(String(mode, radix: 8)) on \(directory) (\(reason)), though it belongs to "
