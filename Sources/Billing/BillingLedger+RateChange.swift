@@ -7,8 +7,11 @@ extension BillingLedger {
     /// Call it after closing every period that ended by `atMs`. Normally the change falls inside the
     /// current period and gives one item: `(newRate - oldRate) * remaining / length`. An event can also
     /// arrive after the periods since `atMs` were invoiced at the old rate. Then each of those periods
-    /// gets an item for its share after `atMs`, and the current period one for its whole length. The
-    /// late change then costs what a timely one would have.
+    /// gets an item for its share after `atMs`. The late change then costs what a timely one would have.
+    ///
+    /// A change at or before the current period's start, other than a cancellation, sets the period's
+    /// opening rate and tier instead of adding an item for the whole period. The period's
+    /// `subscription` line then names the plan in force when it began.
     func changeRate(
         _ subscription: inout SubscriptionRecord,
         to newRateCents: Int64,
@@ -22,10 +25,17 @@ extension BillingLedger {
             return 0
         }
 
+        let opensCurrentPeriod = atMs <= subscription.periodStartMs && !reason.isCancellation
+        if opensCurrentPeriod {
+            subscription.periodRateCents = newRateCents
+            subscription.periodTier = subscription.tier
+        }
+
         let calendar = subscription.calendar
         let first = min(calendar.periodIndex(containing: atMs), subscription.periodIndex)
+        let last = opensCurrentPeriod ? subscription.periodIndex - 1 : subscription.periodIndex
         var total: Int64 = 0
-        for index in first...subscription.periodIndex {
+        for index in stride(from: first, through: last, by: 1) {
             let period = index == subscription.periodIndex ? subscription.currentPeriod : calendar.period(index)
             let proration = Proration(differenceCents: difference, period: period, changeAtMs: atMs)
             let amount = proration.amountCents

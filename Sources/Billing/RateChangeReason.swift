@@ -7,6 +7,13 @@ enum RateChangeReason: Sendable {
     case reactivation
     case cancellation
 
+    var isCancellation: Bool {
+        if case .cancellation = self {
+            return true
+        }
+        return false
+    }
+
     /// Returns the line kind for a prorated amount. For tier changes the sign picks charge or credit.
     func kind(amountCents: Int64) -> LineKind {
         switch self {

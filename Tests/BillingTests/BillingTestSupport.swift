@@ -163,4 +163,9 @@ extension JSONValue {
     var lineKinds: [String] {
         (self["lines"]?.arrayValue ?? self.arrayValue ?? []).compactMap { $0["kind"]?.stringValue }
     }
+
+    /// The `description` of every line, in order.
+    var lineDescriptions: [String] {
+        (self["lines"]?.arrayValue ?? self.arrayValue ?? []).compactMap { $0["description"]?.stringValue }
+    }
 }

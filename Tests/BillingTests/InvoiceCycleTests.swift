@@ -99,13 +99,35 @@ struct InvoiceCycleTests {
         let change = Fixture.tierChanged("cmp_a", from: "basic", to: "premium", atMs: Fixture.utc(2026, 4, 16))
 
         try harness.deliver([change])
-        #expect(try await harness.pendingItems("cmp_a").lineAmounts == [2_000, 4_000])
+        #expect(try await harness.pendingItems("cmp_a").lineAmounts == [2_000])
 
         try harness.setClock(Fixture.utc(2026, 6, 1))
         let invoice = try #require(try await harness.runCycle()["generated"]?.arrayValue?.first)
-        // Half of April and all of May at Premium: 1000 + 2000 + 4000.
-        #expect(invoice.lineAmounts == [1_000, 2_000, 4_000])
+        // May began at Premium, and half of April at Premium comes on top: 5000 + 2000.
+        #expect(invoice.lineAmounts == [5_000, 2_000])
+        #expect(invoice.lineDescriptions.first == "Premium plan, 2026-05-01 to 2026-06-01")
         #expect(invoice["total_cents"] == 7_000)
+    }
+
+    @Test("tier change at period start names the new plan")
+    func changeAtPeriodStart() async throws {
+        let start = Fixture.utc(2026, 4, 1)
+        let harness = try Fixture.harness(at: start)
+        try harness.deliver([Fixture.provisioned("cmp_a", atMs: start)])
+
+        try harness.setClock(Fixture.utc(2026, 5, 1))
+        let change = Fixture.tierChanged("cmp_a", from: "basic", to: "premium", atMs: Fixture.utc(2026, 5, 1))
+        try harness.deliver([change])
+        #expect(try await harness.pendingItems("cmp_a") == [])
+
+        try harness.setClock(Fixture.utc(2026, 6, 1))
+        _ = try await harness.runCycle()
+        let invoices = try await harness.invoices("cmp_a")
+        #expect(invoices.map(\.lineAmounts) == [[1_000], [5_000]])
+        #expect(
+            invoices.map(\.lineDescriptions) == [
+                ["Basic plan, 2026-04-01 to 2026-05-01"], ["Premium plan, 2026-05-01 to 2026-06-01"],
+            ])
     }
 
     @Test("past due after due date")

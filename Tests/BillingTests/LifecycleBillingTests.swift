@@ -43,6 +43,8 @@ struct LifecycleBillingTests {
         try harness.setClock(Fixture.utc(2026, 5, 1))
         let invoice = try #require(try await harness.runCycle()["generated"]?.arrayValue?.first)
 
+        #expect(invoice.lineAmounts == [0])
+        #expect(invoice.lineDescriptions == ["Basic plan, 2026-04-01 to 2026-05-01 (suspended when the period began)"])
         #expect(invoice["total_cents"] == 0)
         #expect(invoice["status"] == "paid")
         #expect(invoice["paid_at_ms"]?.intValue == Fixture.utc(2026, 5, 1))
