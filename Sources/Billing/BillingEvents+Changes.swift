@@ -115,8 +115,12 @@ extension BillingEvents {
             return
         }
 
+        // Changes apply in time order. One dated before the last applied change counts as dated at it,
+        // so no span that a later change already priced is priced again at today's rate.
+        let stated = try fields.time("at_ms", notAfter: ledger.nowMs)
+        let atMs = max(stated, subscription.startedAtMs, try ledger.latestChangeMs(subscription) ?? 0)
+
         // Periods that ended before the change are billed as they were, at the old rate.
-        let atMs = max(try fields.time("at_ms", notAfter: ledger.nowMs), subscription.startedAtMs)
         _ = try ledger.closePeriods(&subscription, endedBy: atMs)
 
         try change(&subscription, atMs)

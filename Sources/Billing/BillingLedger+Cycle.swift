@@ -27,13 +27,14 @@ extension BillingLedger {
         }
 
         let pastDue = try markPastDue()
-        let remaining = try connection.scalarInt(
-            """
-            SELECT COUNT(*) FROM subscriptions
-            WHERE status IN ('active', 'suspended') AND current_period_end_ms <= ?
-            """,
-            [.integer(nowMs)]
-        ) ?? 0
+        let remaining =
+            try connection.scalarInt(
+                """
+                SELECT COUNT(*) FROM subscriptions
+                WHERE status IN ('active', 'suspended') AND current_period_end_ms <= ?
+                """,
+                [.integer(nowMs)]
+            ) ?? 0
 
         return CycleReport(
             ranAtMs: nowMs,

@@ -12,9 +12,13 @@ extension BillingLedger {
             throw Self.unknownInvoice(invoiceID)
         }
         guard invoice.status != .paid else {
+            let reason =
+                invoice.totalCents == 0
+                ? "its total is 0, so it was issued paid and needs no payment"
+                : "paid_at_ms \(invoice.paidAtMs ?? 0)"
             throw RPCError(
                 .failedPrecondition,
-                "invoice \(invoice.number) (\(invoiceID)) is already paid (paid_at_ms \(invoice.paidAtMs ?? 0)); nothing to do",
+                "invoice \(invoice.number) (\(invoiceID)) is already paid (\(reason)); nothing to do",
                 details: ["invoice_id": .string(invoiceID), "status": .string(invoice.status.rawValue)]
             )
         }

@@ -41,6 +41,12 @@ struct BillingLedger {
         return connection.lastInsertRowID
     }
 
+    /// Returns the time of the latest change in the subscription's history, or nil before any.
+    func latestChangeMs(_ subscription: SubscriptionRecord) throws -> Int64? {
+        try connection.scalarInt(
+            "SELECT MAX(at_ms) FROM subscription_history WHERE company_id = ?", [.text(subscription.companyID)])
+    }
+
     /// Adds an item that waits, without an invoice, for the subscription's next invoice.
     func addPendingItem(
         _ subscription: SubscriptionRecord,

@@ -21,24 +21,37 @@ extension OverviewView {
         }
 
         var invoiceCounts: [String: Int64] = [:]
-        var outstanding: Int64 = 0
         for row in try connection.query(
             """
-            SELECT status, COUNT(*) AS n, COALESCE(SUM(total_cents), 0) AS total FROM invoices
+            SELECT status, COUNT(*) AS n FROM invoices
             WHERE status IN ('open', 'past_due') AND total_cents > 0 GROUP BY status
             """
         ) {
             invoiceCounts[try row.requireString("status")] = try row.requireInt("n")
-            outstanding += try row.requireInt("total")
         }
 
         // Only a final invoice stays below zero (BillingLedger.issueInvoice), and it never becomes past due.
-        let refunds = try connection.queryOne(
+        // A company's refund is set against its own unpaid invoices, so each side counts only what is left
+        // after the other.
+        var outstanding: Int64 = 0
+        var refundsDue: Int64 = 0
+        var refundsDueCents: Int64 = 0
+        for row in try connection.query(
             """
-            SELECT COUNT(*) AS n, COALESCE(-SUM(total_cents), 0) AS owed FROM invoices
-            WHERE status = 'open' AND total_cents < 0
+            SELECT SUM(CASE WHEN total_cents > 0 THEN total_cents ELSE 0 END) AS owed,
+                   SUM(CASE WHEN total_cents < 0 AND status = 'open' THEN -total_cents ELSE 0 END) AS refund,
+                   SUM(total_cents < 0 AND status = 'open') AS refunds
+            FROM invoices WHERE status IN ('open', 'past_due') GROUP BY company_id
             """
-        )
+        ) {
+            let owed = try row.requireInt("owed")
+            let refund = try row.requireInt("refund")
+            outstanding += max(owed - refund, 0)
+            if refund > owed {
+                refundsDue += try row.requireInt("refunds")
+                refundsDueCents += refund - owed
+            }
+        }
 
         return OverviewView(
             activeSubscriptions: statusCounts[SubscriptionStatus.active.rawValue] ?? 0,
@@ -53,8 +66,8 @@ extension OverviewView {
             openInvoices: invoiceCounts[InvoiceStatus.open.rawValue] ?? 0,
             pastDueInvoices: invoiceCounts[InvoiceStatus.pastDue.rawValue] ?? 0,
             outstandingCents: outstanding,
-            refundsDue: try refunds?.requireInt("n") ?? 0,
-            refundsDueCents: try refunds?.requireInt("owed") ?? 0,
+            refundsDue: refundsDue,
+            refundsDueCents: refundsDueCents,
             currency: SubscriptionRecord.currency
         )
     }

@@ -45,7 +45,7 @@ extension RPCError {
         }
         let hint =
             kind == "company"
-            ? " (a user's API key reaches only its own company, and deleted companies are gone); check the id"
+            ? "; no company has this id, it was deleted, or the caller's API key belongs to another company, so check the id"
             : "; check the id (another company's ids are not found either)"
         return RPCError(
             .notFound,

@@ -48,6 +48,10 @@ struct LifecycleBillingTests {
         #expect(invoice["total_cents"] == 0)
         #expect(invoice["status"] == "paid")
         #expect(invoice["paid_at_ms"]?.intValue == Fixture.utc(2026, 5, 1))
+        let payment = await #expect(throws: RPCError.self) {
+            try await harness.call("billing.payInvoice", ["invoice_id": invoice["invoice_id"] ?? .null])
+        }
+        #expect(payment?.message.contains("its total is 0, so it was issued paid and needs no payment") == true)
     }
 
     @Test("repeated status events are ignored")
@@ -138,13 +142,21 @@ struct LifecycleBillingTests {
         #expect(final["status"] == "open")
         #expect(try harness.storedSubscription("cmp_a")["pending_items"] == [])
 
-        // The refund is owed to the company: it never falls past due and is not outstanding.
+        // The refund never falls past due. While April is unpaid, it is set against April's invoice.
         try harness.setClock(Fixture.utc(2026, 7, 1))
-        #expect(try await harness.runCycle()["marked_past_due"] == [invoices.first?["invoice_id"] ?? .null])
-        let overview = try await harness.call("billing.overview")
-        #expect(overview["outstanding_cents"] == 1_000)
-        #expect(overview["refunds_due"] == 1)
-        #expect(overview["refunds_due_cents"] == 367)
+        let april = try #require(invoices.first?["invoice_id"])
+        #expect(try await harness.runCycle()["marked_past_due"] == [april])
+        let inArrears = try await harness.call("billing.overview")
+        #expect(inArrears["past_due_invoices"] == 1)
+        #expect(inArrears["outstanding_cents"] == 633)
+        #expect(inArrears["refunds_due"] == 0)
+        #expect(inArrears["refunds_due_cents"] == 0)
+
+        _ = try await harness.call("billing.payInvoice", ["invoice_id": april])
+        let paidUp = try await harness.call("billing.overview")
+        #expect(paidUp["outstanding_cents"] == 0)
+        #expect(paidUp["refunds_due"] == 1)
+        #expect(paidUp["refunds_due_cents"] == 367)
 
         let paidOut = try await harness.call("billing.payInvoice", ["invoice_id": final["invoice_id"] ?? .null])
         #expect(paidOut["status"] == "paid")

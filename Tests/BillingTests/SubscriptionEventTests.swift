@@ -137,6 +137,28 @@ struct SubscriptionEventTests {
         #expect(kinds == ["created", "tier_changed"])
     }
 
+    @Test("an event dated before an applied change counts as dated at it")
+    func eventBeforeAppliedChange() async throws {
+        let start = Fixture.utc(2026, 4, 1)
+        let harness = try Fixture.harness(at: start)
+        try harness.deliverInTurn([Fixture.provisioned("cmp_a", tier: "premium", atMs: start)])
+
+        // 20 of April's 30 days remain after April 11: -4000 * 20/30, then +19000 * 20/30.
+        try harness.setClock(Fixture.utc(2026, 4, 11))
+        let downgrade = Fixture.tierChanged("cmp_a", from: "premium", to: "basic", atMs: Fixture.utc(2026, 4, 11))
+        try harness.deliverInTurn([downgrade])
+        let stale = Fixture.tierChanged("cmp_a", from: "premium", to: "platinum", atMs: Fixture.utc(2026, 4, 6))
+        try harness.deliverInTurn([stale])
+
+        let items = try await harness.pendingItems("cmp_a")
+        #expect(items.lineAmounts == [-2_667, 12_667])
+        #expect(items.lineDescriptions.last?.hasPrefix("Upgrade from Basic to Platinum on 2026-04-11") == true)
+
+        let early = Fixture.suspended("cmp_a", atMs: 0)
+        try harness.deliverInTurn([early])
+        #expect(try await harness.pendingItems("cmp_a").lineAmounts == [-2_667, 12_667, -13_333])
+    }
+
     @Test("invalid events are rejected")
     func rejectedEvents() throws {
         let start = Fixture.utc(2026, 4, 1)
