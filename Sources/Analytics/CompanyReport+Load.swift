@@ -8,9 +8,9 @@ extension CompanyReport {
     static func load(_ connection: Connection, params: CompanyReportParams, nowMs: Int64) throws -> CompanyReport {
         let companyID = params.companyID
         let requestedDays = params.days
-        let teamsLimit = try params.validTeamsLimit()
         let reader = CompanyReportReader(connection: connection, companyID: companyID, nowMs: nowMs)
         let (profile, tier, customFields) = try reader.company()
+        let teamsLimit = try params.validTeamsLimit(pagesTeams: tier.hasTeamAnalytics)
         let window = try ReportWindow.resolve(requested: requestedDays, tier: tier, nowMs: nowMs)
         let today = UTCCalendar.dayNumber(nowMs)
 
@@ -65,7 +65,7 @@ extension CompanyReport {
             tier.hasTeamAnalytics
             ? try reader.teams(window, limit: teamsLimit, afterTeamID: params.teamsCursor) : nil
 
-        return CompanyReport(
+        return try CompanyReport(
             profile: profile,
             window: window,
             usage: usage,
@@ -80,6 +80,6 @@ extension CompanyReport {
             trends: trends,
             recommendations: rules.evaluate(),
             asOfMs: nowMs
-        ).limited(to: tier)
+        ).limited(to: tier).fitted(toBytes: connection.maximumEventPayloadBytes)
     }
 }

@@ -29,15 +29,17 @@ public struct CompanyReportParams: Codable, Sendable {
     /// well under the frame limit.
     static let maximumTeams = 1_000
 
-    /// Returns `teams_limit`, or throws INVALID_ARGUMENT when it is out of range.
-    func validTeamsLimit() throws -> Int {
+    /// Returns `teams_limit`, or throws INVALID_ARGUMENT when it is out of range. Only a report with
+    /// teams (`pagesTeams`) points to `teams_cursor` for more of them.
+    func validTeamsLimit(pagesTeams: Bool) throws -> Int {
         guard let teamsLimit else {
             return Self.maximumTeams
         }
         guard (1...Self.maximumTeams).contains(teamsLimit) else {
+            let paging = pagesTeams ? "; page through more teams with teams_cursor" : ""
             throw RPCError.invalidArgument(
                 field: CodingKeys.teamsLimit.rawValue,
-                "teams_limit must be 1 to \(Self.maximumTeams), not \(teamsLimit); page through more teams with teams_cursor"
+                "teams_limit must be 1 to \(Self.maximumTeams), not \(teamsLimit)\(paging)"
             )
         }
         return teamsLimit

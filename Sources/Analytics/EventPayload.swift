@@ -23,11 +23,15 @@ struct EventPayload {
     /// Returns member `member` when it is a non-empty string, and nil when it is absent, null or empty.
     /// Throws for any other value, so that a mistyped member is rejected rather than read as missing.
     func string(_ member: String) throws(RPCError) -> String? {
+        try string(member, expected: "a string or null")
+    }
+
+    private func string(_ member: String, expected: String) throws(RPCError) -> String? {
         guard let value = event.payload[member], value != .null else {
             return nil
         }
         guard let text = value.stringValue else {
-            throw invalid(member, expected: "a string or null")
+            throw invalid(member, expected: expected)
         }
         return text.isEmpty ? nil : text
     }
@@ -35,11 +39,15 @@ struct EventPayload {
     /// Returns member `member` when it is an integer, and nil when it is absent or null. Throws for any
     /// other value.
     func int(_ member: String) throws(RPCError) -> Int64? {
+        try int(member, expected: "an integer or null")
+    }
+
+    private func int(_ member: String, expected: String) throws(RPCError) -> Int64? {
         guard let value = event.payload[member], value != .null else {
             return nil
         }
         guard let number = value.intValue else {
-            throw invalid(member, expected: "an integer or null")
+            throw invalid(member, expected: expected)
         }
         // A time member below zero is a date before 1970, which no publisher sends.
         if member.hasSuffix("_ms") && number < 0 {
@@ -61,14 +69,14 @@ struct EventPayload {
     }
 
     func requireString(_ member: String) throws(RPCError) -> String {
-        guard let text = try string(member) else {
+        guard let text = try string(member, expected: "a non-empty string") else {
             throw invalid(member, expected: "a non-empty string")
         }
         return text
     }
 
     func requireInt(_ member: String) throws(RPCError) -> Int64 {
-        guard let number = try int(member) else {
+        guard let number = try int(member, expected: "an integer") else {
             throw invalid(member, expected: "an integer")
         }
         return number

@@ -96,10 +96,14 @@ struct RecommendationRules {
             available.isEmpty
             ? "\(tier.displayName) offers only email; Premium adds Slack-style and generic webhooks"
             : "enable one of \(available.joined(separator: ", ")) in the company settings"
-        let enabled =
-            integrations.contains(Integration.email.rawValue)
-            ? "No integration besides email is enabled"
-            : "No integration that sends notices is enabled, so the owner gets no notices at all"
+        let enabled: String
+        if integrations.contains(Integration.email.rawValue) {
+            let others =
+                integrations.contains(Integration.sso.rawValue) ? "email and sso (which sends nothing)" : "email"
+            enabled = "No integration besides \(others) is enabled"
+        } else {
+            enabled = "No integration that sends notices is enabled, so the owner gets no notices at all"
+        }
         return Recommendation(
             rule: "no_integration",
             message:

@@ -77,7 +77,9 @@ extension JSONValue: Codable {
 
         // Only root and the mesh's own processes reach a service without the gateway's company.
         func hint(_ field: String) -> String {
-            field == "params.company_id" ? " (the root key must name the company; a user's key fills in its own)" : ""
+            field == "params.company_id"
+                ? " (the gateway fills it in for a user's key; root, and calls straight to a service, must name the company)"
+                : ""
         }
 
         switch error {

@@ -119,9 +119,10 @@ struct JSONValueDecoder: Decoder {
             // A fraction is the usual mistake; the range only matters for a whole number too large.
             let isFraction = value.doubleValue.map { $0.rounded(.towardZero) != $0 } ?? false
             let expected = isFraction ? "expected a whole number" : "expected a whole number from \(T.min) to \(T.max)"
+            // A whole number parsed as a double would print in another form than it was sent (1e19 for 10^19).
+            let received = isFraction ? JSONWriter.string(value) : value.notIntegerText
             throw DecodingError.dataCorrupted(
-                DecodingError.Context(
-                    codingPath: path, debugDescription: "\(expected), not \(JSONWriter.string(value))")
+                DecodingError.Context(codingPath: path, debugDescription: "\(expected), not \(received)")
             )
         }
         return converted

@@ -5,14 +5,14 @@ import MeshStore
 ///
 /// Each payload is stored as the JSON text that `publish` wrote, so it is copied into the request
 /// as it is, instead of being parsed into a `JSONValue` and written out again for every subscriber.
-enum EventDelivery {
+public enum EventDelivery {
     /// The room a delivery request of one event takes besides its payload: the envelope, `meta`, and the
     /// event's own members, with ample margin.
     static let requestOverheadBytes = 4_096
 
     /// Returns the largest event payload that a delivery request of that one event carries within a
     /// frame of `frameBytes`.
-    static func maximumPayloadBytes(frameBytes: Int) -> Int {
+    public static func maximumPayloadBytes(frameBytes: Int) -> Int {
         frameBytes - requestOverheadBytes
     }
 

@@ -22,7 +22,7 @@ public final class ServiceHarness<Service: MeshService>: Sendable {
     public init(startMs: Int64 = 1_767_225_600_000, variables: [String: String] = [:]) throws {
         let root = NSTemporaryDirectory() + "mesh-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
         home = MeshHome(root: root)
-        let opened = try ServiceHarness.open(home: home, startMs: startMs)
+        let opened = try ServiceHarness.open(home: home, startMs: startMs, variables: variables)
         clock = home.clock()
         store = opened.store
         loop = opened.loop
@@ -49,12 +49,21 @@ public final class ServiceHarness<Service: MeshService>: Sendable {
     }
 
     /// Prepares `home` with its clock at `startMs` and opens the service's store and an event loop,
-    /// removing the home again when a step fails.
-    private static func open(home: MeshHome, startMs: Int64) throws -> (store: Database, loop: EventLoop) {
+    /// removing the home again when a step fails. The store takes its limits from `variables`
+    /// (`MESH_MAX_FRAME_BYTES`), as a served process's does.
+    private static func open(home: MeshHome, startMs: Int64, variables: [String: String]) throws -> (
+        store: Database, loop: EventLoop
+    ) {
         do {
             try home.prepare()
             try MeshClock.writeClockFile(home.clockPath, milliseconds: startMs)
-            let store = try Database(path: home.databasePath(Service.name), migrations: Service.migrations)
+            var configuration = RPCServer.Configuration(processName: Service.name)
+            try LimitVariables.apply(variables, to: &configuration)
+            var options = StoreOptions()
+            options.maximumEventPayloadBytes = EventDelivery.maximumPayloadBytes(
+                frameBytes: configuration.limits.maximumFrameBytes)
+            let store = try Database(
+                path: home.databasePath(Service.name), migrations: Service.migrations, options: options)
             let loop = try EventLoop(name: "harness")
             loop.start()
             return (store, loop)

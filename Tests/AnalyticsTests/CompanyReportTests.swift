@@ -1,3 +1,4 @@
+import Foundation
 import MeshProtocol
 import MeshRuntime
 import MeshTesting
@@ -296,6 +297,11 @@ struct CompanyReportTests {
         }
 
         #expect(error?.details?["field"] == "teams_cursor")
+
+        let limit = await #expect(throws: RPCError.self) {
+            try await harness.call("analytics.companyReport", ["company_id": "cmp_b", "teams_limit": 0])
+        }
+        #expect(limit?.message == "teams_limit must be 1 to 1000, not 0")
     }
 
     @Test("bad teams page params rejected")
@@ -390,5 +396,46 @@ struct CompanyReportTests {
                 #expect(error.status == .notFound)
             }
         }
+    }
+
+    @Test("report fits a lowered frame")
+    func reportFitsLoweredFrame() async throws {
+        let harness = try ServiceHarness<Analytics>(startMs: Self.now, variables: ["MESH_MAX_FRAME_BYTES": "65536"])
+        let at = utc(2026, 3, 1)
+        let names = (0..<300).map { String(format: "%03d ", $0) + String(repeating: "n", count: 96) }
+        try harness.deliver(
+            [TestEvents.provisioned("cmp_x", tier: "platinum", at: at)]
+                + names.enumerated().map { index, name in
+                    TestEvents.event(
+                        "team.created",
+                        [
+                            "company_id": "cmp_x", "team_id": .string("team_\(index)"), "name": .string(name),
+                            "at_ms": .int(at),
+                        ], at: at)
+                })
+
+        // The teams come in pages cut to the frame, in name order, each team once.
+        var listed: [String] = []
+        var cursor: JSONValue = .null
+        repeat {
+            let report = try await harness.call(
+                "analytics.companyReport", ["company_id": "cmp_x", "teams_cursor": cursor])
+            let teams = try #require(report["teams"]?.arrayValue)
+            #expect(!teams.isEmpty && teams.count < 300)
+            listed += teams.compactMap { $0["name"]?.stringValue }
+            cursor = report["teams_next_cursor"] ?? .null
+        } while cursor != .null
+        #expect(listed == names)
+
+        // Ten years of days do not fit even with one team: the error names days and how many fit.
+        let tooLong = await #expect(throws: RPCError.self) {
+            try await harness.call("analytics.companyReport", ["company_id": "cmp_x", "days": 3_660])
+        }
+        #expect(tooLong?.status == .resourceExhausted)
+        #expect(tooLong?.details?["field"] == "days")
+        let fitting = try #require(tooLong?.details?["days_fitting"]?.intValue)
+        #expect(tooLong?.message.contains("ask for fewer days (about \(fitting) fit") == true)
+        let shorter = try await harness.call("analytics.companyReport", ["company_id": "cmp_x", "days": .int(fitting)])
+        #expect(shorter["issues_per_day"]?.arrayValue?.count == Int(fitting))
     }
 }

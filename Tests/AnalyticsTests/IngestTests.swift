@@ -337,6 +337,18 @@ struct IngestTests {
         }
     }
 
+    @Test("a required count names no null as allowed")
+    func requiredCountMessage() async throws {
+        let harness = try ServiceHarness<Analytics>(startMs: Self.now)
+        let fraction: JSONValue = ["company_id": "cmp_a", "day": "2026-02-03", "calls": 1.5]
+
+        let error = #expect(throws: RPCError.self) {
+            try harness.deliver([TestEvents.event("usage.api_calls", fraction, at: Self.now)])
+        }
+
+        #expect(error?.message.contains("needs payload.calls as an integer but has 1.5") == true)
+    }
+
     private func containsMember(_ name: String, _ value: JSONValue) -> Bool {
         switch value {
         case .object(let members):

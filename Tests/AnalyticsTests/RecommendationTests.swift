@@ -98,7 +98,8 @@ struct RecommendationTests {
         var recommendation = try #require(report.recommendations.first { $0.rule == "no_integration" })
         #expect(recommendation.figures["enabled"] == ["email", "sso"])
         #expect(recommendation.figures["available_on_tier"] == ["slack_webhook", "webhook"])
-        #expect(recommendation.message.hasPrefix("No integration besides email is enabled;"))
+        #expect(
+            recommendation.message.hasPrefix("No integration besides email and sso (which sends nothing) is enabled;"))
 
         try harness.deliver([TestEvents.configured("cmp_r", integrations: ["sso"], at: utc(2026, 3, 3))])
         report = try await harness.report("cmp_r")

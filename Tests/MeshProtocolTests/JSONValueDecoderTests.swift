@@ -99,6 +99,14 @@ import Testing
         }
 
         #expect(error?.message == "params.limit: expected a whole number, not 1.5")
+
+        let huge = #expect(throws: RPCError.self) {
+            try JSONParser.parse(#"{"limit": 9223372036854775808}"#).decode(Page.self, root: "params")
+        }
+        #expect(
+            huge?.message
+                == "params.limit: expected a whole number from \(Int.min) to \(Int.max), not a whole number outside "
+                + "the 64-bit range")
     }
 
     @Test func everyIntegerTypeDecodes() throws {
@@ -157,16 +165,15 @@ import Testing
         #expect(noName?.message == "params.name is missing; it is required")
         #expect(
             noCompany?.message
-                == "params.company_id is missing; it is required (the root key must name the company; a user's key "
-                + "fills in its own)")
+                == "params.company_id is missing; it is required (the gateway fills it in for a user's key; root, "
+                + "and calls straight to a service, must name the company)")
         #expect(noCompany?.details?["field"] == "company_id")
 
         let nullCompany = #expect(throws: RPCError.self) {
             try JSONValue.object(["company_id": nil, "name": "n"]).decode(Scoped.self, root: "params")
         }
         #expect(
-            nullCompany?.message.hasSuffix("(the root key must name the company; a user's key fills in its own)")
-                == true)
+            nullCompany?.message.hasSuffix("root, and calls straight to a service, must name the company)") == true)
     }
 
     @Test func mismatchShowsWhatWasSent() {
