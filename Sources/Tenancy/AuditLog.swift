@@ -20,12 +20,19 @@ public enum AuditLog {
         after: JSONValue?,
         atMs: Int64
     ) throws {
-        let beforeText = before.map { JSONWriter.string($0) }
-        let afterText = after.map { JSONWriter.string($0) }
+        var beforeText = before.map { JSONWriter.string($0) }
+        var afterText = after.map { JSONWriter.string($0) }
 
         // An entry must fit a page of audit.list or of an export on its own. That limit binds only
         // under a lowered MESH_MAX_FRAME_BYTES: the inputs' own bounds keep entries far below 1 MiB.
-        let size = (beforeText?.utf8.count ?? 0) + (afterText?.utf8.count ?? 0)
+        // Two whole states of a target with one long member (an issue's description) can pass it when
+        // the change itself is small, so the entry then keeps only the members that changed.
+        var size = (beforeText?.utf8.count ?? 0) + (afterText?.utf8.count ?? 0)
+        if size > connection.maximumEventPayloadBytes, let old = before?.objectValue, let new = after?.objectValue {
+            beforeText = JSONWriter.string(.object(changedMembers(of: old, against: new)))
+            afterText = JSONWriter.string(.object(changedMembers(of: new, against: old)))
+            size = (beforeText?.utf8.count ?? 0) + (afterText?.utf8.count ?? 0)
+        }
         try connection.requireFrameRoom(for: size, what: "an audit entry", of: ("action", action))
 
         try connection.execute(
@@ -46,5 +53,13 @@ public enum AuditLog {
                 SQLValue(afterText),
             ]
         )
+    }
+
+    /// Returns the members of `state` whose value differs from `other`'s, and the `id`, which names
+    /// the target in either case.
+    private static func changedMembers(of state: [String: JSONValue], against other: [String: JSONValue]) -> [String:
+        JSONValue]
+    {
+        state.filter { name, value in name == "id" || other[name] != value }
     }
 }

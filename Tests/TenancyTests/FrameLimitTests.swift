@@ -27,13 +27,14 @@ import Testing
             store.close()
             try? FileManager.default.removeItem(atPath: folder)
         }
-        let settings: JSONValue = ["notes": .string(String(repeating: "x", count: 40_000))]
+        let before: JSONValue = ["notes": .string(String(repeating: "x", count: 40_000))]
+        let after: JSONValue = ["notes": .string(String(repeating: "y", count: 40_000))]
 
         let error = await #expect(throws: RPCError.self) {
             try await store.write { connection in
                 try AuditLog.record(
                     connection: connection, companyID: "cmp_a", actor: .root, action: "companies.configure",
-                    targetType: "company", targetID: "cmp_a", before: settings, after: settings, atMs: 1)
+                    targetType: "company", targetID: "cmp_a", before: before, after: after, atMs: 1)
             }
         }
         let entries = try await store.read { try $0.scalarInt("SELECT count(*) FROM audit") }
@@ -41,6 +42,28 @@ import Testing
         #expect(error?.status == .resourceExhausted)
         #expect(error?.details?["action"] == "companies.configure")
         #expect(entries == 0)
+    }
+
+    /// A small change to a target with one long member keeps only what changed, so it is not refused.
+    @Test func smallChangeOfLargeTargetKeepsChangedMembers() async throws {
+        let (store, folder) = try openStore()
+        defer {
+            store.close()
+            try? FileManager.default.removeItem(atPath: folder)
+        }
+        let description = JSONValue.string(String(repeating: "d", count: 50_000))
+        let before: JSONValue = ["id": "iss_1", "title": "Old", "description": description]
+        let after: JSONValue = ["id": "iss_1", "title": "New", "description": description]
+
+        try await store.write { connection in
+            try AuditLog.record(
+                connection: connection, companyID: "cmp_a", actor: .root, action: "issues.update",
+                targetType: "issue", targetID: "iss_1", before: before, after: after, atMs: 1)
+        }
+        let row = try await store.read { try $0.queryOne("SELECT before, after FROM audit") }
+
+        #expect(row?.string("before") == #"{"id":"iss_1","title":"Old"}"#)
+        #expect(row?.string("after") == #"{"id":"iss_1","title":"New"}"#)
     }
 
     @Test func pagesShrinkWithTheFrame() async throws {
