@@ -75,6 +75,7 @@ public enum Gateway: MeshService {
                 throw error
             }
         }
+        parts.requireOperator = { context in try router.requireRootKey(context) }
         parts.methods.add(GatewayRouter.pingDescriptor) { params, context in
             try await router.ping(params: params, context: context)
         }

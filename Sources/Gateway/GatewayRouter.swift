@@ -112,6 +112,19 @@ final class GatewayRouter: Sendable {
 
     // MARK: Authentication
 
+    /// Throws PERMISSION_DENIED unless the call sends the root key, for the gateway's own operator
+    /// methods, which no user's key reaches.
+    func requireRootKey(_ context: MethodContext) throws {
+        guard let key = context.meta.apiKey, !key.isEmpty,
+            SecretHash.constantTimeEquals(SecretHash.sha256Hex(key), rootKeyHash)
+        else {
+            throw RPCError(
+                .permissionDenied,
+                "\(context.method) is reserved for platform operators; send the root key from the mesh home in "
+                    + "meta.api_key")
+        }
+    }
+
     /// Verifies the API key in `meta.api_key` and applies suspension, role and rate-limit rules.
     /// Returns nil for anonymous methods called without a key.
     ///

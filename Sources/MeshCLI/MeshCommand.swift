@@ -19,13 +19,15 @@ public enum MeshCommand {
           describe [process] [--json]  list methods with their parameters (default: the gateway)
           clock show|set <ms|ISO-8601>|advance <N>{s,m,h,d} [--backwards]
                                        read or move the shared test clock (mesh up --test-clock)
+          backup DIR                   copy every database and key into the new folder DIR, running or stopped
+          restore DIR                  replace the databases and keys of a stopped mesh with backup DIR's
           demo [--keep]                run the whole company lifecycle in a fresh temporary mesh
           bench [--seconds N] [--connections 1,8,32]
                                        measure the protocol against a C ping-pong server (release build)
           crashtest [--seconds N] [--crashes N] [--seed N] [--home DIR]
                                        kill processes under write load; check no acknowledged write is lost or doubled
 
-        up, serve, call, status, describe and clock work on MESH_HOME (default ./.mesh); --home DIR,
+        up, serve, call, status, describe, clock, backup and restore work on MESH_HOME (default ./.mesh); --home DIR,
         before or after the command, overrides it. demo and bench make a temporary home of their own.
 
         mesh up passes its environment to every process: MESH_OPERATOR_EMAIL (operator alerts),
@@ -34,7 +36,9 @@ public enum MeshCommand {
         MESH_MAX_IN_FLIGHT.
         """
 
-    static let commandNames = ["up", "serve", "call", "status", "describe", "clock", "demo", "bench", "crashtest"]
+    static let commandNames = [
+        "up", "serve", "call", "status", "describe", "clock", "backup", "restore", "demo", "bench", "crashtest",
+    ]
 
     /// Runs the command in `arguments` (without the program name) and returns the exit status.
     public static func run(_ rawArguments: [String]) async -> Int32 {
@@ -57,6 +61,8 @@ public enum MeshCommand {
             case "status": return try await StatusCommand.run(rest)
             case "describe": return try await DescribeCommand.run(rest)
             case "clock": return try ClockCommand.run(rest)
+            case "backup": return try await BackupCommand.run(rest)
+            case "restore": return try await RestoreCommand.run(rest)
             case "demo": return try await DemoCommand.run(rest)
             case "bench": return try await BenchCommand.run(rest)
             case "crashtest": return try await CrashTestCommand.run(rest)

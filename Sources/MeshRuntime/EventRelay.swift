@@ -17,6 +17,7 @@ public final class EventRelay: Sendable {
     private let clock: MeshClock
     private let logger: Logger
     private let dirty = Atomic<Int>(0)
+    private let pause = RelayPause()
     private let batchSize = 100
     /// How long a loop waits after sending a short batch, so events committed meanwhile leave together.
     /// Each batch costs the subscriber a commit and the publisher a cursor update, both synced to disk.
@@ -42,6 +43,18 @@ public final class EventRelay: Sendable {
     /// Tells the relay that new events were committed, so it sends them without waiting for its poll.
     public func wake() {
         dirty.add(1, ordering: .releasing)
+    }
+
+    /// Holds deliveries for `lease` and waits until none is under way, at most until `deadline`. Returns
+    /// false, holding nothing, when a delivery was still under way at the deadline.
+    public func pauseDeliveries(for lease: Duration, deadline: ContinuousClock.Instant) async -> Bool {
+        await pause.pause(for: lease, deadline: deadline)
+    }
+
+    /// Ends a pause before its lease runs out.
+    public func resumeDeliveries() {
+        pause.resume()
+        wake()
     }
 
     /// Runs one delivery loop per subscriber until the task is cancelled.
@@ -75,11 +88,16 @@ public final class EventRelay: Sendable {
                 try? await Task.sleep(for: .milliseconds(20))
                 continue
             }
+            guard pause.enter() else {
+                try? await Task.sleep(for: .milliseconds(20))
+                continue
+            }
             lastSeenDirty = currentDirty
             lastPoll = .now
 
             do {
                 let (delivered, more) = try await deliverBatch(to: subscriber, topics: topics, scanned: &scanned)
+                pause.leave()
                 backoff = .milliseconds(100)
                 if delivered > 0 && !more {
                     try? await Task.sleep(for: lingerAfterBatch)
@@ -89,6 +107,7 @@ public final class EventRelay: Sendable {
                     lastSeenDirty = -1
                 }
             } catch {
+                pause.leave()
                 // A subscriber that is down or restarting is routine. Anything else stops this subscriber's
                 // events until it is fixed, so it is logged as an error, where an operator looks.
                 let routine =

@@ -59,6 +59,10 @@ public struct ServiceParts: Sendable {
     /// budget of the `rpc.describe` call's context.
     public var describeExtension:
         (@Sendable (_ withSchemas: Bool, _ context: MethodContext) async -> [String: JSONValue])?
+    /// Checks that a call of this process's operator methods (`relay.pause`) comes from root. Nil checks
+    /// `meta.caller`, which only the mesh's own processes can send. The gateway, which believes no
+    /// caller, checks the root key instead.
+    public var requireOperator: (@Sendable (MethodContext) throws -> Void)?
     /// Extra members for `rpc.health`, computed on each call.
     public var healthDetails: (@Sendable () -> [String: JSONValue])?
 

@@ -84,6 +84,13 @@ public final class ServiceHost: Sendable {
         let relay = EventRelay(
             source: name, routes: parts.subscribers, store: store, peers: peers, clock: clock, logger: logger)
         relayBox.relay = relay
+        if !parts.subscribers.isEmpty {
+            RelayMethods.register(
+                into: &parts.methods, relay: relay, process: name,
+                // The gateway's own methods face its clients, so there they are root's, behind the root key.
+                scope: parts.requireOperator == nil ? .internal : .root,
+                requireOperator: parts.requireOperator ?? { _ = try $0.requireRoot() })
+        }
 
         configuration.defaultTimeout = parts.defaultTimeout
         configuration.trustsCaller = parts.trustsCaller

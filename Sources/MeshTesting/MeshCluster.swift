@@ -11,10 +11,11 @@ public final class MeshCluster: Sendable {
     private let supervisor: SpawnedProcess
 
     /// Starts a mesh, with `variables` added to its environment, and waits until every process reports
-    /// SERVING.
-    public init(variables: [String: String] = [:]) async throws {
+    /// SERVING. With `root`, the mesh runs on that home (a restored one, say), which is removed when the
+    /// cluster ends, like a new one.
+    public init(root existing: String? = nil, variables: [String: String] = [:]) async throws {
         // A short root keeps socket paths well under the kernel's 107-byte limit.
-        let root = "/tmp/mt-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        let root = existing ?? MeshCluster.newRoot()
         home = MeshHome(root: root)
         try home.prepare()
 
@@ -36,6 +37,11 @@ public final class MeshCluster: Sendable {
         HomeRemoval.remove(home.root) {
             supervisor.waitUntilExit()
         }
+    }
+
+    /// Returns a path for a new home under /tmp, short enough for every socket path.
+    public static func newRoot() -> String {
+        "/tmp/mt-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
     }
 
     /// Finds the `mesh` executable: MESH_BINARY, or the one in the build folder of this test bundle.

@@ -1,0 +1,67 @@
+import Foundation
+import MeshClient
+import MeshProtocol
+import MeshTesting
+import Testing
+
+/// `mesh backup` copies a running mesh under write load into a backup whose databases agree, and
+/// `mesh restore` brings it back into a stopped home.
+@Suite(.serialized)
+struct BackupRestoreTests {
+    @Test func backupUnderLoadRestoresAConsistentMesh() async throws {
+        let cluster = try await MeshCluster()
+        let mesh = try MeshFixture(cluster: cluster)
+        let binary = try MeshCluster.meshBinary()
+        let backup = MeshCluster.newRoot()
+        defer { try? FileManager.default.removeItem(atPath: backup) }
+        for index in 0..<5 {
+            _ = try await mesh.provision("Before \(index)", email: "owner\(index)@before.example")
+        }
+
+        // Companies keep coming while the backup runs, so events are on their way during the copy.
+        let writer = Task {
+            var index = 0
+            while !Task.isCancelled {
+                _ = try? await mesh.provision("During \(index)", email: "owner\(index)@during.example")
+                index += 1
+            }
+        }
+        let made = try await runToEnd([binary, "backup", backup, "--home", cluster.home.root])
+        writer.cancel()
+        _ = await writer.value
+
+        #expect(made.status == 0, "\(made.output)")
+        #expect(made.output.contains("while it ran"))
+        let refused = try await runToEnd([binary, "restore", backup, "--home", cluster.home.root])
+        #expect(refused.status == 1)
+        #expect(refused.output.contains("a mesh is running on \(cluster.home.root)"))
+        let bare = try await runToEnd([binary, "backup", "--home", cluster.home.root])
+        #expect(bare.status == 64)
+        #expect(bare.output.contains("mesh backup needs the folder to write the backup to"))
+        let again = try await runToEnd([binary, "backup", backup, "--home", cluster.home.root])
+        #expect(again.status == 1)
+        #expect(again.output.contains("already holds files"))
+
+        let restoredRoot = MeshCluster.newRoot()
+        let restored = try await runToEnd([binary, "restore", backup, "--home", restoredRoot])
+        #expect(restored.status == 0, "\(restored.output)")
+        let copy = try await MeshCluster(root: restoredRoot)
+        let copyMesh = try MeshFixture(cluster: copy)
+
+        // Every company that tenancy's copy has reaches billing and analytics, and no other.
+        let companies = try await copyMesh.root.call("companies.list", ["limit": 200])["companies"]?.arrayValue ?? []
+        #expect(companies.count >= 5)
+        try await copyMesh.eventually {
+            let billing = try await copyMesh.root.call("billing.overview")
+            let analytics = try await copyMesh.root.call("analytics.systemOverview")
+            guard billing["active_subscriptions"]?.intValue == Int64(companies.count),
+                analytics["total_companies"]?.intValue == Int64(companies.count)
+            else {
+                throw RPCError(
+                    .unavailable,
+                    "\(companies.count) companies, billing \(JSONWriter.string(billing)), analytics \(JSONWriter.string(analytics))"
+                )
+            }
+        }
+    }
+}
