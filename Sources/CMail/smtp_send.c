@@ -136,6 +136,10 @@ int cmail_smtp_send(const char *url, const char *from, const char *recipient, co
     if (result == CURLE_OK) {
         return 0;
     }
+    // No connection was made, so nothing of the message went out.
+    if (result == CURLE_COULDNT_CONNECT || result == CURLE_COULDNT_RESOLVE_HOST) {
+        return -3;
+    }
     // The whole message went out and no final reply came (the last one is DATA's 354, or none).
     if (upload.finished && (*smtp_code == 354 || *smtp_code == 0)) {
         return -2;

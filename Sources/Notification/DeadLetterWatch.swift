@@ -56,7 +56,8 @@ struct DeadLetterWatch: Sendable {
             }
             let lastAlert = try connection.scalarInt(
                 "SELECT MAX(fired_at_ms) FROM alerts WHERE rule = ?", [.text(AlertRule.deadMessages.rawValue)])
-            if let lastAlert, now - lastAlert < Self.quietMs {
+            // An alert dated after now came before a clock set backwards, so it silences nothing.
+            if let lastAlert, lastAlert <= now, now - lastAlert < Self.quietMs {
                 return
             }
 

@@ -8,6 +8,9 @@ enum DeliveryOutcome: Sendable, Equatable {
     /// The reason the receiver refused the message for good: an SMTP 5xx reply. Trying again on the
     /// schedule cannot succeed, so the message is dead at once.
     case rejected(String)
+    /// No connection to the receiver could be made (the SMTP relay is down or restarting), so nothing
+    /// went out. The attempt does not count: the message waits for the receiver, up to a day.
+    case unreachable(String)
     /// The whole message went out but no response came (a timeout, a closed connection): the receiver may
     /// have it. Sending it again could deliver it twice, so it is not tried again on its own.
     case uncertain(String)

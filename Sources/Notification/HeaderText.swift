@@ -13,9 +13,10 @@ enum HeaderText {
 
     /// Replaces line breaks and other control characters with spaces, so a value cannot start a header.
     static func sanitized(_ text: String) -> String {
-        String(text.map { character in
-            character.unicodeScalars.contains { $0.properties.generalCategory == .control } ? " " : character
-        })
+        String(
+            text.map { character in
+                character.unicodeScalars.contains { $0.properties.generalCategory == .control } ? " " : character
+            })
     }
 
     static func isPrintableASCII(_ text: String) -> Bool {
@@ -98,7 +99,8 @@ enum HeaderText {
             // The last space that keeps the line within 78 octets, else the first one after it, for a
             // word that is longer than a line on its own.
             let limit = min(rest.count - 1, preferredLineLength)
-            let before = limit >= minimumBreak ? stride(from: limit, through: minimumBreak, by: -1).first(where: canBreak) : nil
+            let before =
+                limit >= minimumBreak ? stride(from: limit, through: minimumBreak, by: -1).first(where: canBreak) : nil
             guard let position = before ?? (max(limit, minimumBreak)..<rest.count).first(where: canBreak) else {
                 break
             }

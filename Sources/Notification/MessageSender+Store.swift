@@ -108,6 +108,8 @@ extension MessageSender {
                 reason: "\(problem). The receiver may have the message, so it is not sent again on its own; after "
                     + "checking, notifications.retry sends it again",
                 in: connection)
+        case .unreachable(let problem):
+            status = try recordUnreachable(problem, for: attempt, now: now, in: connection)
         case .rejected(let problem):
             status = .dead
             try markDead(
@@ -147,6 +149,40 @@ extension MessageSender {
             [note, note, .text(attempt.messageID), .integer(Int64(attempt.number))]
         )
         return changed ? status : nil
+    }
+
+    /// Keeps the message of an attempt that reached no receiver waiting, without counting the attempt,
+    /// and returns its status: `failed`, or `dead` once it has waited `unreachableGiveUpMs`. The next try
+    /// comes after as long as the message has waited so far, from 1 s to at most 5 minutes.
+    private static func recordUnreachable(
+        _ problem: String,
+        for attempt: DeliveryAttempt,
+        now: Int64,
+        in connection: Connection
+    ) throws -> MessageStatus {
+        let waited = now - attempt.details.createdAtMs
+        guard waited < unreachableGiveUpMs else {
+            try markDead(
+                attempt,
+                reason: "\(problem), and the message has waited a day for it. After fixing the relay, "
+                    + "notifications.retry sends it again",
+                in: connection)
+            return .dead
+        }
+
+        let delay = min(max(waited, 1_000), 300_000)
+        try connection.execute(
+            """
+            UPDATE messages SET status = 'failed', attempts = attempts - 1, last_error = ?, attempt_started_ms = NULL,
+                next_attempt_ms = ?
+            WHERE message_id = ? AND attempts = ? AND status IN ('pending', 'failed')
+            """,
+            [
+                .text("waiting for the receiver: \(problem); this try does not count as an attempt"),
+                .integer(now + delay), .text(attempt.messageID), .integer(Int64(attempt.number)),
+            ]
+        )
+        return .failed
     }
 
     /// Makes the message of `attempt` dead with `reason`, unless it changed since the attempt began.

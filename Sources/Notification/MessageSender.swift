@@ -1,6 +1,7 @@
 import MeshProtocol
 import MeshRuntime
 import MeshStore
+import Synchronization
 
 /// Delivers the due messages of one channel and schedules retries: webhook posts, and emails when an
 /// SMTP relay is configured.
@@ -16,6 +17,11 @@ import MeshStore
 /// `notifications.retry` sends it again on request.
 public struct MessageSender: Sendable {
     public static let maximumAttempts = 5
+    /// How long a message waits for a receiver that cannot be reached before it is dead: a day.
+    public static let unreachableGiveUpMs: Int64 = 24 * 3_600_000
+    /// When a sender last logged that its receiver could not be reached, so an outage is logged once a
+    /// minute, not once per message.
+    private static let unreachableLogged = Mutex<ContinuousClock.Instant?>(nil)
 
     /// Returns the wait after failed attempt `attempt` (counted from 1), in milliseconds.
     public static func backoffMs(afterAttempt attempt: Int) -> Int64 {
@@ -85,18 +91,21 @@ public struct MessageSender: Sendable {
         let retryScheduled: StaticString
         let deadLettered: StaticString
         let outcomeDiscarded: StaticString
+        let unreachable: StaticString
 
         static let webhook = LogNames(
             started: "webhook_sender.started", passFailed: "webhook_sender.pass_failed",
             stopped: "webhook_sender.stopped", attemptCutOff: "webhook.attempt_cut_off",
             delivered: "webhook.delivered", retryScheduled: "webhook.retry_scheduled",
-            deadLettered: "webhook.dead_lettered", outcomeDiscarded: "webhook.outcome_discarded"
+            deadLettered: "webhook.dead_lettered", outcomeDiscarded: "webhook.outcome_discarded",
+            unreachable: "webhook.receiver_unreachable"
         )
         static let email = LogNames(
             started: "mail_relay.started", passFailed: "mail_relay.pass_failed", stopped: "mail_relay.stopped",
             attemptCutOff: "mail.attempt_cut_off", delivered: "mail.relayed",
             retryScheduled: "mail.retry_scheduled",
-            deadLettered: "mail.dead_lettered", outcomeDiscarded: "mail.outcome_discarded"
+            deadLettered: "mail.dead_lettered", outcomeDiscarded: "mail.outcome_discarded",
+            unreachable: "mail.relay_unreachable"
         )
     }
 
@@ -152,6 +161,10 @@ public struct MessageSender: Sendable {
             }
             report.attempted += 1
             tally(finished, into: &report)
+            if case .unreachable = finished.outcome {
+                // The other due messages would meet the same closed door; the next pass tries again.
+                break
+            }
         }
         return report
     }
@@ -187,6 +200,19 @@ public struct MessageSender: Sendable {
         switch finished.outcome {
         case .failed(let problem), .uncertain(let problem), .rejected(let problem):
             metadata["error"] = problem
+        case .unreachable(let problem):
+            metadata["error"] = problem
+            let due = Self.unreachableLogged.withLock { last in
+                guard last.map({ ContinuousClock.now - $0 >= .seconds(60) }) ?? true else {
+                    return false
+                }
+                last = .now
+                return true
+            }
+            if due {
+                // An operator alert would travel the same closed road, so the log is where this shows.
+                logger.error(names.unreachable, ["error": problem])
+            }
         case .delivered:
             break
         }

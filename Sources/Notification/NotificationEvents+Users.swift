@@ -51,9 +51,52 @@ extension NotificationEvents {
             return
         }
 
+        let userID = try payload.string("user_id")
         try CompanyUsers.statusChanged(
-            companyID: company.companyID, userID: try payload.string("user_id"), topic: event.topic,
-            atMs: payload.instant("at_ms"), in: connection)
+            companyID: company.companyID, userID: userID, topic: event.topic, atMs: payload.instant("at_ms"),
+            in: connection)
+        if event.topic == EventTopic.userDeactivated {
+            try abandonEmails(toUser: userID, companyID: company.companyID, in: connection)
+        }
+    }
+
+    /// Stops the emails still waiting to go to a user who was deactivated. The usual case is an
+    /// invitation to a mistyped address, whose token must not reach a stranger. The messages become
+    /// `dead` without an operator alert, since the company chose this.
+    func abandonEmails(toUser userID: String, companyID: String, in connection: Connection) throws {
+        guard
+            let email = try connection.queryOne(
+                "SELECT email FROM users WHERE company_id = ? AND user_id = ?", [.text(companyID), .text(userID)]
+            )?.string("email")
+        else {
+            return
+        }
+
+        let waiting = try connection.query(
+            """
+            SELECT message_id FROM messages
+            WHERE company_id = ? AND channel = 'email' AND recipient = ? AND status IN ('pending', 'failed')
+            """,
+            [.text(companyID), .text(email)]
+        ).compactMap { $0.string("message_id") }
+        for messageID in waiting {
+            try connection.execute(
+                "UPDATE messages SET status = 'dead', next_attempt_ms = NULL, last_error = ? WHERE message_id = ?",
+                [.text(Self.deactivatedRecipient(userID)), .text(messageID)]
+            )
+            try connection.execute(
+                "INSERT INTO dead_message_alerts (message_id) VALUES (?) ON CONFLICT DO NOTHING", [.text(messageID)])
+        }
+        if !waiting.isEmpty {
+            logger.info(
+                "messages.abandoned", ["company_id": companyID, "user_id": userID, "messages": "\(waiting.count)"])
+        }
+    }
+
+    /// Returns the `last_error` of an email that a deactivation stopped.
+    static func deactivatedRecipient(_ userID: String) -> String {
+        "user \(userID) was deactivated before this email was delivered, so it was not sent; reactivate the user "
+            + "and send a new invitation or token, since this one may have gone to a mistyped address"
     }
 
     /// Keeps a user's role for choosing the owners that notices go to.

@@ -232,6 +232,18 @@ enum NotificationMethods {
                 details: ["message_id": .string(messageID), "company_id": .string(message.companyID)]
             )
         }
+        let deactivated = try connection.queryOne(
+            "SELECT user_id FROM users WHERE company_id = ? AND email = ? AND status = 'deactivated'",
+            [.text(message.companyID), .text(message.recipient)]
+        )?.string("user_id")
+        if message.channel == .email, let deactivated {
+            throw RPCError(
+                .failedPrecondition,
+                "message \(messageID) is for user \(deactivated), who is deactivated; reactivate the user first "
+                    + "(users.reactivate), and check the address before sending anything to it",
+                details: ["message_id": .string(messageID), "user_id": .string(deactivated)]
+            )
+        }
         guard message.channel == .email || company.activeWebhook == message.recipient else {
             throw RPCError(
                 .failedPrecondition,

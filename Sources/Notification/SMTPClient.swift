@@ -41,6 +41,9 @@ struct SMTPClient: Sendable {
         }
 
         let reason = String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        if result == -3 {
+            return .unreachable("no connection to the SMTP relay at \(url) could be made (\(reason))")
+        }
         if result == -2 {
             return .uncertain(
                 "the connection to the SMTP relay at \(url) failed during or after the message data, before the relay's final reply (\(reason))"

@@ -5,7 +5,9 @@ import Testing
 @testable import Notification
 
 @Suite struct EmailMessageTests {
-    func message(name: String = "Olivia Owner", subject: String = "Welcome to TenantMesh", body: String = "Hello\n") throws -> EmailMessage {
+    func message(name: String = "Olivia Owner", subject: String = "Welcome to TenantMesh", body: String = "Hello\n")
+        throws -> EmailMessage
+    {
         EmailMessage(
             to: try Mailbox(name: name, address: "olivia@acme.example"),
             subject: subject,
@@ -18,9 +20,11 @@ import Testing
     @Test func headersComeInOrderWithTheirValues() throws {
         let email = try ParsedEmail(try message().rendered())
 
-        #expect(email.headers.map(\.name) == [
-            "From", "To", "Subject", "Date", "Message-ID", "MIME-Version", "Content-Type", "Content-Transfer-Encoding",
-        ])
+        #expect(
+            email.headers.map(\.name) == [
+                "From", "To", "Subject", "Date", "Message-ID", "MIME-Version", "Content-Type",
+                "Content-Transfer-Encoding",
+            ])
         #expect(email.header("From") == "TenantMesh <no-reply@tenantmesh.invalid>")
         #expect(email.header("To") == "Olivia Owner <olivia@acme.example>")
         #expect(email.header("Subject") == "Welcome to TenantMesh")
@@ -98,7 +102,8 @@ import Testing
     }
 
     @Test func lineBreaksCannotStartHeaders() throws {
-        let email = try ParsedEmail(try message(name: "Eve\r\nBcc: all@acme.example", subject: "Hi\nBcc: all@acme.example").rendered())
+        let email = try ParsedEmail(
+            try message(name: "Eve\r\nBcc: all@acme.example", subject: "Hi\nBcc: all@acme.example").rendered())
 
         #expect(email.headers.count == 8)
         #expect(!email.headers.contains { $0.name.lowercased() == "bcc" })
@@ -130,7 +135,10 @@ import Testing
         #expect(try Mailbox(name: "A", address: address).address == address)
     }
 
-    @Test(arguments: ["", "no-at-sign", "a b@example.com", "x@y\r\nBcc: z@example.com", "<a@example.com>", "zoë@example.com", "a@", "@b", "a@b@c"])
+    @Test(arguments: [
+        "", "no-at-sign", "a b@example.com", "x@y\r\nBcc: z@example.com", "<a@example.com>", "zoë@example.com", "a@",
+        "@b", "a@b@c",
+    ])
     func headerBreakingAddressesAreRejected(address: String) {
         #expect(throws: RPCError.self) {
             try Mailbox(name: "A", address: address, field: "payload.owner.email")

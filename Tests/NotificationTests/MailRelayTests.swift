@@ -67,6 +67,73 @@ import Testing
         #expect(try await sender(harness, relay: sink.url).sendDue().attempted == 0)
     }
 
+    @Test func deactivationStopsWaitingEmails() async throws {
+        let sink = try SMTPSink(failFirst: 1)
+        defer { sink.stop() }
+        let (harness, sender, start) = try welcomeWaiting(on: sink)
+        _ = try await sender.sendDue()
+        try harness.deliver([
+            Fixture.invited("cmp_a", email: "mistake@acme.example", name: "Wrong", token: Fixture.token(), at: start)
+        ])
+        let deactivation = Fixture.event(
+            "user.deactivated", ["company_id": "cmp_a", "user_id": "usr_new", "at_ms": .int(start + 1)], at: start + 1)
+
+        try harness.deliver([deactivation])
+        try harness.setClock(start + 60_000)
+        _ = try await sender.sendDue()
+
+        #expect(sink.messages.allSatisfy { !$0.recipients.contains("mistake@acme.example") })
+        let listed = try await harness.call("notifications.list", ["company_id": "cmp_a"])
+        let invitation = try #require(listed["messages"]?.arrayValue?.first { $0["kind"] == "invitation" })
+        #expect(invitation["status"] == "dead")
+        #expect(invitation["last_error"]?.stringValue?.contains("usr_new was deactivated") == true)
+        let retry = await #expect(throws: RPCError.self) {
+            try await harness.call("notifications.retry", ["message_id": invitation["message_id"] ?? .null])
+        }
+        #expect(retry?.message.contains("who is deactivated; reactivate the user first") == true)
+        let watch = try harness.deadLetterWatch()
+        try await watch.check()
+        let alerts = try await harness.call("notifications.alerts")
+        #expect(alerts["alerts"] == [])
+    }
+
+    @Test func unreachableRelayUsesNoAttempts() async throws {
+        let sink = try SMTPSink()
+        let url = sink.url
+        sink.stop()
+        let harness = try NotificationHarness(variables: ["MESH_SMTP_URL": url])
+        let start = harness.clock.nowMs()
+        try harness.deliver([
+            Fixture.provisioned("cmp_a", token: Fixture.token(), at: start),
+            Fixture.provisioned("cmp_b", ownerEmail: "owner@b.example", token: Fixture.token(), at: start),
+        ])
+        let sender = try sender(harness, relay: url)
+
+        // One pass meets the closed relay once, and the message waits without using an attempt.
+        #expect(try await sender.sendDue().attempted == 1)
+        var waiting = try await onlyMessage(harness)
+        #expect(waiting["status"] == "failed")
+        #expect(waiting["attempts"] == 0)
+        #expect(waiting["last_error"]?.stringValue?.hasPrefix("waiting for the receiver: no connection") == true)
+        #expect(waiting["next_attempt_ms"] == .int(start + 1_000))
+
+        // The wait grows with the message's age, up to 5 minutes. Each pass tries one message.
+        try harness.setClock(start + 600_000)
+        _ = try await sender.sendDue()
+        _ = try await sender.sendDue()
+        waiting = try await onlyMessage(harness)
+        #expect(waiting["attempts"] == 0)
+        #expect(waiting["next_attempt_ms"] == .int(start + 900_000))
+
+        // After a day of waiting, it is dead.
+        try harness.setClock(start + MessageSender.unreachableGiveUpMs)
+        _ = try await sender.sendDue()
+        _ = try await sender.sendDue()
+        let dead = try await onlyMessage(harness)
+        #expect(dead["status"] == "dead")
+        #expect(dead["last_error"]?.stringValue?.contains("the message has waited a day for it") == true)
+    }
+
     @Test func rejectedDataIsRetriedWithBackoff() async throws {
         let sink = try SMTPSink(failFirst: 1)
         defer { sink.stop() }
@@ -145,11 +212,11 @@ import Testing
         try harness.deliver([Fixture.provisioned("cmp_a", token: Fixture.token(), at: now)])
         let sender = try sender(harness, relay: closedURL)
 
-        for _ in 1...MessageSender.maximumAttempts {
-            _ = try await sender.sendDue()
-            now += 16_000
-            try harness.setClock(now)
-        }
+        // A relay that stays unreachable for a day makes the message dead.
+        _ = try await sender.sendDue()
+        now += MessageSender.unreachableGiveUpMs
+        try harness.setClock(now)
+        _ = try await sender.sendDue()
         let dead = try await onlyMessage(harness)
         #expect(dead["status"] == "dead")
         #expect(dead["last_error"]?.stringValue?.contains("the SMTP relay at smtp://127.0.0.1") == true)

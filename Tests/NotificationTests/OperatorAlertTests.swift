@@ -187,13 +187,7 @@ import Testing
 
     @Test func eachDeadMessageIsNamedOnce() async throws {
         let harness = try NotificationHarness()
-        let logger = Logger(label: "notification", level: .debug, sink: harness.logs)
-        let dispatcher = MessageDispatcher(
-            outbox: OutboxFolder(path: harness.home.outboxDirectory), clock: harness.clock, logger: logger)
-        let watch = DeadLetterWatch(
-            store: harness.store, clock: harness.clock,
-            alerts: OperatorAlerts(dispatcher: dispatcher, operatorMailbox: try OperatorMailbox.from([:])),
-            logger: logger)
+        let watch = try harness.deadLetterWatch()
 
         try await watch.check()
         #expect(try await alerts(harness).isEmpty)
@@ -216,6 +210,12 @@ import Testing
         fired = try await alerts(harness)
         #expect(fired.count == 2)
         #expect(fired.first?["figures"]?["dead_messages"] == 1)
+
+        // After the clock is set back past the last alert, a new dead message is named at once.
+        try harness.setClock(harness.clock.nowMs() - 12 * 3_600_000)
+        try deadWebhookPost("cmp_c", harness)
+        try await watch.check()
+        #expect(try await alerts(harness).count == 3)
     }
 
     @Test func alertsAreForTheRootOnly() async throws {

@@ -7,7 +7,8 @@ struct OutboxReader {
 
     /// Lists the names of the `.eml` files in the outbox, sorted.
     func emlNames() throws -> [String] {
-        try FileManager.default.contentsOfDirectory(atPath: home.outboxDirectory).filter { $0.hasSuffix(".eml") }.sorted()
+        try FileManager.default.contentsOfDirectory(atPath: home.outboxDirectory).filter { $0.hasSuffix(".eml") }
+            .sorted()
     }
 
     /// Lists every file in the outbox, including temporary ones.
