@@ -106,10 +106,13 @@ struct OutboxFolder: Sendable {
         }
     }
 
+    /// Describes a failed step on `path`. A read needs only the file, so its advice differs from a write's.
     private func failure(_ step: String, _ path: String) -> RuntimeFailure {
-        RuntimeFailure(
-            "could not \(step) \(path): \(String(cString: strerror(errno))); "
-                + "check that the outbox folder exists, is writable and has free space"
-        )
+        let advice =
+            step == "open" || step == "read"
+            ? "the message's .eml file must stay in the outbox folder until the message is sent; "
+                + "if it was moved or deleted, the message cannot be relayed"
+            : "check that the outbox folder exists, is writable and has free space"
+        return RuntimeFailure("could not \(step) \(path): \(String(cString: strerror(errno))); \(advice)")
     }
 }

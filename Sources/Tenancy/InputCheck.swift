@@ -111,7 +111,10 @@ enum InputCheck {
 
         let localAllowed = Set("abcdefghijklmnopqrstuvwxyz0123456789.!#$%&'*+/=?^_`{|}~-")
         let labelAllowed = Set("abcdefghijklmnopqrstuvwxyz0123456789-")
-        guard local.allSatisfy({ localAllowed.contains($0) }), !local.hasPrefix("."), !local.hasSuffix(".") else {
+        // Two dots in a row are not allowed in an unquoted local part (RFC 5322), and relays refuse them.
+        guard local.allSatisfy({ localAllowed.contains($0) }), !local.hasPrefix("."), !local.hasSuffix("."),
+            !local.contains("..")
+        else {
             return false
         }
         for label in labels {

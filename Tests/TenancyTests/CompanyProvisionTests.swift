@@ -19,6 +19,8 @@ import Testing
         InvalidCase(params: ["name": "Acme", "admin_email": "not-an-email", "admin_name": "A"], field: "admin_email"),
         InvalidCase(params: ["name": "Acme", "admin_email": "a@nodot", "admin_name": "A"], field: "admin_email"),
         InvalidCase(params: ["name": "Acme", "admin_email": "a b@c.example", "admin_name": "A"], field: "admin_email"),
+        InvalidCase(
+            params: ["name": "Acme", "admin_email": "a..b@c.example", "admin_name": "A"], field: "admin_email"),
         InvalidCase(params: ["name": "Acme", "admin_email": "a@b.example", "admin_name": ""], field: "admin_name"),
         InvalidCase(
             params: ["name": "Acme", "admin_email": "a@b.example", "admin_name": "A", "tier": "gold"], field: "tier"),
