@@ -11,11 +11,22 @@ extension ServiceHost {
         if case .failure(let error) = store.healthCheck() {
             return ("NOT_SERVING", ["state": "error", "detail": .string(describe(error, process: process))])
         }
+        if let damage = store.damage {
+            let report = failureReport(
+                damage, state: "error", operation: "a query", process: process,
+                consequence: "damage does not heal, so this report stays until the process restarts on a "
+                    + "restored database")
+            return ("NOT_SERVING", report)
+        }
         if let failure = store.lastWriteFailure {
             let report = failureReport(
                 failure, state: "error", operation: "a write", process: process,
                 consequence: "this report stays until a write succeeds")
             return ("NOT_SERVING", report)
+        }
+        let folder = String(store.path[..<(store.path.lastIndex(of: "/") ?? store.path.endIndex)])
+        if let full = DiskSpace.report(free: DiskSpace.available(at: folder.isEmpty ? "." : folder), process: process) {
+            return ("NOT_SERVING", full)
         }
         // Writes still commit while checkpoints fail, but the WAL grows and the database file falls behind.
         if let failure = store.lastCheckpointFailure {

@@ -69,8 +69,8 @@ enum StorageCondition {
             return "make the data folder, the file and its -wal and -shm files writable by the user that runs "
                 + "the mesh, then restart \(process)"
         case .corrupt:
-            return "stop \(process), move the file and its -wal and -shm files out of the data folder, and copy a "
-                + "backup in its place (or leave it absent to start with a new, empty database)"
+            return "stop the mesh (\(process) alone would be started again on the same file) and restore every "
+                + "database from the latest backup with mesh restore, which moves the damaged files aside"
         case .cannotOpen:
             return "check that the data folder and its files are there and writable by the user that runs the "
                 + "mesh, then restart \(process)"

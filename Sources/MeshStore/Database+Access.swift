@@ -21,7 +21,10 @@ extension Database {
 
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
-                let request = WriteRequest.make(control: control, body: body) { result in
+                let request = WriteRequest.make(control: control, body: body) { [damageRecorder] result in
+                    if case .failure(let error) = result {
+                        damageRecorder.noteDamage(error)
+                    }
                     continuation.resume(with: result)
                 }
                 if !writer.submit(.write(request)) {
@@ -45,7 +48,10 @@ extension Database {
 
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
-                let job = Self.makeReadJob(control: control, body: body) { result in
+                let job = Self.makeReadJob(control: control, body: body) { [damageRecorder] result in
+                    if case .failure(let error) = result {
+                        damageRecorder.noteDamage(error)
+                    }
                     continuation.resume(with: result)
                 }
                 if !readers.submit(job) {

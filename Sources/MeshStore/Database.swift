@@ -12,6 +12,8 @@ public final class Database: Sendable {
     let options: StoreOptions
     let writer: Writer
     let readers: ReaderPool
+    /// The first query or write that found the database damaged, kept until the process stops.
+    let damageRecorder = WriteFailureRecorder()
     private let isClosed = Mutex(false)
 
     /// Opens or creates the database at `path`, checks that it can write it, and applies pending
@@ -82,11 +84,15 @@ public final class Database: Sendable {
         }
     }
 
+    /// The first read or write that found the database damaged (`SQLITE_CORRUPT`), or nil. A damaged
+    /// page fails only the statements that touch it, and later writes elsewhere still commit, so this
+    /// stays until the process stops: the file must be replaced from a backup.
+    public var damage: WriteFailure? {
+        damageRecorder.last
+    }
+
     /// The last write that failed because of the files or the disk (`StoreError.isStorageFailure`), or
     /// nil when there was none or a write has committed since.
-    ///
-    /// NOTE: failed reads are not recorded, so a damaged page that only reads touch shows here only once
-    /// a write fails on it.
     public var lastWriteFailure: WriteFailure? {
         writer.failures.last
     }

@@ -79,7 +79,7 @@ extension DatabaseFiles {
     ///
     /// The -wal and -shm files must go too: SQLite could apply a leftover -wal to the restored file and damage it.
     private var replaceAdvice: String {
-        "move it and any \(fileName)-wal and \(fileName)-shm files out of '\(folder)', then copy a backup of "
-            + "\(fileName) there, or leave it absent to start with a new, empty database (its data is then lost)"
+        "stop the mesh and restore every database from your latest backup with mesh restore, which moves this "
+            + "file and its -wal and -shm files aside; one database restored alone falls behind the others"
     }
 }

@@ -66,7 +66,8 @@ extension Connection {
         }
         sql += " ORDER BY seq LIMIT ?"
 
-        let arguments: [SQLValue] = [.text(subscriber), .integer(afterSeq)] + sortedTopics.map { .text($0) } + [.integer(Int64(limit))]
+        let arguments: [SQLValue] =
+            [.text(subscriber), .integer(afterSeq)] + sortedTopics.map { .text($0) } + [.integer(Int64(limit))]
         return try query(sql, arguments).map { row in
             OutboxEvent(
                 seq: try row.requireInt("seq"),

@@ -31,6 +31,7 @@ final class Writer: Sendable {
             open: {
                 let connection = try Connection(path: path, role: .writer, options: options)
                 try connection.requireWritable()
+                try connection.requireIntact()
                 try connection.migrate(StoreMigrations.all, recordTable: StoreMigrations.recordTable)
                 try connection.migrate(migrations, recordTable: StoreMigrations.serviceRecordTable)
                 return connection

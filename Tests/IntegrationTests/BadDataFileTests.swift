@@ -28,9 +28,9 @@ struct BadDataFileTests {
         // The log line itself keeps the log format, with the whole message.
         let log = (try? String(contentsOfFile: home.logPath("billing"), encoding: .utf8)) ?? ""
         #expect(log.contains(#" error billing: service.start_failed error="billing cannot use its database"#), "\(log)")
-        #expect(log.contains("copy a backup of billing.sqlite there"), "\(log)")
+        #expect(log.contains("restore every database from your latest backup with mesh restore"), "\(log)")
         #expect(output.contains("'\(path)' is not a SQLite database"), "\(output)")
-        #expect(output.contains("copy a backup of billing.sqlite there"), "\(output)")
+        #expect(output.contains("restore every database from your latest backup with mesh restore"), "\(output)")
         #expect(!output.contains("PRAGMA"), "the SQL says nothing to the person who must fix the file")
     }
 

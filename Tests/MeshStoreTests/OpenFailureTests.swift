@@ -38,9 +38,8 @@ import Testing
         #expect(error.primaryCodeName == "SQLITE_NOTADB")
         #expect(error.isStorageFailure)
         #expect(error.message.contains("'\(path)' is not a SQLite database"))
-        #expect(error.message.contains("billing.sqlite-wal and billing.sqlite-shm"))
-        #expect(error.message.contains("copy a backup of billing.sqlite there"))
-        #expect(error.message.contains("new, empty database"))
+        #expect(error.message.contains("restore every database from your latest backup with mesh restore"))
+        #expect(error.message.contains("moves this file and its -wal and -shm files aside"))
         #expect(error.sql == nil)
         #expect(!error.message.contains("\n"), "a supervisor shows only the last line of a failed start")
     }
@@ -57,7 +56,63 @@ import Testing
 
         #expect(error.primaryCodeName == "SQLITE_CORRUPT")
         #expect(error.message.contains("'\(path)' is damaged"))
-        #expect(error.message.contains("copy a backup of billing.sqlite there"))
+        #expect(error.message.contains("with mesh restore"))
+    }
+
+    /// Damage in a page that opening never reads, as a leftover -wal applied to a restored file leaves,
+    /// is found by the start's quick check instead of by the first query that touches it.
+    @Test func damageOpeningDoesNotReadStopsTheOpen() throws {
+        let database = try Database(path: path, migrations: [itemsMigration])
+        try database.writeSync { connection in
+            for index in 0..<2_000 {
+                try connection.execute(
+                    "INSERT INTO items (label) VALUES (?)",
+                    [.text("item \(index) " + String(repeating: "x", count: 100))])
+            }
+        }
+        _ = try database.checkpoint(truncate: true)
+        database.close()
+        try damagePage(atOffset: 30 * 4096)
+
+        let error = try openingError()
+
+        #expect(error.primaryCodeName == "SQLITE_CORRUPT")
+        #expect(error.message.contains("quick_check found"))
+    }
+
+    /// A query that meets a damaged page marks the database damaged until it closes, though later writes
+    /// elsewhere commit.
+    @Test func damageFoundByAQueryStays() async throws {
+        let database = try Database(path: path, migrations: [itemsMigration])
+        defer { database.close() }
+        try database.writeSync { connection in
+            for index in 0..<2_000 {
+                try connection.execute(
+                    "INSERT INTO items (label) VALUES (?)",
+                    [.text("item \(index) " + String(repeating: "x", count: 100))])
+            }
+        }
+        _ = try database.checkpoint(truncate: true)
+        for page in 10..<60 {
+            try damagePage(atOffset: UInt64(page) * 4096)
+        }
+
+        await #expect(throws: StoreError.self) {
+            try await database.read {
+                try $0.scalarInt("SELECT sum(length(label) + (size IS NULL)) FROM items NOT INDEXED")
+            }
+        }
+        try await database.write { try $0.execute("CREATE TABLE other (x)") }
+
+        #expect(database.damage?.error.isCorrupt == true)
+        #expect(database.lastWriteFailure == nil)
+    }
+
+    private func damagePage(atOffset offset: UInt64) throws {
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try handle.seek(toOffset: offset)
+        try handle.write(contentsOf: Data(repeating: 0xA5, count: 4096))
+        try handle.close()
     }
 
     /// The advice for a damaged file promises a new, empty database in its place, and this checks it.
