@@ -63,14 +63,7 @@ import Testing
     /// is found by the start's quick check instead of by the first query that touches it.
     @Test func damageOpeningDoesNotReadStopsTheOpen() throws {
         let database = try Database(path: path, migrations: [itemsMigration])
-        try database.writeSync { connection in
-            for index in 0..<2_000 {
-                try connection.execute(
-                    "INSERT INTO items (label) VALUES (?)",
-                    [.text("item \(index) " + String(repeating: "x", count: 100))])
-            }
-        }
-        _ = try database.checkpoint(truncate: true)
+        try fillAndCheckpoint(database)
         database.close()
         try damagePage(atOffset: 30 * 4096)
 
@@ -85,14 +78,7 @@ import Testing
     @Test func damageFoundByAQueryStays() async throws {
         let database = try Database(path: path, migrations: [itemsMigration])
         defer { database.close() }
-        try database.writeSync { connection in
-            for index in 0..<2_000 {
-                try connection.execute(
-                    "INSERT INTO items (label) VALUES (?)",
-                    [.text("item \(index) " + String(repeating: "x", count: 100))])
-            }
-        }
-        _ = try database.checkpoint(truncate: true)
+        try fillAndCheckpoint(database)
         for page in 10..<60 {
             try damagePage(atOffset: UInt64(page) * 4096)
         }
@@ -106,6 +92,18 @@ import Testing
 
         #expect(database.damage?.error.isCorrupt == true)
         #expect(database.lastWriteFailure == nil)
+    }
+
+    /// Writes about 250 KB of rows and copies them into the database file, so damage to the file reaches them.
+    private func fillAndCheckpoint(_ database: Database) throws {
+        try database.writeSync { connection in
+            for index in 0..<2_000 {
+                try connection.execute(
+                    "INSERT INTO items (label) VALUES (?)",
+                    [.text("item \(index) " + String(repeating: "x", count: 100))])
+            }
+        }
+        _ = try database.checkpoint(truncate: true)
     }
 
     private func damagePage(atOffset offset: UInt64) throws {
