@@ -35,19 +35,23 @@ enum BackupCommand {
         if running {
             try await pauseRelays(home, loop: loop)
         }
-        let copied = Result { () throws -> [(String, Int64)] in
+        // The outbox is copied while the relays are held too: notification writes an email's file in the
+        // write that records the message, so the files agree with the copied database.
+        let copied = Result { () throws -> ([(String, Int64)], Int) in
             let sizes = try BackupLayout.copyDatabases(from: home, to: backup)
+            let emails = try BackupLayout.copyOutbox(from: home, to: backup)
             try BackupLayout.copyKeys(from: home, to: backup)
-            return sizes
+            return (sizes, emails)
         }
         if running {
             await resumeRelays(home, loop: loop)
         }
-        let sizes = try copied.get()
+        let (sizes, emails) = try copied.get()
 
         for (process, size) in sizes {
             Terminal.print("\(process.padding(toLength: 13, withPad: " ", startingAt: 0)) \(size) bytes")
         }
+        Terminal.print("outbox        \(emails) emails")
         Terminal.print(
             "backed up \(home.root) \(running ? "while it ran" : "while it was stopped") to \(backup.root); "
                 + "restore it with mesh restore \(backup.root) --home HOME, with that mesh stopped")

@@ -59,6 +59,21 @@ struct BackupLayout {
         }
     }
 
+    /// Copies the `.eml` files of `source`'s outbox into `target`'s and returns how many. Without a relay
+    /// they are the mail that was sent; with one, an email waiting for the relay is sent from its file.
+    static func copyOutbox(from source: MeshHome, to target: MeshHome) throws -> Int {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: source.outboxDirectory)) ?? []
+        if mkdir(target.outboxDirectory, 0o700) != 0 && errno != EEXIST {
+            throw RuntimeFailure(
+                "cannot create the folder \(target.outboxDirectory) (\(String(cString: strerror(errno))))")
+        }
+        let emails = names.filter { $0.hasSuffix(".eml") }
+        for name in emails {
+            try copyFile(source.outboxDirectory + "/" + name, to: target.outboxDirectory + "/" + name)
+        }
+        return emails.count
+    }
+
     static func copyFile(_ source: String, to target: String) throws {
         guard let contents = FileManager.default.contents(atPath: source) else {
             throw RuntimeFailure("cannot read \(source); check that it exists and that this user may read it")

@@ -23,13 +23,14 @@ enum RestoreCommand {
         try home.prepare()
         let aside = try moveAside(home)
         _ = try BackupLayout.copyDatabases(from: backup, to: home)
+        _ = try BackupLayout.copyOutbox(from: backup, to: home)
         try BackupLayout.copyKeys(from: backup, to: home)
 
         let clock =
             access(backup.root + "/" + BackupLayout.clockFile, F_OK) == 0
             ? " --test-clock (the backup has a test clock)" : ""
         Terminal.print(
-            "restored \(MeshHome.processNames.count) databases and the keys of \(backup.root) into \(home.root); "
+            "restored \(MeshHome.processNames.count) databases, the outbox and the keys of \(backup.root) into \(home.root); "
                 + (aside.map { "the files they replaced are in \($0); " } ?? "") + "start the mesh with mesh up\(clock)"
         )
         return 0
@@ -46,13 +47,13 @@ enum RestoreCommand {
         }
     }
 
-    /// Moves the home's databases with their `-wal` and `-shm` files, its keys and its clock into a new
-    /// `replaced-<UTC time>` folder of the home, and returns that folder, or nil when there was nothing.
+    /// Moves the home's databases with their `-wal` and `-shm` files, its keys, its clock and its outbox
+    /// folder into a new `replaced-<UTC time>` folder of the home, and returns that folder, or nil when there was nothing.
     private static func moveAside(_ home: MeshHome) throws -> String? {
         let names =
             MeshHome.processNames.flatMap { process in
                 ["", "-wal", "-shm"].map { MeshHome.databaseName(process) + $0 }
-            } + BackupLayout.keyFiles + [BackupLayout.clockFile]
+            } + BackupLayout.keyFiles + [BackupLayout.clockFile, "outbox"]
         let present = names.filter { access(home.root + "/" + $0, F_OK) == 0 }
         guard !present.isEmpty else {
             return nil
