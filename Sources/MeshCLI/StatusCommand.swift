@@ -55,9 +55,18 @@ enum StatusCommand {
                 let uptime = (health["uptime_ms"]?.intValue ?? 0) / 1000
                 let store = health["store"]?["state"]?.stringValue ?? "?"
                 Terminal.print("\(label) \(status)  store=\(store)  uptime=\(uptime)s")
-                // The detail of a failing store goes on a line of its own, so the table stays readable.
+                // The detail of a failing store goes on a line of its own, so the table stays readable. So does
+                // that of another part of the process in trouble (notification's outbox).
                 if store != "ok", let detail = health["store"]?["detail"]?.stringValue {
                     Terminal.print("              \(detail)")
+                }
+                for (part, report) in (health.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) where part != "store"
+                {
+                    if let state = report["state"]?.stringValue, state != "ok",
+                        let detail = report["detail"]?.stringValue
+                    {
+                        Terminal.print("              \(part): \(detail)")
+                    }
                 }
                 allServing = allServing && status == "SERVING"
                 anyAnswered = true

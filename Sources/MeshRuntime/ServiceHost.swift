@@ -109,7 +109,12 @@ public final class ServiceHost: Sendable {
                     "socket": .string(home.socketPath(name)),
                 ]
                 if let healthDetails {
-                    report.merge(healthDetails()) { current, _ in current }
+                    let details = healthDetails()
+                    report.merge(details) { current, _ in current }
+                    // A part of the process other than its store (notification's outbox) can stop its work too.
+                    if details.values.contains(where: { $0["state"] == "error" }) {
+                        report["status"] = "NOT_SERVING"
+                    }
                 }
                 return .object(report)
             },

@@ -5,12 +5,16 @@ import MeshTransport
 public enum MeshProbe {
     /// The `status` member of `rpc.health` at `socket`.
     public static func health(_ socket: String) async throws -> String {
+        try await healthReport(socket)["status"]?.stringValue ?? "UNKNOWN"
+    }
+
+    /// The whole `rpc.health` report at `socket`.
+    public static func healthReport(_ socket: String) async throws -> JSONValue {
         let loop = try EventLoop(name: "probe")
         loop.start()
         defer { loop.stop() }
         let client = RPCClient(path: socket, loop: loop)
         defer { client.close() }
-        let report = try await client.call("rpc.health", meta: RequestMeta(), timeout: .seconds(2))
-        return report["status"]?.stringValue ?? "UNKNOWN"
+        return try await client.call("rpc.health", meta: RequestMeta(), timeout: .seconds(2))
     }
 }

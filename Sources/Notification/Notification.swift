@@ -12,7 +12,8 @@ public enum Notification: MeshService {
     public static let migrations: [Migration] = NotificationMigrations.all
 
     public static func make(_ env: ServiceEnvironment) throws -> ServiceParts {
-        let outbox = OutboxFolder(path: env.home.outboxDirectory)
+        let outboxHealth = OutboxHealth()
+        let outbox = OutboxFolder(path: env.home.outboxDirectory, health: outboxHealth)
         try outbox.prepare()
 
         let relay = try MailRelayTarget.from(env.variables)
@@ -21,6 +22,7 @@ public enum Notification: MeshService {
         }
 
         var parts = ServiceParts()
+        parts.healthDetails = { ["outbox": outboxHealth.report] }
         var dispatcher = MessageDispatcher(outbox: outbox, clock: env.clock, logger: env.logger)
         dispatcher.relayed = relay != nil
         let alerts = OperatorAlerts(dispatcher: dispatcher, operatorMailbox: try OperatorMailbox.from(env.variables))

@@ -9,6 +9,8 @@ import MeshRuntime
 /// because invitations carry a token.
 struct OutboxFolder: Sendable {
     let path: String
+    /// Told of each write's outcome, for `rpc.health`.
+    var health: OutboxHealth?
 
     func filePath(_ messageID: String) -> String {
         path + "/" + messageID + ".eml"
@@ -19,6 +21,16 @@ struct OutboxFolder: Sendable {
     /// Throws a `RuntimeFailure` naming the file and the system error. It is not an `RPCError`, so the
     /// event delivery fails as a whole and is retried.
     func write(_ text: String, messageID: String) throws {
+        do {
+            try writeFile(text, messageID: messageID)
+            health?.noteSuccess()
+        } catch {
+            health?.noteFailure(error)
+            throw error
+        }
+    }
+
+    private func writeFile(_ text: String, messageID: String) throws {
         let final = filePath(messageID)
         let temporary = path + "/." + messageID + ".eml.tmp"
 
