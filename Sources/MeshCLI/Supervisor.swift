@@ -168,7 +168,7 @@ final class Supervisor: Sendable {
         if let problem = Supervisor.writePIDFile(pidPath(name), pid: process.processIdentifier) {
             logger.warning(
                 "supervisor.pid_file_failed",
-                ["process": name, "path": pidPath(name), "error": "\(problem); remove it so the pid can be written"])
+                ["process": name, "path": pidPath(name), "error": problem])
         }
         children.withLock { children in
             var child = children[name] ?? Child(process: process, startedAt: .now)
@@ -247,26 +247,37 @@ final class Supervisor: Sendable {
     /// Writes `pid` to the file at `path`, owner-writable only, and returns what went wrong, if anything.
     /// Users in MESH_TRUSTED_UIDS may pass through run/, so the mode does not follow the umask.
     static func writePIDFile(_ path: String, pid: Int32) -> String? {
+        let notAFile = "it is not a regular file; remove it so the pid can be written"
         if !isRegularFileOrAbsent(path) {
-            return "it is not a regular file"
+            return notAFile
         }
         // Non-blocking, so that a FIFO put there meanwhile cannot hold the supervisor.
         let descriptor = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
-            return String(cString: strerror(errno))
+            return systemProblem(errno)
         }
         defer { close(descriptor) }
         var status = stat()
         guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else {
-            return "it is not a regular file"
+            return notAFile
         }
         ftruncate(descriptor, 0)
         fchmod(descriptor, 0o644)
         let text = Array("\(pid)\n".utf8)
         guard write(descriptor, text, text.count) == text.count else {
-            return String(cString: strerror(errno))
+            return systemProblem(errno)
         }
         return nil
+    }
+
+    /// Describes a failed write of a pid file by its system error, with the fix.
+    private static func systemProblem(_ code: Int32) -> String {
+        let reason = String(cString: strerror(code))
+        if code == ENOSPC || code == EDQUOT {
+            return "\(reason); free space on the disk holding the run folder, and the pid is written at the "
+                + "process's next start"
+        }
+        return "\(reason); check that the user that runs the mesh may write the run folder"
     }
 
     /// Removes `name`'s pid file, and leaves alone anything else at its path.

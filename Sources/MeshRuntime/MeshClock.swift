@@ -94,7 +94,23 @@ public struct MeshClock: Sendable {
     /// file is named after this process, since several processes may write the same clock at once.
     public static func writeClockFile(_ path: String, milliseconds: Int64) throws {
         let temporary = path + ".tmp.\(getpid())"
-        try Data("\(milliseconds)\n".utf8).write(to: URL(fileURLWithPath: temporary))
+        let text = Array("\(milliseconds)\n".utf8)
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw RuntimeFailure(
+                "could not write the clock file \(temporary): \(String(cString: strerror(errno))); check that the "
+                    + "mesh home is writable and its disk has free space")
+        }
+        let written = write(descriptor, text, text.count)
+        let writeError = errno
+        close(descriptor)
+        guard written == text.count else {
+            unlink(temporary)
+            let reason = written < 0 ? String(cString: strerror(writeError)) : "only \(written) bytes were written"
+            throw RuntimeFailure(
+                "could not write the clock file \(temporary): \(reason); the clock was not moved, so free space on "
+                    + "the disk holding the mesh home and try again")
+        }
         guard rename(temporary, path) == 0 else {
             throw RuntimeFailure("could not move \(temporary) to \(path): \(String(cString: strerror(errno)))")
         }
