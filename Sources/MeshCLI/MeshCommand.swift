@@ -19,16 +19,17 @@ public enum MeshCommand {
           describe [process] [--json]  list methods with their parameters (default: the gateway)
           clock show|set <ms|ISO-8601>|advance <N>{s,m,h,d} [--backwards]
                                        read or move the shared test clock (mesh up --test-clock)
-          backup DIR                   copy every database and key into the new folder DIR, running or stopped
-          restore DIR                  replace the databases and keys of a stopped mesh with backup DIR's
+          backup DIR                   copy the databases, keys and outbox into the new folder DIR, running or stopped
+          restore DIR                  replace the databases, keys and outbox of a stopped mesh with backup DIR's
           demo [--keep]                run the whole company lifecycle in a fresh temporary mesh
           bench [--seconds N] [--connections 1,8,32]
                                        measure the protocol against a C ping-pong server (release build)
           crashtest [--seconds N] [--crashes N] [--seed N] [--home DIR]
                                        kill processes under write load; check no acknowledged write is lost or doubled
 
-        up, serve, call, status, describe, clock, backup and restore work on MESH_HOME (default ./.mesh); --home DIR,
-        before or after the command, overrides it. demo and bench make a temporary home of their own.
+        up, serve, call, status, describe, clock, backup and restore work on MESH_HOME (default ./.mesh);
+        --home DIR, before or after the command, overrides it. demo and bench make a temporary home of
+        their own.
 
         mesh up passes its environment to every process: MESH_OPERATOR_EMAIL (operator alerts),
         MESH_SMTP_URL (an SMTP relay on this machine) and the MESH_MAX_* and MESH_*_TIMEOUT_MS connection
