@@ -76,6 +76,8 @@ struct DemoScript {
         _ = try await step(
             "Reactivate the company (root key)", root, "companies.reactivate", ["company_id": .string(companyID)])
         _ = try await step("The owner's key works again", owner, "companies.get", ["company_id": .string(companyID)])
+        // The last notices go out a moment after the reactivation; a home kept with --keep should hold them.
+        try await waitForMail(root, companyID: companyID, kind: "reactivated")
     }
 
     private func step(
@@ -133,6 +135,20 @@ struct DemoScript {
             try await Task.sleep(for: .milliseconds(100))
         }
         throw DemoFailure("no welcome message with an invitation token appeared in \(home.outboxDirectory) within 15 s")
+    }
+
+    /// Waits until notification has recorded a message of `kind` for the company, so the outbox of a
+    /// kept home holds every notice the demo caused.
+    private func waitForMail(_ root: MeshClient, companyID: String, kind: String) async throws {
+        let deadline = ContinuousClock.now + .seconds(15)
+        while ContinuousClock.now < deadline {
+            let listed = try? await root.call("notifications.list", ["company_id": .string(companyID)])
+            if listed?["messages"]?.arrayValue?.contains(where: { $0["kind"] == .string(kind) }) == true {
+                return
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw DemoFailure("notification did not record the \(kind) notice of company \(companyID) within 15 s")
     }
 
     /// Waits until analytics has recorded the company and its active owner. Events arrive a moment after

@@ -40,7 +40,7 @@ enum StatusCommand {
                     anyAnswered = true
                     continue
                 }
-                if let bound = health["socket"]?.stringValue, bound != home.socketPath(name) {
+                if let bound = health["socket"]?.stringValue, !sameFile(bound, home.socketPath(name)) {
                     // The home was moved while the process ran. It replies here, but its peers and the
                     // gateway still use the old paths, so calls fail.
                     Terminal.print(
@@ -85,6 +85,20 @@ enum StatusCommand {
             Terminal.print(noAnswerAdvice(home, anyDenied: anyDenied))
         }
         return allServing ? 0 : 1
+    }
+
+    /// Returns whether two paths name the same file: equal, or leading to one file by links, as a home
+    /// reached through a symbolic link does. A path that no longer exists, as after a move, does not.
+    static func sameFile(_ first: String, _ second: String) -> Bool {
+        if first == second {
+            return true
+        }
+        var one = stat()
+        var other = stat()
+        guard stat(first, &one) == 0, stat(second, &other) == 0 else {
+            return false
+        }
+        return one.st_dev == other.st_dev && one.st_ino == other.st_ino
     }
 
     /// Returns the status line after the process name when `rpc.health` failed with `error`.

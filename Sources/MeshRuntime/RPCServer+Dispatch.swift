@@ -131,6 +131,9 @@ extension RPCServer {
         let params = request.params
         let method = request.method
         let configuration = configuration
+        // Checked once here, so a process at the usual level pays nothing for the line.
+        let logsEachCall = logger.level <= .debug
+        let started = ContinuousClock.now
         // The handler runs on the loop thread: its awaits on other processes and its reply need no
         // thread hops. Blocking work (SQLite) runs on the store's own threads.
         let task = Task(executorPreference: loop) {
@@ -140,6 +143,15 @@ extension RPCServer {
             } catch {
                 outcome = .failure(
                     RPCServer.wireError(error, method: method, configuration: configuration, logger: context.logger))
+            }
+            if logsEachCall {
+                let status: String
+                switch outcome {
+                case .success: status = "OK"
+                case .failure(let error): status = error.status.name
+                }
+                let microseconds = Int64((ContinuousClock.now - started) / .microseconds(1))
+                context.logger.debug("request.finished", ["status": status, "us": "\(microseconds)"])
             }
             finish(outcome)
         }

@@ -9,12 +9,16 @@ final class RuntimeFixture: Sendable {
     let home: MeshHome
     let host: ServiceHost
     let clientLoop: EventLoop
+    /// The service's log lines at `logLevel` and above.
+    let logs = LogSink.memory()
 
     /// - Parameter variables: the environment the service reads, none of the test process's by default.
-    init(limits: ServerLimits = ServerLimits(), variables: [String: String] = [:]) throws {
+    init(limits: ServerLimits = ServerLimits(), variables: [String: String] = [:], logLevel: Logger.Level = .error)
+        throws
+    {
         home = MeshHome(root: "/tmp/rt-" + String(UInt64.random(in: 0...UInt64.max), radix: 36))
         host = try ServiceHost(
-            EchoService.self, home: home, logger: Logger(label: "echo", level: .error, sink: .memory()), limits: limits,
+            EchoService.self, home: home, logger: Logger(label: "echo", level: logLevel, sink: logs), limits: limits,
             variables: variables)
         try host.start()
         clientLoop = try EventLoop(name: "test-client")

@@ -3,7 +3,7 @@
     mesh up                                        # in one terminal
     python3 protocol/clients/python/example.py     # in another, from the same folder
 
-MESH_HOME names the mesh home folder (default ./.mesh); the root key is read from <MESH_HOME>/root.key
+MESH_HOME names the mesh home folder (default ./.mesh, also when empty); the root key is read from <MESH_HOME>/root.key
 and the gateway is reached at <MESH_HOME>/run/gateway.sock.
 """
 
@@ -20,7 +20,7 @@ from tenantmesh import Client, MeshError, gateway_socket, read_root_key  # noqa:
 
 
 def main():
-    home = os.environ.get("MESH_HOME", ".mesh")
+    home = os.environ.get("MESH_HOME") or ".mesh"
 
     try:
         root_key = read_root_key(home)

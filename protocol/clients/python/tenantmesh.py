@@ -923,14 +923,14 @@ def merge_export_page(page, document):
 
 
 def gateway_socket(home=None):
-    """Returns the gateway's socket path in a mesh home folder (MESH_HOME, default ./.mesh)."""
-    home = home or os.environ.get("MESH_HOME", ".mesh")
+    """Returns the gateway's socket path in a mesh home folder (MESH_HOME, or ./.mesh when unset or empty)."""
+    home = home or os.environ.get("MESH_HOME") or ".mesh"
     return os.path.join(home, "run", "gateway.sock")
 
 
 def read_root_key(home=None):
     """Reads the root API key that a mesh stores in `<home>/root.key`."""
-    home = home or os.environ.get("MESH_HOME", ".mesh")
+    home = home or os.environ.get("MESH_HOME") or ".mesh"
     path = os.path.join(home, "root.key")
     try:
         with open(path, encoding="utf-8") as file:

@@ -24,7 +24,7 @@ sys.path.insert(0, HERE)
 import tenantmesh  # noqa: E402
 from tenantmesh import Client, FrameDecoder, MeshError, Request  # noqa: E402
 
-HOME = os.environ.get("MESH_HOME", ".mesh")
+HOME = os.environ.get("MESH_HOME") or ".mesh"
 SOCKET = os.environ.get("MESH_GATEWAY_SOCKET") or tenantmesh.gateway_socket(HOME)
 VECTORS = os.path.join(HERE, "..", "..", "vectors")
 
