@@ -38,10 +38,11 @@ extension CompanyReport {
         let dayBytes = try Self.encodedSize(issuesPerDay) + Self.encodedSize(issuesPerWeek)
         let perDay = max(1, dayBytes / max(days, 1))
         let fitting = max(1, days - (fittedSize - budget + perDay - 1) / perDay - 7)
+        let withTeam = (teams?.isEmpty ?? true) ? "" : ", with one team"
         throw RPCError(
             .resourceExhausted,
             "the report of \(days) days is about \(fittedSize) bytes, more than the \(budget) that a reply may take "
-                + "under this mesh's frame limit; ask for fewer days (about \(fitting) fit, with one team) or raise "
+                + "under this mesh's frame limit; ask for fewer days (about \(fitting) fit\(withTeam)) or raise "
                 + "MESH_MAX_FRAME_BYTES for the mesh and its clients",
             details: [
                 "field": "days", "days": .int(Int64(days)), "days_fitting": .int(Int64(fitting)),

@@ -38,8 +38,10 @@ enum UpCommand {
         defer { ownerWatch?.cancel() }
 
         let pidPath = home.runDirectory + "/supervisor.pid"
-        try "\(getpid())\n".write(toFile: pidPath, atomically: true, encoding: .utf8)
-        chmod(pidPath, 0o644)
+        if let problem = Supervisor.writePIDFile(pidPath, pid: getpid()) {
+            unlink(home.testClockMarkerPath)
+            throw RuntimeFailure("cannot write \(pidPath): \(problem)")
+        }
         do {
             try await supervisor.startAll()
         } catch {

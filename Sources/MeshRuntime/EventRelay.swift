@@ -46,8 +46,9 @@ public final class EventRelay: Sendable {
     }
 
     /// Holds deliveries for `lease` and waits until none is under way, at most until `deadline`. Returns
-    /// false, holding nothing, when a delivery was still under way at the deadline.
-    public func pauseDeliveries(for lease: Duration, deadline: ContinuousClock.Instant) async -> Bool {
+    /// the pause's id, the same for each renewal before the lease runs out, or nil, holding nothing, when
+    /// a delivery was still under way at the deadline.
+    public func pauseDeliveries(for lease: Duration, deadline: ContinuousClock.Instant) async -> String? {
         await pause.pause(for: lease, deadline: deadline)
     }
 

@@ -19,6 +19,14 @@ public struct RelayPauseParams: Codable, Sendable {
 /// The reply of `relay.pause` and `relay.resume`.
 public struct RelayPauseResult: Codable, Sendable {
     public var paused: Bool
+    /// The pause's id: the same for every `relay.pause` that renews it before its lease runs out, and
+    /// new once deliveries went on in between (the lease ran out, or the process restarted).
+    public var pauseID: String?
+
+    enum CodingKeys: String, CodingKey {
+        case paused
+        case pauseID = "pause_id"
+    }
 }
 
 /// `relay.pause` and `relay.resume`, on each process that publishes events. `mesh backup` holds every
@@ -38,7 +46,7 @@ enum RelayMethods {
         methods.register(
             "relay.pause",
             summary:
-                "Holds event deliveries for lease_ms, after the ones under way finish, so mesh backup copies a consistent mesh.",
+                "Holds event deliveries for lease_ms, after the ones under way finish, so mesh backup copies a consistent mesh; a call before the lease ends renews it.",
             scope: scope
         ) { (params: RelayPauseParams, context) -> RelayPauseResult in
             try requireOperator(context)
@@ -49,7 +57,8 @@ enum RelayMethods {
             }
 
             let settleBy = min(context.deadline ?? .now + settleTimeout, .now + settleTimeout)
-            guard await relay.pauseDeliveries(for: .milliseconds(params.leaseMs), deadline: settleBy) else {
+            guard let pauseID = await relay.pauseDeliveries(for: .milliseconds(params.leaseMs), deadline: settleBy)
+            else {
                 throw RPCError(
                     .unavailable,
                     "a delivery of \(process)'s events was still waiting for its subscriber's reply, so nothing "
@@ -58,7 +67,7 @@ enum RelayMethods {
                     retryable: true
                 )
             }
-            return RelayPauseResult(paused: true)
+            return RelayPauseResult(paused: true, pauseID: pauseID)
         }
 
         methods.register(
@@ -68,7 +77,7 @@ enum RelayMethods {
         ) { (_: NoParams, context) -> RelayPauseResult in
             try requireOperator(context)
             relay.resumeDeliveries()
-            return RelayPauseResult(paused: false)
+            return RelayPauseResult(paused: false, pauseID: nil)
         }
     }
 }

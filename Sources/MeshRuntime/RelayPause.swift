@@ -10,9 +10,13 @@ final class RelayPause: Sendable {
     private struct State {
         var pausedUntil: ContinuousClock.Instant?
         var deliveriesUnderWay = 0
+        /// Counts the pauses that began while deliveries ran, so a renewal can tell that its pause held.
+        var pausesBegun = 0
     }
 
     private let state = Mutex(State())
+    /// Tells this process's pauses from those of an earlier run of it, whose counter started over.
+    private let run = UInt64.random(in: 0...UInt64.max)
 
     /// Enters a delivery and returns true, or returns false while paused.
     func enter() -> Bool {
@@ -32,17 +36,27 @@ final class RelayPause: Sendable {
     }
 
     /// Pauses deliveries for `lease`, then waits until none is under way, at most until `deadline`.
-    /// Returns false, with the pause lifted, when deliveries were still under way at the deadline.
-    func pause(for lease: Duration, deadline: ContinuousClock.Instant) async -> Bool {
-        state.withLock { $0.pausedUntil = .now + lease }
+    ///
+    /// Returns the pause's id, which stays the same while the pause is renewed before its lease runs
+    /// out, so a caller that renews can tell that deliveries stayed held throughout. Returns nil, with
+    /// the pause lifted, when deliveries were still under way at the deadline.
+    func pause(for lease: Duration, deadline: ContinuousClock.Instant) async -> String? {
+        let serial = state.withLock { state in
+            let held = state.pausedUntil.map { ContinuousClock.now < $0 } ?? false
+            if !held {
+                state.pausesBegun += 1
+            }
+            state.pausedUntil = .now + lease
+            return state.pausesBegun
+        }
         while state.withLock({ $0.deliveriesUnderWay }) > 0 {
             guard ContinuousClock.now < deadline else {
                 resume()
-                return false
+                return nil
             }
             try? await Task.sleep(for: .milliseconds(5))
         }
-        return true
+        return "\(String(run, radix: 36))-\(serial)"
     }
 
     func resume() {

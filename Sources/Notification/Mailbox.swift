@@ -48,6 +48,10 @@ public struct Mailbox: Sendable, Hashable {
         else {
             return "is not of the form name@domain"
         }
+        // SMTP relays refuse these, so the message would go dead instead of the mistake showing here.
+        guard !address.contains(".."), !parts[0].hasPrefix("."), !parts[0].hasSuffix(".") else {
+            return "has two dots in a row, or a dot at the start or end of the name"
+        }
         return nil
     }
 }

@@ -1,3 +1,4 @@
+import Glibc
 import MeshProtocol
 import MeshRuntime
 import MeshStore
@@ -75,7 +76,9 @@ public struct MessageSender: Sendable {
             do {
                 message = try outbox.read(messageID: attempt.messageID)
             } catch {
-                return .failed("\(error)")
+                // A file that is gone stays gone, so trying again on the schedule cannot help.
+                let missing = access(outbox.filePath(attempt.messageID), F_OK) != 0 && errno == ENOENT
+                return missing ? .rejected("\(error)") : .failed("\(error)")
             }
             return await client.send(message, from: Mailbox.sender.address, to: attempt.recipient)
         }

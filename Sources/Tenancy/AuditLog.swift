@@ -29,8 +29,8 @@ public enum AuditLog {
         // the change itself is small, so the entry then keeps only the members that changed.
         var size = (beforeText?.utf8.count ?? 0) + (afterText?.utf8.count ?? 0)
         if size > connection.maximumEventPayloadBytes, let old = before?.objectValue, let new = after?.objectValue {
-            beforeText = JSONWriter.string(.object(changedMembers(of: old, against: new)))
-            afterText = JSONWriter.string(.object(changedMembers(of: new, against: old)))
+            beforeText = JSONWriter.string(.object(changedMembers(of: old, against: new, target: targetID)))
+            afterText = JSONWriter.string(.object(changedMembers(of: new, against: old, target: targetID)))
             size = (beforeText?.utf8.count ?? 0) + (afterText?.utf8.count ?? 0)
         }
         try connection.requireFrameRoom(for: size, what: "an audit entry", of: ("action", action))
@@ -55,11 +55,11 @@ public enum AuditLog {
         )
     }
 
-    /// Returns the members of `state` whose value differs from `other`'s, and the `id`, which names
-    /// the target in either case.
-    private static func changedMembers(of state: [String: JSONValue], against other: [String: JSONValue]) -> [String:
-        JSONValue]
-    {
-        state.filter { name, value in name == "id" || other[name] != value }
+    /// Returns the members of `state` whose value differs from `other`'s, and the member that holds the
+    /// target's id (`issue_id`, `team_id`), which names the target in either state.
+    private static func changedMembers(
+        of state: [String: JSONValue], against other: [String: JSONValue], target targetID: String
+    ) -> [String: JSONValue] {
+        state.filter { name, value in other[name] != value || value == .string(targetID) }
     }
 }

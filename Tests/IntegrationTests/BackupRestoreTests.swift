@@ -69,4 +69,42 @@ struct BackupRestoreTests {
             }
         }
     }
+
+    /// A backup that cannot be consistent writes nothing, and a restore from a damaged backup or onto
+    /// the backup itself changes nothing.
+    @Test func failedBackupsAndRestoresChangeNothing() async throws {
+        let cluster = try await MeshCluster()
+        let mesh = try MeshFixture(cluster: cluster)
+        _ = try await mesh.provision("Kept", email: "owner@kept.example")
+        let binary = try MeshCluster.meshBinary()
+        let backup = MeshCluster.newRoot()
+        defer { try? FileManager.default.removeItem(atPath: backup) }
+
+        let analytics = try #require(cluster.pid(of: "analytics"))
+        kill(analytics, SIGSTOP)
+        let silent = try await runToEnd([binary, "backup", backup, "--home", cluster.home.root])
+        kill(analytics, SIGCONT)
+        #expect(silent.status == 1)
+        #expect(silent.output.contains("analytics of \(cluster.home.root) did not reply"), "\(silent.output)")
+        #expect(!FileManager.default.fileExists(atPath: backup))
+
+        let made = try await runToEnd([binary, "backup", backup, "--home", cluster.home.root])
+        #expect(made.status == 0, "\(made.output)")
+        cluster.stop()
+
+        let onto = try await runToEnd([binary, "restore", backup, "--home", backup])
+        #expect(onto.status == 1)
+        #expect(onto.output.contains("is both the backup and the mesh home"))
+        #expect(FileManager.default.fileExists(atPath: backup + "/data/tenancy.sqlite"))
+
+        let damagedCopy = try FileHandle(forWritingTo: URL(fileURLWithPath: backup + "/data/billing.sqlite"))
+        try damagedCopy.truncate(atOffset: 4_096)
+        try damagedCopy.close()
+        let before = try FileManager.default.contentsOfDirectory(atPath: cluster.home.root).sorted()
+        let damaged = try await runToEnd([binary, "restore", backup, "--home", cluster.home.root])
+        #expect(damaged.status == 1)
+        #expect(damaged.output.contains("nothing in \(cluster.home.root) was changed"), "\(damaged.output)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: cluster.home.root).sorted() == before)
+        #expect(FileManager.default.fileExists(atPath: cluster.home.databasePath("billing")))
+    }
 }

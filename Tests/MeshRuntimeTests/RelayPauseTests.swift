@@ -13,7 +13,7 @@ import Testing
         #expect(!pause.enter())
         pause.leave()
 
-        #expect(await pausing.value)
+        #expect(await pausing.value != nil)
         #expect(!pause.enter())
         pause.resume()
         #expect(pause.enter())
@@ -25,7 +25,7 @@ import Testing
 
         let paused = await pause.pause(for: .seconds(60), deadline: .now + .milliseconds(30))
 
-        #expect(!paused)
+        #expect(paused == nil)
         // Given up, it holds nothing, so the relay goes on.
         pause.leave()
         #expect(pause.enter())
@@ -34,10 +34,25 @@ import Testing
     @Test func leaseEndsThePause() async throws {
         let pause = RelayPause()
 
-        #expect(await pause.pause(for: .milliseconds(30), deadline: .now + .seconds(1)))
+        #expect(await pause.pause(for: .milliseconds(30), deadline: .now + .seconds(1)) != nil)
         #expect(!pause.enter())
         try await Task.sleep(for: .milliseconds(60))
 
         #expect(pause.enter())
+    }
+
+    /// A renewal in time keeps the pause's id; one after the lease ran out gets a new id, since
+    /// deliveries may have gone on in between.
+    @Test func renewalKeepsTheIdUntilTheLeaseRunsOut() async throws {
+        let pause = RelayPause()
+
+        let first = await pause.pause(for: .milliseconds(200), deadline: .now + .seconds(1))
+        let renewed = await pause.pause(for: .milliseconds(30), deadline: .now + .seconds(1))
+        try await Task.sleep(for: .milliseconds(60))
+        let lapsed = await pause.pause(for: .seconds(1), deadline: .now + .seconds(1))
+
+        #expect(first != nil)
+        #expect(renewed == first)
+        #expect(lapsed != nil && lapsed != first)
     }
 }

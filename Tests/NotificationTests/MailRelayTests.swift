@@ -1,3 +1,4 @@
+import Foundation
 import MeshProtocol
 import MeshRuntime
 import MeshTesting
@@ -132,6 +133,25 @@ import Testing
         let dead = try await onlyMessage(harness)
         #expect(dead["status"] == "dead")
         #expect(dead["last_error"]?.stringValue?.contains("the message has waited a day for it") == true)
+    }
+
+    @Test func missingFileMakesTheEmailDeadAtOnce() async throws {
+        let sink = try SMTPSink()
+        defer { sink.stop() }
+        let (harness, sender, _) = try welcomeWaiting(on: sink)
+        let waiting = try await onlyMessage(harness)
+        let messageID = try #require(waiting["message_id"]?.stringValue)
+        try FileManager.default.removeItem(atPath: harness.home.outboxDirectory + "/" + messageID + ".eml")
+
+        _ = try await sender.sendDue()
+
+        let dead = try await onlyMessage(harness)
+        #expect(dead["status"] == "dead")
+        #expect(dead["attempts"] == 1)
+        #expect(
+            dead["last_error"]?.stringValue?.contains("must stay in the outbox folder until the message is sent")
+                == true)
+        #expect(sink.messages.isEmpty)
     }
 
     @Test func rejectedDataIsRetriedWithBackoff() async throws {

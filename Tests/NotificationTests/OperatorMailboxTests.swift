@@ -23,6 +23,14 @@ import Testing
         #expect(error?.message.contains("or unset it to mail operator@localhost") == true)
     }
 
+    @Test func doubleDotIsRefused() {
+        let error = #expect(throws: RPCError.self) {
+            try OperatorMailbox.from(["MESH_OPERATOR_EMAIL": "ops..team@example.com"])
+        }
+
+        #expect(error?.message.contains("which has two dots in a row") == true)
+    }
+
     @Test func longOrControlValueIsClippedAndEscaped() {
         let error = #expect(throws: RPCError.self) {
             try OperatorMailbox.from(["MESH_OPERATOR_EMAIL": "a\nb" + String(repeating: "x", count: 1_000)])

@@ -52,8 +52,8 @@ import Testing
             try? FileManager.default.removeItem(atPath: folder)
         }
         let description = JSONValue.string(String(repeating: "d", count: 50_000))
-        let before: JSONValue = ["id": "iss_1", "title": "Old", "description": description]
-        let after: JSONValue = ["id": "iss_1", "title": "New", "description": description]
+        let before: JSONValue = ["issue_id": "iss_1", "title": "Old", "description": description]
+        let after: JSONValue = ["issue_id": "iss_1", "title": "New", "description": description]
 
         try await store.write { connection in
             try AuditLog.record(
@@ -62,8 +62,8 @@ import Testing
         }
         let row = try await store.read { try $0.queryOne("SELECT before, after FROM audit") }
 
-        #expect(row?.string("before") == #"{"id":"iss_1","title":"Old"}"#)
-        #expect(row?.string("after") == #"{"id":"iss_1","title":"New"}"#)
+        #expect(row?.string("before") == #"{"issue_id":"iss_1","title":"Old"}"#)
+        #expect(row?.string("after") == #"{"issue_id":"iss_1","title":"New"}"#)
     }
 
     @Test func pagesShrinkWithTheFrame() async throws {
