@@ -39,7 +39,7 @@ public struct MethodDescriptor: Sendable {
     }
 
     public var paramsSchema: JSONValue {
-        schemas.params.schema
+        schemas.paramsSchema
     }
 
     public var resultSchema: JSONValue {
