@@ -16,7 +16,7 @@ struct BackupLayout {
     static let clockFile = "clock"
 
     /// Reads the command line of `mesh backup` and `mesh restore`: the mesh home and the backup folder,
-    /// made absolute. `missing` says what the folder argument is, for the error when it is left out.
+    /// made absolute. `missing` describes the folder argument, for the error when it is left out.
     static func arguments(_ raw: [String], command: String, missing: String) throws -> (MeshHome, MeshHome) {
         let arguments = try CommandLineArguments(raw, valued: ["home"])
         try arguments.allowPositional(atMost: 1, command: command)
