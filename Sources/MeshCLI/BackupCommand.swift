@@ -75,7 +75,7 @@ enum BackupCommand {
                 guard !Task.isCancelled else {
                     return
                 }
-                _ = try? await pauseRelays(home, loop: loop)
+                _ = await renewHolds(home, loop: loop)
             }
         }
         let copied = await BlockingThread.run {
@@ -91,20 +91,27 @@ enum BackupCommand {
 
         // One more renewal shows whether each hold lasted the whole copy: a pause that lapsed, or a
         // process that restarted meanwhile, comes back with another id.
-        let lapsed: [String]
+        var problems: [String] = []
         if running {
-            let final = (try? await pauseRelays(home, loop: loop)) ?? [:]
-            lapsed = publishers.filter { final[$0] == nil || final[$0] != holds[$0] }
+            let final = await renewHolds(home, loop: loop)
+            for process in publishers {
+                switch final[process] {
+                case .some(.some(let id)) where id == holds[process]:
+                    continue
+                case .some(.some):
+                    problems.append(
+                        "the events of \(process) went on during the copy (it restarted, or its hold ran out)")
+                default:
+                    problems.append("\(process) did not reply, so whether its events were held throughout is unknown")
+                }
+            }
             await resumeRelays(home, loop: loop)
-        } else {
-            lapsed = []
         }
         let result = try copied.get()
-        guard lapsed.isEmpty else {
+        guard problems.isEmpty else {
             throw RuntimeFailure(
-                "the events of \(lapsed.joined(separator: " and ")) went on during the copy (the process restarted, "
-                    + "or the hold was not renewed in time), so the copies could disagree; nothing was kept, so run "
-                    + "mesh backup again")
+                problems.joined(separator: "; ") + "; the copies could disagree, so nothing was kept: run mesh backup "
+                    + "again when mesh status shows every process SERVING")
         }
         return result
     }
@@ -171,6 +178,18 @@ enum BackupCommand {
         return ids
     }
 
+    /// Renews the hold of every publisher and returns each one's pause id, or nil for one that did not
+    /// reply. Unlike `pauseRelays`, it lets nothing go.
+    private static func renewHolds(_ home: MeshHome, loop: EventLoop) async -> [String: String?] {
+        var ids: [String: String?] = [:]
+        for process in publishers {
+            let reply = try? await operatorCall(
+                "relay.pause", params: ["lease_ms": .int(leaseMs)], process: process, home: home, loop: loop)
+            ids[process] = reply?["pause_id"]?.stringValue
+        }
+        return ids
+    }
+
     /// Lets the held events go. A relay that cannot be reached resumes by itself when its lease ends.
     private static func resumeRelays(_ home: MeshHome, loop: EventLoop) async {
         for process in publishers {
@@ -178,8 +197,8 @@ enum BackupCommand {
                 _ = try await operatorCall("relay.resume", params: [:], process: process, home: home, loop: loop)
             } catch {
                 Terminal.error(
-                    "mesh backup: could not resume the events of \(process) (\(error.message)); they go out again "
-                        + "within \(leaseMs / 1000) s by themselves")
+                    "mesh backup: \(process) did not reply when asked to let its events go (\(error.status.name)); "
+                        + "they go out again within \(leaseMs / 1000) s by themselves")
             }
         }
     }

@@ -29,7 +29,9 @@ struct BackupLayout {
 
     /// Copies every database of `source` into `target` with SQLite's backup API, checking each copy,
     /// and returns each one's size.
-    static func copyDatabases(from source: MeshHome, to target: MeshHome) throws -> [(String, Int64)] {
+    static func copyDatabases(from source: MeshHome, to target: MeshHome, sourceIsLive: Bool = true) throws -> [(
+        String, Int64
+    )] {
         var sizes: [(String, Int64)] = []
         for process in MeshHome.processNames {
             let from = source.databasePath(process)
@@ -40,7 +42,7 @@ struct BackupLayout {
             }
             let size: Int64
             do {
-                size = try DatabaseBackup.copy(from: from, to: target.databasePath(process))
+                size = try DatabaseBackup.copy(from: from, to: target.databasePath(process), sourceIsLive: sourceIsLive)
             } catch {
                 throw RuntimeFailure(error.message)
             }

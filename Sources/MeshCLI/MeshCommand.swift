@@ -19,7 +19,7 @@ public enum MeshCommand {
           describe [process] [--json]  list methods with their parameters (default: the gateway)
           clock show|set <ms|ISO-8601>|advance <N>{s,m,h,d} [--backwards]
                                        read or move the shared test clock (mesh up --test-clock)
-          backup DIR                   copy the databases, keys and outbox into the new folder DIR, running or stopped
+          backup DIR                   copy the databases, keys and outbox into a new or empty folder DIR, running or stopped
           restore DIR                  replace the databases, keys and outbox of a stopped mesh with backup DIR's
           demo [--keep]                run the whole company lifecycle in a fresh temporary mesh
           bench [--seconds N] [--connections 1,8,32]

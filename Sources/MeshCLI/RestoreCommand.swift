@@ -19,8 +19,13 @@ enum RestoreCommand {
         }
         try checkBackup(backup)
 
-        let answering = try await BackupLayout.answering(home)
-        if MeshLock.isHeld(runDirectory: home.runDirectory) || !answering.isEmpty {
+        // A running home's files, copied one after another, disagree: that is not a backup.
+        if try await isRunning(backup) {
+            throw RuntimeFailure(
+                "\(backup.root) is the home of a running mesh, not a backup; make one with mesh backup \(backup.root == home.root ? "" : "DIR --home \(backup.root)") and restore that"
+            )
+        }
+        if try await isRunning(home) {
             throw RuntimeFailure(
                 "a mesh is running on \(home.root); stop it (Ctrl-C on mesh up, or stop mesh serve) and run mesh "
                     + "restore again, since a running process would keep writing to the files being replaced")
@@ -29,8 +34,7 @@ enum RestoreCommand {
         try home.prepare()
         let stamp = timeStamp()
         let staging = try stage(backup, in: home, stamp: stamp)
-        let aside = try moveAside(home, stamp: stamp)
-        try moveIntoPlace(staging, home: home)
+        let aside = try swap(staging, into: home, stamp: stamp)
 
         let clock =
             access(backup.root + "/" + BackupLayout.clockFile, F_OK) == 0
@@ -40,6 +44,29 @@ enum RestoreCommand {
                 + "\(home.root); " + (aside.map { "the files they replaced are in \($0); " } ?? "")
                 + "start the mesh with mesh up\(clock)")
         return 0
+    }
+
+    /// Returns whether a process of `home` runs: one answers on its socket, `mesh up` holds the home, or
+    /// a pid file names a live process (one stopped with SIGSTOP answers nothing).
+    private static func isRunning(_ home: MeshHome) async throws -> Bool {
+        if MeshLock.isHeld(runDirectory: home.runDirectory) {
+            return true
+        }
+        // A pid file left by a crash may name a pid that another program has since, so the process's
+        // command line must name this home too.
+        let serving = MeshHome.processNames.contains { name in
+            guard let pid = home.recordedPID(name),
+                let command = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline")
+            else {
+                return false
+            }
+            let words = command.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+            return words.contains("serve") && words.contains(home.root)
+        }
+        if serving {
+            return true
+        }
+        return !(try await BackupLayout.answering(home)).isEmpty
     }
 
     /// Throws unless `backup` contains every file that `mesh backup` writes.
@@ -61,7 +88,7 @@ enum RestoreCommand {
             throw RuntimeFailure("cannot create \(staging.root) (\(String(cString: strerror(errno)))) for the copies")
         }
         do {
-            _ = try BackupLayout.copyDatabases(from: backup, to: staging)
+            _ = try BackupLayout.copyDatabases(from: backup, to: staging, sourceIsLive: false)
             _ = try BackupLayout.copyOutbox(from: backup, to: staging)
             try BackupLayout.copyKeys(from: backup, to: staging)
             return staging
@@ -79,39 +106,55 @@ enum RestoreCommand {
         } + BackupLayout.keyFiles + [BackupLayout.clockFile, "outbox"]
     }
 
-    /// Moves the files a restore replaces into a new `replaced-<stamp>` folder of the home, and returns
-    /// that folder, or nil when there was nothing to keep. An empty outbox folder is only removed.
-    private static func moveAside(_ home: MeshHome, stamp: String) throws -> String? {
+    /// Moves the files a restore replaces into a new `replaced-<stamp>` folder of the home, then the
+    /// checked copies from `staging` into their place, and returns that folder, or nil when the home
+    /// had nothing to keep. An empty outbox folder is only removed.
+    ///
+    /// Every move is a rename within the home. When one fails, the moves made so far are undone in
+    /// reverse, so the home is as it was and `mesh up` never starts on half of it.
+    private static func swap(_ staging: MeshHome, into home: MeshHome, stamp: String) throws -> String? {
         if (try? FileManager.default.contentsOfDirectory(atPath: home.outboxDirectory))?.isEmpty == true {
             rmdir(home.outboxDirectory)
         }
         let present = replacedNames.filter { access(home.root + "/" + $0, F_OK) == 0 }
-        guard !present.isEmpty else {
-            return nil
-        }
-
         let folder = home.root + "/replaced-" + stamp
-        guard mkdir(folder, 0o700) == 0, mkdir(folder + "/data", 0o700) == 0 else {
-            throw RuntimeFailure(
-                "cannot create \(folder) (\(String(cString: strerror(errno)))) to keep the files replaced")
+        if !present.isEmpty {
+            guard mkdir(folder, 0o700) == 0, mkdir(folder + "/data", 0o700) == 0 else {
+                let reason = String(cString: strerror(errno))
+                try? FileManager.default.removeItem(atPath: staging.root)
+                throw RuntimeFailure(
+                    "cannot create \(folder) (\(reason)) to keep the files replaced; nothing was changed")
+            }
         }
-        for name in present where rename(home.root + "/" + name, folder + "/" + name) != 0 {
-            throw RuntimeFailure(
-                "cannot move \(home.root)/\(name) to \(folder) (\(String(cString: strerror(errno)))); nothing was "
-                    + "restored, and the files moved so far are in \(folder)")
-        }
-        return folder
-    }
 
-    /// Moves the checked copies from the staging folder into the home, then removes the staging folder.
-    private static func moveIntoPlace(_ staging: MeshHome, home: MeshHome) throws {
         let staged = replacedNames.filter { access(staging.root + "/" + $0, F_OK) == 0 }
-        for name in staged where rename(staging.root + "/" + name, home.root + "/" + name) != 0 {
-            throw RuntimeFailure(
-                "cannot move \(staging.root)/\(name) into \(home.root) (\(String(cString: strerror(errno)))); move "
-                    + "the rest of \(staging.root) into the home by hand before starting the mesh")
+        let moves =
+            present.map { (home.root + "/" + $0, folder + "/" + $0) }
+            + staged.map { (staging.root + "/" + $0, home.root + "/" + $0) }
+        var done: [(String, String)] = []
+        for (from, to) in moves {
+            guard rename(from, to) == 0 else {
+                let code = errno
+                let reason = String(cString: strerror(code))
+                for (movedFrom, movedTo) in done.reversed() {
+                    rename(movedTo, movedFrom)
+                }
+                try? FileManager.default.removeItem(atPath: staging.root)
+                if !present.isEmpty {
+                    try? FileManager.default.removeItem(atPath: folder)
+                }
+                let crossDevice =
+                    code == EXDEV
+                    ? " (data/ must be on the same file system as the home, since a restore moves files by renaming)"
+                    : ""
+                throw RuntimeFailure(
+                    "cannot move \(from) to \(to) (\(reason))\(crossDevice); the moves made so far were undone, so "
+                        + "nothing in \(home.root) was changed")
+            }
+            done.append((from, to))
         }
         try? FileManager.default.removeItem(atPath: staging.root)
+        return present.isEmpty ? nil : folder
     }
 
     /// Returns the current UTC time for folder names, such as `2026-12-06T01-30-00.000Z`.

@@ -67,6 +67,7 @@ enum RelayMethods {
                     retryable: true
                 )
             }
+            context.logger.info("relay.paused", ["pause_id": pauseID, "lease_ms": "\(params.leaseMs)"])
             return RelayPauseResult(paused: true, pauseID: pauseID)
         }
 
@@ -77,6 +78,7 @@ enum RelayMethods {
         ) { (_: NoParams, context) -> RelayPauseResult in
             try requireOperator(context)
             relay.resumeDeliveries()
+            context.logger.info("relay.resumed")
             return RelayPauseResult(paused: false, pauseID: nil)
         }
     }

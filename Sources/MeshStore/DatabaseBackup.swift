@@ -13,9 +13,18 @@ public enum DatabaseBackup {
     ///
     /// - Throws: StoreError naming the file when either cannot be opened, the copy fails, or the check
     ///   finds the copy damaged.
-    public static func copy(from source: String, to destination: String) throws(StoreError) -> Int64 {
+    ///
+    /// - Parameter sourceIsLive: false for a copy no process writes, such as a backup being restored.
+    ///   It is then opened as immutable and read-only, so a backup on read-only media can be read and
+    ///   nothing is written beside it.
+    public static func copy(from source: String, to destination: String, sourceIsLive: Bool = true) throws(StoreError)
+        -> Int64
+    {
         // Without SQLITE_OPEN_CREATE a missing source is an error instead of a new, empty database.
-        let input = try open(source, flags: SQLITE_OPEN_READWRITE, purpose: "read")
+        let input =
+            sourceIsLive
+            ? try open(source, flags: SQLITE_OPEN_READWRITE, purpose: "read")
+            : try open(immutableURI(source), flags: SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, purpose: "read")
         defer { sqlite3_close_v2(input) }
         sqlite3_busy_timeout(input, 5_000)
 
@@ -43,6 +52,9 @@ public enum DatabaseBackup {
             throw failure(output, "copying '\(source)' to '\(destination)' failed")
         }
 
+        // A rollback journal instead of WAL keeps the copy a single file that opens read-only anywhere,
+        // and the process that uses it as its database switches it back to WAL.
+        try execute("PRAGMA journal_mode = DELETE", on: output, path: destination)
         try check(output, path: destination)
         var status = stat()
         return stat(destination, &status) == 0 ? Int64(status.st_size) : 0
@@ -58,6 +70,26 @@ public enum DatabaseBackup {
                 resultCode: code, message: "cannot \(purpose) the database at '\(path)': \(message)")
         }
         return handle
+    }
+
+    /// Returns the URI that opens `path` as immutable: no locks, no -wal or -shm files.
+    private static func immutableURI(_ path: String) -> String {
+        var encoded = ""
+        for character in path.unicodeScalars {
+            switch character {
+            case "%": encoded += "%25"
+            case "?": encoded += "%3F"
+            case "#": encoded += "%23"
+            default: encoded.unicodeScalars.append(character)
+            }
+        }
+        return "file:" + encoded + "?immutable=1"
+    }
+
+    private static func execute(_ sql: String, on handle: OpaquePointer, path: String) throws(StoreError) {
+        guard sqlite3_exec(handle, sql, nil, nil, nil) == SQLITE_OK else {
+            throw failure(handle, "\(sql) failed on the copy at '\(path)'")
+        }
     }
 
     /// Runs `PRAGMA quick_check` on the copy and throws unless it reports `ok`.

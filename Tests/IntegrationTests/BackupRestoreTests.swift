@@ -38,6 +38,9 @@ struct BackupRestoreTests {
         let bare = try await runToEnd([binary, "backup", "--home", cluster.home.root])
         #expect(bare.status == 64)
         #expect(bare.output.contains("mesh backup needs the folder to write the backup to"))
+        let live = try await runToEnd([binary, "restore", cluster.home.root, "--home", MeshCluster.newRoot()])
+        #expect(live.status == 1)
+        #expect(live.output.contains("is the home of a running mesh, not a backup"), "\(live.output)")
         let again = try await runToEnd([binary, "backup", backup, "--home", cluster.home.root])
         #expect(again.status == 1)
         #expect(again.output.contains("already holds files"))
@@ -96,6 +99,28 @@ struct BackupRestoreTests {
         #expect(onto.status == 1)
         #expect(onto.output.contains("is both the backup and the mesh home"))
         #expect(FileManager.default.fileExists(atPath: backup + "/data/tenancy.sqlite"))
+
+        // A backup on read-only media restores; a move that fails in the home undoes the others.
+        if ImmutableAttribute.set(backup + "/data") {
+            let copyRoot = MeshCluster.newRoot()
+            defer { try? FileManager.default.removeItem(atPath: copyRoot) }
+            let readOnly = try await runToEnd([binary, "restore", backup, "--home", copyRoot])
+            ImmutableAttribute.clear(backup + "/data")
+            #expect(readOnly.status == 0, "\(readOnly.output)")
+
+            let stuck = cluster.home.databasePath("gateway")
+            #expect(ImmutableAttribute.set(stuck))
+            let listed = try FileManager.default.contentsOfDirectory(atPath: cluster.home.dataDirectory).sorted()
+            let blocked = try await runToEnd([binary, "restore", backup, "--home", cluster.home.root])
+            ImmutableAttribute.clear(stuck)
+            #expect(blocked.status == 1)
+            #expect(blocked.output.contains("the moves made so far were undone"), "\(blocked.output)")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: cluster.home.dataDirectory).sorted() == listed)
+            #expect(
+                try FileManager.default.contentsOfDirectory(atPath: cluster.home.root).allSatisfy {
+                    !$0.hasPrefix("replaced-") && !$0.hasPrefix("restoring-")
+                })
+        }
 
         let damagedCopy = try FileHandle(forWritingTo: URL(fileURLWithPath: backup + "/data/billing.sqlite"))
         try damagedCopy.truncate(atOffset: 4_096)
