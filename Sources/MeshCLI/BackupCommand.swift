@@ -68,7 +68,7 @@ enum BackupCommand {
         loop.start()
         defer { loop.stop() }
 
-        let holds = running ? try await pauseRelays(home, loop: loop) : [:]
+        let pauseIDs = running ? try await pauseRelays(home, loop: loop) : [:]
         let renewing = Task {
             while !Task.isCancelled {
                 try? await Task.sleep(for: renewal)
@@ -96,7 +96,7 @@ enum BackupCommand {
             let final = await renewHolds(home, loop: loop)
             for process in publishers {
                 switch final[process] {
-                case .some(.some(let id)) where id == holds[process]:
+                case .some(.some(let id)) where id == pauseIDs[process]:
                     continue
                 case .some(.some):
                     problems.append(
@@ -128,7 +128,7 @@ enum BackupCommand {
             }
             guard (try? manager.contentsOfDirectory(atPath: backup.root))?.isEmpty == true else {
                 throw RuntimeFailure(
-                    "\(backup.root) already holds files; pass a new or empty folder, so no older backup is mixed in")
+                    "\(backup.root) already contains files; pass a new or empty folder, so no older backup is mixed in")
             }
         } else if mkdir(backup.root, 0o700) != 0 {
             throw RuntimeFailure(

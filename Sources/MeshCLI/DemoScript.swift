@@ -138,7 +138,7 @@ struct DemoScript {
     }
 
     /// Waits until notification has recorded a message of `kind` for the company, so the outbox of a
-    /// kept home holds every notice the demo caused.
+    /// kept home contains every notice the demo caused.
     private func waitForMail(_ root: MeshClient, companyID: String, kind: String) async throws {
         let deadline = ContinuousClock.now + .seconds(15)
         while ContinuousClock.now < deadline {

@@ -46,8 +46,8 @@ enum RestoreCommand {
         return 0
     }
 
-    /// Returns whether a process of `home` runs: one answers on its socket, `mesh up` holds the home, or
-    /// a pid file names a live process (one stopped with SIGSTOP answers nothing).
+    /// Returns whether a process of `home` runs: one replies on its socket, `mesh up` locks the home, or
+    /// a pid file names a live process (one stopped with SIGSTOP replies to nothing).
     private static func isRunning(_ home: MeshHome) async throws -> Bool {
         if MeshLock.isHeld(runDirectory: home.runDirectory) {
             return true

@@ -29,11 +29,11 @@ public struct RelayPauseResult: Codable, Sendable {
     }
 }
 
-/// `relay.pause` and `relay.resume`, on each process that publishes events. `mesh backup` holds every
+/// `relay.pause` and `relay.resume`, on each process that publishes events. `mesh backup` pauses every
 /// relay while it copies the databases, so no event is half delivered in the copies: a subscriber's
 /// copy has applied exactly the events that the publisher's copy records as delivered to it.
 enum RelayMethods {
-    /// The longest a pause waits for a delivery under way to finish (its reply wait is 10 s).
+    /// The maximum time a pause waits for a delivery under way to finish (its reply wait is 10 s).
     static let settleTimeout: Duration = .seconds(12)
 
     static func register(

@@ -22,7 +22,7 @@ final class WriteFailureRecorder: Sendable {
         state.withLock { $0 = WriteFailure(error: storeError, date: Date()) }
     }
 
-    /// Records `error` when it says that the database is damaged (`SQLITE_CORRUPT`) and nothing was
+    /// Records `error` when it reports that the database is damaged (`SQLITE_CORRUPT`) and nothing was
     /// recorded yet. Damage does not heal, so the first report stays.
     func noteDamage(_ error: any Error) {
         guard let storeError = error as? StoreError, storeError.isCorrupt else {

@@ -8,7 +8,7 @@ public enum MeshProbe {
         try await healthReport(socket)["status"]?.stringValue ?? "UNKNOWN"
     }
 
-    /// The whole `rpc.health` report at `socket`.
+    /// Returns the whole `rpc.health` report at `socket`.
     public static func healthReport(_ socket: String) async throws -> JSONValue {
         let loop = try EventLoop(name: "probe")
         loop.start()

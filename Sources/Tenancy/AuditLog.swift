@@ -55,7 +55,7 @@ public enum AuditLog {
         )
     }
 
-    /// Returns the members of `state` whose value differs from `other`'s, and the member that holds the
+    /// Returns the members of `state` whose value differs from `other`'s, and the member that contains the
     /// target's id (`issue_id`, `team_id`), which names the target in either state.
     private static func changedMembers(
         of state: [String: JSONValue], against other: [String: JSONValue], target targetID: String

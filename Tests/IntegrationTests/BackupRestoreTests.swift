@@ -26,15 +26,15 @@ struct BackupRestoreTests {
                 index += 1
             }
         }
-        let made = try await runToEnd([binary, "backup", backup, "--home", cluster.home.root])
+        let backupRun = try await runToEnd([binary, "backup", backup, "--home", cluster.home.root])
         writer.cancel()
         _ = await writer.value
 
-        #expect(made.status == 0, "\(made.output)")
-        #expect(made.output.contains("while it ran"))
-        let refused = try await runToEnd([binary, "restore", backup, "--home", cluster.home.root])
-        #expect(refused.status == 1)
-        #expect(refused.output.contains("a mesh is running on \(cluster.home.root)"))
+        #expect(backupRun.status == 0, "\(backupRun.output)")
+        #expect(backupRun.output.contains("while it ran"))
+        let restoreWhileRunning = try await runToEnd([binary, "restore", backup, "--home", cluster.home.root])
+        #expect(restoreWhileRunning.status == 1)
+        #expect(restoreWhileRunning.output.contains("a mesh is running on \(cluster.home.root)"))
         let bare = try await runToEnd([binary, "backup", "--home", cluster.home.root])
         #expect(bare.status == 64)
         #expect(bare.output.contains("mesh backup needs the folder to write the backup to"))
@@ -43,7 +43,7 @@ struct BackupRestoreTests {
         #expect(live.output.contains("is the home of a running mesh, not a backup"), "\(live.output)")
         let again = try await runToEnd([binary, "backup", backup, "--home", cluster.home.root])
         #expect(again.status == 1)
-        #expect(again.output.contains("already holds files"))
+        #expect(again.output.contains("already contains files"))
 
         let restoredRoot = MeshCluster.newRoot()
         let restored = try await runToEnd([binary, "restore", backup, "--home", restoredRoot])
@@ -54,7 +54,7 @@ struct BackupRestoreTests {
         // Every company that tenancy's copy has reaches billing and analytics, and no other.
         let companies = try await copyMesh.root.call("companies.list", ["limit": 200])["companies"]?.arrayValue ?? []
         #expect(companies.count >= 5)
-        #expect(made.output.contains("outbox        "))
+        #expect(backupRun.output.contains("outbox        "))
         try await copyMesh.eventually {
             let billing = try await copyMesh.root.call("billing.overview")
             let analytics = try await copyMesh.root.call("analytics.systemOverview")
@@ -91,8 +91,8 @@ struct BackupRestoreTests {
         #expect(silent.output.contains("analytics of \(cluster.home.root) did not reply"), "\(silent.output)")
         #expect(!FileManager.default.fileExists(atPath: backup))
 
-        let made = try await runToEnd([binary, "backup", backup, "--home", cluster.home.root])
-        #expect(made.status == 0, "\(made.output)")
+        let backupRun = try await runToEnd([binary, "backup", backup, "--home", cluster.home.root])
+        #expect(backupRun.status == 0, "\(backupRun.output)")
         cluster.stop()
 
         let onto = try await runToEnd([binary, "restore", backup, "--home", backup])

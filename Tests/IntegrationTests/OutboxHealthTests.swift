@@ -3,7 +3,7 @@ import MeshProtocol
 import MeshTesting
 import Testing
 
-/// An outbox folder notification cannot write stops every notice, and health says so until it can.
+/// An outbox folder notification cannot write stops every notice, and health reports it until it can.
 @Suite(.serialized)
 struct OutboxHealthTests {
     @Test func unwritableOutboxShowsInHealthUntilItRecovers() async throws {

@@ -5,7 +5,7 @@ import Testing
 @testable import MeshRuntime
 
 @Suite struct LazySchemasTests {
-    /// A call's member names and enums are kept from the first request; whole schemas, which only a
+    /// A call's member names and enums are kept from the first request. Whole schemas, which only a
     /// full `rpc.describe` reports, are recorded for each request and not kept.
     @Test func keepsMemberNamesAndRecordsWholeSchemasEachTime() {
         let paramsCalls = Atomic<Int>(0)

@@ -26,7 +26,7 @@ import Testing
         let paused = await pause.pause(for: .seconds(60), deadline: .now + .milliseconds(30))
 
         #expect(paused == nil)
-        // Given up, it holds nothing, so the relay goes on.
+        // Given up, it keeps nothing back, so the relay goes on.
         pause.leave()
         #expect(pause.enter())
     }
@@ -41,7 +41,7 @@ import Testing
         #expect(pause.enter())
     }
 
-    /// A renewal in time keeps the pause's id; one after the lease ran out gets a new id, since
+    /// A renewal in time keeps the pause's id. One after the lease ran out gets a new id, because
     /// deliveries may have gone on in between.
     @Test func renewalKeepsTheIdUntilTheLeaseRunsOut() async throws {
         let pause = RelayPause()
@@ -53,6 +53,7 @@ import Testing
 
         #expect(first != nil)
         #expect(renewed == first)
-        #expect(lapsed != nil && lapsed != first)
+        #expect(lapsed != nil)
+        #expect(lapsed != first)
     }
 }
