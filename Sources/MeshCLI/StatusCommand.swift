@@ -93,12 +93,12 @@ enum StatusCommand {
         if first == second {
             return true
         }
-        var one = stat()
-        var other = stat()
-        guard stat(first, &one) == 0, stat(second, &other) == 0 else {
+        var firstStatus = stat()
+        var secondStatus = stat()
+        guard stat(first, &firstStatus) == 0, stat(second, &secondStatus) == 0 else {
             return false
         }
-        return one.st_dev == other.st_dev && one.st_ino == other.st_ino
+        return firstStatus.st_dev == secondStatus.st_dev && firstStatus.st_ino == secondStatus.st_ino
     }
 
     /// Returns the status line after the process name when `rpc.health` failed with `error`.

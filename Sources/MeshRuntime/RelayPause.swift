@@ -10,13 +10,13 @@ final class RelayPause: Sendable {
     private struct State {
         var pausedUntil: ContinuousClock.Instant?
         var deliveriesUnderWay = 0
-        /// Counts the pauses that began while deliveries ran, so a renewal can tell that its pause held.
+        /// Counts the pauses that began while deliveries ran, so a renewal can tell that its pause lasted.
         var pausesBegun = 0
     }
 
     private let state = Mutex(State())
     /// Tells this process's pauses from those of an earlier run of it, whose counter started over.
-    private let run = UInt64.random(in: 0...UInt64.max)
+    private let runID = UInt64.random(in: 0...UInt64.max)
 
     /// Enters a delivery and returns true, or returns false while paused.
     func enter() -> Bool {
@@ -42,8 +42,8 @@ final class RelayPause: Sendable {
     /// the pause lifted, when deliveries were still under way at the deadline.
     func pause(for lease: Duration, deadline: ContinuousClock.Instant) async -> String? {
         let serial = state.withLock { state in
-            let held = state.pausedUntil.map { ContinuousClock.now < $0 } ?? false
-            if !held {
+            let alreadyPaused = state.pausedUntil.map { ContinuousClock.now < $0 } ?? false
+            if !alreadyPaused {
                 state.pausesBegun += 1
             }
             state.pausedUntil = .now + lease
@@ -56,7 +56,7 @@ final class RelayPause: Sendable {
             }
             try? await Task.sleep(for: .milliseconds(5))
         }
-        return "\(String(run, radix: 36))-\(serial)"
+        return "\(String(runID, radix: 36))-\(serial)"
     }
 
     func resume() {
